@@ -1,0 +1,83 @@
+package io.connscope.agent;
+
+import io.connscope.agent.config.AgentConfig;
+import io.connscope.agent.connection.ConnectionRegistry;
+import io.connscope.agent.connection.ConnectionTracker;
+import io.connscope.agent.connection.Destinations;
+import io.connscope.agent.export.Clock;
+import io.connscope.agent.export.ConnectionTelemetry;
+import io.connscope.agent.export.ExportQueue;
+import io.connscope.agent.export.OtelSetup;
+import io.connscope.agent.export.TelemetryPipeline;
+import io.connscope.agent.instrument.Instrumenter;
+import io.connscope.agent.instrument.JdkInternals;
+import io.connscope.agent.report.ReportWriter;
+import io.connscope.bridge.Bridge;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import java.lang.instrument.Instrumentation;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Wires the agent together once the bridge is on the bootstrap class path. */
+final class AgentInstaller {
+
+    private AgentInstaller() {
+    }
+
+    static void install(String args, Instrumentation inst) throws InterruptedException {
+        long started = System.nanoTime();
+        AgentConfig config = AgentConfig.load(args, System.getProperties(), System.getenv());
+        AgentLog.setDebug(config.debug());
+        for (String problem : config.problems()) {
+            AgentLog.info(problem);
+        }
+        // Every thread connscope starts, and every thread those threads start (the OTLP sender's
+        // HttpClient threads included), lives in this group: the bridge ignores their connections.
+        ThreadGroup group = new ThreadGroup("connscope");
+        group.setDaemon(false);
+
+        JdkInternals jdk = JdkInternals.open(inst);
+        ExportQueue queue = new ExportQueue(config.exportQueueSize());
+        Destinations destinations = new Destinations(config.maxDestinations());
+        ConnectionRegistry registry = new ConnectionRegistry(config.maxConnections());
+        ConnectionTracker tracker = new ConnectionTracker(registry, destinations, jdk, queue::offer);
+        OpenTelemetrySdk sdk = buildSdkIn(group, config);
+        ConnectionTelemetry telemetry = new ConnectionTelemetry(sdk, new Clock(), destinations, queue::dropped);
+        TelemetryPipeline pipeline = new TelemetryPipeline(queue, tracker, telemetry, sdk);
+        pipeline.start(group);
+
+        Bridge.install(tracker, group, config.hookMaxFailures());
+        Instrumenter instrumenter = new Instrumenter(jdk.legacySocketPath());
+        instrumenter.install(inst);
+        List<String> missing = instrumenter.missing(inst);
+        for (String m : missing) {
+            AgentLog.info("not instrumented on this JDK: " + m);
+        }
+        ReportWriter report = new ReportWriter(config, tracker, queue, config.problems(), missing);
+        Thread hook = new Thread(group, () -> {
+            pipeline.shutdown(config.shutdownTimeoutMillis());
+            Bridge.uninstall();
+            report.write();
+        }, "connscope-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        AgentLog.debug("started in " + (System.nanoTime() - started) / 1_000_000 + " ms; socket path "
+            + (jdk.legacySocketPath() ? "legacy PlainSocketImpl" : "JDK 13+") + "; instrumented " + instrumenter.transformed());
+    }
+
+    /** Builds the SDK on a thread of the agent's group, so the threads it starts belong to the group too. */
+    private static OpenTelemetrySdk buildSdkIn(ThreadGroup group, AgentConfig config) throws InterruptedException {
+        AtomicReference<OpenTelemetrySdk> result = new AtomicReference<>();
+        Thread t = new Thread(group, () -> {
+            try {
+                result.set(OtelSetup.build(config.otelOverrides(), AgentInstaller.class.getClassLoader()));
+            } catch (Throwable e) {
+                AgentLog.info("OpenTelemetry configuration failed, telemetry export is off (the report still works): " + e);
+            }
+        }, "connscope-init");
+        t.setDaemon(true);
+        t.start();
+        t.join();
+        OpenTelemetrySdk sdk = result.get();
+        return sdk != null ? sdk : OpenTelemetrySdk.builder().build();
+    }
+}

@@ -1,0 +1,228 @@
+package io.connscope.agent.config;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * connscope's own settings. Each is read from, in order of precedence: the agent argument string
+ * ({@code -javaagent:connscope-agent.jar=key=value,key=value}), system properties, and
+ * {@code CONNSCOPE_*} environment variables ({@code connscope.report.file} ↔
+ * {@code CONNSCOPE_REPORT_FILE}). A bad value never stops the JVM: it is reported in
+ * {@link #problems()} and the default is used. {@code otel.*} keys in the agent argument string are
+ * passed on to the OpenTelemetry SDK configuration.
+ */
+public final class AgentConfig {
+
+    public static final String ENABLED = "connscope.enabled";
+    public static final String REPORT_ENABLED = "connscope.report.enabled";
+    public static final String REPORT_FILE = "connscope.report.file";
+    public static final String MAX_CONNECTIONS = "connscope.max.connections";
+    public static final String MAX_DESTINATIONS = "connscope.max.destinations";
+    public static final String EXPORT_QUEUE_SIZE = "connscope.export.queue.size";
+    public static final String SHUTDOWN_TIMEOUT_MS = "connscope.shutdown.timeout.ms";
+    public static final String HOOK_MAX_FAILURES = "connscope.hook.max.failures";
+    public static final String DEBUG = "connscope.debug";
+
+    private static final Map<String, Setting> SETTINGS = new LinkedHashMap<>();
+
+    static {
+        define(ENABLED, "true", Kind.BOOLEAN, "Set to false to turn connscope off entirely.");
+        define(REPORT_ENABLED, "true", Kind.BOOLEAN, "Print (or write) the connection report at JVM exit.");
+        define(REPORT_FILE, "", Kind.PATH, "Write the exit report to this file instead of stderr.");
+        define(MAX_CONNECTIONS, "65536", Kind.POSITIVE_INT,
+            "Most connections tracked at once; further ones are counted but not followed.");
+        define(MAX_DESTINATIONS, "1000", Kind.POSITIVE_INT,
+            "Most destinations aggregated in the report and metrics; the rest are folded into (other).");
+        define(EXPORT_QUEUE_SIZE, "8192", Kind.POSITIVE_INT,
+            "Finished connections waiting for export; when full, new ones are dropped and counted.");
+        define(SHUTDOWN_TIMEOUT_MS, "5000", Kind.POSITIVE_INT,
+            "How long the exit hook may spend flushing telemetry.");
+        define(HOOK_MAX_FAILURES, "10", Kind.POSITIVE_INT,
+            "Internal errors after which a hook disables itself.");
+        define(DEBUG, "false", Kind.BOOLEAN, "Log agent start-up details and every internal error.");
+    }
+
+    private final Map<String, String> values;
+    private final Map<String, String> otelOverrides;
+    private final List<String> problems;
+
+    private AgentConfig(Map<String, String> values, Map<String, String> otelOverrides, List<String> problems) {
+        this.values = values;
+        this.otelOverrides = otelOverrides;
+        this.problems = problems;
+    }
+
+    public static AgentConfig load(String agentArgs, Properties systemProperties, Map<String, String> env) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> raw = new LinkedHashMap<>();
+        Map<String, String> otel = new LinkedHashMap<>();
+        env.forEach((k, v) -> {
+            if (k.startsWith("CONNSCOPE_")) {
+                raw.put(k.toLowerCase(Locale.ROOT).replace('_', '.'), v);
+            }
+        });
+        systemProperties.stringPropertyNames().forEach(k -> {
+            if (k.startsWith("connscope.")) {
+                raw.put(k, systemProperties.getProperty(k));
+            }
+        });
+        parseAgentArgs(agentArgs, raw, otel, problems);
+
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Setting s : SETTINGS.values()) {
+            values.put(s.key, s.defaultValue);
+        }
+        raw.forEach((key, value) -> {
+            Setting s = SETTINGS.get(key);
+            if (s == null) {
+                problems.add("unknown setting '" + key + "' ignored (known: " + String.join(", ", SETTINGS.keySet()) + ")");
+                return;
+            }
+            String error = s.kind.check(value.trim());
+            if (error != null) {
+                problems.add("setting " + key + "='" + value + "' " + error + "; using the default '" + s.defaultValue + "'");
+            } else {
+                values.put(key, value.trim());
+            }
+        });
+        return new AgentConfig(values, otel, problems);
+    }
+
+    private static void parseAgentArgs(String args, Map<String, String> raw, Map<String, String> otel,
+                                       List<String> problems) {
+        if (args == null || args.isBlank()) {
+            return;
+        }
+        for (String part : args.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                problems.add("agent argument '" + part + "' is not key=value; ignored");
+                continue;
+            }
+            String key = part.substring(0, eq).trim();
+            String value = part.substring(eq + 1).trim();
+            if (key.startsWith("otel.")) {
+                otel.put(key, value);
+            } else if (key.startsWith("connscope.")) {
+                raw.put(key, value);
+            } else {
+                raw.put("connscope." + key, value);
+            }
+        }
+    }
+
+    public boolean enabled() {
+        return Boolean.parseBoolean(values.get(ENABLED));
+    }
+
+    public boolean reportEnabled() {
+        return Boolean.parseBoolean(values.get(REPORT_ENABLED));
+    }
+
+    /** The report file, or null for stderr. */
+    public Path reportFile() {
+        String v = values.get(REPORT_FILE);
+        return v.isEmpty() ? null : Paths.get(v);
+    }
+
+    public int maxConnections() {
+        return Integer.parseInt(values.get(MAX_CONNECTIONS));
+    }
+
+    public int maxDestinations() {
+        return Integer.parseInt(values.get(MAX_DESTINATIONS));
+    }
+
+    public int exportQueueSize() {
+        return Integer.parseInt(values.get(EXPORT_QUEUE_SIZE));
+    }
+
+    public long shutdownTimeoutMillis() {
+        return Long.parseLong(values.get(SHUTDOWN_TIMEOUT_MS));
+    }
+
+    public int hookMaxFailures() {
+        return Integer.parseInt(values.get(HOOK_MAX_FAILURES));
+    }
+
+    public boolean debug() {
+        return Boolean.parseBoolean(values.get(DEBUG));
+    }
+
+    /** {@code otel.*} settings given as agent arguments. */
+    public Map<String, String> otelOverrides() {
+        return Collections.unmodifiableMap(otelOverrides);
+    }
+
+    /** One message per bad or unknown setting, in the order found. */
+    public List<String> problems() {
+        return Collections.unmodifiableList(problems);
+    }
+
+    /** Every setting with its default and description, for documentation and {@code --help}. */
+    public static Map<String, String[]> describe() {
+        Map<String, String[]> out = new LinkedHashMap<>();
+        SETTINGS.forEach((k, s) -> out.put(k, new String[] {s.defaultValue, s.description}));
+        return out;
+    }
+
+    private static void define(String key, String defaultValue, Kind kind, String description) {
+        SETTINGS.put(key, new Setting(key, defaultValue, kind, description));
+    }
+
+    private enum Kind {
+        BOOLEAN {
+            @Override
+            String check(String v) {
+                return v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false") ? null : "is not true or false";
+            }
+        },
+        POSITIVE_INT {
+            @Override
+            String check(String v) {
+                try {
+                    return Integer.parseInt(v) > 0 ? null : "must be a positive whole number";
+                } catch (NumberFormatException e) {
+                    return "is not a whole number";
+                }
+            }
+        },
+        PATH {
+            @Override
+            String check(String v) {
+                try {
+                    Paths.get(v);
+                    return null;
+                } catch (RuntimeException e) {
+                    return "is not a valid path";
+                }
+            }
+        };
+
+        abstract String check(String value);
+    }
+
+    private static final class Setting {
+        final String key;
+        final String defaultValue;
+        final Kind kind;
+        final String description;
+
+        Setting(String key, String defaultValue, Kind kind, String description) {
+            this.key = key;
+            this.defaultValue = defaultValue;
+            this.kind = kind;
+            this.description = description;
+        }
+    }
+}

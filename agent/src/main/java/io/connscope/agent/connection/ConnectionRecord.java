@@ -1,0 +1,186 @@
+package io.connscope.agent.connection;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+
+/**
+ * Everything connscope knows about one TCP connection. Identity fields are set once when the
+ * connection is registered; counters are updated lock-free and allocation-free by the I/O threads.
+ * The record never references the socket object, so the socket stays collectable.
+ */
+public final class ConnectionRecord {
+
+    private static final VarHandle BYTES_READ;
+    private static final VarHandle BYTES_WRITTEN;
+    private static final VarHandle READS;
+    private static final VarHandle WRITES;
+    private static final VarHandle FINISHED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            BYTES_READ = l.findVarHandle(ConnectionRecord.class, "bytesRead", long.class);
+            BYTES_WRITTEN = l.findVarHandle(ConnectionRecord.class, "bytesWritten", long.class);
+            READS = l.findVarHandle(ConnectionRecord.class, "reads", long.class);
+            WRITES = l.findVarHandle(ConnectionRecord.class, "writes", long.class);
+            FINISHED = l.findVarHandle(ConnectionRecord.class, "finished", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    public final long id;
+    public final Role role;
+    /** "socket" or "channel": which JDK API carries the connection. */
+    public final String api;
+    public final Destination destination;
+    /** Connect start (client) or accept time (server), System.nanoTime(). */
+    public final long openNanos;
+
+    public volatile String peerAddress;
+    public volatile int peerPort;
+    public volatile String localAddress;
+    public volatile int localPort;
+
+    /** 0 while a non-blocking connect is pending. */
+    public volatile long connectEndNanos;
+    /** Exception class of a failed connect, else null. */
+    public volatile String connectError;
+    public volatile TlsInfo tls;
+    public volatile int tlsHandshakes;
+
+    private volatile long bytesRead;
+    private volatile long bytesWritten;
+    private volatile long reads;
+    private volatile long writes;
+    public volatile long firstReadNanos;
+    public volatile long firstWriteNanos;
+    public volatile long lastReadNanos;
+    public volatile long lastWriteNanos;
+
+    /** TCP_NODELAY as last set; sockets start with it off. */
+    public volatile boolean noDelay;
+    /** True once TCP_NODELAY was changed after data had already been written. */
+    public volatile boolean noDelayChangedAfterFirstWrite;
+
+    public final EventLog events = new EventLog();
+    public volatile long endNanos;
+    private volatile boolean finished;
+    /** The registry key objects for this record, cleared when the connection is closed. */
+    volatile Object registryKey;
+    volatile Object registryAlias;
+
+    public ConnectionRecord(long id, Role role, String api, Destination destination, long openNanos) {
+        this.id = id;
+        this.role = role;
+        this.api = api;
+        this.destination = destination;
+        this.openNanos = openNanos;
+    }
+
+    // ---- hot path ----
+
+    public void onRead(long n, long now) {
+        if (n < 0) {
+            if (!events.contains(ConnectionEvent.EOF)) {
+                events.add(ConnectionEvent.EOF);
+            }
+            return;
+        }
+        READS.getAndAdd(this, 1L);
+        if (n > 0) {
+            BYTES_READ.getAndAdd(this, n);
+            if (firstReadNanos == 0L) {
+                firstReadNanos = now;
+                events.add(ConnectionEvent.FIRST_READ);
+            }
+            lastReadNanos = now;
+        }
+    }
+
+    public void onWrite(long n, long now) {
+        WRITES.getAndAdd(this, 1L);
+        if (n > 0) {
+            BYTES_WRITTEN.getAndAdd(this, n);
+            if (firstWriteNanos == 0L) {
+                firstWriteNanos = now;
+                events.add(ConnectionEvent.FIRST_WRITE);
+            }
+            lastWriteNanos = now;
+        }
+    }
+
+    // ---- lifecycle ----
+
+    public void onNoDelay(boolean on) {
+        if (firstWriteNanos != 0L && on != noDelay) {
+            noDelayChangedAfterFirstWrite = true;
+        }
+        noDelay = on;
+        events.add(on ? ConnectionEvent.NODELAY_ON : ConnectionEvent.NODELAY_OFF);
+    }
+
+    /** Marks the record finished; true only for the first caller, so a connection is reported once. */
+    public boolean finish(long now) {
+        if (FINISHED.compareAndSet(this, false, true)) {
+            endNanos = now;
+            return true;
+        }
+        return false;
+    }
+
+    public boolean isFinished() {
+        return finished;
+    }
+
+    public boolean isConnected() {
+        return connectEndNanos != 0L && connectError == null;
+    }
+
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    public long bytesWritten() {
+        return bytesWritten;
+    }
+
+    public long reads() {
+        return reads;
+    }
+
+    public long writes() {
+        return writes;
+    }
+
+    /** TCP_NODELAY was on before the first byte was written (or nothing was written with it off). */
+    public boolean noDelaySetBeforeFirstWrite() {
+        return noDelay && !noDelayChangedAfterFirstWrite;
+    }
+
+    public long lastActivityNanos() {
+        return Math.max(Math.max(lastReadNanos, lastWriteNanos), connectEndNanos);
+    }
+
+    public CloseClassification classification() {
+        return connectError != null ? CloseClassification.CONNECT_FAILED : CloseClassification.classify(events.events());
+    }
+
+    public String initiator() {
+        return CloseClassification.initiator(events.events());
+    }
+
+    /** The event order as labels, e.g. "connect,first-write,shutdown-output,eof,close". */
+    public String sequence() {
+        List<ConnectionEvent> list = events.events();
+        StringBuilder sb = new StringBuilder();
+        for (ConnectionEvent e : list) {
+            if (sb.length() > 0) {
+                sb.append(',');
+            }
+            sb.append(e.label());
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,387 @@
+package io.connscope.agent.connection;
+
+import io.connscope.agent.AgentLog;
+import io.connscope.agent.instrument.JdkInternals;
+import io.connscope.bridge.Bridge;
+import io.connscope.bridge.ConnectionSink;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * Turns the bridge's raw hook calls into connection records: registers connections when they are
+ * established, counts their I/O, and hands each finished record to the export pipeline.
+ */
+public final class ConnectionTracker implements ConnectionSink {
+
+    private final ConnectionRegistry registry;
+    private final Destinations destinations;
+    private final JdkInternals jdk;
+    private final Consumer<ConnectionRecord> onFinished;
+    private final AtomicLong ids = new AtomicLong();
+
+    public ConnectionTracker(ConnectionRegistry registry, Destinations destinations, JdkInternals jdk,
+                             Consumer<ConnectionRecord> onFinished) {
+        this.registry = registry;
+        this.destinations = destinations;
+        this.jdk = jdk;
+        this.onFinished = onFinished;
+    }
+
+    // ---- hot path ----
+
+    @Override
+    public void read(Object key, long bytes, Throwable failure) {
+        ConnectionRecord r = registry.get(key);
+        if (r != null) {
+            if (failure == null) {
+                r.onRead(bytes, System.nanoTime());
+            } else {
+                onIoFailure(r, failure, ConnectionEvent.RESET_ON_READ);
+            }
+        }
+    }
+
+    @Override
+    public void write(Object key, long bytes, Throwable failure) {
+        ConnectionRecord r = registry.get(key);
+        if (r != null) {
+            if (failure == null) {
+                r.onWrite(bytes, System.nanoTime());
+            } else {
+                onIoFailure(r, failure, ConnectionEvent.RESET_ON_WRITE);
+            }
+        }
+    }
+
+    private static void onIoFailure(ConnectionRecord r, Throwable failure, ConnectionEvent reset) {
+        if (isReset(failure) && !r.events.contains(reset)) {
+            r.events.add(reset);
+        }
+    }
+
+    /** "Connection reset", "Connection reset by peer" and "Broken pipe": the peer sent RST. */
+    static boolean isReset(Throwable t) {
+        if (!(t instanceof IOException)) {
+            return false;
+        }
+        String m = t.getMessage();
+        if (m == null) {
+            return false;
+        }
+        String lower = m.toLowerCase(Locale.ROOT);
+        return lower.contains("connection reset") || lower.contains("broken pipe");
+    }
+
+    // ---- java.net.Socket ----
+
+    @Override
+    public void socketConnected(Object socket, Object endpoint, long startNanos, long endNanos, Throwable failure) {
+        InetSocketAddress target = endpoint instanceof InetSocketAddress ? (InetSocketAddress) endpoint : null;
+        String host = target == null ? "unknown" : target.getHostString();
+        int port = target == null ? 0 : target.getPort();
+        Destination d = destinations.of(Role.CLIENT, host, port);
+        ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), Role.CLIENT, "socket", d, startNanos);
+        if (failure != null) {
+            connectFailed(r, target, failure, endNanos);
+            return;
+        }
+        Socket s = (Socket) socket;
+        describe(r, s.getInetAddress(), s.getPort(), s.getLocalAddress(), s.getLocalPort());
+        r.noDelay = noDelayOf(s);
+        r.connectEndNanos = endNanos;
+        r.events.add(ConnectionEvent.CONNECT);
+        track(socket, r);
+        d.stats.opened.incrementAndGet();
+        d.stats.connectTime.record(endNanos - startNanos);
+    }
+
+    @Override
+    public void socketAccepted(Object serverSocket, Object socket) {
+        Socket s = (Socket) socket;
+        if (!s.isConnected()) {
+            return;
+        }
+        long now = System.nanoTime();
+        Destination d = destinations.of(Role.SERVER, null, ((ServerSocket) serverSocket).getLocalPort());
+        ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), Role.SERVER, "socket", d, now);
+        describe(r, s.getInetAddress(), s.getPort(), s.getLocalAddress(), s.getLocalPort());
+        r.noDelay = noDelayOf(s);
+        r.connectEndNanos = now;
+        r.events.add(ConnectionEvent.ACCEPT);
+        track(socket, r);
+        d.stats.opened.incrementAndGet();
+    }
+
+    private void track(Object key, ConnectionRecord r) {
+        if (registry.register(key, r) && key instanceof Socket && jdk.legacySocketPath()) {
+            Object impl = jdk.socketImpl((Socket) key);
+            if (impl != null) {
+                registry.alias(impl, r);
+            }
+        }
+    }
+
+    private static boolean noDelayOf(Socket s) {
+        try {
+            return s.getTcpNoDelay();
+        } catch (SocketException e) {
+            return false;
+        }
+    }
+
+    // ---- SocketChannel ----
+
+    @Override
+    public void channelConnectStarted(Object channel, Object endpoint, long startNanos, boolean connected,
+                                      Throwable failure) {
+        if (!(endpoint instanceof InetSocketAddress)) {
+            return; // a Unix domain socket: not TCP
+        }
+        InetSocketAddress target = (InetSocketAddress) endpoint;
+        Destination d = destinations.of(Role.CLIENT, target.getHostString(), target.getPort());
+        ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), Role.CLIENT, "channel", d, startNanos);
+        if (failure != null) {
+            connectFailed(r, target, failure, System.nanoTime());
+            return;
+        }
+        r.peerAddress = target.getAddress() == null ? null : target.getAddress().getHostAddress();
+        r.peerPort = target.getPort();
+        if (registry.get(channel) != null) {
+            return; // connect() called again on a channel that is already tracked
+        }
+        track(channel, r);
+        if (connected) {
+            channelEstablished((SocketChannel) channel, r);
+        }
+    }
+
+    @Override
+    public void channelConnectFinished(Object channel, boolean connected, Throwable failure) {
+        ConnectionRecord r = registry.get(channel);
+        if (r == null || r.connectEndNanos != 0L) {
+            return;
+        }
+        if (failure != null) {
+            registry.remove(channel);
+            connectFailed(r, null, failure, System.nanoTime());
+        } else if (connected) {
+            channelEstablished((SocketChannel) channel, r);
+        }
+    }
+
+    private void channelEstablished(SocketChannel ch, ConnectionRecord r) {
+        long now = System.nanoTime();
+        InetSocketAddress peer = address(ch, true);
+        InetSocketAddress local = address(ch, false);
+        describe(r, peer == null ? null : peer.getAddress(), peer == null ? 0 : peer.getPort(),
+            local == null ? null : local.getAddress(), local == null ? 0 : local.getPort());
+        r.noDelay = noDelayOf(ch);
+        r.connectEndNanos = now;
+        r.events.add(ConnectionEvent.CONNECT);
+        r.destination.stats.opened.incrementAndGet();
+        r.destination.stats.connectTime.record(now - r.openNanos);
+    }
+
+    @Override
+    public void channelAccepted(Object serverChannel, Object channel) {
+        SocketChannel ch = (SocketChannel) channel;
+        InetSocketAddress listen = address((NetworkChannel) serverChannel, false);
+        if (listen == null) {
+            return; // a Unix domain socket: not TCP
+        }
+        long now = System.nanoTime();
+        Destination d = destinations.of(Role.SERVER, null, listen.getPort());
+        ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), Role.SERVER, "channel", d, now);
+        InetSocketAddress peer = address(ch, true);
+        InetSocketAddress local = address(ch, false);
+        describe(r, peer == null ? null : peer.getAddress(), peer == null ? 0 : peer.getPort(),
+            local == null ? null : local.getAddress(), local == null ? 0 : local.getPort());
+        r.noDelay = noDelayOf(ch);
+        r.connectEndNanos = now;
+        r.events.add(ConnectionEvent.ACCEPT);
+        track(channel, r);
+        d.stats.opened.incrementAndGet();
+    }
+
+    private static InetSocketAddress address(NetworkChannel ch, boolean remote) {
+        try {
+            SocketAddress a = remote ? ((SocketChannel) ch).getRemoteAddress() : ch.getLocalAddress();
+            return a instanceof InetSocketAddress ? (InetSocketAddress) a : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean noDelayOf(SocketChannel ch) {
+        try {
+            return ch.getOption(StandardSocketOptions.TCP_NODELAY);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    // ---- shared lifecycle ----
+
+    private static void describe(ConnectionRecord r, InetAddress peer, int peerPort, InetAddress local, int localPort) {
+        r.peerAddress = peer == null ? r.peerAddress : peer.getHostAddress();
+        r.peerPort = peerPort == 0 ? r.peerPort : peerPort;
+        r.localAddress = local == null ? null : local.getHostAddress();
+        r.localPort = localPort;
+    }
+
+    private void connectFailed(ConnectionRecord r, InetSocketAddress target, Throwable failure, long now) {
+        if (target != null && target.getAddress() != null) {
+            r.peerAddress = target.getAddress().getHostAddress();
+            r.peerPort = target.getPort();
+        }
+        r.connectError = failure.getClass().getName();
+        r.connectEndNanos = now;
+        r.destination.stats.connectTime.record(now - r.openNanos);
+        finish(r, now);
+    }
+
+    @Override
+    public void noDelay(Object key, boolean on) {
+        ConnectionRecord r = registry.get(key);
+        if (r != null) {
+            r.onNoDelay(on);
+        }
+    }
+
+    @Override
+    public void shutdownInput(Object key) {
+        ConnectionRecord r = registry.get(key);
+        if (r != null) {
+            r.events.add(ConnectionEvent.SHUTDOWN_INPUT);
+        }
+    }
+
+    @Override
+    public void shutdownOutput(Object key) {
+        ConnectionRecord r = registry.get(key);
+        if (r != null) {
+            r.events.add(ConnectionEvent.SHUTDOWN_OUTPUT);
+        }
+    }
+
+    @Override
+    public void closing(Object key) {
+        ConnectionRecord r = registry.remove(key);
+        if (r == null) {
+            return;
+        }
+        if (key instanceof Socket && hasUnreadInput((Socket) key, r)) {
+            r.events.add(ConnectionEvent.UNREAD_AT_CLOSE);
+        }
+        r.events.add(ConnectionEvent.CLOSE);
+        finish(r, System.nanoTime());
+    }
+
+    /** Bytes the peer sent that were never read: closing now makes the kernel answer with RST. */
+    private static boolean hasUnreadInput(Socket s, ConnectionRecord r) {
+        if (r.events.contains(ConnectionEvent.EOF) || r.events.contains(ConnectionEvent.SHUTDOWN_INPUT)
+            || s.isClosed() || s.isInputShutdown()) {
+            return false;
+        }
+        try {
+            return s.getInputStream().available() > 0;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void tlsHandshake(Object sslSocket, long startNanos, long endNanos, Throwable failure) {
+        ConnectionRecord r = registry.get(sslSocket);
+        if (r == null) {
+            r = registry.get(jdk.sslTransport(sslSocket));
+        }
+        if (r == null) {
+            return;
+        }
+        r.tlsHandshakes++;
+        if (r.tls != null) {
+            return;
+        }
+        TlsInfo info;
+        if (failure != null) {
+            info = new TlsInfo(startNanos, endNanos, null, null, null, null, failure.getClass().getName());
+        } else {
+            SSLSocket s = (SSLSocket) sslSocket;
+            SSLSession session = s.getSession();
+            String alpn = s.getApplicationProtocol();
+            info = new TlsInfo(startNanos, endNanos, protocolVersion(session.getProtocol()), session.getCipherSuite(),
+                jdk.resumed(session), alpn == null || alpn.isEmpty() ? null : alpn, null);
+        }
+        r.tls = info;
+        r.events.add(ConnectionEvent.TLS_HANDSHAKE);
+        r.destination.stats.addTls(info);
+    }
+
+    /** "TLSv1.3" → "1.3", as the tls.protocol.version convention wants. */
+    static String protocolVersion(String jdkProtocol) {
+        if (jdkProtocol == null) {
+            return null;
+        }
+        return jdkProtocol.startsWith("TLSv") ? jdkProtocol.substring(4) : jdkProtocol;
+    }
+
+    @Override
+    public void hookFailed(int hook, Throwable error, boolean disabled) {
+        String name = Bridge.hookName(hook);
+        if (disabled) {
+            AgentLog.once("hook-disabled-" + name, "hook '" + name + "' disabled after repeated internal errors; "
+                + "the other hooks keep working", error);
+        } else {
+            AgentLog.once("hook-failed-" + name, "internal error in hook '" + name + "' (the application is not affected): "
+                + error, error);
+        }
+    }
+
+    // ---- ending ----
+
+    private void finish(ConnectionRecord r, long now) {
+        if (r.finish(now)) {
+            r.destination.stats.addEnded(r, r.classification());
+            onFinished.accept(r);
+        }
+    }
+
+    /** Reports connections whose socket was garbage-collected without close. */
+    public void expungeCollected() {
+        long now = System.nanoTime();
+        for (ConnectionRecord r : registry.collected()) {
+            r.events.add(ConnectionEvent.COLLECTED);
+            finish(r, now);
+        }
+    }
+
+    /** Ends every still-open connection as open-at-exit. */
+    public void finishOpenAtExit() {
+        long now = System.nanoTime();
+        for (ConnectionRecord r : registry.open()) {
+            finish(r, now);
+        }
+    }
+
+    public ConnectionRegistry registry() {
+        return registry;
+    }
+
+    public Destinations destinations() {
+        return destinations;
+    }
+}

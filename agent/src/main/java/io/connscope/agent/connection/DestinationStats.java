@@ -1,0 +1,48 @@
+package io.connscope.agent.connection;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Running totals for one destination, updated when connections open and close (never on the
+ * read/write path). The exit report reads these, so it counts every connection even when
+ * telemetry export had to drop some.
+ */
+public final class DestinationStats {
+
+    public final AtomicLong opened = new AtomicLong();
+    public final AtomicLong connectFailures = new AtomicLong();
+    public final AtomicLong ended = new AtomicLong();
+    public final AtomicLong bytesSent = new AtomicLong();
+    public final AtomicLong bytesReceived = new AtomicLong();
+    public final AtomicLong noDelayOn = new AtomicLong();
+    public final AtomicLong noDelayOff = new AtomicLong();
+    public final AtomicLong noDelayLate = new AtomicLong();
+    public final AtomicLong tlsResumed = new AtomicLong();
+    public final LogHistogram connectTime = new LogHistogram();
+    public final LogHistogram tlsHandshakeTime = new LogHistogram();
+    public final AtomicLongArray closes = new AtomicLongArray(CloseClassification.values().length);
+
+    /** Adds a connection that has ended (or is still open at exit) to the totals. */
+    public void addEnded(ConnectionRecord r, CloseClassification how) {
+        closes.incrementAndGet(how.ordinal());
+        if (how == CloseClassification.CONNECT_FAILED) {
+            connectFailures.incrementAndGet();
+            return;
+        }
+        ended.incrementAndGet();
+        bytesSent.addAndGet(r.bytesWritten());
+        bytesReceived.addAndGet(r.bytesRead());
+        (r.noDelay ? noDelayOn : noDelayOff).incrementAndGet();
+        if (r.noDelayChangedAfterFirstWrite) {
+            noDelayLate.incrementAndGet();
+        }
+    }
+
+    public void addTls(TlsInfo tls) {
+        tlsHandshakeTime.record(tls.durationNanos());
+        if (Boolean.TRUE.equals(tls.resumed)) {
+            tlsResumed.incrementAndGet();
+        }
+    }
+}

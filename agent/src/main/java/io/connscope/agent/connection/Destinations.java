@@ -1,0 +1,58 @@
+package io.connscope.agent.connection;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The destinations seen so far. Bounded: past the limit, new destinations share one "(other)"
+ * entry per role, and the report says so.
+ */
+public final class Destinations {
+
+    public static final String OTHER = "(other)";
+
+    private final ConcurrentHashMap<String, Destination> byKey = new ConcurrentHashMap<>();
+    private final int limit;
+    private final Destination otherClient;
+    private final Destination otherServer;
+
+    public Destinations(int limit) {
+        this.limit = limit;
+        this.otherClient = new Destination(Role.CLIENT, OTHER, 0, OTHER + " client", new DestinationStats());
+        this.otherServer = new Destination(Role.SERVER, null, 0, OTHER + " server", new DestinationStats());
+    }
+
+    public Destination of(Role role, String serverAddress, int port) {
+        String key = Destination.keyOf(role, serverAddress, port);
+        Destination d = byKey.get(key);
+        if (d != null) {
+            return d;
+        }
+        if (byKey.size() >= limit) {
+            return role == Role.CLIENT ? otherClient : otherServer;
+        }
+        return byKey.computeIfAbsent(key, k -> new Destination(role, serverAddress, port, k, new DestinationStats()));
+    }
+
+    /** Every destination, the overflow entries last when they were used. */
+    public Collection<Destination> all() {
+        List<Destination> out = new ArrayList<>(byKey.values());
+        for (Destination other : new Destination[] {otherClient, otherServer}) {
+            if (other.stats.opened.get() + other.stats.connectFailures.get() > 0) {
+                out.add(other);
+            }
+        }
+        return out;
+    }
+
+    public boolean overflowed() {
+        return otherClient.stats.opened.get() + otherClient.stats.connectFailures.get()
+            + otherServer.stats.opened.get() > 0;
+    }
+
+    public int limit() {
+        return limit;
+    }
+}

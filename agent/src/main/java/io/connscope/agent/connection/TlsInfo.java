@@ -1,0 +1,32 @@
+package io.connscope.agent.connection;
+
+/** The first TLS handshake seen on a connection. Immutable. */
+public final class TlsInfo {
+
+    public final long startNanos;
+    public final long endNanos;
+    /** Version as in the tls.protocol.version convention ("1.3"), or null when unknown. */
+    public final String protocolVersion;
+    public final String cipher;
+    /** null when the JDK did not let us tell. */
+    public final Boolean resumed;
+    /** The ALPN protocol, or null when none was negotiated. */
+    public final String alpn;
+    /** The exception class when the handshake failed, else null. */
+    public final String error;
+
+    public TlsInfo(long startNanos, long endNanos, String protocolVersion, String cipher, Boolean resumed,
+                   String alpn, String error) {
+        this.startNanos = startNanos;
+        this.endNanos = endNanos;
+        this.protocolVersion = protocolVersion;
+        this.cipher = cipher;
+        this.resumed = resumed;
+        this.alpn = alpn;
+        this.error = error;
+    }
+
+    public long durationNanos() {
+        return endNanos - startNanos;
+    }
+}

@@ -1,0 +1,259 @@
+package io.connscope.agent.export;
+
+import static io.connscope.agent.export.Semconv.*;
+
+import io.connscope.agent.connection.CloseClassification;
+import io.connscope.agent.connection.ConnectionRecord;
+import io.connscope.agent.connection.Destination;
+import io.connscope.agent.connection.DestinationStats;
+import io.connscope.agent.connection.Destinations;
+import io.connscope.agent.connection.Role;
+import io.connscope.agent.connection.TlsInfo;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Turns finished connection records into spans and histogram points, and exposes the running
+ * per-destination totals as observable metrics. Runs on the export thread only.
+ */
+public final class ConnectionTelemetry {
+
+    private static final String SCOPE = "io.connscope";
+    private static final List<Double> SETUP_BUCKETS =
+        Arrays.asList(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0);
+    private static final List<Double> LIFETIME_BUCKETS =
+        Arrays.asList(0.001, 0.01, 0.1, 0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 3600.0);
+
+    private final Tracer tracer;
+    private final Clock clock;
+    private final DoubleHistogram connectDuration;
+    private final DoubleHistogram tlsDuration;
+    private final DoubleHistogram connectionDuration;
+
+    public ConnectionTelemetry(OpenTelemetry otel, Clock clock, Destinations destinations, LongSupplier dropped) {
+        this.tracer = otel.getTracer(SCOPE);
+        this.clock = clock;
+        Meter meter = otel.getMeter(SCOPE);
+        connectDuration = meter.histogramBuilder("connscope.connect.duration").setUnit("s")
+            .setDescription("Time to establish the TCP connection (socket connect).")
+            .setExplicitBucketBoundariesAdvice(SETUP_BUCKETS).build();
+        tlsDuration = meter.histogramBuilder("connscope.tls.handshake.duration").setUnit("s")
+            .setDescription("Time of the first TLS handshake on a connection.")
+            .setExplicitBucketBoundariesAdvice(SETUP_BUCKETS).build();
+        connectionDuration = meter.histogramBuilder("connscope.connection.duration").setUnit("s")
+            .setDescription("Connection lifetime, from connect start (or accept) to close.")
+            .setExplicitBucketBoundariesAdvice(LIFETIME_BUCKETS).build();
+        meter.counterBuilder("connscope.connection.opened").setUnit("{connection}")
+            .setDescription("Connections established (connected or accepted).")
+            .buildWithCallback(m -> {
+                for (Destination d : destinations.all()) {
+                    m.record(d.stats.opened.get(), destinationAttributes(d));
+                }
+            });
+        meter.counterBuilder("connscope.connection.closed").setUnit("{connection}")
+            .setDescription("Connections ended, by close classification (connect-failed included).")
+            .buildWithCallback(m -> {
+                for (Destination d : destinations.all()) {
+                    Attributes base = destinationAttributes(d);
+                    for (CloseClassification c : CloseClassification.values()) {
+                        long n = d.stats.closes.get(c.ordinal());
+                        if (n > 0) {
+                            m.record(n, base.toBuilder().put(CLOSE_CLASSIFICATION, c.label()).build());
+                        }
+                    }
+                }
+            });
+        meter.upDownCounterBuilder("connscope.connection.open").setUnit("{connection}")
+            .setDescription("Connections currently open.")
+            .buildWithCallback(m -> {
+                for (Destination d : destinations.all()) {
+                    DestinationStats s = d.stats;
+                    m.record(s.opened.get() - s.ended.get(), destinationAttributes(d));
+                }
+            });
+        meter.counterBuilder("connscope.connection.io").setUnit("By")
+            .setDescription("Bytes carried by connections that have ended.")
+            .buildWithCallback(m -> {
+                for (Destination d : destinations.all()) {
+                    Attributes base = destinationAttributes(d);
+                    m.record(d.stats.bytesSent.get(), base.toBuilder().put(NETWORK_IO_DIRECTION, "transmit").build());
+                    m.record(d.stats.bytesReceived.get(), base.toBuilder().put(NETWORK_IO_DIRECTION, "receive").build());
+                }
+            });
+        meter.counterBuilder("connscope.telemetry.dropped").setUnit("{record}")
+            .setDescription("Finished connections dropped because the export queue was full.")
+            .buildWithCallback(m -> m.record(dropped.getAsLong()));
+    }
+
+    static Attributes destinationAttributes(Destination d) {
+        AttributesBuilder b = Attributes.builder().put(ROLE, d.role.label());
+        if (d.serverAddress != null) {
+            b.put(SERVER_ADDRESS, d.serverAddress);
+        }
+        if (d.port > 0) {
+            b.put(SERVER_PORT, d.port);
+        }
+        return b.build();
+    }
+
+    public void export(ConnectionRecord r) {
+        CloseClassification how = r.classification();
+        Attributes destination = destinationAttributes(r.destination);
+        recordMetrics(r, how, destination);
+
+        SpanBuilder sb = tracer.spanBuilder(spanName("connection", r))
+            .setNoParent()
+            .setStartTimestamp(clock.epochNanos(r.openNanos), TimeUnit.NANOSECONDS)
+            .setAllAttributes(destination)
+            .setAllAttributes(connectionAttributes(r, how));
+        Span span = sb.startSpan();
+        if (how == CloseClassification.CONNECT_FAILED) {
+            span.setStatus(StatusCode.ERROR, "connect failed: " + r.connectError);
+        } else if (how == CloseClassification.RESET) {
+            span.setStatus(StatusCode.ERROR, "connection reset by peer");
+        }
+        Context parent = Context.root().with(span);
+        if (r.role == Role.CLIENT && r.connectEndNanos != 0L) {
+            Span connect = tracer.spanBuilder(spanName("socket connect", r)).setParent(parent)
+                .setStartTimestamp(clock.epochNanos(r.openNanos), TimeUnit.NANOSECONDS)
+                .setAllAttributes(destination).startSpan();
+            if (r.connectError != null) {
+                connect.setAttribute(ERROR_TYPE, r.connectError);
+                connect.setStatus(StatusCode.ERROR);
+            }
+            connect.end(clock.epochNanos(r.connectEndNanos), TimeUnit.NANOSECONDS);
+        }
+        TlsInfo tls = r.tls;
+        if (tls != null) {
+            Span handshake = tracer.spanBuilder(spanName("TLS handshake", r)).setParent(parent)
+                .setStartTimestamp(clock.epochNanos(tls.startNanos), TimeUnit.NANOSECONDS)
+                .setAllAttributes(destination).setAllAttributes(tlsAttributes(tls)).startSpan();
+            if (tls.error != null) {
+                handshake.setStatus(StatusCode.ERROR);
+            }
+            handshake.end(clock.epochNanos(tls.endNanos), TimeUnit.NANOSECONDS);
+        }
+        span.end(clock.epochNanos(r.endNanos), TimeUnit.NANOSECONDS);
+    }
+
+    private void recordMetrics(ConnectionRecord r, CloseClassification how, Attributes destination) {
+        if (r.connectEndNanos != 0L && r.role == Role.CLIENT) {
+            Attributes a = r.connectError == null ? destination
+                : destination.toBuilder().put(ERROR_TYPE, r.connectError).build();
+            connectDuration.record(seconds(r.connectEndNanos - r.openNanos), a);
+        }
+        TlsInfo tls = r.tls;
+        if (tls != null) {
+            AttributesBuilder a = destination.toBuilder();
+            if (tls.protocolVersion != null) {
+                a.put(TLS_PROTOCOL_VERSION, tls.protocolVersion);
+            }
+            if (tls.resumed != null) {
+                a.put(TLS_RESUMED, tls.resumed);
+            }
+            if (tls.error != null) {
+                a.put(ERROR_TYPE, tls.error);
+            }
+            tlsDuration.record(seconds(tls.durationNanos()), a.build());
+        }
+        if (how != CloseClassification.CONNECT_FAILED) {
+            connectionDuration.record(seconds(r.endNanos - r.openNanos),
+                destination.toBuilder().put(CLOSE_CLASSIFICATION, how.label()).build());
+        }
+    }
+
+    private static Attributes connectionAttributes(ConnectionRecord r, CloseClassification how) {
+        AttributesBuilder b = Attributes.builder()
+            .put(NETWORK_TRANSPORT, "tcp")
+            .put(CONNECTION_ID, r.id)
+            .put(API, r.api)
+            .put(CLOSE_CLASSIFICATION, how.label())
+            .put(CLOSE_SEQUENCE, r.sequence());
+        if (r.peerAddress != null) {
+            b.put(NETWORK_PEER_ADDRESS, r.peerAddress);
+        }
+        if (r.peerPort > 0) {
+            b.put(NETWORK_PEER_PORT, r.peerPort);
+        }
+        if (r.localAddress != null) {
+            b.put(NETWORK_LOCAL_ADDRESS, r.localAddress);
+        }
+        if (r.localPort > 0) {
+            b.put(NETWORK_LOCAL_PORT, r.localPort);
+        }
+        if (r.connectError != null) {
+            b.put(ERROR_TYPE, r.connectError);
+            return b.build();
+        }
+        b.put(BYTES_SENT, r.bytesWritten())
+            .put(BYTES_RECEIVED, r.bytesRead())
+            .put(WRITES, r.writes())
+            .put(READS, r.reads())
+            .put(TCP_NODELAY, r.noDelay)
+            .put(TCP_NODELAY_BEFORE_FIRST_WRITE, r.noDelaySetBeforeFirstWrite())
+            .put(CLOSE_INITIATOR, r.initiator())
+            .put(IDLE_MS, millis(r.endNanos - r.lastActivityNanos()));
+        if (r.firstWriteNanos != 0L) {
+            b.put(FIRST_WRITE_MS, millis(r.firstWriteNanos - r.openNanos));
+        }
+        if (r.firstReadNanos != 0L) {
+            b.put(FIRST_READ_MS, millis(r.firstReadNanos - r.openNanos));
+        }
+        if (how == CloseClassification.OPEN_AT_EXIT) {
+            b.put(OPEN_AT_EXIT, true);
+        }
+        if (how == CloseClassification.RESET) {
+            b.put(ERROR_TYPE, "connection_reset");
+        }
+        TlsInfo tls = r.tls;
+        if (tls != null) {
+            b.putAll(tlsAttributes(tls)).put(TLS_HANDSHAKES, r.tlsHandshakes);
+        }
+        return b.build();
+    }
+
+    private static Attributes tlsAttributes(TlsInfo tls) {
+        AttributesBuilder b = Attributes.builder().put(TLS_PROTOCOL_NAME, "tls").put(TLS_ESTABLISHED, tls.error == null);
+        if (tls.protocolVersion != null) {
+            b.put(TLS_PROTOCOL_VERSION, tls.protocolVersion);
+        }
+        if (tls.cipher != null) {
+            b.put(TLS_CIPHER, tls.cipher);
+        }
+        if (tls.resumed != null) {
+            b.put(TLS_RESUMED, tls.resumed);
+        }
+        if (tls.alpn != null) {
+            b.put(TLS_NEXT_PROTOCOL, tls.alpn);
+        }
+        if (tls.error != null) {
+            b.put(ERROR_TYPE, tls.error);
+        }
+        return b.build();
+    }
+
+    private static String spanName(String what, ConnectionRecord r) {
+        Destination d = r.destination;
+        return d.role == Role.CLIENT ? what + " " + d.serverAddress + ":" + d.port : what + " :" + d.port;
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static double millis(long nanos) {
+        return nanos / 1e6;
+    }
+}

@@ -1,0 +1,45 @@
+package io.connscope.agent.export;
+
+import io.opentelemetry.api.common.AttributeKey;
+
+/** Attribute keys: OpenTelemetry semantic-convention names where they exist, connscope.* otherwise. */
+public final class Semconv {
+
+    public static final AttributeKey<String> NETWORK_TRANSPORT = AttributeKey.stringKey("network.transport");
+    public static final AttributeKey<String> NETWORK_PEER_ADDRESS = AttributeKey.stringKey("network.peer.address");
+    public static final AttributeKey<Long> NETWORK_PEER_PORT = AttributeKey.longKey("network.peer.port");
+    public static final AttributeKey<String> NETWORK_LOCAL_ADDRESS = AttributeKey.stringKey("network.local.address");
+    public static final AttributeKey<Long> NETWORK_LOCAL_PORT = AttributeKey.longKey("network.local.port");
+    public static final AttributeKey<String> NETWORK_IO_DIRECTION = AttributeKey.stringKey("network.io.direction");
+    public static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
+    public static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
+    public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+    public static final AttributeKey<String> TLS_PROTOCOL_NAME = AttributeKey.stringKey("tls.protocol.name");
+    public static final AttributeKey<String> TLS_PROTOCOL_VERSION = AttributeKey.stringKey("tls.protocol.version");
+    public static final AttributeKey<String> TLS_CIPHER = AttributeKey.stringKey("tls.cipher");
+    public static final AttributeKey<Boolean> TLS_RESUMED = AttributeKey.booleanKey("tls.resumed");
+    public static final AttributeKey<Boolean> TLS_ESTABLISHED = AttributeKey.booleanKey("tls.established");
+    public static final AttributeKey<String> TLS_NEXT_PROTOCOL = AttributeKey.stringKey("tls.next_protocol");
+
+    public static final AttributeKey<Long> CONNECTION_ID = AttributeKey.longKey("connscope.connection.id");
+    public static final AttributeKey<String> ROLE = AttributeKey.stringKey("connscope.connection.role");
+    public static final AttributeKey<String> API = AttributeKey.stringKey("connscope.connection.api");
+    public static final AttributeKey<Long> BYTES_SENT = AttributeKey.longKey("connscope.connection.bytes_sent");
+    public static final AttributeKey<Long> BYTES_RECEIVED = AttributeKey.longKey("connscope.connection.bytes_received");
+    public static final AttributeKey<Long> WRITES = AttributeKey.longKey("connscope.connection.writes");
+    public static final AttributeKey<Long> READS = AttributeKey.longKey("connscope.connection.reads");
+    public static final AttributeKey<Double> FIRST_WRITE_MS = AttributeKey.doubleKey("connscope.connection.first_write_ms");
+    public static final AttributeKey<Double> FIRST_READ_MS = AttributeKey.doubleKey("connscope.connection.first_read_ms");
+    public static final AttributeKey<Double> IDLE_MS = AttributeKey.doubleKey("connscope.connection.idle_ms");
+    public static final AttributeKey<Boolean> TCP_NODELAY = AttributeKey.booleanKey("connscope.tcp_nodelay");
+    public static final AttributeKey<Boolean> TCP_NODELAY_BEFORE_FIRST_WRITE =
+        AttributeKey.booleanKey("connscope.tcp_nodelay.before_first_write");
+    public static final AttributeKey<String> CLOSE_CLASSIFICATION = AttributeKey.stringKey("connscope.close.classification");
+    public static final AttributeKey<String> CLOSE_INITIATOR = AttributeKey.stringKey("connscope.close.initiator");
+    public static final AttributeKey<String> CLOSE_SEQUENCE = AttributeKey.stringKey("connscope.close.sequence");
+    public static final AttributeKey<Boolean> OPEN_AT_EXIT = AttributeKey.booleanKey("connscope.connection.open_at_exit");
+    public static final AttributeKey<Long> TLS_HANDSHAKES = AttributeKey.longKey("connscope.tls.handshakes");
+
+    private Semconv() {
+    }
+}

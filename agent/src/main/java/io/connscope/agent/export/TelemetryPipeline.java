@@ -1,0 +1,82 @@
+package io.connscope.agent.export;
+
+import io.connscope.agent.AgentLog;
+import io.connscope.agent.connection.ConnectionRecord;
+import io.connscope.agent.connection.ConnectionTracker;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The export thread: drains finished connections from the queue, turns them into telemetry, and
+ * picks up sockets that were garbage-collected without close. Application threads only ever
+ * {@link ExportQueue#offer} to it.
+ */
+public final class TelemetryPipeline implements Runnable {
+
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final ExportQueue queue;
+    private final ConnectionTracker tracker;
+    private final ConnectionTelemetry telemetry;
+    private final OpenTelemetrySdk sdk;
+    private volatile boolean running = true;
+    private volatile Thread thread;
+
+    public TelemetryPipeline(ExportQueue queue, ConnectionTracker tracker, ConnectionTelemetry telemetry,
+                             OpenTelemetrySdk sdk) {
+        this.queue = queue;
+        this.tracker = tracker;
+        this.telemetry = telemetry;
+        this.sdk = sdk;
+    }
+
+    public void start(ThreadGroup group) {
+        Thread t = new Thread(group, this, "connscope-export");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            drain();
+            LockSupport.parkNanos(POLL_NANOS);
+        }
+    }
+
+    private void drain() {
+        try {
+            tracker.expungeCollected();
+            ConnectionRecord r;
+            while ((r = queue.poll()) != null) {
+                telemetry.export(r);
+            }
+        } catch (Throwable t) {
+            AgentLog.once("export-failed", "telemetry export failed: " + t, t);
+        }
+    }
+
+    /** Stops the thread, exports what is left (open connections as open-at-exit) and flushes the SDK. */
+    public void shutdown(long timeoutMillis) {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+            try {
+                t.join(timeoutMillis / 2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        tracker.finishOpenAtExit();
+        drain();
+        CompletableResultCode done = sdk.shutdown();
+        done.join(timeoutMillis, TimeUnit.MILLISECONDS);
+        if (!done.isDone()) {
+            AgentLog.info("telemetry flush did not finish within " + timeoutMillis + " ms; the rest is dropped");
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.connscope.agent.instrument;
+
+import io.connscope.agent.AgentLog;
+import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
+import java.net.Socket;
+import java.util.Map;
+import java.util.Set;
+import javax.net.ssl.SSLSession;
+
+/**
+ * Private JDK state that connscope reads off the hot path, through handles opened once at start-up.
+ * Signatures verified with javap on JDK 17.0.15 and 25.0.3: {@code java.net.Socket.impl},
+ * {@code sun.security.ssl.BaseSSLSocketImpl.self}, {@code sun.security.ssl.SSLSessionImpl.isSessionResumption()}.
+ * Anything missing on a given JDK degrades to "unknown", never to an error.
+ */
+public final class JdkInternals {
+
+    private final boolean legacySocketPath;
+    private final VarHandle socketImpl;
+    private final VarHandle implDelegate;
+    private final VarHandle sslSelf;
+    private final MethodHandle sessionResumed;
+    private final Class<?> sessionImplClass;
+
+    private JdkInternals(boolean legacySocketPath, VarHandle socketImpl, VarHandle implDelegate, VarHandle sslSelf,
+                         MethodHandle sessionResumed, Class<?> sessionImplClass) {
+        this.legacySocketPath = legacySocketPath;
+        this.socketImpl = socketImpl;
+        this.implDelegate = implDelegate;
+        this.sslSelf = sslSelf;
+        this.sessionResumed = sessionResumed;
+        this.sessionImplClass = sessionImplClass;
+    }
+
+    public static JdkInternals open(Instrumentation inst) {
+        Module base = Object.class.getModule();
+        Module self = JdkInternals.class.getModule();
+        try {
+            inst.redefineModule(base, Set.of(), Map.of(),
+                Map.of("java.net", Set.of(self), "sun.security.ssl", Set.of(self)), Set.of(), Map.of());
+        } catch (RuntimeException e) {
+            AgentLog.once("open-java-base", "could not open java.base internals (" + e
+                + "); TLS resumption and the legacy socket path will be reported as unknown", e);
+        }
+        boolean legacy = SocketPath.legacy();
+        VarHandle impl = null;
+        VarHandle delegate = null;
+        if (legacy) {
+            impl = field(Socket.class, "impl");
+            // JDK 13-17 wrap client impls (SocksSocketImpl, HttpConnectSocketImpl) around the
+            // PlainSocketImpl that owns the streams.
+            delegate = optionalField("java.net.DelegatingSocketImpl", "delegate");
+        }
+        VarHandle ssl = null;
+        MethodHandle resumed = null;
+        Class<?> sessionImpl = null;
+        try {
+            ssl = field(Class.forName("sun.security.ssl.BaseSSLSocketImpl"), "self");
+            sessionImpl = Class.forName("sun.security.ssl.SSLSessionImpl");
+            resumed = MethodHandles.privateLookupIn(sessionImpl, MethodHandles.lookup())
+                .findVirtual(sessionImpl, "isSessionResumption", MethodType.methodType(boolean.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            AgentLog.debug("TLS internals unavailable: " + e);
+        }
+        return new JdkInternals(legacy, impl, delegate, ssl, resumed, sessionImpl);
+    }
+
+    private static VarHandle optionalField(String owner, String name) {
+        try {
+            return field(Class.forName(owner), name);
+        } catch (ClassNotFoundException e) {
+            return null;
+        }
+    }
+
+    private static VarHandle field(Class<?> owner, String name) {
+        try {
+            Class<?> type = owner.getDeclaredField(name).getType();
+            return MethodHandles.privateLookupIn(owner, MethodHandles.lookup()).findVarHandle(owner, name, type);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            AgentLog.debug("JDK field " + owner.getName() + "." + name + " unavailable: " + e);
+            return null;
+        }
+    }
+
+    /** True when socket I/O goes through the pre-JDK 13 PlainSocketImpl streams. */
+    public boolean legacySocketPath() {
+        return legacySocketPath;
+    }
+
+    /** The SocketImpl whose streams carry a socket's I/O (legacy path only), or null. */
+    public Object socketImpl(Socket socket) {
+        if (socketImpl == null) {
+            return null;
+        }
+        Object impl = socketImpl.get(socket);
+        while (impl != null && implDelegate != null && implDelegate.coordinateTypes().get(0).isInstance(impl)) {
+            impl = implDelegate.get(impl);
+        }
+        return impl;
+    }
+
+    /** The socket an SSL socket is layered over, or the socket itself. */
+    public Object sslTransport(Object sslSocket) {
+        if (sslSelf == null) {
+            return sslSocket;
+        }
+        try {
+            Object s = sslSelf.get(sslSocket);
+            return s == null ? sslSocket : s;
+        } catch (RuntimeException e) {
+            return sslSocket;
+        }
+    }
+
+    /** Whether the session was resumed, or null when the JDK does not tell. */
+    public Boolean resumed(SSLSession session) {
+        if (sessionResumed == null || !sessionImplClass.isInstance(session)) {
+            return null;
+        }
+        try {
+            return (Boolean) sessionResumed.invoke(session);
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+}

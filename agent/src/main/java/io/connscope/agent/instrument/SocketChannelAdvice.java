@@ -1,0 +1,130 @@
+package io.connscope.agent.instrument;
+
+import io.connscope.bridge.Bridge;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * Advice for {@code sun.nio.ch.SocketChannelImpl}, including the package-private blocking methods
+ * that the socket adaptor ({@code SocketChannel.socket()}) uses on JDK 17+.
+ */
+public final class SocketChannelAdvice {
+
+    private SocketChannelAdvice() {
+    }
+
+    /** {@code connect(SocketAddress)}: returns false while a non-blocking connect is pending. */
+    public static final class Connect {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static long enter() {
+            return System.nanoTime();
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object channel, @Advice.Argument(0) Object endpoint, @Advice.Enter long start,
+                         @Advice.Return boolean connected, @Advice.Thrown Throwable thrown) {
+            Bridge.channelConnectStarted(channel, endpoint, start, connected, thrown);
+        }
+    }
+
+    /** {@code blockingConnect(SocketAddress, long)} (socket adaptor). */
+    public static final class BlockingConnect {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static long enter() {
+            return System.nanoTime();
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object channel, @Advice.Argument(0) Object endpoint, @Advice.Enter long start,
+                         @Advice.Thrown Throwable thrown) {
+            Bridge.channelConnectStarted(channel, endpoint, start, thrown == null, thrown);
+        }
+    }
+
+    /** {@code finishConnect()}. */
+    public static final class FinishConnect {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object channel, @Advice.Return boolean connected,
+                         @Advice.Thrown Throwable thrown) {
+            Bridge.channelConnectFinished(channel, connected, thrown);
+        }
+    }
+
+    /** {@code read(ByteBuffer)} and {@code blockingRead(byte[], int, int, long)}. */
+    public static final class Read {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object channel, @Advice.Return int n, @Advice.Thrown Throwable thrown) {
+            Bridge.read(channel, n, thrown);
+        }
+    }
+
+    /** {@code read(ByteBuffer[], int, int)}. */
+    public static final class ReadVectored {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object channel, @Advice.Return long n, @Advice.Thrown Throwable thrown) {
+            Bridge.read(channel, n, thrown);
+        }
+    }
+
+    /** {@code write(ByteBuffer)}. */
+    public static final class Write {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object channel, @Advice.Return int n, @Advice.Thrown Throwable thrown) {
+            Bridge.write(channel, n, thrown);
+        }
+    }
+
+    /** {@code write(ByteBuffer[], int, int)}. */
+    public static final class WriteVectored {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object channel, @Advice.Return long n, @Advice.Thrown Throwable thrown) {
+            Bridge.write(channel, n, thrown);
+        }
+    }
+
+    /** {@code blockingWriteFully(byte[], int, int)}: all of {@code length} is written unless it throws. */
+    public static final class BlockingWriteFully {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object channel, @Advice.Argument(2) int length, @Advice.Thrown Throwable thrown) {
+            Bridge.write(channel, thrown == null ? length : 0, thrown);
+        }
+    }
+
+    /** {@code setOption(SocketOption, Object)}, the non-bridge method only. */
+    public static final class SetOption {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object channel, @Advice.Argument(0) Object name, @Advice.Argument(1) Object value,
+                         @Advice.Thrown Throwable thrown) {
+            if (thrown == null) {
+                Bridge.option(channel, name, value);
+            }
+        }
+    }
+
+    /** {@code shutdownInput()}. */
+    public static final class ShutdownInput {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object channel, @Advice.Thrown Throwable thrown) {
+            if (thrown == null) {
+                Bridge.shutdownInput(channel);
+            }
+        }
+    }
+
+    /** {@code shutdownOutput()}. */
+    public static final class ShutdownOutput {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object channel, @Advice.Thrown Throwable thrown) {
+            if (thrown == null) {
+                Bridge.shutdownOutput(channel);
+            }
+        }
+    }
+
+    /** {@code implCloseSelectableChannel()}. */
+    public static final class Close {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Object channel) {
+            Bridge.closing(channel);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.connscope.agent.report;
+
+import io.connscope.agent.connection.CloseClassification;
+import io.connscope.agent.connection.Destination;
+import io.connscope.agent.connection.DestinationStats;
+import io.connscope.agent.connection.Destinations;
+import io.connscope.agent.connection.LogHistogram;
+import io.connscope.agent.connection.Role;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The exit summary: one row per destination (outbound) and per listening port (inbound), then
+ * whatever connscope itself could not do (drops, limits, disabled hooks). Its size is bounded by the
+ * destination limit.
+ */
+public final class ConnectionReport {
+
+    private ConnectionReport() {
+    }
+
+    public static String render(Destinations destinations, List<String> notes) {
+        List<Destination> all = new ArrayList<>(destinations.all());
+        all.sort(Comparator.comparingLong((Destination d) -> -(d.stats.opened.get() + d.stats.connectFailures.get()))
+            .thenComparing(d -> d.key));
+        long connections = 0;
+        for (Destination d : all) {
+            connections += d.stats.opened.get() + d.stats.connectFailures.get();
+        }
+        StringBuilder out = new StringBuilder();
+        out.append("==== connscope connection report ====\n");
+        out.append(String.format(Locale.ROOT, "%d connection(s), %d destination(s)%n", connections, all.size()));
+        section(out, "Outbound connections, by destination", all, Role.CLIENT);
+        section(out, "Inbound connections, by local listening port", all, Role.SERVER);
+        if (!notes.isEmpty()) {
+            out.append("\nNotes\n");
+            for (String n : notes) {
+                out.append("  - ").append(n).append('\n');
+            }
+        }
+        out.append("==== end of connscope report ====\n");
+        return out.toString();
+    }
+
+    private static void section(StringBuilder out, String title, List<Destination> all, Role role) {
+        List<Destination> rows = new ArrayList<>();
+        for (Destination d : all) {
+            if (d.role == role) {
+                rows.add(d);
+            }
+        }
+        out.append('\n').append(title).append('\n');
+        if (rows.isEmpty()) {
+            out.append("  (none)\n");
+            return;
+        }
+        String format = "  %-28s %7s %6s %12s %12s %17s %17s %13s  %s%n";
+        out.append(String.format(Locale.ROOT, format, role == Role.CLIENT ? "destination" : "listening port",
+            "opened", "failed", "bytes sent", "bytes recv", "connect p50/p95", "TLS p50/p95", "NODELAY on/off", "closes"));
+        for (Destination d : rows) {
+            DestinationStats s = d.stats;
+            out.append(String.format(Locale.ROOT, format, label(d), s.opened.get(), s.connectFailures.get(),
+                s.bytesSent.get(), s.bytesReceived.get(),
+                role == Role.CLIENT ? percentiles(s.connectTime) : "-",
+                percentiles(s.tlsHandshakeTime),
+                s.noDelayOn.get() + "/" + s.noDelayOff.get(),
+                closes(s)));
+        }
+    }
+
+    private static String label(Destination d) {
+        if (d.serverAddress != null && d.serverAddress.startsWith("(")) {
+            return d.serverAddress;
+        }
+        String l = d.role == Role.CLIENT ? d.serverAddress + ":" + d.port : (d.port == 0 ? "(other)" : ":" + d.port);
+        return l.length() > 28 ? l.substring(0, 27) + "…" : l;
+    }
+
+    static String percentiles(LogHistogram h) {
+        if (h.count() == 0) {
+            return "-";
+        }
+        return millis(h.quantileNanos(0.50)) + "/" + millis(h.quantileNanos(0.95)) + " ms";
+    }
+
+    private static String millis(long nanos) {
+        double ms = nanos / 1e6;
+        return ms < 10 ? String.format(Locale.ROOT, "%.2f", ms) : String.format(Locale.ROOT, "%.0f", ms);
+    }
+
+    private static String closes(DestinationStats s) {
+        StringBuilder b = new StringBuilder();
+        for (CloseClassification c : CloseClassification.values()) {
+            long n = s.closes.get(c.ordinal());
+            if (n > 0) {
+                if (b.length() > 0) {
+                    b.append(", ");
+                }
+                b.append(c.label()).append(' ').append(n);
+            }
+        }
+        return b.length() == 0 ? "-" : b.toString();
+    }
+}

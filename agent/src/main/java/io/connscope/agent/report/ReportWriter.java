@@ -1,0 +1,87 @@
+package io.connscope.agent.report;
+
+import io.connscope.agent.AgentLog;
+import io.connscope.agent.config.AgentConfig;
+import io.connscope.agent.connection.ConnectionTracker;
+import io.connscope.agent.export.ExportQueue;
+import io.connscope.bridge.Bridge;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Writes the exit report to stderr or to {@code connscope.report.file}, with connscope's own health notes. */
+public final class ReportWriter {
+
+    private final AgentConfig config;
+    private final ConnectionTracker tracker;
+    private final ExportQueue queue;
+    private final List<String> configProblems;
+    private final List<String> notInstrumented;
+
+    public ReportWriter(AgentConfig config, ConnectionTracker tracker, ExportQueue queue, List<String> configProblems,
+                        List<String> notInstrumented) {
+        this.config = config;
+        this.tracker = tracker;
+        this.queue = queue;
+        this.configProblems = configProblems;
+        this.notInstrumented = notInstrumented;
+    }
+
+    public void write() {
+        if (!config.reportEnabled()) {
+            return;
+        }
+        String text = ConnectionReport.render(tracker.destinations(), notes());
+        Path file = config.reportFile();
+        if (file == null) {
+            System.err.print(text);
+            System.err.flush();
+            return;
+        }
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.write(file, text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            AgentLog.info("could not write the report to " + file + " (" + e + "); printing it here instead");
+            System.err.print(text);
+        }
+    }
+
+    private List<String> notes() {
+        List<String> notes = new ArrayList<>();
+        long dropped = queue.dropped();
+        if (dropped > 0) {
+            notes.add("connscope.telemetry.dropped: " + dropped
+                + " finished connection(s) were not exported because the export queue was full (counted above)");
+        }
+        long untracked = tracker.registry().untracked();
+        if (untracked > 0) {
+            notes.add(untracked + " connection(s) were not followed: more than " + config.maxConnections()
+                + " were open at once (" + AgentConfig.MAX_CONNECTIONS + ")");
+        }
+        if (tracker.destinations().overflowed()) {
+            notes.add("destinations beyond the first " + tracker.destinations().limit() + " are aggregated as (other) ("
+                + AgentConfig.MAX_DESTINATIONS + ")");
+        }
+        for (int hook = 0; hook < Bridge.HOOK_COUNT; hook++) {
+            int failures = Bridge.failures(hook);
+            if (failures > 0) {
+                notes.add("hook '" + Bridge.hookName(hook) + "' had " + failures + " internal error(s)"
+                    + (Bridge.isHookDisabled(hook) ? " and was disabled; its data is incomplete" : ""));
+            }
+        }
+        for (String m : notInstrumented) {
+            notes.add("not instrumented on this JDK: " + m);
+        }
+        for (String p : configProblems) {
+            notes.add("configuration: " + p);
+        }
+        return notes;
+    }
+}

@@ -1,0 +1,270 @@
+package io.connscope.bridge;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * Static entry points called from advice inlined into JDK classes. Each returns at once when the
+ * agent is not installed, when the calling thread belongs to the agent, or when its hook has been
+ * disabled after repeated internal failures. No entry point lets a Throwable escape.
+ *
+ * <p>Kept free of lambdas and string concatenation: it is loaded by the bootstrap class loader,
+ * possibly while java.base is still initialising the classes that those features need.
+ */
+public final class Bridge {
+
+    public static final int HOOK_CONNECT = 0;
+    public static final int HOOK_ACCEPT = 1;
+    public static final int HOOK_READ = 2;
+    public static final int HOOK_WRITE = 3;
+    public static final int HOOK_OPTION = 4;
+    public static final int HOOK_SHUTDOWN = 5;
+    public static final int HOOK_CLOSE = 6;
+    public static final int HOOK_TLS = 7;
+    public static final int HOOK_COUNT = 8;
+
+    private static final String[] HOOK_NAMES = {
+        "connect", "accept", "read", "write", "option", "shutdown", "close", "tls-handshake"
+    };
+
+    private static volatile ConnectionSink sink;
+    private static volatile ThreadGroup agentThreads;
+    private static volatile int maxFailures = 10;
+    private static final AtomicIntegerArray FAILURES = new AtomicIntegerArray(HOOK_COUNT);
+    private static final boolean[] DISABLED = new boolean[HOOK_COUNT];
+    private static final ThreadLocal<int[]> HANDSHAKE_DEPTH = new ThreadLocal<int[]>();
+
+    private Bridge() {
+    }
+
+    public static void install(ConnectionSink target, ThreadGroup ownThreads, int failuresBeforeDisable) {
+        agentThreads = ownThreads;
+        maxFailures = failuresBeforeDisable;
+        sink = target;
+    }
+
+    public static void uninstall() {
+        sink = null;
+    }
+
+    public static String hookName(int hook) {
+        return HOOK_NAMES[hook];
+    }
+
+    public static boolean isHookDisabled(int hook) {
+        return DISABLED[hook];
+    }
+
+    /** True when the current thread was started by the agent (directly or by a thread it started). */
+    public static boolean isAgentThread() {
+        ThreadGroup own = agentThreads;
+        if (own == null) {
+            return false;
+        }
+        for (ThreadGroup g = Thread.currentThread().getThreadGroup(); g != null; g = g.getParent()) {
+            if (g == own) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static ConnectionSink active(int hook) {
+        ConnectionSink s = sink;
+        if (s == null || DISABLED[hook]) {
+            return null;
+        }
+        return s;
+    }
+
+    // ---- hot path: one volatile read, one array read, then the sink ----
+
+    public static void read(Object key, long bytes, Throwable failure) {
+        ConnectionSink s = active(HOOK_READ);
+        if (s != null) {
+            try {
+                s.read(key, bytes, failure);
+            } catch (Throwable t) {
+                failed(HOOK_READ, t);
+            }
+        }
+    }
+
+    public static void write(Object key, long bytes, Throwable failure) {
+        ConnectionSink s = active(HOOK_WRITE);
+        if (s != null) {
+            try {
+                s.write(key, bytes, failure);
+            } catch (Throwable t) {
+                failed(HOOK_WRITE, t);
+            }
+        }
+    }
+
+    // ---- connection lifecycle ----
+
+    public static void socketConnected(Object socket, Object endpoint, long startNanos, Throwable failure) {
+        long end = System.nanoTime();
+        ConnectionSink s = active(HOOK_CONNECT);
+        if (s != null && !isAgentThread()) {
+            try {
+                s.socketConnected(socket, endpoint, startNanos, end, failure);
+            } catch (Throwable t) {
+                failed(HOOK_CONNECT, t);
+            }
+        }
+    }
+
+    public static void socketAccepted(Object serverSocket, Object socket) {
+        ConnectionSink s = active(HOOK_ACCEPT);
+        if (s != null && socket != null && !isAgentThread()) {
+            try {
+                s.socketAccepted(serverSocket, socket);
+            } catch (Throwable t) {
+                failed(HOOK_ACCEPT, t);
+            }
+        }
+    }
+
+    public static void channelConnectStarted(Object channel, Object endpoint, long startNanos, boolean connected,
+                                             Throwable failure) {
+        ConnectionSink s = active(HOOK_CONNECT);
+        if (s != null && !isAgentThread()) {
+            try {
+                s.channelConnectStarted(channel, endpoint, startNanos, connected, failure);
+            } catch (Throwable t) {
+                failed(HOOK_CONNECT, t);
+            }
+        }
+    }
+
+    public static void channelConnectFinished(Object channel, boolean connected, Throwable failure) {
+        ConnectionSink s = active(HOOK_CONNECT);
+        if (s != null) {
+            try {
+                s.channelConnectFinished(channel, connected, failure);
+            } catch (Throwable t) {
+                failed(HOOK_CONNECT, t);
+            }
+        }
+    }
+
+    public static void channelAccepted(Object serverChannel, Object channel) {
+        ConnectionSink s = active(HOOK_ACCEPT);
+        if (s != null && channel != null && !isAgentThread()) {
+            try {
+                s.channelAccepted(serverChannel, channel);
+            } catch (Throwable t) {
+                failed(HOOK_ACCEPT, t);
+            }
+        }
+    }
+
+    public static void noDelay(Object key, boolean on) {
+        ConnectionSink s = active(HOOK_OPTION);
+        if (s != null) {
+            try {
+                s.noDelay(key, on);
+            } catch (Throwable t) {
+                failed(HOOK_OPTION, t);
+            }
+        }
+    }
+
+    /** {@code setOption(name, value)}: only TCP_NODELAY is of interest. */
+    public static void option(Object key, Object name, Object value) {
+        if (value instanceof Boolean && name == java.net.StandardSocketOptions.TCP_NODELAY) {
+            noDelay(key, ((Boolean) value).booleanValue());
+        }
+    }
+
+    public static void shutdownInput(Object key) {
+        ConnectionSink s = active(HOOK_SHUTDOWN);
+        if (s != null) {
+            try {
+                s.shutdownInput(key);
+            } catch (Throwable t) {
+                failed(HOOK_SHUTDOWN, t);
+            }
+        }
+    }
+
+    public static void shutdownOutput(Object key) {
+        ConnectionSink s = active(HOOK_SHUTDOWN);
+        if (s != null) {
+            try {
+                s.shutdownOutput(key);
+            } catch (Throwable t) {
+                failed(HOOK_SHUTDOWN, t);
+            }
+        }
+    }
+
+    public static void closing(Object key) {
+        ConnectionSink s = active(HOOK_CLOSE);
+        if (s != null) {
+            try {
+                s.closing(key);
+            } catch (Throwable t) {
+                failed(HOOK_CLOSE, t);
+            }
+        }
+    }
+
+    // ---- TLS: time the outermost handshake per thread ----
+
+    /** Returns the start time for the outermost handshake on this thread, or 0 for a nested one. */
+    public static long tlsHandshakeStarted() {
+        if (sink == null) {
+            return 0L;
+        }
+        int[] depth = HANDSHAKE_DEPTH.get();
+        if (depth == null) {
+            depth = new int[1];
+            HANDSHAKE_DEPTH.set(depth);
+        }
+        return depth[0]++ == 0 ? System.nanoTime() : 0L;
+    }
+
+    public static void tlsHandshakeEnded(Object sslSocket, long startNanos, Throwable failure) {
+        int[] depth = HANDSHAKE_DEPTH.get();
+        if (depth != null && depth[0] > 0) {
+            depth[0]--;
+        }
+        if (startNanos == 0L) {
+            return;
+        }
+        long end = System.nanoTime();
+        ConnectionSink s = active(HOOK_TLS);
+        if (s != null && !isAgentThread()) {
+            try {
+                s.tlsHandshake(sslSocket, startNanos, end, failure);
+            } catch (Throwable t) {
+                failed(HOOK_TLS, t);
+            }
+        }
+    }
+
+    // ---- failure accounting ----
+
+    private static void failed(int hook, Throwable error) {
+        int n = FAILURES.incrementAndGet(hook);
+        boolean disable = n >= maxFailures;
+        if (disable) {
+            DISABLED[hook] = true;
+        }
+        if (n == 1 || n == maxFailures) {
+            ConnectionSink s = sink;
+            if (s != null) {
+                try {
+                    s.hookFailed(hook, error, disable);
+                } catch (Throwable ignored) {
+                    // Reporting must not fail the host either.
+                }
+            }
+        }
+    }
+
+    public static int failures(int hook) {
+        return FAILURES.get(hook);
+    }
+}

@@ -1,0 +1,38 @@
+package io.connscope.bridge;
+
+/**
+ * What the instrumented JDK code reports to. Implemented in the agent's own class loader; only this
+ * interface and {@link Bridge} live on the bootstrap class path. Keys are the JDK objects that
+ * identify a connection: a {@code java.net.Socket}, a {@code SocketChannel}, or (legacy socket
+ * path) the {@code SocketImpl}. Arguments are {@code Object} and primitives so that nothing here
+ * depends on agent classes.
+ */
+public interface ConnectionSink {
+
+    void socketConnected(Object socket, Object endpoint, long startNanos, long endNanos, Throwable failure);
+
+    void socketAccepted(Object serverSocket, Object socket);
+
+    void channelConnectStarted(Object channel, Object endpoint, long startNanos, boolean connected, Throwable failure);
+
+    void channelConnectFinished(Object channel, boolean connected, Throwable failure);
+
+    void channelAccepted(Object serverChannel, Object channel);
+
+    void read(Object key, long bytes, Throwable failure);
+
+    void write(Object key, long bytes, Throwable failure);
+
+    void noDelay(Object key, boolean on);
+
+    void shutdownInput(Object key);
+
+    void shutdownOutput(Object key);
+
+    void closing(Object key);
+
+    void tlsHandshake(Object sslSocket, long startNanos, long endNanos, Throwable failure);
+
+    /** Called once per failing hook with the first error, and again when the hook is disabled. */
+    void hookFailed(int hook, Throwable error, boolean disabled);
+}
