@@ -1,0 +1,62 @@
+package io.connscope.demo;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the tour: every scenario by default, or the ones named on the command line.
+ * {@code --help} lists them.
+ */
+public final class DemoMain {
+
+    private static final Map<String, Scenario> SCENARIOS = new LinkedHashMap<>();
+
+    static {
+        for (Scenario s : Arrays.asList(new KeepAliveScenario(), new ChurnScenario(), new NoDelayScenario(),
+            new HalfCloseScenario(), new AbortiveCloseScenario(), new TlsScenario(), new ChannelScenario())) {
+            SCENARIOS.put(s.name(), s);
+        }
+    }
+
+    private DemoMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = System.out;
+        List<Scenario> chosen = new ArrayList<>();
+        for (String arg : args) {
+            if (arg.equals("--help") || arg.equals("-h")) {
+                usage(out);
+                return;
+            }
+            Scenario s = SCENARIOS.get(arg);
+            if (s == null) {
+                System.err.println("unknown scenario '" + arg + "'");
+                usage(System.err);
+                System.exit(2);
+            }
+            chosen.add(s);
+        }
+        if (chosen.isEmpty()) {
+            chosen.addAll(SCENARIOS.values());
+        }
+        for (Scenario s : chosen) {
+            out.println("== " + s.name() + ": " + s.description());
+            s.run(out);
+            out.println();
+        }
+        out.println("Done. With the agent attached, the connscope report follows on stderr.");
+    }
+
+    private static void usage(PrintStream out) {
+        out.println("usage: java [-javaagent:connscope-agent.jar] -jar connscope-demo.jar [scenario ...]");
+        out.println("Runs every scenario when none is named. Scenarios:");
+        for (Scenario s : SCENARIOS.values()) {
+            out.printf("  %-16s %s%n", s.name(), s.description());
+        }
+    }
+}

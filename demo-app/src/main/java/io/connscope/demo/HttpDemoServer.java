@@ -1,0 +1,62 @@
+package io.connscope.demo;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The JDK's built-in HTTP server on loopback, answering every request with a short fixed body. */
+final class HttpDemoServer implements AutoCloseable {
+
+    static final byte[] BODY = "hello from the connscope demo\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final HttpServer server;
+    private final AtomicInteger requests = new AtomicInteger();
+
+    HttpDemoServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        server.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            try (InputStream in = exchange.getRequestBody()) {
+                in.readAllBytes();
+            }
+            exchange.sendResponseHeaders(200, BODY.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(BODY);
+            }
+        });
+        server.start();
+    }
+
+    /** Requests the server has answered. */
+    int requests() {
+        return requests.get();
+    }
+
+    URL url(String path) throws IOException {
+        return new URL("http", "127.0.0.1", server.getAddress().getPort(), path);
+    }
+
+    /** One GET with HttpURLConnection, reading the whole body so the connection can go back to the keep-alive cache. */
+    static int get(URL url, boolean closeConnection) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) url.openConnection();
+        if (closeConnection) {
+            c.setRequestProperty("Connection", "close");
+        }
+        try (InputStream in = c.getInputStream()) {
+            in.readAllBytes();
+        }
+        return c.getResponseCode();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,76 @@
+package io.connscope.demo;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Two TLS connections to the same server: the first pays a full handshake, the second can resume the
+ * session. The first handshakes explicitly, the second implicitly on its first write.
+ */
+final class TlsScenario implements Scenario {
+
+    static final char[] PASSWORD = "connscope".toCharArray();
+    static final int REQUEST = 64;
+    static final int RESPONSE = 128;
+
+    @Override
+    public String name() {
+        return "tls";
+    }
+
+    @Override
+    public String description() {
+        return "two TLS connections: a full handshake, then a resumed one";
+    }
+
+    @Override
+    public void run(PrintStream out) throws Exception {
+        SSLContext context = context();
+        SSLServerSocket listener = (SSLServerSocket) context.getServerSocketFactory()
+            .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        try (LoopbackServer server = new LoopbackServer(listener, 2, s -> {
+            LoopbackServer.readExactly(s.getInputStream(), REQUEST);
+            s.getOutputStream().write(new byte[RESPONSE]);
+            s.getOutputStream().flush();
+        })) {
+            for (int i = 0; i < 2; i++) {
+                try (SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
+                    server.port())) {
+                    if (i == 0) {
+                        s.startHandshake();
+                    }
+                    s.getOutputStream().write(new byte[REQUEST]);
+                    s.getOutputStream().flush();
+                    InputStream in = s.getInputStream();
+                    LoopbackServer.readExactly(in, RESPONSE);
+                    out.println("  connection " + (i + 1) + ": " + s.getSession().getProtocol() + " "
+                        + s.getSession().getCipherSuite());
+                }
+            }
+            server.await();
+            out.println("expect: client.connections=2 tls=true port=" + server.port());
+        }
+    }
+
+    /** Client and server share one context built from the demo's self-signed keystore. */
+    static SSLContext context() throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = TlsScenario.class.getResourceAsStream("/demo-keystore.p12")) {
+            ks.load(in, PASSWORD);
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, PASSWORD);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return context;
+    }
+}
