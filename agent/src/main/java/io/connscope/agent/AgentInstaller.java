@@ -7,6 +7,7 @@ import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.export.Clock;
 import io.connscope.agent.export.ConnectionTelemetry;
 import io.connscope.agent.export.ExportQueue;
+import io.connscope.agent.export.ExporterLogging;
 import io.connscope.agent.export.OtelSetup;
 import io.connscope.agent.export.TelemetryPipeline;
 import io.connscope.agent.instrument.Instrumenter;
@@ -54,7 +55,9 @@ final class AgentInstaller {
             AgentLog.info("not instrumented on this JDK: " + m);
         }
         ReportWriter report = new ReportWriter(config, tracker, queue, config.problems(), missing);
+        ExporterLogging.install();
         Thread hook = new Thread(group, () -> {
+            ExporterLogging.reinstallAfterLogManagerReset(config.shutdownTimeoutMillis() / 4);
             pipeline.shutdown(config.shutdownTimeoutMillis());
             Bridge.uninstall();
             report.write();
@@ -71,7 +74,11 @@ final class AgentInstaller {
             try {
                 result.set(OtelSetup.build(config.otelOverrides(), AgentInstaller.class.getClassLoader()));
             } catch (Throwable e) {
-                AgentLog.info("OpenTelemetry configuration failed, telemetry export is off (the report still works): " + e);
+                AgentLog.info("OpenTelemetry configuration failed, telemetry export is off (the report still works): " + e
+                    + (e.getCause() == null ? "" : " caused by " + e.getCause()));
+                if (config.debug()) {
+                    e.printStackTrace();
+                }
             }
         }, "connscope-init");
         t.setDaemon(true);

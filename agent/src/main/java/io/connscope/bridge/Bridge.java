@@ -31,7 +31,8 @@ public final class Bridge {
     private static volatile int maxFailures = 10;
     private static final AtomicIntegerArray FAILURES = new AtomicIntegerArray(HOOK_COUNT);
     private static final boolean[] DISABLED = new boolean[HOOK_COUNT];
-    private static final ThreadLocal<int[]> HANDSHAKE_DEPTH = new ThreadLocal<int[]>();
+    /** Per thread: handshake nesting depth, and the wall-clock start of the outermost one. */
+    private static final ThreadLocal<long[]> HANDSHAKE = new ThreadLocal<long[]>();
 
     private Bridge() {
     }
@@ -217,27 +218,32 @@ public final class Bridge {
         if (sink == null) {
             return 0L;
         }
-        int[] depth = HANDSHAKE_DEPTH.get();
-        if (depth == null) {
-            depth = new int[1];
-            HANDSHAKE_DEPTH.set(depth);
+        long[] state = HANDSHAKE.get();
+        if (state == null) {
+            state = new long[2];
+            HANDSHAKE.set(state);
         }
-        return depth[0]++ == 0 ? System.nanoTime() : 0L;
+        if (state[0]++ != 0) {
+            return 0L;
+        }
+        // Same clock as SSLSession.getCreationTime(): a session created before this moment was resumed.
+        state[1] = System.currentTimeMillis();
+        return System.nanoTime();
     }
 
     public static void tlsHandshakeEnded(Object sslSocket, long startNanos, Throwable failure) {
-        int[] depth = HANDSHAKE_DEPTH.get();
-        if (depth != null && depth[0] > 0) {
-            depth[0]--;
+        long[] state = HANDSHAKE.get();
+        if (state != null && state[0] > 0) {
+            state[0]--;
         }
-        if (startNanos == 0L) {
+        if (startNanos == 0L || state == null) {
             return;
         }
         long end = System.nanoTime();
         ConnectionSink s = active(HOOK_TLS);
         if (s != null && !isAgentThread()) {
             try {
-                s.tlsHandshake(sslSocket, startNanos, end, failure);
+                s.tlsHandshake(sslSocket, startNanos, end, state[1], failure);
             } catch (Throwable t) {
                 failed(HOOK_TLS, t);
             }

@@ -31,7 +31,7 @@ public interface ConnectionSink {
 
     void closing(Object key);
 
-    void tlsHandshake(Object sslSocket, long startNanos, long endNanos, Throwable failure);
+    void tlsHandshake(Object sslSocket, long startNanos, long endNanos, long startEpochMillis, Throwable failure);
 
     /** Called once per failing hook with the first error, and again when the hook is disabled. */
     void hookFailed(int hook, Throwable error, boolean disabled);

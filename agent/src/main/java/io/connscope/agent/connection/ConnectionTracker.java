@@ -304,7 +304,7 @@ public final class ConnectionTracker implements ConnectionSink {
     }
 
     @Override
-    public void tlsHandshake(Object sslSocket, long startNanos, long endNanos, Throwable failure) {
+    public void tlsHandshake(Object sslSocket, long startNanos, long endNanos, long startEpochMillis, Throwable failure) {
         ConnectionRecord r = registry.get(sslSocket);
         if (r == null) {
             r = registry.get(jdk.sslTransport(sslSocket));
@@ -324,7 +324,7 @@ public final class ConnectionTracker implements ConnectionSink {
             SSLSession session = s.getSession();
             String alpn = s.getApplicationProtocol();
             info = new TlsInfo(startNanos, endNanos, protocolVersion(session.getProtocol()), session.getCipherSuite(),
-                jdk.resumed(session), alpn == null || alpn.isEmpty() ? null : alpn, null);
+                session.getCreationTime() < startEpochMillis, alpn == null || alpn.isEmpty() ? null : alpn, null);
         }
         r.tls = info;
         r.events.add(ConnectionEvent.TLS_HANDSHAKE);

@@ -8,7 +8,11 @@ public final class TlsInfo {
     /** Version as in the tls.protocol.version convention ("1.3"), or null when unknown. */
     public final String protocolVersion;
     public final String cipher;
-    /** null when the JDK did not let us tell. */
+    /**
+     * Whether the session was resumed rather than fully negotiated: a resumed session (TLS 1.2
+     * session id or TLS 1.3 PSK) keeps the creation time of the session it resumes, which predates
+     * this handshake; null when the handshake failed.
+     */
     public final Boolean resumed;
     /** The ALPN protocol, or null when none was negotiated. */
     public final String alpn;

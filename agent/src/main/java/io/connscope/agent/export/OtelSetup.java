@@ -2,21 +2,27 @@ package io.connscope.agent.export;
 
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.connscope.agent.AgentLog;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 
 /**
  * Builds connscope's private OpenTelemetry SDK with the standard autoconfiguration, so every
  * {@code OTEL_*} variable and {@code otel.*} property means what OpenTelemetry users expect. Two
  * differences in defaults: a signal whose exporter is not set exports over OTLP only when an OTLP
- * endpoint is configured, otherwise it is off (nothing leaves the JVM unless asked); and the SDK is
- * never registered as the global OpenTelemetry, which belongs to the application.
+ * endpoint is configured, otherwise it is off (nothing leaves the JVM unless asked); OTLP defaults to
+ * http/protobuf, the only protocol bundled; and the SDK is never registered as the global
+ * OpenTelemetry, which belongs to the application.
  */
 public final class OtelSetup {
 
     private static final String[] SIGNALS = {"traces", "metrics", "logs"};
+    private static final String HTTP_PROTOBUF = "http/protobuf";
 
     private OtelSetup() {
     }
@@ -25,15 +31,48 @@ public final class OtelSetup {
         Map<String, String> defaults = defaults(System.getProperties(), System.getenv(), agentArgOverrides);
         return AutoConfiguredOpenTelemetrySdk.builder()
             .addPropertiesSupplier(() -> defaults)
-            .addPropertiesCustomizer(config -> agentArgOverrides)
+            .addPropertiesCustomizer(config -> {
+                Map<String, String> out = new HashMap<>(agentArgOverrides);
+                out.putAll(protocolFallbacks(config::getString));
+                return out;
+            })
             .setServiceClassLoader(loader)
+            // connscope's exit hook exports the last connections and then shuts the SDK down itself.
+            .disableShutdownHook()
             .build()
             .getOpenTelemetrySdk();
     }
 
-    /** Exporter defaults per signal: otlp when an OTLP endpoint is configured, else none. */
+    /**
+     * OTLP over gRPC needs OkHttp or grpc-java, which connscope does not bundle: a request for it is
+     * answered with one clear message and http/protobuf instead.
+     */
+    static Map<String, String> protocolFallbacks(Function<String, String> config) {
+        Map<String, String> out = new HashMap<>();
+        List<String> keys = new ArrayList<>();
+        keys.add("otel.exporter.otlp.protocol");
+        for (String signal : SIGNALS) {
+            keys.add("otel.exporter.otlp." + signal + ".protocol");
+        }
+        for (String key : keys) {
+            String value = config.apply(key);
+            if (value != null && value.trim().equalsIgnoreCase("grpc")) {
+                AgentLog.info(key + "=grpc is not supported: connscope bundles only the http/protobuf OTLP sender"
+                    + " (gRPC would drag OkHttp or grpc-java into your JVM); using http/protobuf, so point the endpoint"
+                    + " at the collector's OTLP/HTTP port (usually 4318)");
+                out.put(key, HTTP_PROTOBUF);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Defaults below every user setting: OTLP over http/protobuf, and per signal the otlp exporter
+     * when an OTLP endpoint is configured, else none.
+     */
     static Map<String, String> defaults(Properties props, Map<String, String> env, Map<String, String> overrides) {
         Map<String, String> out = new HashMap<>();
+        out.put("otel.exporter.otlp.protocol", HTTP_PROTOBUF);
         boolean anyEndpoint = isSet("otel.exporter.otlp.endpoint", props, env, overrides);
         for (String signal : SIGNALS) {
             boolean endpoint = anyEndpoint || isSet("otel.exporter.otlp." + signal + ".endpoint", props, env, overrides);

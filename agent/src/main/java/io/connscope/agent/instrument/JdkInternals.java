@@ -2,19 +2,16 @@ package io.connscope.agent.instrument;
 
 import io.connscope.agent.AgentLog;
 import java.lang.instrument.Instrumentation;
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.net.Socket;
 import java.util.Map;
 import java.util.Set;
-import javax.net.ssl.SSLSession;
 
 /**
  * Private JDK state that connscope reads off the hot path, through handles opened once at start-up.
  * Signatures verified with javap on JDK 17.0.15 and 25.0.3: {@code java.net.Socket.impl},
- * {@code sun.security.ssl.BaseSSLSocketImpl.self}, {@code sun.security.ssl.SSLSessionImpl.isSessionResumption()}.
+ * {@code java.net.DelegatingSocketImpl.delegate} (17), {@code sun.security.ssl.BaseSSLSocketImpl.self}.
  * Anything missing on a given JDK degrades to "unknown", never to an error.
  */
 public final class JdkInternals {
@@ -23,17 +20,12 @@ public final class JdkInternals {
     private final VarHandle socketImpl;
     private final VarHandle implDelegate;
     private final VarHandle sslSelf;
-    private final MethodHandle sessionResumed;
-    private final Class<?> sessionImplClass;
 
-    private JdkInternals(boolean legacySocketPath, VarHandle socketImpl, VarHandle implDelegate, VarHandle sslSelf,
-                         MethodHandle sessionResumed, Class<?> sessionImplClass) {
+    private JdkInternals(boolean legacySocketPath, VarHandle socketImpl, VarHandle implDelegate, VarHandle sslSelf) {
         this.legacySocketPath = legacySocketPath;
         this.socketImpl = socketImpl;
         this.implDelegate = implDelegate;
         this.sslSelf = sslSelf;
-        this.sessionResumed = sessionResumed;
-        this.sessionImplClass = sessionImplClass;
     }
 
     public static JdkInternals open(Instrumentation inst) {
@@ -44,7 +36,7 @@ public final class JdkInternals {
                 Map.of("java.net", Set.of(self), "sun.security.ssl", Set.of(self)), Set.of(), Map.of());
         } catch (RuntimeException e) {
             AgentLog.once("open-java-base", "could not open java.base internals (" + e
-                + "); TLS resumption and the legacy socket path will be reported as unknown", e);
+                + "); layered TLS sockets and the legacy socket path will not be followed", e);
         }
         boolean legacy = SocketPath.legacy();
         VarHandle impl = null;
@@ -55,18 +47,8 @@ public final class JdkInternals {
             // PlainSocketImpl that owns the streams.
             delegate = optionalField("java.net.DelegatingSocketImpl", "delegate");
         }
-        VarHandle ssl = null;
-        MethodHandle resumed = null;
-        Class<?> sessionImpl = null;
-        try {
-            ssl = field(Class.forName("sun.security.ssl.BaseSSLSocketImpl"), "self");
-            sessionImpl = Class.forName("sun.security.ssl.SSLSessionImpl");
-            resumed = MethodHandles.privateLookupIn(sessionImpl, MethodHandles.lookup())
-                .findVirtual(sessionImpl, "isSessionResumption", MethodType.methodType(boolean.class));
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            AgentLog.debug("TLS internals unavailable: " + e);
-        }
-        return new JdkInternals(legacy, impl, delegate, ssl, resumed, sessionImpl);
+        VarHandle ssl = optionalField("sun.security.ssl.BaseSSLSocketImpl", "self");
+        return new JdkInternals(legacy, impl, delegate, ssl);
     }
 
     private static VarHandle optionalField(String owner, String name) {
@@ -114,18 +96,6 @@ public final class JdkInternals {
             return s == null ? sslSocket : s;
         } catch (RuntimeException e) {
             return sslSocket;
-        }
-    }
-
-    /** Whether the session was resumed, or null when the JDK does not tell. */
-    public Boolean resumed(SSLSession session) {
-        if (sessionResumed == null || !sessionImplClass.isInstance(session)) {
-            return null;
-        }
-        try {
-            return (Boolean) sessionResumed.invoke(session);
-        } catch (Throwable t) {
-            return null;
         }
     }
 }

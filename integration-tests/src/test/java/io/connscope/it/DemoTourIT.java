@@ -1,0 +1,168 @@
+package io.connscope.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.connscope.it.support.ChildJvm;
+import io.connscope.it.support.Jvm;
+import io.connscope.it.support.OtlpReceiver;
+import io.connscope.it.support.SpanView;
+import io.connscope.it.support.Spans;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Runs the whole demo tour in a child JVM with the agent and checks every scenario's telemetry
+ * against what the scenario measured itself. One child per JVM of the matrix.
+ */
+class DemoTourIT {
+
+    private static final long MAX_SETUP_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void everyScenarioIsReportedExactly(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).demo().assertSuccess();
+            Spans spans = otlp.spans();
+
+            assertThat(run.stderr).contains("==== connscope connection report ====");
+            keepAlive(run, spans);
+            churn(run, spans);
+            noDelay(run, spans);
+            halfClose(run, spans);
+            abortiveClose(run, spans);
+            tls(run, spans);
+            channel(run, spans);
+
+            // The agent's own OTLP connections never show up as tracked connections.
+            assertThat(spans.where(s -> Long.valueOf(otlp.port()).equals(s.num("server.port"))
+                || Long.valueOf(otlp.port()).equals(s.num("network.peer.port")))).isEmpty();
+            // Every client connection has a socket connect child with a plausible duration.
+            for (SpanView c : spans.where(s -> s.name().startsWith("connection ") && "client".equals(s.str("connscope.connection.role")))) {
+                SpanView connect = spans.child(c, "socket connect ");
+                assertThat(connect.durationNanos()).isPositive().isLessThan(MAX_SETUP_NANOS);
+                assertThat(connect.span.getStartTimeUnixNano()).isEqualTo(c.span.getStartTimeUnixNano());
+            }
+        }
+    }
+
+    private static void keepAlive(ChildJvm.Result run, Spans spans) {
+        int port = port(run.expectLine("client.connections=1 server.connections=1"));
+        assertThat(spans.connections("client", port)).hasSize(1);
+        assertThat(spans.connections("server", port)).hasSize(1);
+    }
+
+    private static void churn(ChildJvm.Result run, Spans spans) {
+        int port = port(run.expectLine("client.connections=10"));
+        assertThat(spans.connections("client", port)).hasSize(10);
+        List<SpanView> server = spans.connections("server", port);
+        assertThat(server).hasSize(10);
+        // The server closes each connection after its answer: it closed first, without seeing EOF.
+        assertThat(server).allSatisfy(s -> assertThat(s.str("connscope.close.classification")).isEqualTo("local-close"));
+    }
+
+    private static void noDelay(ChildJvm.Result run, Spans spans) {
+        for (boolean on : new boolean[] {false, true}) {
+            Map<String, String> expect = run.expectLine("nodelay=" + on);
+            int port = port(expect);
+            SpanView client = single(spans.connections("client", port));
+            assertThat(client.bool("connscope.tcp_nodelay")).isEqualTo(on);
+            assertThat(client.bool("connscope.tcp_nodelay.before_first_write")).isEqualTo(on);
+            assertThat(client.num("connscope.connection.bytes_sent")).isEqualTo(Long.parseLong(expect.get("client.sent")));
+            assertThat(client.num("connscope.connection.bytes_received")).isEqualTo(Long.parseLong(expect.get("client.received")));
+            assertThat(client.num("connscope.connection.writes")).isEqualTo(Long.parseLong(expect.get("client.writes")));
+            SpanView server = single(spans.connections("server", port));
+            assertThat(server.num("connscope.connection.bytes_received")).isEqualTo(Long.parseLong(expect.get("client.sent")));
+            assertThat(server.num("connscope.connection.bytes_sent")).isEqualTo(Long.parseLong(expect.get("client.received")));
+            assertThat(server.bool("connscope.tcp_nodelay")).isFalse();
+        }
+    }
+
+    private static void halfClose(ChildJvm.Result run, Spans spans) {
+        Map<String, String> expect = run.expectLine("client.close=graceful");
+        int port = port(expect);
+        SpanView client = single(spans.connections("client", port));
+        assertThat(client.str("connscope.close.classification")).isEqualTo("graceful");
+        assertThat(client.str("connscope.close.initiator")).isEqualTo("local-shutdown-output");
+        assertThat(client.str("connscope.close.sequence"))
+            .isEqualTo("connect,nodelay-on,first-write,shutdown-output,first-read,eof,close");
+        assertThat(client.num("connscope.connection.bytes_sent")).isEqualTo(Long.parseLong(expect.get("client.sent")));
+        assertThat(client.num("connscope.connection.bytes_received")).isEqualTo(Long.parseLong(expect.get("client.received")));
+        assertThat(client.num("connscope.connection.writes")).isEqualTo(2);
+        SpanView server = single(spans.connections("server", port));
+        assertThat(server.str("connscope.close.classification")).isEqualTo("peer-first");
+        assertThat(server.str("connscope.close.initiator")).isEqualTo("peer");
+        assertThat(server.num("connscope.connection.bytes_received")).isEqualTo(Long.parseLong(expect.get("client.sent")));
+        assertThat(server.num("connscope.connection.bytes_sent")).isEqualTo(Long.parseLong(expect.get("client.received")));
+        assertThat(server.str("network.peer.address")).isEqualTo("127.0.0.1");
+        assertThat(server.num("network.peer.port")).isEqualTo(client.num("network.local.port"));
+        assertThat(client.num("network.peer.port")).isEqualTo((long) port);
+        assertThat(client.str("network.transport")).isEqualTo("tcp");
+    }
+
+    private static void abortiveClose(ChildJvm.Result run, Spans spans) {
+        Map<String, String> expect = run.expectLine("client.close=abortive");
+        int port = port(expect);
+        SpanView client = single(spans.connections("client", port));
+        assertThat(client.str("connscope.close.classification")).isEqualTo("abortive");
+        assertThat(client.str("connscope.close.initiator")).isEqualTo("local-close");
+        assertThat(client.num("connscope.connection.bytes_received")).isZero();
+        SpanView server = single(spans.connections("server", port));
+        assertThat(server.str("connscope.close.classification")).isEqualTo("reset");
+        assertThat(server.str("error.type")).isEqualTo("connection_reset");
+        assertThat(server.num("connscope.connection.bytes_sent")).isEqualTo(Long.parseLong(expect.get("server.sent")));
+        assertThat(server.span.getStatus().getCode().getNumber()).isEqualTo(2); // STATUS_CODE_ERROR
+    }
+
+    private static void tls(ChildJvm.Result run, Spans spans) {
+        int port = port(run.expectLine("tls=true"));
+        List<SpanView> clients = spans.connections("client", port);
+        assertThat(clients).hasSize(2);
+        clients.sort((a, b) -> Long.compare(a.span.getStartTimeUnixNano(), b.span.getStartTimeUnixNano()));
+        for (SpanView c : clients) {
+            assertThat(c.str("tls.protocol.version")).isEqualTo("1.3");
+            assertThat(c.str("tls.cipher")).startsWith("TLS_");
+            assertThat(c.num("connscope.tls.handshakes")).isEqualTo(1);
+            SpanView handshake = spans.child(c, "TLS handshake ");
+            assertThat(handshake.durationNanos()).isPositive().isLessThan(MAX_SETUP_NANOS);
+            assertThat(handshake.bool("tls.established")).isTrue();
+            assertThat(handshake.span.getStartTimeUnixNano()).isGreaterThanOrEqualTo(spans.child(c, "socket connect ").span.getEndTimeUnixNano());
+        }
+        assertThat(clients.get(0).bool("tls.resumed")).isFalse();
+        assertThat(clients.get(1).bool("tls.resumed")).isTrue();
+        List<SpanView> servers = spans.connections("server", port);
+        assertThat(servers).hasSize(2).allSatisfy(s -> assertThat(s.str("tls.protocol.version")).isEqualTo("1.3"));
+    }
+
+    private static void channel(ChildJvm.Result run, Spans spans) {
+        Map<String, String> expect = run.expectLine("client.connections=2 client.sent=");
+        int port = port(expect);
+        List<SpanView> clients = spans.connections("client", port);
+        assertThat(clients).hasSize(2).allSatisfy(c -> {
+            assertThat(c.str("connscope.connection.api")).isEqualTo("channel");
+            assertThat(c.num("connscope.connection.bytes_sent")).isEqualTo(Long.parseLong(expect.get("client.sent")));
+            assertThat(c.num("connscope.connection.bytes_received")).isEqualTo(Long.parseLong(expect.get("client.received")));
+            assertThat(c.str("connscope.close.classification")).isEqualTo("graceful");
+        });
+        assertThat(clients).extracting(c -> c.bool("connscope.tcp_nodelay")).containsExactlyInAnyOrder(true, false);
+        List<SpanView> servers = spans.connections("server", port);
+        assertThat(servers).hasSize(2).allSatisfy(s -> {
+            assertThat(s.str("connscope.connection.api")).isEqualTo("channel");
+            assertThat(s.num("connscope.connection.bytes_received")).isEqualTo(Long.parseLong(expect.get("client.sent")));
+            assertThat(s.num("connscope.connection.bytes_sent")).isEqualTo(Long.parseLong(expect.get("client.received")));
+            assertThat(s.str("connscope.close.classification")).isEqualTo("peer-first");
+        });
+    }
+
+    private static int port(Map<String, String> expect) {
+        return Integer.parseInt(expect.get("port"));
+    }
+
+    private static SpanView single(List<SpanView> list) {
+        assertThat(list).hasSize(1);
+        return list.get(0);
+    }
+}

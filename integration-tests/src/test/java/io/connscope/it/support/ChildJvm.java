@@ -1,0 +1,174 @@
+package io.connscope.it.support;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Builds and runs a child JVM with the real agent jar, capturing its output. */
+public final class ChildJvm {
+
+    public static final Path AGENT_JAR = Paths.get(System.getProperty("connscope.agent.jar")).toAbsolutePath();
+    public static final Path DEMO_JAR = Paths.get(System.getProperty("connscope.demo.jar")).toAbsolutePath();
+    public static final Path FIXTURES = Paths.get(System.getProperty("connscope.fixtures.dir")).toAbsolutePath();
+    private static final Path WORK = Paths.get(System.getProperty("connscope.work.dir")).toAbsolutePath();
+
+    private final Jvm jvm;
+    private final Path java;
+    private final List<String> jvmArgs = new ArrayList<>();
+    private final List<String> mainArgs = new ArrayList<>();
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private String agentArgs;
+    private boolean withAgent = true;
+    private long timeoutSeconds = 120;
+
+    private ChildJvm(Jvm jvm) {
+        this.jvm = jvm;
+        this.java = jvm.java().orElse(null);
+        if (java == null) {
+            System.err.println("SKIPPED on " + jvm + ": not installed under /usr/lib/jvm");
+        }
+        assumeTrue(java != null, jvm + " is not installed under /usr/lib/jvm; tests on it are skipped");
+    }
+
+    public static ChildJvm on(Jvm jvm) {
+        return new ChildJvm(jvm);
+    }
+
+    /** Sends telemetry to the receiver, exporting quickly so short-lived children flush everything. */
+    public ChildJvm exportingTo(OtlpReceiver receiver) {
+        env.put("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint());
+        env.put("OTEL_BSP_SCHEDULE_DELAY", "100");
+        env.put("OTEL_METRIC_EXPORT_INTERVAL", "500");
+        env.put("OTEL_SERVICE_NAME", "connscope-it");
+        return this;
+    }
+
+    public ChildJvm agentArgs(String args) {
+        this.agentArgs = args;
+        return this;
+    }
+
+    public ChildJvm withoutAgent() {
+        this.withAgent = false;
+        return this;
+    }
+
+    public ChildJvm env(String key, String value) {
+        env.put(key, value);
+        return this;
+    }
+
+    public ChildJvm jvmArg(String arg) {
+        jvmArgs.add(arg);
+        return this;
+    }
+
+    public ChildJvm timeoutSeconds(long seconds) {
+        this.timeoutSeconds = seconds;
+        return this;
+    }
+
+    public Result demo(String... scenarios) throws IOException, InterruptedException {
+        mainArgs.add("-jar");
+        mainArgs.add(DEMO_JAR.toString());
+        mainArgs.addAll(List.of(scenarios));
+        return run();
+    }
+
+    /** Runs a fixture main class from the test classes, with extra classpath entries first. */
+    public Result fixture(Class<?> main, List<String> classpath, String... args) throws IOException, InterruptedException {
+        List<String> cp = new ArrayList<>(classpath);
+        cp.add(FIXTURES.toString());
+        mainArgs.add("-cp");
+        mainArgs.add(String.join(File.pathSeparator, cp));
+        mainArgs.add(main.getName());
+        mainArgs.addAll(List.of(args));
+        return run();
+    }
+
+    public Result fixture(Class<?> main, String... args) throws IOException, InterruptedException {
+        return fixture(main, List.of(), args);
+    }
+
+    private Result run() throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java.toString());
+        cmd.addAll(jvm.flags());
+        if (withAgent) {
+            cmd.add("-javaagent:" + AGENT_JAR + (agentArgs == null ? "" : "=" + agentArgs));
+        }
+        cmd.addAll(jvmArgs);
+        cmd.addAll(mainArgs);
+        Files.createDirectories(WORK);
+        Path out = Files.createTempFile(WORK, "stdout-", ".txt");
+        Path err = Files.createTempFile(WORK, "stderr-", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("CONNSCOPE_") || k.equals("JAVA_TOOL_OPTIONS"));
+        pb.environment().putAll(env);
+        long start = System.nanoTime();
+        Process p = pb.start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("child JVM did not finish within " + timeoutSeconds + " s: " + cmd
+                + "\nstderr:\n" + Files.readString(err));
+        }
+        return new Result(cmd, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            Files.readString(err, StandardCharsets.UTF_8), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** What a child JVM did. */
+    public static final class Result {
+        public final List<String> command;
+        public final int exitCode;
+        public final String stdout;
+        public final String stderr;
+        public final long millis;
+
+        Result(List<String> command, int exitCode, String stdout, String stderr, long millis) {
+            this.command = command;
+            this.exitCode = exitCode;
+            this.stdout = stdout;
+            this.stderr = stderr;
+            this.millis = millis;
+        }
+
+        /** Fails with the child's output when it did not exit cleanly. */
+        public Result assertSuccess() {
+            if (exitCode != 0) {
+                throw new AssertionError("child JVM exited with " + exitCode + ": " + command + "\nstdout:\n" + stdout
+                    + "\nstderr:\n" + stderr);
+            }
+            return this;
+        }
+
+        /** The value of key in the "expect:" line that also has port=..., as printed by the demo. */
+        public Map<String, String> expectLine(String marker) {
+            for (String line : stdout.split("\n")) {
+                if (line.startsWith("expect:") && line.contains(marker)) {
+                    Map<String, String> kv = new LinkedHashMap<>();
+                    for (String part : line.substring("expect:".length()).trim().split(" ")) {
+                        int eq = part.indexOf('=');
+                        kv.put(part.substring(0, eq), part.substring(eq + 1));
+                    }
+                    return kv;
+                }
+            }
+            throw new AssertionError("no 'expect:' line with " + marker + " in:\n" + stdout);
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
+        }
+    }
+}

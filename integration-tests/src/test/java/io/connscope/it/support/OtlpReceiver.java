@@ -1,0 +1,131 @@
+package io.connscope.it.support;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPInputStream;
+
+/** A real OTLP/HTTP (protobuf) endpoint on loopback, decoding with the official opentelemetry-proto classes. */
+public final class OtlpReceiver implements AutoCloseable {
+
+    private final HttpServer server;
+    private final List<ExportTraceServiceRequest> traces = new CopyOnWriteArrayList<>();
+    private final List<ExportMetricsServiceRequest> metrics = new CopyOnWriteArrayList<>();
+    private final AtomicInteger requests = new AtomicInteger();
+
+    private OtlpReceiver(HttpServer server) {
+        this.server = server;
+    }
+
+    public static OtlpReceiver start() throws IOException {
+        return startOn(0);
+    }
+
+    public static OtlpReceiver startOn(int port) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        OtlpReceiver receiver = new OtlpReceiver(server);
+        server.createContext("/v1/traces", e -> receiver.handle(e, body -> {
+            receiver.traces.add(ExportTraceServiceRequest.parseFrom(body));
+            return ExportTraceServiceResponse.getDefaultInstance().toByteArray();
+        }));
+        server.createContext("/v1/metrics", e -> receiver.handle(e, body -> {
+            receiver.metrics.add(ExportMetricsServiceRequest.parseFrom(body));
+            return ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
+        }));
+        server.createContext("/v1/logs", e -> receiver.handle(e, body -> {
+            ExportLogsServiceRequest.parseFrom(body);
+            return ExportLogsServiceResponse.getDefaultInstance().toByteArray();
+        }));
+        server.setExecutor(Executors.newFixedThreadPool(2));
+        server.start();
+        return receiver;
+    }
+
+    private interface Decoder {
+        byte[] decode(byte[] body) throws InvalidProtocolBufferException;
+    }
+
+    private void handle(HttpExchange exchange, Decoder decoder) throws IOException {
+        requests.incrementAndGet();
+        try (InputStream raw = exchange.getRequestBody()) {
+            InputStream in = "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))
+                ? new GZIPInputStream(raw) : raw;
+            byte[] response = decoder.decode(in.readAllBytes());
+            exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
+            exchange.sendResponseHeaders(200, response.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(response);
+            }
+        } catch (InvalidProtocolBufferException e) {
+            exchange.sendResponseHeaders(400, -1);
+        } finally {
+            exchange.close();
+        }
+    }
+
+    public String endpoint() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public int requests() {
+        return requests.get();
+    }
+
+    public Spans spans() {
+        List<SpanView> out = new ArrayList<>();
+        for (ExportTraceServiceRequest r : traces) {
+            for (ResourceSpans rs : r.getResourceSpansList()) {
+                for (ScopeSpans ss : rs.getScopeSpansList()) {
+                    ss.getSpansList().forEach(s -> out.add(new SpanView(s, ss.getScope().getName(), rs.getResource())));
+                }
+            }
+        }
+        return new Spans(out);
+    }
+
+    public List<Metric> metrics(String name) {
+        List<Metric> out = new ArrayList<>();
+        for (ExportMetricsServiceRequest r : metrics) {
+            for (ResourceMetrics rm : r.getResourceMetricsList()) {
+                for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+                    for (Metric m : sm.getMetricsList()) {
+                        if (m.getName().equals(name)) {
+                            out.add(m);
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

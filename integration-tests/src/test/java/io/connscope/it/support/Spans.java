@@ -1,0 +1,47 @@
+package io.connscope.it.support;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/** Queries over received spans. */
+public final class Spans {
+
+    private final List<SpanView> all;
+
+    Spans(List<SpanView> all) {
+        this.all = all;
+    }
+
+    public List<SpanView> all() {
+        return all;
+    }
+
+    public List<SpanView> where(Predicate<SpanView> p) {
+        return all.stream().filter(p).collect(Collectors.toList());
+    }
+
+    /** connscope connection spans of a role whose server.port (peer or listening port) is the given one. */
+    public List<SpanView> connections(String role, int port) {
+        return where(s -> s.name().startsWith("connection ") && role.equals(s.str("connscope.connection.role"))
+            && Objects.equals(s.num("server.port"), (long) port));
+    }
+
+    public List<SpanView> childrenOf(SpanView parent) {
+        return where(s -> s.isChildOf(parent));
+    }
+
+    public SpanView child(SpanView parent, String namePrefix) {
+        List<SpanView> c = where(s -> s.isChildOf(parent) && s.name().startsWith(namePrefix));
+        if (c.size() != 1) {
+            throw new AssertionError("expected one '" + namePrefix + "' child of " + parent + ", got " + c);
+        }
+        return c.get(0);
+    }
+
+    @Override
+    public String toString() {
+        return all.stream().map(SpanView::toString).collect(Collectors.joining("\n"));
+    }
+}
