@@ -13,10 +13,13 @@ import io.connscope.agent.export.TelemetryPipeline;
 import io.connscope.agent.instrument.Instrumenter;
 import io.connscope.agent.instrument.JdkInternals;
 import io.connscope.agent.report.ReportWriter;
+import io.connscope.agent.connection.FailingHooksSink;
 import io.connscope.bridge.Bridge;
+import io.connscope.bridge.ConnectionSink;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Wires the agent together once the bridge is on the bootstrap class path. */
@@ -47,7 +50,9 @@ final class AgentInstaller {
         TelemetryPipeline pipeline = new TelemetryPipeline(queue, tracker, telemetry, sdk);
         pipeline.start(group);
 
-        Bridge.install(tracker, group, config.hookMaxFailures());
+        Set<String> failing = config.failingHooks();
+        ConnectionSink sink = failing.isEmpty() ? tracker : new FailingHooksSink(tracker, failing);
+        Bridge.install(sink, group, config.hookMaxFailures());
         Instrumenter instrumenter = new Instrumenter(jdk.legacySocketPath());
         instrumenter.install(inst);
         List<String> missing = instrumenter.missing(inst);

@@ -138,6 +138,17 @@ public final class Bridge {
         }
     }
 
+    public static void channelConnectFinishing(Object channel) {
+        ConnectionSink s = active(HOOK_CONNECT);
+        if (s != null) {
+            try {
+                s.channelConnectFinishing(channel);
+            } catch (Throwable t) {
+                failed(HOOK_CONNECT, t);
+            }
+        }
+    }
+
     public static void channelConnectFinished(Object channel, boolean connected, Throwable failure) {
         ConnectionSink s = active(HOOK_CONNECT);
         if (s != null) {

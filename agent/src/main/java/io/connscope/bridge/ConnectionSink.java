@@ -15,6 +15,9 @@ public interface ConnectionSink {
 
     void channelConnectStarted(Object channel, Object endpoint, long startNanos, boolean connected, Throwable failure);
 
+    /** finishConnect() is starting on this thread: a close from inside it is the connect failing. */
+    void channelConnectFinishing(Object channel);
+
     void channelConnectFinished(Object channel, boolean connected, Throwable failure);
 
     void channelAccepted(Object serverChannel, Object channel);

@@ -3,12 +3,15 @@ package io.connscope.agent.config;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * connscope's own settings. Each is read from, in order of precedence: the agent argument string
@@ -29,8 +32,11 @@ public final class AgentConfig {
     public static final String SHUTDOWN_TIMEOUT_MS = "connscope.shutdown.timeout.ms";
     public static final String HOOK_MAX_FAILURES = "connscope.hook.max.failures";
     public static final String DEBUG = "connscope.debug";
+    public static final String TEST_FAILING_HOOKS = "connscope.test.failing.hooks";
 
     private static final Map<String, Setting> SETTINGS = new LinkedHashMap<>();
+    private static final List<String> HOOKS =
+        Arrays.asList("connect", "accept", "read", "write", "option", "shutdown", "close", "tls-handshake");
 
     static {
         define(ENABLED, "true", Kind.BOOLEAN, "Set to false to turn connscope off entirely.");
@@ -46,7 +52,9 @@ public final class AgentConfig {
             "How long the exit hook may spend flushing telemetry.");
         define(HOOK_MAX_FAILURES, "10", Kind.POSITIVE_INT,
             "Internal errors after which a hook disables itself.");
-        define(DEBUG, "false", Kind.BOOLEAN, "Log agent start-up details and every internal error.");
+        define(DEBUG, "false", Kind.BOOLEAN, "Log agent start-up details and stack traces of internal errors.");
+        define(TEST_FAILING_HOOKS, "", Kind.HOOK_NAMES,
+            "Test only: make these hooks throw (connect, accept, read, write, option, shutdown, close, tls-handshake).");
     }
 
     private final Map<String, String> values;
@@ -159,6 +167,12 @@ public final class AgentConfig {
         return Boolean.parseBoolean(values.get(DEBUG));
     }
 
+    /** Hooks that must fail on purpose; empty outside tests. */
+    public Set<String> failingHooks() {
+        String v = values.get(TEST_FAILING_HOOKS);
+        return v.isEmpty() ? Set.of() : new LinkedHashSet<>(Arrays.asList(v.split("[;|]")));
+    }
+
     /** {@code otel.*} settings given as agent arguments. */
     public Map<String, String> otelOverrides() {
         return Collections.unmodifiableMap(otelOverrides);
@@ -195,6 +209,17 @@ public final class AgentConfig {
                 } catch (NumberFormatException e) {
                     return "is not a whole number";
                 }
+            }
+        },
+        HOOK_NAMES {
+            @Override
+            String check(String v) {
+                for (String name : v.split("[;|]")) {
+                    if (!name.isEmpty() && !HOOKS.contains(name)) {
+                        return "names an unknown hook '" + name + "' (known: " + String.join(", ", HOOKS) + ")";
+                    }
+                }
+                return null;
             }
         },
         PATH {

@@ -45,6 +45,8 @@ public final class ConnectionRecord {
 
     /** 0 while a non-blocking connect is pending. */
     public volatile long connectEndNanos;
+    /** The thread inside finishConnect() for this pending connect, else null. */
+    public volatile Thread finishingConnect;
     /** Exception class of a failed connect, else null. */
     public volatile String connectError;
     public volatile TlsInfo tls;

@@ -26,6 +26,9 @@ import javax.net.ssl.SSLSocket;
  */
 public final class ConnectionTracker implements ConnectionSink {
 
+    /** error.type of a non-blocking connect that was closed before it completed. */
+    static final String CONNECT_ABANDONED = "connect_abandoned";
+
     private final ConnectionRegistry registry;
     private final Destinations destinations;
     private final JdkInternals jdk;
@@ -169,11 +172,20 @@ public final class ConnectionTracker implements ConnectionSink {
     }
 
     @Override
+    public void channelConnectFinishing(Object channel) {
+        ConnectionRecord r = registry.get(channel);
+        if (r != null && r.connectEndNanos == 0L) {
+            r.finishingConnect = Thread.currentThread();
+        }
+    }
+
+    @Override
     public void channelConnectFinished(Object channel, boolean connected, Throwable failure) {
         ConnectionRecord r = registry.get(channel);
         if (r == null || r.connectEndNanos != 0L) {
             return;
         }
+        r.finishingConnect = null;
         if (failure != null) {
             registry.remove(channel);
             connectFailed(r, null, failure, System.nanoTime());
@@ -243,11 +255,15 @@ public final class ConnectionTracker implements ConnectionSink {
     }
 
     private void connectFailed(ConnectionRecord r, InetSocketAddress target, Throwable failure, long now) {
+        connectFailed(r, target, failure.getClass().getName(), now);
+    }
+
+    private void connectFailed(ConnectionRecord r, InetSocketAddress target, String errorType, long now) {
         if (target != null && target.getAddress() != null) {
             r.peerAddress = target.getAddress().getHostAddress();
             r.peerPort = target.getPort();
         }
-        r.connectError = failure.getClass().getName();
+        r.connectError = errorType;
         r.connectEndNanos = now;
         r.destination.stats.connectTime.record(now - r.openNanos);
         finish(r, now);
@@ -279,8 +295,16 @@ public final class ConnectionTracker implements ConnectionSink {
 
     @Override
     public void closing(Object key) {
+        ConnectionRecord pending = registry.get(key);
+        if (pending != null && pending.connectEndNanos == 0L && pending.finishingConnect == Thread.currentThread()) {
+            return; // finishConnect() failed and is closing the channel; its exit reports the failure
+        }
         ConnectionRecord r = registry.remove(key);
         if (r == null) {
+            return;
+        }
+        if (r.connectEndNanos == 0L) {
+            connectFailed(r, null, CONNECT_ABANDONED, System.nanoTime());
             return;
         }
         if (key instanceof Socket && hasUnreadInput((Socket) key, r)) {

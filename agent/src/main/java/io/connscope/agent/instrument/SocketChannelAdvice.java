@@ -40,8 +40,13 @@ public final class SocketChannelAdvice {
         }
     }
 
-    /** {@code finishConnect()}. */
+    /** {@code finishConnect()}: on failure the JDK closes the channel before throwing. */
     public static final class FinishConnect {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Object channel) {
+            Bridge.channelConnectFinishing(channel);
+        }
+
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object channel, @Advice.Return boolean connected,
                          @Advice.Thrown Throwable thrown) {

@@ -1,0 +1,114 @@
+package io.connscope.agent.connection;
+
+import io.connscope.bridge.Bridge;
+import io.connscope.bridge.ConnectionSink;
+import java.util.Set;
+
+/**
+ * Test-only fault injection ({@code connscope.test.failing.hooks}): the named hooks throw, as a bug in
+ * connscope would, so tests can prove the application never notices and the hook disables itself.
+ * Installed instead of the plain tracker only when the setting is present.
+ */
+public final class FailingHooksSink implements ConnectionSink {
+
+    private final ConnectionSink delegate;
+    private final boolean[] failing = new boolean[Bridge.HOOK_COUNT];
+
+    public FailingHooksSink(ConnectionSink delegate, Set<String> hookNames) {
+        this.delegate = delegate;
+        for (int hook = 0; hook < Bridge.HOOK_COUNT; hook++) {
+            failing[hook] = hookNames.contains(Bridge.hookName(hook));
+        }
+    }
+
+    private void maybeFail(int hook) {
+        if (failing[hook]) {
+            throw new IllegalStateException("connscope.test.failing.hooks: injected failure in hook '"
+                + Bridge.hookName(hook) + "'");
+        }
+    }
+
+    @Override
+    public void socketConnected(Object socket, Object endpoint, long startNanos, long endNanos, Throwable failure) {
+        maybeFail(Bridge.HOOK_CONNECT);
+        delegate.socketConnected(socket, endpoint, startNanos, endNanos, failure);
+    }
+
+    @Override
+    public void socketAccepted(Object serverSocket, Object socket) {
+        maybeFail(Bridge.HOOK_ACCEPT);
+        delegate.socketAccepted(serverSocket, socket);
+    }
+
+    @Override
+    public void channelConnectStarted(Object channel, Object endpoint, long startNanos, boolean connected,
+                                      Throwable failure) {
+        maybeFail(Bridge.HOOK_CONNECT);
+        delegate.channelConnectStarted(channel, endpoint, startNanos, connected, failure);
+    }
+
+    @Override
+    public void channelConnectFinishing(Object channel) {
+        maybeFail(Bridge.HOOK_CONNECT);
+        delegate.channelConnectFinishing(channel);
+    }
+
+    @Override
+    public void channelConnectFinished(Object channel, boolean connected, Throwable failure) {
+        maybeFail(Bridge.HOOK_CONNECT);
+        delegate.channelConnectFinished(channel, connected, failure);
+    }
+
+    @Override
+    public void channelAccepted(Object serverChannel, Object channel) {
+        maybeFail(Bridge.HOOK_ACCEPT);
+        delegate.channelAccepted(serverChannel, channel);
+    }
+
+    @Override
+    public void read(Object key, long bytes, Throwable failure) {
+        maybeFail(Bridge.HOOK_READ);
+        delegate.read(key, bytes, failure);
+    }
+
+    @Override
+    public void write(Object key, long bytes, Throwable failure) {
+        maybeFail(Bridge.HOOK_WRITE);
+        delegate.write(key, bytes, failure);
+    }
+
+    @Override
+    public void noDelay(Object key, boolean on) {
+        maybeFail(Bridge.HOOK_OPTION);
+        delegate.noDelay(key, on);
+    }
+
+    @Override
+    public void shutdownInput(Object key) {
+        maybeFail(Bridge.HOOK_SHUTDOWN);
+        delegate.shutdownInput(key);
+    }
+
+    @Override
+    public void shutdownOutput(Object key) {
+        maybeFail(Bridge.HOOK_SHUTDOWN);
+        delegate.shutdownOutput(key);
+    }
+
+    @Override
+    public void closing(Object key) {
+        maybeFail(Bridge.HOOK_CLOSE);
+        delegate.closing(key);
+    }
+
+    @Override
+    public void tlsHandshake(Object sslSocket, long startNanos, long endNanos, long startEpochMillis, Throwable failure) {
+        maybeFail(Bridge.HOOK_TLS);
+        delegate.tlsHandshake(sslSocket, startNanos, endNanos, startEpochMillis, failure);
+    }
+
+    @Override
+    public void hookFailed(int hook, Throwable error, boolean disabled) {
+        delegate.hookFailed(hook, error, disabled);
+    }
+}

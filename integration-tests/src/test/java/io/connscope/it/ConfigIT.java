@@ -1,0 +1,136 @@
+package io.connscope.it;
+
+import static io.connscope.it.SafetyIT.count;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.connscope.it.support.ChildJvm;
+import io.connscope.it.support.Jvm;
+import io.connscope.it.support.OtlpReceiver;
+import java.io.IOException;
+import java.net.BindException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Settings: connscope's own (agent arguments, properties, CONNSCOPE_*) and the standard OTEL_* ones. */
+class ConfigIT {
+
+    private static final String REPORT = "==== connscope connection report ====";
+
+    @Test
+    void disabledAgentDoesNothingAtAll() throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result byArg = ChildJvm.on(Jvm.JDK17).exportingTo(otlp).agentArgs("enabled=false").demo("half-close")
+                .assertSuccess();
+            ChildJvm.Result byEnv = ChildJvm.on(Jvm.JDK17).exportingTo(otlp).env("CONNSCOPE_ENABLED", "false")
+                .demo("half-close").assertSuccess();
+            for (ChildJvm.Result r : new ChildJvm.Result[] {byArg, byEnv}) {
+                assertThat(r.stderr).doesNotContain("[connscope]").doesNotContain(REPORT).doesNotContain("Sharing is only");
+                assertThat(r.stdout).contains("client sent 120 bytes");
+            }
+            assertThat(otlp.requests()).isZero();
+        }
+    }
+
+    @Test
+    void badSettingsGiveOneClearMessageEachAndFallBackToDefaults() throws Exception {
+        ChildJvm.Result run = ChildJvm.on(Jvm.JDK17)
+            .agentArgs("max.connections=lots,report.enabled=maybe,connscope.unknown.thing=1,nokeyvalue")
+            .jvmArg("-Dconnscope.export.queue.size=-5")
+            .demo("half-close").assertSuccess();
+        assertThat(count(run.stderr, "[connscope] setting connscope.max.connections='lots' is not a whole number;"
+            + " using the default '65536'")).isEqualTo(1);
+        assertThat(count(run.stderr, "[connscope] setting connscope.report.enabled='maybe' is not true or false;"
+            + " using the default 'true'")).isEqualTo(1);
+        assertThat(count(run.stderr, "[connscope] setting connscope.export.queue.size='-5' must be a positive whole number;"
+            + " using the default '8192'")).isEqualTo(1);
+        assertThat(count(run.stderr, "[connscope] unknown setting 'connscope.unknown.thing' ignored")).isEqualTo(1);
+        assertThat(count(run.stderr, "[connscope] agent argument 'nokeyvalue' is not key=value; ignored")).isEqualTo(1);
+        // The defaults were used: the report is on and counts the scenario's two connections.
+        assertThat(run.stderr).contains(REPORT, "2 connection(s), 2 destination(s)");
+    }
+
+    @Test
+    void reportGoesToTheConfiguredFileWithAgentArgumentsBeforePropertiesBeforeEnvironment(@TempDir Path dir)
+        throws Exception {
+        Path fromArg = dir.resolve("arg/report.txt");
+        Path fromProperty = dir.resolve("property.txt");
+        Path fromEnv = dir.resolve("env.txt");
+        ChildJvm.Result run = ChildJvm.on(Jvm.JDK17).agentArgs("report.file=" + fromArg)
+            .jvmArg("-Dconnscope.report.file=" + fromProperty).env("CONNSCOPE_REPORT_FILE", fromEnv.toString())
+            .demo("half-close").assertSuccess();
+        assertThat(run.stderr).doesNotContain(REPORT);
+        assertThat(Files.readString(fromArg)).contains(REPORT, "graceful 1", "peer-first 1");
+        assertThat(fromProperty).doesNotExist();
+        assertThat(fromEnv).doesNotExist();
+
+        ChildJvm.on(Jvm.JDK17).jvmArg("-Dconnscope.report.file=" + fromProperty)
+            .env("CONNSCOPE_REPORT_FILE", fromEnv.toString()).demo("half-close").assertSuccess();
+        assertThat(fromProperty).exists();
+        assertThat(fromEnv).doesNotExist();
+
+        ChildJvm.on(Jvm.JDK17).env("CONNSCOPE_REPORT_FILE", fromEnv.toString()).demo("half-close").assertSuccess();
+        assertThat(Files.readString(fromEnv)).contains(REPORT);
+    }
+
+    @Test
+    void nothingIsExportedWithoutAnEndpointButAnExplicitOtlpExporterUsesTheStandardDefault() throws Exception {
+        OtlpReceiver defaultPort;
+        try {
+            defaultPort = OtlpReceiver.startOn(4318);
+        } catch (BindException busy) {
+            Assumptions.abort("port 4318 is in use on this machine");
+            return;
+        }
+        try (OtlpReceiver otlp = defaultPort) {
+            ChildJvm.on(Jvm.JDK17).demo("half-close").assertSuccess();
+            assertThat(otlp.requests()).as("requests to localhost:4318 with no OTEL settings").isZero();
+
+            ChildJvm.on(Jvm.JDK17).env("OTEL_TRACES_EXPORTER", "otlp").env("OTEL_BSP_SCHEDULE_DELAY", "100")
+                .demo("half-close").assertSuccess();
+            assertThat(otlp.spans().where(s -> s.name().startsWith("connection "))).hasSize(2);
+            assertThat(otlp.metrics("connscope.connection.opened")).as("metrics stay off").isEmpty();
+        }
+    }
+
+    @Test
+    void otelSettingsWorkAsSystemPropertiesAndAgentArguments() throws Exception {
+        try (OtlpReceiver byProperty = OtlpReceiver.start(); OtlpReceiver byArg = OtlpReceiver.start()) {
+            ChildJvm.on(Jvm.JDK17).jvmArg("-Dotel.exporter.otlp.endpoint=" + byProperty.endpoint())
+                .jvmArg("-Dotel.service.name=from-property").demo("half-close").assertSuccess();
+            assertThat(byProperty.spans().where(s -> s.name().startsWith("connection "))).hasSize(2)
+                .allSatisfy(s -> assertThat(s.resource.getAttributesList())
+                    .anySatisfy(kv -> assertThat(kv.getValue().getStringValue()).isEqualTo("from-property")));
+
+            ChildJvm.on(Jvm.JDK17).agentArgs("otel.exporter.otlp.endpoint=" + byArg.endpoint()).demo("half-close")
+                .assertSuccess();
+            assertThat(byArg.spans().where(s -> s.name().startsWith("connection "))).hasSize(2);
+        }
+    }
+
+    @Test
+    void grpcIsAnsweredWithOneClearMessageAndHttpProtobuf() throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(Jvm.JDK17).exportingTo(otlp).env("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")
+                .demo("half-close").assertSuccess();
+            assertThat(count(run.stderr, "[connscope] otel.exporter.otlp.protocol=grpc is not supported")).isEqualTo(1);
+            assertThat(otlp.spans().where(s -> s.name().startsWith("connection "))).hasSize(2);
+        }
+    }
+
+    @Test
+    void metricsArriveWithExactCounts() throws IOException, InterruptedException {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(Jvm.JDK17).exportingTo(otlp).demo("churn").assertSuccess();
+            int port = Integer.parseInt(run.expectLine("client.connections=10").get("port"));
+            assertThat(MetricsAssert.lastSum(otlp, "connscope.connection.opened", "client", port)).isEqualTo(10);
+            assertThat(MetricsAssert.lastSum(otlp, "connscope.connection.opened", "server", port)).isEqualTo(10);
+            assertThat(MetricsAssert.lastSum(otlp, "connscope.connection.closed", "server", port)).isEqualTo(10);
+            assertThat(MetricsAssert.lastSum(otlp, "connscope.connection.open", "server", port)).isZero();
+            assertThat(MetricsAssert.histogramCount(otlp, "connscope.connect.duration", "client", port)).isEqualTo(10);
+            assertThat(MetricsAssert.histogramCount(otlp, "connscope.connection.duration", "server", port)).isEqualTo(10);
+        }
+    }
+}

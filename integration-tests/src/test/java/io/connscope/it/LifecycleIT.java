@@ -1,0 +1,114 @@
+package io.connscope.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.connscope.it.fixtures.LifecycleApp;
+import io.connscope.it.support.ChildJvm;
+import io.connscope.it.support.Jvm;
+import io.connscope.it.support.OtlpReceiver;
+import io.connscope.it.support.SpanView;
+import io.connscope.it.support.Spans;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Connections that stay open, leak, fail to connect, or use the socket adaptor and layered TLS. */
+class LifecycleIT {
+
+    private static ChildJvm.Result run(Jvm jvm, OtlpReceiver otlp, String... args) throws Exception {
+        return ChildJvm.on(jvm).exportingTo(otlp)
+            .jvmArg("-Dkeystore=" + ChildJvm.DEMO_JAR.getParent().getParent().resolve("src/main/resources/demo-keystore.p12"))
+            .fixture(LifecycleApp.class, args).assertSuccess();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void connectionsStillOpenAtExitAreExportedAsSuch(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = run(jvm, otlp, "open-at-exit");
+            int port = Integer.parseInt(run.expectLine("sent=42").get("port"));
+            Spans spans = otlp.spans();
+            for (String role : new String[] {"client", "server"}) {
+                List<SpanView> c = spans.connections(role, port);
+                assertThat(c).hasSize(1);
+                assertThat(c.get(0).str("connscope.close.classification")).isEqualTo("open-at-exit");
+                assertThat(c.get(0).bool("connscope.connection.open_at_exit")).isTrue();
+                assertThat(c.get(0).str("connscope.close.initiator")).isEqualTo("none");
+            }
+            assertThat(spans.connections("client", port).get(0).num("connscope.connection.bytes_sent")).isEqualTo(42);
+            assertThat(spans.connections("server", port).get(0).num("connscope.connection.bytes_received")).isEqualTo(42);
+            assertThat(run.stderr).containsPattern("(?m)^  :" + port + " +1 +0 +0 +42 .*open-at-exit 1$");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void socketsCollectedWithoutCloseAreReportedAsLeaked(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = run(jvm, otlp, "leak", "25");
+            Map<String, String> expect = run.expectLine("leaked=");
+            int port = Integer.parseInt(expect.get("port"));
+            List<SpanView> leaked = otlp.spans().connections("client", port);
+            assertThat(leaked).hasSize(25).allSatisfy(s -> {
+                assertThat(s.str("connscope.close.classification")).isEqualTo("leaked");
+                assertThat(s.str("connscope.close.sequence")).endsWith("garbage-collected");
+                assertThat(s.num("connscope.connection.bytes_sent")).isEqualTo(10);
+            });
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void failedConnectsAreReportedWithTheirError(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = run(jvm, otlp, "connect-failure");
+            Map<String, String> expect = run.expectLine("failures=");
+            assertThat(expect.get("failures")).isEqualTo("3");
+            int port = Integer.parseInt(expect.get("port"));
+            Spans spans = otlp.spans();
+            List<SpanView> failed = spans.connections("client", port);
+            assertThat(failed).hasSize(3).allSatisfy(s -> {
+                assertThat(s.str("connscope.close.classification")).isEqualTo("connect-failed");
+                assertThat(s.str("error.type")).isEqualTo("java.net.ConnectException");
+                assertThat(s.span.getStatus().getCode().getNumber()).isEqualTo(2);
+                SpanView connect = spans.child(s, "socket connect ");
+                assertThat(connect.str("error.type")).isEqualTo("java.net.ConnectException");
+            });
+            assertThat(failed).extracting(s -> s.str("connscope.connection.api"))
+                .containsExactlyInAnyOrder("socket", "channel", "channel");
+            assertThat(run.stderr).containsPattern("(?m)^  localhost:" + port + " +0 +3 .*connect-failed 3$");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void socketAdaptorOfAChannelIsFollowed(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = run(jvm, otlp, "adaptor");
+            int port = Integer.parseInt(run.expectLine("sent=77").get("port"));
+            List<SpanView> client = otlp.spans().connections("client", port);
+            assertThat(client).hasSize(1);
+            SpanView c = client.get(0);
+            assertThat(c.str("connscope.connection.api")).isEqualTo("channel");
+            assertThat(c.num("connscope.connection.bytes_sent")).isEqualTo(77);
+            assertThat(c.num("connscope.connection.bytes_received")).isEqualTo(333);
+            assertThat(c.str("connscope.close.classification")).isEqualTo("graceful");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void tlsLayeredOverAPlainSocketIsAttributedToIt(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = run(jvm, otlp, "layered-tls");
+            int port = Integer.parseInt(run.expectLine("tls=true").get("port"));
+            Spans spans = otlp.spans();
+            List<SpanView> client = spans.connections("client", port);
+            assertThat(client).hasSize(1);
+            assertThat(client.get(0).str("tls.protocol.version")).isEqualTo("1.3");
+            assertThat(client.get(0).bool("tls.resumed")).isFalse();
+            assertThat(spans.child(client.get(0), "TLS handshake ").durationNanos()).isPositive();
+        }
+    }
+}

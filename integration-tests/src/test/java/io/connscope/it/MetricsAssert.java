@@ -1,0 +1,68 @@
+package io.connscope.it;
+
+import io.connscope.it.support.OtlpReceiver;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import java.util.List;
+
+/** Reads the last exported value of a connscope metric for one destination. */
+final class MetricsAssert {
+
+    private MetricsAssert() {
+    }
+
+    private static boolean matches(List<KeyValue> attrs, String role, int port) {
+        boolean roleOk = false;
+        boolean portOk = false;
+        for (KeyValue kv : attrs) {
+            if (kv.getKey().equals("connscope.connection.role")) {
+                roleOk = kv.getValue().getStringValue().equals(role);
+            } else if (kv.getKey().equals("server.port")) {
+                portOk = kv.getValue().getIntValue() == port;
+            }
+        }
+        return roleOk && portOk;
+    }
+
+    /** Sum over all attribute sets of the destination, in the last export that has it. */
+    static long lastSum(OtlpReceiver otlp, String name, String role, int port) {
+        List<Metric> exports = otlp.metrics(name);
+        for (int i = exports.size() - 1; i >= 0; i--) {
+            Metric m = exports.get(i);
+            List<NumberDataPoint> points = m.hasSum() ? m.getSum().getDataPointsList() : m.getGauge().getDataPointsList();
+            long sum = 0;
+            boolean found = false;
+            for (NumberDataPoint p : points) {
+                if (matches(p.getAttributesList(), role, port)) {
+                    sum += p.getAsInt();
+                    found = true;
+                }
+            }
+            if (found) {
+                return sum;
+            }
+        }
+        throw new AssertionError("no " + name + " point for " + role + " port " + port);
+    }
+
+    /** Total count of a cumulative histogram for the destination, in the last export that has it. */
+    static long histogramCount(OtlpReceiver otlp, String name, String role, int port) {
+        List<Metric> exports = otlp.metrics(name);
+        for (int i = exports.size() - 1; i >= 0; i--) {
+            long count = 0;
+            boolean found = false;
+            for (HistogramDataPoint p : exports.get(i).getHistogram().getDataPointsList()) {
+                if (matches(p.getAttributesList(), role, port)) {
+                    count += p.getCount();
+                    found = true;
+                }
+            }
+            if (found) {
+                return count;
+            }
+        }
+        throw new AssertionError("no " + name + " histogram for " + role + " port " + port);
+    }
+}
