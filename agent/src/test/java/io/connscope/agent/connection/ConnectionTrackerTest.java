@@ -1,0 +1,29 @@
+package io.connscope.agent.connection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.SocketException;
+import org.junit.jupiter.api.Test;
+
+class ConnectionTrackerTest {
+
+    @Test
+    void resetsAreRecognisedByTheJdkMessages() {
+        assertThat(ConnectionTracker.isReset(new SocketException("Connection reset"))).isTrue();
+        assertThat(ConnectionTracker.isReset(new SocketException("Connection reset by peer (Write failed)"))).isTrue();
+        assertThat(ConnectionTracker.isReset(new IOException("Broken pipe"))).isTrue();
+        assertThat(ConnectionTracker.isReset(new SocketException("Socket closed"))).isFalse();
+        assertThat(ConnectionTracker.isReset(new java.net.SocketTimeoutException("Read timed out"))).isFalse();
+        assertThat(ConnectionTracker.isReset(new IllegalStateException("Connection reset"))).isFalse();
+        assertThat(ConnectionTracker.isReset(new IOException((String) null))).isFalse();
+    }
+
+    @Test
+    void tlsVersionsFollowTheSemanticConvention() {
+        assertThat(ConnectionTracker.protocolVersion("TLSv1.3")).isEqualTo("1.3");
+        assertThat(ConnectionTracker.protocolVersion("TLSv1.2")).isEqualTo("1.2");
+        assertThat(ConnectionTracker.protocolVersion("NONE")).isEqualTo("NONE");
+        assertThat(ConnectionTracker.protocolVersion(null)).isNull();
+    }
+}

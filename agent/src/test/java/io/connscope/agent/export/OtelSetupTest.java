@@ -1,0 +1,46 @@
+package io.connscope.agent.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class OtelSetupTest {
+
+    @Test
+    void withoutAnEndpointEveryExporterIsOff() {
+        assertThat(OtelSetup.defaults(new Properties(), Map.of(), Map.of())).containsEntry("otel.traces.exporter", "none")
+            .containsEntry("otel.metrics.exporter", "none").containsEntry("otel.logs.exporter", "none")
+            .containsEntry("otel.exporter.otlp.protocol", "http/protobuf");
+    }
+
+    @Test
+    void aGeneralEndpointFromAnySourceTurnsOtlpOnForEverySignal() {
+        Properties p = new Properties();
+        p.setProperty("otel.exporter.otlp.endpoint", "http://collector:4318");
+        for (Map<String, String> d : new Map[] {
+            OtelSetup.defaults(p, Map.of(), Map.of()),
+            OtelSetup.defaults(new Properties(), Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318"), Map.of()),
+            OtelSetup.defaults(new Properties(), Map.of(), Map.of("otel.exporter.otlp.endpoint", "http://c:4318"))}) {
+            assertThat(d).containsEntry("otel.traces.exporter", "otlp").containsEntry("otel.metrics.exporter", "otlp")
+                .containsEntry("otel.logs.exporter", "otlp");
+        }
+    }
+
+    @Test
+    void aSignalEndpointTurnsOnlyThatSignalOn() {
+        Map<String, String> d = OtelSetup.defaults(new Properties(),
+            Map.of("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://c:4318/v1/traces"), Map.of());
+        assertThat(d).containsEntry("otel.traces.exporter", "otlp").containsEntry("otel.metrics.exporter", "none");
+    }
+
+    @Test
+    void grpcFallsBackToHttpProtobuf() {
+        Map<String, String> settings = Map.of("otel.exporter.otlp.protocol", "grpc", "otel.exporter.otlp.metrics.protocol", "GRPC ");
+        assertThat(OtelSetup.protocolFallbacks(settings::get)).containsOnly(
+            Map.entry("otel.exporter.otlp.protocol", "http/protobuf"),
+            Map.entry("otel.exporter.otlp.metrics.protocol", "http/protobuf"));
+        assertThat(OtelSetup.protocolFallbacks(Map.of("otel.exporter.otlp.protocol", "http/json")::get)).isEmpty();
+    }
+}

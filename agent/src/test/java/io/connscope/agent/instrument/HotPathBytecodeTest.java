@@ -1,0 +1,151 @@
+package io.connscope.agent.instrument;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.Handle;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Walks the bytecode of everything the read/write hooks can reach and fails on an allocation, a
+ * monitor, a lambda, or a call into code not known to be lock- and allocation-free. The failure
+ * paths (an I/O exception, an internal error) are excluded by name: they are not the hot path.
+ */
+class HotPathBytecodeTest {
+
+    private static final String SINK = "io/connscope/bridge/ConnectionSink";
+    private static final String TRACKER = "io/connscope/agent/connection/ConnectionTracker";
+
+    /** JDK methods the hot path may call: lock-free and allocation-free on the paths used. */
+    private static final Set<String> ALLOWED = Set.of(
+        "java/util/concurrent/ConcurrentHashMap.get",
+        "java/lang/ThreadLocal.get",
+        "java/lang/System.identityHashCode",
+        "java/lang/System.nanoTime",
+        "java/lang/invoke/VarHandle.getAndAdd",
+        "java/lang/invoke/VarHandle.compareAndSet",
+        "java/lang/ref/Reference.get",
+        "java/lang/ref/WeakReference.get", // inherited Reference.get
+        "java/lang/Enum.ordinal",
+        "java/lang/Object.<init>");
+
+    /** Reached only when an I/O call threw or connscope itself failed. */
+    private static final Set<String> COLD = Set.of(
+        TRACKER + ".onIoFailure",
+        "io/connscope/bridge/Bridge.failed");
+
+    @Test
+    void readAndWriteHooksNeitherAllocateNorLock() throws IOException {
+        Deque<String[]> work = new ArrayDeque<>();
+        work.add(new String[] {"io/connscope/bridge/Bridge", "read", "(Ljava/lang/Object;JLjava/lang/Throwable;)V"});
+        work.add(new String[] {"io/connscope/bridge/Bridge", "write", "(Ljava/lang/Object;JLjava/lang/Throwable;)V"});
+        // ConcurrentHashMap.get calls these on the registry's lookup key.
+        work.add(new String[] {"io/connscope/agent/connection/ConnectionRegistry$LookupKey", "hashCode", "()I"});
+        work.add(new String[] {"io/connscope/agent/connection/ConnectionRegistry$LookupKey", "equals", "(Ljava/lang/Object;)Z"});
+        Set<String> seen = new HashSet<>();
+        List<String> violations = new ArrayList<>();
+        while (!work.isEmpty()) {
+            String[] m = work.poll();
+            String owner = m[0].equals(SINK) ? TRACKER : m[0];
+            String id = owner + "." + m[1] + m[2];
+            if (!seen.add(id) || COLD.contains(owner + "." + m[1])) {
+                continue;
+            }
+            scan(owner, m[1], m[2], work, violations);
+        }
+        assertThat(seen).as("methods analysed").anyMatch(s -> s.contains("ConnectionRecord.onRead"))
+            .anyMatch(s -> s.contains("ConnectionRegistry.get")).anyMatch(s -> s.contains("EventLog.add"));
+        assertThat(violations).isEmpty();
+    }
+
+    private static void scan(String owner, String name, String desc, Deque<String[]> work, List<String> violations)
+        throws IOException {
+        String declaring = owner;
+        while (declaring.startsWith("io/connscope/")) {
+            ClassReader reader = read(declaring);
+            boolean[] found = {false};
+            String here = declaring;
+            reader.accept(new ClassVisitor(Opcodes.ASM9) {
+                @Override
+                public MethodVisitor visitMethod(int access, String n, String d, String sig, String[] exceptions) {
+                    if (!n.equals(name) || !d.equals(desc)) {
+                        return null;
+                    }
+                    found[0] = true;
+                    String where = here + "." + n;
+                    if ((access & Opcodes.ACC_SYNCHRONIZED) != 0) {
+                        violations.add(where + " is synchronized");
+                    }
+                    return new MethodVisitor(Opcodes.ASM9) {
+                        @Override
+                        public void visitTypeInsn(int opcode, String type) {
+                            if (opcode == Opcodes.NEW || opcode == Opcodes.ANEWARRAY) {
+                                violations.add(where + " allocates " + type);
+                            }
+                        }
+
+                        @Override
+                        public void visitIntInsn(int opcode, int operand) {
+                            if (opcode == Opcodes.NEWARRAY) {
+                                violations.add(where + " allocates an array");
+                            }
+                        }
+
+                        @Override
+                        public void visitMultiANewArrayInsn(String d2, int dims) {
+                            violations.add(where + " allocates " + d2);
+                        }
+
+                        @Override
+                        public void visitInsn(int opcode) {
+                            if (opcode == Opcodes.MONITORENTER) {
+                                violations.add(where + " enters a monitor");
+                            }
+                        }
+
+                        @Override
+                        public void visitInvokeDynamicInsn(String n2, String d2, Handle bsm, Object... args) {
+                            violations.add(where + " uses invokedynamic " + n2);
+                        }
+
+                        @Override
+                        public void visitMethodInsn(int opcode, String o, String n2, String d2, boolean itf) {
+                            if (o.startsWith("io/connscope/")) {
+                                work.add(new String[] {o, n2, d2});
+                            } else if (!ALLOWED.contains(o + "." + n2)) {
+                                violations.add(where + " calls " + o + "." + n2);
+                            }
+                        }
+                    };
+                }
+            }, 0);
+            if (found[0]) {
+                return;
+            }
+            declaring = reader.getSuperName();
+        }
+        if (!ALLOWED.contains(declaring + "." + name)) {
+            violations.add(owner + "." + name + " resolves to " + declaring + "." + name);
+        }
+    }
+
+    private static ClassReader read(String internalName) throws IOException {
+        try (InputStream in = HotPathBytecodeTest.class.getClassLoader().getResourceAsStream(internalName + ".class")) {
+            if (in == null) {
+                throw new IOException("no class file for " + internalName);
+            }
+            return new ClassReader(in.readAllBytes());
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.connscope.agent.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.connscope.agent.connection.CloseClassification;
+import io.connscope.agent.connection.ConnectionEvent;
+import io.connscope.agent.connection.ConnectionRecord;
+import io.connscope.agent.connection.Destination;
+import io.connscope.agent.connection.Destinations;
+import io.connscope.agent.connection.Role;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConnectionReportTest {
+
+    @Test
+    void rowsCarryTheExactTotalsPerDestination() {
+        Destinations destinations = new Destinations(10);
+        Destination api = destinations.of(Role.CLIENT, "api.example.com", 443);
+        for (int i = 0; i < 3; i++) {
+            ConnectionRecord r = new ConnectionRecord(i, Role.CLIENT, "socket", api, 0L);
+            r.onWrite(100, 1L);
+            r.onRead(250, 2L);
+            r.noDelay = i > 0;
+            r.events.add(ConnectionEvent.CLOSE);
+            api.stats.opened.incrementAndGet();
+            api.stats.connectTime.record(2_000_000L);
+            api.stats.addEnded(r, r.classification());
+        }
+        Destination listening = destinations.of(Role.SERVER, null, 8080);
+        listening.stats.opened.incrementAndGet();
+
+        String text = ConnectionReport.render(destinations, List.of("a note"));
+
+        assertThat(text).contains("4 connection(s), 2 destination(s)");
+        assertThat(text).containsPattern("(?m)^  api\\.example\\.com:443 +3 +0 +300 +750 +2\\.\\d\\d/2\\.\\d\\d ms +- +2/1  local-close 3$");
+        assertThat(text).containsPattern("(?m)^  :8080 +1 +0 +0 +0 +- +- +0/0  -$");
+        assertThat(text).contains("  - a note");
+        assertThat(CloseClassification.LOCAL_CLOSE.label()).isEqualTo("local-close");
+    }
+
+    @Test
+    void destinationsBeyondTheLimitAreFoldedAndSaidSo() {
+        Destinations destinations = new Destinations(1);
+        destinations.of(Role.CLIENT, "a", 1).stats.opened.incrementAndGet();
+        Destination overflow = destinations.of(Role.CLIENT, "b", 2);
+        overflow.stats.opened.incrementAndGet();
+        assertThat(overflow.serverAddress).isEqualTo(Destinations.OTHER);
+        assertThat(destinations.overflowed()).isTrue();
+        assertThat(ConnectionReport.render(destinations, List.of())).containsPattern("(?m)^  \\(other\\) +1 ");
+    }
+}
