@@ -20,6 +20,7 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Wires the agent together once the bridge is on the bootstrap class path. */
@@ -45,7 +46,9 @@ final class AgentInstaller {
         Destinations destinations = new Destinations(config.maxDestinations());
         ConnectionRegistry registry = new ConnectionRegistry(config.maxConnections());
         ConnectionTracker tracker = new ConnectionTracker(registry, destinations, jdk, queue::offer);
+        long sdkStart = System.nanoTime();
         OpenTelemetrySdk sdk = buildSdkIn(group, config);
+        long sdkMillis = (System.nanoTime() - sdkStart) / 1_000_000;
         ConnectionTelemetry telemetry = new ConnectionTelemetry(sdk, new Clock(), destinations, queue::dropped);
         TelemetryPipeline pipeline = new TelemetryPipeline(queue, tracker, telemetry, sdk);
         pipeline.start(group);
@@ -53,8 +56,10 @@ final class AgentInstaller {
         Set<String> failing = config.failingHooks();
         ConnectionSink sink = failing.isEmpty() ? tracker : new FailingHooksSink(tracker, failing);
         Bridge.install(sink, group, config.hookMaxFailures());
+        long instrumentStart = System.nanoTime();
         Instrumenter instrumenter = new Instrumenter(jdk.legacySocketPath());
         instrumenter.install(inst);
+        long instrumentMillis = (System.nanoTime() - instrumentStart) / 1_000_000;
         List<String> missing = instrumenter.missing(inst);
         for (String m : missing) {
             AgentLog.info("not instrumented on this JDK: " + m);
@@ -62,13 +67,15 @@ final class AgentInstaller {
         ReportWriter report = new ReportWriter(config, tracker, queue, config.problems(), missing);
         ExporterLogging.install();
         Thread hook = new Thread(group, () -> {
-            ExporterLogging.reinstallAfterLogManagerReset(config.shutdownTimeoutMillis() / 4);
-            pipeline.shutdown(config.shutdownTimeoutMillis());
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMillis());
+            ExporterLogging.reinstallAfterLogManagerReset(deadline);
+            pipeline.shutdown(deadline, config.shutdownTimeoutMillis());
             Bridge.uninstall();
             report.write();
         }, "connscope-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        AgentLog.debug("started in " + (System.nanoTime() - started) / 1_000_000 + " ms; socket path "
+        AgentLog.debug("started in " + (System.nanoTime() - started) / 1_000_000 + " ms (OpenTelemetry SDK " + sdkMillis
+            + " ms, instrumentation " + instrumentMillis + " ms); socket path "
             + (jdk.legacySocketPath() ? "legacy PlainSocketImpl" : "JDK 13+") + "; instrumented " + instrumenter.transformed());
     }
 

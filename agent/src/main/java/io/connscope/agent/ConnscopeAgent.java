@@ -37,11 +37,23 @@ public final class ConnscopeAgent {
             if (!AgentConfig.load(args, System.getProperties(), System.getenv()).enabled()) {
                 return;
             }
+            confineByteBuddy();
             injectBridge(inst);
             AgentInstaller.install(args, inst);
         } catch (Throwable t) {
             AgentLog.info("connscope failed to start and is inactive; the application continues: " + t);
         }
+    }
+
+    /**
+     * connscope injects classes only through Instrumentation. Without these switches Byte Buddy
+     * probes sun.misc.Unsafe while initialising, which JDK 24+ answers with a deprecation warning in
+     * the host's output. The shade plugin relocates these names along with Byte Buddy, so they
+     * reach only connscope's private copy, never the application's own Byte Buddy.
+     */
+    private static void confineByteBuddy() {
+        System.setProperty("net.bytebuddy.safe", "true");
+        System.setProperty("net.bytebuddy.nexus.disabled", "true");
     }
 
     private static void injectBridge(Instrumentation inst) throws IOException {

@@ -135,6 +135,8 @@ class DemoTourIT {
         assertThat(clients.get(1).bool("tls.resumed")).isTrue();
         List<SpanView> servers = spans.connections("server", port);
         assertThat(servers).hasSize(2).allSatisfy(s -> assertThat(s.str("tls.protocol.version")).isEqualTo("1.3"));
+        // The report: two TLS handshakes to this destination, one of them resumed.
+        assertThat(run.stderr).containsPattern("(?m)^  localhost:" + port + " +2 +0 .* ms +1/2 +0/2 ");
     }
 
     private static void channel(ChildJvm.Result run, Spans spans) {

@@ -48,8 +48,8 @@ public final class AgentConfig {
             "Most destinations aggregated in the report and metrics; the rest are folded into (other).");
         define(EXPORT_QUEUE_SIZE, "8192", Kind.POSITIVE_INT,
             "Finished connections waiting for export; when full, new ones are dropped and counted.");
-        define(SHUTDOWN_TIMEOUT_MS, "5000", Kind.POSITIVE_INT,
-            "How long the exit hook may spend flushing telemetry.");
+        define(SHUTDOWN_TIMEOUT_MS, "2000", Kind.POSITIVE_INT,
+            "Most time the exit hook spends flushing telemetry; only reached when the collector is slow or down.");
         define(HOOK_MAX_FAILURES, "10", Kind.POSITIVE_INT,
             "Internal errors after which a hook disables itself.");
         define(DEBUG, "false", Kind.BOOLEAN, "Log agent start-up details and stack traces of internal errors.");

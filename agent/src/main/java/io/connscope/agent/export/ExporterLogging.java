@@ -31,15 +31,11 @@ public final class ExporterLogging {
         route(OTLP_JSON, System.out);
     }
 
-    /** Called from the exit hook before the final flush. */
-    public static void reinstallAfterLogManagerReset(long timeoutMillis) {
+    /** Called from the exit hook before the final flush; waits for the reset until the deadline at the latest. */
+    public static void reinstallAfterLogManagerReset(long deadlineNanos) {
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.getClass().getName().equals(LOG_MANAGER_CLEANER)) {
-                try {
-                    t.join(timeoutMillis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                TelemetryPipeline.join(t, deadlineNanos);
             }
         }
         install();

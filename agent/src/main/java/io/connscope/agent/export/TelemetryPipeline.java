@@ -4,7 +4,6 @@ import io.connscope.agent.AgentLog;
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.ConnectionTracker;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -59,24 +58,48 @@ public final class TelemetryPipeline implements Runnable {
         }
     }
 
-    /** Stops the thread, exports what is left (open connections as open-at-exit) and flushes the SDK. */
-    public void shutdown(long timeoutMillis) {
+    /**
+     * Stops the thread, exports what is left (open connections as open-at-exit) and flushes the SDK,
+     * all within one deadline (System.nanoTime()).
+     */
+    public void shutdown(long deadlineNanos, long timeoutMillis) {
         running = false;
         Thread t = thread;
         if (t != null) {
             LockSupport.unpark(t);
-            try {
-                t.join(timeoutMillis / 2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            join(t, deadlineNanos);
         }
         tracker.finishOpenAtExit();
         drain();
-        CompletableResultCode done = sdk.shutdown();
-        done.join(timeoutMillis, TimeUnit.MILLISECONDS);
-        if (!done.isDone()) {
-            AgentLog.info("telemetry flush did not finish within " + timeoutMillis + " ms; the rest is dropped");
+        // OpenTelemetrySdk.shutdown() partly blocks (the metric reader waits up to 10 s for its last
+        // export) and partly completes later (spans), so a daemon thread waits for both and the JVM
+        // may abandon it once the deadline has passed.
+        Thread flush = new Thread(group(), () -> sdk.shutdown().join(timeoutMillis, TimeUnit.MILLISECONDS),
+            "connscope-flush");
+        flush.setDaemon(true);
+        flush.start();
+        join(flush, deadlineNanos);
+        if (flush.isAlive()) {
+            AgentLog.info("telemetry flush did not finish within " + timeoutMillis + " ms ("
+                + "connscope.shutdown.timeout.ms); the collector is slow or unreachable and the rest is dropped");
         }
+    }
+
+    /** Waits for a thread until the deadline at the latest. */
+    static void join(Thread t, long deadlineNanos) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            t.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private ThreadGroup group() {
+        Thread t = thread;
+        return t != null ? t.getThreadGroup() : Thread.currentThread().getThreadGroup();
     }
 }

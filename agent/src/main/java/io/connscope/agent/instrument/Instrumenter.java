@@ -93,11 +93,12 @@ public final class Instrumenter {
     }
 
     public ResettableClassFileTransformer install(Instrumentation inst) {
-        // Load every target first, so that the retransformation pass below covers all of them: a
-        // class first loaded while another is being transformed would be skipped for good.
+        // Load every target first and retransform exactly those: a class first loaded while another
+        // is being transformed would be skipped for good, and walking every loaded class is slow.
+        List<Class<?>> present = new ArrayList<>();
         for (Target t : targets) {
             try {
-                Class.forName(t.className, false, null);
+                present.add(Class.forName(t.className, false, null));
             } catch (ClassNotFoundException | LinkageError e) {
                 AgentLog.debug("target not present on this JDK: " + t.className);
             }
@@ -105,6 +106,7 @@ public final class Instrumenter {
         AgentBuilder builder = new AgentBuilder.Default()
             .disableClassFormatChanges()
             .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+            .with(new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit(present.toArray(new Class<?>[0])))
             .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
             // The default ignores bootstrap classes; the exact-name type matchers below are the filter.
             .ignore(none())
