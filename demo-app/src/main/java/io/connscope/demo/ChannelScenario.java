@@ -11,7 +11,11 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
-/** SocketChannel clients: a blocking connect, then a non-blocking connect finished through a Selector. */
+/**
+ * SocketChannel clients: a blocking connect (TCP_NODELAY set once connected), then a non-blocking
+ * connect finished through a Selector (TCP_NODELAY set before connecting). The server reads into
+ * two buffers at once.
+ */
 final class ChannelScenario implements Scenario {
 
     static final int REQUEST = 64 + 10 + 20;
@@ -37,6 +41,7 @@ final class ChannelScenario implements Scenario {
             serving.start();
 
             try (SocketChannel blocking = SocketChannel.open(address)) {
+                blocking.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 exchange(blocking);
             }
             try (SocketChannel nonBlocking = SocketChannel.open(); Selector selector = Selector.open()) {
@@ -82,9 +87,9 @@ final class ChannelScenario implements Scenario {
     private static void serve(ServerSocketChannel server) {
         for (int i = 0; i < 2; i++) {
             try (SocketChannel ch = server.accept()) {
-                ByteBuffer in = ByteBuffer.allocate(REQUEST + 1);
-                while (ch.read(in) >= 0) {
-                    // read to the client's half-close
+                ByteBuffer[] in = {ByteBuffer.allocate(50), ByteBuffer.allocate(REQUEST)};
+                while (ch.read(in, 0, 2) >= 0) {
+                    // vectored reads, to the client's half-close
                 }
                 writeFully(ch, ByteBuffer.allocate(RESPONSE));
             } catch (IOException e) {

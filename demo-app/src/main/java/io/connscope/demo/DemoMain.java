@@ -16,7 +16,7 @@ public final class DemoMain {
     private static final Map<String, Scenario> SCENARIOS = new LinkedHashMap<>();
 
     static {
-        for (Scenario s : Arrays.asList(new KeepAliveScenario(), new ChurnScenario(), new NoDelayScenario(),
+        for (Scenario s : Arrays.asList(HttpRequestsScenario.keepAlive(), HttpRequestsScenario.churn(), new NoDelayScenario(),
             new HalfCloseScenario(), new AbortiveCloseScenario(), new TlsScenario(), new ChannelScenario())) {
             SCENARIOS.put(s.name(), s);
         }

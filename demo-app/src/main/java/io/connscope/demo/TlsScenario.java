@@ -3,12 +3,10 @@ package io.connscope.demo;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.security.KeyStore;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Two TLS connections to the same server: the first pays a full handshake, the second can resume the
@@ -16,7 +14,6 @@ import javax.net.ssl.TrustManagerFactory;
  */
 final class TlsScenario implements Scenario {
 
-    static final char[] PASSWORD = "connscope".toCharArray();
     static final int REQUEST = 64;
     static final int RESPONSE = 128;
 
@@ -32,9 +29,12 @@ final class TlsScenario implements Scenario {
 
     @Override
     public void run(PrintStream out) throws Exception {
-        SSLContext context = context();
+        SSLContext context = DemoTls.context();
         SSLServerSocket listener = (SSLServerSocket) context.getServerSocketFactory()
             .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        SSLParameters serverParams = listener.getSSLParameters();
+        serverParams.setApplicationProtocols(new String[] {"http/1.1"});
+        listener.setSSLParameters(serverParams);
         try (LoopbackServer server = new LoopbackServer(listener, 2, s -> {
             LoopbackServer.readExactly(s.getInputStream(), REQUEST);
             s.getOutputStream().write(new byte[RESPONSE]);
@@ -43,6 +43,9 @@ final class TlsScenario implements Scenario {
             for (int i = 0; i < 2; i++) {
                 try (SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
                     server.port())) {
+                    SSLParameters params = s.getSSLParameters();
+                    params.setApplicationProtocols(new String[] {"http/1.1"}); // ALPN
+                    s.setSSLParameters(params);
                     if (i == 0) {
                         s.startHandshake();
                     }
@@ -51,26 +54,11 @@ final class TlsScenario implements Scenario {
                     InputStream in = s.getInputStream();
                     LoopbackServer.readExactly(in, RESPONSE);
                     out.println("  connection " + (i + 1) + ": " + s.getSession().getProtocol() + " "
-                        + s.getSession().getCipherSuite());
+                        + s.getSession().getCipherSuite() + ", ALPN " + s.getApplicationProtocol());
                 }
             }
             server.await();
             out.println("expect: client.connections=2 tls=true port=" + server.port());
         }
-    }
-
-    /** Client and server share one context built from the demo's self-signed keystore. */
-    static SSLContext context() throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = TlsScenario.class.getResourceAsStream("/demo-keystore.p12")) {
-            ks.load(in, PASSWORD);
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, PASSWORD);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return context;
     }
 }

@@ -18,8 +18,7 @@ class LifecycleIT {
 
     private static ChildJvm.Result run(Jvm jvm, OtlpReceiver otlp, String... args) throws Exception {
         return ChildJvm.on(jvm).exportingTo(otlp)
-            .jvmArg("-Dkeystore=" + ChildJvm.DEMO_JAR.getParent().getParent().resolve("src/main/resources/demo-keystore.p12"))
-            .fixture(LifecycleApp.class, args).assertSuccess();
+            .fixture(LifecycleApp.class, List.of(ChildJvm.DEMO_JAR.toString()), args).assertSuccess();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -36,7 +35,12 @@ class LifecycleIT {
                 assertThat(c.get(0).bool("connscope.connection.open_at_exit")).isTrue();
                 assertThat(c.get(0).str("connscope.close.initiator")).isEqualTo("none");
             }
-            assertThat(spans.connections("client", port).get(0).num("connscope.connection.bytes_sent")).isEqualTo(42);
+            SpanView client = spans.connections("client", port).get(0);
+            assertThat(client.num("connscope.connection.bytes_sent")).isEqualTo(42);
+            // TCP_NODELAY turned on through setOption after the first write: on, but too late.
+            assertThat(client.bool("connscope.tcp_nodelay")).isTrue();
+            assertThat(client.bool("connscope.tcp_nodelay.before_first_write")).isFalse();
+            assertThat(client.str("connscope.close.sequence")).isEqualTo("connect,first-write,nodelay-on");
             assertThat(spans.connections("server", port).get(0).num("connscope.connection.bytes_received")).isEqualTo(42);
             assertThat(run.stderr).containsPattern("(?m)^  :" + port + " +1 +0 +0 +42 .*open-at-exit 1$");
         }
@@ -94,6 +98,10 @@ class LifecycleIT {
             assertThat(c.num("connscope.connection.bytes_sent")).isEqualTo(77);
             assertThat(c.num("connscope.connection.bytes_received")).isEqualTo(333);
             assertThat(c.str("connscope.close.classification")).isEqualTo("graceful");
+            SpanView server = otlp.spans().connections("server", port).get(0);
+            assertThat(server.str("connscope.close.sequence"))
+                .isEqualTo("accept,first-read,shutdown-input,first-write,close");
+            assertThat(server.str("connscope.close.classification")).isEqualTo("local-close");
         }
     }
 

@@ -23,15 +23,25 @@ import java.util.Set;
  */
 public final class AgentConfig {
 
+    /** false turns connscope off entirely. */
     public static final String ENABLED = "connscope.enabled";
+    /** Print (or write) the connection report at JVM exit. */
     public static final String REPORT_ENABLED = "connscope.report.enabled";
+    /** Write the exit report to this file instead of stderr. */
     public static final String REPORT_FILE = "connscope.report.file";
+    /** Most connections tracked at once; further ones are counted but not followed. */
     public static final String MAX_CONNECTIONS = "connscope.max.connections";
+    /** Most destinations aggregated in the report and metrics; the rest are folded into (other). */
     public static final String MAX_DESTINATIONS = "connscope.max.destinations";
+    /** Finished connections waiting for export; when full, new ones are dropped and counted. */
     public static final String EXPORT_QUEUE_SIZE = "connscope.export.queue.size";
+    /** Most time the exit hook spends flushing telemetry. */
     public static final String SHUTDOWN_TIMEOUT_MS = "connscope.shutdown.timeout.ms";
+    /** Internal errors after which a hook disables itself. */
     public static final String HOOK_MAX_FAILURES = "connscope.hook.max.failures";
+    /** Log start-up details and stack traces of internal errors. */
     public static final String DEBUG = "connscope.debug";
+    /** Test only: make these hooks throw. */
     public static final String TEST_FAILING_HOOKS = "connscope.test.failing.hooks";
 
     private static final Map<String, Setting> SETTINGS = new LinkedHashMap<>();
@@ -39,22 +49,16 @@ public final class AgentConfig {
         Arrays.asList("connect", "accept", "read", "write", "option", "shutdown", "close", "tls-handshake");
 
     static {
-        define(ENABLED, "true", Kind.BOOLEAN, "Set to false to turn connscope off entirely.");
-        define(REPORT_ENABLED, "true", Kind.BOOLEAN, "Print (or write) the connection report at JVM exit.");
-        define(REPORT_FILE, "", Kind.PATH, "Write the exit report to this file instead of stderr.");
-        define(MAX_CONNECTIONS, "65536", Kind.POSITIVE_INT,
-            "Most connections tracked at once; further ones are counted but not followed.");
-        define(MAX_DESTINATIONS, "1000", Kind.POSITIVE_INT,
-            "Most destinations aggregated in the report and metrics; the rest are folded into (other).");
-        define(EXPORT_QUEUE_SIZE, "8192", Kind.POSITIVE_INT,
-            "Finished connections waiting for export; when full, new ones are dropped and counted.");
-        define(SHUTDOWN_TIMEOUT_MS, "2000", Kind.POSITIVE_INT,
-            "Most time the exit hook spends flushing telemetry; only reached when the collector is slow or down.");
-        define(HOOK_MAX_FAILURES, "10", Kind.POSITIVE_INT,
-            "Internal errors after which a hook disables itself.");
-        define(DEBUG, "false", Kind.BOOLEAN, "Log agent start-up details and stack traces of internal errors.");
-        define(TEST_FAILING_HOOKS, "", Kind.HOOK_NAMES,
-            "Test only: make these hooks throw (connect, accept, read, write, option, shutdown, close, tls-handshake).");
+        define(ENABLED, "true", Kind.BOOLEAN);
+        define(REPORT_ENABLED, "true", Kind.BOOLEAN);
+        define(REPORT_FILE, "", Kind.PATH);
+        define(MAX_CONNECTIONS, "65536", Kind.POSITIVE_INT);
+        define(MAX_DESTINATIONS, "1000", Kind.POSITIVE_INT);
+        define(EXPORT_QUEUE_SIZE, "8192", Kind.POSITIVE_INT);
+        define(SHUTDOWN_TIMEOUT_MS, "2000", Kind.POSITIVE_INT);
+        define(HOOK_MAX_FAILURES, "10", Kind.POSITIVE_INT);
+        define(DEBUG, "false", Kind.BOOLEAN);
+        define(TEST_FAILING_HOOKS, "", Kind.HOOK_NAMES);
     }
 
     private final Map<String, String> values;
@@ -183,15 +187,8 @@ public final class AgentConfig {
         return Collections.unmodifiableList(problems);
     }
 
-    /** Every setting with its default and description, for documentation and {@code --help}. */
-    public static Map<String, String[]> describe() {
-        Map<String, String[]> out = new LinkedHashMap<>();
-        SETTINGS.forEach((k, s) -> out.put(k, new String[] {s.defaultValue, s.description}));
-        return out;
-    }
-
-    private static void define(String key, String defaultValue, Kind kind, String description) {
-        SETTINGS.put(key, new Setting(key, defaultValue, kind, description));
+    private static void define(String key, String defaultValue, Kind kind) {
+        SETTINGS.put(key, new Setting(key, defaultValue, kind));
     }
 
     private enum Kind {
@@ -241,13 +238,11 @@ public final class AgentConfig {
         final String key;
         final String defaultValue;
         final Kind kind;
-        final String description;
 
-        Setting(String key, String defaultValue, Kind kind, String description) {
+        Setting(String key, String defaultValue, Kind kind) {
             this.key = key;
             this.defaultValue = defaultValue;
             this.kind = kind;
-            this.description = description;
         }
     }
 }

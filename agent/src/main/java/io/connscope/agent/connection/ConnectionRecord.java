@@ -132,14 +132,6 @@ public final class ConnectionRecord {
         return false;
     }
 
-    public boolean isFinished() {
-        return finished;
-    }
-
-    public boolean isConnected() {
-        return connectEndNanos != 0L && connectError == null;
-    }
-
     public long bytesRead() {
         return bytesRead;
     }

@@ -1,0 +1,65 @@
+package io.connscope.demo;
+
+import java.io.PrintStream;
+import java.net.URL;
+
+/**
+ * HTTP GETs with HttpURLConnection against the JDK's HTTP server: either over one persistent
+ * connection (good), or with "Connection: close" on each, a new TCP connection per request (bad).
+ */
+final class HttpRequestsScenario implements Scenario {
+
+    static final int REQUESTS = 10;
+
+    private final boolean closeEachTime;
+
+    private HttpRequestsScenario(boolean closeEachTime) {
+        this.closeEachTime = closeEachTime;
+    }
+
+    static Scenario keepAlive() {
+        return new HttpRequestsScenario(false);
+    }
+
+    static Scenario churn() {
+        return new HttpRequestsScenario(true);
+    }
+
+    @Override
+    public String name() {
+        return closeEachTime ? "churn" : "keep-alive";
+    }
+
+    @Override
+    public String description() {
+        return closeEachTime
+            ? REQUESTS + " HTTP GETs with 'Connection: close': a new TCP connection for every request"
+            : REQUESTS + " HTTP GETs over one persistent connection (the handshake is paid once)";
+    }
+
+    @Override
+    public void run(PrintStream out) throws Exception {
+        try (HttpDemoServer server = new HttpDemoServer()) {
+            URL url = server.url("/" + name());
+            long start = System.nanoTime();
+            for (int i = 0; i < REQUESTS; i++) {
+                HttpDemoServer.get(url, closeEachTime);
+            }
+            double millis = (System.nanoTime() - start) / 1e6;
+            int connections = closeEachTime ? REQUESTS : 1;
+            if (closeEachTime) {
+                out.printf("  %d requests in %.1f ms, each paying for its own TCP handshake%n", REQUESTS, millis);
+                out.println("  The server closes after each answer without saying 'Connection: close', so HttpURLConnection"
+                    + " keeps the dead connection, writes the next request into it, and silently resends it on a new one"
+                    + " (compare bytes sent by the client with bytes received by the server). The server answered "
+                    + server.requests() + " requests.");
+            } else {
+                out.printf("  %d requests in %.1f ms, each body read to the end so the connection is reused%n", REQUESTS, millis);
+                out.println("  If that is tens of ms per request: the JDK's HttpServer writes headers and body separately"
+                    + " with TCP_NODELAY off, the write-write-read stall of the nodelay scenario.");
+            }
+            out.println("expect: client.connections=" + connections + " server.connections=" + connections
+                + " port=" + url.getPort());
+        }
+    }
+}
