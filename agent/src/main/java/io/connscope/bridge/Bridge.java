@@ -31,6 +31,14 @@ public final class Bridge {
     private static volatile int maxFailures = 10;
     private static final AtomicIntegerArray FAILURES = new AtomicIntegerArray(HOOK_COUNT);
     private static final boolean[] DISABLED = new boolean[HOOK_COUNT];
+    /**
+     * Per thread: set while connscope code runs inside a lifecycle hook or reports a failure, so that
+     * anything it does in turn (a socket call, a log line that ends up on a socket) is not tracked
+     * and cannot recurse. Read and write need no guard: they only update counters.
+     */
+    private static final ThreadLocal<boolean[]> INSIDE = new ThreadLocal<boolean[]>();
+    private static final int IN_HOOK = 0;
+    private static final int REPORTING = 1;
     /** Per thread: handshake nesting depth, and the wall-clock start of the outermost one. */
     private static final ThreadLocal<long[]> HANDSHAKE = new ThreadLocal<long[]>();
 
@@ -67,6 +75,32 @@ public final class Bridge {
             }
         }
         return false;
+    }
+
+    /** Marks this thread as inside connscope; false when it already was (a re-entrant call). */
+    private static boolean enter() {
+        return enter(IN_HOOK);
+    }
+
+    private static void exit() {
+        exit(IN_HOOK);
+    }
+
+    private static boolean enter(int slot) {
+        boolean[] inside = INSIDE.get();
+        if (inside == null) {
+            inside = new boolean[2];
+            INSIDE.set(inside);
+        }
+        if (inside[slot]) {
+            return false;
+        }
+        inside[slot] = true;
+        return true;
+    }
+
+    private static void exit(int slot) {
+        INSIDE.get()[slot] = false;
     }
 
     private static ConnectionSink active(int hook) {
@@ -106,22 +140,26 @@ public final class Bridge {
     public static void socketConnected(Object socket, Object endpoint, long startNanos, Throwable failure) {
         long end = System.nanoTime();
         ConnectionSink s = active(HOOK_CONNECT);
-        if (s != null && !isAgentThread()) {
+        if (s != null && !isAgentThread() && enter()) {
             try {
                 s.socketConnected(socket, endpoint, startNanos, end, failure);
             } catch (Throwable t) {
                 failed(HOOK_CONNECT, t);
+            } finally {
+                exit();
             }
         }
     }
 
     public static void socketAccepted(Object serverSocket, Object socket) {
         ConnectionSink s = active(HOOK_ACCEPT);
-        if (s != null && socket != null && !isAgentThread()) {
+        if (s != null && socket != null && !isAgentThread() && enter()) {
             try {
                 s.socketAccepted(serverSocket, socket);
             } catch (Throwable t) {
                 failed(HOOK_ACCEPT, t);
+            } finally {
+                exit();
             }
         }
     }
@@ -129,55 +167,65 @@ public final class Bridge {
     public static void channelConnectStarted(Object channel, Object endpoint, long startNanos, boolean connected,
                                              Throwable failure) {
         ConnectionSink s = active(HOOK_CONNECT);
-        if (s != null && !isAgentThread()) {
+        if (s != null && !isAgentThread() && enter()) {
             try {
                 s.channelConnectStarted(channel, endpoint, startNanos, connected, failure);
             } catch (Throwable t) {
                 failed(HOOK_CONNECT, t);
+            } finally {
+                exit();
             }
         }
     }
 
     public static void channelConnectFinishing(Object channel) {
         ConnectionSink s = active(HOOK_CONNECT);
-        if (s != null) {
+        if (s != null && enter()) {
             try {
                 s.channelConnectFinishing(channel);
             } catch (Throwable t) {
                 failed(HOOK_CONNECT, t);
+            } finally {
+                exit();
             }
         }
     }
 
     public static void channelConnectFinished(Object channel, boolean connected, Throwable failure) {
         ConnectionSink s = active(HOOK_CONNECT);
-        if (s != null) {
+        if (s != null && enter()) {
             try {
                 s.channelConnectFinished(channel, connected, failure);
             } catch (Throwable t) {
                 failed(HOOK_CONNECT, t);
+            } finally {
+                exit();
             }
         }
     }
 
     public static void channelAccepted(Object serverChannel, Object channel) {
         ConnectionSink s = active(HOOK_ACCEPT);
-        if (s != null && channel != null && !isAgentThread()) {
+        if (s != null && channel != null && !isAgentThread() && enter()) {
             try {
                 s.channelAccepted(serverChannel, channel);
             } catch (Throwable t) {
                 failed(HOOK_ACCEPT, t);
+            } finally {
+                exit();
             }
         }
     }
 
     public static void noDelay(Object key, boolean on) {
         ConnectionSink s = active(HOOK_OPTION);
-        if (s != null) {
+        if (s != null && enter()) {
             try {
                 s.noDelay(key, on);
             } catch (Throwable t) {
                 failed(HOOK_OPTION, t);
+            } finally {
+                exit();
             }
         }
     }
@@ -191,33 +239,39 @@ public final class Bridge {
 
     public static void shutdownInput(Object key) {
         ConnectionSink s = active(HOOK_SHUTDOWN);
-        if (s != null) {
+        if (s != null && enter()) {
             try {
                 s.shutdownInput(key);
             } catch (Throwable t) {
                 failed(HOOK_SHUTDOWN, t);
+            } finally {
+                exit();
             }
         }
     }
 
     public static void shutdownOutput(Object key) {
         ConnectionSink s = active(HOOK_SHUTDOWN);
-        if (s != null) {
+        if (s != null && enter()) {
             try {
                 s.shutdownOutput(key);
             } catch (Throwable t) {
                 failed(HOOK_SHUTDOWN, t);
+            } finally {
+                exit();
             }
         }
     }
 
     public static void closing(Object key) {
         ConnectionSink s = active(HOOK_CLOSE);
-        if (s != null) {
+        if (s != null && enter()) {
             try {
                 s.closing(key);
             } catch (Throwable t) {
                 failed(HOOK_CLOSE, t);
+            } finally {
+                exit();
             }
         }
     }
@@ -252,11 +306,13 @@ public final class Bridge {
         }
         long end = System.nanoTime();
         ConnectionSink s = active(HOOK_TLS);
-        if (s != null && !isAgentThread()) {
+        if (s != null && !isAgentThread() && enter()) {
             try {
                 s.tlsHandshake(sslSocket, startNanos, end, state[1], failure);
             } catch (Throwable t) {
                 failed(HOOK_TLS, t);
+            } finally {
+                exit();
             }
         }
     }
@@ -269,14 +325,16 @@ public final class Bridge {
         if (disable) {
             DISABLED[hook] = true;
         }
-        if (n == 1 || n == maxFailures) {
-            ConnectionSink s = sink;
-            if (s != null) {
-                try {
+        if ((n == 1 || n == maxFailures) && enter(REPORTING)) {
+            try {
+                ConnectionSink s = sink;
+                if (s != null) {
                     s.hookFailed(hook, error, disable);
-                } catch (Throwable ignored) {
-                    // Reporting must not fail the host either.
                 }
+            } catch (Throwable ignored) {
+                // Reporting must not fail the host either.
+            } finally {
+                exit(REPORTING);
             }
         }
     }
