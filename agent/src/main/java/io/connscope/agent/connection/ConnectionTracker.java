@@ -265,7 +265,6 @@ public final class ConnectionTracker implements ConnectionSink {
         }
         r.connectError = errorType;
         r.connectEndNanos = now;
-        r.destination.stats.connectTime.record(now - r.openNanos);
         finish(r, now);
     }
 
