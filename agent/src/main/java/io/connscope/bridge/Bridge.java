@@ -20,10 +20,11 @@ public final class Bridge {
     public static final int HOOK_SHUTDOWN = 5;
     public static final int HOOK_CLOSE = 6;
     public static final int HOOK_TLS = 7;
-    public static final int HOOK_COUNT = 8;
+    public static final int HOOK_PLAINTEXT = 8;
+    public static final int HOOK_COUNT = 9;
 
     private static final String[] HOOK_NAMES = {
-        "connect", "accept", "read", "write", "option", "shutdown", "close", "tls-handshake"
+        "connect", "accept", "read", "write", "option", "shutdown", "close", "tls-handshake", "tls-plaintext"
     };
 
     private static volatile ConnectionSink sink;
@@ -113,24 +114,35 @@ public final class Bridge {
 
     // ---- hot path: one volatile read, one array read, then the sink ----
 
-    public static void read(Object key, long bytes, Throwable failure) {
+    public static void read(Object key, long bytes, Throwable failure, Object data, int offset) {
         ConnectionSink s = active(HOOK_READ);
         if (s != null) {
             try {
-                s.read(key, bytes, failure);
+                s.read(key, bytes, failure, data, offset);
             } catch (Throwable t) {
                 failed(HOOK_READ, t);
             }
         }
     }
 
-    public static void write(Object key, long bytes, Throwable failure) {
+    public static void write(Object key, long bytes, Throwable failure, Object data, int offset) {
         ConnectionSink s = active(HOOK_WRITE);
         if (s != null) {
             try {
-                s.write(key, bytes, failure);
+                s.write(key, bytes, failure, data, offset);
             } catch (Throwable t) {
                 failed(HOOK_WRITE, t);
+            }
+        }
+    }
+
+    public static void plaintext(Object sslSocket, boolean inbound, byte[] b, int offset, int length) {
+        ConnectionSink s = active(HOOK_PLAINTEXT);
+        if (s != null && length > 0) {
+            try {
+                s.plaintext(sslSocket, inbound, b, offset, length);
+            } catch (Throwable t) {
+                failed(HOOK_PLAINTEXT, t);
             }
         }
     }

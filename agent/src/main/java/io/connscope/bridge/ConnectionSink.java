@@ -22,9 +22,18 @@ public interface ConnectionSink {
 
     void channelAccepted(Object serverChannel, Object channel);
 
-    void read(Object key, long bytes, Throwable failure);
+    /**
+     * A read returned. {@code data} holds the bytes when they can be looked at: a {@code byte[]}
+     * (from {@code offset}), or a {@code ByteBuffer} whose last {@code bytes} bytes before its
+     * position are the ones read; null when they cannot (vectored I/O).
+     */
+    void read(Object key, long bytes, Throwable failure, Object data, int offset);
 
-    void write(Object key, long bytes, Throwable failure);
+    /** A write returned; {@code data} as for {@link #read}. */
+    void write(Object key, long bytes, Throwable failure, Object data, int offset);
+
+    /** Plaintext of a TLS socket's application streams, for analysis only (the TCP bytes are counted below it). */
+    void plaintext(Object sslSocket, boolean inbound, byte[] b, int offset, int length);
 
     void noDelay(Object key, boolean on);
 

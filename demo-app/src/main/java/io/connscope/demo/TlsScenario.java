@@ -3,19 +3,21 @@ package io.connscope.demo;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
 /**
- * Two TLS connections to the same server: the first pays a full handshake, the second can resume the
- * session. The first handshakes explicitly, the second implicitly on its first write.
+ * Two HTTPS requests, each on its own TLS connection to the same server: the first pays a full
+ * handshake, the second can resume the session. The first handshakes explicitly, the second
+ * implicitly on its first write.
  */
 final class TlsScenario implements Scenario {
 
-    static final int REQUEST = 64;
-    static final int RESPONSE = 128;
+    static final byte[] REQUEST = "GET /tls HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] RESPONSE = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello".getBytes(StandardCharsets.US_ASCII);
 
     @Override
     public String name() {
@@ -24,7 +26,7 @@ final class TlsScenario implements Scenario {
 
     @Override
     public String description() {
-        return "two TLS connections: a full handshake, then a resumed one";
+        return "two HTTPS requests on two TLS connections: a full handshake, then a resumed one";
     }
 
     @Override
@@ -36,8 +38,8 @@ final class TlsScenario implements Scenario {
         serverParams.setApplicationProtocols(new String[] {"http/1.1"});
         listener.setSSLParameters(serverParams);
         try (LoopbackServer server = new LoopbackServer(listener, 2, s -> {
-            LoopbackServer.readExactly(s.getInputStream(), REQUEST);
-            s.getOutputStream().write(new byte[RESPONSE]);
+            LoopbackServer.readExactly(s.getInputStream(), REQUEST.length);
+            s.getOutputStream().write(RESPONSE);
             s.getOutputStream().flush();
         })) {
             for (int i = 0; i < 2; i++) {
@@ -49,10 +51,10 @@ final class TlsScenario implements Scenario {
                     if (i == 0) {
                         s.startHandshake();
                     }
-                    s.getOutputStream().write(new byte[REQUEST]);
+                    s.getOutputStream().write(REQUEST);
                     s.getOutputStream().flush();
                     InputStream in = s.getInputStream();
-                    LoopbackServer.readExactly(in, RESPONSE);
+                    LoopbackServer.readExactly(in, RESPONSE.length);
                     out.println("  connection " + (i + 1) + ": " + s.getSession().getProtocol() + " "
                         + s.getSession().getCipherSuite() + ", ALPN " + s.getApplicationProtocol());
                 }

@@ -51,8 +51,14 @@ class DemoTourIT {
 
     private static void keepAlive(ChildJvm.Result run, Spans spans) {
         int port = port(run.expectLine("client.connections=1 server.connections=1"));
-        assertThat(spans.connections("client", port)).hasSize(1);
-        assertThat(spans.connections("server", port)).hasSize(1);
+        for (String role : new String[] {"client", "server"}) {
+            SpanView c = single(spans.connections(role, port));
+            assertThat(c.str("network.protocol.name")).isEqualTo("http");
+            assertThat(c.str("network.protocol.version")).isEqualTo("1.1");
+            assertThat(c.num("connscope.http.requests")).isEqualTo(10);
+            assertThat(c.num("connscope.http.responses")).isEqualTo(10);
+            assertThat(c.has("connscope.http.analysis_stopped")).isFalse();
+        }
     }
 
     private static void churn(ChildJvm.Result run, Spans spans) {
@@ -61,7 +67,17 @@ class DemoTourIT {
         List<SpanView> server = spans.connections("server", port);
         assertThat(server).hasSize(10);
         // The server closes each connection after its answer: it closed first, without seeing EOF.
-        assertThat(server).allSatisfy(s -> assertThat(s.str("connscope.close.classification")).isEqualTo("local-close"));
+        assertThat(server).allSatisfy(s -> {
+            assertThat(s.str("connscope.close.classification")).isEqualTo("local-close");
+            assertThat(s.num("connscope.http.requests")).isEqualTo(1);
+            assertThat(s.num("connscope.http.responses")).isEqualTo(1);
+        });
+        // The client got exactly ten responses; a connection carries at most one request more than
+        // it got answers for: the request written into a connection the server had already closed.
+        List<SpanView> client = spans.connections("client", port);
+        assertThat(client.stream().mapToLong(c -> c.num("connscope.http.responses")).sum()).isEqualTo(10);
+        assertThat(client).allSatisfy(c -> assertThat(c.num("connscope.http.requests") - c.num("connscope.http.responses"))
+            .isBetween(0L, 1L));
     }
 
     private static void noDelay(ChildJvm.Result run, Spans spans) {
@@ -126,6 +142,10 @@ class DemoTourIT {
             assertThat(c.str("tls.protocol.version")).isEqualTo("1.3");
             assertThat(c.str("tls.cipher")).startsWith("TLS_");
             assertThat(c.str("tls.next_protocol")).isEqualTo("http/1.1");
+            // HTTP is read from the TLS plaintext streams; the TCP bytes counted are ciphertext.
+            assertThat(c.str("network.protocol.name")).isEqualTo("http");
+            assertThat(c.num("connscope.http.requests")).isEqualTo(1);
+            assertThat(c.num("connscope.http.responses")).isEqualTo(1);
             assertThat(c.num("connscope.tls.handshakes")).isEqualTo(1);
             SpanView handshake = spans.child(c, "TLS handshake ");
             assertThat(handshake.durationNanos()).isPositive().isLessThan(MAX_SETUP_NANOS);
@@ -135,7 +155,11 @@ class DemoTourIT {
         assertThat(clients.get(0).bool("tls.resumed")).isFalse();
         assertThat(clients.get(1).bool("tls.resumed")).isTrue();
         List<SpanView> servers = spans.connections("server", port);
-        assertThat(servers).hasSize(2).allSatisfy(s -> assertThat(s.str("tls.protocol.version")).isEqualTo("1.3"));
+        assertThat(servers).hasSize(2).allSatisfy(s -> {
+            assertThat(s.str("tls.protocol.version")).isEqualTo("1.3");
+            assertThat(s.num("connscope.http.requests")).isEqualTo(1);
+            assertThat(s.num("connscope.http.responses")).isEqualTo(1);
+        });
         // The report: two TLS handshakes to this destination, one of them resumed.
         assertThat(run.stderr).containsPattern("(?m)^  localhost:" + port + " +2 +0 .* ms +1/2 +0/2 ");
     }
@@ -161,6 +185,7 @@ class DemoTourIT {
             assertThat(c.bool("connscope.tcp_nodelay")).isTrue();
             assertThat(c.bool("connscope.tcp_nodelay.before_first_write")).isTrue();
         });
+        assertThat(clients).as("zero bytes are not HTTP").noneMatch(c -> c.has("network.protocol.name"));
         List<SpanView> servers = spans.connections("server", port);
         assertThat(servers).hasSize(2).allSatisfy(s -> {
             assertThat(s.str("connscope.connection.api")).isEqualTo("channel");

@@ -46,7 +46,8 @@ public final class AgentConfig {
 
     private static final Map<String, Setting> SETTINGS = new LinkedHashMap<>();
     private static final List<String> HOOKS =
-        Arrays.asList("connect", "accept", "read", "write", "option", "shutdown", "close", "tls-handshake");
+        Arrays.asList("connect", "accept", "read", "write", "option", "shutdown", "close", "tls-handshake",
+            "tls-plaintext");
 
     static {
         define(ENABLED, "true", Kind.BOOLEAN);

@@ -1,5 +1,6 @@
 package io.connscope.agent.connection;
 
+import io.connscope.agent.http.HttpConnection;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
@@ -67,6 +68,10 @@ public final class ConnectionRecord {
     public volatile boolean noDelayChangedAfterFirstWrite;
 
     public final EventLog events = new EventLog();
+    /** The HTTP/1.x analysis of this connection's bytes; null once it failed. */
+    public volatile HttpConnection http;
+    /** A TLS socket: its HTTP is analysed from the plaintext streams, not from the TCP bytes. */
+    public volatile boolean tlsPlaintext;
     public volatile long endNanos;
     private volatile boolean finished;
     /** The registry key objects for this record, cleared when the connection is closed. */

@@ -1,6 +1,7 @@
 package io.connscope.agent.connection;
 
 import io.connscope.agent.AgentLog;
+import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.instrument.JdkInternals;
 import io.connscope.bridge.Bridge;
 import io.connscope.bridge.ConnectionSink;
@@ -12,6 +13,7 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Locale;
@@ -26,6 +28,8 @@ import javax.net.ssl.SSLSocket;
  */
 public final class ConnectionTracker implements ConnectionSink {
 
+    static final String VECTORED_NOT_ANALYSED = "vectored I/O is not analysed";
+
     /** error.type of a non-blocking connect that was closed before it completed. */
     static final String CONNECT_ABANDONED = "connect_abandoned";
 
@@ -34,6 +38,7 @@ public final class ConnectionTracker implements ConnectionSink {
     private final JdkInternals jdk;
     private final Consumer<ConnectionRecord> onFinished;
     private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong analysisFailures = new AtomicLong();
 
     public ConnectionTracker(ConnectionRegistry registry, Destinations destinations, JdkInternals jdk,
                              Consumer<ConnectionRecord> onFinished) {
@@ -46,11 +51,14 @@ public final class ConnectionTracker implements ConnectionSink {
     // ---- hot path ----
 
     @Override
-    public void read(Object key, long bytes, Throwable failure) {
+    public void read(Object key, long bytes, Throwable failure, Object data, int offset) {
         ConnectionRecord r = registry.get(key);
         if (r != null) {
             if (failure == null) {
                 r.onRead(bytes, System.nanoTime());
+                if (bytes > 0 && !r.tlsPlaintext) {
+                    analyse(r, r.role == Role.SERVER, data, offset, bytes);
+                }
             } else {
                 onIoFailure(r, failure, ConnectionEvent.RESET_ON_READ);
             }
@@ -58,15 +66,64 @@ public final class ConnectionTracker implements ConnectionSink {
     }
 
     @Override
-    public void write(Object key, long bytes, Throwable failure) {
+    public void write(Object key, long bytes, Throwable failure, Object data, int offset) {
         ConnectionRecord r = registry.get(key);
         if (r != null) {
             if (failure == null) {
                 r.onWrite(bytes, System.nanoTime());
+                if (bytes > 0 && !r.tlsPlaintext) {
+                    analyse(r, r.role == Role.CLIENT, data, offset, bytes);
+                }
             } else {
                 onIoFailure(r, failure, ConnectionEvent.RESET_ON_WRITE);
             }
         }
+    }
+
+    @Override
+    public void plaintext(Object sslSocket, boolean inbound, byte[] b, int offset, int length) {
+        ConnectionRecord r = registry.get(sslSocket);
+        if (r == null) {
+            r = registry.get(jdk.sslTransport(sslSocket));
+        }
+        if (r != null) {
+            analyse(r, inbound == (r.role == Role.SERVER), b, offset, length);
+        }
+    }
+
+    /**
+     * Hands bytes to the connection's HTTP analysis while it still wants them. A failure of the
+     * analysis only ends the analysis of that connection; counting goes on.
+     */
+    private void analyse(ConnectionRecord r, boolean requests, Object data, int offset, long n) {
+        HttpConnection http = r.http;
+        if (http == null || http.done()) {
+            return;
+        }
+        try {
+            if (data instanceof byte[]) {
+                http.feed(requests, (byte[]) data, offset, (int) n);
+            } else if (data instanceof ByteBuffer) {
+                ByteBuffer buffer = (ByteBuffer) data;
+                http.feed(requests, buffer, buffer.position() - (int) n, (int) n);
+            } else {
+                http.stop(VECTORED_NOT_ANALYSED);
+            }
+        } catch (RuntimeException e) {
+            analysisFailed(r, e);
+        }
+    }
+
+    private void analysisFailed(ConnectionRecord r, RuntimeException e) {
+        r.http = null;
+        analysisFailures.incrementAndGet();
+        AgentLog.once("http-analysis-failed", "HTTP analysis failed on a connection and was stopped for it"
+            + " (counting goes on; the application is not affected): " + e, e);
+    }
+
+    /** Connections whose HTTP analysis failed internally and was stopped. */
+    public long analysisFailures() {
+        return analysisFailures.get();
     }
 
     private static void onIoFailure(ConnectionRecord r, Throwable failure, ConnectionEvent reset) {
@@ -129,6 +186,8 @@ public final class ConnectionTracker implements ConnectionSink {
     }
 
     private void track(Object key, ConnectionRecord r) {
+        r.http = new HttpConnection();
+        r.tlsPlaintext = key instanceof SSLSocket; // analysed from its plaintext streams, not the ciphertext
         if (registry.register(key, r) && key instanceof Socket && jdk.legacySocketPath()) {
             Object impl = jdk.socketImpl((Socket) key);
             if (impl != null) {
@@ -331,6 +390,11 @@ public final class ConnectionTracker implements ConnectionSink {
         ConnectionRecord r = registry.get(sslSocket);
         if (r == null) {
             r = registry.get(jdk.sslTransport(sslSocket));
+            if (r != null && !r.tlsPlaintext) {
+                // TLS layered over a tracked plain socket: analyse its plaintext from now on.
+                r.http = new HttpConnection();
+                r.tlsPlaintext = true;
+            }
         }
         if (r == null) {
             return;
@@ -378,6 +442,10 @@ public final class ConnectionTracker implements ConnectionSink {
 
     private void finish(ConnectionRecord r, long now) {
         if (r.finish(now)) {
+            HttpConnection http = r.http;
+            if (http != null) {
+                http.end();
+            }
             r.destination.stats.addEnded(r, r.classification());
             onFinished.accept(r);
         }

@@ -1,5 +1,6 @@
 package io.connscope.agent.connection;
 
+import io.connscope.agent.http.HttpConnection;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -19,6 +20,8 @@ public final class DestinationStats {
     public final AtomicLong noDelayOff = new AtomicLong();
     public final AtomicLong noDelayLate = new AtomicLong();
     public final AtomicLong tlsResumed = new AtomicLong();
+    public final AtomicLong httpRequests = new AtomicLong();
+    public final AtomicLong httpResponses = new AtomicLong();
     public final LogHistogram connectTime = new LogHistogram();
     public final LogHistogram tlsHandshakeTime = new LogHistogram();
     public final AtomicLongArray closes = new AtomicLongArray(CloseClassification.values().length);
@@ -36,6 +39,11 @@ public final class DestinationStats {
         (r.noDelay ? noDelayOn : noDelayOff).incrementAndGet();
         if (r.noDelayChangedAfterFirstWrite) {
             noDelayLate.incrementAndGet();
+        }
+        HttpConnection http = r.http;
+        if (http != null) {
+            httpRequests.addAndGet(http.requests());
+            httpResponses.addAndGet(http.responses());
         }
     }
 

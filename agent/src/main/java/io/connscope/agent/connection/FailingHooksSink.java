@@ -66,15 +66,21 @@ public final class FailingHooksSink implements ConnectionSink {
     }
 
     @Override
-    public void read(Object key, long bytes, Throwable failure) {
+    public void read(Object key, long bytes, Throwable failure, Object data, int offset) {
         maybeFail(Bridge.HOOK_READ);
-        delegate.read(key, bytes, failure);
+        delegate.read(key, bytes, failure, data, offset);
     }
 
     @Override
-    public void write(Object key, long bytes, Throwable failure) {
+    public void write(Object key, long bytes, Throwable failure, Object data, int offset) {
         maybeFail(Bridge.HOOK_WRITE);
-        delegate.write(key, bytes, failure);
+        delegate.write(key, bytes, failure, data, offset);
+    }
+
+    @Override
+    public void plaintext(Object sslSocket, boolean inbound, byte[] b, int offset, int length) {
+        maybeFail(Bridge.HOOK_PLAINTEXT);
+        delegate.plaintext(sslSocket, inbound, b, offset, length);
     }
 
     @Override

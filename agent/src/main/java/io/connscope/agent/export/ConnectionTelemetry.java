@@ -9,6 +9,7 @@ import io.connscope.agent.connection.DestinationStats;
 import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.connection.Role;
 import io.connscope.agent.connection.TlsInfo;
+import io.connscope.agent.http.HttpConnection;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -220,6 +221,20 @@ public final class ConnectionTelemetry {
         TlsInfo tls = r.tls;
         if (tls != null) {
             b.putAll(tlsAttributes(tls)).put(TLS_HANDSHAKES, r.tlsHandshakes);
+        }
+        HttpConnection http = r.http;
+        if (http != null && http.seenHttp()) {
+            b.put(NETWORK_PROTOCOL_NAME, "http").put(NETWORK_PROTOCOL_VERSION, http.version())
+                .put(HTTP_REQUESTS, http.requests()).put(HTTP_RESPONSES, http.responses());
+            if (http.truncated() > 0) {
+                b.put(HTTP_TRUNCATED, http.truncated());
+            }
+            if (http.keepAliveTimeoutSeconds() >= 0) {
+                b.put(HTTP_KEEP_ALIVE_TIMEOUT, http.keepAliveTimeoutSeconds());
+            }
+            if (http.stopped() != null) {
+                b.put(HTTP_STOPPED, http.stopped());
+            }
         }
         return b.build();
     }

@@ -21,6 +21,14 @@ public final class Semconv {
     public static final AttributeKey<Boolean> TLS_ESTABLISHED = AttributeKey.booleanKey("tls.established");
     public static final AttributeKey<String> TLS_NEXT_PROTOCOL = AttributeKey.stringKey("tls.next_protocol");
 
+    public static final AttributeKey<String> NETWORK_PROTOCOL_NAME = AttributeKey.stringKey("network.protocol.name");
+    public static final AttributeKey<String> NETWORK_PROTOCOL_VERSION = AttributeKey.stringKey("network.protocol.version");
+    public static final AttributeKey<Long> HTTP_REQUESTS = AttributeKey.longKey("connscope.http.requests");
+    public static final AttributeKey<Long> HTTP_RESPONSES = AttributeKey.longKey("connscope.http.responses");
+    public static final AttributeKey<Long> HTTP_TRUNCATED = AttributeKey.longKey("connscope.http.truncated");
+    public static final AttributeKey<Long> HTTP_KEEP_ALIVE_TIMEOUT = AttributeKey.longKey("connscope.http.keep_alive_timeout_s");
+    public static final AttributeKey<String> HTTP_STOPPED = AttributeKey.stringKey("connscope.http.analysis_stopped");
+
     public static final AttributeKey<Long> CONNECTION_ID = AttributeKey.longKey("connscope.connection.id");
     public static final AttributeKey<String> ROLE = AttributeKey.stringKey("connscope.connection.role");
     public static final AttributeKey<String> API = AttributeKey.stringKey("connscope.connection.api");

@@ -76,7 +76,7 @@ public final class Instrumenter {
             // Socket adaptor (SocketChannel.socket()) paths, JDK 17+.
             .optionalAdvice(SocketChannelAdvice.BlockingConnect.class,
                 named("blockingConnect").and(takesArguments(SocketAddress.class, long.class)))
-            .optionalAdvice(SocketChannelAdvice.Read.class,
+            .optionalAdvice(SocketChannelAdvice.BlockingRead.class,
                 named("blockingRead").and(takesArguments(byte[].class, int.class, int.class, long.class)))
             .optionalAdvice(SocketChannelAdvice.BlockingWriteFully.class,
                 named("blockingWriteFully").and(takesArguments(byte[].class, int.class, int.class)));
@@ -84,6 +84,10 @@ public final class Instrumenter {
             .advice(ServerSocketChannelAdvice.FinishAccept.class, named("finishAccept").and(takesArguments(2)));
         target("sun.security.ssl.SSLSocketImpl")
             .advice(SslSocketAdvice.StartHandshake.class, named("startHandshake").and(takesArguments(boolean.class)));
+        target("sun.security.ssl.SSLSocketImpl$AppInputStream")
+            .advice(SslAppStreamAdvice.Read.class, named("read").and(takesArguments(byte[].class, int.class, int.class)));
+        target("sun.security.ssl.SSLSocketImpl$AppOutputStream")
+            .advice(SslAppStreamAdvice.Write.class, named("write").and(takesArguments(byte[].class, int.class, int.class)));
     }
 
     private Target target(String className) {

@@ -16,18 +16,18 @@ public final class LegacySocketStreamAdvice {
     /** {@code read(byte[], int, int, int)}: every read overload funnels here. */
     public static final class Read {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.FieldValue("impl") Object impl, @Advice.Return int n,
-                         @Advice.Thrown Throwable thrown) {
-            Bridge.read(impl, n, thrown);
+        static void exit(@Advice.FieldValue("impl") Object impl, @Advice.Argument(0) byte[] b,
+                         @Advice.Argument(1) int offset, @Advice.Return int n, @Advice.Thrown Throwable thrown) {
+            Bridge.read(impl, n, thrown, b, offset);
         }
     }
 
     /** {@code socketWrite(byte[], int, int)}: every write overload funnels here. */
     public static final class Write {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.FieldValue("impl") Object impl, @Advice.Argument(2) int length,
-                         @Advice.Thrown Throwable thrown) {
-            Bridge.write(impl, thrown == null ? length : 0, thrown);
+        static void exit(@Advice.FieldValue("impl") Object impl, @Advice.Argument(0) byte[] b,
+                         @Advice.Argument(1) int offset, @Advice.Argument(2) int length, @Advice.Thrown Throwable thrown) {
+            Bridge.write(impl, thrown == null ? length : 0, thrown, b, offset);
         }
     }
 }

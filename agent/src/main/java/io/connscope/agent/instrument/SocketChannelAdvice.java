@@ -54,11 +54,21 @@ public final class SocketChannelAdvice {
         }
     }
 
-    /** {@code read(ByteBuffer)} and {@code blockingRead(byte[], int, int, long)}. */
+    /** {@code read(ByteBuffer)}: the bytes read end at the buffer's position. */
     public static final class Read {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object channel, @Advice.Return int n, @Advice.Thrown Throwable thrown) {
-            Bridge.read(channel, n, thrown);
+        static void exit(@Advice.This Object channel, @Advice.Argument(0) Object buffer, @Advice.Return int n,
+                         @Advice.Thrown Throwable thrown) {
+            Bridge.read(channel, n, thrown, buffer, 0);
+        }
+    }
+
+    /** {@code blockingRead(byte[], int, int, long)} (socket adaptor). */
+    public static final class BlockingRead {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object channel, @Advice.Argument(0) byte[] b, @Advice.Argument(1) int offset,
+                         @Advice.Return int n, @Advice.Thrown Throwable thrown) {
+            Bridge.read(channel, n, thrown, b, offset);
         }
     }
 
@@ -66,15 +76,16 @@ public final class SocketChannelAdvice {
     public static final class ReadVectored {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object channel, @Advice.Return long n, @Advice.Thrown Throwable thrown) {
-            Bridge.read(channel, n, thrown);
+            Bridge.read(channel, n, thrown, null, 0);
         }
     }
 
-    /** {@code write(ByteBuffer)}. */
+    /** {@code write(ByteBuffer)}: the bytes written end at the buffer's position. */
     public static final class Write {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object channel, @Advice.Return int n, @Advice.Thrown Throwable thrown) {
-            Bridge.write(channel, n, thrown);
+        static void exit(@Advice.This Object channel, @Advice.Argument(0) Object buffer, @Advice.Return int n,
+                         @Advice.Thrown Throwable thrown) {
+            Bridge.write(channel, n, thrown, buffer, 0);
         }
     }
 
@@ -82,15 +93,16 @@ public final class SocketChannelAdvice {
     public static final class WriteVectored {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object channel, @Advice.Return long n, @Advice.Thrown Throwable thrown) {
-            Bridge.write(channel, n, thrown);
+            Bridge.write(channel, n, thrown, null, 0);
         }
     }
 
     /** {@code blockingWriteFully(byte[], int, int)}: all of {@code length} is written unless it throws. */
     public static final class BlockingWriteFully {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object channel, @Advice.Argument(2) int length, @Advice.Thrown Throwable thrown) {
-            Bridge.write(channel, thrown == null ? length : 0, thrown);
+        static void exit(@Advice.This Object channel, @Advice.Argument(0) byte[] b, @Advice.Argument(1) int offset,
+                         @Advice.Argument(2) int length, @Advice.Thrown Throwable thrown) {
+            Bridge.write(channel, thrown == null ? length : 0, thrown, b, offset);
         }
     }
 

@@ -56,10 +56,10 @@ public final class ConnectionReport {
             out.append("  (none)\n");
             return;
         }
-        String format = "  %-28s %7s %6s %12s %12s %17s %17s %11s %14s  %s%n";
+        String format = "  %-28s %7s %6s %12s %12s %17s %17s %11s %14s %14s  %s%n";
         out.append(String.format(Locale.ROOT, format, role == Role.CLIENT ? "destination" : "listening port",
             "opened", "failed", "bytes sent", "bytes recv", "connect p50/p95", "TLS p50/p95", "TLS resumed",
-            "NODELAY on/off", "closes"));
+            "NODELAY on/off", "HTTP req/resp", "closes"));
         for (Destination d : rows) {
             DestinationStats s = d.stats;
             out.append(String.format(Locale.ROOT, format, label(d), s.opened.get(), s.connectFailures.get(),
@@ -68,6 +68,7 @@ public final class ConnectionReport {
                 percentiles(s.tlsHandshakeTime),
                 s.tlsHandshakeTime.count() == 0 ? "-" : s.tlsResumed.get() + "/" + s.tlsHandshakeTime.count(),
                 s.noDelayOn.get() + "/" + s.noDelayOff.get(),
+                s.httpRequests.get() + s.httpResponses.get() == 0 ? "-" : s.httpRequests.get() + "/" + s.httpResponses.get(),
                 closes(s)));
         }
     }

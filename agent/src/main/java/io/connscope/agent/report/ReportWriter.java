@@ -69,6 +69,10 @@ public final class ReportWriter {
             notes.add("destinations beyond the first " + tracker.destinations().limit() + " are aggregated as (other) ("
                 + AgentConfig.MAX_DESTINATIONS + ")");
         }
+        if (tracker.analysisFailures() > 0) {
+            notes.add("HTTP analysis failed internally on " + tracker.analysisFailures()
+                + " connection(s) and was stopped for them; their bytes and closes are still counted");
+        }
         for (int hook = 0; hook < Bridge.HOOK_COUNT; hook++) {
             int failures = Bridge.failures(hook);
             if (failures > 0) {

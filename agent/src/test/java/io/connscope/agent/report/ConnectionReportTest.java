@@ -33,8 +33,8 @@ class ConnectionReportTest {
         String text = ConnectionReport.render(destinations, List.of("a note"));
 
         assertThat(text).contains("4 connection(s), 2 destination(s)");
-        assertThat(text).containsPattern("(?m)^  api\\.example\\.com:443 +3 +0 +300 +750 +2\\.\\d\\d/2\\.\\d\\d ms +- +- +2/1  local-close 3$");
-        assertThat(text).containsPattern("(?m)^  :8080 +1 +0 +0 +0 +- +- +- +0/0  -$");
+        assertThat(text).containsPattern("(?m)^  api\\.example\\.com:443 +3 +0 +300 +750 +2\\.\\d\\d/2\\.\\d\\d ms +- +- +2/1 +-  local-close 3$");
+        assertThat(text).containsPattern("(?m)^  :8080 +1 +0 +0 +0 +- +- +- +0/0 +-  -$");
         assertThat(text).contains("  - a note");
         assertThat(CloseClassification.LOCAL_CLOSE.label()).isEqualTo("local-close");
     }

@@ -1,0 +1,282 @@
+package io.connscope.agent.http;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Parses one complete HTTP/1.x message head (start line and header fields, up to the blank line).
+ * Never throws on bad input: a head that cannot be understood yields a {@link Result} with a reason.
+ */
+final class HeadParser {
+
+    private static final int MAX_METHOD = 20;
+    private static final int MAX_KEPT_VALUE = 256;
+
+    private HeadParser() {
+    }
+
+    /** A parsed head, or the reason it is not a valid HTTP/1.x head. */
+    static final class Result {
+        final HttpHead head;
+        final String violation;
+
+        private Result(HttpHead head, String violation) {
+            this.head = head;
+            this.violation = violation;
+        }
+    }
+
+    static Result parse(byte[] b, int len, boolean request) {
+        int lineEnd = indexOf(b, 0, len, (byte) '\n');
+        if (lineEnd < 0) {
+            return fail("no start line");
+        }
+        int startEnd = trimCr(b, 0, lineEnd);
+        String irregularity = startEnd == lineEnd && lineEnd > 0 ? "bare LF line ending" : null;
+
+        String method = null;
+        String target = null;
+        int status = 0;
+        String version;
+        if (request) {
+            int sp1 = indexOf(b, 0, startEnd, (byte) ' ');
+            int sp2 = sp1 < 0 ? -1 : lastIndexOf(b, sp1 + 1, startEnd, (byte) ' ');
+            if (sp1 <= 0 || sp1 > MAX_METHOD || sp2 <= sp1 + 1) {
+                return fail("malformed request line");
+            }
+            for (int i = 0; i < sp1; i++) {
+                if (!isTokenChar(b[i])) {
+                    return fail("malformed method");
+                }
+            }
+            version = version(b, sp2 + 1, startEnd);
+            if (version == null) {
+                return fail("unsupported HTTP version in request line");
+            }
+            method = ascii(b, 0, sp1);
+            target = ascii(b, sp1 + 1, sp2);
+        } else {
+            version = startEnd >= 8 ? version(b, 0, 8) : null;
+            if (version == null) {
+                return fail("malformed status line");
+            }
+            if (startEnd < 12 || b[8] != ' ' || !isDigit(b[9]) || !isDigit(b[10]) || !isDigit(b[11])
+                || (startEnd > 12 && b[12] != ' ')) {
+                return fail("malformed status code");
+            }
+            status = (b[9] - '0') * 100 + (b[10] - '0') * 10 + (b[11] - '0');
+        }
+
+        long contentLength = -1;
+        boolean chunked = false;
+        boolean close = false;
+        boolean keepAlive = false;
+        boolean connectionUpgrade = false;
+        String upgrade = null;
+        long keepAliveTimeout = -1;
+        boolean proxyConnection = false;
+        String traceparent = null;
+        boolean idempotencyKey = false;
+
+        int pos = lineEnd + 1;
+        while (pos < len) {
+            int end = indexOf(b, pos, len, (byte) '\n');
+            if (end < 0) {
+                return fail("unterminated header line");
+            }
+            int contentEnd = trimCr(b, pos, end);
+            if (contentEnd == end && irregularity == null) {
+                irregularity = "bare LF line ending";
+            }
+            if (contentEnd == pos) {
+                break; // the blank line
+            }
+            if (b[pos] == ' ' || b[pos] == '\t') {
+                irregularity = "obsolete line folding";
+                pos = end + 1;
+                continue;
+            }
+            int colon = indexOf(b, pos, contentEnd, (byte) ':');
+            if (colon <= pos) {
+                return fail("header line without a name");
+            }
+            for (int i = pos; i < colon; i++) {
+                if (!isTokenChar(b[i])) {
+                    return fail("malformed header name");
+                }
+            }
+            int vs = skipSpaces(b, colon + 1, contentEnd);
+            int ve = trimSpaces(b, vs, contentEnd);
+            if (nameIs(b, pos, colon, "content-length")) {
+                long n = digits(b, vs, ve);
+                if (n < 0) {
+                    return fail("invalid Content-Length");
+                }
+                if (contentLength >= 0 && contentLength != n) {
+                    return fail("conflicting Content-Length values");
+                }
+                contentLength = n;
+            } else if (nameIs(b, pos, colon, "transfer-encoding")) {
+                chunked = endsWithToken(b, vs, ve, "chunked");
+                if (!chunked && request) {
+                    return fail("request Transfer-Encoding does not end in chunked");
+                }
+            } else if (nameIs(b, pos, colon, "connection")) {
+                close |= hasToken(b, vs, ve, "close");
+                keepAlive |= hasToken(b, vs, ve, "keep-alive");
+                connectionUpgrade |= hasToken(b, vs, ve, "upgrade");
+            } else if (nameIs(b, pos, colon, "keep-alive")) {
+                keepAliveTimeout = parameter(b, vs, ve, "timeout");
+            } else if (nameIs(b, pos, colon, "upgrade")) {
+                upgrade = ascii(b, vs, Math.min(ve, vs + MAX_KEPT_VALUE));
+            } else if (nameIs(b, pos, colon, "proxy-connection")) {
+                proxyConnection = true;
+            } else if (nameIs(b, pos, colon, "traceparent")) {
+                traceparent = ascii(b, vs, Math.min(ve, vs + MAX_KEPT_VALUE));
+            } else if (nameIs(b, pos, colon, "idempotency-key")) {
+                idempotencyKey = true;
+            }
+            pos = end + 1;
+        }
+        if (chunked) {
+            contentLength = -1; // RFC 9112 §6.3: Transfer-Encoding overrides Content-Length
+        }
+        return new Result(new HttpHead(request, method, target, status, version, contentLength, chunked, close,
+            keepAlive, connectionUpgrade ? upgrade : null, keepAliveTimeout, proxyConnection, traceparent,
+            idempotencyKey, len, irregularity), null);
+    }
+
+    private static Result fail(String reason) {
+        return new Result(null, reason);
+    }
+
+    private static String version(byte[] b, int from, int to) {
+        if (to - from != 8 || b[from] != 'H' || b[from + 1] != 'T' || b[from + 2] != 'T' || b[from + 3] != 'P'
+            || b[from + 4] != '/' || b[from + 5] != '1' || b[from + 6] != '.') {
+            return null;
+        }
+        if (b[from + 7] == '1') {
+            return "1.1";
+        }
+        return b[from + 7] == '0' ? "1.0" : null;
+    }
+
+    static boolean isTokenChar(byte c) {
+        if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || isDigit(c)) {
+            return true;
+        }
+        return c > 32 && c < 127 && "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    }
+
+    private static boolean isDigit(byte c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static int indexOf(byte[] b, int from, int to, byte c) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int lastIndexOf(byte[] b, int from, int to, byte c) {
+        for (int i = to - 1; i >= from; i--) {
+            if (b[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int trimCr(byte[] b, int from, int lf) {
+        return lf > from && b[lf - 1] == '\r' ? lf - 1 : lf;
+    }
+
+    private static int skipSpaces(byte[] b, int from, int to) {
+        while (from < to && (b[from] == ' ' || b[from] == '\t')) {
+            from++;
+        }
+        return from;
+    }
+
+    private static int trimSpaces(byte[] b, int from, int to) {
+        while (to > from && (b[to - 1] == ' ' || b[to - 1] == '\t')) {
+            to--;
+        }
+        return to;
+    }
+
+    private static boolean nameIs(byte[] b, int from, int to, String lowerName) {
+        if (to - from != lowerName.length()) {
+            return false;
+        }
+        for (int i = 0; i < lowerName.length(); i++) {
+            if (lower(b[from + i]) != lowerName.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static char lower(byte c) {
+        return (char) (c >= 'A' && c <= 'Z' ? c + 32 : c & 0xFF);
+    }
+
+    /** A non-negative decimal of at most 18 digits, else -1. */
+    private static long digits(byte[] b, int from, int to) {
+        if (to <= from || to - from > 18) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            if (!isDigit(b[i])) {
+                return -1;
+            }
+            n = n * 10 + (b[i] - '0');
+        }
+        return n;
+    }
+
+    /** Whether a comma-separated list contains the token, case-insensitively. */
+    private static boolean hasToken(byte[] b, int from, int to, String lowerToken) {
+        int start = from;
+        for (int i = from; i <= to; i++) {
+            if (i == to || b[i] == ',') {
+                int s = skipSpaces(b, start, i);
+                int e = trimSpaces(b, s, i);
+                if (nameIs(b, s, e, lowerToken)) {
+                    return true;
+                }
+                start = i + 1;
+            }
+        }
+        return false;
+    }
+
+    private static boolean endsWithToken(byte[] b, int from, int to, String lowerToken) {
+        int comma = lastIndexOf(b, from, to, (byte) ',');
+        int s = skipSpaces(b, comma < 0 ? from : comma + 1, to);
+        return nameIs(b, s, trimSpaces(b, s, to), lowerToken);
+    }
+
+    /** The numeric value of name=N in a comma-separated parameter list, or -1. */
+    private static long parameter(byte[] b, int from, int to, String lowerName) {
+        int start = from;
+        for (int i = from; i <= to; i++) {
+            if (i == to || b[i] == ',') {
+                int s = skipSpaces(b, start, i);
+                int eq = indexOf(b, s, i, (byte) '=');
+                if (eq > s && nameIs(b, s, trimSpaces(b, s, eq), lowerName)) {
+                    return digits(b, skipSpaces(b, eq + 1, i), trimSpaces(b, eq + 1, i));
+                }
+                start = i + 1;
+            }
+        }
+        return -1;
+    }
+
+    private static String ascii(byte[] b, int from, int to) {
+        return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+}

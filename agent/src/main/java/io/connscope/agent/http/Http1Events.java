@@ -1,0 +1,14 @@
+package io.connscope.agent.http;
+
+/** What an {@link Http1Stream} recognises in the bytes of one direction of a connection. */
+public interface Http1Events {
+
+    /** A message head is complete; interim (1xx) responses are reported too. */
+    void head(HttpHead head);
+
+    /** A message ended: its body (after framing: chunk sizes excluded) was fully received, or not. */
+    void messageEnd(long bodyBytes, long declaredBodyBytes, boolean complete);
+
+    /** The bytes are not HTTP/1.x (or stopped being: an upgrade or CONNECT tunnel); only counted from now on. */
+    void opaque(String reason);
+}

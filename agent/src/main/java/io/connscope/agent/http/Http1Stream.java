@@ -1,0 +1,328 @@
+package io.connscope.agent.http;
+
+import java.nio.ByteBuffer;
+
+/**
+ * One direction of an HTTP/1.x connection, read incrementally. Only message heads (and chunk-size
+ * lines) are looked at byte by byte, collected into a buffer bounded to {@link #MAX_HEAD}; bodies
+ * are skipped by count and never copied. The result does not depend on how the stream is split
+ * into calls. Bytes come as a {@code byte[]} or a {@link ByteBuffer} (absolute reads, the buffer's
+ * position is left alone).
+ */
+public final class Http1Stream {
+
+    public static final int MAX_HEAD = 16 * 1024;
+    private static final int MAX_CHUNK_LINE = 1024;
+    private static final int MAX_METHOD = 20;
+
+    private static final int DETECT = 0;
+    private static final int HEAD = 1;
+    private static final int BODY_LENGTH = 2;
+    private static final int CHUNK_SIZE = 3;
+    private static final int CHUNK_EXTENSION = 4;
+    private static final int CHUNK_DATA = 5;
+    private static final int CHUNK_DATA_END = 6;
+    private static final int TRAILERS = 7;
+    private static final int BODY_UNTIL_CLOSE = 8;
+    private static final int OPAQUE = 9;
+
+    /** Where the request method of each response comes from: the other direction's requests, in order. */
+    public interface RequestMethods {
+        /** The method of the oldest request still waiting for its final response, or null. */
+        String nextAwaitingResponse();
+    }
+
+    private final boolean requests;
+    private final Http1Events events;
+    private final RequestMethods methods;
+
+    private int state = DETECT;
+    private byte[] head;
+    private int headLength;
+    private int trailerLineLength;
+    private int chunkLineLength;
+    private long remaining;
+    private long body;
+    private long declared = -1;
+    private boolean seenMessage;
+
+    public Http1Stream(boolean requests, Http1Events events, RequestMethods methods) {
+        this.requests = requests;
+        this.events = events;
+        this.methods = methods;
+    }
+
+    /** Capacity of the head buffer, for tests of the memory bound. */
+    int headCapacity() {
+        return head == null ? 0 : head.length;
+    }
+
+    /** True once the stream is known not to be (or no longer) HTTP/1.x: the caller may stop feeding it. */
+    public boolean isOpaque() {
+        return state == OPAQUE;
+    }
+
+    public void feed(byte[] b, int off, int len) {
+        feed((Object) b, off, len);
+    }
+
+    /** Feeds {@code len} bytes of the buffer starting at absolute index {@code from}. */
+    public void feed(ByteBuffer buffer, int from, int len) {
+        feed((Object) buffer, from, len);
+    }
+
+    private void feed(Object data, int off, int len) {
+        int i = off;
+        int end = off + len;
+        while (i < end && state != OPAQUE) {
+            switch (state) {
+                case BODY_LENGTH:
+                case CHUNK_DATA: {
+                    int take = (int) Math.min(remaining, end - i);
+                    if (take <= 0) {
+                        opaque("internal framing error"); // never spin on the host's I/O thread
+                        break;
+                    }
+                    remaining -= take;
+                    body += take;
+                    i += take;
+                    if (remaining == 0) {
+                        if (state == BODY_LENGTH) {
+                            endMessage(true);
+                        } else {
+                            state = CHUNK_DATA_END;
+                        }
+                    }
+                    break;
+                }
+                case BODY_UNTIL_CLOSE:
+                    body += end - i;
+                    i = end;
+                    break;
+                default:
+                    step(at(data, i));
+                    i++;
+                    break;
+            }
+        }
+    }
+
+    /** The connection ended: a close-delimited body is complete, anything else in flight is truncated. */
+    public void end() {
+        if (state == BODY_UNTIL_CLOSE) {
+            endMessage(true);
+        } else if (state == BODY_LENGTH || state == CHUNK_SIZE || state == CHUNK_EXTENSION || state == CHUNK_DATA
+            || state == CHUNK_DATA_END || state == TRAILERS) {
+            events.messageEnd(body, declared, false);
+            state = DETECT;
+        }
+    }
+
+    private static byte at(Object data, int i) {
+        return data instanceof byte[] ? ((byte[]) data)[i] : ((ByteBuffer) data).get(i);
+    }
+
+    private void step(byte c) {
+        switch (state) {
+            case DETECT:
+                detect(c);
+                break;
+            case HEAD:
+                appendHead(c);
+                break;
+            case CHUNK_SIZE:
+                chunkSize(c);
+                break;
+            case CHUNK_EXTENSION:
+                if (++chunkLineLength > MAX_CHUNK_LINE) {
+                    opaque("chunk-size line too long");
+                } else if (c == '\n') {
+                    startChunk();
+                }
+                break;
+            case CHUNK_DATA_END:
+                if (c == '\n') {
+                    state = CHUNK_SIZE;
+                    chunkLineLength = 0;
+                    remaining = 0;
+                } else if (c != '\r') {
+                    opaque("chunk data not followed by CRLF");
+                }
+                break;
+            case TRAILERS:
+                trailer(c);
+                break;
+            default:
+                break;
+        }
+    }
+
+    /** The first bytes of a message must look like a method token and a space, or "HTTP/". */
+    private void detect(byte c) {
+        if (headLength == 0 && (c == '\r' || c == '\n') && seenMessage && requests) {
+            return; // RFC 9112 §2.2: tolerate empty lines before a request-line
+        }
+        appendHead(c);
+        if (state != HEAD && state != DETECT) {
+            return;
+        }
+        if (requests) {
+            if (c == ' ') {
+                state = headLength > 1 ? HEAD : opaqueState("no request method");
+            } else if (!HeadParser.isTokenChar(c) || headLength > MAX_METHOD) {
+                opaque(seenMessage ? "malformed request line" : "not HTTP");
+            }
+        } else {
+            if (c != "HTTP/".charAt(headLength - 1)) {
+                opaque(seenMessage ? "malformed status line" : "not HTTP");
+            } else if (headLength == 5) {
+                state = HEAD;
+            }
+        }
+    }
+
+    private int opaqueState(String reason) {
+        opaque(reason);
+        return OPAQUE;
+    }
+
+    private void appendHead(byte c) {
+        if (headLength == MAX_HEAD) {
+            opaque("message head larger than " + MAX_HEAD + " bytes");
+            return;
+        }
+        if (head == null) {
+            head = new byte[256];
+        } else if (headLength == head.length) {
+            byte[] bigger = new byte[Math.min(head.length * 2, MAX_HEAD)];
+            System.arraycopy(head, 0, bigger, 0, headLength);
+            head = bigger;
+        }
+        head[headLength++] = c;
+        if (state == HEAD && c == '\n' && headEnded()) {
+            completeHead();
+        }
+    }
+
+    /** The head ends at an empty line: "\r\n\r\n", or "\n\n" from lenient peers. */
+    private boolean headEnded() {
+        int n = headLength;
+        if (n >= 2 && head[n - 2] == '\n') {
+            return true;
+        }
+        return n >= 3 && head[n - 2] == '\r' && head[n - 3] == '\n';
+    }
+
+    private void completeHead() {
+        HeadParser.Result parsed = HeadParser.parse(head, headLength, requests);
+        headLength = 0;
+        if (parsed.head == null) {
+            opaque(parsed.violation);
+            return;
+        }
+        HttpHead h = parsed.head;
+        seenMessage = true;
+        body = 0;
+        events.head(h);
+        if (requests) {
+            frameBody(h, false);
+            return;
+        }
+        if (h.status >= 100 && h.status < 200 && h.status != 101) {
+            state = DETECT; // interim response: the final one follows for the same request
+            return;
+        }
+        String method = methods.nextAwaitingResponse();
+        if (h.status == 101) {
+            declared = 0;
+            endMessage(true);
+            opaque("switched protocols" + (h.upgrade == null ? "" : " to " + h.upgrade));
+        } else if ("CONNECT".equals(method) && h.status >= 200 && h.status < 300) {
+            declared = 0;
+            endMessage(true);
+            opaque("CONNECT tunnel");
+        } else {
+            frameBody(h, "HEAD".equals(method) || h.status == 204 || h.status == 304);
+        }
+    }
+
+    private void frameBody(HttpHead h, boolean noBody) {
+        declared = noBody ? 0 : h.contentLength;
+        if (noBody) {
+            endMessage(true);
+        } else if (h.chunked) {
+            state = CHUNK_SIZE;
+            chunkLineLength = 0;
+            remaining = 0;
+        } else if (h.contentLength > 0) {
+            state = BODY_LENGTH;
+            remaining = h.contentLength;
+        } else if (h.contentLength == 0 || requests) {
+            endMessage(true); // a request without length has no body (RFC 9112 §6.3)
+        } else {
+            state = BODY_UNTIL_CLOSE;
+        }
+    }
+
+    private void chunkSize(byte c) {
+        if (++chunkLineLength > MAX_CHUNK_LINE) {
+            opaque("chunk-size line too long");
+            return;
+        }
+        int digit = Character.digit(c, 16);
+        if (digit >= 0) {
+            if (remaining > (Long.MAX_VALUE >> 4)) {
+                opaque("chunk size too large");
+                return;
+            }
+            remaining = remaining * 16 + digit;
+        } else if (c == ';' || c == ' ' || c == '\t') {
+            state = CHUNK_EXTENSION;
+        } else if (c == '\n') {
+            startChunk();
+        } else if (c != '\r') {
+            opaque("malformed chunk size");
+        }
+    }
+
+    private void startChunk() {
+        if (remaining == 0) {
+            state = TRAILERS;
+            trailerLineLength = 0;
+            headLength = 0;
+        } else {
+            state = CHUNK_DATA;
+        }
+    }
+
+    private void trailer(byte c) {
+        if (++headLength > MAX_HEAD) {
+            opaque("trailer section larger than " + MAX_HEAD + " bytes");
+            return;
+        }
+        if (c == '\n') {
+            boolean empty = trailerLineLength == 0;
+            trailerLineLength = 0;
+            if (empty) {
+                headLength = 0;
+                endMessage(true);
+            }
+        } else if (c != '\r') {
+            trailerLineLength++;
+        }
+    }
+
+    private void endMessage(boolean complete) {
+        events.messageEnd(body, declared, complete);
+        body = 0;
+        declared = -1;
+        state = DETECT;
+    }
+
+    private void opaque(String reason) {
+        state = OPAQUE;
+        head = null;
+        headLength = 0;
+        events.opaque(reason);
+    }
+}

@@ -1,0 +1,165 @@
+package io.connscope.agent.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+/** The parser's result is the same however the bytes are split, and it stays bounded on any input. */
+class Http1StreamProperties {
+
+    /** One request/response pair, written as it would appear on the wire. */
+    static final class Exchange {
+        final String method;
+        final byte[] request;
+        final byte[] response;
+
+        Exchange(String method, byte[] request, byte[] response) {
+            this.method = method;
+            this.request = request;
+            this.response = response;
+        }
+    }
+
+    @Provide
+    Arbitrary<List<Exchange>> traffic() {
+        Arbitrary<String> methods = Arbitraries.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS");
+        Arbitrary<Integer> statuses = Arbitraries.of(200, 201, 204, 304, 404, 500);
+        Arbitrary<Integer> framing = Arbitraries.integers().between(0, 2); // none or length, length, chunked
+        Arbitrary<List<Integer>> chunks = Arbitraries.integers().between(1, 120).list().ofMaxSize(4);
+        Arbitrary<Exchange> exchange = Combinators.combine(methods, statuses, framing, framing, chunks,
+            Arbitraries.of(true, false)).as((m, status, reqFraming, respFraming, sizes, interim) -> {
+                StringBuilder req = new StringBuilder(m).append(" /p?q=").append(sizes.size()).append(" HTTP/1.1\r\n")
+                    .append("Host: example\r\n");
+                appendBody(req, m.equals("GET") || m.equals("HEAD") ? 0 : reqFraming, sizes);
+                StringBuilder resp = new StringBuilder();
+                if (interim) {
+                    resp.append("HTTP/1.1 100 Continue\r\n\r\n");
+                }
+                resp.append("HTTP/1.1 ").append(status).append(" X\r\n");
+                boolean noBody = m.equals("HEAD") || status == 204 || status == 304;
+                if (noBody) {
+                    resp.append("Content-Length: 42\r\n\r\n");
+                } else {
+                    appendBody(resp, respFraming == 0 ? 1 : respFraming, sizes);
+                }
+                return new Exchange(m, bytes(req), bytes(resp));
+            });
+        return exchange.list().ofMinSize(1).ofMaxSize(6);
+    }
+
+    private static void appendBody(StringBuilder b, int framing, List<Integer> sizes) {
+        int total = sizes.stream().mapToInt(Integer::intValue).sum();
+        if (framing == 1) {
+            b.append("Content-Length: ").append(total).append("\r\n\r\n").append("x".repeat(total));
+        } else if (framing == 2) {
+            b.append("Transfer-Encoding: chunked\r\n\r\n");
+            for (int s : sizes) {
+                b.append(Integer.toHexString(s)).append(s % 2 == 0 ? ";e=1" : "").append("\r\n").append("y".repeat(s)).append("\r\n");
+            }
+            b.append("0\r\n").append(sizes.size() % 2 == 0 ? "Trailer-A: 1\r\n" : "").append("\r\n");
+        } else {
+            b.append("\r\n");
+        }
+    }
+
+    private static byte[] bytes(CharSequence s) {
+        return s.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @Property
+    void requestsParseTheSameHoweverSplit(@ForAll("traffic") List<Exchange> traffic,
+                                          @ForAll @Size(min = 1, max = 8) List<@IntRange(min = 1, max = 40) Integer> cuts) {
+        byte[] wire = concat(traffic, true);
+        List<String> whole = run(true, wire, List.of(wire.length), false, methods(traffic));
+        assertThat(whole).filteredOn(e -> e.startsWith("request")).hasSize(traffic.size());
+        assertThat(whole).noneMatch(e -> e.contains("opaque") || e.contains("TRUNCATED"));
+        assertThat(run(true, wire, cuts, false, methods(traffic))).isEqualTo(whole);
+        assertThat(run(true, wire, List.of(1), true, methods(traffic))).isEqualTo(whole);
+    }
+
+    @Property
+    void responsesParseTheSameHoweverSplit(@ForAll("traffic") List<Exchange> traffic,
+                                           @ForAll @Size(min = 1, max = 8) List<@IntRange(min = 1, max = 40) Integer> cuts) {
+        byte[] wire = concat(traffic, false);
+        List<String> whole = run(false, wire, List.of(wire.length), false, methods(traffic));
+        assertThat(whole).filteredOn(e -> e.startsWith("end")).hasSize(traffic.size());
+        assertThat(whole).noneMatch(e -> e.contains("opaque") || e.contains("TRUNCATED"));
+        assertThat(run(false, wire, cuts, true, methods(traffic))).isEqualTo(whole);
+        assertThat(run(false, wire, List.of(1), false, methods(traffic))).isEqualTo(whole);
+    }
+
+    @Property
+    void anyBytesAreHandledWithoutExceptionsBoundedAndSplitInvariant(
+        @ForAll("hostile") byte[] wire, @ForAll boolean requests,
+        @ForAll @Size(min = 1, max = 8) List<@IntRange(min = 1, max = 64) Integer> cuts) {
+        List<String> whole = run(requests, wire, List.of(Math.max(1, wire.length)), false, new String[] {"GET", "HEAD"});
+        assertThat(run(requests, wire, cuts, true, new String[] {"GET", "HEAD"})).isEqualTo(whole);
+        assertThat(run(requests, wire, List.of(1), false, new String[] {"GET", "HEAD"})).isEqualTo(whole);
+    }
+
+    @Provide
+    Arbitrary<byte[]> hostile() {
+        Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(2000);
+        Arbitrary<String> prefixes = Arbitraries.of("GET / HTTP/1.1\r\n", "HTTP/1.1 200 OK\r\n",
+            "POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", "GET / HTTP/1.1\r\nX: a\r\n b\r\n",
+            "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n", "");
+        Arbitrary<byte[]> prefixed = Combinators.combine(prefixes, random).as((p, r) -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.writeBytes(bytes(p));
+            out.writeBytes(r);
+            return out.toByteArray();
+        });
+        Arbitrary<byte[]> hugeHeads = Arbitraries.integers().between(15_000, 40_000)
+            .map(n -> bytes("GET / HTTP/1.1\r\nX-Big: " + "a".repeat(n) + "\r\n\r\n"));
+        return Arbitraries.oneOf(random, prefixed, hugeHeads);
+    }
+
+    private static String[] methods(List<Exchange> traffic) {
+        return traffic.stream().map(e -> e.method).toArray(String[]::new);
+    }
+
+    private static byte[] concat(List<Exchange> traffic, boolean requests) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Exchange e : traffic) {
+            out.writeBytes(requests ? e.request : e.response);
+        }
+        return out.toByteArray();
+    }
+
+    /** Feeds the bytes in pieces of the given sizes (cycled), through byte[] or a direct buffer. */
+    private static List<String> run(boolean requests, byte[] wire, List<Integer> cuts, boolean direct, String[] methods) {
+        EventLog log = new EventLog(methods);
+        Http1Stream s = new Http1Stream(requests, log, log);
+        ByteBuffer buffer = direct ? ByteBuffer.allocateDirect(wire.length + 1) : null;
+        if (buffer != null) {
+            buffer.put(wire);
+        }
+        int pos = 0;
+        int i = 0;
+        while (pos < wire.length) {
+            int n = Math.min(cuts.get(i++ % cuts.size()), wire.length - pos);
+            if (direct) {
+                s.feed(buffer, pos, n);
+            } else {
+                s.feed(wire, pos, n);
+            }
+            pos += n;
+            assertThat(s.headCapacity()).isLessThanOrEqualTo(Http1Stream.MAX_HEAD);
+        }
+        s.end();
+        return new ArrayList<>(log.events);
+    }
+}
