@@ -45,7 +45,7 @@ final class AgentInstaller {
         ExportQueue queue = new ExportQueue(config.exportQueueSize());
         Destinations destinations = new Destinations(config.maxDestinations());
         ConnectionRegistry registry = new ConnectionRegistry(config.maxConnections());
-        ConnectionTracker tracker = new ConnectionTracker(registry, destinations, jdk, queue::offer);
+        ConnectionTracker tracker = new ConnectionTracker(registry, destinations, jdk, queue);
         long sdkStart = System.nanoTime();
         OpenTelemetrySdk sdk = buildSdkIn(group, config);
         long sdkMillis = (System.nanoTime() - sdkStart) / 1_000_000;

@@ -43,11 +43,17 @@ final class HttpDemoServer implements AutoCloseable {
         return new URL("http", "127.0.0.1", server.getAddress().getPort(), path);
     }
 
-    /** One GET with HttpURLConnection, reading the whole body so the connection can go back to the keep-alive cache. */
-    static int get(URL url, boolean closeConnection) throws IOException {
+    /**
+     * One GET with HttpURLConnection, reading the whole body so the connection can go back to the
+     * keep-alive cache; with a W3C traceparent when one is given, as a tracer would add.
+     */
+    static int get(URL url, boolean closeConnection, String traceparent) throws IOException {
         HttpURLConnection c = (HttpURLConnection) url.openConnection();
         if (closeConnection) {
             c.setRequestProperty("Connection", "close");
+        }
+        if (traceparent != null) {
+            c.setRequestProperty("traceparent", traceparent);
         }
         try (InputStream in = c.getInputStream()) {
             in.readAllBytes();

@@ -10,6 +10,8 @@ import java.net.URL;
 final class HttpRequestsScenario implements Scenario {
 
     static final int REQUESTS = 10;
+    /** The W3C specification's example: connscope puts the exchange span under this parent. */
+    static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
     private final boolean closeEachTime;
 
@@ -43,7 +45,7 @@ final class HttpRequestsScenario implements Scenario {
             URL url = server.url("/" + name());
             long start = System.nanoTime();
             for (int i = 0; i < REQUESTS; i++) {
-                HttpDemoServer.get(url, closeEachTime);
+                HttpDemoServer.get(url, closeEachTime, i == 0 ? TRACEPARENT : null);
             }
             double millis = (System.nanoTime() - start) / 1e6;
             int connections = closeEachTime ? REQUESTS : 1;
@@ -54,12 +56,13 @@ final class HttpRequestsScenario implements Scenario {
                     + " (compare bytes sent by the client with bytes received by the server). The server answered "
                     + server.requests() + " requests.");
             } else {
-                out.printf("  %d requests in %.1f ms, each body read to the end so the connection is reused%n", REQUESTS, millis);
+                out.printf("  %d requests in %.1f ms, each body read to the end so the connection is reused;"
+                    + " the first carries a W3C traceparent, as a tracer would add%n", REQUESTS, millis);
                 out.println("  If that is tens of ms per request: the JDK's HttpServer writes headers and body separately"
                     + " with TCP_NODELAY off, the write-write-read stall of the nodelay scenario.");
             }
             out.println("expect: client.connections=" + connections + " server.connections=" + connections
-                + " port=" + url.getPort());
+                + " traceparent=" + TRACEPARENT + " port=" + url.getPort());
         }
     }
 }

@@ -50,9 +50,36 @@ class DemoTourIT {
     }
 
     private static void keepAlive(ChildJvm.Result run, Spans spans) {
-        int port = port(run.expectLine("client.connections=1 server.connections=1"));
+        Map<String, String> expect = run.expectLine("client.connections=1 server.connections=1");
+        int port = port(expect);
+        String[] traceparent = expect.get("traceparent").split("-");
         for (String role : new String[] {"client", "server"}) {
             SpanView c = single(spans.connections(role, port));
+            List<SpanView> exchanges = spans.exchanges(role, port);
+            assertThat(exchanges).hasSize(10);
+            exchanges.sort((a, b) -> Long.compare(a.num("connscope.connection.request_index"), b.num("connscope.connection.request_index")));
+            for (int i = 0; i < 10; i++) {
+                SpanView e = exchanges.get(i);
+                assertThat(e.name()).isEqualTo("GET");
+                assertThat(e.span.getKind().name()).isEqualTo(role.equals("client") ? "SPAN_KIND_CLIENT" : "SPAN_KIND_SERVER");
+                assertThat(e.str("http.request.method")).isEqualTo("GET");
+                assertThat(e.str("url.path")).isEqualTo("/keep-alive");
+                assertThat(e.num("http.response.status_code")).isEqualTo(200);
+                assertThat(e.str("network.protocol.version")).isEqualTo("1.1");
+                assertThat(e.num("connscope.connection.id")).isEqualTo(c.num("connscope.connection.id"));
+                assertThat(e.num("connscope.connection.request_index")).isEqualTo(i + 1);
+                assertThat(e.bool("connscope.connection.reused")).isEqualTo(i > 0);
+                assertThat(e.has("connscope.connection.idle_before_ms")).isEqualTo(i > 0);
+                assertThat(e.bool("connscope.http.pipelined")).isFalse();
+                assertThat(e.dbl("connscope.http.time_to_first_byte_ms")).isNotNull().isNotNegative();
+                assertThat(e.has("error.type")).isFalse();
+                assertThat(c.span.getLinksList()).anySatisfy(l -> assertThat(l.getSpanId()).isEqualTo(e.span.getSpanId()));
+            }
+            // The first request carried a traceparent: its exchange joins that trace under that span.
+            assertThat(exchanges.get(0).traceIdHex()).isEqualTo(traceparent[1]);
+            assertThat(exchanges.get(0).parentSpanIdHex()).isEqualTo(traceparent[2]);
+            assertThat(exchanges.get(1).traceIdHex()).isNotEqualTo(traceparent[1]);
+            assertThat(exchanges.get(1).parentSpanIdHex()).isEmpty();
             assertThat(c.str("network.protocol.name")).isEqualTo("http");
             assertThat(c.str("network.protocol.version")).isEqualTo("1.1");
             assertThat(c.num("connscope.http.requests")).isEqualTo(10);
@@ -78,6 +105,13 @@ class DemoTourIT {
         assertThat(client.stream().mapToLong(c -> c.num("connscope.http.responses")).sum()).isEqualTo(10);
         assertThat(client).allSatisfy(c -> assertThat(c.num("connscope.http.requests") - c.num("connscope.http.responses"))
             .isBetween(0L, 1L));
+        // Every unanswered request is an exchange span of its own, with error.type no_response.
+        long unanswered = client.stream().mapToLong(c -> c.num("connscope.http.requests") - c.num("connscope.http.responses")).sum();
+        List<SpanView> exchanges = spans.exchanges("client", port);
+        assertThat(exchanges).filteredOn(e -> Long.valueOf(200).equals(e.num("http.response.status_code"))).hasSize(10);
+        assertThat(exchanges).filteredOn(e -> "no_response".equals(e.str("error.type"))).hasSize((int) unanswered);
+        assertThat(exchanges).hasSize(10 + (int) unanswered);
+        assertThat(spans.exchanges("server", port)).hasSize(10);
     }
 
     private static void noDelay(ChildJvm.Result run, Spans spans) {
@@ -146,6 +180,10 @@ class DemoTourIT {
             assertThat(c.str("network.protocol.name")).isEqualTo("http");
             assertThat(c.num("connscope.http.requests")).isEqualTo(1);
             assertThat(c.num("connscope.http.responses")).isEqualTo(1);
+            SpanView exchange = single(spans.exchanges("client", port).stream()
+                .filter(e -> e.num("connscope.connection.id").equals(c.num("connscope.connection.id"))).collect(java.util.stream.Collectors.toList()));
+            assertThat(exchange.str("url.path")).isEqualTo("/tls");
+            assertThat(exchange.num("http.response.status_code")).isEqualTo(200);
             assertThat(c.num("connscope.tls.handshakes")).isEqualTo(1);
             SpanView handshake = spans.child(c, "TLS handshake ");
             assertThat(handshake.durationNanos()).isPositive().isLessThan(MAX_SETUP_NANOS);

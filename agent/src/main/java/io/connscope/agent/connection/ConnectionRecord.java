@@ -72,6 +72,8 @@ public final class ConnectionRecord {
     public volatile HttpConnection http;
     /** A TLS socket: its HTTP is analysed from the plaintext streams, not from the TCP bytes. */
     public volatile boolean tlsPlaintext;
+    /** The exporter's own slot: the exported exchange spans, linked from the connection span. Export thread only. */
+    public Object exportedExchanges;
     public volatile long endNanos;
     private volatile boolean finished;
     /** The registry key objects for this record, cleared when the connection is closed. */

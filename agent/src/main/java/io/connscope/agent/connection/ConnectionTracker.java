@@ -18,7 +18,6 @@ import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
@@ -36,16 +35,16 @@ public final class ConnectionTracker implements ConnectionSink {
     private final ConnectionRegistry registry;
     private final Destinations destinations;
     private final JdkInternals jdk;
-    private final Consumer<ConnectionRecord> onFinished;
+    private final FinishedSink finished;
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong analysisFailures = new AtomicLong();
 
     public ConnectionTracker(ConnectionRegistry registry, Destinations destinations, JdkInternals jdk,
-                             Consumer<ConnectionRecord> onFinished) {
+                             FinishedSink finished) {
         this.registry = registry;
         this.destinations = destinations;
         this.jdk = jdk;
-        this.onFinished = onFinished;
+        this.finished = finished;
     }
 
     // ---- hot path ----
@@ -112,6 +111,10 @@ public final class ConnectionTracker implements ConnectionSink {
         } catch (RuntimeException e) {
             analysisFailed(r, e);
         }
+    }
+
+    private HttpConnection httpFor(ConnectionRecord r) {
+        return new HttpConnection(exchange -> finished.exchange(r, exchange));
     }
 
     private void analysisFailed(ConnectionRecord r, RuntimeException e) {
@@ -186,7 +189,7 @@ public final class ConnectionTracker implements ConnectionSink {
     }
 
     private void track(Object key, ConnectionRecord r) {
-        r.http = new HttpConnection();
+        r.http = httpFor(r);
         r.tlsPlaintext = key instanceof SSLSocket; // analysed from its plaintext streams, not the ciphertext
         if (registry.register(key, r) && key instanceof Socket && jdk.legacySocketPath()) {
             Object impl = jdk.socketImpl((Socket) key);
@@ -392,7 +395,7 @@ public final class ConnectionTracker implements ConnectionSink {
             r = registry.get(jdk.sslTransport(sslSocket));
             if (r != null && !r.tlsPlaintext) {
                 // TLS layered over a tracked plain socket: analyse its plaintext from now on.
-                r.http = new HttpConnection();
+                r.http = httpFor(r);
                 r.tlsPlaintext = true;
             }
         }
@@ -447,7 +450,7 @@ public final class ConnectionTracker implements ConnectionSink {
                 http.end();
             }
             r.destination.stats.addEnded(r, r.classification());
-            onFinished.accept(r);
+            finished.connection(r);
         }
     }
 

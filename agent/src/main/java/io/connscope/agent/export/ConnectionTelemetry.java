@@ -7,6 +7,7 @@ import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.Destination;
 import io.connscope.agent.connection.DestinationStats;
 import io.connscope.agent.connection.Destinations;
+import io.connscope.agent.connection.ExchangeRecord;
 import io.connscope.agent.connection.Role;
 import io.connscope.agent.connection.TlsInfo;
 import io.connscope.agent.http.HttpConnection;
@@ -17,6 +18,7 @@ import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
@@ -39,6 +41,7 @@ public final class ConnectionTelemetry {
 
     private final Tracer tracer;
     private final Clock clock;
+    private final ExchangeSpans exchanges;
     private final DoubleHistogram connectDuration;
     private final DoubleHistogram tlsDuration;
     private final DoubleHistogram connectionDuration;
@@ -46,6 +49,7 @@ public final class ConnectionTelemetry {
     public ConnectionTelemetry(OpenTelemetry otel, Clock clock, Destinations destinations, LongSupplier dropped) {
         this.tracer = otel.getTracer(SCOPE);
         this.clock = clock;
+        this.exchanges = new ExchangeSpans(tracer, clock);
         Meter meter = otel.getMeter(SCOPE);
         connectDuration = meter.histogramBuilder("connscope.connect.duration").setUnit("s")
             .setDescription("Time to establish the TCP connection (socket connect).")
@@ -109,6 +113,10 @@ public final class ConnectionTelemetry {
         return b.build();
     }
 
+    public void export(ExchangeRecord item) {
+        exchanges.export(item, destinationAttributes(item.connection.destination));
+    }
+
     public void export(ConnectionRecord r) {
         CloseClassification how = r.classification();
         Attributes destination = destinationAttributes(r.destination);
@@ -119,6 +127,9 @@ public final class ConnectionTelemetry {
             .setStartTimestamp(clock.epochNanos(r.openNanos), TimeUnit.NANOSECONDS)
             .setAllAttributes(destination)
             .setAllAttributes(connectionAttributes(r, how));
+        for (SpanContext exchange : ExchangeSpans.links(r)) {
+            sb.addLink(exchange);
+        }
         Span span = sb.startSpan();
         if (how == CloseClassification.CONNECT_FAILED) {
             span.setStatus(StatusCode.ERROR, "connect failed: " + r.connectError);

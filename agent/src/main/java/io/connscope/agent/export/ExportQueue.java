@@ -1,17 +1,21 @@
 package io.connscope.agent.export;
 
 import io.connscope.agent.connection.ConnectionRecord;
+import io.connscope.agent.connection.ExchangeRecord;
+import io.connscope.agent.connection.FinishedSink;
+import io.connscope.agent.http.HttpExchange;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Finished connections on their way from application threads to the export thread. Bounded and
- * lock-free: {@link #offer} never blocks; when the queue is full the record is dropped and counted.
+ * Finished connections and exchanges on their way from application threads to the export thread.
+ * Bounded and lock-free: offering never blocks; when the queue is full the item is dropped and
+ * counted. Items are {@link ConnectionRecord}s and {@link ExchangeRecord}s, in the order they finished.
  */
-public final class ExportQueue {
+public final class ExportQueue implements FinishedSink {
 
-    private final ConcurrentLinkedQueue<ConnectionRecord> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     private final int capacity;
@@ -20,7 +24,17 @@ public final class ExportQueue {
         this.capacity = capacity;
     }
 
-    public void offer(ConnectionRecord record) {
+    @Override
+    public void connection(ConnectionRecord connection) {
+        offer(connection);
+    }
+
+    @Override
+    public void exchange(ConnectionRecord connection, HttpExchange exchange) {
+        offer(new ExchangeRecord(connection, exchange));
+    }
+
+    private void offer(Object record) {
         if (size.incrementAndGet() > capacity) {
             size.decrementAndGet();
             dropped.incrementAndGet();
@@ -29,8 +43,8 @@ public final class ExportQueue {
         queue.offer(record);
     }
 
-    public ConnectionRecord poll() {
-        ConnectionRecord r = queue.poll();
+    public Object poll() {
+        Object r = queue.poll();
         if (r != null) {
             size.decrementAndGet();
         }

@@ -29,6 +29,17 @@ public final class Semconv {
     public static final AttributeKey<Long> HTTP_KEEP_ALIVE_TIMEOUT = AttributeKey.longKey("connscope.http.keep_alive_timeout_s");
     public static final AttributeKey<String> HTTP_STOPPED = AttributeKey.stringKey("connscope.http.analysis_stopped");
 
+    public static final AttributeKey<String> HTTP_REQUEST_METHOD = AttributeKey.stringKey("http.request.method");
+    public static final AttributeKey<String> HTTP_REQUEST_METHOD_ORIGINAL =
+        AttributeKey.stringKey("http.request.method_original");
+    public static final AttributeKey<Long> HTTP_RESPONSE_STATUS_CODE = AttributeKey.longKey("http.response.status_code");
+    public static final AttributeKey<String> URL_PATH = AttributeKey.stringKey("url.path");
+    public static final AttributeKey<Boolean> CONNECTION_REUSED = AttributeKey.booleanKey("connscope.connection.reused");
+    public static final AttributeKey<Long> REQUEST_INDEX = AttributeKey.longKey("connscope.connection.request_index");
+    public static final AttributeKey<Double> IDLE_BEFORE_MS = AttributeKey.doubleKey("connscope.connection.idle_before_ms");
+    public static final AttributeKey<Boolean> HTTP_PIPELINED = AttributeKey.booleanKey("connscope.http.pipelined");
+    public static final AttributeKey<Double> HTTP_TTFB_MS = AttributeKey.doubleKey("connscope.http.time_to_first_byte_ms");
+
     public static final AttributeKey<Long> CONNECTION_ID = AttributeKey.longKey("connscope.connection.id");
     public static final AttributeKey<String> ROLE = AttributeKey.stringKey("connscope.connection.role");
     public static final AttributeKey<String> API = AttributeKey.stringKey("connscope.connection.api");

@@ -3,6 +3,7 @@ package io.connscope.agent.export;
 import io.connscope.agent.AgentLog;
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.ConnectionTracker;
+import io.connscope.agent.connection.ExchangeRecord;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -49,9 +50,13 @@ public final class TelemetryPipeline implements Runnable {
     private void drain() {
         try {
             tracker.expungeCollected();
-            ConnectionRecord r;
-            while ((r = queue.poll()) != null) {
-                telemetry.export(r);
+            Object item;
+            while ((item = queue.poll()) != null) {
+                if (item instanceof ExchangeRecord) {
+                    telemetry.export((ExchangeRecord) item);
+                } else {
+                    telemetry.export((ConnectionRecord) item);
+                }
             }
         } catch (Throwable t) {
             AgentLog.once("export-failed", "telemetry export failed: " + t, t);

@@ -3,7 +3,13 @@ package io.connscope.agent.http;
 /** What an {@link Http1Stream} recognises in the bytes of one direction of a connection. */
 public interface Http1Events {
 
-    /** A message head is complete; interim (1xx) responses are reported too. */
+    /** The first byte of a new message arrived. */
+    void messageStart();
+
+    /**
+     * A message head is complete; interim (1xx) responses are reported too. For a final response,
+     * the request it answers has been taken from {@link Http1Stream.RequestMethods} just before.
+     */
     void head(HttpHead head);
 
     /** A message ended: its body (after framing: chunk sizes excluded) was fully received, or not. */

@@ -163,6 +163,9 @@ public final class Http1Stream {
             return; // RFC 9112 §2.2: tolerate empty lines before a request-line
         }
         appendHead(c);
+        if (headLength == 1) {
+            events.messageStart();
+        }
         if (state != HEAD && state != DETECT) {
             return;
         }
@@ -223,16 +226,18 @@ public final class Http1Stream {
         HttpHead h = parsed.head;
         seenMessage = true;
         body = 0;
-        events.head(h);
         if (requests) {
+            events.head(h);
             frameBody(h, false);
             return;
         }
         if (h.status >= 100 && h.status < 200 && h.status != 101) {
+            events.head(h);
             state = DETECT; // interim response: the final one follows for the same request
             return;
         }
         String method = methods.nextAwaitingResponse();
+        events.head(h);
         if (h.status == 101) {
             declared = 0;
             endMessage(true);

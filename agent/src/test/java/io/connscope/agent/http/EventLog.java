@@ -16,6 +16,11 @@ final class EventLog implements Http1Events, Http1Stream.RequestMethods {
     }
 
     @Override
+    public void messageStart() {
+        // timing only; the log records what was parsed
+    }
+
+    @Override
     public void head(HttpHead h) {
         events.add(h.request
             ? "request " + h.method + " " + h.target + " " + h.version + " cl=" + h.contentLength + " chunked=" + h.chunked

@@ -108,6 +108,11 @@ class Http1StreamTest {
         HttpHead[] seen = new HttpHead[1];
         Http1Stream s = new Http1Stream(true, new Http1Events() {
             @Override
+            public void messageStart() {
+                log.messageStart();
+            }
+
+            @Override
             public void head(HttpHead head) {
                 seen[0] = head;
                 log.head(head);

@@ -55,6 +55,23 @@ public final class SpanView {
         return v == null ? null : v.getBoolValue();
     }
 
+    public String traceIdHex() {
+        return hex(span.getTraceId().toByteArray());
+    }
+
+    /** The parent span id in hex, or "" for a root span. */
+    public String parentSpanIdHex() {
+        return hex(span.getParentSpanId().toByteArray());
+    }
+
+    private static String hex(byte[] bytes) {
+        StringBuilder b = new StringBuilder();
+        for (byte x : bytes) {
+            b.append(String.format("%02x", x));
+        }
+        return b.toString();
+    }
+
     public long durationNanos() {
         return span.getEndTimeUnixNano() - span.getStartTimeUnixNano();
     }

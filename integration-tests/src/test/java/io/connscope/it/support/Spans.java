@@ -28,6 +28,13 @@ public final class Spans {
             && Objects.equals(s.num("server.port"), (long) port));
     }
 
+    /** connscope exchange spans (CLIENT or SERVER) for a role and server.port. */
+    public List<SpanView> exchanges(String role, int port) {
+        String kind = role.equals("client") ? "SPAN_KIND_CLIENT" : "SPAN_KIND_SERVER";
+        return where(s -> s.span.getKind().name().equals(kind) && s.has("http.request.method")
+            && Objects.equals(s.num("server.port"), (long) port));
+    }
+
     public List<SpanView> childrenOf(SpanView parent) {
         return where(s -> s.isChildOf(parent));
     }

@@ -1,0 +1,155 @@
+package io.connscope.agent.export;
+
+import static io.connscope.agent.export.Semconv.*;
+
+import io.connscope.agent.connection.ConnectionRecord;
+import io.connscope.agent.connection.ExchangeRecord;
+import io.connscope.agent.connection.Role;
+import io.connscope.agent.http.HttpExchange;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One span per HTTP exchange, CLIENT on outbound connections and SERVER on accepted ones. A request
+ * that carried a W3C traceparent gets its span under that parent, so the wire view sits under the
+ * application's own HTTP span. The connection span links to (up to {@link #MAX_LINKS}) exchanges.
+ */
+final class ExchangeSpans {
+
+    static final int MAX_LINKS = 32;
+    private static final Set<String> KNOWN_METHODS =
+        Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+    private static final TextMapGetter<String> TRACEPARENT = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(String carrier) {
+            return Collections.singletonList("traceparent");
+        }
+
+        @Override
+        public String get(String carrier, String key) {
+            return "traceparent".equals(key) ? carrier : null;
+        }
+    };
+
+    private final Tracer tracer;
+    private final Clock clock;
+
+    ExchangeSpans(Tracer tracer, Clock clock) {
+        this.tracer = tracer;
+        this.clock = clock;
+    }
+
+    void export(ExchangeRecord item, Attributes destination) {
+        ConnectionRecord r = item.connection;
+        HttpExchange e = item.exchange;
+        boolean client = r.role == Role.CLIENT;
+        SpanBuilder sb = tracer.spanBuilder(KNOWN_METHODS.contains(e.method) ? e.method : "HTTP")
+            .setSpanKind(client ? SpanKind.CLIENT : SpanKind.SERVER)
+            .setStartTimestamp(clock.epochNanos(e.requestStartNanos), TimeUnit.NANOSECONDS)
+            .setAllAttributes(destination)
+            .setAttribute(NETWORK_PROTOCOL_NAME, "http")
+            .setAttribute(NETWORK_PROTOCOL_VERSION, e.version)
+            .setAttribute(CONNECTION_ID, r.id)
+            .setAttribute(REQUEST_INDEX, (long) e.index)
+            .setAttribute(CONNECTION_REUSED, e.index > 1)
+            .setAttribute(HTTP_PIPELINED, e.pipelined);
+        if (KNOWN_METHODS.contains(e.method)) {
+            sb.setAttribute(HTTP_REQUEST_METHOD, e.method);
+        } else {
+            sb.setAttribute(HTTP_REQUEST_METHOD, "_OTHER").setAttribute(HTTP_REQUEST_METHOD_ORIGINAL, e.method);
+        }
+        String path = path(e.target);
+        if (path != null) {
+            sb.setAttribute(URL_PATH, path);
+        }
+        if (e.idleBeforeNanos >= 0) {
+            sb.setAttribute(IDLE_BEFORE_MS, e.idleBeforeNanos / 1e6);
+        }
+        if (e.responseStartNanos() != 0L) {
+            long sent = e.requestEndNanos() != 0L ? e.requestEndNanos() : e.requestStartNanos;
+            sb.setAttribute(HTTP_TTFB_MS, Math.max(0, e.responseStartNanos() - sent) / 1e6);
+        }
+        if (e.status() > 0) {
+            sb.setAttribute(HTTP_RESPONSE_STATUS_CODE, (long) e.status());
+        }
+        Context parent = parent(e.traceparent);
+        if (parent == null) {
+            sb.setNoParent();
+        } else {
+            sb.setParent(parent);
+        }
+        Span span = sb.startSpan();
+        String error = e.failure() != null ? e.failure()
+            : e.status() >= 500 || client && e.status() >= 400 ? Integer.toString(e.status()) : null;
+        if (error != null) {
+            span.setAttribute(ERROR_TYPE, error);
+            span.setStatus(StatusCode.ERROR);
+        }
+        long end = e.responseEndNanos() != 0L ? e.responseEndNanos() : Math.max(e.requestEndNanos(), e.requestStartNanos);
+        span.end(clock.epochNanos(end), TimeUnit.NANOSECONDS);
+        remember(r, span.getSpanContext());
+    }
+
+    /** Links for the connection span: its exported exchanges. */
+    @SuppressWarnings("unchecked")
+    static List<SpanContext> links(ConnectionRecord r) {
+        Object links = r.exportedExchanges;
+        return links == null ? Collections.emptyList() : (List<SpanContext>) links;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void remember(ConnectionRecord r, SpanContext context) {
+        if (r.exportedExchanges == null) {
+            r.exportedExchanges = new ArrayList<SpanContext>();
+        }
+        List<SpanContext> links = (List<SpanContext>) r.exportedExchanges;
+        if (links.size() < MAX_LINKS) {
+            links.add(context);
+        }
+    }
+
+    private static Context parent(String traceparent) {
+        if (traceparent == null) {
+            return null;
+        }
+        Context extracted = W3CTraceContextPropagator.getInstance().extract(Context.root(), traceparent, TRACEPARENT);
+        SpanContext parent = Span.fromContext(extracted).getSpanContext();
+        return parent.isValid() ? extracted : null;
+    }
+
+    /** The path of a request target: origin-form without query, absolute-form's path, or "*". */
+    static String path(String target) {
+        if (target == null || target.isEmpty()) {
+            return null;
+        }
+        String t = target;
+        int scheme = t.indexOf("://");
+        if (scheme > 0 && t.charAt(0) != '/') {
+            int slash = t.indexOf('/', scheme + 3);
+            t = slash < 0 ? "/" : t.substring(slash);
+        } else if (t.charAt(0) != '/' && !t.equals("*")) {
+            return null; // authority-form (CONNECT host:port)
+        }
+        int cut = t.length();
+        for (char c : new char[] {'?', '#'}) {
+            int i = t.indexOf(c);
+            if (i >= 0 && i < cut) {
+                cut = i;
+            }
+        }
+        return t.substring(0, cut);
+    }
+}

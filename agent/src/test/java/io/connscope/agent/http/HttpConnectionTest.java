@@ -1,0 +1,60 @@
+package io.connscope.agent.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HttpConnectionTest {
+
+    private final List<HttpExchange> finished = new ArrayList<>();
+    private final HttpConnection http = new HttpConnection(finished::add);
+
+    private void send(String wire) {
+        byte[] b = wire.getBytes(StandardCharsets.ISO_8859_1);
+        http.feed(true, b, 0, b.length);
+    }
+
+    private void receive(String wire) {
+        byte[] b = wire.getBytes(StandardCharsets.ISO_8859_1);
+        http.feed(false, b, 0, b.length);
+    }
+
+    @Test
+    void exchangesArePairedInOrderWithReuseAndPipelining() throws Exception {
+        send("GET /a HTTP/1.1\r\n\r\n");
+        receive("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nKeep-Alive: timeout=5\r\n\r\nok");
+        Thread.sleep(5);
+        send("HEAD /b HTTP/1.1\r\n\r\nPOST /c HTTP/1.1\r\nContent-Length: 1\r\nIdempotency-Key: k\r\n\r\nx");
+        receive("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nHTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n");
+
+        assertThat(finished).extracting(e -> e.index + " " + e.method + " " + e.target + " " + e.status())
+            .containsExactly("1 GET /a 200", "2 HEAD /b 200", "3 POST /c 503");
+        assertThat(finished.get(0).idleBeforeNanos).isEqualTo(-1);
+        assertThat(finished.get(1).idleBeforeNanos).isGreaterThanOrEqualTo(5_000_000L);
+        assertThat(finished.get(1).pipelined).isFalse();
+        assertThat(finished.get(2).pipelined).isTrue();
+        assertThat(finished.get(2).idempotencyKey).isTrue();
+        assertThat(finished).allSatisfy(e -> {
+            assertThat(e.responseComplete()).isTrue();
+            assertThat(e.responseStartNanos()).isGreaterThanOrEqualTo(e.requestStartNanos);
+            assertThat(e.responseEndNanos()).isGreaterThanOrEqualTo(e.responseStartNanos());
+        });
+        assertThat(http.requests()).isEqualTo(3);
+        assertThat(http.responses()).isEqualTo(3);
+        assertThat(http.keepAliveTimeoutSeconds()).isEqualTo(5);
+    }
+
+    @Test
+    void requestsLeftUnansweredAtTheEndAreReportedAsSuch() {
+        send("POST /pay HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc");
+        receive("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nonly");
+        send("GET /next HTTP/1.1\r\n\r\n");
+        http.end();
+        assertThat(finished).extracting(e -> e.method + " " + e.failure())
+            .containsExactly("POST truncated_response", "GET no_response");
+        assertThat(http.truncated()).isEqualTo(1);
+    }
+}
