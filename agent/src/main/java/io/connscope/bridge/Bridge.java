@@ -40,6 +40,11 @@ public final class Bridge {
     private static final ThreadLocal<boolean[]> INSIDE = new ThreadLocal<boolean[]>();
     private static final int IN_HOOK = 0;
     private static final int REPORTING = 1;
+    /**
+     * Per thread: the buffer positions before the vectored read or write in progress ([0] is the
+     * number of buffers), so that its exit can tell which bytes moved.
+     */
+    private static final ThreadLocal<int[]> VECTORED = new ThreadLocal<int[]>();
     /** Per thread: handshake nesting depth, and the wall-clock start of the outermost one. */
     private static final ThreadLocal<long[]> HANDSHAKE = new ThreadLocal<long[]>();
 
@@ -145,6 +150,34 @@ public final class Bridge {
                 failed(HOOK_PLAINTEXT, t);
             }
         }
+    }
+
+    /** Before a vectored read or write: remembers where each buffer's position was. */
+    public static void vectoredStart(Object[] buffers, int offset, int length) {
+        if (sink == null || buffers == null || length < 0 || offset < 0 || offset + length > buffers.length) {
+            return;
+        }
+        int[] positions = VECTORED.get();
+        if (positions == null || positions.length <= length) {
+            positions = vectoredScratch(length);
+        }
+        positions[0] = length;
+        for (int i = 0; i < length; i++) {
+            Object b = buffers[offset + i];
+            positions[i + 1] = b == null ? 0 : ((java.nio.Buffer) b).position();
+        }
+    }
+
+    /** Grows this thread's scratch array; rare, so the vectored path stays allocation-free. */
+    private static int[] vectoredScratch(int length) {
+        int[] positions = new int[Math.max(16, length + 1)];
+        VECTORED.set(positions);
+        return positions;
+    }
+
+    /** The positions remembered by {@link #vectoredStart} on this thread, or null. */
+    public static int[] vectoredPositions() {
+        return VECTORED.get();
     }
 
     // ---- connection lifecycle ----

@@ -23,9 +23,10 @@ public interface ConnectionSink {
     void channelAccepted(Object serverChannel, Object channel);
 
     /**
-     * A read returned. {@code data} holds the bytes when they can be looked at: a {@code byte[]}
-     * (from {@code offset}), or a {@code ByteBuffer} whose last {@code bytes} bytes before its
-     * position are the ones read; null when they cannot (vectored I/O).
+     * A read returned. {@code data} holds the bytes: a {@code byte[]} (from {@code offset}); a
+     * {@code ByteBuffer} whose last {@code bytes} bytes before its position are the ones read; or a
+     * {@code ByteBuffer[]} (from {@code offset}) whose positions before the call are in
+     * {@link Bridge#vectoredPositions()}.
      */
     void read(Object key, long bytes, Throwable failure, Object data, int offset);
 

@@ -17,7 +17,8 @@ public final class DemoMain {
 
     static {
         for (Scenario s : Arrays.asList(HttpRequestsScenario.keepAlive(), HttpRequestsScenario.churn(), new NoDelayScenario(),
-            new HalfCloseScenario(), new AbortiveCloseScenario(), new TlsScenario(), new ChannelScenario())) {
+            new HalfCloseScenario(), new AbortiveCloseScenario(), new TlsScenario(), new ChannelScenario(),
+            new JavaHttpClientScenario())) {
             SCENARIOS.put(s.name(), s);
         }
     }

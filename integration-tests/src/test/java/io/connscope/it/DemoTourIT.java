@@ -36,6 +36,7 @@ class DemoTourIT {
             abortiveClose(run, spans);
             tls(run, spans);
             channel(run, spans);
+            javaHttpClient(run, spans);
 
             // The agent's own OTLP connections never show up as tracked connections.
             assertThat(spans.where(s -> Long.valueOf(otlp.port()).equals(s.num("server.port"))
@@ -71,7 +72,7 @@ class DemoTourIT {
                 assertThat(e.bool("connscope.connection.reused")).isEqualTo(i > 0);
                 assertThat(e.has("connscope.connection.idle_before_ms")).isEqualTo(i > 0);
                 assertThat(e.bool("connscope.http.pipelined")).isFalse();
-                assertThat(e.dbl("connscope.http.time_to_first_byte_ms")).isNotNull().isNotNegative();
+                assertThat(e.dbl("connscope.http.time_to_first_byte_ms")).as("%s", e).isNotNull().isNotNegative();
                 assertThat(e.has("error.type")).isFalse();
                 assertThat(c.span.getLinksList()).anySatisfy(l -> assertThat(l.getSpanId()).isEqualTo(e.span.getSpanId()));
             }
@@ -112,6 +113,13 @@ class DemoTourIT {
         assertThat(exchanges).filteredOn(e -> "no_response".equals(e.str("error.type"))).hasSize((int) unanswered);
         assertThat(exchanges).hasSize(10 + (int) unanswered);
         assertThat(spans.exchanges("server", port)).hasSize(10);
+        // Each server connection's bytes out are exactly what its client peer read, to the last
+        // write, even when the server closed from another thread right after writing.
+        for (SpanView srv : server) {
+            SpanView peer = single(client.stream().filter(c -> c.num("network.local.port").equals(srv.num("network.peer.port")))
+                .collect(java.util.stream.Collectors.toList()));
+            assertThat(srv.num("connscope.connection.bytes_sent")).isEqualTo(peer.num("connscope.connection.bytes_received"));
+        }
     }
 
     private static void noDelay(ChildJvm.Result run, Spans spans) {
@@ -231,6 +239,31 @@ class DemoTourIT {
             assertThat(s.num("connscope.connection.bytes_sent")).isEqualTo(Long.parseLong(expect.get("client.received")));
             assertThat(s.str("connscope.close.classification")).isEqualTo("peer-first");
         });
+    }
+
+    private static void javaHttpClient(ChildJvm.Result run, Spans spans) {
+        Map<String, String> expect = run.expectLine("exchanges=5");
+        int port = port(expect);
+        SpanView client = single(spans.connections("client", port));
+        SpanView server = single(spans.connections("server", port));
+        // java.net.http writes with gathering (vectored) writes: analysed all the same.
+        assertThat(client.str("connscope.connection.api")).isEqualTo("channel");
+        assertThat(client.num("connscope.http.requests")).isEqualTo(5);
+        assertThat(client.num("connscope.http.responses")).isEqualTo(5);
+        assertThat(client.has("connscope.http.analysis_stopped")).isFalse();
+        assertThat(client.num("connscope.connection.bytes_sent")).isEqualTo(server.num("connscope.connection.bytes_received"));
+        assertThat(client.num("connscope.connection.bytes_received")).isEqualTo(server.num("connscope.connection.bytes_sent"));
+        for (String role : new String[] {"client", "server"}) {
+            List<SpanView> exchanges = spans.exchanges(role, port);
+            assertThat(exchanges).hasSize(5).allSatisfy(e -> {
+                assertThat(e.num("http.response.status_code")).isEqualTo(200);
+                assertThat(e.str("url.path")).isEqualTo("/java-http-client");
+            });
+            assertThat(exchanges).extracting(e -> e.str("http.request.method"))
+                .containsExactlyInAnyOrder("GET", "GET", "GET", "POST", "POST");
+            assertThat(exchanges).extracting(e -> e.num("connscope.connection.request_index"))
+                .containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L);
+        }
     }
 
     private static int port(Map<String, String> expect) {

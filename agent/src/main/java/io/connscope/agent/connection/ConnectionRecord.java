@@ -130,6 +130,14 @@ public final class ConnectionRecord {
         events.add(on ? ConnectionEvent.NODELAY_ON : ConnectionEvent.NODELAY_OFF);
     }
 
+    /** Bytes already added to the destination totals when the connection ended. */
+    volatile long accountedReceived;
+    volatile long accountedSent;
+
+    public boolean isFinished() {
+        return finished;
+    }
+
     /** Marks the record finished; true only for the first caller, so a connection is reported once. */
     public boolean finish(long now) {
         if (FINISHED.compareAndSet(this, false, true)) {

@@ -77,6 +77,18 @@ public final class ConnectionRegistry {
         return r;
     }
 
+    /**
+     * Stops tracking a connection that ended earlier: closed connections stay findable for a while,
+     * so that a hook still running on another thread when the close happened is counted.
+     */
+    public void release(ConnectionRecord r) {
+        Object key = r.registryKey;
+        if (key != null) {
+            map.remove(key);
+        }
+        forget(r);
+    }
+
     private void forget(ConnectionRecord r) {
         Object alias = r.registryAlias;
         if (alias != null) {

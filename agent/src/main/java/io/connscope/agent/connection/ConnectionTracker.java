@@ -27,7 +27,7 @@ import javax.net.ssl.SSLSocket;
  */
 public final class ConnectionTracker implements ConnectionSink {
 
-    static final String VECTORED_NOT_ANALYSED = "vectored I/O is not analysed";
+    static final String VECTORED_NOT_ANALYSED = "vectored I/O positions unavailable";
 
     /** error.type of a non-blocking connect that was closed before it completed. */
     static final String CONNECT_ABANDONED = "connect_abandoned";
@@ -105,8 +105,8 @@ public final class ConnectionTracker implements ConnectionSink {
             } else if (data instanceof ByteBuffer) {
                 ByteBuffer buffer = (ByteBuffer) data;
                 http.feed(requests, buffer, buffer.position() - (int) n, (int) n);
-            } else {
-                http.stop(VECTORED_NOT_ANALYSED);
+            } else if (data instanceof ByteBuffer[]) {
+                feedVectored(http, requests, (ByteBuffer[]) data, offset, n);
             }
         } catch (RuntimeException e) {
             analysisFailed(r, e);
@@ -115,6 +115,24 @@ public final class ConnectionTracker implements ConnectionSink {
 
     private HttpConnection httpFor(ConnectionRecord r) {
         return new HttpConnection(exchange -> finished.exchange(r, exchange));
+    }
+
+    /** Each buffer's bytes moved from its position before the call to its position now. */
+    private static void feedVectored(HttpConnection http, boolean requests, ByteBuffer[] buffers, int offset, long n) {
+        int[] before = Bridge.vectoredPositions();
+        if (before == null) {
+            http.stop(VECTORED_NOT_ANALYSED);
+            return;
+        }
+        long left = n;
+        for (int i = 0; i < before[0] && left > 0; i++) {
+            ByteBuffer b = buffers[offset + i];
+            int moved = b.position() - before[i + 1];
+            if (moved > 0) {
+                http.feed(requests, b, before[i + 1], moved);
+                left -= moved;
+            }
+        }
     }
 
     private void analysisFailed(ConnectionRecord r, RuntimeException e) {
@@ -356,18 +374,19 @@ public final class ConnectionTracker implements ConnectionSink {
 
     @Override
     public void closing(Object key) {
-        ConnectionRecord pending = registry.get(key);
-        if (pending != null && pending.connectEndNanos == 0L && pending.finishingConnect == Thread.currentThread()) {
-            return; // finishConnect() failed and is closing the channel; its exit reports the failure
-        }
-        ConnectionRecord r = registry.remove(key);
-        if (r == null) {
+        ConnectionRecord r = registry.get(key);
+        if (r == null || r.isFinished()) {
             return;
         }
         if (r.connectEndNanos == 0L) {
+            if (r.finishingConnect == Thread.currentThread()) {
+                return; // finishConnect() failed and is closing the channel; its exit reports the failure
+            }
+            registry.remove(key);
             connectFailed(r, null, CONNECT_ABANDONED, System.nanoTime());
             return;
         }
+        // The record stays findable until the export thread releases it (see release()).
         if (key instanceof Socket && hasUnreadInput((Socket) key, r)) {
             r.events.add(ConnectionEvent.UNREAD_AT_CLOSE);
         }
@@ -445,10 +464,6 @@ public final class ConnectionTracker implements ConnectionSink {
 
     private void finish(ConnectionRecord r, long now) {
         if (r.finish(now)) {
-            HttpConnection http = r.http;
-            if (http != null) {
-                http.end();
-            }
             r.destination.stats.addEnded(r, r.classification());
             finished.connection(r);
         }
@@ -458,8 +473,24 @@ public final class ConnectionTracker implements ConnectionSink {
     public void expungeCollected() {
         long now = System.nanoTime();
         for (ConnectionRecord r : registry.collected()) {
-            r.events.add(ConnectionEvent.COLLECTED);
-            finish(r, now);
+            if (!r.isFinished()) {
+                r.events.add(ConnectionEvent.COLLECTED);
+                finish(r, now);
+            }
+        }
+    }
+
+    /**
+     * Settles a connection that ended a while ago, on the export thread: stops tracking it, adds
+     * the bytes counted since it ended, and completes its HTTP analysis.
+     */
+    public void release(ConnectionRecord r) {
+        registry.release(r);
+        r.destination.stats.addLateBytes(r);
+        HttpConnection http = r.http;
+        if (http != null) {
+            http.end();
+            r.destination.stats.addHttp(http);
         }
     }
 
@@ -467,7 +498,9 @@ public final class ConnectionTracker implements ConnectionSink {
     public void finishOpenAtExit() {
         long now = System.nanoTime();
         for (ConnectionRecord r : registry.open()) {
-            finish(r, now);
+            if (!r.isFinished()) {
+                finish(r, now);
+            }
         }
     }
 

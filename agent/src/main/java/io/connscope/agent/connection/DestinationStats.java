@@ -34,17 +34,27 @@ public final class DestinationStats {
             return;
         }
         ended.incrementAndGet();
-        bytesSent.addAndGet(r.bytesWritten());
-        bytesReceived.addAndGet(r.bytesRead());
+        r.accountedSent = r.bytesWritten();
+        r.accountedReceived = r.bytesRead();
+        bytesSent.addAndGet(r.accountedSent);
+        bytesReceived.addAndGet(r.accountedReceived);
         (r.noDelay ? noDelayOn : noDelayOff).incrementAndGet();
         if (r.noDelayChangedAfterFirstWrite) {
             noDelayLate.incrementAndGet();
         }
-        HttpConnection http = r.http;
-        if (http != null) {
-            httpRequests.addAndGet(http.requests());
-            httpResponses.addAndGet(http.responses());
-        }
+
+    }
+
+    /** Adds bytes a connection's hooks counted after it ended (a write finishing as another thread closed). */
+    public void addLateBytes(ConnectionRecord r) {
+        bytesSent.addAndGet(r.bytesWritten() - r.accountedSent);
+        bytesReceived.addAndGet(r.bytesRead() - r.accountedReceived);
+    }
+
+    /** Adds a connection's HTTP totals, once its HTTP analysis has been settled. */
+    public void addHttp(HttpConnection http) {
+        httpRequests.addAndGet(http.requests());
+        httpResponses.addAndGet(http.responses());
     }
 
     public void addTls(TlsInfo tls) {

@@ -56,36 +56,38 @@ final class ExchangeSpans {
         ConnectionRecord r = item.connection;
         HttpExchange e = item.exchange;
         boolean client = r.role == Role.CLIENT;
-        SpanBuilder sb = tracer.spanBuilder(KNOWN_METHODS.contains(e.method) ? e.method : "HTTP")
+        // The method is unknown when only the response was seen (the request did not parse as HTTP).
+        String method = e.method() == null ? "_OTHER" : e.method();
+        boolean known = KNOWN_METHODS.contains(method);
+        SpanBuilder sb = tracer.spanBuilder(known ? method : "HTTP")
             .setSpanKind(client ? SpanKind.CLIENT : SpanKind.SERVER)
-            .setStartTimestamp(clock.epochNanos(e.requestStartNanos), TimeUnit.NANOSECONDS)
+            .setStartTimestamp(clock.epochNanos(e.requestStartNanos()), TimeUnit.NANOSECONDS)
             .setAllAttributes(destination)
             .setAttribute(NETWORK_PROTOCOL_NAME, "http")
-            .setAttribute(NETWORK_PROTOCOL_VERSION, e.version)
+            .setAttribute(NETWORK_PROTOCOL_VERSION, e.version() == null ? "1.1" : e.version())
             .setAttribute(CONNECTION_ID, r.id)
             .setAttribute(REQUEST_INDEX, (long) e.index)
             .setAttribute(CONNECTION_REUSED, e.index > 1)
-            .setAttribute(HTTP_PIPELINED, e.pipelined);
-        if (KNOWN_METHODS.contains(e.method)) {
-            sb.setAttribute(HTTP_REQUEST_METHOD, e.method);
-        } else {
-            sb.setAttribute(HTTP_REQUEST_METHOD, "_OTHER").setAttribute(HTTP_REQUEST_METHOD_ORIGINAL, e.method);
+            .setAttribute(HTTP_PIPELINED, e.pipelined());
+        sb.setAttribute(HTTP_REQUEST_METHOD, known ? method : "_OTHER");
+        if (!known && e.method() != null) {
+            sb.setAttribute(HTTP_REQUEST_METHOD_ORIGINAL, e.method());
         }
-        String path = path(e.target);
+        String path = path(e.target());
         if (path != null) {
             sb.setAttribute(URL_PATH, path);
         }
-        if (e.idleBeforeNanos >= 0) {
-            sb.setAttribute(IDLE_BEFORE_MS, e.idleBeforeNanos / 1e6);
+        if (e.idleBeforeNanos() >= 0) {
+            sb.setAttribute(IDLE_BEFORE_MS, e.idleBeforeNanos() / 1e6);
         }
         if (e.responseStartNanos() != 0L) {
-            long sent = e.requestEndNanos() != 0L ? e.requestEndNanos() : e.requestStartNanos;
+            long sent = e.requestEndNanos() != 0L ? e.requestEndNanos() : e.requestStartNanos();
             sb.setAttribute(HTTP_TTFB_MS, Math.max(0, e.responseStartNanos() - sent) / 1e6);
         }
         if (e.status() > 0) {
             sb.setAttribute(HTTP_RESPONSE_STATUS_CODE, (long) e.status());
         }
-        Context parent = parent(e.traceparent);
+        Context parent = parent(e.traceparent());
         if (parent == null) {
             sb.setNoParent();
         } else {
@@ -98,7 +100,7 @@ final class ExchangeSpans {
             span.setAttribute(ERROR_TYPE, error);
             span.setStatus(StatusCode.ERROR);
         }
-        long end = e.responseEndNanos() != 0L ? e.responseEndNanos() : Math.max(e.requestEndNanos(), e.requestStartNanos);
+        long end = e.responseEndNanos() != 0L ? e.responseEndNanos() : Math.max(e.requestEndNanos(), e.requestStartNanos());
         span.end(clock.epochNanos(end), TimeUnit.NANOSECONDS);
         remember(r, span.getSpanContext());
     }

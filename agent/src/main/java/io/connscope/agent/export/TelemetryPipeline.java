@@ -4,6 +4,9 @@ import io.connscope.agent.AgentLog;
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.ConnectionTracker;
 import io.connscope.agent.connection.ExchangeRecord;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -16,11 +19,14 @@ import java.util.concurrent.locks.LockSupport;
 public final class TelemetryPipeline implements Runnable {
 
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    static final long SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final ExportQueue queue;
     private final ConnectionTracker tracker;
     private final ConnectionTelemetry telemetry;
     private final OpenTelemetrySdk sdk;
+    /** Closed connections waiting to be settled, oldest first. Export thread only. */
+    private final ArrayDeque<ConnectionRecord> closing = new ArrayDeque<>();
     private volatile boolean running = true;
     private volatile Thread thread;
 
@@ -48,19 +54,63 @@ public final class TelemetryPipeline implements Runnable {
     }
 
     private void drain() {
+        drain(false);
+    }
+
+    /**
+     * Exports what finished. A closed connection is settled (released from the registry, its last
+     * bytes added, its HTTP analysis completed) only once it has been closed for
+     * {@link #SETTLE_NANOS}, or at exit: the thread that wrote its last bytes may still be in its
+     * hook when another thread closes it. The exchanges that settling produces go out before
+     * their connection, which links to them.
+     */
+    private synchronized void drain(boolean everything) { // export thread, or the exit hook after it
         try {
             tracker.expungeCollected();
-            Object item;
-            while ((item = queue.poll()) != null) {
-                if (item instanceof ExchangeRecord) {
-                    telemetry.export((ExchangeRecord) item);
-                } else {
-                    telemetry.export((ConnectionRecord) item);
-                }
-            }
         } catch (Throwable t) {
-            AgentLog.once("export-failed", "telemetry export failed: " + t, t);
+            AgentLog.once("expunge-failed", "checking for collected sockets failed: " + t, t);
         }
+        exportQueued();
+        long now = System.nanoTime();
+        List<ConnectionRecord> ready = new ArrayList<>();
+        while (!closing.isEmpty() && (everything || now - closing.peek().endNanos >= SETTLE_NANOS)) {
+            ConnectionRecord r = closing.poll();
+            try {
+                tracker.release(r);
+                ready.add(r);
+            } catch (Throwable t) {
+                exportFailed(t);
+            }
+        }
+        exportQueued();
+        for (ConnectionRecord r : ready) {
+            try {
+                telemetry.export(r);
+            } catch (Throwable t) {
+                exportFailed(t);
+            }
+        }
+    }
+
+    /** Exports the queued exchanges; closed connections wait in {@link #closing} to be settled. */
+    private void exportQueued() {
+        Object item;
+        while ((item = queue.poll()) != null) {
+            if (item instanceof ExchangeRecord) {
+                try {
+                    telemetry.export((ExchangeRecord) item);
+                } catch (Throwable t) {
+                    exportFailed(t);
+                }
+            } else {
+                closing.add((ConnectionRecord) item);
+            }
+        }
+    }
+
+    /** One item failed to export: it is lost, the others are not. */
+    private static void exportFailed(Throwable t) {
+        AgentLog.once("export-failed", "telemetry export failed for an item (the others are exported): " + t, t);
     }
 
     /**
@@ -75,7 +125,7 @@ public final class TelemetryPipeline implements Runnable {
             join(t, deadlineNanos);
         }
         tracker.finishOpenAtExit();
-        drain();
+        drain(true);
         // OpenTelemetrySdk.shutdown() partly blocks (the metric reader waits up to 10 s for its last
         // export) and partly completes later (spans), so a daemon thread waits for both and the JVM
         // may abandon it once the deadline has passed.

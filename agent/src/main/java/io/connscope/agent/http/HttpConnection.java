@@ -1,30 +1,32 @@
 package io.connscope.agent.http;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The HTTP/1.x view of one connection: its request direction and its response direction, each
- * read incrementally, paired into {@link HttpExchange exchanges} in order (HTTP/1.x answers
- * requests in the order they were sent, pipelined or not). The two directions may be fed from
- * different threads; each direction's own state is touched only by the thread feeding it.
+ * read incrementally and paired into {@link HttpExchange exchanges} by position (HTTP/1.x answers
+ * requests in order, pipelined or not): request n and final response n share slot n, whichever is
+ * seen first. The two directions may be fed from different threads; each direction's own state is
+ * touched only by the thread feeding it.
  */
 public final class HttpConnection {
 
-    /** Receives each exchange once, when its response ended or the connection did. */
+    /** Receives each exchange once, when both halves ended or the connection did. */
     public interface ExchangeSink {
         void finished(HttpExchange exchange);
     }
 
-    /** Requests remembered while waiting for their responses; beyond this, pipelining is not followed. */
-    private static final int MAX_OUTSTANDING = 64;
+    /** Exchanges followed at once; a deeper pipeline (or a one-sided stream) ends the analysis. */
+    private static final int MAX_OPEN_EXCHANGES = 64;
 
     private final Http1Stream requestStream;
     private final Http1Stream responseStream;
     private final ExchangeSink sink;
-    private final ConcurrentLinkedQueue<HttpExchange> awaiting = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger outstanding = new AtomicInteger();
+    private final ConcurrentHashMap<Integer, HttpExchange> open = new ConcurrentHashMap<>();
 
     // request direction
     private long requestStartNanos;
@@ -32,7 +34,10 @@ public final class HttpConnection {
     private int requestIndex;
     // response direction
     private HttpExchange responding;
+    private int responseIndex;
+    private long responseStartNanos;
 
+    private volatile int responsesEnded;
     private volatile long lastExchangeEndNanos;
     private volatile boolean seenHttp;
     private volatile String version;
@@ -44,8 +49,8 @@ public final class HttpConnection {
 
     public HttpConnection(ExchangeSink sink) {
         this.sink = sink;
-        requestStream = new Http1Stream(true, new RequestSide(), this::takeAwaiting);
-        responseStream = new Http1Stream(false, new ResponseSide(), this::takeAwaiting);
+        requestStream = new Http1Stream(true, new RequestSide(), this::nextResponse);
+        responseStream = new Http1Stream(false, new ResponseSide(), this::nextResponse);
     }
 
     /** Feeds bytes of one direction; {@code requests} says whether they carry requests or responses. */
@@ -67,15 +72,25 @@ public final class HttpConnection {
         return stopped != null || requestStream.isOpaque() && responseStream.isOpaque();
     }
 
-    /** The connection ended: settles close-delimited and truncated messages, and unanswered requests. */
+    /**
+     * The connection ended: settles close-delimited and truncated messages, and reports requests
+     * that never got a response. Called once, by the export thread, after the close.
+     */
     public void end() {
         requestStream.end();
         responseStream.end();
-        HttpExchange e;
-        while ((e = awaiting.poll()) != null) {
-            e.failure = "no_response";
-            e.responseEndNanos = System.nanoTime();
-            finish(e);
+        long now = System.nanoTime();
+        List<Integer> left = new ArrayList<>(open.keySet());
+        Collections.sort(left);
+        for (Integer index : left) {
+            HttpExchange e = open.remove(index);
+            if (e != null) {
+                if (e.responseEndNanos == 0L) {
+                    e.failure = "no_response";
+                    e.responseEndNanos = now;
+                }
+                complete(e);
+            }
         }
     }
 
@@ -117,14 +132,36 @@ public final class HttpConnection {
         }
     }
 
-    /** The request a final response answers: the oldest one still waiting. */
-    private String takeAwaiting() {
-        responding = awaiting.poll();
-        return responding == null ? null : responding.method;
+    private HttpExchange slot(int index) {
+        HttpExchange e = open.get(index);
+        if (e == null) {
+            if (open.size() >= MAX_OPEN_EXCHANGES) {
+                stopped("more than " + MAX_OPEN_EXCHANGES + " exchanges open at once");
+                return null;
+            }
+            e = open.computeIfAbsent(index, HttpExchange::new);
+        }
+        return e;
     }
 
-    private void finish(HttpExchange e) {
-        outstanding.decrementAndGet();
+    /** A final response begins: it answers the next request in order (its method decides the framing). */
+    private String nextResponse() {
+        responding = slot(++responseIndex);
+        if (responding == null) {
+            return null;
+        }
+        responding.responseStartNanos = responseStartNanos;
+        responseStartNanos = 0L;
+        return responding.method;
+    }
+
+    private void halfDone(HttpExchange e) {
+        if (e.halfDone() && open.remove(e.index, e)) {
+            complete(e);
+        }
+    }
+
+    private void complete(HttpExchange e) {
         lastExchangeEndNanos = e.responseEndNanos;
         sink.finished(e);
     }
@@ -147,27 +184,26 @@ public final class HttpConnection {
         public void head(HttpHead head) {
             seen(head);
             requests++;
-            int before = outstanding.get();
-            if (before >= MAX_OUTSTANDING) {
-                requesting = null;
-                return;
-            }
-            long idle = requestIndex > 0 && before == 0 ? requestStartNanos - lastExchangeEndNanos : -1;
-            HttpExchange e = new HttpExchange(++requestIndex, head, requestStartNanos, idle, before > 0);
-            outstanding.incrementAndGet();
+            int index = ++requestIndex;
+            HttpExchange e = slot(index);
             requesting = e;
-            awaiting.offer(e);
+            if (e != null) {
+                boolean pipelined = index - 1 > responsesEnded;
+                long idle = index > 1 && !pipelined ? requestStartNanos - lastExchangeEndNanos : -1;
+                e.request(head, requestStartNanos, idle, pipelined);
+            }
         }
 
         @Override
         public void messageEnd(long bodyBytes, long declaredBodyBytes, boolean complete) {
-            HttpExchange e = requesting;
-            if (e != null) {
-                e.requestEndNanos = System.nanoTime();
-                requesting = null;
-            }
             if (!complete) {
                 truncated++;
+            }
+            HttpExchange e = requesting;
+            if (e != null) {
+                requesting = null;
+                e.requestEndNanos = System.nanoTime();
+                halfDone(e);
             }
         }
 
@@ -183,9 +219,8 @@ public final class HttpConnection {
     private final class ResponseSide implements Http1Events {
         @Override
         public void messageStart() {
-            HttpExchange next = awaiting.peek();
-            if (next != null && next.responseStartNanos == 0L) {
-                next.responseStartNanos = System.nanoTime();
+            if (responseStartNanos == 0L) { // the first byte of a response, interim ones included
+                responseStartNanos = System.nanoTime();
             }
         }
 
@@ -208,13 +243,14 @@ public final class HttpConnection {
             } else {
                 truncated++;
             }
+            responsesEnded = responseIndex;
             HttpExchange e = responding;
             if (e != null) {
                 responding = null;
                 e.responseComplete = complete;
                 e.failure = complete ? null : "truncated_response";
                 e.responseEndNanos = System.nanoTime();
-                finish(e);
+                halfDone(e);
             }
         }
 

@@ -1,51 +1,97 @@
 package io.connscope.agent.http;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
- * One request and its response on a connection, with the times connscope saw them (System.nanoTime).
- * Written by the threads doing the connection's I/O, read by the export thread once finished.
+ * The n-th request on a connection and the n-th final response, with the times connscope saw them
+ * (System.nanoTime). The two halves are filled by the threads feeding each direction, in either
+ * order: a full-duplex client may read the response before the writer's hook has seen the
+ * request. The second half to finish completes the exchange. Read by the export thread after that.
  */
 public final class HttpExchange {
 
     /** The n-th request on its connection, from 1. */
     public final int index;
-    public final String method;
-    /** Request target as sent; the exporter strips the query. */
-    public final String target;
-    public final String version;
-    public final String traceparent;
-    public final boolean idempotencyKey;
-    /** When the request's first byte was seen. */
-    public final long requestStartNanos;
-    /** How long the connection had been idle before this request, when it was reused; -1 for the first request. */
-    public final long idleBeforeNanos;
-    /** Written while an earlier response on the connection was still outstanding. */
-    public final boolean pipelined;
+    private final AtomicInteger halvesDone = new AtomicInteger();
 
+    // request half
+    volatile String method;
+    volatile String target;
+    volatile String version;
+    volatile String traceparent;
+    volatile boolean idempotencyKey;
+    volatile long requestStartNanos;
+    volatile long idleBeforeNanos = -1;
+    volatile boolean pipelined;
     volatile long requestEndNanos;
+    // response half
     volatile long responseStartNanos;
     volatile long responseEndNanos;
     volatile int status;
     volatile boolean responseComplete;
-    /** Why no complete response arrived, or null. */
     volatile String failure;
 
-    HttpExchange(int index, HttpHead request, long requestStartNanos, long idleBeforeNanos, boolean pipelined) {
+    HttpExchange(int index) {
         this.index = index;
-        this.method = request.method;
-        this.target = request.target;
-        this.version = request.version;
-        this.traceparent = request.traceparent;
-        this.idempotencyKey = request.idempotencyKey;
-        this.requestStartNanos = requestStartNanos;
+    }
+
+    void request(HttpHead head, long startNanos, long idleBeforeNanos, boolean pipelined) {
+        this.method = head.method;
+        this.target = head.target;
+        this.version = head.version;
+        this.traceparent = head.traceparent;
+        this.idempotencyKey = head.idempotencyKey;
+        this.requestStartNanos = startNanos;
         this.idleBeforeNanos = idleBeforeNanos;
         this.pipelined = pipelined;
+    }
+
+    /** One half is done; true for the second, which completes the exchange. */
+    boolean halfDone() {
+        return halvesDone.incrementAndGet() == 2;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    /** Request target as sent; the exporter strips the query. */
+    public String target() {
+        return target;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public String traceparent() {
+        return traceparent;
+    }
+
+    public boolean idempotencyKey() {
+        return idempotencyKey;
+    }
+
+    /** When the request's first byte was seen. */
+    public long requestStartNanos() {
+        return requestStartNanos;
+    }
+
+    /** How long the connection had been idle before this request, when it was reused; -1 otherwise. */
+    public long idleBeforeNanos() {
+        return idleBeforeNanos;
+    }
+
+    /** Written while an earlier response on the connection was still outstanding. */
+    public boolean pipelined() {
+        return pipelined;
     }
 
     public long requestEndNanos() {
         return requestEndNanos;
     }
 
-    /** When the first byte of the final response was seen, or 0. */
+    /** When the first byte of the response was seen, or 0. */
     public long responseStartNanos() {
         return responseStartNanos;
     }
@@ -64,6 +110,7 @@ public final class HttpExchange {
         return responseComplete;
     }
 
+    /** Why no complete response arrived, or null. */
     public String failure() {
         return failure;
     }

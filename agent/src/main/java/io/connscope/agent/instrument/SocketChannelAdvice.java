@@ -72,11 +72,18 @@ public final class SocketChannelAdvice {
         }
     }
 
-    /** {@code read(ByteBuffer[], int, int)}. */
+    /** {@code read(ByteBuffer[], int, int)}: the positions before the call tell where the bytes went. */
     public static final class ReadVectored {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.Argument(0) Object[] buffers, @Advice.Argument(1) int offset,
+                          @Advice.Argument(2) int length) {
+            Bridge.vectoredStart(buffers, offset, length);
+        }
+
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object channel, @Advice.Return long n, @Advice.Thrown Throwable thrown) {
-            Bridge.read(channel, n, thrown, null, 0);
+        static void exit(@Advice.This Object channel, @Advice.Argument(0) Object[] buffers,
+                         @Advice.Argument(1) int offset, @Advice.Return long n, @Advice.Thrown Throwable thrown) {
+            Bridge.read(channel, n, thrown, buffers, offset);
         }
     }
 
@@ -89,11 +96,18 @@ public final class SocketChannelAdvice {
         }
     }
 
-    /** {@code write(ByteBuffer[], int, int)}. */
+    /** {@code write(ByteBuffer[], int, int)}: the positions before the call tell which bytes went out. */
     public static final class WriteVectored {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.Argument(0) Object[] buffers, @Advice.Argument(1) int offset,
+                          @Advice.Argument(2) int length) {
+            Bridge.vectoredStart(buffers, offset, length);
+        }
+
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object channel, @Advice.Return long n, @Advice.Thrown Throwable thrown) {
-            Bridge.write(channel, n, thrown, null, 0);
+        static void exit(@Advice.This Object channel, @Advice.Argument(0) Object[] buffers,
+                         @Advice.Argument(1) int offset, @Advice.Return long n, @Advice.Thrown Throwable thrown) {
+            Bridge.write(channel, n, thrown, buffers, offset);
         }
     }
 

@@ -47,6 +47,7 @@ class HotPathBytecodeTest {
         "java/lang/Math.min",
         "java/nio/ByteBuffer.get",
         "java/nio/ByteBuffer.position",
+        "java/nio/Buffer.position",
         "java/lang/Object.<init>");
 
     /**
@@ -58,8 +59,9 @@ class HotPathBytecodeTest {
         TRACKER + ".onIoFailure",
         TRACKER + ".analysisFailed",
         // once per exchange, when its response ends: hands the exchange to the export queue
-        "io/connscope/agent/http/HttpConnection.finish",
+        "io/connscope/agent/http/HttpConnection.halfDone",
         "io/connscope/bridge/Bridge.failed",
+        "io/connscope/bridge/Bridge.vectoredScratch", // grows a per-thread array, rarely
         "io/connscope/agent/http/Http1Stream.step");
 
     @Test
@@ -69,6 +71,7 @@ class HotPathBytecodeTest {
         work.add(new String[] {"io/connscope/bridge/Bridge", "read", io});
         work.add(new String[] {"io/connscope/bridge/Bridge", "write", io});
         work.add(new String[] {"io/connscope/bridge/Bridge", "plaintext", "(Ljava/lang/Object;Z[BII)V"});
+        work.add(new String[] {"io/connscope/bridge/Bridge", "vectoredStart", "([Ljava/lang/Object;II)V"});
         // ConcurrentHashMap.get calls these on the registry's lookup key.
         work.add(new String[] {"io/connscope/agent/connection/ConnectionRegistry$LookupKey", "hashCode", "()I"});
         work.add(new String[] {"io/connscope/agent/connection/ConnectionRegistry$LookupKey", "equals", "(Ljava/lang/Object;)Z"});
