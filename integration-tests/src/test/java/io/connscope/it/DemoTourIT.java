@@ -113,6 +113,8 @@ class DemoTourIT {
         assertThat(exchanges).filteredOn(e -> "no_response".equals(e.str("error.type"))).hasSize((int) unanswered);
         assertThat(exchanges).hasSize(10 + (int) unanswered);
         assertThat(spans.exchanges("server", port)).hasSize(10);
+        // The report: the server side answered each of its ten requests.
+        assertThat(run.stderr).containsPattern("(?m)^  :" + port + " +10 +0 .* 10/10  local-close 10$");
         // Each server connection's bytes out are exactly what its client peer read, to the last
         // write, even when the server closed from another thread right after writing.
         for (SpanView srv : server) {

@@ -115,7 +115,7 @@ public final class ConnectionRegistry {
         return out;
     }
 
-    /** A snapshot of the open connections. */
+    /** A snapshot of the connections tracked: open ones, and closed ones not yet released. */
     public List<ConnectionRecord> open() {
         List<ConnectionRecord> out = new ArrayList<>();
         map.forEach((k, r) -> {
@@ -124,16 +124,6 @@ public final class ConnectionRegistry {
             }
         });
         return out;
-    }
-
-    public int size() {
-        int n = 0;
-        for (Object k : map.keySet()) {
-            if (!((WeakKey) k).alias) {
-                n++;
-            }
-        }
-        return n;
     }
 
     /** Connections not followed because the limit was reached. */

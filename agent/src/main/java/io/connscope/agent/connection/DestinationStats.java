@@ -18,7 +18,6 @@ public final class DestinationStats {
     public final AtomicLong bytesReceived = new AtomicLong();
     public final AtomicLong noDelayOn = new AtomicLong();
     public final AtomicLong noDelayOff = new AtomicLong();
-    public final AtomicLong noDelayLate = new AtomicLong();
     public final AtomicLong tlsResumed = new AtomicLong();
     public final AtomicLong httpRequests = new AtomicLong();
     public final AtomicLong httpResponses = new AtomicLong();
@@ -39,9 +38,6 @@ public final class DestinationStats {
         bytesSent.addAndGet(r.accountedSent);
         bytesReceived.addAndGet(r.accountedReceived);
         (r.noDelay ? noDelayOn : noDelayOff).incrementAndGet();
-        if (r.noDelayChangedAfterFirstWrite) {
-            noDelayLate.incrementAndGet();
-        }
 
     }
 

@@ -98,7 +98,7 @@ public final class ConnectionTelemetry {
                 }
             });
         meter.counterBuilder("connscope.telemetry.dropped").setUnit("{record}")
-            .setDescription("Finished connections dropped because the export queue was full.")
+            .setDescription("Finished connections and HTTP exchanges not exported because the export queue was full.")
             .buildWithCallback(m -> m.record(dropped.getAsLong()));
     }
 

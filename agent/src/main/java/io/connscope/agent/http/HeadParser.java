@@ -142,7 +142,7 @@ final class HeadParser {
         }
         return new Result(new HttpHead(request, method, target, status, version, contentLength, chunked, close,
             keepAlive, connectionUpgrade ? upgrade : null, keepAliveTimeout, proxyConnection, traceparent,
-            idempotencyKey, len, irregularity), null);
+            idempotencyKey, irregularity), null);
     }
 
     private static Result fail(String reason) {

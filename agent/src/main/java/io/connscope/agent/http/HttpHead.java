@@ -33,15 +33,13 @@ public final class HttpHead {
     public final String traceparent;
     /** An Idempotency-Key header is present. */
     public final boolean idempotencyKey;
-    /** Bytes of the head, start line to the blank line included. */
-    public final int headBytes;
     /** A tolerated deviation from RFC 9112 (obsolete line folding, bare LF), or null. */
     public final String irregularity;
 
     HttpHead(boolean request, String method, String target, int status, String version, long contentLength,
              boolean chunked, boolean connectionClose, boolean connectionKeepAlive, String upgrade,
              long keepAliveTimeoutSeconds, boolean proxyConnection, String traceparent, boolean idempotencyKey,
-             int headBytes, String irregularity) {
+             String irregularity) {
         this.request = request;
         this.method = method;
         this.target = target;
@@ -56,15 +54,6 @@ public final class HttpHead {
         this.proxyConnection = proxyConnection;
         this.traceparent = traceparent;
         this.idempotencyKey = idempotencyKey;
-        this.headBytes = headBytes;
         this.irregularity = irregularity;
-    }
-
-    /** Whether the connection may carry another message after this one (RFC 9112 §9.3). */
-    public boolean persistent() {
-        if (connectionClose) {
-            return false;
-        }
-        return "1.1".equals(version) || connectionKeepAlive;
     }
 }

@@ -57,8 +57,8 @@ public final class ReportWriter {
         List<String> notes = new ArrayList<>();
         long dropped = queue.dropped();
         if (dropped > 0) {
-            notes.add("connscope.telemetry.dropped: " + dropped
-                + " finished connection(s) were not exported because the export queue was full (counted above)");
+            notes.add("connscope.telemetry.dropped: " + dropped + " finished connection(s) or HTTP exchange(s) were not"
+                + " exported because the export queue was full (the connections are counted above)");
         }
         long untracked = tracker.registry().untracked();
         if (untracked > 0) {

@@ -128,11 +128,15 @@ class Http1StreamTest {
                 log.opaque(reason);
             }
         }, log);
-        byte[] b = "GET / HTTP/1.1\nX-A: 1\n  folded\nIdempotency-Key: k\ntraceparent: 00-abc-def-01\n\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] b = "GET / HTTP/1.1\nX-A: 1\n  folded\nIdempotency-Key: k\nProxy-Connection: keep-alive\nConnection: Keep-Alive, Upgrade\nUpgrade: h2c\ntraceparent: 00-abc-def-01\n\n".getBytes(StandardCharsets.ISO_8859_1);
         s.feed(b, 0, b.length);
         assertThat(log.events).containsExactly("request GET / 1.1 cl=-1 chunked=false", "end body=0 declared=-1");
         assertThat(seen[0].irregularity).isEqualTo("obsolete line folding");
         assertThat(seen[0].idempotencyKey).isTrue();
+        assertThat(seen[0].proxyConnection).isTrue();
+        assertThat(seen[0].connectionKeepAlive).isTrue();
+        assertThat(seen[0].connectionClose).isFalse();
+        assertThat(seen[0].upgrade).isEqualTo("h2c");
         assertThat(seen[0].traceparent).isEqualTo("00-abc-def-01");
     }
 
