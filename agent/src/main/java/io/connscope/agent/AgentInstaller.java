@@ -4,12 +4,16 @@ import io.connscope.agent.config.AgentConfig;
 import io.connscope.agent.connection.ConnectionRegistry;
 import io.connscope.agent.connection.ConnectionTracker;
 import io.connscope.agent.connection.Destinations;
+import io.connscope.agent.diagnose.DiagnosingSink;
+import io.connscope.agent.diagnose.HttpDiagnosis;
+import io.connscope.agent.diagnose.WarningLog;
 import io.connscope.agent.export.Clock;
 import io.connscope.agent.export.ConnectionTelemetry;
 import io.connscope.agent.export.ExportQueue;
 import io.connscope.agent.export.ExporterLogging;
 import io.connscope.agent.export.OtelSetup;
 import io.connscope.agent.export.TelemetryPipeline;
+import io.connscope.agent.http.ResendDetector;
 import io.connscope.agent.instrument.Instrumenter;
 import io.connscope.agent.instrument.JdkInternals;
 import io.connscope.agent.report.ReportWriter;
@@ -25,6 +29,11 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /** Wires the agent together once the bridge is on the bootstrap class path. */
 final class AgentInstaller {
+
+    /** Rule/destination pairs the report keeps apart; further ones are only counted. */
+    private static final int MAX_WARNING_GROUPS = 200;
+    /** Failed request attempts remembered at once for resend detection. */
+    private static final int MAX_FAILED_ATTEMPTS = 1024;
 
     private AgentInstaller() {
     }
@@ -45,11 +54,17 @@ final class AgentInstaller {
         ExportQueue queue = new ExportQueue(config.exportQueueSize());
         Destinations destinations = new Destinations(config.maxDestinations());
         ConnectionRegistry registry = new ConnectionRegistry(config.maxConnections());
-        ConnectionTracker tracker = new ConnectionTracker(registry, destinations, jdk, queue);
+        WarningLog warnings = new WarningLog(MAX_WARNING_GROUPS);
+        HttpDiagnosis diagnosis = new HttpDiagnosis(warnings);
+        ResendDetector resends = new ResendDetector(MAX_FAILED_ATTEMPTS,
+            TimeUnit.MILLISECONDS.toNanos(config.resendWindowMillis()));
+        ConnectionTracker tracker = new ConnectionTracker(registry, destinations, jdk,
+            new DiagnosingSink(diagnosis, queue), resends);
         long sdkStart = System.nanoTime();
         OpenTelemetrySdk sdk = buildSdkIn(group, config);
         long sdkMillis = (System.nanoTime() - sdkStart) / 1_000_000;
-        ConnectionTelemetry telemetry = new ConnectionTelemetry(sdk, new Clock(), destinations, queue::dropped);
+        ConnectionTelemetry telemetry = new ConnectionTelemetry(sdk, new Clock(), destinations, queue::dropped, warnings,
+            registry::open);
         TelemetryPipeline pipeline = new TelemetryPipeline(queue, tracker, telemetry, sdk);
         pipeline.start(group);
 
@@ -64,7 +79,7 @@ final class AgentInstaller {
         for (String m : missing) {
             AgentLog.info("not instrumented on this JDK: " + m);
         }
-        ReportWriter report = new ReportWriter(config, tracker, queue, config.problems(), missing);
+        ReportWriter report = new ReportWriter(config, tracker, queue, warnings, config.problems(), missing);
         ExporterLogging.install();
         Thread hook = new Thread(group, () -> {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMillis());

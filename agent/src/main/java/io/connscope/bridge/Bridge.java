@@ -21,10 +21,12 @@ public final class Bridge {
     public static final int HOOK_CLOSE = 6;
     public static final int HOOK_TLS = 7;
     public static final int HOOK_PLAINTEXT = 8;
-    public static final int HOOK_COUNT = 9;
+    public static final int HOOK_HTTP_URL_CONNECTION = 9;
+    public static final int HOOK_COUNT = 10;
 
     private static final String[] HOOK_NAMES = {
-        "connect", "accept", "read", "write", "option", "shutdown", "close", "tls-handshake", "tls-plaintext"
+        "connect", "accept", "read", "write", "option", "shutdown", "close", "tls-handshake", "tls-plaintext",
+        "http-url-connection"
     };
 
     private static volatile ConnectionSink sink;
@@ -315,6 +317,47 @@ public final class Bridge {
                 s.closing(key);
             } catch (Throwable t) {
                 failed(HOOK_CLOSE, t);
+            } finally {
+                exit();
+            }
+        }
+    }
+
+    // ---- HttpURLConnection ----
+
+    public static void urlConnectionWriting(Object urlConnection, boolean resending) {
+        ConnectionSink s = active(HOOK_HTTP_URL_CONNECTION);
+        if (s != null && !isAgentThread() && enter()) {
+            try {
+                s.urlConnectionWriting(urlConnection, resending);
+            } catch (Throwable t) {
+                failed(HOOK_HTTP_URL_CONNECTION, t);
+            } finally {
+                exit();
+            }
+        }
+    }
+
+    public static void urlConnectionRequest(Object socket, boolean resending) {
+        ConnectionSink s = active(HOOK_HTTP_URL_CONNECTION);
+        if (s != null && !isAgentThread() && enter()) {
+            try {
+                s.urlConnectionRequest(socket, resending);
+            } catch (Throwable t) {
+                failed(HOOK_HTTP_URL_CONNECTION, t);
+            } finally {
+                exit();
+            }
+        }
+    }
+
+    public static void keepAliveCacheHit(Object httpClient) {
+        ConnectionSink s = active(HOOK_HTTP_URL_CONNECTION);
+        if (s != null && httpClient != null && !isAgentThread() && enter()) {
+            try {
+                s.keepAliveCacheHit(httpClient);
+            } catch (Throwable t) {
+                failed(HOOK_HTTP_URL_CONNECTION, t);
             } finally {
                 exit();
             }

@@ -46,6 +46,18 @@ public interface ConnectionSink {
 
     void tlsHandshake(Object sslSocket, long startNanos, long endNanos, long startEpochMillis, Throwable failure);
 
+    /** HttpURLConnection.writeRequests() starts on this thread; {@code resending} after its own failed write. */
+    void urlConnectionWriting(Object urlConnection, boolean resending);
+
+    /**
+     * The JDK's HttpURLConnection client is about to write a request on {@code socket};
+     * {@code resending} when it does so again after the first attempt failed (its failedOnce).
+     */
+    void urlConnectionRequest(Object socket, boolean resending);
+
+    /** HttpURLConnection's KeepAliveCache handed out this cached {@code sun.net.www.http.HttpClient}. */
+    void keepAliveCacheHit(Object httpClient);
+
     /** Called once per failing hook with the first error, and again when the hook is disabled. */
     void hookFailed(int hook, Throwable error, boolean disabled);
 }

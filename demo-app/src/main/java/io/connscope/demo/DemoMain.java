@@ -18,7 +18,10 @@ public final class DemoMain {
     static {
         for (Scenario s : Arrays.asList(HttpRequestsScenario.keepAlive(), HttpRequestsScenario.churn(), new NoDelayScenario(),
             new HalfCloseScenario(), new AbortiveCloseScenario(), new TlsScenario(), new ChannelScenario(),
-            new JavaHttpClientScenario())) {
+            new JavaHttpClientScenario(), new StaleKeepAliveScenario(), new AppRetryScenario(),
+            new JavaHttpClientRetryScenario(), new PipeliningScenario(), WireRuleScenario.http10(),
+            WireRuleScenario.closeDelimited(), WireRuleScenario.requestAfterClose(), WireRuleScenario.keepAliveTimeout(),
+            WireRuleScenario.truncatedBody())) {
             SCENARIOS.put(s.name(), s);
         }
     }

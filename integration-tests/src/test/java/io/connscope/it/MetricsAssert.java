@@ -65,4 +65,32 @@ final class MetricsAssert {
         }
         throw new AssertionError("no " + name + " histogram for " + role + " port " + port);
     }
+
+    /** The last exported value of a gauge for the destination. */
+    static double lastGauge(OtlpReceiver otlp, String name, String role, int port) {
+        List<Metric> exports = otlp.metrics(name);
+        for (int i = exports.size() - 1; i >= 0; i--) {
+            for (NumberDataPoint p : exports.get(i).getGauge().getDataPointsList()) {
+                if (matches(p.getAttributesList(), role, port)) {
+                    return p.getAsDouble();
+                }
+            }
+        }
+        throw new AssertionError("no " + name + " point for " + role + " port " + port);
+    }
+
+    /** The last exported connscope.warnings count for a rule. */
+    static long lastRuleCount(OtlpReceiver otlp, String rule) {
+        List<Metric> exports = otlp.metrics("connscope.warnings");
+        for (int i = exports.size() - 1; i >= 0; i--) {
+            for (NumberDataPoint p : exports.get(i).getSum().getDataPointsList()) {
+                for (KeyValue kv : p.getAttributesList()) {
+                    if (kv.getKey().equals("connscope.rule") && kv.getValue().getStringValue().equals(rule)) {
+                        return p.getAsInt();
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no connscope.warnings point for rule " + rule);
+    }
 }

@@ -37,6 +37,8 @@ public final class AgentConfig {
     public static final String EXPORT_QUEUE_SIZE = "connscope.export.queue.size";
     /** Most time the exit hook spends flushing telemetry. */
     public static final String SHUTDOWN_TIMEOUT_MS = "connscope.shutdown.timeout.ms";
+    /** How long after a failed attempt an identical request from the same client counts as its resend. */
+    public static final String RESEND_WINDOW_MS = "connscope.http.resend.window.ms";
     /** Internal errors after which a hook disables itself. */
     public static final String HOOK_MAX_FAILURES = "connscope.hook.max.failures";
     /** Log start-up details and stack traces of internal errors. */
@@ -47,7 +49,7 @@ public final class AgentConfig {
     private static final Map<String, Setting> SETTINGS = new LinkedHashMap<>();
     private static final List<String> HOOKS =
         Arrays.asList("connect", "accept", "read", "write", "option", "shutdown", "close", "tls-handshake",
-            "tls-plaintext");
+            "tls-plaintext", "http-url-connection");
 
     static {
         define(ENABLED, "true", Kind.BOOLEAN);
@@ -57,6 +59,7 @@ public final class AgentConfig {
         define(MAX_DESTINATIONS, "1000", Kind.POSITIVE_INT);
         define(EXPORT_QUEUE_SIZE, "8192", Kind.POSITIVE_INT);
         define(SHUTDOWN_TIMEOUT_MS, "2000", Kind.POSITIVE_INT);
+        define(RESEND_WINDOW_MS, "10000", Kind.POSITIVE_INT);
         define(HOOK_MAX_FAILURES, "10", Kind.POSITIVE_INT);
         define(DEBUG, "false", Kind.BOOLEAN);
         define(TEST_FAILING_HOOKS, "", Kind.HOOK_NAMES);
@@ -162,6 +165,10 @@ public final class AgentConfig {
 
     public long shutdownTimeoutMillis() {
         return Long.parseLong(values.get(SHUTDOWN_TIMEOUT_MS));
+    }
+
+    public long resendWindowMillis() {
+        return Integer.parseInt(values.get(RESEND_WINDOW_MS));
     }
 
     public int hookMaxFailures() {

@@ -1,7 +1,10 @@
 package io.connscope.agent.connection;
 
 import io.connscope.agent.AgentLog;
+import io.connscope.agent.http.ClientRequest;
 import io.connscope.agent.http.HttpConnection;
+import io.connscope.agent.http.HttpExchange;
+import io.connscope.agent.http.ResendDetector;
 import io.connscope.agent.instrument.JdkInternals;
 import io.connscope.bridge.Bridge;
 import io.connscope.bridge.ConnectionSink;
@@ -36,15 +39,22 @@ public final class ConnectionTracker implements ConnectionSink {
     private final Destinations destinations;
     private final JdkInternals jdk;
     private final FinishedSink finished;
+    private final ResendDetector resends;
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong analysisFailures = new AtomicLong();
+    /**
+     * Per thread: the HttpURLConnection whose request is being written ([0] its identity hash, [1]
+     * 1 when it is resending after a failed write), for the JDK HttpClient's writeRequests that follows.
+     */
+    private final ThreadLocal<int[]> urlConnection = new ThreadLocal<>();
 
     public ConnectionTracker(ConnectionRegistry registry, Destinations destinations, JdkInternals jdk,
-                             FinishedSink finished) {
+                             FinishedSink finished, ResendDetector resends) {
         this.registry = registry;
         this.destinations = destinations;
         this.jdk = jdk;
         this.finished = finished;
+        this.resends = resends;
     }
 
     // ---- hot path ----
@@ -54,9 +64,12 @@ public final class ConnectionTracker implements ConnectionSink {
         ConnectionRecord r = registry.get(key);
         if (r != null) {
             if (failure == null) {
+                boolean firstEof = bytes < 0 && r.role == Role.CLIENT && !r.events.contains(ConnectionEvent.EOF);
                 r.onRead(bytes, System.nanoTime());
                 if (bytes > 0 && !r.tlsPlaintext) {
                     analyse(r, r.role == Role.SERVER, data, offset, bytes);
+                } else if (firstEof) {
+                    attemptFailed(r, "eof");
                 }
             } else {
                 onIoFailure(r, failure, ConnectionEvent.RESET_ON_READ);
@@ -114,7 +127,44 @@ public final class ConnectionTracker implements ConnectionSink {
     }
 
     private HttpConnection httpFor(ConnectionRecord r) {
-        return new HttpConnection(exchange -> finished.exchange(r, exchange));
+        return new HttpConnection(new Exchanges(r));
+    }
+
+    /** Where a connection's HTTP analysis reports: requests to resend detection, exchanges to the rules and export. */
+    private final class Exchanges implements HttpConnection.ExchangeSink {
+        private final ConnectionRecord r;
+
+        Exchanges(ConnectionRecord r) {
+            this.r = r;
+        }
+
+        @Override
+        public void finished(HttpExchange exchange) {
+            finished.exchange(r, exchange);
+        }
+
+        @Override
+        public void requestStarted(HttpExchange exchange) {
+            if (r.role == Role.CLIENT) {
+                resends.requestStarted(exchange, r.id, r.destination.key, System.nanoTime());
+            }
+        }
+    }
+
+    /**
+     * A client connection failed (end of stream, reset, close): a request on it still waiting for
+     * its response is a failed attempt that a repeat of the same request resends.
+     */
+    private void attemptFailed(ConnectionRecord r, String failure) {
+        HttpConnection http = r.http;
+        if (http == null || r.role != Role.CLIENT) {
+            return;
+        }
+        HttpExchange unanswered = http.unanswered();
+        if (unanswered != null) {
+            resends.attemptFailed(unanswered, r.id, r.destination.key, failure, http.keepAliveTimeoutSeconds(),
+                System.nanoTime());
+        }
     }
 
     /** Each buffer's bytes moved from its position before the call to its position now. */
@@ -142,15 +192,22 @@ public final class ConnectionTracker implements ConnectionSink {
             + " (counting goes on; the application is not affected): " + e, e);
     }
 
+    /** Failed request attempts that resend detection could not remember (it was full). */
+    public long resendsForgotten() {
+        return resends.forgotten();
+    }
+
     /** Connections whose HTTP analysis failed internally and was stopped. */
     public long analysisFailures() {
         return analysisFailures.get();
     }
 
-    private static void onIoFailure(ConnectionRecord r, Throwable failure, ConnectionEvent reset) {
-        if (isReset(failure) && !r.events.contains(reset)) {
+    private void onIoFailure(ConnectionRecord r, Throwable failure, ConnectionEvent reset) {
+        boolean wasReset = isReset(failure);
+        if (wasReset && !r.events.contains(reset)) {
             r.events.add(reset);
         }
+        attemptFailed(r, wasReset ? "connection_reset" : "io_error");
     }
 
     /** "Connection reset", "Connection reset by peer" and "Broken pipe": the peer sent RST. */
@@ -391,6 +448,7 @@ public final class ConnectionTracker implements ConnectionSink {
             r.events.add(ConnectionEvent.UNREAD_AT_CLOSE);
         }
         r.events.add(ConnectionEvent.CLOSE);
+        attemptFailed(r, "closed");
         finish(r, System.nanoTime());
     }
 
@@ -446,6 +504,44 @@ public final class ConnectionTracker implements ConnectionSink {
             return null;
         }
         return jdkProtocol.startsWith("TLSv") ? jdkProtocol.substring(4) : jdkProtocol;
+    }
+
+    // ---- HttpURLConnection (sun.net.www.protocol.http / sun.net.www.http) ----
+
+    @Override
+    public void urlConnectionWriting(Object urlConnection, boolean resending) {
+        this.urlConnection.set(new int[] {System.identityHashCode(urlConnection), resending ? 1 : 0});
+    }
+
+    @Override
+    public void urlConnectionRequest(Object socket, boolean resending) {
+        ConnectionRecord r = clientRecord(socket);
+        HttpConnection http = r == null ? null : r.http;
+        if (http == null) {
+            return;
+        }
+        int[] writer = urlConnection.get();
+        String resendPath = resending ? "parseHTTP" : writer != null && writer[1] == 1 ? "writeRequests" : null;
+        http.nextRequest(new ClientRequest(ClientRequest.HTTP_URL_CONNECTION, writer == null ? 0 : writer[0],
+            http.consumeTakenFromKeepAliveCache(), resendPath));
+    }
+
+    @Override
+    public void keepAliveCacheHit(Object httpClient) {
+        ConnectionRecord r = clientRecord(jdk.networkClientSocket(httpClient));
+        HttpConnection http = r == null ? null : r.http;
+        if (http != null) {
+            http.takenFromKeepAliveCache();
+        }
+    }
+
+    /** The record of a client socket, found by the socket or, for layered TLS, by the socket under it. */
+    private ConnectionRecord clientRecord(Object socket) {
+        if (socket == null) {
+            return null;
+        }
+        ConnectionRecord r = registry.get(socket);
+        return r != null ? r : registry.get(jdk.sslTransport(socket));
     }
 
     @Override

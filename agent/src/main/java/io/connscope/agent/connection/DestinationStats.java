@@ -21,6 +21,8 @@ public final class DestinationStats {
     public final AtomicLong tlsResumed = new AtomicLong();
     public final AtomicLong httpRequests = new AtomicLong();
     public final AtomicLong httpResponses = new AtomicLong();
+    /** Settled connections that carried at least one HTTP request. */
+    public final AtomicLong httpConnections = new AtomicLong();
     public final LogHistogram connectTime = new LogHistogram();
     public final LogHistogram tlsHandshakeTime = new LogHistogram();
     public final AtomicLongArray closes = new AtomicLongArray(CloseClassification.values().length);
@@ -38,7 +40,15 @@ public final class DestinationStats {
         bytesSent.addAndGet(r.accountedSent);
         bytesReceived.addAndGet(r.accountedReceived);
         (r.noDelay ? noDelayOn : noDelayOff).incrementAndGet();
+    }
 
+    /**
+     * The share of HTTP requests that reused a connection: 1 − connections / requests, over settled
+     * connections; -1 before any request.
+     */
+    public double reuseRatio() {
+        long requests = httpRequests.get();
+        return requests == 0 ? -1 : 1.0 - (double) httpConnections.get() / requests;
     }
 
     /** Adds bytes a connection's hooks counted after it ended (a write finishing as another thread closed). */
@@ -51,6 +61,9 @@ public final class DestinationStats {
     public void addHttp(HttpConnection http) {
         httpRequests.addAndGet(http.requests());
         httpResponses.addAndGet(http.responses());
+        if (http.requests() > 0) {
+            httpConnections.incrementAndGet();
+        }
     }
 
     public void addTls(TlsInfo tls) {

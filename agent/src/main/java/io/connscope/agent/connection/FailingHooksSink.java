@@ -114,6 +114,24 @@ public final class FailingHooksSink implements ConnectionSink {
     }
 
     @Override
+    public void urlConnectionWriting(Object urlConnection, boolean resending) {
+        maybeFail(Bridge.HOOK_HTTP_URL_CONNECTION);
+        delegate.urlConnectionWriting(urlConnection, resending);
+    }
+
+    @Override
+    public void urlConnectionRequest(Object socket, boolean resending) {
+        maybeFail(Bridge.HOOK_HTTP_URL_CONNECTION);
+        delegate.urlConnectionRequest(socket, resending);
+    }
+
+    @Override
+    public void keepAliveCacheHit(Object httpClient) {
+        maybeFail(Bridge.HOOK_HTTP_URL_CONNECTION);
+        delegate.keepAliveCacheHit(httpClient);
+    }
+
+    @Override
     public void hookFailed(int hook, Throwable error, boolean disabled) {
         delegate.hookFailed(hook, error, disabled);
     }

@@ -7,14 +7,17 @@ import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.Destination;
 import io.connscope.agent.connection.DestinationStats;
 import io.connscope.agent.connection.Destinations;
-import io.connscope.agent.connection.ExchangeRecord;
+import io.connscope.agent.diagnose.ExchangeRecord;
 import io.connscope.agent.connection.Role;
 import io.connscope.agent.connection.TlsInfo;
+import io.connscope.agent.diagnose.WarningLog;
 import io.connscope.agent.http.HttpConnection;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongHistogram;
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -23,7 +26,11 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -36,6 +43,7 @@ public final class ConnectionTelemetry {
     private static final String SCOPE = "io.connscope";
     private static final List<Double> SETUP_BUCKETS =
         Arrays.asList(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0);
+    private static final List<Long> REQUEST_BUCKETS = Arrays.asList(1L, 2L, 5L, 10L, 20L, 50L, 100L, 1000L, 10000L);
     private static final List<Double> LIFETIME_BUCKETS =
         Arrays.asList(0.001, 0.01, 0.1, 0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 3600.0);
 
@@ -45,12 +53,42 @@ public final class ConnectionTelemetry {
     private final DoubleHistogram connectDuration;
     private final DoubleHistogram tlsDuration;
     private final DoubleHistogram connectionDuration;
+    private final DoubleHistogram httpConnectionDuration;
+    private final LongHistogram requestsPerConnection;
 
-    public ConnectionTelemetry(OpenTelemetry otel, Clock clock, Destinations destinations, LongSupplier dropped) {
+    public ConnectionTelemetry(OpenTelemetry otel, Clock clock, Destinations destinations, LongSupplier dropped,
+                               WarningLog warnings, Supplier<List<ConnectionRecord>> openConnections) {
         this.tracer = otel.getTracer(SCOPE);
         this.clock = clock;
-        this.exchanges = new ExchangeSpans(tracer, clock);
+        this.exchanges = new ExchangeSpans(tracer, clock, new WarningExport(otel.getLogsBridge().get(SCOPE)));
         Meter meter = otel.getMeter(SCOPE);
+        httpConnectionDuration = meter.histogramBuilder("http.client.connection.duration").setUnit("s")
+            .setDescription("Lifetime of outbound connections that carried HTTP, from connect start to close.")
+            .setExplicitBucketBoundariesAdvice(LIFETIME_BUCKETS).build();
+        requestsPerConnection = meter.histogramBuilder("connscope.http.connection.requests").ofLongs()
+            .setUnit("{request}").setDescription("HTTP requests carried by each connection (the reuse histogram).")
+            .setExplicitBucketBoundariesAdvice(REQUEST_BUCKETS).build();
+        meter.upDownCounterBuilder("http.client.open_connections").setUnit("{connection}")
+            .setDescription("Outbound HTTP connections open now: active (a request in flight) or idle.")
+            .buildWithCallback(m -> openHttpConnections(openConnections.get(), m));
+        meter.gaugeBuilder("connscope.http.client.reuse_ratio").setUnit("1")
+            .setDescription("Share of HTTP requests that reused a connection (1 - connections/requests), per destination,"
+                + " over connections that have closed.")
+            .buildWithCallback(m -> {
+                for (Destination d : destinations.all()) {
+                    double ratio = d.stats.reuseRatio();
+                    if (d.role == Role.CLIENT && ratio >= 0) {
+                        m.record(ratio, destinationAttributes(d));
+                    }
+                }
+            });
+        meter.counterBuilder("connscope.warnings").setUnit("{warning}")
+            .setDescription("Warnings raised, by rule.")
+            .buildWithCallback(m -> {
+                for (Map.Entry<String, AtomicLong> e : warnings.byRule().entrySet()) {
+                    m.record(e.getValue().get(), Attributes.of(RULE, e.getKey()));
+                }
+            });
         connectDuration = meter.histogramBuilder("connscope.connect.duration").setUnit("s")
             .setDescription("Time to establish the TCP connection (socket connect).")
             .setExplicitBucketBoundariesAdvice(SETUP_BUCKETS).build();
@@ -100,6 +138,22 @@ public final class ConnectionTelemetry {
         meter.counterBuilder("connscope.telemetry.dropped").setUnit("{record}")
             .setDescription("Finished connections and HTTP exchanges not exported because the export queue was full.")
             .buildWithCallback(m -> m.record(dropped.getAsLong()));
+    }
+
+    /** Counts open outbound HTTP connections per destination and state. */
+    private static void openHttpConnections(List<ConnectionRecord> open, ObservableLongMeasurement m) {
+        Map<Destination, long[]> counts = new HashMap<>();
+        for (ConnectionRecord r : open) {
+            HttpConnection http = r.http;
+            if (r.role == Role.CLIENT && !r.isFinished() && http != null && http.seenHttp()) {
+                counts.computeIfAbsent(r.destination, d -> new long[2])[http.inFlight() ? 0 : 1]++;
+            }
+        }
+        for (Map.Entry<Destination, long[]> e : counts.entrySet()) {
+            Attributes base = destinationAttributes(e.getKey());
+            m.record(e.getValue()[0], base.toBuilder().put(HTTP_CONNECTION_STATE, "active").build());
+            m.record(e.getValue()[1], base.toBuilder().put(HTTP_CONNECTION_STATE, "idle").build());
+        }
     }
 
     static Attributes destinationAttributes(Destination d) {
@@ -183,6 +237,14 @@ public final class ConnectionTelemetry {
         if (how != CloseClassification.CONNECT_FAILED) {
             connectionDuration.record(seconds(r.endNanos - r.openNanos),
                 destination.toBuilder().put(CLOSE_CLASSIFICATION, how.label()).build());
+        }
+        HttpConnection http = r.http;
+        if (http != null && http.requests() > 0) {
+            requestsPerConnection.record(http.requests(), destination);
+            if (r.role == Role.CLIENT) {
+                httpConnectionDuration.record(seconds(r.endNanos - r.openNanos),
+                    destination.toBuilder().put(NETWORK_PROTOCOL_VERSION, http.version()).build());
+            }
         }
     }
 

@@ -3,8 +3,9 @@ package io.connscope.agent.export;
 import static io.connscope.agent.export.Semconv.*;
 
 import io.connscope.agent.connection.ConnectionRecord;
-import io.connscope.agent.connection.ExchangeRecord;
+import io.connscope.agent.diagnose.ExchangeRecord;
 import io.connscope.agent.connection.Role;
+import io.connscope.agent.http.ClientRequest;
 import io.connscope.agent.http.HttpExchange;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -46,10 +47,12 @@ final class ExchangeSpans {
 
     private final Tracer tracer;
     private final Clock clock;
+    private final WarningExport warnings;
 
-    ExchangeSpans(Tracer tracer, Clock clock) {
+    ExchangeSpans(Tracer tracer, Clock clock, WarningExport warnings) {
         this.tracer = tracer;
         this.clock = clock;
+        this.warnings = warnings;
     }
 
     void export(ExchangeRecord item, Attributes destination) {
@@ -86,6 +89,30 @@ final class ExchangeSpans {
         }
         if (e.status() > 0) {
             sb.setAttribute(HTTP_RESPONSE_STATUS_CODE, (long) e.status());
+            sb.setAttribute(HTTP_RESPONSE_BODY_SIZE, e.responseBodyBytes());
+        }
+        if (e.closeDelimited()) {
+            sb.setAttribute(HTTP_CLOSE_DELIMITED, true);
+        }
+        if (e.keepAliveTimeoutSeconds() >= 0) {
+            sb.setAttribute(HTTP_KEEP_ALIVE_TIMEOUT, e.keepAliveTimeoutSeconds());
+        }
+        if (e.resendCount() > 0) {
+            sb.setAttribute(HTTP_REQUEST_RESEND_COUNT, (long) e.resendCount());
+            sb.setAttribute(HTTP_RESENT_BY, e.resentBy());
+            if (e.resendOf() != null) {
+                sb.setAttribute(HTTP_RESEND_OF_CONNECTION, e.resendOf().connectionId);
+                sb.setAttribute(HTTP_RESEND_OF_FAILURE, e.resendOf().failure);
+            }
+        }
+        ClientRequest library = e.client();
+        if (library != null) {
+            sb.setAttribute(HTTP_CLIENT_API, library.api);
+            sb.setAttribute(HTTP_CLIENT_OBJECT, library.api + "@" + Integer.toHexString(library.objectId));
+            sb.setAttribute(FROM_KEEPALIVE_CACHE, library.fromKeepAliveCache);
+            if (library.resendPath != null) {
+                sb.setAttribute(HTTP_CLIENT_RESEND_PATH, library.resendPath);
+            }
         }
         Context parent = parent(e.traceparent());
         if (parent == null) {
@@ -94,6 +121,8 @@ final class ExchangeSpans {
             sb.setParent(parent);
         }
         Span span = sb.startSpan();
+        warnings.emit(item.warnings, span, destination, r.id, clock.epochNanos(e.responseEndNanos() != 0L
+            ? e.responseEndNanos() : e.requestStartNanos()));
         String error = e.failure() != null ? e.failure()
             : e.status() >= 500 || client && e.status() >= 400 ? Integer.toString(e.status()) : null;
         if (error != null) {

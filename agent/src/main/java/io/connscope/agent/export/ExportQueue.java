@@ -1,9 +1,7 @@
 package io.connscope.agent.export;
 
 import io.connscope.agent.connection.ConnectionRecord;
-import io.connscope.agent.connection.ExchangeRecord;
-import io.connscope.agent.connection.FinishedSink;
-import io.connscope.agent.http.HttpExchange;
+import io.connscope.agent.diagnose.ExchangeRecord;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Bounded and lock-free: offering never blocks; when the queue is full the item is dropped and
  * counted. Items are {@link ConnectionRecord}s and {@link ExchangeRecord}s, in the order they finished.
  */
-public final class ExportQueue implements FinishedSink {
+public final class ExportQueue {
 
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
@@ -24,17 +22,8 @@ public final class ExportQueue implements FinishedSink {
         this.capacity = capacity;
     }
 
-    @Override
-    public void connection(ConnectionRecord connection) {
-        offer(connection);
-    }
-
-    @Override
-    public void exchange(ConnectionRecord connection, HttpExchange exchange) {
-        offer(new ExchangeRecord(connection, exchange));
-    }
-
-    private void offer(Object record) {
+    /** Queues a {@link ConnectionRecord} or {@link ExchangeRecord}, or drops and counts it when the queue is full. */
+    public void offer(Object record) {
         if (size.incrementAndGet() > capacity) {
             size.decrementAndGet();
             dropped.incrementAndGet();

@@ -40,6 +40,24 @@ public final class Semconv {
     public static final AttributeKey<Boolean> HTTP_PIPELINED = AttributeKey.booleanKey("connscope.http.pipelined");
     public static final AttributeKey<Double> HTTP_TTFB_MS = AttributeKey.doubleKey("connscope.http.time_to_first_byte_ms");
 
+    public static final AttributeKey<Long> HTTP_REQUEST_RESEND_COUNT = AttributeKey.longKey("http.request.resend_count");
+    public static final AttributeKey<String> HTTP_RESENT_BY = AttributeKey.stringKey("connscope.http.resent_by");
+    public static final AttributeKey<Long> HTTP_RESEND_OF_CONNECTION =
+        AttributeKey.longKey("connscope.http.resend_of.connection.id");
+    public static final AttributeKey<String> HTTP_RESEND_OF_FAILURE = AttributeKey.stringKey("connscope.http.resend_of.failure");
+    public static final AttributeKey<String> HTTP_CLIENT_API = AttributeKey.stringKey("connscope.http.client.api");
+    public static final AttributeKey<String> HTTP_CLIENT_OBJECT = AttributeKey.stringKey("connscope.http.client.object");
+    public static final AttributeKey<String> HTTP_CLIENT_RESEND_PATH = AttributeKey.stringKey("connscope.http.client.resend_path");
+    public static final AttributeKey<Boolean> FROM_KEEPALIVE_CACHE =
+        AttributeKey.booleanKey("connscope.connection.from_keepalive_cache");
+    public static final AttributeKey<Boolean> HTTP_CLOSE_DELIMITED = AttributeKey.booleanKey("connscope.http.close_delimited");
+    public static final AttributeKey<Long> HTTP_RESPONSE_BODY_SIZE = AttributeKey.longKey("http.response.body.size");
+
+    public static final AttributeKey<String> RULE = AttributeKey.stringKey("connscope.rule");
+    public static final AttributeKey<String> EVIDENCE = AttributeKey.stringKey("connscope.evidence");
+    public static final AttributeKey<String> ADVICE = AttributeKey.stringKey("connscope.advice");
+    public static final AttributeKey<String> HTTP_CONNECTION_STATE = AttributeKey.stringKey("http.connection.state");
+
     public static final AttributeKey<Long> CONNECTION_ID = AttributeKey.longKey("connscope.connection.id");
     public static final AttributeKey<String> ROLE = AttributeKey.stringKey("connscope.connection.role");
     public static final AttributeKey<String> API = AttributeKey.stringKey("connscope.connection.api");

@@ -3,7 +3,7 @@ package io.connscope.agent.export;
 import io.connscope.agent.AgentLog;
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.ConnectionTracker;
-import io.connscope.agent.connection.ExchangeRecord;
+import io.connscope.agent.diagnose.ExchangeRecord;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;

@@ -18,6 +18,10 @@ public final class HttpConnection {
     /** Receives each exchange once, when both halves ended or the connection did. */
     public interface ExchangeSink {
         void finished(HttpExchange exchange);
+
+        /** A request head was seen, on the thread that wrote (or read) it. */
+        default void requestStarted(HttpExchange exchange) {
+        }
     }
 
     /** Exchanges followed at once; a deeper pipeline (or a one-sided stream) ends the analysis. */
@@ -46,6 +50,11 @@ public final class HttpConnection {
     private volatile int truncated;
     private volatile long keepAliveTimeoutSeconds = -1;
     private volatile String stopped;
+    /** The first message that said this connection will close ("response 3"), or null. */
+    private volatile String closeAnnouncedBy;
+    /** What the client library reported about the request it is about to write, or null. */
+    private volatile ClientRequest nextClientRequest;
+    private volatile boolean takenFromKeepAliveCache;
 
     public HttpConnection(ExchangeSink sink) {
         this.sink = sink;
@@ -92,6 +101,39 @@ public final class HttpConnection {
                 complete(e);
             }
         }
+    }
+
+    /** The client library is about to write a request on this connection. */
+    public void nextRequest(ClientRequest client) {
+        nextClientRequest = client;
+    }
+
+    /** The client library took this connection from its keep-alive cache. */
+    public void takenFromKeepAliveCache() {
+        takenFromKeepAliveCache = true;
+    }
+
+    /** Whether the connection was taken from a keep-alive cache since the last call. */
+    public boolean consumeTakenFromKeepAliveCache() {
+        boolean taken = takenFromKeepAliveCache;
+        takenFromKeepAliveCache = false;
+        return taken;
+    }
+
+    /** The earliest request still waiting for (the end of) its response, or null. */
+    public HttpExchange unanswered() {
+        HttpExchange first = null;
+        for (HttpExchange e : open.values()) {
+            if (e.method != null && e.responseEndNanos == 0L && (first == null || e.index < first.index)) {
+                first = e;
+            }
+        }
+        return first;
+    }
+
+    /** A request is on the wire or waiting for its response: the connection is in use, not idle. */
+    public boolean inFlight() {
+        return unanswered() != null;
     }
 
     public boolean seenHttp() {
@@ -191,6 +233,16 @@ public final class HttpConnection {
                 boolean pipelined = index - 1 > responsesEnded;
                 long idle = index > 1 && !pipelined ? requestStartNanos - lastExchangeEndNanos : -1;
                 e.request(head, requestStartNanos, idle, pipelined);
+                e.keepAliveTimeoutSeconds = keepAliveTimeoutSeconds;
+                e.afterCloseAnnouncedBy = closeAnnouncedBy;
+                e.client = nextClientRequest;
+                nextClientRequest = null;
+            }
+            if (head.connectionClose && closeAnnouncedBy == null) {
+                closeAnnouncedBy = "request " + index;
+            }
+            if (e != null) {
+                sink.requestStarted(e);
             }
         }
 
@@ -231,8 +283,17 @@ public final class HttpConnection {
                 keepAliveTimeoutSeconds = head.keepAliveTimeoutSeconds;
             }
             HttpExchange e = responding;
-            if (e != null && (head.status < 100 || head.status >= 200 || head.status == 101)) {
-                e.status = head.status;
+            boolean interim = head.status >= 100 && head.status < 200 && head.status != 101;
+            if (e == null || interim) {
+                return;
+            }
+            e.response(head);
+            e.closeDelimited = !head.chunked && head.contentLength < 0 && head.status >= 200
+                && head.status != 204 && head.status != 304 && !"HEAD".equals(e.method)
+                && !("CONNECT".equals(e.method) && head.status < 300);
+            boolean closing = head.connectionClose || "1.0".equals(head.version) && !head.connectionKeepAlive;
+            if (closing && closeAnnouncedBy == null) {
+                closeAnnouncedBy = "response " + e.index;
             }
         }
 
@@ -249,6 +310,8 @@ public final class HttpConnection {
                 responding = null;
                 e.responseComplete = complete;
                 e.failure = complete ? null : "truncated_response";
+                e.responseBodyBytes = bodyBytes;
+                e.responseDeclaredBytes = declaredBodyBytes;
                 e.responseEndNanos = System.nanoTime();
                 halfDone(e);
             }

@@ -24,12 +24,35 @@ public final class HttpExchange {
     volatile long idleBeforeNanos = -1;
     volatile boolean pipelined;
     volatile long requestEndNanos;
+    volatile boolean requestKeepAlive;
+    volatile boolean requestClose;
+    /** Which earlier message on this connection had announced its close ("request 2", "response 1"), or null. */
+    volatile String afterCloseAnnouncedBy;
+    /** The server's Keep-Alive timeout as advertised before this request, or -1. */
+    volatile long keepAliveTimeoutSeconds = -1;
+    /** What the client library said about this request (HttpURLConnection hooks), or null. */
+    volatile ClientRequest client;
+    /** 0, or how many earlier attempts of this same request failed before a complete response. */
+    volatile int resendCount;
+    /** The failed attempt this request repeats, or null. */
+    volatile FailedAttempt resendOf;
+    /** Who sent this request again: "HttpURLConnection", "java.net.http" or "application"; null for a first attempt. */
+    volatile String resentBy;
+    /** Set once this request's failure has been recorded as a failed attempt. */
+    volatile boolean attemptFailureRecorded;
     // response half
     volatile long responseStartNanos;
     volatile long responseEndNanos;
     volatile int status;
     volatile boolean responseComplete;
     volatile String failure;
+    volatile String responseVersion;
+    volatile boolean responseKeepAlive;
+    volatile boolean responseClose;
+    /** The response body is delimited by the connection's close (no Content-Length, not chunked). */
+    volatile boolean closeDelimited;
+    volatile long responseBodyBytes;
+    volatile long responseDeclaredBytes = -1;
 
     HttpExchange(int index) {
         this.index = index;
@@ -44,6 +67,15 @@ public final class HttpExchange {
         this.requestStartNanos = startNanos;
         this.idleBeforeNanos = idleBeforeNanos;
         this.pipelined = pipelined;
+        this.requestKeepAlive = head.connectionKeepAlive;
+        this.requestClose = head.connectionClose;
+    }
+
+    void response(HttpHead head) {
+        this.status = head.status;
+        this.responseVersion = head.version;
+        this.responseKeepAlive = head.connectionKeepAlive;
+        this.responseClose = head.connectionClose;
     }
 
     /** One half is done; true for the second, which completes the exchange. */
@@ -113,5 +145,71 @@ public final class HttpExchange {
     /** Why no complete response arrived, or null. */
     public String failure() {
         return failure;
+    }
+
+    public boolean requestKeepAlive() {
+        return requestKeepAlive;
+    }
+
+    /** The request carried Connection: close. */
+    public boolean requestClose() {
+        return requestClose;
+    }
+
+    public String afterCloseAnnouncedBy() {
+        return afterCloseAnnouncedBy;
+    }
+
+    public long keepAliveTimeoutSeconds() {
+        return keepAliveTimeoutSeconds;
+    }
+
+    public ClientRequest client() {
+        return client;
+    }
+
+    public int resendCount() {
+        return resendCount;
+    }
+
+    public FailedAttempt resendOf() {
+        return resendOf;
+    }
+
+    public String resentBy() {
+        return resentBy;
+    }
+
+    public String responseVersion() {
+        return responseVersion;
+    }
+
+    public boolean responseKeepAlive() {
+        return responseKeepAlive;
+    }
+
+    public boolean responseClose() {
+        return responseClose;
+    }
+
+    public boolean closeDelimited() {
+        return closeDelimited;
+    }
+
+    /** Response body bytes received (after chunk framing). */
+    public long responseBodyBytes() {
+        return responseBodyBytes;
+    }
+
+    /** The response's Content-Length, or -1. */
+    public long responseDeclaredBytes() {
+        return responseDeclaredBytes;
+    }
+
+    /** The request method is idempotent per RFC 9110 §9.2.2 (unknown methods are not). */
+    public boolean idempotent() {
+        String m = method;
+        return m != null && (m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS") || m.equals("TRACE")
+            || m.equals("PUT") || m.equals("DELETE"));
     }
 }

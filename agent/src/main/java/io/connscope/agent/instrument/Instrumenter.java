@@ -88,6 +88,15 @@ public final class Instrumenter {
             .advice(SslAppStreamAdvice.Read.class, named("read").and(takesArguments(byte[].class, int.class, int.class)));
         target("sun.security.ssl.SSLSocketImpl$AppOutputStream")
             .advice(SslAppStreamAdvice.Write.class, named("write").and(takesArguments(byte[].class, int.class, int.class)));
+        target("sun.net.www.protocol.http.HttpURLConnection")
+            .advice(HttpUrlConnectionAdvice.WriteRequests.class, named("writeRequests").and(takesArguments(0)));
+        // The 3-argument writeRequests delegates to the 2-argument one; the resend in parseHTTPHeader calls it directly.
+        target("sun.net.www.http.HttpClient")
+            .advice(JdkHttpClientAdvice.WriteRequests.class, named("writeRequests")
+                .and(takesArgument(0, named("sun.net.www.MessageHeader")))
+                .and(takesArguments(1).or(takesArguments(2))));
+        target("sun.net.www.http.KeepAliveCache")
+            .advice(KeepAliveCacheAdvice.Get.class, named("get").and(takesArguments(2)));
     }
 
     private Target target(String className) {

@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * Private JDK state that connscope reads off the hot path, through handles opened once at start-up.
  * Signatures verified with javap on JDK 17.0.15 and 25.0.3: {@code java.net.Socket.impl},
- * {@code java.net.DelegatingSocketImpl.delegate} (17), {@code sun.security.ssl.BaseSSLSocketImpl.self}.
+ * {@code java.net.DelegatingSocketImpl.delegate} (17), {@code sun.security.ssl.BaseSSLSocketImpl.self},
+ * {@code sun.net.NetworkClient.serverSocket} (the socket of HttpURLConnection's HttpClient).
  * Anything missing on a given JDK degrades to "unknown", never to an error.
  */
 public final class JdkInternals {
@@ -20,12 +21,15 @@ public final class JdkInternals {
     private final VarHandle socketImpl;
     private final VarHandle implDelegate;
     private final VarHandle sslSelf;
+    private final VarHandle networkClientSocket;
 
-    private JdkInternals(boolean legacySocketPath, VarHandle socketImpl, VarHandle implDelegate, VarHandle sslSelf) {
+    private JdkInternals(boolean legacySocketPath, VarHandle socketImpl, VarHandle implDelegate, VarHandle sslSelf,
+                         VarHandle networkClientSocket) {
         this.legacySocketPath = legacySocketPath;
         this.socketImpl = socketImpl;
         this.implDelegate = implDelegate;
         this.sslSelf = sslSelf;
+        this.networkClientSocket = networkClientSocket;
     }
 
     public static JdkInternals open(Instrumentation inst) {
@@ -33,10 +37,12 @@ public final class JdkInternals {
         Module self = JdkInternals.class.getModule();
         try {
             inst.redefineModule(base, Set.of(), Map.of(),
-                Map.of("java.net", Set.of(self), "sun.security.ssl", Set.of(self)), Set.of(), Map.of());
+                Map.of("java.net", Set.of(self), "sun.security.ssl", Set.of(self), "sun.net", Set.of(self)),
+                Set.of(), Map.of());
         } catch (RuntimeException e) {
             AgentLog.once("open-java-base", "could not open java.base internals (" + e
-                + "); layered TLS sockets and the legacy socket path will not be followed", e);
+                + "); layered TLS sockets, the legacy socket path and HttpURLConnection's keep-alive cache will not be"
+                + " followed", e);
         }
         boolean legacy = SocketPath.legacy();
         VarHandle impl = null;
@@ -48,7 +54,8 @@ public final class JdkInternals {
             delegate = optionalField("java.net.DelegatingSocketImpl", "delegate");
         }
         VarHandle ssl = optionalField("sun.security.ssl.BaseSSLSocketImpl", "self");
-        return new JdkInternals(legacy, impl, delegate, ssl);
+        VarHandle clientSocket = optionalField("sun.net.NetworkClient", "serverSocket");
+        return new JdkInternals(legacy, impl, delegate, ssl, clientSocket);
     }
 
     private static VarHandle optionalField(String owner, String name) {
@@ -97,5 +104,13 @@ public final class JdkInternals {
         } catch (RuntimeException e) {
             return sslSocket;
         }
+    }
+
+    /** The socket of an HttpURLConnection client ({@code sun.net.NetworkClient}), or null. */
+    public Object networkClientSocket(Object networkClient) {
+        if (networkClientSocket == null || !networkClientSocket.coordinateTypes().get(0).isInstance(networkClient)) {
+            return null;
+        }
+        return networkClientSocket.get(networkClient);
     }
 }

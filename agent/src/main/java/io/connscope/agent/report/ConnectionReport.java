@@ -6,7 +6,9 @@ import io.connscope.agent.connection.DestinationStats;
 import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.connection.LogHistogram;
 import io.connscope.agent.connection.Role;
+import io.connscope.agent.diagnose.WarningLog;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +24,10 @@ public final class ConnectionReport {
     }
 
     public static String render(Destinations destinations, List<String> notes) {
+        return render(destinations, Collections.emptyList(), notes);
+    }
+
+    public static String render(Destinations destinations, List<WarningLog.Group> warnings, List<String> notes) {
         List<Destination> all = new ArrayList<>(destinations.all());
         all.sort(Comparator.comparingLong((Destination d) -> -(d.stats.opened.get() + d.stats.connectFailures.get()))
             .thenComparing(d -> d.key));
@@ -34,6 +40,7 @@ public final class ConnectionReport {
         out.append(String.format(Locale.ROOT, "%d connection(s), %d destination(s)%n", connections, all.size()));
         section(out, "Outbound connections, by destination", all, Role.CLIENT);
         section(out, "Inbound connections, by local listening port", all, Role.SERVER);
+        warnings(out, warnings);
         if (!notes.isEmpty()) {
             out.append("\nNotes\n");
             for (String n : notes) {
@@ -70,6 +77,21 @@ public final class ConnectionReport {
                 s.noDelayOn.get() + "/" + s.noDelayOff.get(),
                 s.httpRequests.get() + s.httpResponses.get() == 0 ? "-" : s.httpRequests.get() + "/" + s.httpResponses.get(),
                 closes(s)));
+        }
+    }
+
+    /** One line per rule and destination: severity, count, the first occurrence's evidence, and the fix. */
+    private static void warnings(StringBuilder out, List<WarningLog.Group> groups) {
+        out.append("\nWarnings\n");
+        if (groups.isEmpty()) {
+            out.append("  (none)\n");
+            return;
+        }
+        for (WarningLog.Group g : groups) {
+            out.append(String.format(Locale.ROOT, "  %-4s %s at %s, %d time(s)%n", g.severity, g.rule, g.destination,
+                g.count()));
+            out.append("       first: ").append(g.firstEvidence).append('\n');
+            out.append("       fix:   ").append(g.advice).append('\n');
         }
     }
 

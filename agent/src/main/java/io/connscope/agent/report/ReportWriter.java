@@ -3,6 +3,7 @@ package io.connscope.agent.report;
 import io.connscope.agent.AgentLog;
 import io.connscope.agent.config.AgentConfig;
 import io.connscope.agent.connection.ConnectionTracker;
+import io.connscope.agent.diagnose.WarningLog;
 import io.connscope.agent.export.ExportQueue;
 import io.connscope.bridge.Bridge;
 import java.io.IOException;
@@ -18,14 +19,16 @@ public final class ReportWriter {
     private final AgentConfig config;
     private final ConnectionTracker tracker;
     private final ExportQueue queue;
+    private final WarningLog warnings;
     private final List<String> configProblems;
     private final List<String> notInstrumented;
 
-    public ReportWriter(AgentConfig config, ConnectionTracker tracker, ExportQueue queue, List<String> configProblems,
-                        List<String> notInstrumented) {
+    public ReportWriter(AgentConfig config, ConnectionTracker tracker, ExportQueue queue, WarningLog warnings,
+                        List<String> configProblems, List<String> notInstrumented) {
         this.config = config;
         this.tracker = tracker;
         this.queue = queue;
+        this.warnings = warnings;
         this.configProblems = configProblems;
         this.notInstrumented = notInstrumented;
     }
@@ -34,7 +37,7 @@ public final class ReportWriter {
         if (!config.reportEnabled()) {
             return;
         }
-        String text = ConnectionReport.render(tracker.destinations(), notes());
+        String text = ConnectionReport.render(tracker.destinations(), warnings.groups(), notes());
         Path file = config.reportFile();
         if (file == null) {
             System.err.print(text);
@@ -68,6 +71,14 @@ public final class ReportWriter {
         if (tracker.destinations().overflowed()) {
             notes.add("destinations beyond the first " + tracker.destinations().limit() + " are aggregated as (other) ("
                 + AgentConfig.MAX_DESTINATIONS + ")");
+        }
+        if (warnings.ungrouped() > 0) {
+            notes.add(warnings.ungrouped() + " warning(s) are counted in connscope.warnings but not listed above: too many"
+                + " rule/destination pairs");
+        }
+        if (tracker.resendsForgotten() > 0) {
+            notes.add(tracker.resendsForgotten() + " failed request attempt(s) were not remembered for resend detection:"
+                + " too many at once");
         }
         if (tracker.analysisFailures() > 0) {
             notes.add("HTTP analysis failed internally on " + tracker.analysisFailures()

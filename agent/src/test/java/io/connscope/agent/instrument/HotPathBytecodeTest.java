@@ -58,6 +58,8 @@ class HotPathBytecodeTest {
     private static final Set<String> COLD = Set.of(
         TRACKER + ".onIoFailure",
         TRACKER + ".analysisFailed",
+        // once per client connection, at its first end of stream: looks for a request left unanswered
+        TRACKER + ".attemptFailed",
         // once per exchange, when its response ends: hands the exchange to the export queue
         "io/connscope/agent/http/HttpConnection.halfDone",
         "io/connscope/bridge/Bridge.failed",

@@ -32,6 +32,7 @@ public final class OtlpReceiver implements AutoCloseable {
     private final HttpServer server;
     private final List<ExportTraceServiceRequest> traces = new CopyOnWriteArrayList<>();
     private final List<ExportMetricsServiceRequest> metrics = new CopyOnWriteArrayList<>();
+    private final List<ExportLogsServiceRequest> logs = new CopyOnWriteArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
 
     private OtlpReceiver(HttpServer server) {
@@ -54,7 +55,7 @@ public final class OtlpReceiver implements AutoCloseable {
             return ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
         }));
         server.createContext("/v1/logs", e -> receiver.handle(e, body -> {
-            ExportLogsServiceRequest.parseFrom(body);
+            receiver.logs.add(ExportLogsServiceRequest.parseFrom(body));
             return ExportLogsServiceResponse.getDefaultInstance().toByteArray();
         }));
         server.setExecutor(Executors.newFixedThreadPool(2));
@@ -106,6 +107,15 @@ public final class OtlpReceiver implements AutoCloseable {
             }
         }
         return new Spans(out);
+    }
+
+    public List<LogView> logs() {
+        List<LogView> out = new ArrayList<>();
+        for (ExportLogsServiceRequest r : logs) {
+            r.getResourceLogsList().forEach(rl -> rl.getScopeLogsList().forEach(
+                sl -> sl.getLogRecordsList().forEach(l -> out.add(new LogView(l)))));
+        }
+        return out;
     }
 
     public List<Metric> metrics(String name) {
