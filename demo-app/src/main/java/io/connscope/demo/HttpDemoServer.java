@@ -44,16 +44,23 @@ final class HttpDemoServer implements AutoCloseable {
     }
 
     /**
-     * One GET with HttpURLConnection, reading the whole body so the connection can go back to the
-     * keep-alive cache; with a W3C traceparent when one is given, as a tracer would add.
+     * One GET or POST with HttpURLConnection, reading the whole body so the connection can go back
+     * to the keep-alive cache; with a W3C traceparent when one is given, as a tracer would add.
      */
-    static int get(URL url, boolean closeConnection, String traceparent) throws IOException {
+    static int request(URL url, String method, boolean closeConnection, String traceparent) throws IOException {
         HttpURLConnection c = (HttpURLConnection) url.openConnection();
+        c.setRequestMethod(method);
         if (closeConnection) {
             c.setRequestProperty("Connection", "close");
         }
         if (traceparent != null) {
             c.setRequestProperty("traceparent", traceparent);
+        }
+        if (method.equals("POST")) {
+            c.setDoOutput(true);
+            try (OutputStream o = c.getOutputStream()) {
+                o.write(BODY);
+            }
         }
         try (InputStream in = c.getInputStream()) {
             in.readAllBytes();

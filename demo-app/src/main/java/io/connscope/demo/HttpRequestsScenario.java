@@ -4,12 +4,15 @@ import java.io.PrintStream;
 import java.net.URL;
 
 /**
- * HTTP GETs with HttpURLConnection against the JDK's HTTP server: either over one persistent
- * connection (good), or with "Connection: close" on each, a new TCP connection per request (bad).
+ * HTTP requests with HttpURLConnection against the JDK's HTTP server: GETs and POSTs over one
+ * persistent connection (good), or GETs with "Connection: close" on each, a new TCP connection per
+ * request (bad).
  */
 final class HttpRequestsScenario implements Scenario {
 
     static final int REQUESTS = 10;
+    /** The keep-alive tour ends with this many POSTs, which must stay as healthy as the GETs. */
+    static final int POSTS = 2;
     /** The W3C specification's example: connscope puts the exchange span under this parent. */
     static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
@@ -36,7 +39,8 @@ final class HttpRequestsScenario implements Scenario {
     public String description() {
         return closeEachTime
             ? REQUESTS + " HTTP GETs with 'Connection: close': a new TCP connection for every request"
-            : REQUESTS + " HTTP GETs over one persistent connection (the handshake is paid once)";
+            : (REQUESTS - POSTS) + " HTTP GETs and " + POSTS + " POSTs over one persistent connection (the handshake"
+                + " is paid once)";
     }
 
     @Override
@@ -45,7 +49,8 @@ final class HttpRequestsScenario implements Scenario {
             URL url = server.url("/" + name());
             long start = System.nanoTime();
             for (int i = 0; i < REQUESTS; i++) {
-                HttpDemoServer.get(url, closeEachTime, i == 0 ? TRACEPARENT : null);
+                String method = !closeEachTime && i >= REQUESTS - POSTS ? "POST" : "GET";
+                HttpDemoServer.request(url, method, closeEachTime, i == 0 ? TRACEPARENT : null);
             }
             double millis = (System.nanoTime() - start) / 1e6;
             int connections = closeEachTime ? REQUESTS : 1;
@@ -62,7 +67,7 @@ final class HttpRequestsScenario implements Scenario {
                     + " with TCP_NODELAY off, the write-write-read stall of the nodelay scenario.");
             }
             out.println("expect: client.connections=" + connections + " server.connections=" + connections
-                + " traceparent=" + TRACEPARENT + " port=" + url.getPort());
+                + " traceparent=" + TRACEPARENT + " posts=" + (closeEachTime ? 0 : POSTS) + " port=" + url.getPort());
         }
     }
 }

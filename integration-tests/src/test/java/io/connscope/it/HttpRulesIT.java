@@ -42,6 +42,16 @@ class HttpRulesIT {
             assertThat(warnings(warnings, "client", port(run, "exchanges=5 posts=2"))).isEmpty();
             assertThat(warnings(warnings, "server", port(run, "exchanges=5 posts=2"))).isEmpty();
 
+            // HttpURLConnection's keep-alive cache at work: which object wrote each request, and the cache hits.
+            List<SpanView> keepAliveExchanges = byStart(spans.exchanges("client", port(run, "client.connections=1 server.connections=1")));
+            assertThat(keepAliveExchanges).extracting(e -> e.bool("connscope.connection.from_keepalive_cache"))
+                .containsExactly(false, true, true, true, true, true, true, true, true, true);
+            assertThat(keepAliveExchanges).extracting(e -> e.str("connscope.http.client.object")).doesNotHaveDuplicates()
+                .allSatisfy(o -> assertThat(o).startsWith("HttpURLConnection@"));
+            assertThat(keepAliveExchanges).noneMatch(e -> e.has("http.request.resend_count"));
+            assertThat(spans.exchanges("client", port(run, "exchanges=5 posts=2")))
+                .noneMatch(e -> e.has("connscope.http.client.api") || e.has("http.request.resend_count"));
+
             staleKeepAlive(run, spans, warnings, true);
             appRetry(run, spans, warnings);
             javaHttpClientRetry(run, spans, warnings);

@@ -9,6 +9,7 @@ import io.connscope.agent.instrument.JdkInternals;
 import io.connscope.bridge.Bridge;
 import io.connscope.bridge.ConnectionSink;
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -18,6 +19,8 @@ import java.net.SocketException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.NetworkChannel;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,10 +72,10 @@ public final class ConnectionTracker implements ConnectionSink {
                 if (bytes > 0 && !r.tlsPlaintext) {
                     analyse(r, r.role == Role.SERVER, data, offset, bytes);
                 } else if (firstEof) {
-                    attemptFailed(r, "eof");
+                    attemptFailed(r, key, "eof");
                 }
             } else {
-                onIoFailure(r, failure, ConnectionEvent.RESET_ON_READ);
+                onIoFailure(r, key, failure, ConnectionEvent.RESET_ON_READ);
             }
         }
     }
@@ -87,7 +90,7 @@ public final class ConnectionTracker implements ConnectionSink {
                     analyse(r, r.role == Role.CLIENT, data, offset, bytes);
                 }
             } else {
-                onIoFailure(r, failure, ConnectionEvent.RESET_ON_WRITE);
+                onIoFailure(r, key, failure, ConnectionEvent.RESET_ON_WRITE);
             }
         }
     }
@@ -126,16 +129,19 @@ public final class ConnectionTracker implements ConnectionSink {
         }
     }
 
-    private HttpConnection httpFor(ConnectionRecord r) {
-        return new HttpConnection(new Exchanges(r));
+    private HttpConnection httpFor(ConnectionRecord r, Object key) {
+        return new HttpConnection(new Exchanges(r, key));
     }
 
     /** Where a connection's HTTP analysis reports: requests to resend detection, exchanges to the rules and export. */
     private final class Exchanges implements HttpConnection.ExchangeSink {
         private final ConnectionRecord r;
+        /** The channel, for the selector that names its client; weak, so the record never keeps it alive. */
+        private final WeakReference<Object> channel;
 
-        Exchanges(ConnectionRecord r) {
+        Exchanges(ConnectionRecord r, Object key) {
             this.r = r;
+            this.channel = key instanceof SelectableChannel ? new WeakReference<>(key) : null;
         }
 
         @Override
@@ -145,8 +151,20 @@ public final class ConnectionTracker implements ConnectionSink {
 
         @Override
         public void requestStarted(HttpExchange exchange) {
-            if (r.role == Role.CLIENT) {
-                resends.requestStarted(exchange, r.id, r.destination.key, System.nanoTime());
+            if (r.role != Role.CLIENT) {
+                return;
+            }
+            Object key = channel == null ? null : channel.get();
+            String client = clientOf(key);
+            resends.requestStarted(exchange, r.id, r.destination.key, client, System.nanoTime());
+            // The peer's end of stream can be read (on another thread) before the writer's hook has seen
+            // the request it answers: the request then failed already.
+            String ended = r.events.contains(ConnectionEvent.EOF) ? "eof"
+                : r.events.contains(ConnectionEvent.RESET_ON_READ) || r.events.contains(ConnectionEvent.RESET_ON_WRITE)
+                    ? "connection_reset" : r.isFinished() ? "closed" : null;
+            HttpConnection http = r.http;
+            if (ended != null && http != null) {
+                resends.attemptFailed(http, r.id, r.destination.key, client, ended, System.nanoTime());
             }
         }
     }
@@ -155,16 +173,25 @@ public final class ConnectionTracker implements ConnectionSink {
      * A client connection failed (end of stream, reset, close): a request on it still waiting for
      * its response is a failed attempt that a repeat of the same request resends.
      */
-    private void attemptFailed(ConnectionRecord r, String failure) {
+    private void attemptFailed(ConnectionRecord r, Object key, String failure) {
         HttpConnection http = r.http;
-        if (http == null || r.role != Role.CLIENT) {
-            return;
+        if (http != null && r.role == Role.CLIENT) {
+            resends.attemptFailed(http, r.id, r.destination.key, clientOf(key), failure, System.nanoTime());
         }
-        HttpExchange unanswered = http.unanswered();
-        if (unanswered != null) {
-            resends.attemptFailed(unanswered, r.id, r.destination.key, failure, http.keepAliveTimeoutSeconds(),
-                System.nanoTime());
+    }
+
+    /**
+     * Who sends the requests on a connection, for resend detection: for a channel the selector it is
+     * registered with (one per java.net.http client, whose requests are written from several
+     * threads, the caller's included), for a socket the current thread.
+     */
+    private String clientOf(Object key) {
+        if (!(key instanceof SelectableChannel)) {
+            return ResendDetector.clientOf(Thread.currentThread());
         }
+        Selector selector = jdk.selectorOf(key);
+        return selector == null ? ResendDetector.UNREGISTERED_CHANNEL
+            : ResendDetector.CHANNEL_CLIENT + Integer.toHexString(System.identityHashCode(selector));
     }
 
     /** Each buffer's bytes moved from its position before the call to its position now. */
@@ -202,12 +229,12 @@ public final class ConnectionTracker implements ConnectionSink {
         return analysisFailures.get();
     }
 
-    private void onIoFailure(ConnectionRecord r, Throwable failure, ConnectionEvent reset) {
+    private void onIoFailure(ConnectionRecord r, Object key, Throwable failure, ConnectionEvent reset) {
         boolean wasReset = isReset(failure);
         if (wasReset && !r.events.contains(reset)) {
             r.events.add(reset);
         }
-        attemptFailed(r, wasReset ? "connection_reset" : "io_error");
+        attemptFailed(r, key, wasReset ? "connection_reset" : "io_error");
     }
 
     /** "Connection reset", "Connection reset by peer" and "Broken pipe": the peer sent RST. */
@@ -264,7 +291,7 @@ public final class ConnectionTracker implements ConnectionSink {
     }
 
     private void track(Object key, ConnectionRecord r) {
-        r.http = httpFor(r);
+        r.http = httpFor(r, key);
         r.tlsPlaintext = key instanceof SSLSocket; // analysed from its plaintext streams, not the ciphertext
         if (registry.register(key, r) && key instanceof Socket && jdk.legacySocketPath()) {
             Object impl = jdk.socketImpl((Socket) key);
@@ -448,7 +475,7 @@ public final class ConnectionTracker implements ConnectionSink {
             r.events.add(ConnectionEvent.UNREAD_AT_CLOSE);
         }
         r.events.add(ConnectionEvent.CLOSE);
-        attemptFailed(r, "closed");
+        attemptFailed(r, key, "closed");
         finish(r, System.nanoTime());
     }
 
@@ -472,7 +499,7 @@ public final class ConnectionTracker implements ConnectionSink {
             r = registry.get(jdk.sslTransport(sslSocket));
             if (r != null && !r.tlsPlaintext) {
                 // TLS layered over a tracked plain socket: analyse its plaintext from now on.
-                r.http = httpFor(r);
+                r.http = httpFor(r, sslSocket);
                 r.tlsPlaintext = true;
             }
         }

@@ -39,7 +39,8 @@ public final class HttpConnection {
     // response direction
     private HttpExchange responding;
     private int responseIndex;
-    private long responseStartNanos;
+    /** When the first byte of the response being received arrived; 0 between responses. */
+    private volatile long responseStartNanos;
 
     private volatile int responsesEnded;
     private volatile long lastExchangeEndNanos;
@@ -129,6 +130,11 @@ public final class HttpConnection {
             }
         }
         return first;
+    }
+
+    /** Some bytes of a response arrived, but not yet its whole head. */
+    public boolean responseHeadInFlight() {
+        return responseStartNanos != 0L;
     }
 
     /** A request is on the wire or waiting for its response: the connection is in use, not idle. */

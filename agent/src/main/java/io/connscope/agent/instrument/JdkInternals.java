@@ -5,6 +5,9 @@ import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.Socket;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.spi.AbstractSelectableChannel;
 import java.util.Map;
 import java.util.Set;
 
@@ -12,7 +15,8 @@ import java.util.Set;
  * Private JDK state that connscope reads off the hot path, through handles opened once at start-up.
  * Signatures verified with javap on JDK 17.0.15 and 25.0.3: {@code java.net.Socket.impl},
  * {@code java.net.DelegatingSocketImpl.delegate} (17), {@code sun.security.ssl.BaseSSLSocketImpl.self},
- * {@code sun.net.NetworkClient.serverSocket} (the socket of HttpURLConnection's HttpClient).
+ * {@code sun.net.NetworkClient.serverSocket} (the socket of HttpURLConnection's HttpClient),
+ * {@code java.nio.channels.spi.AbstractSelectableChannel.keys}.
  * Anything missing on a given JDK degrades to "unknown", never to an error.
  */
 public final class JdkInternals {
@@ -22,14 +26,16 @@ public final class JdkInternals {
     private final VarHandle implDelegate;
     private final VarHandle sslSelf;
     private final VarHandle networkClientSocket;
+    private final VarHandle channelKeys;
 
     private JdkInternals(boolean legacySocketPath, VarHandle socketImpl, VarHandle implDelegate, VarHandle sslSelf,
-                         VarHandle networkClientSocket) {
+                         VarHandle networkClientSocket, VarHandle channelKeys) {
         this.legacySocketPath = legacySocketPath;
         this.socketImpl = socketImpl;
         this.implDelegate = implDelegate;
         this.sslSelf = sslSelf;
         this.networkClientSocket = networkClientSocket;
+        this.channelKeys = channelKeys;
     }
 
     public static JdkInternals open(Instrumentation inst) {
@@ -37,7 +43,8 @@ public final class JdkInternals {
         Module self = JdkInternals.class.getModule();
         try {
             inst.redefineModule(base, Set.of(), Map.of(),
-                Map.of("java.net", Set.of(self), "sun.security.ssl", Set.of(self), "sun.net", Set.of(self)),
+                Map.of("java.net", Set.of(self), "sun.security.ssl", Set.of(self), "sun.net", Set.of(self),
+                    "java.nio.channels.spi", Set.of(self)),
                 Set.of(), Map.of());
         } catch (RuntimeException e) {
             AgentLog.once("open-java-base", "could not open java.base internals (" + e
@@ -55,7 +62,8 @@ public final class JdkInternals {
         }
         VarHandle ssl = optionalField("sun.security.ssl.BaseSSLSocketImpl", "self");
         VarHandle clientSocket = optionalField("sun.net.NetworkClient", "serverSocket");
-        return new JdkInternals(legacy, impl, delegate, ssl, clientSocket);
+        VarHandle keys = field(AbstractSelectableChannel.class, "keys");
+        return new JdkInternals(legacy, impl, delegate, ssl, clientSocket, keys);
     }
 
     private static VarHandle optionalField(String owner, String name) {
@@ -112,5 +120,21 @@ public final class JdkInternals {
             return null;
         }
         return networkClientSocket.get(networkClient);
+    }
+
+    /** The selector a channel is registered with (its first key's), or null when it is not registered. */
+    public Selector selectorOf(Object channel) {
+        if (channelKeys == null || !(channel instanceof AbstractSelectableChannel)) {
+            return null;
+        }
+        SelectionKey[] keys = (SelectionKey[]) channelKeys.get(channel);
+        if (keys != null) {
+            for (SelectionKey k : keys) {
+                if (k != null) {
+                    return k.selector();
+                }
+            }
+        }
+        return null;
     }
 }
