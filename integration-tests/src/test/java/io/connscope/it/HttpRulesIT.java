@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class HttpRulesIT {
 
-    private static final String[] SCENARIOS = {"keep-alive", "java-http-client", "stale-keepalive", "app-retry",
+    private static final String[] SCENARIOS = {"keep-alive", "java-http-client", "https-keepalive", "stale-keepalive",
+        "app-retry",
         "java-http-client-retry", "pipelining", "http10", "close-delimited", "request-after-close", "keepalive-timeout",
         "truncated-body"};
 
@@ -51,6 +52,17 @@ class HttpRulesIT {
             assertThat(keepAliveExchanges).noneMatch(e -> e.has("http.request.resend_count"));
             assertThat(spans.exchanges("client", port(run, "exchanges=5 posts=2")))
                 .noneMatch(e -> e.has("connscope.http.client.api") || e.has("http.request.resend_count"));
+
+            // The same over HTTPS, read from the TLS plaintext.
+            int https = port(run, "https.exchanges=3");
+            List<SpanView> httpsExchanges = byStart(spans.exchanges("client", https));
+            assertThat(httpsExchanges).extracting(e -> e.bool("connscope.connection.from_keepalive_cache"))
+                .containsExactly(false, true, true);
+            assertThat(httpsExchanges).extracting(e -> e.num("connscope.connection.request_index")).containsExactly(1L, 2L, 3L);
+            assertThat(httpsExchanges).allSatisfy(e -> assertThat(e.str("connscope.http.client.api")).isEqualTo("HttpURLConnection"));
+            assertThat(single(spans.connections("client", https)).str("tls.protocol.version")).isEqualTo("1.3");
+            assertThat(warnings(warnings, "client", https)).isEmpty();
+            assertThat(warnings(warnings, "server", https)).isEmpty();
 
             staleKeepAlive(run, spans, warnings, true);
             appRetry(run, spans, warnings);

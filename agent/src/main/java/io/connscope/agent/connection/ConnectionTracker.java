@@ -537,7 +537,13 @@ public final class ConnectionTracker implements ConnectionSink {
 
     @Override
     public void urlConnectionWriting(Object urlConnection, boolean resending) {
-        this.urlConnection.set(new int[] {System.identityHashCode(urlConnection), resending ? 1 : 0});
+        int[] writer = this.urlConnection.get();
+        if (writer == null) {
+            writer = new int[2];
+            this.urlConnection.set(writer);
+        }
+        writer[0] = System.identityHashCode(urlConnection);
+        writer[1] = resending ? 1 : 0;
     }
 
     @Override

@@ -1,12 +1,12 @@
 package io.connscope.it.support;
 
 import com.google.protobuf.ByteString;
-import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
+import java.util.List;
 
 /** One received log record with typed attribute access. */
-public final class LogView {
+public final class LogView extends AttributeView {
 
     public final LogRecord log;
 
@@ -22,23 +22,9 @@ public final class LogView {
         return log.getSeverityText();
     }
 
-    private AnyValue attr(String key) {
-        for (KeyValue kv : log.getAttributesList()) {
-            if (kv.getKey().equals(key)) {
-                return kv.getValue();
-            }
-        }
-        return null;
-    }
-
-    public String str(String key) {
-        AnyValue v = attr(key);
-        return v == null ? null : v.getStringValue();
-    }
-
-    public Long num(String key) {
-        AnyValue v = attr(key);
-        return v == null ? null : v.getIntValue();
+    @Override
+    protected List<KeyValue> attributes() {
+        return log.getAttributesList();
     }
 
     public ByteString spanId() {

@@ -1,12 +1,12 @@
 package io.connscope.it.support;
 
-import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
+import java.util.List;
 
 /** One received span with typed attribute access. */
-public final class SpanView {
+public final class SpanView extends AttributeView {
 
     public final Span span;
     public final String scope;
@@ -22,37 +22,9 @@ public final class SpanView {
         return span.getName();
     }
 
-    public AnyValue attr(String key) {
-        for (KeyValue kv : span.getAttributesList()) {
-            if (kv.getKey().equals(key)) {
-                return kv.getValue();
-            }
-        }
-        return null;
-    }
-
-    public boolean has(String key) {
-        return attr(key) != null;
-    }
-
-    public String str(String key) {
-        AnyValue v = attr(key);
-        return v == null ? null : v.getStringValue();
-    }
-
-    public Long num(String key) {
-        AnyValue v = attr(key);
-        return v == null ? null : v.getIntValue();
-    }
-
-    public Double dbl(String key) {
-        AnyValue v = attr(key);
-        return v == null ? null : v.getDoubleValue();
-    }
-
-    public Boolean bool(String key) {
-        AnyValue v = attr(key);
-        return v == null ? null : v.getBoolValue();
+    @Override
+    protected List<KeyValue> attributes() {
+        return span.getAttributesList();
     }
 
     public String traceIdHex() {
