@@ -1,11 +1,13 @@
 package io.connscope.agent;
 
 import io.connscope.agent.config.AgentConfig;
+import io.connscope.agent.connection.CallSites;
 import io.connscope.agent.connection.ConnectionRegistry;
 import io.connscope.agent.connection.ConnectionTracker;
 import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.diagnose.DiagnosingSink;
-import io.connscope.agent.diagnose.HttpDiagnosis;
+import io.connscope.agent.diagnose.Diagnosis;
+import io.connscope.agent.diagnose.RuleCatalog;
 import io.connscope.agent.diagnose.WarningLog;
 import io.connscope.agent.export.Clock;
 import io.connscope.agent.export.ConnectionTelemetry;
@@ -22,6 +24,7 @@ import io.connscope.bridge.Bridge;
 import io.connscope.bridge.ConnectionSink;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +45,10 @@ final class AgentInstaller {
         long started = System.nanoTime();
         AgentConfig config = AgentConfig.load(args, System.getProperties(), System.getenv());
         AgentLog.setDebug(config.debug());
-        for (String problem : config.problems()) {
+        RuleCatalog rules = new RuleCatalog(config.ruleSettings());
+        List<String> problems = new ArrayList<>(config.problems());
+        problems.addAll(rules.problems());
+        for (String problem : problems) {
             AgentLog.info(problem);
         }
         // Every thread connscope starts, and every thread those threads start (the OTLP sender's
@@ -54,18 +60,18 @@ final class AgentInstaller {
         ExportQueue queue = new ExportQueue(config.exportQueueSize());
         Destinations destinations = new Destinations(config.maxDestinations());
         ConnectionRegistry registry = new ConnectionRegistry(config.maxConnections());
-        WarningLog warnings = new WarningLog(MAX_WARNING_GROUPS);
-        HttpDiagnosis diagnosis = new HttpDiagnosis(warnings);
+        WarningLog warnings = new WarningLog(MAX_WARNING_GROUPS, config.warningsPerMinute());
+        Diagnosis diagnosis = new Diagnosis(rules, warnings);
         ResendDetector resends = new ResendDetector(MAX_FAILED_ATTEMPTS,
             TimeUnit.MILLISECONDS.toNanos(config.resendWindowMillis()));
         ConnectionTracker tracker = new ConnectionTracker(registry, destinations, jdk,
-            new DiagnosingSink(diagnosis, queue), resends);
+            new DiagnosingSink(diagnosis, queue), resends, new CallSites(rules.leakStackFrames()));
         long sdkStart = System.nanoTime();
         OpenTelemetrySdk sdk = buildSdkIn(group, config);
         long sdkMillis = (System.nanoTime() - sdkStart) / 1_000_000;
         ConnectionTelemetry telemetry = new ConnectionTelemetry(sdk, new Clock(), destinations, queue::dropped, warnings,
             registry::open);
-        TelemetryPipeline pipeline = new TelemetryPipeline(queue, tracker, telemetry, sdk);
+        TelemetryPipeline pipeline = new TelemetryPipeline(queue, tracker, diagnosis, telemetry, sdk);
         pipeline.start(group);
 
         Set<String> failing = config.failingHooks();
@@ -79,7 +85,7 @@ final class AgentInstaller {
         for (String m : missing) {
             AgentLog.info("not instrumented on this JDK: " + m);
         }
-        ReportWriter report = new ReportWriter(config, tracker, queue, warnings, config.problems(), missing);
+        ReportWriter report = new ReportWriter(config, tracker, queue, warnings, problems, missing);
         ExporterLogging.install();
         Thread hook = new Thread(group, () -> {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMillis());

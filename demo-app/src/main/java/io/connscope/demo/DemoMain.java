@@ -21,7 +21,9 @@ public final class DemoMain {
             new JavaHttpClientScenario(), new HttpsKeepAliveScenario(), new StaleKeepAliveScenario(), new AppRetryScenario(),
             new JavaHttpClientRetryScenario(), new PipeliningScenario(), WireRuleScenario.http10(),
             WireRuleScenario.closeDelimited(), WireRuleScenario.requestAfterClose(), WireRuleScenario.keepAliveTimeout(),
-            WireRuleScenario.truncatedBody())) {
+            WireRuleScenario.truncatedBody(), ConnectionRuleScenario.closeOrdering(), ConnectionRuleScenario.tooManyConnections(),
+            ConnectionRuleScenario.connectionLeak(), ConnectionRuleScenario.tlsNoResumption(), ConnectionRuleScenario.hopByHop(),
+            new HealthyScenario())) {
             SCENARIOS.put(s.name(), s);
         }
     }

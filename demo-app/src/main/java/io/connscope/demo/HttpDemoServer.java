@@ -11,8 +11,17 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The JDK's built-in HTTP server on loopback, answering every request with a short fixed body. */
+/**
+ * The JDK's built-in HTTP server on loopback, answering every request with a short fixed body. It
+ * writes a response's head and body separately, so it runs with TCP_NODELAY on: otherwise every
+ * keep-alive exchange meets the Nagle/delayed-ACK stall (connscope's nagle-delayed-ack).
+ */
 final class HttpDemoServer implements AutoCloseable {
+
+    static {
+        // Read once, when the JDK's server first starts.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
 
     static final byte[] BODY = "hello from the connscope demo\n".getBytes(StandardCharsets.US_ASCII);
 

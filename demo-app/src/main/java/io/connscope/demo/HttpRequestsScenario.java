@@ -63,8 +63,9 @@ final class HttpRequestsScenario implements Scenario {
             } else {
                 out.printf("  %d requests in %.1f ms, each body read to the end so the connection is reused;"
                     + " the first carries a W3C traceparent, as a tracer would add%n", REQUESTS, millis);
-                out.println("  If that is tens of ms per request: the JDK's HttpServer writes headers and body separately"
-                    + " with TCP_NODELAY off, the write-write-read stall of the nodelay scenario.");
+                out.println("  The JDK's HttpServer writes headers and body separately; it runs with"
+                    + " -Dsun.net.httpserver.nodelay=true here, which spares each request the write-write-read stall of the"
+                    + " nodelay scenario.");
             }
             out.println("expect: client.connections=" + connections + " server.connections=" + connections
                 + " traceparent=" + TRACEPARENT + " posts=" + (closeEachTime ? 0 : POSTS) + " port=" + url.getPort());

@@ -42,6 +42,11 @@ final class LoopbackServer implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    /** The server is still serving its connections. */
+    boolean isRunning() {
+        return thread.isAlive();
+    }
+
     /** Waits for the server to finish its connections and rethrows what it failed with. */
     void await() throws Exception {
         thread.join(10_000);

@@ -38,13 +38,17 @@ final class TlsScenario implements Scenario {
         serverParams.setApplicationProtocols(new String[] {"http/1.1"});
         listener.setSSLParameters(serverParams);
         try (LoopbackServer server = new LoopbackServer(listener, 2, s -> {
+            s.setTcpNoDelay(true);
             LoopbackServer.readExactly(s.getInputStream(), REQUEST.length);
             s.getOutputStream().write(RESPONSE);
             s.getOutputStream().flush();
+            // Wait for the client's close_notify: closing first would make its close_notify meet a reset.
+            s.getInputStream().readAllBytes();
         })) {
             for (int i = 0; i < 2; i++) {
                 try (SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
                     server.port())) {
+                    s.setTcpNoDelay(true); // TLS writes records separately: small ones would meet Nagle
                     SSLParameters params = s.getSSLParameters();
                     params.setApplicationProtocols(new String[] {"http/1.1"}); // ALPN
                     s.setSSLParameters(params);

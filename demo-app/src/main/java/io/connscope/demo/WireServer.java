@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code /close-delimited}: a body without length, ended by closing the connection;</li>
  *   <li>{@code /truncated}: Content-Length 100, then 40 bytes and a close;</li>
- *   <li>{@code /close}: an answer with Connection: close (the server closes after it);</li>
+ *   <li>{@code /close}: an answer with Connection: close, then a graceful close (half-close, read to EOF);</li>
  *   <li>{@code /drop-once…}: the first request to that path is read and left unanswered (the connection closes);</li>
  *   <li>{@code /drop-reused…}: requests on a reused connection are read and left unanswered;</li>
  *   <li>anything else: 200 with a short body.</li>
@@ -95,6 +95,13 @@ final class WireServer implements AutoCloseable {
                 s.setSoTimeout(0);
                 Request r = Request.read(in, first);
                 requests.incrementAndGet();
+                if (r.path.equals("/close")) {
+                    // Connection: close, done right: half-close, then read what the client still sends until its EOF.
+                    write(out, "HTTP/1.1 200 OK\r\nContent-Length: " + BODY.length + "\r\nConnection: close\r\n\r\n", BODY);
+                    s.shutdownOutput();
+                    in.readAllBytes();
+                    return;
+                }
                 if (!answer(r, index, out)) {
                     return;
                 }
@@ -117,9 +124,6 @@ final class WireServer implements AutoCloseable {
                 return false;
             case "/truncated":
                 write(out, status + "Content-Length: " + TRUNCATED_DECLARED + "\r\n\r\n", new byte[TRUNCATED_SENT]);
-                return false;
-            case "/close":
-                write(out, status + "Content-Length: " + BODY.length + "\r\nConnection: close\r\n\r\n", BODY);
                 return false;
             default:
                 String keepAlive = !http10 && advertisedTimeoutSeconds > 0

@@ -115,7 +115,7 @@ class DemoTourIT {
         assertThat(exchanges).hasSize(10 + (int) unanswered);
         assertThat(spans.exchanges("server", port)).hasSize(10);
         // The report: the server side answered each of its ten requests.
-        assertThat(run.stderr).containsPattern("(?m)^  :" + port + " +10 +0 .* 10/10  local-close 10$");
+        assertThat(run.stderr).containsPattern("(?m)^  :" + port + " +10 +0 .* 10/10 +0% +0  local-close 10$");
         // Each server connection's bytes out are exactly what its client peer read, to the last
         // write, even when the server closed from another thread right after writing.
         for (SpanView srv : server) {
@@ -210,7 +210,7 @@ class DemoTourIT {
             assertThat(s.num("connscope.http.responses")).isEqualTo(1);
         });
         // The report: two TLS handshakes to this destination, one of them resumed.
-        assertThat(run.stderr).containsPattern("(?m)^  localhost:" + port + " +2 +0 .* ms +1/2 +0/2 ");
+        assertThat(run.stderr).containsPattern("(?m)^  localhost:" + port + " +2 +0 .* ms +1/2 +2/0 ");
     }
 
     private static void channel(ChildJvm.Result run, Spans spans) {

@@ -70,7 +70,7 @@ class HttpRulesIT {
             pipelining(run, spans, warnings);
             onePerRole(run, warnings, "http10", "http10-no-keepalive", true);
             onePerRole(run, warnings, "close-delimited", "close-delimited-response", true);
-            onePerRole(run, warnings, "request-after-close", "request-after-connection-close", false);
+            onePerRole(run, warnings, "request-after-close", "request-after-connection-close", true);
             onePerRole(run, warnings, "keepalive-timeout", "reuse-after-keepalive-timeout", true);
             onePerRole(run, warnings, "truncated-body", "truncated-body", true);
             assertThat(single(warnings, "truncated-body", "client").str("connscope.evidence"))
@@ -90,7 +90,7 @@ class HttpRulesIT {
             Map<String, Long> perRule = warnings.stream()
                 .collect(Collectors.groupingBy(w -> w.str("connscope.rule"), Collectors.counting()));
             assertThat(perRule).containsEntry("unsafe-resend", 3L).containsEntry("http-pipelining", 4L)
-                .containsEntry("request-after-connection-close", 1L);
+                .containsEntry("request-after-connection-close", 2L).containsEntry("connection-reset", 2L);
             for (Map.Entry<String, Long> e : perRule.entrySet()) {
                 assertThat(MetricsAssert.lastRuleCount(otlp, e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
             }
@@ -125,8 +125,10 @@ class HttpRulesIT {
         assertThat(run.expectLine("step=post ").get("server.requests")).isEqualTo("2");
         SpanView resent = resentPost(spans, warnings, post, "/orders", "writeRequests");
         assertThat(resent.num("http.response.status_code")).isEqualTo(200);
-        assertThat(single(warnings(warnings, "client", post)).str("connscope.evidence")).contains("connection_reset")
+        assertThat(unsafeResend(warnings, post).str("connscope.evidence")).contains("connection_reset")
             .contains("had been idle").contains("no Keep-Alive timeout");
+        // The write into the dead connection met the reset the server's stack answered with.
+        assertThat(rules(warnings, post)).containsExactlyInAnyOrder("unsafe-resend", "connection-reset");
         // GET is resent too, and is not a warning.
         int get = stepPort(run, "get");
         List<SpanView> getExchanges = byStart(spans.exchanges("client", get));
@@ -137,7 +139,7 @@ class HttpRulesIT {
         int keyed = stepPort(run, "post-idempotency-key");
         assertThat(byStart(spans.exchanges("client", keyed))).extracting(e -> e.num("http.request.resend_count"))
             .containsExactly(null, null, 1L);
-        assertThat(warnings(warnings, "client", keyed)).isEmpty();
+        assertThat(rules(warnings, keyed)).containsExactly("connection-reset");
         // The server reads the POST and closes without answering: the JDK resends it after the failed read
         // (parseHTTP), unless retryPost=false, which hands the failure to the application instead.
         int dropped = stepPort(run, "post-dropped");
@@ -145,6 +147,7 @@ class HttpRulesIT {
             assertThat(run.expectLine("step=post-dropped ").get("server.requests")).isEqualTo("3");
             resentPost(spans, warnings, dropped, "/drop-once/orders", "parseHTTP");
             assertThat(single(warnings(warnings, "client", dropped)).str("connscope.evidence")).contains("failed (eof)");
+            assertThat(rules(warnings, dropped)).containsExactly("unsafe-resend");
         } else {
             assertThat(run.expectLine("step=post-dropped ").get("server.requests")).isEqualTo("2");
             assertThat(run.expectLine("step=post-dropped ").get("outcome")).startsWith("failed");
@@ -180,8 +183,7 @@ class HttpRulesIT {
         assertThat(resent.num("connscope.connection.id")).isNotEqualTo(failed.num("connscope.connection.id"));
         assertThat(resent.bool("connscope.connection.from_keepalive_cache")).isFalse();
         assertThat(resent.str("connscope.http.client.object")).isEqualTo(failed.str("connscope.http.client.object"));
-        LogView w = single(warnings(warnings, "client", port));
-        assertThat(w.str("connscope.rule")).isEqualTo("unsafe-resend");
+        LogView w = unsafeResend(warnings, port);
         assertThat(w.severityText()).isEqualTo("WARN");
         assertThat(w.spanId()).isEqualTo(resent.span.getSpanId());
         assertThat(w.str("connscope.evidence")).startsWith("POST " + path + " was sent again by HttpURLConnection (its "
@@ -246,6 +248,15 @@ class HttpRulesIT {
             .containsExactly(rule);
         assertThat(warnings(warnings, "server", port)).as(scenario).extracting(w -> w.str("connscope.rule"))
             .containsExactlyElementsOf(serverToo ? List.of(rule) : List.of());
+    }
+
+    private static LogView unsafeResend(List<LogView> warnings, int port) {
+        return single(warnings(warnings, "client", port).stream().filter(w -> "unsafe-resend".equals(w.str("connscope.rule")))
+            .collect(Collectors.toList()));
+    }
+
+    private static List<String> rules(List<LogView> warnings, int port) {
+        return warnings(warnings, "client", port).stream().map(w -> w.str("connscope.rule")).collect(Collectors.toList());
     }
 
     private static LogView single(List<LogView> warnings, String rule, String role) {

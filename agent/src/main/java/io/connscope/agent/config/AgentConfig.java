@@ -39,6 +39,10 @@ public final class AgentConfig {
     public static final String SHUTDOWN_TIMEOUT_MS = "connscope.shutdown.timeout.ms";
     /** How long after a failed attempt an identical request from the same client counts as its resend. */
     public static final String RESEND_WINDOW_MS = "connscope.http.resend.window.ms";
+    /** Warnings of one rule at one destination exported per minute; further ones are only counted. */
+    public static final String WARNINGS_PER_MINUTE = "connscope.warnings.per.minute";
+    /** Prefix of the rule settings, {@code connscope.rule.<id>.<name>}, which the rule catalog checks. */
+    public static final String RULE_PREFIX = "connscope.rule.";
     /** Internal errors after which a hook disables itself. */
     public static final String HOOK_MAX_FAILURES = "connscope.hook.max.failures";
     /** Log start-up details and stack traces of internal errors. */
@@ -60,6 +64,7 @@ public final class AgentConfig {
         define(EXPORT_QUEUE_SIZE, "8192", Kind.POSITIVE_INT);
         define(SHUTDOWN_TIMEOUT_MS, "2000", Kind.POSITIVE_INT);
         define(RESEND_WINDOW_MS, "10000", Kind.POSITIVE_INT);
+        define(WARNINGS_PER_MINUTE, "10", Kind.POSITIVE_INT);
         define(HOOK_MAX_FAILURES, "10", Kind.POSITIVE_INT);
         define(DEBUG, "false", Kind.BOOLEAN);
         define(TEST_FAILING_HOOKS, "", Kind.HOOK_NAMES);
@@ -67,10 +72,13 @@ public final class AgentConfig {
 
     private final Map<String, String> values;
     private final Map<String, String> otelOverrides;
+    private final Map<String, String> ruleSettings;
     private final List<String> problems;
 
-    private AgentConfig(Map<String, String> values, Map<String, String> otelOverrides, List<String> problems) {
+    private AgentConfig(Map<String, String> values, Map<String, String> otelOverrides, Map<String, String> ruleSettings,
+                        List<String> problems) {
         this.values = values;
+        this.ruleSettings = ruleSettings;
         this.otelOverrides = otelOverrides;
         this.problems = problems;
     }
@@ -95,7 +103,12 @@ public final class AgentConfig {
         for (Setting s : SETTINGS.values()) {
             values.put(s.key, s.defaultValue);
         }
+        Map<String, String> rules = new LinkedHashMap<>();
         raw.forEach((key, value) -> {
+            if (key.startsWith(RULE_PREFIX)) {
+                rules.put(key, value);
+                return;
+            }
             Setting s = SETTINGS.get(key);
             if (s == null) {
                 problems.add("unknown setting '" + key + "' ignored (known: " + String.join(", ", SETTINGS.keySet()) + ")");
@@ -108,7 +121,7 @@ public final class AgentConfig {
                 values.put(key, value.trim());
             }
         });
-        return new AgentConfig(values, otel, problems);
+        return new AgentConfig(values, otel, rules, problems);
     }
 
     private static void parseAgentArgs(String args, Map<String, String> raw, Map<String, String> otel,
@@ -169,6 +182,15 @@ public final class AgentConfig {
 
     public long resendWindowMillis() {
         return Integer.parseInt(values.get(RESEND_WINDOW_MS));
+    }
+
+    public long warningsPerMinute() {
+        return Integer.parseInt(values.get(WARNINGS_PER_MINUTE));
+    }
+
+    /** The {@code connscope.rule.*} settings as given; the rule catalog checks them. */
+    public Map<String, String> ruleSettings() {
+        return Collections.unmodifiableMap(ruleSettings);
     }
 
     public int hookMaxFailures() {

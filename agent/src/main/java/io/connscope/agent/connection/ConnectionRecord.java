@@ -50,6 +50,8 @@ public final class ConnectionRecord {
     public volatile Thread finishingConnect;
     /** Exception class of a failed connect, else null. */
     public volatile String connectError;
+    /** Its message, else null. */
+    public volatile String connectErrorMessage;
     public volatile TlsInfo tls;
     public volatile int tlsHandshakes;
 
@@ -61,6 +63,34 @@ public final class ConnectionRecord {
     public volatile long firstWriteNanos;
     public volatile long lastReadNanos;
     public volatile long lastWriteNanos;
+
+    /**
+     * Writes larger than this end a burst of small writes for the Nagle check; set once at start-up
+     * from {@code connscope.rule.nagle-delayed-ack.small.bytes}.
+     */
+    public static volatile int smallWriteBytes = 1460;
+
+    // The current burst of writes since the last read (writer thread), and the worst burst of two
+    // or more small writes seen so far: the one whose response came latest after its last write.
+    private int burstWrites;
+    private long burstBytes;
+    private boolean burstHasLargeWrite;
+    public volatile int stallWrites;
+    public volatile long stallBytes;
+    public volatile long stallGapNanos;
+    public volatile boolean stallNoDelay;
+
+    /** Unread input bytes when this side closed (a RST follows), or 0. */
+    public volatile int unreadAtClose;
+    /** When a reset was first seen, System.nanoTime(), or 0. */
+    public volatile long resetNanos;
+    /** Connections open to this destination when this one was established, itself included (client role). */
+    public volatile long concurrentAtOpen;
+    /** TLS handshakes to this destination when this connection's handshake ended: all of them, and the resumed ones. */
+    public volatile long tlsHandshakesToDestination;
+    public volatile long tlsResumedToDestination;
+    /** Where the application opened the connection ("Class.method:line < …"), when captured. */
+    public volatile String openedAt;
 
     /** TCP_NODELAY as last set; sockets start with it off. */
     public volatile boolean noDelay;
@@ -105,7 +135,24 @@ public final class ConnectionRecord {
                 events.add(ConnectionEvent.FIRST_READ);
             }
             lastReadNanos = now;
+            if (burstWrites > 0) {
+                endBurst(now);
+            }
         }
+    }
+
+    /** The first read after writes ends their burst; a burst of small writes answered late is remembered. */
+    private void endBurst(long now) {
+        long gap = now - lastWriteNanos;
+        if (burstWrites >= 2 && !burstHasLargeWrite && gap > stallGapNanos) {
+            stallGapNanos = gap;
+            stallWrites = burstWrites;
+            stallBytes = burstBytes;
+            stallNoDelay = noDelay;
+        }
+        burstWrites = 0;
+        burstBytes = 0;
+        burstHasLargeWrite = false;
     }
 
     public void onWrite(long n, long now) {
@@ -117,6 +164,11 @@ public final class ConnectionRecord {
                 events.add(ConnectionEvent.FIRST_WRITE);
             }
             lastWriteNanos = now;
+            burstWrites++;
+            burstBytes += n;
+            if (n > smallWriteBytes) {
+                burstHasLargeWrite = true;
+            }
         }
     }
 

@@ -43,6 +43,7 @@ public final class ConnectionTracker implements ConnectionSink {
     private final JdkInternals jdk;
     private final FinishedSink finished;
     private final ResendDetector resends;
+    private final CallSites callSites;
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong analysisFailures = new AtomicLong();
     /**
@@ -52,12 +53,13 @@ public final class ConnectionTracker implements ConnectionSink {
     private final ThreadLocal<int[]> urlConnection = new ThreadLocal<>();
 
     public ConnectionTracker(ConnectionRegistry registry, Destinations destinations, JdkInternals jdk,
-                             FinishedSink finished, ResendDetector resends) {
+                             FinishedSink finished, ResendDetector resends, CallSites callSites) {
         this.registry = registry;
         this.destinations = destinations;
         this.jdk = jdk;
         this.finished = finished;
         this.resends = resends;
+        this.callSites = callSites;
     }
 
     // ---- hot path ----
@@ -232,6 +234,9 @@ public final class ConnectionTracker implements ConnectionSink {
     private void onIoFailure(ConnectionRecord r, Object key, Throwable failure, ConnectionEvent reset) {
         boolean wasReset = isReset(failure);
         if (wasReset && !r.events.contains(reset)) {
+            if (r.resetNanos == 0L) {
+                r.resetNanos = System.nanoTime();
+            }
             r.events.add(reset);
         }
         attemptFailed(r, key, wasReset ? "connection_reset" : "io_error");
@@ -259,6 +264,7 @@ public final class ConnectionTracker implements ConnectionSink {
         int port = target == null ? 0 : target.getPort();
         Destination d = destinations.of(Role.CLIENT, host, port);
         ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), Role.CLIENT, "socket", d, startNanos);
+        r.openedAt = callSites.capture();
         if (failure != null) {
             connectFailed(r, target, failure, endNanos);
             return;
@@ -269,8 +275,14 @@ public final class ConnectionTracker implements ConnectionSink {
         r.connectEndNanos = endNanos;
         r.events.add(ConnectionEvent.CONNECT);
         track(socket, r);
-        d.stats.opened.incrementAndGet();
+        opened(r);
         d.stats.connectTime.record(endNanos - startNanos);
+    }
+
+    /** Counts an established outbound connection, and how many were open to its destination with it. */
+    private static void opened(ConnectionRecord r) {
+        DestinationStats s = r.destination.stats;
+        r.concurrentAtOpen = s.opened.incrementAndGet() - s.ended.get();
     }
 
     @Override
@@ -320,6 +332,7 @@ public final class ConnectionTracker implements ConnectionSink {
         InetSocketAddress target = (InetSocketAddress) endpoint;
         Destination d = destinations.of(Role.CLIENT, target.getHostString(), target.getPort());
         ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), Role.CLIENT, "channel", d, startNanos);
+        r.openedAt = callSites.capture();
         if (failure != null) {
             connectFailed(r, target, failure, System.nanoTime());
             return;
@@ -367,7 +380,7 @@ public final class ConnectionTracker implements ConnectionSink {
         r.noDelay = noDelayOf(ch);
         r.connectEndNanos = now;
         r.events.add(ConnectionEvent.CONNECT);
-        r.destination.stats.opened.incrementAndGet();
+        opened(r);
         r.destination.stats.connectTime.record(now - r.openNanos);
     }
 
@@ -419,6 +432,7 @@ public final class ConnectionTracker implements ConnectionSink {
     }
 
     private void connectFailed(ConnectionRecord r, InetSocketAddress target, Throwable failure, long now) {
+        r.connectErrorMessage = failure.getMessage();
         connectFailed(r, target, failure.getClass().getName(), now);
     }
 
@@ -471,7 +485,9 @@ public final class ConnectionTracker implements ConnectionSink {
             return;
         }
         // The record stays findable until the export thread releases it (see release()).
-        if (key instanceof Socket && hasUnreadInput((Socket) key, r)) {
+        int unread = key instanceof Socket ? unreadInput((Socket) key, r) : 0;
+        if (unread > 0) {
+            r.unreadAtClose = unread;
             r.events.add(ConnectionEvent.UNREAD_AT_CLOSE);
         }
         r.events.add(ConnectionEvent.CLOSE);
@@ -480,15 +496,15 @@ public final class ConnectionTracker implements ConnectionSink {
     }
 
     /** Bytes the peer sent that were never read: closing now makes the kernel answer with RST. */
-    private static boolean hasUnreadInput(Socket s, ConnectionRecord r) {
+    private static int unreadInput(Socket s, ConnectionRecord r) {
         if (r.events.contains(ConnectionEvent.EOF) || r.events.contains(ConnectionEvent.SHUTDOWN_INPUT)
             || s.isClosed() || s.isInputShutdown()) {
-            return false;
+            return 0;
         }
         try {
-            return s.getInputStream().available() > 0;
+            return s.getInputStream().available();
         } catch (IOException | RuntimeException e) {
-            return false;
+            return 0;
         }
     }
 
@@ -522,7 +538,10 @@ public final class ConnectionTracker implements ConnectionSink {
         }
         r.tls = info;
         r.events.add(ConnectionEvent.TLS_HANDSHAKE);
-        r.destination.stats.addTls(info);
+        DestinationStats stats = r.destination.stats;
+        stats.addTls(info);
+        r.tlsResumedToDestination = stats.tlsResumed.get();
+        r.tlsHandshakesToDestination = stats.tlsHandshakeTime.count();
     }
 
     /** "TLSv1.3" → "1.3", as the tls.protocol.version convention wants. */

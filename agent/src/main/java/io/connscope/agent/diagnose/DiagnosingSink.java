@@ -8,10 +8,10 @@ import io.connscope.agent.http.HttpExchange;
 /** Checks each finished exchange against the rules, then queues it, with its warnings, for export. */
 public final class DiagnosingSink implements FinishedSink {
 
-    private final HttpDiagnosis diagnosis;
+    private final Diagnosis diagnosis;
     private final ExportQueue queue;
 
-    public DiagnosingSink(HttpDiagnosis diagnosis, ExportQueue queue) {
+    public DiagnosingSink(Diagnosis diagnosis, ExportQueue queue) {
         this.diagnosis = diagnosis;
         this.queue = queue;
     }

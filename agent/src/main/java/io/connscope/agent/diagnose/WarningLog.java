@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Every warning raised, for the exit report: grouped by rule and destination, each group with its
  * count and the evidence of its first occurrence. Bounded: groups beyond {@code maxGroups} are
- * only counted.
+ * only counted. It also rate-limits what is exported: at most {@code perMinute} warnings of a group
+ * per minute become log records and span events, so a hot loop cannot flood the logs; the rest are
+ * counted here.
  */
 public final class WarningLog {
 
@@ -23,6 +25,9 @@ public final class WarningLog {
         public final String firstEvidence;
         public final String advice;
         private final AtomicLong count = new AtomicLong();
+        private final AtomicLong suppressed = new AtomicLong();
+        private final AtomicLong windowStart = new AtomicLong(Long.MIN_VALUE);
+        private final AtomicLong inWindow = new AtomicLong();
 
         Group(Warning w, String destination) {
             this.rule = w.rule;
@@ -35,29 +40,64 @@ public final class WarningLog {
         public long count() {
             return count.get();
         }
+
+        /** Occurrences beyond the rate limit: counted, not exported. */
+        public long suppressed() {
+            return suppressed.get();
+        }
+
+        /** Whether this occurrence is within the group's per-minute export allowance. */
+        boolean allow(long now, long perMinute) {
+            long start = windowStart.get();
+            if (start == Long.MIN_VALUE || now - start >= MINUTE_NANOS) {
+                if (windowStart.compareAndSet(start, now)) {
+                    inWindow.set(0);
+                }
+            }
+            if (inWindow.incrementAndGet() <= perMinute) {
+                return true;
+            }
+            suppressed.incrementAndGet();
+            return false;
+        }
     }
+
+    private static final long MINUTE_NANOS = 60_000_000_000L;
 
     private final Map<String, Group> groups = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> byRule = new ConcurrentHashMap<>();
     private final int maxGroups;
+    private final long perMinute;
     private final AtomicLong ungrouped = new AtomicLong();
 
-    public WarningLog(int maxGroups) {
+    public WarningLog(int maxGroups, long perMinute) {
         this.maxGroups = maxGroups;
+        this.perMinute = perMinute;
     }
 
-    void add(Destination d, Warning w) {
+    /** Counts a warning; true when it is within its group's rate limit and should be exported. */
+    public boolean add(Destination d, Warning w, long now) {
         byRule.computeIfAbsent(w.rule, k -> new AtomicLong()).incrementAndGet();
         String key = w.rule + ' ' + d.key;
         Group g = groups.get(key);
         if (g == null) {
             if (groups.size() >= maxGroups) {
                 ungrouped.incrementAndGet();
-                return;
+                return false;
             }
             g = groups.computeIfAbsent(key, k -> new Group(w, d.key));
         }
         g.count.incrementAndGet();
+        return g.allow(now, perMinute);
+    }
+
+    /** Warnings not exported because of the rate limit, over all groups. */
+    public long suppressed() {
+        long n = 0;
+        for (Group g : groups.values()) {
+            n += g.suppressed();
+        }
+        return n;
     }
 
     /** Groups, warnings before infos, then by rule and destination. */

@@ -10,6 +10,7 @@ import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.diagnose.ExchangeRecord;
 import io.connscope.agent.connection.Role;
 import io.connscope.agent.connection.TlsInfo;
+import io.connscope.agent.diagnose.Warning;
 import io.connscope.agent.diagnose.WarningLog;
 import io.connscope.agent.http.HttpConnection;
 import io.opentelemetry.api.OpenTelemetry;
@@ -50,6 +51,7 @@ public final class ConnectionTelemetry {
     private final Tracer tracer;
     private final Clock clock;
     private final ExchangeSpans exchanges;
+    private final WarningExport warningExport;
     private final DoubleHistogram connectDuration;
     private final DoubleHistogram tlsDuration;
     private final DoubleHistogram connectionDuration;
@@ -60,7 +62,8 @@ public final class ConnectionTelemetry {
                                WarningLog warnings, Supplier<List<ConnectionRecord>> openConnections) {
         this.tracer = otel.getTracer(SCOPE);
         this.clock = clock;
-        this.exchanges = new ExchangeSpans(tracer, clock, new WarningExport(otel.getLogsBridge().get(SCOPE)));
+        this.warningExport = new WarningExport(otel.getLogsBridge().get(SCOPE));
+        this.exchanges = new ExchangeSpans(tracer, clock, warningExport);
         Meter meter = otel.getMeter(SCOPE);
         httpConnectionDuration = meter.histogramBuilder("http.client.connection.duration").setUnit("s")
             .setDescription("Lifetime of outbound connections that carried HTTP, from connect start to close.")
@@ -171,7 +174,8 @@ public final class ConnectionTelemetry {
         exchanges.export(item, destinationAttributes(item.connection.destination));
     }
 
-    public void export(ConnectionRecord r) {
+    /** Exports a settled connection with the warnings its rules raised (as events on its span). */
+    public void export(ConnectionRecord r, List<Warning> warnings) {
         CloseClassification how = r.classification();
         Attributes destination = destinationAttributes(r.destination);
         recordMetrics(r, how, destination);
@@ -211,6 +215,7 @@ public final class ConnectionTelemetry {
             }
             handshake.end(clock.epochNanos(tls.endNanos), TimeUnit.NANOSECONDS);
         }
+        warningExport.emit(warnings, span, destination, r.id, clock.epochNanos(r.endNanos));
         span.end(clock.epochNanos(r.endNanos), TimeUnit.NANOSECONDS);
     }
 

@@ -3,6 +3,7 @@ package io.connscope.agent.export;
 import io.connscope.agent.AgentLog;
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.ConnectionTracker;
+import io.connscope.agent.diagnose.Diagnosis;
 import io.connscope.agent.diagnose.ExchangeRecord;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ public final class TelemetryPipeline implements Runnable {
 
     private final ExportQueue queue;
     private final ConnectionTracker tracker;
+    private final Diagnosis diagnosis;
     private final ConnectionTelemetry telemetry;
     private final OpenTelemetrySdk sdk;
     /** Closed connections waiting to be settled, oldest first. Export thread only. */
@@ -30,10 +32,11 @@ public final class TelemetryPipeline implements Runnable {
     private volatile boolean running = true;
     private volatile Thread thread;
 
-    public TelemetryPipeline(ExportQueue queue, ConnectionTracker tracker, ConnectionTelemetry telemetry,
-                             OpenTelemetrySdk sdk) {
+    public TelemetryPipeline(ExportQueue queue, ConnectionTracker tracker, Diagnosis diagnosis,
+                             ConnectionTelemetry telemetry, OpenTelemetrySdk sdk) {
         this.queue = queue;
         this.tracker = tracker;
+        this.diagnosis = diagnosis;
         this.telemetry = telemetry;
         this.sdk = sdk;
     }
@@ -85,7 +88,7 @@ public final class TelemetryPipeline implements Runnable {
         exportQueued();
         for (ConnectionRecord r : ready) {
             try {
-                telemetry.export(r);
+                telemetry.export(r, diagnosis.check(r));
             } catch (Throwable t) {
                 exportFailed(t);
             }

@@ -74,6 +74,9 @@ final class HeadParser {
         String upgrade = null;
         long keepAliveTimeout = -1;
         boolean proxyConnection = false;
+        String connectionNamesEndToEnd = null;
+        boolean keepAliveHeader = false;
+        boolean forwarded = false;
         String traceparent = null;
         boolean idempotencyKey = false;
 
@@ -124,8 +127,17 @@ final class HeadParser {
                 close |= hasToken(b, vs, ve, "close");
                 keepAlive |= hasToken(b, vs, ve, "keep-alive");
                 connectionUpgrade |= hasToken(b, vs, ve, "upgrade");
+                for (String name : END_TO_END) {
+                    if (connectionNamesEndToEnd == null && hasToken(b, vs, ve, name)) {
+                        connectionNamesEndToEnd = name;
+                    }
+                }
             } else if (nameIs(b, pos, colon, "keep-alive")) {
+                keepAliveHeader = true;
                 keepAliveTimeout = parameter(b, vs, ve, "timeout");
+            } else if (nameIs(b, pos, colon, "via") || nameIs(b, pos, colon, "forwarded")
+                || nameIs(b, pos, colon, "x-forwarded-for")) {
+                forwarded = true;
             } else if (nameIs(b, pos, colon, "upgrade")) {
                 upgrade = ascii(b, vs, Math.min(ve, vs + MAX_KEPT_VALUE));
             } else if (nameIs(b, pos, colon, "proxy-connection")) {
@@ -141,9 +153,16 @@ final class HeadParser {
             contentLength = -1; // RFC 9112 §6.3: Transfer-Encoding overrides Content-Length
         }
         return new Result(new HttpHead(request, method, target, status, version, contentLength, chunked, close,
-            keepAlive, connectionUpgrade ? upgrade : null, keepAliveTimeout, proxyConnection, traceparent,
-            idempotencyKey, irregularity), null);
+            keepAlive, connectionUpgrade ? upgrade : null, keepAliveTimeout, proxyConnection, connectionNamesEndToEnd,
+            keepAliveHeader, forwarded, traceparent, idempotencyKey, irregularity), null);
     }
+
+    /**
+     * Header fields meant for every recipient, which a Connection header must never name (RFC 9110
+     * §7.6.1): a proxy would strip them.
+     */
+    private static final String[] END_TO_END = {"host", "content-length", "content-type", "content-encoding",
+        "cache-control", "authorization", "cookie", "set-cookie", "date", "etag", "last-modified", "location"};
 
     private static Result fail(String reason) {
         return new Result(null, reason);

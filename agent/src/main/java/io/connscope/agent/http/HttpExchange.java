@@ -25,6 +25,8 @@ public final class HttpExchange {
     volatile boolean pipelined;
     volatile long requestEndNanos;
     volatile boolean requestKeepAlive;
+    /** The request's head, for the rules that look at its headers. */
+    volatile HttpHead requestHead;
     volatile boolean requestClose;
     /** Which earlier message on this connection had announced its close ("request 2", "response 1"), or null. */
     volatile String afterCloseAnnouncedBy;
@@ -68,6 +70,7 @@ public final class HttpExchange {
         this.idleBeforeNanos = idleBeforeNanos;
         this.pipelined = pipelined;
         this.requestKeepAlive = head.connectionKeepAlive;
+        this.requestHead = head;
         this.requestClose = head.connectionClose;
     }
 
@@ -145,6 +148,11 @@ public final class HttpExchange {
     /** Why no complete response arrived, or null. */
     public String failure() {
         return failure;
+    }
+
+    /** The request head as parsed, or null when only the response was seen. */
+    public HttpHead requestHead() {
+        return requestHead;
     }
 
     public boolean requestKeepAlive() {

@@ -29,6 +29,12 @@ public final class HttpHead {
     public final long keepAliveTimeoutSeconds;
     /** A Proxy-Connection header is present. */
     public final boolean proxyConnection;
+    /** An end-to-end header field (e.g. content-length) that the Connection header names, or null. */
+    public final String connectionNamesEndToEnd;
+    /** A Keep-Alive header is present. */
+    public final boolean keepAliveHeader;
+    /** Via, Forwarded or X-Forwarded-For is present: the message passed a proxy. */
+    public final boolean forwarded;
     /** The W3C traceparent header, or null. */
     public final String traceparent;
     /** An Idempotency-Key header is present. */
@@ -38,8 +44,8 @@ public final class HttpHead {
 
     HttpHead(boolean request, String method, String target, int status, String version, long contentLength,
              boolean chunked, boolean connectionClose, boolean connectionKeepAlive, String upgrade,
-             long keepAliveTimeoutSeconds, boolean proxyConnection, String traceparent, boolean idempotencyKey,
-             String irregularity) {
+             long keepAliveTimeoutSeconds, boolean proxyConnection, String connectionNamesEndToEnd, boolean keepAliveHeader,
+             boolean forwarded, String traceparent, boolean idempotencyKey, String irregularity) {
         this.request = request;
         this.method = method;
         this.target = target;
@@ -52,6 +58,9 @@ public final class HttpHead {
         this.upgrade = upgrade;
         this.keepAliveTimeoutSeconds = keepAliveTimeoutSeconds;
         this.proxyConnection = proxyConnection;
+        this.connectionNamesEndToEnd = connectionNamesEndToEnd;
+        this.keepAliveHeader = keepAliveHeader;
+        this.forwarded = forwarded;
         this.traceparent = traceparent;
         this.idempotencyKey = idempotencyKey;
         this.irregularity = irregularity;

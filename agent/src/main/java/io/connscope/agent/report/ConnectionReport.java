@@ -9,6 +9,8 @@ import io.connscope.agent.connection.Role;
 import io.connscope.agent.diagnose.WarningLog;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -38,8 +40,12 @@ public final class ConnectionReport {
         StringBuilder out = new StringBuilder();
         out.append("==== connscope connection report ====\n");
         out.append(String.format(Locale.ROOT, "%d connection(s), %d destination(s)%n", connections, all.size()));
-        section(out, "Outbound connections, by destination", all, Role.CLIENT);
-        section(out, "Inbound connections, by local listening port", all, Role.SERVER);
+        Map<String, Long> warningCounts = new HashMap<>();
+        for (WarningLog.Group g : warnings) {
+            warningCounts.merge(g.destination, g.count(), Long::sum);
+        }
+        section(out, "Outbound connections, by destination", all, Role.CLIENT, warningCounts);
+        section(out, "Inbound connections, by local listening port", all, Role.SERVER, warningCounts);
         warnings(out, warnings);
         if (!notes.isEmpty()) {
             out.append("\nNotes\n");
@@ -51,7 +57,8 @@ public final class ConnectionReport {
         return out.toString();
     }
 
-    private static void section(StringBuilder out, String title, List<Destination> all, Role role) {
+    private static void section(StringBuilder out, String title, List<Destination> all, Role role,
+                                Map<String, Long> warningCounts) {
         List<Destination> rows = new ArrayList<>();
         for (Destination d : all) {
             if (d.role == role) {
@@ -63,10 +70,10 @@ public final class ConnectionReport {
             out.append("  (none)\n");
             return;
         }
-        String format = "  %-28s %7s %6s %12s %12s %17s %17s %11s %14s %14s  %s%n";
+        String format = "  %-28s %7s %6s %12s %12s %17s %17s %11s %14s %14s %6s %8s  %s%n";
         out.append(String.format(Locale.ROOT, format, role == Role.CLIENT ? "destination" : "listening port",
             "opened", "failed", "bytes sent", "bytes recv", "connect p50/p95", "TLS p50/p95", "TLS resumed",
-            "NODELAY on/off", "HTTP req/resp", "closes"));
+            "NODELAY on/off", "HTTP req/resp", "reuse", "warnings", "closes"));
         for (Destination d : rows) {
             DestinationStats s = d.stats;
             out.append(String.format(Locale.ROOT, format, label(d), s.opened.get(), s.connectFailures.get(),
@@ -76,7 +83,8 @@ public final class ConnectionReport {
                 s.tlsHandshakeTime.count() == 0 ? "-" : s.tlsResumed.get() + "/" + s.tlsHandshakeTime.count(),
                 s.noDelayOn.get() + "/" + s.noDelayOff.get(),
                 s.httpRequests.get() + s.httpResponses.get() == 0 ? "-" : s.httpRequests.get() + "/" + s.httpResponses.get(),
-                closes(s)));
+                s.reuseRatio() < 0 ? "-" : Math.round(s.reuseRatio() * 100) + "%",
+                warningCounts.getOrDefault(d.key, 0L), closes(s)));
         }
     }
 
@@ -88,8 +96,8 @@ public final class ConnectionReport {
             return;
         }
         for (WarningLog.Group g : groups) {
-            out.append(String.format(Locale.ROOT, "  %-4s %s at %s, %d time(s)%n", g.severity, g.rule, g.destination,
-                g.count()));
+            out.append(String.format(Locale.ROOT, "  %-4s %s at %s, %d time(s)%s%n", g.severity, g.rule, g.destination,
+                g.count(), g.suppressed() == 0 ? "" : " (" + g.suppressed() + " beyond the rate limit not exported)"));
             out.append("       first: ").append(g.firstEvidence).append('\n');
             out.append("       fix:   ").append(g.advice).append('\n');
         }

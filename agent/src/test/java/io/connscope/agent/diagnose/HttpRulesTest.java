@@ -11,6 +11,7 @@ import io.connscope.agent.http.ResendDetector;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -19,8 +20,8 @@ import org.junit.jupiter.api.Test;
 class HttpRulesTest {
 
     private final Destinations destinations = new Destinations(10);
-    private final WarningLog log = new WarningLog(100);
-    private final HttpDiagnosis diagnosis = new HttpDiagnosis(log);
+    private final WarningLog log = new WarningLog(100, 1000);
+    private final Diagnosis diagnosis = new Diagnosis(new RuleCatalog(Map.of()), log);
     private final ResendDetector resends = new ResendDetector(16, TimeUnit.SECONDS.toNanos(10));
     private final List<Warning> raised = new ArrayList<>();
     private static final String CLIENT = "thread 1";
@@ -187,17 +188,23 @@ class HttpRulesTest {
 
     @Test
     void theLogGroupsByRuleAndDestinationAndStaysBounded() {
-        WarningLog small = new WarningLog(1);
+        WarningLog small = new WarningLog(1, 2);
         Warning w = new Warning("r", Severity.WARN, "e", "a");
-        small.add(destinations.of(Role.CLIENT, "a", 1), w);
-        small.add(destinations.of(Role.CLIENT, "a", 1), w);
-        small.add(destinations.of(Role.CLIENT, "b", 1), w);
+        long minute = 60_000_000_000L;
+        assertThat(small.add(destinations.of(Role.CLIENT, "a", 1), w, 0)).isTrue();
+        assertThat(small.add(destinations.of(Role.CLIENT, "a", 1), w, 1)).isTrue();
+        // The third in the same minute is counted, not exported; a minute later export resumes.
+        assertThat(small.add(destinations.of(Role.CLIENT, "a", 1), w, 2)).isFalse();
+        assertThat(small.add(destinations.of(Role.CLIENT, "a", 1), w, minute + 2)).isTrue();
+        assertThat(small.add(destinations.of(Role.CLIENT, "b", 1), w, 3)).isFalse();
         assertThat(small.groups()).singleElement().satisfies(g -> {
             assertThat(g.destination).isEqualTo("a:1");
-            assertThat(g.count()).isEqualTo(2);
+            assertThat(g.count()).isEqualTo(4);
+            assertThat(g.suppressed()).isEqualTo(1);
         });
         assertThat(small.ungrouped()).isEqualTo(1);
-        assertThat(small.byRule().get("r").get()).isEqualTo(3);
+        assertThat(small.suppressed()).isEqualTo(1);
+        assertThat(small.byRule().get("r").get()).isEqualTo(5);
     }
 
     @Test
@@ -213,7 +220,7 @@ class HttpRulesTest {
                 throw new IllegalStateException("bug");
             }
         };
-        HttpDiagnosis partly = new HttpDiagnosis(log, List.of(broken, new TruncatedBodyRule()));
+        Diagnosis partly = new Diagnosis(List.of(broken, new TruncatedBodyRule()), List.of(), log);
         ConnectionRecord r = new ConnectionRecord(1, Role.CLIENT, "socket", destinations.of(Role.CLIENT, "h", 80), 0L);
         List<HttpExchange> done = new ArrayList<>();
         HttpConnection http = new HttpConnection(done::add);

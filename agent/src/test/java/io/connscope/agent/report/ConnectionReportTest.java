@@ -8,6 +8,9 @@ import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.Destination;
 import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.connection.Role;
+import io.connscope.agent.diagnose.Severity;
+import io.connscope.agent.diagnose.Warning;
+import io.connscope.agent.diagnose.WarningLog;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,14 +30,24 @@ class ConnectionReportTest {
             api.stats.connectTime.record(2_000_000L);
             api.stats.addEnded(r, r.classification());
         }
+        api.stats.httpRequests.set(6);
+        api.stats.httpResponses.set(6);
+        api.stats.httpConnections.set(3);
         Destination listening = destinations.of(Role.SERVER, null, 8080);
         listening.stats.opened.incrementAndGet();
+        WarningLog warnings = new WarningLog(10, 1);
+        Warning w = new Warning("slow-setup", Severity.WARN, "it took 900 ms", "reuse connections");
+        warnings.add(api, w, 0);
+        warnings.add(api, w, 1);
 
-        String text = ConnectionReport.render(destinations, List.of("a note"));
+        String text = ConnectionReport.render(destinations, warnings.groups(), List.of("a note"));
 
         assertThat(text).contains("4 connection(s), 2 destination(s)");
-        assertThat(text).containsPattern("(?m)^  api\\.example\\.com:443 +3 +0 +300 +750 +2\\.\\d\\d/2\\.\\d\\d ms +- +- +2/1 +-  local-close 3$");
-        assertThat(text).containsPattern("(?m)^  :8080 +1 +0 +0 +0 +- +- +- +0/0 +-  -$");
+        assertThat(text).containsPattern("(?m)^  api\\.example\\.com:443 +3 +0 +300 +750 +2\\.\\d\\d/2\\.\\d\\d ms +- +- +2/1"
+            + " +6/6 +50% +2  local-close 3$");
+        assertThat(text).containsPattern("(?m)^  :8080 +1 +0 +0 +0 +- +- +- +0/0 +- +- +0  -$");
+        assertThat(text).contains("  WARN slow-setup at api.example.com:443, 2 time(s) (1 beyond the rate limit not exported)\n"
+            + "       first: it took 900 ms\n       fix:   reuse connections\n");
         assertThat(text).contains("  - a note");
         assertThat(CloseClassification.LOCAL_CLOSE.label()).isEqualTo("local-close");
     }

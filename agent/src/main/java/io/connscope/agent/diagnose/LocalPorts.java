@@ -1,0 +1,54 @@
+package io.connscope.agent.diagnose;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/** The ephemeral port range and the TIME_WAIT count, from Linux's /proc; elsewhere, "unavailable". */
+final class LocalPorts {
+
+    private static final Path RANGE = Paths.get("/proc/sys/net/ipv4/ip_local_port_range");
+    private static final Path SOCKSTAT = Paths.get("/proc/net/sockstat");
+
+    private LocalPorts() {
+    }
+
+    /** [low, high], or null when unavailable. */
+    static int[] range() {
+        try {
+            String[] parts = new String(Files.readAllBytes(RANGE), StandardCharsets.US_ASCII).trim().split("\\s+");
+            return new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Sockets in TIME_WAIT now ("tw" in /proc/net/sockstat), or -1 when unavailable. */
+    static long timeWait() {
+        try {
+            for (String line : Files.readAllLines(SOCKSTAT, StandardCharsets.US_ASCII)) {
+                if (line.startsWith("TCP:")) {
+                    String[] parts = line.trim().split("\\s+");
+                    for (int i = 1; i + 1 < parts.length; i++) {
+                        if (parts[i].equals("tw")) {
+                            return Long.parseLong(parts[i + 1]);
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // unavailable
+        }
+        return -1;
+    }
+
+    static String describe() {
+        int[] range = range();
+        long tw = timeWait();
+        return (range == null ? "local port range unavailable" : "local ports " + range[0] + "-" + range[1] + ", "
+            + (range[1] - range[0] + 1) + " in all") + "; " + (tw < 0 ? "TIME_WAIT count unavailable" : tw
+            + " sockets in TIME_WAIT now");
+    }
+}

@@ -1,0 +1,42 @@
+package io.connscope.agent.diagnose;
+
+import io.connscope.agent.connection.ConnectionRecord;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Nagle's algorithm meeting delayed ACK: with TCP_NODELAY off, the second small write of a request
+ * waits for the ACK of the first, which the peer delays (40 ms on Linux, 200 ms elsewhere) because
+ * it is waiting for the rest of the request.
+ */
+public final class NagleDelayedAckRule implements ConnectionRule {
+
+    public static final String ID = "nagle-delayed-ack";
+
+    private final long smallBytes;
+    private final long gapNanos;
+    private final long writes;
+
+    public NagleDelayedAckRule(Thresholds t) {
+        smallBytes = t.get("small.bytes", 1460);
+        gapNanos = TimeUnit.MILLISECONDS.toNanos(t.get("gap.ms", 30));
+        writes = t.get("writes", 2);
+        ConnectionRecord.smallWriteBytes = (int) Math.min(Integer.MAX_VALUE, smallBytes);
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public Warning check(ConnectionRecord r) {
+        if (r.stallNoDelay || r.stallWrites < Math.max(2, writes) || r.stallGapNanos < gapNanos) {
+            return null;
+        }
+        String evidence = "on connection " + r.id + " with TCP_NODELAY off, " + r.stallWrites + " writes of at most "
+            + smallBytes + " bytes (" + r.stallBytes + " bytes in all) went out before a read, and the first byte of the"
+            + " answer came " + Describe.millis(r.stallGapNanos) + " after the last write: the delayed-ACK stall.";
+        return new Warning(ID, Severity.WARN, evidence, "Set TCP_NODELAY (Socket.setTcpNoDelay(true) or"
+            + " StandardSocketOptions.TCP_NODELAY) before the first write, or write each request in one buffer.");
+    }
+}

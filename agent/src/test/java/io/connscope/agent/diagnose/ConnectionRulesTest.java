@@ -1,0 +1,173 @@
+package io.connscope.agent.diagnose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.connscope.agent.connection.ConnectionEvent;
+import io.connscope.agent.connection.ConnectionRecord;
+import io.connscope.agent.connection.Destination;
+import io.connscope.agent.connection.Destinations;
+import io.connscope.agent.connection.Role;
+import io.connscope.agent.connection.TlsInfo;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The connection rules on records built the way the tracker builds them: when each fires, and on healthy connections not at all. */
+class ConnectionRulesTest {
+
+    private static final long MS = 1_000_000L;
+
+    private final Destinations destinations = new Destinations(10);
+    private final Destination api = destinations.of(Role.CLIENT, "api", 443);
+    private final Diagnosis diagnosis = new Diagnosis(new RuleCatalog(Map.of()), new WarningLog(100, 1000));
+
+    private ConnectionRecord connected(long id) {
+        ConnectionRecord r = new ConnectionRecord(id, Role.CLIENT, "socket", api, 0L);
+        r.connectEndNanos = MS;
+        r.events.add(ConnectionEvent.CONNECT);
+        return r;
+    }
+
+    private List<String> rules(ConnectionRecord r, long endNanos) {
+        r.finish(endNanos);
+        return diagnosis.check(r).stream().map(w -> w.rule).collect(Collectors.toList());
+    }
+
+    @Test
+    void aHealthyGracefulConnectionRaisesNothing() {
+        ConnectionRecord r = connected(1);
+        r.onNoDelay(true);
+        r.onWrite(100, 2 * MS);
+        r.onWrite(100, 2 * MS);
+        r.onRead(500, 60 * MS);
+        r.events.add(ConnectionEvent.SHUTDOWN_OUTPUT);
+        r.onRead(-1, 61 * MS);
+        r.events.add(ConnectionEvent.CLOSE);
+        assertThat(rules(r, 62 * MS)).isEmpty();
+    }
+
+    @Test
+    void twoSmallWritesAnsweredLateWithNagleOnIsTheDelayedAckStall() {
+        ConnectionRecord r = connected(1);
+        r.onWrite(60, 2 * MS);
+        r.onWrite(40, 2 * MS);
+        r.onRead(500, 44 * MS);
+        r.events.add(ConnectionEvent.CLOSE);
+        assertThat(rules(r, 45 * MS)).containsExactly("nagle-delayed-ack");
+        assertThat(diagnosis.check(r).get(0).evidence).contains("2 writes of at most 1460 bytes (100 bytes in all)")
+            .contains("came 42 ms after the last write");
+
+        ConnectionRecord oneWrite = connected(2);
+        oneWrite.onWrite(100, 2 * MS);
+        oneWrite.onRead(500, 44 * MS);
+        ConnectionRecord large = connected(3);
+        large.onWrite(100, 2 * MS);
+        large.onWrite(5000, 2 * MS);
+        large.onRead(500, 44 * MS);
+        ConnectionRecord fast = connected(4);
+        fast.onWrite(60, 2 * MS);
+        fast.onWrite(40, 2 * MS);
+        fast.onRead(500, 3 * MS);
+        assertThat(rules(oneWrite, 50 * MS)).isEmpty();
+        assertThat(rules(large, 50 * MS)).isEmpty();
+        assertThat(rules(fast, 50 * MS)).isEmpty();
+    }
+
+    @Test
+    void noDelayTurnedOnAfterTheFirstWrite() {
+        ConnectionRecord r = connected(1);
+        r.onWrite(10, 2 * MS);
+        r.onNoDelay(true);
+        assertThat(rules(r, 3 * MS)).containsExactly("tcp-nodelay-late");
+    }
+
+    @Test
+    void closesThatLoseData() {
+        ConnectionRecord abortive = connected(1);
+        abortive.unreadAtClose = 12;
+        abortive.events.add(ConnectionEvent.UNREAD_AT_CLOSE);
+        abortive.events.add(ConnectionEvent.CLOSE);
+        assertThat(rules(abortive, 2 * MS)).containsExactly("abortive-close");
+        assertThat(diagnosis.check(abortive).get(0).evidence).contains("with 12 byte(s) of input unread");
+
+        ConnectionRecord reset = connected(2);
+        reset.onWrite(10, 2 * MS);
+        reset.resetNanos = 12 * MS;
+        reset.events.add(ConnectionEvent.RESET_ON_READ);
+        assertThat(rules(reset, 13 * MS)).containsExactly("connection-reset");
+        assertThat(diagnosis.check(reset).get(0).evidence).contains("seen on a read 12 ms after it opened and 10 ms after"
+            + " its last successful I/O, after 10 bytes sent and 0 received");
+
+        ConnectionRecord inputFirst = connected(3);
+        inputFirst.events.add(ConnectionEvent.SHUTDOWN_INPUT);
+        inputFirst.events.add(ConnectionEvent.SHUTDOWN_OUTPUT);
+        inputFirst.events.add(ConnectionEvent.CLOSE);
+        ConnectionRecord noEof = connected(4);
+        noEof.events.add(ConnectionEvent.SHUTDOWN_OUTPUT);
+        noEof.events.add(ConnectionEvent.CLOSE);
+        assertThat(rules(inputFirst, 2 * MS)).containsExactly("close-ordering");
+        assertThat(rules(noEof, 2 * MS)).containsExactly("close-ordering");
+        assertThat(diagnosis.check(noEof).get(0).evidence).contains("closed without reading the peer's EOF");
+    }
+
+    @Test
+    void slowSetupAndFullHandshakesWithoutResumption() {
+        ConnectionRecord slow = connected(1);
+        slow.connectEndNanos = 250 * MS;
+        api.stats.connectTime.record(250 * MS);
+        assertThat(rules(slow, 300 * MS)).containsExactly("slow-setup");
+
+        List<List<String>> fired = new java.util.ArrayList<>();
+        ConnectionRecord last = null;
+        for (int i = 0; i < 3; i++) {
+            last = connected(10 + i);
+            last.tls = new TlsInfo(MS, 21 * MS, "1.3", "TLS_AES_128_GCM_SHA256", false, null, null);
+            last.tlsHandshakesToDestination = i + 1;
+            fired.add(rules(last, 30 * MS));
+        }
+        assertThat(fired).containsExactly(List.of(), List.of(), List.of("tls-no-resumption"));
+        assertThat(diagnosis.check(last).get(0).evidence).contains("full handshake number 3 to this destination");
+        ConnectionRecord afterResumption = connected(20);
+        afterResumption.tls = new TlsInfo(MS, 21 * MS, "1.3", "TLS_AES_128_GCM_SHA256", false, null, null);
+        afterResumption.tlsHandshakesToDestination = 5;
+        afterResumption.tlsResumedToDestination = 1;
+        assertThat(rules(afterResumption, 30 * MS)).isEmpty();
+    }
+
+    @Test
+    void tooManyConnectionsLeaksAndPortExhaustion() {
+        ConnectionRecord seventh = connected(1);
+        seventh.concurrentAtOpen = 7;
+        assertThat(rules(seventh, 2 * MS)).containsExactly("too-many-connections");
+
+        ConnectionRecord leaked = connected(2);
+        leaked.openedAt = "com.example.Client.call:42 < com.example.Main.main:7";
+        leaked.events.add(ConnectionEvent.COLLECTED);
+        assertThat(rules(leaked, 5 * MS)).containsExactly("connection-leak");
+        assertThat(diagnosis.check(leaked).get(0).evidence).endsWith("opened at com.example.Client.call:42 < com.example.Main.main:7.");
+
+        ConnectionRecord exhausted = new ConnectionRecord(3, Role.CLIENT, "socket", api, 0L);
+        exhausted.connectError = "java.net.NoRouteToHostException";
+        exhausted.connectErrorMessage = "Cannot assign requested address";
+        ConnectionRecord unreachable = new ConnectionRecord(4, Role.CLIENT, "socket", api, 0L);
+        unreachable.connectError = "java.net.NoRouteToHostException";
+        unreachable.connectErrorMessage = "No route to host";
+        assertThat(rules(exhausted, MS)).containsExactly("port-exhaustion");
+        assertThat(rules(unreachable, MS)).isEmpty();
+    }
+
+    @Test
+    void idleConnectionsOnlyPastTheThreshold() {
+        Diagnosis quick = new Diagnosis(new RuleCatalog(Map.of("connscope.rule.idle-connection.idle.ms", "100")),
+            new WarningLog(100, 1000));
+        ConnectionRecord idle = connected(1);
+        idle.onWrite(1, 2 * MS);
+        idle.finish(500 * MS);
+        ConnectionRecord busy = connected(2);
+        busy.onWrite(1, 450 * MS);
+        busy.finish(500 * MS);
+        assertThat(quick.check(idle)).extracting(w -> w.rule).containsExactly("idle-connection");
+        assertThat(quick.check(busy)).isEmpty();
+    }
+}

@@ -1,0 +1,171 @@
+package io.connscope.demo;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.ref.WeakReference;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+
+/** One connection-handling mistake each, on plain and TLS sockets, for the connection rules. */
+final class ConnectionRuleScenario implements Scenario {
+
+    /** Connections opened at once in too-many-connections: two more than the default limit of 6. */
+    static final int PARALLEL = 8;
+    static final int LEAKED = 3;
+    static final int TLS_CONNECTIONS = 3;
+
+    private interface Body {
+        String run(PrintStream out) throws Exception;
+    }
+
+    private final String name;
+    private final String description;
+    private final Body body;
+
+    private ConnectionRuleScenario(String name, String description, Body body) {
+        this.name = name;
+        this.description = description;
+        this.body = body;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void run(PrintStream out) throws Exception {
+        out.println("expect: " + body.run(out));
+    }
+
+    static Scenario tooManyConnections() {
+        return new ConnectionRuleScenario("too-many-connections", PARALLEL + " connections open at once to one server",
+            out -> {
+                try (LoopbackServer server = LoopbackServer.start(PARALLEL, s -> s.getInputStream().readAllBytes())) {
+                    List<Socket> open = new ArrayList<>();
+                    for (int i = 0; i < PARALLEL; i++) {
+                        open.add(new Socket(InetAddress.getLoopbackAddress(), server.port()));
+                    }
+                    for (Socket s : open) {
+                        s.close();
+                    }
+                    server.await();
+                    out.println("  " + PARALLEL + " connections were open at once");
+                    return "client.connections=" + PARALLEL + " parallel=" + PARALLEL + " port=" + server.port();
+                }
+            });
+    }
+
+    static Scenario connectionLeak() {
+        return new ConnectionRuleScenario("connection-leak", LEAKED + " sockets dropped without close, then found by the GC",
+            out -> {
+                try (LoopbackServer server = LoopbackServer.start(LEAKED, s -> s.getInputStream().readAllBytes())) {
+                    List<WeakReference<Socket>> dropped = new ArrayList<>();
+                    for (int i = 0; i < LEAKED; i++) {
+                        dropped.add(new WeakReference<>(openAndForget(server.port())));
+                    }
+                    for (int i = 0; i < 50 && dropped.stream().anyMatch(r -> r.get() != null); i++) {
+                        System.gc();
+                        Thread.sleep(20);
+                    }
+                    // The JDK closes a collected socket's descriptor, which ends the server's reads.
+                    for (int i = 0; i < 50 && server.isRunning(); i++) {
+                        System.gc();
+                        Thread.sleep(20);
+                    }
+                    server.await();
+                    Thread.sleep(300); // connscope looks for collected sockets every 100 ms
+                    out.println("  " + LEAKED + " sockets were never closed");
+                    return "client.leaked=" + LEAKED + " port=" + server.port();
+                }
+            });
+    }
+
+    /** Connects and drops the socket: the leak. */
+    private static Socket openAndForget(int port) throws Exception {
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+        s.getOutputStream().write(1);
+        return s;
+    }
+
+    static Scenario closeOrdering() {
+        return new ConnectionRuleScenario("close-ordering", "half-closes in an order that loses data: input first, and"
+            + " output without reading the peer's EOF", out -> {
+                try (LoopbackServer server = LoopbackServer.start(2, s -> s.getInputStream().readAllBytes())) {
+                    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+                        s.shutdownInput();
+                        s.shutdownOutput();
+                    }
+                    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+                        s.shutdownOutput();
+                    }
+                    server.await();
+                    out.println("  shutdownInput before shutdownOutput; shutdownOutput then close without reading EOF");
+                    return "client.connections=2 port=" + server.port();
+                }
+            });
+    }
+
+    static Scenario tlsNoResumption() {
+        return new ConnectionRuleScenario("tls-no-resumption", TLS_CONNECTIONS + " TLS connections, each client with a"
+            + " fresh SSLContext: every handshake is a full one", out -> {
+                SSLContext serverContext = DemoTls.context();
+                SSLServerSocket listener = (SSLServerSocket) serverContext.getServerSocketFactory()
+                    .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                try (LoopbackServer server = new LoopbackServer(listener, TLS_CONNECTIONS, s -> {
+                    s.setTcpNoDelay(true);
+                    LoopbackServer.readExactly(s.getInputStream(), TlsScenario.REQUEST.length);
+                    s.getOutputStream().write(TlsScenario.RESPONSE);
+                    s.getOutputStream().flush();
+                    s.getInputStream().readAllBytes(); // until the client's close_notify
+                })) {
+                    for (int i = 0; i < TLS_CONNECTIONS; i++) {
+                        SSLContext fresh = DemoTls.context(); // the mistake: a new context, so a new session cache
+                        try (SSLSocket s = (SSLSocket) fresh.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
+                            server.port())) {
+                            s.setTcpNoDelay(true);
+                            OutputStream o = s.getOutputStream();
+                            o.write(TlsScenario.REQUEST);
+                            o.flush();
+                            InputStream in = s.getInputStream();
+                            LoopbackServer.readExactly(in, TlsScenario.RESPONSE.length);
+                        }
+                    }
+                    server.await();
+                    out.println("  " + TLS_CONNECTIONS + " full TLS handshakes, none resumed");
+                    return "client.connections=" + TLS_CONNECTIONS + " tls.resumed=0 port=" + server.port();
+                }
+            });
+    }
+
+    static Scenario hopByHop() {
+        return new ConnectionRuleScenario("hop-by-hop", "requests with Proxy-Connection, and a Connection header naming"
+            + " an end-to-end field", out -> {
+                try (WireServer server = new WireServer(0, 0);
+                     Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+                    s.setTcpNoDelay(true);
+                    int port = server.port();
+                    RawHttp.send(s.getOutputStream(), RawHttp.request("GET", "/proxied", "HTTP/1.1", port,
+                        "Proxy-Connection: keep-alive"));
+                    RawHttp.readResponse(s.getInputStream());
+                    RawHttp.send(s.getOutputStream(), RawHttp.request("GET", "/named", "HTTP/1.1", port,
+                        "Connection: keep-alive, Cache-Control", "Cache-Control: no-cache"));
+                    RawHttp.readResponse(s.getInputStream());
+                    out.println("  2 requests, each misusing a hop-by-hop header");
+                    return "client.connections=1 hop.by.hop=2 port=" + port;
+                }
+            });
+    }
+
+}

@@ -1,0 +1,155 @@
+package io.connscope.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.connscope.it.support.ChildJvm;
+import io.connscope.it.support.Jvm;
+import io.connscope.it.support.LogView;
+import io.connscope.it.support.OtlpReceiver;
+import io.connscope.it.support.SpanView;
+import io.connscope.it.support.Spans;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The connection rules on their demo scenarios: each raises exactly its warnings, on the connection
+ * span and as log records, with the figures in its evidence; healthy traffic from every API raises
+ * none; and the rules obey their settings.
+ */
+class RulesIT {
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void healthyTrafficFromEveryApiRaisesNoWarning(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).demo("healthy", "tls").assertSuccess();
+            assertThat(warnings(otlp)).isEmpty();
+            assertThat(run.stderr).contains("\nWarnings\n  (none)\n");
+            assertThat(otlp.spans().where(s -> s.span.getEventsCount() > 0)).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void eachRuleFiresExactlyOnItsScenario(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).timeoutSeconds(120).demo("nodelay", "abortive-close",
+                "close-ordering", "too-many-connections", "connection-leak", "tls-no-resumption", "hop-by-hop")
+                .assertSuccess();
+            List<LogView> all = warnings(otlp);
+            Spans spans = otlp.spans();
+
+            int nagle = port(run, "nodelay=false");
+            assertThat(rules(all, "client", nagle)).containsExactly("nagle-delayed-ack");
+            assertThat(rules(all, "server", nagle)).isEmpty();
+            assertThat(rules(all, "client", port(run, "nodelay=true"))).isEmpty();
+            assertThat(single(all, "client", nagle).str("connscope.evidence")).contains("with TCP_NODELAY off, 2 writes of at"
+                + " most 1460 bytes (100 bytes in all) went out before a read");
+
+            int abortive = port(run, "client.close=abortive");
+            assertThat(rules(all, "client", abortive)).containsExactly("abortive-close");
+            assertThat(rules(all, "server", abortive)).containsExactly("connection-reset");
+            assertThat(single(all, "client", abortive).str("connscope.evidence")).contains("with 500 byte(s) of input unread");
+            assertThat(single(all, "server", abortive).str("connscope.evidence")).contains("seen on a write")
+                .contains("after 500 bytes sent and 0 received");
+
+            int ordering = port(run, "client.connections=2 port=");
+            assertThat(rules(all, "client", ordering)).containsExactly("close-ordering", "close-ordering");
+            assertThat(rules(all, "server", ordering)).isEmpty();
+
+            int parallel = port(run, "parallel=8");
+            assertThat(rules(all, "client", parallel)).containsExactly("too-many-connections", "too-many-connections");
+            assertThat(evidence(all, "client", parallel)).containsExactly(
+                "connection number 7 open at once to this destination (limit 6).",
+                "connection number 8 open at once to this destination (limit 6).");
+
+            int leak = port(run, "client.leaked=3");
+            assertThat(rules(all, "client", leak)).containsExactly("connection-leak", "connection-leak", "connection-leak");
+            assertThat(rules(all, "server", leak)).isEmpty();
+            assertThat(evidence(all, "client", leak)).allSatisfy(e -> assertThat(e)
+                .contains("opened at io.connscope.demo.ConnectionRuleScenario.openAndForget:"));
+
+            int tls = port(run, "tls.resumed=0");
+            assertThat(rules(all, "client", tls)).containsExactly("tls-no-resumption");
+            assertThat(rules(all, "server", tls)).containsExactly("tls-no-resumption");
+            assertThat(single(all, "client", tls).str("connscope.evidence")).contains("full handshake number 3");
+
+            int hop = port(run, "hop.by.hop=2");
+            for (String role : new String[] {"client", "server"}) {
+                assertThat(rules(all, role, hop)).containsExactly("hop-by-hop-header", "hop-by-hop-header");
+                assertThat(evidence(all, role, hop)).anySatisfy(e -> assertThat(e).contains("carries Proxy-Connection"))
+                    .anySatisfy(e -> assertThat(e).contains("has a Connection header naming cache-control"));
+            }
+
+            // Connection warnings are events on the connection span; exchange warnings on the exchange span.
+            for (LogView w : all) {
+                SpanView span = spans.where(s -> s.span.getSpanId().equals(w.spanId())).get(0);
+                assertThat(span.name()).startsWith(w.str("connscope.rule").equals("hop-by-hop-header") ? "GET" : "connection ");
+                assertThat(span.span.getEventsList()).anySatisfy(ev -> assertThat(ev.getName()).isEqualTo("connscope.warning"));
+                assertThat(w.str("connscope.advice")).isNotBlank();
+                assertThat(w.num("connscope.connection.id")).isEqualTo(span.num("connscope.connection.id"));
+            }
+            assertThat(run.stderr).contains("WARN too-many-connections at localhost:" + parallel + ", 2 time(s)\n");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void rulesFollowTheirSettings(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp)
+                .jvmArg("-Dconnscope.rule.nagle-delayed-ack.enabled=false")
+                .env("CONNSCOPE_RULE_TOO_MANY_CONNECTIONS_LIMIT", "7")
+                .jvmArg("-Dconnscope.warnings.per.minute=1")
+                .jvmArg("-Dconnscope.rule.slow-setup.connect.ms=soon")
+                .demo("nodelay", "too-many-connections", "connection-leak").assertSuccess();
+            List<LogView> all = warnings(otlp);
+            assertThat(rules(all, "client", port(run, "nodelay=false"))).isEmpty();
+            int parallel = port(run, "parallel=8");
+            assertThat(evidence(all, "client", parallel)).containsExactly(
+                "connection number 8 open at once to this destination (limit 7).");
+            // Three leaks: one exported, all three counted and reported.
+            int leak = port(run, "client.leaked=3");
+            assertThat(rules(all, "client", leak)).containsExactly("connection-leak");
+            assertThat(MetricsAssert.lastRuleCount(otlp, "connection-leak")).isEqualTo(3);
+            assertThat(run.stderr).contains("WARN connection-leak at localhost:" + leak
+                + ", 3 time(s) (2 beyond the rate limit not exported)");
+            assertThat(run.stderr).contains("setting connscope.rule.slow-setup.connect.ms='soon' is not a whole number >= 0;"
+                + " using the default 200");
+        }
+    }
+
+    private static List<LogView> warnings(OtlpReceiver otlp) {
+        return otlp.logs().stream().filter(l -> l.eventName().equals("connscope.warning")).collect(Collectors.toList());
+    }
+
+    private static List<LogView> of(List<LogView> all, String role, int port) {
+        return all.stream().filter(w -> role.equals(w.str("connscope.connection.role"))
+                && Objects.equals(w.num("server.port"), (long) port))
+            .sorted((a, b) -> Long.compare(a.log.getTimeUnixNano(), b.log.getTimeUnixNano()))
+            .collect(Collectors.toList());
+    }
+
+    private static List<String> rules(List<LogView> all, String role, int port) {
+        return of(all, role, port).stream().map(w -> w.str("connscope.rule")).collect(Collectors.toList());
+    }
+
+    /** Evidence texts without their leading "connection N was" (ids vary), in time order. */
+    private static List<String> evidence(List<LogView> all, String role, int port) {
+        return of(all, role, port).stream().map(w -> w.str("connscope.evidence").replaceFirst("^connection \\d+ was ", ""))
+            .collect(Collectors.toList());
+    }
+
+    private static LogView single(List<LogView> all, String role, int port) {
+        List<LogView> list = of(all, role, port);
+        assertThat(list).hasSize(1);
+        return list.get(0);
+    }
+
+    private static int port(ChildJvm.Result run, String marker) {
+        return Integer.parseInt(run.expectLine(marker).get("port"));
+    }
+}
