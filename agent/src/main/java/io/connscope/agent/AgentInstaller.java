@@ -18,7 +18,9 @@ import io.connscope.agent.export.TelemetryPipeline;
 import io.connscope.agent.http.ResendDetector;
 import io.connscope.agent.instrument.Instrumenter;
 import io.connscope.agent.instrument.JdkInternals;
+import io.connscope.agent.report.ReportServer;
 import io.connscope.agent.report.ReportWriter;
+import io.connscope.agent.report.Timeline;
 import io.connscope.agent.connection.FailingHooksSink;
 import io.connscope.bridge.Bridge;
 import io.connscope.bridge.ConnectionSink;
@@ -71,7 +73,8 @@ final class AgentInstaller {
         long sdkMillis = (System.nanoTime() - sdkStart) / 1_000_000;
         ConnectionTelemetry telemetry = new ConnectionTelemetry(sdk, new Clock(), destinations, queue::dropped, warnings,
             registry::open);
-        TelemetryPipeline pipeline = new TelemetryPipeline(queue, tracker, diagnosis, telemetry, sdk);
+        Timeline timeline = new Timeline();
+        TelemetryPipeline pipeline = new TelemetryPipeline(queue, tracker, diagnosis, telemetry, timeline, sdk);
         pipeline.start(group);
 
         Set<String> failing = config.failingHooks();
@@ -85,19 +88,35 @@ final class AgentInstaller {
         for (String m : missing) {
             AgentLog.info("not instrumented on this JDK: " + m);
         }
-        ReportWriter report = new ReportWriter(config, tracker, queue, warnings, problems, missing);
+        ReportWriter report = new ReportWriter(config, tracker, queue, warnings, timeline, problems, missing);
+        ReportServer live = config.reportPort() < 0 ? null : startLiveReport(group, config.reportPort(), report);
         ExporterLogging.install();
         Thread hook = new Thread(group, () -> {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMillis());
             ExporterLogging.reinstallAfterLogManagerReset(deadline);
             pipeline.shutdown(deadline, config.shutdownTimeoutMillis());
             Bridge.uninstall();
+            if (live != null) {
+                live.stop();
+            }
             report.write();
         }, "connscope-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         AgentLog.debug("started in " + (System.nanoTime() - started) / 1_000_000 + " ms (OpenTelemetry SDK " + sdkMillis
             + " ms, instrumentation " + instrumentMillis + " ms); socket path "
             + (jdk.legacySocketPath() ? "legacy PlainSocketImpl" : "JDK 13+") + "; instrumented " + instrumenter.transformed());
+    }
+
+    /** Starts the live report from a thread of the agent's group, so the server's threads and connections are its own. */
+    private static ReportServer startLiveReport(ThreadGroup group, int port, ReportWriter report)
+        throws InterruptedException {
+        AtomicReference<ReportServer> result = new AtomicReference<>();
+        Thread t = new Thread(group, () -> result.set(ReportServer.start(port, report::html, report::text)),
+            "connscope-report-init");
+        t.setDaemon(true);
+        t.start();
+        t.join();
+        return result.get();
     }
 
     /** Builds the SDK on a thread of the agent's group, so the threads it starts belong to the group too. */

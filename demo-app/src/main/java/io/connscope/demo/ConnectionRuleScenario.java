@@ -19,6 +19,8 @@ final class ConnectionRuleScenario implements Scenario {
     static final int PARALLEL = 8;
     static final int LEAKED = 3;
     static final int TLS_CONNECTIONS = 3;
+    /** Connections in connection-churn: within a second, twice 10% of a 28,232-port range per 60 s. */
+    static final int CHURN = 100;
 
     private interface Body {
         String run(PrintStream out) throws Exception;
@@ -63,6 +65,23 @@ final class ConnectionRuleScenario implements Scenario {
                     server.await();
                     out.println("  " + PARALLEL + " connections were open at once");
                     return "client.connections=" + PARALLEL + " parallel=" + PARALLEL + " port=" + server.port();
+                }
+            });
+    }
+
+    static Scenario connectionChurn() {
+        return new ConnectionRuleScenario("connection-churn", CHURN + " short connections, each closed by the client"
+            + " first: every one leaves a local port in TIME_WAIT", out -> {
+                try (LoopbackServer server = LoopbackServer.start(CHURN, s -> s.getInputStream().readAllBytes())) {
+                    long start = System.nanoTime();
+                    for (int i = 0; i < CHURN; i++) {
+                        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+                            s.getOutputStream().write(1);
+                        }
+                    }
+                    server.await();
+                    out.printf("  %d connections in %.0f ms%n", CHURN, (System.nanoTime() - start) / 1e6);
+                    return "client.connections=" + CHURN + " churn=true port=" + server.port();
                 }
             });
     }

@@ -22,6 +22,7 @@ public final class DemoMain {
             new JavaHttpClientRetryScenario(), new PipeliningScenario(), WireRuleScenario.http10(),
             WireRuleScenario.closeDelimited(), WireRuleScenario.requestAfterClose(), WireRuleScenario.keepAliveTimeout(),
             WireRuleScenario.truncatedBody(), ConnectionRuleScenario.closeOrdering(), ConnectionRuleScenario.tooManyConnections(),
+            ConnectionRuleScenario.connectionChurn(),
             ConnectionRuleScenario.connectionLeak(), ConnectionRuleScenario.tlsNoResumption(), ConnectionRuleScenario.hopByHop(),
             new HealthyScenario())) {
             SCENARIOS.put(s.name(), s);

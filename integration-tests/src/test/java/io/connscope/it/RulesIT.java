@@ -37,7 +37,8 @@ class RulesIT {
     void eachRuleFiresExactlyOnItsScenario(Jvm jvm) throws Exception {
         try (OtlpReceiver otlp = OtlpReceiver.start()) {
             ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).timeoutSeconds(120).demo("nodelay", "abortive-close",
-                "close-ordering", "too-many-connections", "connection-leak", "tls-no-resumption", "hop-by-hop")
+                "close-ordering", "too-many-connections", "connection-churn", "connection-leak", "tls-no-resumption",
+                "hop-by-hop")
                 .assertSuccess();
             List<LogView> all = warnings(otlp);
             Spans spans = otlp.spans();
@@ -65,6 +66,12 @@ class RulesIT {
             assertThat(evidence(all, "client", parallel)).containsExactly(
                 "connection number 7 open at once to this destination (limit 6).",
                 "connection number 8 open at once to this destination (limit 6).");
+
+            int churn = port(run, "churn=true");
+            assertThat(rules(all, "client", churn)).containsExactly("connection-churn");
+            assertThat(rules(all, "server", churn)).isEmpty();
+            assertThat(single(all, "client", churn).str("connscope.evidence")).contains("closed by this side first within")
+                .contains("TIME_WAIT for 60 s");
 
             int leak = port(run, "client.leaked=3");
             assertThat(rules(all, "client", leak)).containsExactly("connection-leak", "connection-leak", "connection-leak");

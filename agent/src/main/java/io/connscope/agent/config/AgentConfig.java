@@ -29,6 +29,10 @@ public final class AgentConfig {
     public static final String REPORT_ENABLED = "connscope.report.enabled";
     /** Write the exit report to this file instead of stderr. */
     public static final String REPORT_FILE = "connscope.report.file";
+    /** Also write the self-contained HTML report (waterfall, tables, warnings) to this file. */
+    public static final String REPORT_HTML = "connscope.report.html";
+    /** Serve the live report on 127.0.0.1 at this port; empty: off. */
+    public static final String REPORT_PORT = "connscope.report.port";
     /** Most connections tracked at once; further ones are counted but not followed. */
     public static final String MAX_CONNECTIONS = "connscope.max.connections";
     /** Most destinations aggregated in the report and metrics; the rest are folded into (other). */
@@ -59,6 +63,8 @@ public final class AgentConfig {
         define(ENABLED, "true", Kind.BOOLEAN);
         define(REPORT_ENABLED, "true", Kind.BOOLEAN);
         define(REPORT_FILE, "", Kind.PATH);
+        define(REPORT_HTML, "", Kind.PATH);
+        define(REPORT_PORT, "", Kind.PORT);
         define(MAX_CONNECTIONS, "65536", Kind.POSITIVE_INT);
         define(MAX_DESTINATIONS, "1000", Kind.POSITIVE_INT);
         define(EXPORT_QUEUE_SIZE, "8192", Kind.POSITIVE_INT);
@@ -164,6 +170,17 @@ public final class AgentConfig {
         return v.isEmpty() ? null : Paths.get(v);
     }
 
+    public Path reportHtml() {
+        String v = values.get(REPORT_HTML);
+        return v.isEmpty() ? null : Paths.get(v);
+    }
+
+    /** The live report's port, or -1 when it is off. */
+    public int reportPort() {
+        String v = values.get(REPORT_PORT);
+        return v.isEmpty() ? -1 : Integer.parseInt(v);
+    }
+
     public int maxConnections() {
         return Integer.parseInt(values.get(MAX_CONNECTIONS));
     }
@@ -247,6 +264,17 @@ public final class AgentConfig {
                     }
                 }
                 return null;
+            }
+        },
+        PORT {
+            @Override
+            String check(String v) {
+                try {
+                    int port = Integer.parseInt(v);
+                    return port >= 1 && port <= 65535 ? null : "is not a port number (1-65535)";
+                } catch (NumberFormatException e) {
+                    return "is not a port number (1-65535)";
+                }
             }
         },
         PATH {

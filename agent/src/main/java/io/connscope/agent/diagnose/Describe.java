@@ -1,6 +1,7 @@
 package io.connscope.agent.diagnose;
 
 import io.connscope.agent.http.HttpExchange;
+import io.connscope.agent.http.RequestTarget;
 import java.util.Locale;
 
 /** The wording shared by the HTTP rules' evidence. */
@@ -14,13 +15,13 @@ final class Describe {
         return "request " + e.index + " (" + e.method() + " " + target(e.target()) + ")";
     }
 
-    /** The target without its query, which may hold secrets. */
+    /** The target's path, with "?…" where a query (which may hold secrets) was left out. */
     static String target(String target) {
-        if (target == null) {
-            return "?";
+        String path = RequestTarget.path(target);
+        if (path == null) {
+            return target == null ? "?" : "(" + target.length() + "-character target)";
         }
-        int q = target.indexOf('?');
-        return q < 0 ? target : target.substring(0, q) + "?…";
+        return target.indexOf('?') >= 0 ? path + "?…" : path;
     }
 
     static String millis(long nanos) {

@@ -38,6 +38,7 @@ public final class RuleCatalog {
         RULES.put(ConnectionLeakRule.ID, ConnectionLeakRule::new);
         RULES.put(IdleConnectionRule.ID, IdleConnectionRule::new);
         RULES.put(PortExhaustionRule.ID, t -> new PortExhaustionRule());
+        RULES.put(ConnectionChurnRule.ID, ConnectionChurnRule::new);
     }
 
     private final List<ExchangeRule> exchangeRules = new ArrayList<>();

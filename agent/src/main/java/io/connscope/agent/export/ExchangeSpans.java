@@ -7,6 +7,7 @@ import io.connscope.agent.diagnose.ExchangeRecord;
 import io.connscope.agent.connection.Role;
 import io.connscope.agent.http.ClientRequest;
 import io.connscope.agent.http.HttpExchange;
+import io.connscope.agent.http.RequestTarget;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -76,7 +77,7 @@ final class ExchangeSpans {
         if (!known && e.method() != null) {
             sb.setAttribute(HTTP_REQUEST_METHOD_ORIGINAL, e.method());
         }
-        String path = path(e.target());
+        String path = RequestTarget.path(e.target());
         if (path != null) {
             sb.setAttribute(URL_PATH, path);
         }
@@ -159,28 +160,5 @@ final class ExchangeSpans {
         Context extracted = W3CTraceContextPropagator.getInstance().extract(Context.root(), traceparent, TRACEPARENT);
         SpanContext parent = Span.fromContext(extracted).getSpanContext();
         return parent.isValid() ? extracted : null;
-    }
-
-    /** The path of a request target: origin-form without query, absolute-form's path, or "*". */
-    static String path(String target) {
-        if (target == null || target.isEmpty()) {
-            return null;
-        }
-        String t = target;
-        int scheme = t.indexOf("://");
-        if (scheme > 0 && t.charAt(0) != '/') {
-            int slash = t.indexOf('/', scheme + 3);
-            t = slash < 0 ? "/" : t.substring(slash);
-        } else if (t.charAt(0) != '/' && !t.equals("*")) {
-            return null; // authority-form (CONNECT host:port)
-        }
-        int cut = t.length();
-        for (char c : new char[] {'?', '#'}) {
-            int i = t.indexOf(c);
-            if (i >= 0 && i < cut) {
-                cut = i;
-            }
-        }
-        return t.substring(0, cut);
     }
 }

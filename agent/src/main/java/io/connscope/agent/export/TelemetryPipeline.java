@@ -5,6 +5,8 @@ import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.ConnectionTracker;
 import io.connscope.agent.diagnose.Diagnosis;
 import io.connscope.agent.diagnose.ExchangeRecord;
+import io.connscope.agent.diagnose.Warning;
+import io.connscope.agent.report.Timeline;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +28,7 @@ public final class TelemetryPipeline implements Runnable {
     private final ConnectionTracker tracker;
     private final Diagnosis diagnosis;
     private final ConnectionTelemetry telemetry;
+    private final Timeline timeline;
     private final OpenTelemetrySdk sdk;
     /** Closed connections waiting to be settled, oldest first. Export thread only. */
     private final ArrayDeque<ConnectionRecord> closing = new ArrayDeque<>();
@@ -33,11 +36,12 @@ public final class TelemetryPipeline implements Runnable {
     private volatile Thread thread;
 
     public TelemetryPipeline(ExportQueue queue, ConnectionTracker tracker, Diagnosis diagnosis,
-                             ConnectionTelemetry telemetry, OpenTelemetrySdk sdk) {
+                             ConnectionTelemetry telemetry, Timeline timeline, OpenTelemetrySdk sdk) {
         this.queue = queue;
         this.tracker = tracker;
         this.diagnosis = diagnosis;
         this.telemetry = telemetry;
+        this.timeline = timeline;
         this.sdk = sdk;
     }
 
@@ -88,7 +92,9 @@ public final class TelemetryPipeline implements Runnable {
         exportQueued();
         for (ConnectionRecord r : ready) {
             try {
-                telemetry.export(r, diagnosis.check(r));
+                List<Warning> warnings = diagnosis.check(r);
+                timeline.connection(r, warnings);
+                telemetry.export(r, warnings);
             } catch (Throwable t) {
                 exportFailed(t);
             }
@@ -101,6 +107,7 @@ public final class TelemetryPipeline implements Runnable {
         while ((item = queue.poll()) != null) {
             if (item instanceof ExchangeRecord) {
                 try {
+                    timeline.exchange((ExchangeRecord) item);
                     telemetry.export((ExchangeRecord) item);
                 } catch (Throwable t) {
                     exportFailed(t);

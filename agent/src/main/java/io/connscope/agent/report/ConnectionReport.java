@@ -30,9 +30,7 @@ public final class ConnectionReport {
     }
 
     public static String render(Destinations destinations, List<WarningLog.Group> warnings, List<String> notes) {
-        List<Destination> all = new ArrayList<>(destinations.all());
-        all.sort(Comparator.comparingLong((Destination d) -> -(d.stats.opened.get() + d.stats.connectFailures.get()))
-            .thenComparing(d -> d.key));
+        List<Destination> all = sorted(destinations);
         long connections = 0;
         for (Destination d : all) {
             connections += d.stats.opened.get() + d.stats.connectFailures.get();
@@ -40,10 +38,7 @@ public final class ConnectionReport {
         StringBuilder out = new StringBuilder();
         out.append("==== connscope connection report ====\n");
         out.append(String.format(Locale.ROOT, "%d connection(s), %d destination(s)%n", connections, all.size()));
-        Map<String, Long> warningCounts = new HashMap<>();
-        for (WarningLog.Group g : warnings) {
-            warningCounts.merge(g.destination, g.count(), Long::sum);
-        }
+        Map<String, Long> warningCounts = warningCounts(warnings);
         section(out, "Outbound connections, by destination", all, Role.CLIENT, warningCounts);
         section(out, "Inbound connections, by local listening port", all, Role.SERVER, warningCounts);
         warnings(out, warnings);
@@ -71,21 +66,47 @@ public final class ConnectionReport {
             return;
         }
         String format = "  %-28s %7s %6s %12s %12s %17s %17s %11s %14s %14s %6s %8s  %s%n";
-        out.append(String.format(Locale.ROOT, format, role == Role.CLIENT ? "destination" : "listening port",
-            "opened", "failed", "bytes sent", "bytes recv", "connect p50/p95", "TLS p50/p95", "TLS resumed",
-            "NODELAY on/off", "HTTP req/resp", "reuse", "warnings", "closes"));
+        List<String> header = new ArrayList<>(COLUMNS);
+        header.set(0, role == Role.CLIENT ? "destination" : "listening port");
+        out.append(String.format(Locale.ROOT, format, header.toArray()));
         for (Destination d : rows) {
-            DestinationStats s = d.stats;
-            out.append(String.format(Locale.ROOT, format, label(d), s.opened.get(), s.connectFailures.get(),
-                s.bytesSent.get(), s.bytesReceived.get(),
-                role == Role.CLIENT ? percentiles(s.connectTime) : "-",
-                percentiles(s.tlsHandshakeTime),
-                s.tlsHandshakeTime.count() == 0 ? "-" : s.tlsResumed.get() + "/" + s.tlsHandshakeTime.count(),
-                s.noDelayOn.get() + "/" + s.noDelayOff.get(),
-                s.httpRequests.get() + s.httpResponses.get() == 0 ? "-" : s.httpRequests.get() + "/" + s.httpResponses.get(),
-                s.reuseRatio() < 0 ? "-" : Math.round(s.reuseRatio() * 100) + "%",
-                warningCounts.getOrDefault(d.key, 0L), closes(s)));
+            out.append(String.format(Locale.ROOT, format, cells(d, warningCounts).toArray()));
         }
+    }
+
+    /** The column names of the destination table, shared with the HTML report. */
+    static final List<String> COLUMNS = List.of("destination", "opened", "failed", "bytes sent", "bytes recv",
+        "connect p50/p95", "TLS p50/p95", "TLS resumed", "NODELAY on/off", "HTTP req/resp", "reuse", "warnings", "closes");
+
+    /** One destination's row, as text cells in {@link #COLUMNS} order. */
+    static List<String> cells(Destination d, Map<String, Long> warningCounts) {
+        DestinationStats s = d.stats;
+        return List.of(label(d), Long.toString(s.opened.get()), Long.toString(s.connectFailures.get()),
+            Long.toString(s.bytesSent.get()), Long.toString(s.bytesReceived.get()),
+            d.role == Role.CLIENT ? percentiles(s.connectTime) : "-",
+            percentiles(s.tlsHandshakeTime),
+            s.tlsHandshakeTime.count() == 0 ? "-" : s.tlsResumed.get() + "/" + s.tlsHandshakeTime.count(),
+            s.noDelayOn.get() + "/" + s.noDelayOff.get(),
+            s.httpRequests.get() + s.httpResponses.get() == 0 ? "-" : s.httpRequests.get() + "/" + s.httpResponses.get(),
+            s.reuseRatio() < 0 ? "-" : Math.round(s.reuseRatio() * 100) + "%",
+            Long.toString(warningCounts.getOrDefault(d.key, 0L)), closes(s));
+    }
+
+    /** Warnings per destination key. */
+    static Map<String, Long> warningCounts(List<WarningLog.Group> warnings) {
+        Map<String, Long> counts = new HashMap<>();
+        for (WarningLog.Group g : warnings) {
+            counts.merge(g.destination, g.count(), Long::sum);
+        }
+        return counts;
+    }
+
+    /** Destinations, busiest first. */
+    static List<Destination> sorted(Destinations destinations) {
+        List<Destination> all = new ArrayList<>(destinations.all());
+        all.sort(Comparator.comparingLong((Destination d) -> -(d.stats.opened.get() + d.stats.connectFailures.get()))
+            .thenComparing(d -> d.key));
+        return all;
     }
 
     /** One line per rule and destination: severity, count, the first occurrence's evidence, and the fix. */

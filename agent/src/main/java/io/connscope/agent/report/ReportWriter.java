@@ -20,39 +20,63 @@ public final class ReportWriter {
     private final ConnectionTracker tracker;
     private final ExportQueue queue;
     private final WarningLog warnings;
+    private final Timeline timeline;
     private final List<String> configProblems;
     private final List<String> notInstrumented;
 
     public ReportWriter(AgentConfig config, ConnectionTracker tracker, ExportQueue queue, WarningLog warnings,
-                        List<String> configProblems, List<String> notInstrumented) {
+                        Timeline timeline, List<String> configProblems, List<String> notInstrumented) {
         this.config = config;
         this.tracker = tracker;
         this.queue = queue;
         this.warnings = warnings;
+        this.timeline = timeline;
         this.configProblems = configProblems;
         this.notInstrumented = notInstrumented;
     }
 
+    /** The text report as of now. */
+    public String text() {
+        return ConnectionReport.render(tracker.destinations(), warnings.groups(), notes());
+    }
+
+    /** The HTML report as of now. */
+    public String html() {
+        return HtmlReport.render(tracker.destinations(), warnings.groups(), notes(), timeline);
+    }
+
+    /** At exit: the text report to stderr or its file, and the HTML report when one is configured. */
     public void write() {
         if (!config.reportEnabled()) {
             return;
         }
-        String text = ConnectionReport.render(tracker.destinations(), warnings.groups(), notes());
+        String text = text();
         Path file = config.reportFile();
-        if (file == null) {
+        if (file == null || !writeFile(file, text, "report")) {
             System.err.print(text);
             System.err.flush();
-            return;
         }
+        Path htmlFile = config.reportHtml();
+        if (htmlFile != null) {
+            try {
+                writeFile(htmlFile, html(), "HTML report");
+            } catch (RuntimeException e) {
+                AgentLog.info("could not render the HTML report (" + e + ")");
+            }
+        }
+    }
+
+    private static boolean writeFile(Path file, String content, String what) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Files.write(file, text.getBytes(StandardCharsets.UTF_8));
+            Files.write(file, content.getBytes(StandardCharsets.UTF_8));
+            return true;
         } catch (IOException | RuntimeException e) {
-            AgentLog.info("could not write the report to " + file + " (" + e + "); printing it here instead");
-            System.err.print(text);
+            AgentLog.info("could not write the " + what + " to " + file + " (" + e + ")");
+            return false;
         }
     }
 
@@ -71,6 +95,10 @@ public final class ReportWriter {
         if (tracker.destinations().overflowed()) {
             notes.add("destinations beyond the first " + tracker.destinations().limit() + " are aggregated as (other) ("
                 + AgentConfig.MAX_DESTINATIONS + ")");
+        }
+        if (timeline.omittedConnections() > 0) {
+            notes.add("the HTML report's waterfall draws the first " + Timeline.MAX_CONNECTIONS + " connections; "
+                + timeline.omittedConnections() + " more are counted in the tables");
         }
         if (warnings.ungrouped() > 0) {
             notes.add(warnings.ungrouped() + " warning(s) are counted in connscope.warnings but not listed above: too many"

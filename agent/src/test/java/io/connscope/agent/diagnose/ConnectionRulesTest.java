@@ -170,4 +170,25 @@ class ConnectionRulesTest {
         assertThat(quick.check(idle)).extracting(w -> w.rule).containsExactly("idle-connection");
         assertThat(quick.check(busy)).isEmpty();
     }
+
+    @Test
+    void churnTowardsPortExhaustionFiresOncePerWindow() {
+        Diagnosis churn = new Diagnosis(new RuleCatalog(Map.of("connscope.rule.connection-churn.window.ms", "1000",
+            "connscope.rule.connection-churn.percent", "1")), new WarningLog(100, 1000));
+        List<String> fired = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ConnectionRecord r = connected(100 + i);
+            r.events.add(ConnectionEvent.CLOSE);
+            r.finish((10 + i) * MS);
+            churn.check(r).forEach(w -> fired.add(w.rule + ": " + w.evidence));
+        }
+        // A peer that closes first leaves TIME_WAIT on its side: not counted.
+        ConnectionRecord peerFirst = connected(200);
+        peerFirst.onRead(-1, 40 * MS);
+        peerFirst.events.add(ConnectionEvent.CLOSE);
+        peerFirst.finish(41 * MS);
+        assertThat(churn.check(peerFirst)).isEmpty();
+        assertThat(fired).singleElement().satisfies(f -> assertThat(f).startsWith("connection-churn: ")
+            .contains("closed by this side first within").contains("TIME_WAIT for 60 s"));
+    }
 }

@@ -1,0 +1,193 @@
+package io.connscope.agent.report;
+
+import io.connscope.agent.connection.Destination;
+import io.connscope.agent.connection.Destinations;
+import io.connscope.agent.diagnose.WarningLog;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.SerializableString;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The self-contained HTML report: one file, no external scripts, fonts or styles. The page
+ * (report.html, a resource) draws the waterfall, the destination table and the warnings from a
+ * JSON block this class writes into it; every string reaches the page through the DOM's
+ * textContent, never as markup.
+ */
+public final class HtmlReport {
+
+    private static final String PLACEHOLDER = "/*DATA*/";
+    private static final JsonFactory JSON = new JsonFactory().setCharacterEscapes(new ScriptSafe());
+
+    private HtmlReport() {
+    }
+
+    public static String render(Destinations destinations, List<WarningLog.Group> warnings, List<String> notes,
+                                Timeline timeline) {
+        String page = template();
+        int at = page.indexOf(PLACEHOLDER);
+        return page.substring(0, at) + data(destinations, warnings, notes, timeline) + page.substring(at + PLACEHOLDER.length());
+    }
+
+    private static String data(Destinations destinations, List<WarningLog.Group> warnings, List<String> notes,
+                               Timeline timeline) {
+        List<Timeline.Connection> connections = timeline.connections();
+        connections.sort(Comparator.comparingLong((Timeline.Connection c) -> c.open).thenComparingLong(c -> c.id));
+        long origin = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (Timeline.Connection c : connections) {
+            origin = Math.min(origin, c.open);
+            last = Math.max(last, c.end);
+        }
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("spanMs", connections.isEmpty() ? 0 : ms(last, origin));
+            g.writeNumberField("limit", Timeline.MAX_CONNECTIONS);
+            g.writeNumberField("omittedConnections", timeline.omittedConnections());
+            g.writeArrayFieldStart("connections");
+            for (Timeline.Connection c : connections) {
+                connection(g, c, origin);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("columns");
+            for (String column : ConnectionReport.COLUMNS) {
+                g.writeString(column);
+            }
+            g.writeEndArray();
+            Map<String, Long> counts = ConnectionReport.warningCounts(warnings);
+            g.writeArrayFieldStart("destinations");
+            for (Destination d : ConnectionReport.sorted(destinations)) {
+                g.writeStartArray();
+                for (String cell : ConnectionReport.cells(d, counts)) {
+                    g.writeString(cell);
+                }
+                g.writeEndArray();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("warnings");
+            for (WarningLog.Group w : warnings) {
+                g.writeStartObject();
+                g.writeStringField("severity", w.severity.name());
+                g.writeStringField("rule", w.rule);
+                g.writeStringField("destination", w.destination);
+                g.writeNumberField("count", w.count());
+                g.writeNumberField("suppressed", w.suppressed());
+                g.writeStringField("evidence", w.firstEvidence);
+                g.writeStringField("advice", w.advice);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("notes");
+            for (String n : notes) {
+                g.writeString(n);
+            }
+            if (timeline.omittedExchanges() > 0) {
+                g.writeString(timeline.omittedExchanges() + " exchange(s) are not drawn in the waterfall (at most "
+                    + Timeline.MAX_EXCHANGES_PER_CONNECTION + " per connection)");
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    private static void connection(JsonGenerator g, Timeline.Connection c, long origin) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("id", c.id);
+        g.writeStringField("role", c.role);
+        g.writeStringField("destination", c.destination);
+        g.writeStringField("api", c.api);
+        g.writeNumberField("open", ms(c.open, origin));
+        time(g, "connectEnd", c.connectEnd, origin);
+        time(g, "tlsStart", c.tlsStart, origin);
+        time(g, "tlsEnd", c.tlsEnd, origin);
+        g.writeNumberField("end", ms(c.end, origin));
+        time(g, "lastActivity", c.lastActivity, origin);
+        g.writeStringField("classification", c.classification);
+        g.writeStringField("sequence", c.sequence);
+        g.writeNumberField("bytesSent", c.bytesSent);
+        g.writeNumberField("bytesReceived", c.bytesReceived);
+        strings(g, "warnings", c.warnings);
+        g.writeArrayFieldStart("exchanges");
+        for (Timeline.Exchange x : c.exchanges) {
+            g.writeStartObject();
+            g.writeNumberField("index", x.index);
+            g.writeStringField("method", x.method == null ? "?" : x.method);
+            g.writeStringField("path", x.path == null ? "" : x.path);
+            g.writeNumberField("status", x.status);
+            time(g, "start", x.start, origin);
+            time(g, "requestEnd", x.requestEnd, origin);
+            time(g, "responseStart", x.responseStart, origin);
+            time(g, "responseEnd", x.responseEnd, origin);
+            g.writeStringField("failure", x.failure);
+            strings(g, "warnings", x.warnings);
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void strings(JsonGenerator g, String name, List<String> values) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
+    }
+
+    /** A phase boundary in ms from the first connection's open, or null when the phase did not happen. */
+    private static void time(JsonGenerator g, String name, long nanos, long origin) throws IOException {
+        if (nanos == 0L) {
+            g.writeNullField(name);
+        } else {
+            g.writeNumberField(name, ms(nanos, origin));
+        }
+    }
+
+    private static double ms(long nanos, long origin) {
+        return Math.max(0, nanos - origin) / 1e6;
+    }
+
+    private static String template() {
+        try (InputStream in = HtmlReport.class.getResourceAsStream("report.html")) {
+            if (in == null) {
+                throw new IllegalStateException("report.html missing from the agent jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Escapes '<', '>' and '&' in JSON strings, so no value can close the script element it sits in. */
+    private static final class ScriptSafe extends CharacterEscapes {
+        private final int[] escapes = standardAsciiEscapesForJSON();
+
+        ScriptSafe() {
+            escapes['<'] = ESCAPE_STANDARD;
+            escapes['>'] = ESCAPE_STANDARD;
+            escapes['&'] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return escapes;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return null;
+        }
+    }
+}
