@@ -86,6 +86,89 @@ final class ConnectionRuleScenario implements Scenario {
             });
     }
 
+    static Scenario noDelayLate() {
+        return new ConnectionRuleScenario("nodelay-late", "TCP_NODELAY turned on only after the first write", out -> {
+            try (LoopbackServer server = LoopbackServer.start(1, s -> {
+                LoopbackServer.readExactly(s.getInputStream(), 200);
+                s.getOutputStream().write(new byte[50]);
+                s.getInputStream().readAllBytes();
+            })) {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+                    s.getOutputStream().write(new byte[100]);
+                    s.setTcpNoDelay(true); // the mistake: too late for the write above
+                    s.getOutputStream().write(new byte[100]);
+                    LoopbackServer.readExactly(s.getInputStream(), 50);
+                    s.shutdownOutput();
+                    s.getInputStream().readAllBytes();
+                }
+                server.await();
+                out.println("  one write before TCP_NODELAY, one after");
+                return "client.connections=1 nodelay.late=true port=" + server.port();
+            }
+        });
+    }
+
+    /** Idle time in idle-connection; the rule's default threshold is 5 minutes, so the demo names its own. */
+    static final int IDLE_MS = 1500;
+
+    static Scenario idleConnection() {
+        return new ConnectionRuleScenario("idle-connection", "a connection left idle for " + IDLE_MS + " ms before its"
+            + " close (the rule fires past connscope.rule.idle-connection.idle.ms, 5 minutes by default; run with"
+            + " -Dconnscope.rule.idle-connection.idle.ms=1000 to see it)", out -> {
+                try (LoopbackServer server = LoopbackServer.start(1, s -> {
+                    s.getInputStream().read();
+                    s.getOutputStream().write(1);
+                    s.getInputStream().readAllBytes();
+                })) {
+                    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+                        s.setTcpNoDelay(true);
+                        s.getOutputStream().write(1);
+                        s.getInputStream().read();
+                        Thread.sleep(IDLE_MS);
+                        s.shutdownOutput();
+                        s.getInputStream().readAllBytes();
+                    }
+                    server.await();
+                    out.println("  one byte each way, then " + IDLE_MS + " ms of nothing");
+                    return "client.connections=1 idle.ms=" + IDLE_MS + " port=" + server.port();
+                }
+            });
+    }
+
+    /** How long slow-setup's proxy holds the server's first bytes: the TLS handshake takes at least that. */
+    static final int PROXY_DELAY_MS = 400;
+
+    static Scenario slowSetup() {
+        return new ConnectionRuleScenario("slow-setup", "a TLS handshake through a proxy that holds the server's first bytes"
+            + " for " + PROXY_DELAY_MS + " ms", out -> {
+                SSLContext tls = DemoTls.context();
+                SSLServerSocket listener = (SSLServerSocket) tls.getServerSocketFactory()
+                    .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                try (LoopbackServer server = new LoopbackServer(listener, 1, s -> {
+                    s.setTcpNoDelay(true);
+                    LoopbackServer.readExactly(s.getInputStream(), TlsScenario.REQUEST.length);
+                    s.getOutputStream().write(TlsScenario.RESPONSE);
+                    s.getOutputStream().flush();
+                    s.getInputStream().readAllBytes();
+                });
+                     LoopbackServer proxy = LoopbackServer.start(1, s -> DelayingProxy.relay(s, server.port(),
+                         PROXY_DELAY_MS))) {
+                    long start = System.nanoTime();
+                    try (SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
+                        proxy.port())) {
+                        s.setTcpNoDelay(true);
+                        s.getOutputStream().write(TlsScenario.REQUEST);
+                        s.getOutputStream().flush();
+                        LoopbackServer.readExactly(s.getInputStream(), TlsScenario.RESPONSE.length);
+                    }
+                    proxy.await();
+                    server.await();
+                    out.printf("  one HTTPS request in %.0f ms, most of it in the handshake%n", (System.nanoTime() - start) / 1e6);
+                    return "client.connections=1 slow.tls=true proxy.port=" + proxy.port() + " port=" + server.port();
+                }
+            });
+    }
+
     static Scenario connectionLeak() {
         return new ConnectionRuleScenario("connection-leak", LEAKED + " sockets dropped without close, then found by the GC",
             out -> {

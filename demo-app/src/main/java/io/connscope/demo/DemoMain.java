@@ -22,7 +22,8 @@ public final class DemoMain {
             new JavaHttpClientRetryScenario(), new PipeliningScenario(), WireRuleScenario.http10(),
             WireRuleScenario.closeDelimited(), WireRuleScenario.requestAfterClose(), WireRuleScenario.keepAliveTimeout(),
             WireRuleScenario.truncatedBody(), ConnectionRuleScenario.closeOrdering(), ConnectionRuleScenario.tooManyConnections(),
-            ConnectionRuleScenario.connectionChurn(),
+            ConnectionRuleScenario.connectionChurn(), ConnectionRuleScenario.noDelayLate(), ConnectionRuleScenario.idleConnection(),
+            ConnectionRuleScenario.slowSetup(),
             ConnectionRuleScenario.connectionLeak(), ConnectionRuleScenario.tlsNoResumption(), ConnectionRuleScenario.hopByHop(),
             new HealthyScenario())) {
             SCENARIOS.put(s.name(), s);

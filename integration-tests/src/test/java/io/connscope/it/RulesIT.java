@@ -38,7 +38,7 @@ class RulesIT {
         try (OtlpReceiver otlp = OtlpReceiver.start()) {
             ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).timeoutSeconds(120).demo("nodelay", "abortive-close",
                 "close-ordering", "too-many-connections", "connection-churn", "connection-leak", "tls-no-resumption",
-                "hop-by-hop")
+                "hop-by-hop", "nodelay-late", "idle-connection", "slow-setup")
                 .assertSuccess();
             List<LogView> all = warnings(otlp);
             Spans spans = otlp.spans();
@@ -76,6 +76,23 @@ class RulesIT {
             int leak = port(run, "client.leaked=3");
             assertThat(rules(all, "client", leak)).containsExactly("connection-leak", "connection-leak", "connection-leak");
             assertThat(rules(all, "server", leak)).isEmpty();
+
+            // The client's handshake through the delaying proxy, and the server's; not the proxy's plain relay.
+            int tlsServer = port(run, "slow.tls=true");
+            int proxy = Integer.parseInt(run.expectLine("slow.tls=true").get("proxy.port"));
+            assertThat(rules(all, "client", proxy)).containsExactly("slow-setup");
+            assertThat(rules(all, "server", tlsServer)).containsExactly("slow-setup");
+            assertThat(rules(all, "server", proxy)).isEmpty();
+            assertThat(rules(all, "client", tlsServer)).isEmpty();
+            assertThat(single(all, "client", proxy).str("connscope.evidence")).contains("(threshold 300 ms;");
+
+            int late = port(run, "nodelay.late=true");
+            assertThat(rules(all, "client", late)).containsExactly("tcp-nodelay-late");
+            assertThat(rules(all, "server", late)).isEmpty();
+            // 1.5 s idle is far below the default threshold of 5 minutes.
+            int idle = port(run, "idle.ms=1500");
+            assertThat(rules(all, "client", idle)).isEmpty();
+            assertThat(rules(all, "server", idle)).isEmpty();
             assertThat(evidence(all, "client", leak)).allSatisfy(e -> assertThat(e)
                 .contains("opened at io.connscope.demo.ConnectionRuleScenario.openAndForget:"));
 
@@ -112,7 +129,8 @@ class RulesIT {
                 .env("CONNSCOPE_RULE_TOO_MANY_CONNECTIONS_LIMIT", "7")
                 .jvmArg("-Dconnscope.warnings.per.minute=1")
                 .jvmArg("-Dconnscope.rule.slow-setup.connect.ms=soon")
-                .demo("nodelay", "too-many-connections", "connection-leak").assertSuccess();
+                .agentArgs("rule.idle-connection.idle.ms=1000")
+                .demo("nodelay", "too-many-connections", "connection-leak", "idle-connection").assertSuccess();
             List<LogView> all = warnings(otlp);
             assertThat(rules(all, "client", port(run, "nodelay=false"))).isEmpty();
             int parallel = port(run, "parallel=8");
@@ -126,6 +144,10 @@ class RulesIT {
                 + ", 3 time(s) (2 beyond the rate limit not exported)");
             assertThat(run.stderr).contains("setting connscope.rule.slow-setup.connect.ms='soon' is not a whole number >= 0;"
                 + " using the default 200");
+            int idle = port(run, "idle.ms=1500");
+            assertThat(rules(all, "client", idle)).containsExactly("idle-connection");
+            assertThat(rules(all, "server", idle)).containsExactly("idle-connection");
+            assertThat(evidence(all, "client", idle)).singleElement().asString().contains("(threshold 1000 ms)");
         }
     }
 
