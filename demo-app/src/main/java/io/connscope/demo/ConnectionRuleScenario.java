@@ -13,7 +13,7 @@ import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
 /** One connection-handling mistake each, on plain and TLS sockets, for the connection rules. */
-final class ConnectionRuleScenario implements Scenario {
+final class ConnectionRuleScenario extends NamedScenario {
 
     /** Connections opened at once in too-many-connections: two more than the default limit of 6. */
     static final int PARALLEL = 8;
@@ -26,24 +26,11 @@ final class ConnectionRuleScenario implements Scenario {
         String run(PrintStream out) throws Exception;
     }
 
-    private final String name;
-    private final String description;
     private final Body body;
 
     private ConnectionRuleScenario(String name, String description, Body body) {
-        this.name = name;
-        this.description = description;
+        super(name, description);
         this.body = body;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String description() {
-        return description;
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 
 /** One keep-alive rule each, shown with hand-written HTTP on a plain socket against {@link WireServer}. */
-final class WireRuleScenario implements Scenario {
+final class WireRuleScenario extends NamedScenario {
 
     /** The Keep-Alive timeout the keepalive-timeout scenario's server advertises, and how long the client idles. */
     static final int ADVERTISED_TIMEOUT_S = 1;
@@ -18,14 +18,11 @@ final class WireRuleScenario implements Scenario {
         String run(int port, InputStream in, OutputStream out) throws Exception;
     }
 
-    private final String name;
-    private final String description;
     private final int advertisedTimeout;
     private final Client client;
 
     private WireRuleScenario(String name, String description, int advertisedTimeout, Client client) {
-        this.name = name;
-        this.description = description;
+        super(name, description);
         this.advertisedTimeout = advertisedTimeout;
         this.client = client;
     }
@@ -81,16 +78,6 @@ final class WireRuleScenario implements Scenario {
                     return e.getMessage();
                 }
             });
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String description() {
-        return description;
     }
 
     @Override
