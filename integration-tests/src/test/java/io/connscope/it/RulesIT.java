@@ -48,7 +48,7 @@ class RulesIT {
             assertThat(rules(all, "server", nagle)).isEmpty();
             assertThat(rules(all, "client", port(run, "nodelay=true"))).isEmpty();
             assertThat(single(all, "client", nagle).str("connscope.evidence")).contains("with TCP_NODELAY off, 2 writes of at"
-                + " most 1460 bytes (100 bytes in all) went out before a read");
+                + " most 1460 bytes (20 + 80 = 100 bytes) went out before a read");
 
             int abortive = port(run, "client.close=abortive");
             assertThat(rules(all, "client", abortive)).containsExactly("abortive-close");

@@ -74,6 +74,10 @@ public final class ConnectionRecord {
     // or more small writes seen so far: the one whose response came latest after its last write.
     private int burstWrites;
     private long burstBytes;
+    /** The sizes of the burst's first writes, and of the worst burst's. */
+    private final int[] burstSizes = new int[STALL_SIZES];
+    public final int[] stallSizes = new int[STALL_SIZES];
+    public static final int STALL_SIZES = 4;
     private boolean burstHasLargeWrite;
     public volatile int stallWrites;
     public volatile long stallBytes;
@@ -149,6 +153,9 @@ public final class ConnectionRecord {
             stallWrites = burstWrites;
             stallBytes = burstBytes;
             stallNoDelay = noDelay;
+            for (int i = 0; i < STALL_SIZES; i++) {
+                stallSizes[i] = burstSizes[i];
+            }
         }
         burstWrites = 0;
         burstBytes = 0;
@@ -164,6 +171,9 @@ public final class ConnectionRecord {
                 events.add(ConnectionEvent.FIRST_WRITE);
             }
             lastWriteNanos = now;
+            if (burstWrites < STALL_SIZES) {
+                burstSizes[burstWrites] = (int) Math.min(Integer.MAX_VALUE, n);
+            }
             burstWrites++;
             burstBytes += n;
             if (n > smallWriteBytes) {

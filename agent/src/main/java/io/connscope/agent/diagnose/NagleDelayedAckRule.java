@@ -33,9 +33,16 @@ public final class NagleDelayedAckRule implements ConnectionRule {
         if (r.stallNoDelay || r.stallWrites < Math.max(2, writes) || r.stallGapNanos < gapNanos) {
             return null;
         }
+        StringBuilder sizes = new StringBuilder();
+        for (int i = 0; i < Math.min(r.stallWrites, ConnectionRecord.STALL_SIZES); i++) {
+            sizes.append(i == 0 ? "" : " + ").append(r.stallSizes[i]);
+        }
+        if (r.stallWrites > ConnectionRecord.STALL_SIZES) {
+            sizes.append(" + …");
+        }
         String evidence = "on connection " + r.id + " with TCP_NODELAY off, " + r.stallWrites + " writes of at most "
-            + smallBytes + " bytes (" + r.stallBytes + " bytes in all) went out before a read, and the first byte of the"
-            + " answer came " + Describe.millis(r.stallGapNanos) + " after the last write: the delayed-ACK stall.";
+            + smallBytes + " bytes (" + sizes + " = " + r.stallBytes + " bytes) went out before a read, and the first byte"
+            + " of the answer came " + Describe.millis(r.stallGapNanos) + " after the last write: the delayed-ACK stall.";
         return new Warning(ID, Severity.WARN, evidence, "Set TCP_NODELAY (Socket.setTcpNoDelay(true) or"
             + " StandardSocketOptions.TCP_NODELAY) before the first write, or write each request in one buffer.");
     }

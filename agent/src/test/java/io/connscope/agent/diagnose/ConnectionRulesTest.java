@@ -55,7 +55,7 @@ class ConnectionRulesTest {
         r.onRead(500, 44 * MS);
         r.events.add(ConnectionEvent.CLOSE);
         assertThat(rules(r, 45 * MS)).containsExactly("nagle-delayed-ack");
-        assertThat(diagnosis.check(r).get(0).evidence).contains("2 writes of at most 1460 bytes (100 bytes in all)")
+        assertThat(diagnosis.check(r).get(0).evidence).contains("2 writes of at most 1460 bytes (60 + 40 = 100 bytes)")
             .contains("came 42 ms after the last write");
 
         ConnectionRecord oneWrite = connected(2);
