@@ -1,10 +1,12 @@
 package io.connscope.demo;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.ref.WeakReference;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,6 +154,34 @@ final class ConnectionRuleScenario extends NamedScenario {
                     server.await();
                     out.printf("  one HTTPS request in %.0f ms, most of it in the handshake%n", (System.nanoTime() - start) / 1e6);
                     return "client.connections=1 slow.tls=true proxy.port=" + proxy.port() + " port=" + server.port();
+                }
+            });
+    }
+
+    /** Connections port-exhaustion tries to hold open at once: no more than too-many-connections allows. */
+    static final int HOLD = 6;
+
+    static Scenario portExhaustion() {
+        return new ConnectionRuleScenario("port-exhaustion", "holds " + HOLD + " connections open until no local port is"
+            + " left; to see it fail, run it in a network namespace with a tiny port range: unshare -n sh -c 'ip link set"
+            + " lo up; echo \"40000 40002\" > /proc/sys/net/ipv4/ip_local_port_range; java …'", out -> {
+                // The server does not accept: connections complete in its backlog, which is enough to hold ports.
+                try (ServerSocket server = new ServerSocket(0, HOLD + 1, InetAddress.getLoopbackAddress())) {
+                    List<Socket> held = new ArrayList<>();
+                    String failure = "none";
+                    try {
+                        for (int i = 0; i < HOLD; i++) {
+                            held.add(new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort()));
+                        }
+                    } catch (IOException e) {
+                        failure = e.getClass().getSimpleName();
+                    } finally {
+                        for (Socket s : held) {
+                            s.close();
+                        }
+                    }
+                    out.println("  held " + held.size() + " connections; the next connect failed with: " + failure);
+                    return "client.held=" + held.size() + " failure=" + failure + " port=" + server.getLocalPort();
                 }
             });
     }

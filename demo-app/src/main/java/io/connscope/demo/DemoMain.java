@@ -23,7 +23,7 @@ public final class DemoMain {
             WireRuleScenario.closeDelimited(), WireRuleScenario.requestAfterClose(), WireRuleScenario.keepAliveTimeout(),
             WireRuleScenario.truncatedBody(), ConnectionRuleScenario.closeOrdering(), ConnectionRuleScenario.tooManyConnections(),
             ConnectionRuleScenario.connectionChurn(), ConnectionRuleScenario.noDelayLate(), ConnectionRuleScenario.idleConnection(),
-            ConnectionRuleScenario.slowSetup(),
+            ConnectionRuleScenario.slowSetup(), ConnectionRuleScenario.portExhaustion(),
             ConnectionRuleScenario.connectionLeak(), ConnectionRuleScenario.tlsNoResumption(), ConnectionRuleScenario.hopByHop(),
             new HealthyScenario())) {
             SCENARIOS.put(s.name(), s);
@@ -54,9 +54,12 @@ public final class DemoMain {
         }
         for (Scenario s : chosen) {
             out.println("== " + s.name() + ": " + s.description());
+            // When the scenario started, so that its telemetry can be told from another's that reused its ports.
+            out.println("expect: scenario=" + s.name() + " started.ms=" + System.currentTimeMillis());
             s.run(out);
             out.println();
         }
+        out.println("expect: scenario=(end) started.ms=" + System.currentTimeMillis());
         out.println("Done. With the agent attached, the connscope report follows on stderr.");
     }
 

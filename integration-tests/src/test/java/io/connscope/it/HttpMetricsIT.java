@@ -27,7 +27,8 @@ class HttpMetricsIT {
             ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp)
                 .fixture(OpenHttpConnectionsApp.class, "2000").assertSuccess();
             int port = Integer.parseInt(run.expectLine("active=2 idle=1").get("port"));
-            // Every export made while the connections were held shows 2 active and 1 idle; none shows anything else.
+            // An export made while the connections were held shows 2 active and 1 idle; earlier and later ones (while
+            // they open, and once answered) never show more than three connections or more than two active.
             Set<Map<String, Long>> seen = new HashSet<>();
             for (Metric m : otlp.metrics("http.client.open_connections")) {
                 Map<String, Long> states = new TreeMap<>();
@@ -41,7 +42,10 @@ class HttpMetricsIT {
                 }
             }
             assertThat(seen).contains(Map.of("active", 2L, "idle", 1L));
-            assertThat(seen).allSatisfy(s -> assertThat(s.get("active") + s.get("idle")).isEqualTo(3));
+            assertThat(seen).allSatisfy(s -> {
+                assertThat(s.get("active")).isBetween(0L, 2L);
+                assertThat(s.get("active") + s.get("idle")).isBetween(1L, 3L);
+            });
             assertThat(MetricsAssert.histogramCount(otlp, "connscope.http.connection.requests", "client", port))
                 .isEqualTo(3);
             assertThat(MetricsAssert.histogramCount(otlp, "http.client.connection.duration", "client", port)).isEqualTo(3);

@@ -6,6 +6,7 @@ import io.connscope.it.support.ChildJvm;
 import io.connscope.it.support.Jvm;
 import io.connscope.it.support.LogView;
 import io.connscope.it.support.OtlpReceiver;
+import io.connscope.it.support.ScenarioPort;
 import io.connscope.it.support.SpanView;
 import io.connscope.it.support.Spans;
 import java.util.Comparator;
@@ -34,8 +35,8 @@ class HttpRulesIT {
         try (OtlpReceiver otlp = OtlpReceiver.start()) {
             ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).timeoutSeconds(120).demo(SCENARIOS).assertSuccess();
             Spans spans = otlp.spans();
-            List<LogView> warnings = otlp.logs().stream().filter(l -> l.eventName().equals("connscope.warning"))
-                .collect(Collectors.toList());
+            List<LogView> warnings = ScenarioPort.attributed(run, otlp.logs().stream()
+                .filter(l -> l.eventName().equals("connscope.warning")).collect(Collectors.toList()));
 
             // Healthy keep-alive GETs and POSTs, with HttpURLConnection and with java.net.http: not a single warning.
             assertThat(warnings(warnings, "client", port(run, "client.connections=1 server.connections=1"))).isEmpty();
@@ -112,8 +113,8 @@ class HttpRulesIT {
         try (OtlpReceiver otlp = OtlpReceiver.start()) {
             ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).jvmArg("-Dsun.net.http.retryPost=false")
                 .demo("stale-keepalive").assertSuccess();
-            List<LogView> warnings = otlp.logs().stream().filter(l -> l.eventName().equals("connscope.warning"))
-                .collect(Collectors.toList());
+            List<LogView> warnings = ScenarioPort.attributed(run, otlp.logs().stream()
+                .filter(l -> l.eventName().equals("connscope.warning")).collect(Collectors.toList()));
             staleKeepAlive(run, otlp.spans(), warnings, false);
         }
     }
@@ -243,7 +244,8 @@ class HttpRulesIT {
     private static void onePerRole(ChildJvm.Result run, List<LogView> warnings, String scenario, String rule,
                                    boolean serverToo) {
         int port = Integer.parseInt(run.stdout.lines().dropWhile(l -> !l.startsWith("== " + scenario + ":"))
-            .filter(l -> l.startsWith("expect:")).findFirst().orElseThrow().replaceAll(".*port=(\\d+).*", "$1"));
+            .filter(l -> l.startsWith("expect:") && l.contains(" port=")).findFirst().orElseThrow()
+            .replaceAll(".*port=(\\d+).*", "$1"));
         assertThat(warnings(warnings, "client", port)).as(scenario).extracting(w -> w.str("connscope.rule"))
             .containsExactly(rule);
         assertThat(warnings(warnings, "server", port)).as(scenario).extracting(w -> w.str("connscope.rule"))

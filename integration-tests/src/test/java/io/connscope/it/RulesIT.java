@@ -6,11 +6,12 @@ import io.connscope.it.support.ChildJvm;
 import io.connscope.it.support.Jvm;
 import io.connscope.it.support.LogView;
 import io.connscope.it.support.OtlpReceiver;
+import io.connscope.it.support.ScenarioPort;
 import io.connscope.it.support.SpanView;
 import io.connscope.it.support.Spans;
 import java.util.List;
-import java.util.Objects;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -38,70 +39,74 @@ class RulesIT {
         try (OtlpReceiver otlp = OtlpReceiver.start()) {
             ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).timeoutSeconds(120).demo("nodelay", "abortive-close",
                 "close-ordering", "too-many-connections", "connection-churn", "connection-leak", "tls-no-resumption",
-                "hop-by-hop", "nodelay-late", "idle-connection", "slow-setup")
+                "hop-by-hop", "nodelay-late", "idle-connection", "slow-setup", "port-exhaustion")
                 .assertSuccess();
             List<LogView> all = warnings(otlp);
             Spans spans = otlp.spans();
 
-            int nagle = port(run, "nodelay=false");
+            ScenarioPort nagle = port(run, "nodelay=false");
             assertThat(rules(all, "client", nagle)).containsExactly("nagle-delayed-ack");
             assertThat(rules(all, "server", nagle)).isEmpty();
             assertThat(rules(all, "client", port(run, "nodelay=true"))).isEmpty();
             assertThat(single(all, "client", nagle).str("connscope.evidence")).contains("with TCP_NODELAY off, 2 writes of at"
                 + " most 1460 bytes (20 + 80 = 100 bytes) went out before a read");
 
-            int abortive = port(run, "client.close=abortive");
+            ScenarioPort abortive = port(run, "client.close=abortive");
             assertThat(rules(all, "client", abortive)).containsExactly("abortive-close");
             assertThat(rules(all, "server", abortive)).containsExactly("connection-reset");
             assertThat(single(all, "client", abortive).str("connscope.evidence")).contains("with 500 byte(s) of input unread");
             assertThat(single(all, "server", abortive).str("connscope.evidence")).contains("seen on a write")
                 .contains("after 500 bytes sent and 0 received");
 
-            int ordering = port(run, "client.connections=2 port=");
+            ScenarioPort ordering = port(run, "client.connections=2 port=");
             assertThat(rules(all, "client", ordering)).containsExactly("close-ordering", "close-ordering");
             assertThat(rules(all, "server", ordering)).isEmpty();
 
-            int parallel = port(run, "parallel=8");
+            ScenarioPort parallel = port(run, "parallel=8");
             assertThat(rules(all, "client", parallel)).containsExactly("too-many-connections", "too-many-connections");
             assertThat(evidence(all, "client", parallel)).containsExactly(
                 "connection number 7 open at once to this destination (limit 6).",
                 "connection number 8 open at once to this destination (limit 6).");
 
-            int churn = port(run, "churn=true");
+            ScenarioPort churn = port(run, "churn=true");
             assertThat(rules(all, "client", churn)).containsExactly("connection-churn");
             assertThat(rules(all, "server", churn)).isEmpty();
             assertThat(single(all, "client", churn).str("connscope.evidence")).contains("closed by this side first within")
                 .contains("TIME_WAIT for 60 s");
 
-            int leak = port(run, "client.leaked=3");
+            ScenarioPort leak = port(run, "client.leaked=3");
             assertThat(rules(all, "client", leak)).containsExactly("connection-leak", "connection-leak", "connection-leak");
             assertThat(rules(all, "server", leak)).isEmpty();
 
             // The client's handshake through the delaying proxy, and the server's; not the proxy's plain relay.
-            int tlsServer = port(run, "slow.tls=true");
-            int proxy = Integer.parseInt(run.expectLine("slow.tls=true").get("proxy.port"));
+            ScenarioPort tlsServer = port(run, "slow.tls=true");
+            ScenarioPort proxy = ScenarioPort.of(run, "slow.tls=true", "proxy.port");
             assertThat(rules(all, "client", proxy)).containsExactly("slow-setup");
             assertThat(rules(all, "server", tlsServer)).containsExactly("slow-setup");
             assertThat(rules(all, "server", proxy)).isEmpty();
             assertThat(rules(all, "client", tlsServer)).isEmpty();
             assertThat(single(all, "client", proxy).str("connscope.evidence")).contains("(threshold 300 ms;");
 
-            int late = port(run, "nodelay.late=true");
+            // With the machine's full port range, holding 6 connections is fine.
+            assertThat(run.expectLine("client.held=").get("failure")).isEqualTo("none");
+            assertThat(rules(all, "client", port(run, "client.held="))).isEmpty();
+
+            ScenarioPort late = port(run, "nodelay.late=true");
             assertThat(rules(all, "client", late)).containsExactly("tcp-nodelay-late");
             assertThat(rules(all, "server", late)).isEmpty();
             // 1.5 s idle is far below the default threshold of 5 minutes.
-            int idle = port(run, "idle.ms=1500");
+            ScenarioPort idle = port(run, "idle.ms=1500");
             assertThat(rules(all, "client", idle)).isEmpty();
             assertThat(rules(all, "server", idle)).isEmpty();
             assertThat(evidence(all, "client", leak)).allSatisfy(e -> assertThat(e)
                 .contains("opened at io.connscope.demo.ConnectionRuleScenario.openAndForget:"));
 
-            int tls = port(run, "tls.resumed=0");
+            ScenarioPort tls = port(run, "tls.resumed=0");
             assertThat(rules(all, "client", tls)).containsExactly("tls-no-resumption");
             assertThat(rules(all, "server", tls)).containsExactly("tls-no-resumption");
             assertThat(single(all, "client", tls).str("connscope.evidence")).contains("full handshake number 3");
 
-            int hop = port(run, "hop.by.hop=2");
+            ScenarioPort hop = port(run, "hop.by.hop=2");
             for (String role : new String[] {"client", "server"}) {
                 assertThat(rules(all, role, hop)).containsExactly("hop-by-hop-header", "hop-by-hop-header");
                 assertThat(evidence(all, role, hop)).anySatisfy(e -> assertThat(e).contains("carries Proxy-Connection"))
@@ -116,7 +121,7 @@ class RulesIT {
                 assertThat(w.str("connscope.advice")).isNotBlank();
                 assertThat(w.num("connscope.connection.id")).isEqualTo(span.num("connscope.connection.id"));
             }
-            assertThat(run.stderr).contains("WARN too-many-connections at localhost:" + parallel + ", 2 time(s)\n");
+            assertThat(run.stderr).contains("WARN too-many-connections at localhost:" + parallel.port + ", 2 time(s)\n");
         }
     }
 
@@ -133,52 +138,70 @@ class RulesIT {
                 .demo("nodelay", "too-many-connections", "connection-leak", "idle-connection").assertSuccess();
             List<LogView> all = warnings(otlp);
             assertThat(rules(all, "client", port(run, "nodelay=false"))).isEmpty();
-            int parallel = port(run, "parallel=8");
+            ScenarioPort parallel = port(run, "parallel=8");
             assertThat(evidence(all, "client", parallel)).containsExactly(
                 "connection number 8 open at once to this destination (limit 7).");
             // Three leaks: one exported, all three counted and reported.
-            int leak = port(run, "client.leaked=3");
+            ScenarioPort leak = port(run, "client.leaked=3");
             assertThat(rules(all, "client", leak)).containsExactly("connection-leak");
             assertThat(MetricsAssert.lastRuleCount(otlp, "connection-leak")).isEqualTo(3);
-            assertThat(run.stderr).contains("WARN connection-leak at localhost:" + leak
+            assertThat(run.stderr).contains("WARN connection-leak at localhost:" + leak.port
                 + ", 3 time(s) (2 beyond the rate limit not exported)");
             assertThat(run.stderr).contains("setting connscope.rule.slow-setup.connect.ms='soon' is not a whole number >= 0;"
                 + " using the default 200");
-            int idle = port(run, "idle.ms=1500");
+            ScenarioPort idle = port(run, "idle.ms=1500");
             assertThat(rules(all, "client", idle)).containsExactly("idle-connection");
             assertThat(rules(all, "server", idle)).containsExactly("idle-connection");
             assertThat(evidence(all, "client", idle)).singleElement().asString().contains("(threshold 1000 ms)");
         }
     }
 
+    /**
+     * Port exhaustion for real: the child runs in its own network namespace (unshare -n, root only)
+     * with a local port range of three ports, one of them the server's. The namespace has no route to
+     * the test's OTLP receiver, so the exit report is what is checked.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void aConnectWithNoLocalPortLeftIsPortExhaustion(Jvm jvm) throws Exception {
+        Assumptions.assumeTrue(new ProcessBuilder("unshare", "-n", "true").start().waitFor() == 0,
+            "unshare -n is not permitted here (it needs root); the port-exhaustion test is skipped");
+        ChildJvm.Result run = ChildJvm.on(jvm).launchedBy("unshare", "-n", "sh", "-c", "ip link set lo up &&"
+                + " echo '40000 40002' > /proc/sys/net/ipv4/ip_local_port_range && exec \"$0\" \"$@\"")
+            .demo("port-exhaustion").assertSuccess();
+        java.util.Map<String, String> expect = run.expectLine("client.held=");
+        // How many fit depends on the kernel's port choice (connect prefers even ports, bind odd ones).
+        assertThat(Integer.parseInt(expect.get("client.held"))).isBetween(1, 2);
+        // The JDK reports EADDRNOTAVAIL as a BindException, or on the legacy socket path a NoRouteToHostException.
+        String failure = jvm == Jvm.JDK17_PLAIN_SOCKET_IMPL ? "NoRouteToHostException" : "BindException";
+        assertThat(expect.get("failure")).isEqualTo(failure);
+        assertThat(run.stderr).contains("WARN port-exhaustion at localhost:" + expect.get("port") + ", 1 time(s)")
+            .contains("failed with java.net." + failure + ": Cannot assign requested address")
+            .contains("no local port was free (local ports 40000-40002, 3 in all;")
+            .contains("opened at io.connscope.demo.ConnectionRuleScenario.lambda$portExhaustion$");
+    }
+
     private static List<LogView> warnings(OtlpReceiver otlp) {
         return otlp.logs().stream().filter(l -> l.eventName().equals("connscope.warning")).collect(Collectors.toList());
     }
 
-    private static List<LogView> of(List<LogView> all, String role, int port) {
-        return all.stream().filter(w -> role.equals(w.str("connscope.connection.role"))
-                && Objects.equals(w.num("server.port"), (long) port))
-            .sorted((a, b) -> Long.compare(a.log.getTimeUnixNano(), b.log.getTimeUnixNano()))
-            .collect(Collectors.toList());
-    }
-
-    private static List<String> rules(List<LogView> all, String role, int port) {
-        return of(all, role, port).stream().map(w -> w.str("connscope.rule")).collect(Collectors.toList());
+    private static List<String> rules(List<LogView> all, String role, ScenarioPort port) {
+        return port.warnings(all, role).stream().map(w -> w.str("connscope.rule")).collect(Collectors.toList());
     }
 
     /** Evidence texts without their leading "connection N was" (ids vary), in time order. */
-    private static List<String> evidence(List<LogView> all, String role, int port) {
-        return of(all, role, port).stream().map(w -> w.str("connscope.evidence").replaceFirst("^connection \\d+ was ", ""))
-            .collect(Collectors.toList());
+    private static List<String> evidence(List<LogView> all, String role, ScenarioPort port) {
+        return port.warnings(all, role).stream()
+            .map(w -> w.str("connscope.evidence").replaceFirst("^connection \\d+ was ", "")).collect(Collectors.toList());
     }
 
-    private static LogView single(List<LogView> all, String role, int port) {
-        List<LogView> list = of(all, role, port);
+    private static LogView single(List<LogView> all, String role, ScenarioPort port) {
+        List<LogView> list = port.warnings(all, role);
         assertThat(list).hasSize(1);
         return list.get(0);
     }
 
-    private static int port(ChildJvm.Result run, String marker) {
-        return Integer.parseInt(run.expectLine(marker).get("port"));
+    private static ScenarioPort port(ChildJvm.Result run, String marker) {
+        return ScenarioPort.of(run, marker);
     }
 }

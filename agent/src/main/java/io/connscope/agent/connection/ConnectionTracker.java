@@ -637,7 +637,7 @@ public final class ConnectionTracker implements ConnectionSink {
         r.destination.stats.addLateBytes(r);
         HttpConnection http = r.http;
         if (http != null) {
-            http.end();
+            http.end(r.endNanos);
             r.destination.stats.addHttp(http);
         }
     }

@@ -18,7 +18,8 @@ final class LocalPorts {
     /** [low, high], or null when unavailable. */
     static int[] range() {
         try {
-            String[] parts = new String(Files.readAllBytes(RANGE), StandardCharsets.US_ASCII).trim().split("\\s+");
+            // Read line-wise: /proc files report size 0, and Files.readAllBytes then stops after one byte.
+            String[] parts = Files.readAllLines(RANGE, StandardCharsets.US_ASCII).get(0).trim().split("\\s+");
             return new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
         } catch (IOException | RuntimeException e) {
             return null;

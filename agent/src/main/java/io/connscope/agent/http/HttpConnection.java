@@ -51,6 +51,8 @@ public final class HttpConnection {
     private volatile int truncated;
     private volatile long keepAliveTimeoutSeconds = -1;
     private volatile String stopped;
+    /** When the connection ended, once {@link #end(long)} runs; messages ending at the close end then. */
+    private volatile long endedAt;
     /** The first message that said this connection will close ("response 3"), or null. */
     private volatile String closeAnnouncedBy;
     /** What the client library reported about the request it is about to write, or null. */
@@ -83,13 +85,14 @@ public final class HttpConnection {
     }
 
     /**
-     * The connection ended: settles close-delimited and truncated messages, and reports requests
-     * that never got a response. Called once, by the export thread, after the close.
+     * The connection ended at {@code endNanos}: settles close-delimited and truncated messages, and
+     * reports requests that never got a response, all as of that moment (this runs later, once, on
+     * the export thread).
      */
-    public void end() {
+    public void end(long endNanos) {
+        endedAt = endNanos;
         requestStream.end();
         responseStream.end();
-        long now = System.nanoTime();
         List<Integer> left = new ArrayList<>(open.keySet());
         Collections.sort(left);
         for (Integer index : left) {
@@ -97,12 +100,13 @@ public final class HttpConnection {
             if (e != null) {
                 if (e.responseEndNanos == 0L) {
                     e.failure = "no_response";
-                    e.responseEndNanos = now;
+                    e.responseEndNanos = endNanos;
                 }
                 complete(e);
             }
         }
     }
+
 
     /** The client library is about to write a request on this connection. */
     public void nextRequest(ClientRequest client) {
@@ -140,6 +144,11 @@ public final class HttpConnection {
     /** A request is on the wire or waiting for its response: the connection is in use, not idle. */
     public boolean inFlight() {
         return unanswered() != null;
+    }
+
+    private long now() {
+        long ended = endedAt;
+        return ended != 0L ? ended : System.nanoTime();
     }
 
     public boolean seenHttp() {
@@ -260,7 +269,7 @@ public final class HttpConnection {
             HttpExchange e = requesting;
             if (e != null) {
                 requesting = null;
-                e.requestEndNanos = System.nanoTime();
+                e.requestEndNanos = now();
                 halfDone(e);
             }
         }
@@ -318,7 +327,7 @@ public final class HttpConnection {
                 e.failure = complete ? null : "truncated_response";
                 e.responseBodyBytes = bodyBytes;
                 e.responseDeclaredBytes = declaredBodyBytes;
-                e.responseEndNanos = System.nanoTime();
+                e.responseEndNanos = now();
                 halfDone(e);
             }
         }

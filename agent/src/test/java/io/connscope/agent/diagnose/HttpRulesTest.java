@@ -61,7 +61,7 @@ class HttpRulesTest {
         /** The connection fails: what is unanswered is a failed attempt, then the analysis ends. */
         void fail(String how) {
             resends.attemptFailed(http, record.id, record.destination.key, CLIENT, how, System.nanoTime());
-            http.end();
+            http.end(System.nanoTime());
         }
     }
 
@@ -77,7 +77,7 @@ class HttpRulesTest {
         Wire w = new Wire(1, Role.CLIENT);
         w.send("GET / HTTP/1.1\r\n\r\n").receive(OK).send(POST).receive(OK)
             .send("GET /c HTTP/1.1\r\n\r\n").receive("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n");
-        w.http.end();
+        w.http.end(System.nanoTime());
         assertThat(raised).isEmpty();
     }
 
@@ -86,7 +86,7 @@ class HttpRulesTest {
         Wire first = new Wire(1, Role.CLIENT);
         first.send("GET / HTTP/1.1\r\n\r\n").receive("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nKeep-Alive: timeout=5\r\n\r\nok");
         first.send(POST).fail("eof");
-        new Wire(2, Role.CLIENT).send(POST).receive(OK).http.end();
+        new Wire(2, Role.CLIENT).send(POST).receive(OK).http.end(System.nanoTime());
 
         assertThat(rules()).containsExactly("WARN unsafe-resend");
         assertThat(raised.get(0).evidence).isEqualTo("POST /orders?… was sent again by application on connection 2"
@@ -100,10 +100,10 @@ class HttpRulesTest {
     @Test
     void resentGetsAndKeyedPostsCountButDoNotWarn() {
         new Wire(1, Role.CLIENT).send("GET /r HTTP/1.1\r\n\r\n").fail("connection_reset");
-        new Wire(2, Role.CLIENT).send("GET /r HTTP/1.1\r\n\r\n").receive(OK).http.end();
+        new Wire(2, Role.CLIENT).send("GET /r HTTP/1.1\r\n\r\n").receive(OK).http.end(System.nanoTime());
         String keyed = "POST /p HTTP/1.1\r\nIdempotency-Key: 42\r\nContent-Length: 0\r\n\r\n";
         new Wire(3, Role.CLIENT).send(keyed).fail("eof");
-        new Wire(4, Role.CLIENT).send(keyed).receive(OK).http.end();
+        new Wire(4, Role.CLIENT).send(keyed).receive(OK).http.end(System.nanoTime());
         assertThat(raised).isEmpty();
     }
 
@@ -122,7 +122,7 @@ class HttpRulesTest {
 
     @Test
     void pipelinedRequestsAreInfoOrWarnByIdempotency() {
-        new Wire(1, Role.CLIENT).send("GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n" + POST).receive(OK + OK + OK).http.end();
+        new Wire(1, Role.CLIENT).send("GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n" + POST).receive(OK + OK + OK).http.end(System.nanoTime());
         assertThat(rules()).containsExactly("INFO http-pipelining", "WARN http-pipelining");
         assertThat(raised.get(1).evidence).startsWith("request 3 (POST /orders?…) on connection 1 was written while"
             + " response 2 was still outstanding");
@@ -130,10 +130,10 @@ class HttpRulesTest {
 
     @Test
     void http10WithoutKeepAliveOnEitherSide() {
-        new Wire(1, Role.CLIENT).send("GET / HTTP/1.0\r\n\r\n").receive("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n").http.end();
-        new Wire(2, Role.CLIENT).send("GET / HTTP/1.1\r\n\r\n").receive("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n").http.end();
+        new Wire(1, Role.CLIENT).send("GET / HTTP/1.0\r\n\r\n").receive("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n").http.end(System.nanoTime());
+        new Wire(2, Role.CLIENT).send("GET / HTTP/1.1\r\n\r\n").receive("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n").http.end(System.nanoTime());
         new Wire(3, Role.CLIENT).send("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
-            .receive("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n").http.end();
+            .receive("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n").http.end(System.nanoTime());
         assertThat(rules()).containsExactly("WARN http10-no-keepalive", "WARN http10-no-keepalive");
         assertThat(raised.get(1).evidence).contains("the server answered HTTP/1.0 without Connection: keep-alive");
     }
@@ -142,7 +142,7 @@ class HttpRulesTest {
     void closeDelimitedResponsesButNotHeadOr204() {
         new Wire(1, Role.CLIENT).send("HEAD / HTTP/1.1\r\n\r\n").receive("HTTP/1.1 200 OK\r\n\r\n")
             .send("GET / HTTP/1.1\r\n\r\n").receive("HTTP/1.1 204 No Content\r\n\r\n")
-            .send("GET /stream HTTP/1.1\r\n\r\n").receive("HTTP/1.1 200 OK\r\n\r\nabcdef").http.end();
+            .send("GET /stream HTTP/1.1\r\n\r\n").receive("HTTP/1.1 200 OK\r\n\r\nabcdef").http.end(System.nanoTime());
         assertThat(rules()).containsExactly("WARN close-delimited-response");
         assertThat(raised.get(0).evidence).contains("request 3 (GET /stream)").contains("its 6 body bytes");
     }
@@ -150,9 +150,9 @@ class HttpRulesTest {
     @Test
     void aRequestAfterConnectionCloseFromEitherSide() {
         new Wire(1, Role.CLIENT).send("GET /a HTTP/1.1\r\n\r\n").receive("HTTP/1.1 200 OK\r\nConnection: close\r\n"
-            + "Content-Length: 0\r\n\r\n").send("GET /b HTTP/1.1\r\n\r\n").http.end();
+            + "Content-Length: 0\r\n\r\n").send("GET /b HTTP/1.1\r\n\r\n").http.end(System.nanoTime());
         new Wire(2, Role.CLIENT).send("GET /c HTTP/1.1\r\nConnection: close\r\n\r\n").receive(OK)
-            .send("GET /d HTTP/1.1\r\n\r\n").receive(OK).http.end();
+            .send("GET /d HTTP/1.1\r\n\r\n").receive(OK).http.end(System.nanoTime());
         assertThat(rules()).containsExactly("WARN request-after-connection-close", "WARN request-after-connection-close");
         assertThat(raised).extracting(w -> w.evidence.replaceAll(" announced.*", "")).containsExactly(
             "request 2 (GET /b) was sent on connection 1 after response 1",
@@ -164,10 +164,10 @@ class HttpRulesTest {
         Wire w = new Wire(1, Role.CLIENT);
         w.send("GET / HTTP/1.1\r\n\r\n").receive("HTTP/1.1 200 OK\r\nKeep-Alive: timeout=0\r\nContent-Length: 0\r\n\r\n");
         Thread.sleep(2);
-        w.send("GET / HTTP/1.1\r\n\r\n").receive(OK).http.end();
+        w.send("GET / HTTP/1.1\r\n\r\n").receive(OK).http.end(System.nanoTime());
         Wire fresh = new Wire(2, Role.CLIENT);
         fresh.send("GET / HTTP/1.1\r\n\r\n").receive("HTTP/1.1 200 OK\r\nKeep-Alive: timeout=60\r\nContent-Length: 0\r\n\r\n")
-            .send("GET / HTTP/1.1\r\n\r\n").receive(OK).http.end();
+            .send("GET / HTTP/1.1\r\n\r\n").receive(OK).http.end(System.nanoTime());
         assertThat(rules()).containsExactly("WARN reuse-after-keepalive-timeout");
         assertThat(raised.get(0).evidence).contains("Keep-Alive: timeout=0 (0 ms)");
     }
@@ -175,11 +175,11 @@ class HttpRulesTest {
     @Test
     void truncatedBodiesSayHowMuchArrived() {
         new Wire(1, Role.CLIENT).send("GET / HTTP/1.1\r\n\r\n").receive("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
-            + "x".repeat(40)).http.end();
+            + "x".repeat(40)).http.end(System.nanoTime());
         new Wire(2, Role.CLIENT).send("GET / HTTP/1.1\r\n\r\n").receive("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked"
-            + "\r\n\r\n5\r\nabcde\r\n").http.end();
+            + "\r\n\r\n5\r\nabcde\r\n").http.end(System.nanoTime());
         new Wire(3, Role.SERVER).receive("GET / HTTP/1.1\r\n\r\n").send("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc")
-            .http.end();
+            .http.end(System.nanoTime());
         assertThat(rules()).containsExactly("WARN truncated-body", "WARN truncated-body", "WARN truncated-body");
         assertThat(raised.get(0).evidence).endsWith("received 40 of 100 bytes.");
         assertThat(raised.get(1).evidence).endsWith("received 5 bytes of a chunked body without its last chunk.");
@@ -228,7 +228,7 @@ class HttpRulesTest {
         http.feed(true, b, 0, b.length);
         byte[] resp = "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc".getBytes(StandardCharsets.ISO_8859_1);
         http.feed(false, resp, 0, resp.length);
-        http.end();
+        http.end(System.nanoTime());
         assertThat(partly.check(r, done.get(0))).extracting(x -> x.rule).containsExactly("truncated-body");
     }
 }

@@ -78,7 +78,7 @@ class HttpConnectionProperties {
             feed(http, true, p.request, cuts, i);
             feed(http, false, p.response, cuts, i);
         }
-        http.end();
+        http.end(System.nanoTime());
         return out;
     }
 

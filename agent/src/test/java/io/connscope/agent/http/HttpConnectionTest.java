@@ -52,7 +52,7 @@ class HttpConnectionTest {
         send("POST /pay HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc");
         receive("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nonly");
         send("GET /next HTTP/1.1\r\n\r\n");
-        http.end();
+        http.end(System.nanoTime());
         assertThat(finished).extracting(e -> e.method + " " + e.failure())
             .containsExactly("POST truncated_response", "GET no_response");
         assertThat(http.truncated()).isEqualTo(1);

@@ -53,6 +53,8 @@ public final class ChildJvm {
         return this;
     }
 
+    private List<String> launcher = List.of();
+
     public ChildJvm agentArgs(String args) {
         this.agentArgs = args;
         return this;
@@ -100,8 +102,14 @@ public final class ChildJvm {
         return fixture(main, List.of(), args);
     }
 
+    /** Runs the JVM through this command, which must end by running its arguments (e.g. unshare … sh -c '…; exec "$0" "$@"'). */
+    public ChildJvm launchedBy(String... command) {
+        this.launcher = List.of(command);
+        return this;
+    }
+
     private Result run() throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(launcher);
         cmd.add(java.toString());
         cmd.addAll(jvm.flags());
         if (withAgent) {
