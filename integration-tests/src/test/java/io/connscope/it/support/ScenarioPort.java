@@ -11,6 +11,12 @@ import java.util.stream.Collectors;
  */
 public final class ScenarioPort {
 
+    /**
+     * Allowance at a scenario's edges: telemetry times come from connscope's clock (System.nanoTime
+     * anchored to the wall clock once), the scenario starts from System.currentTimeMillis.
+     */
+    private static final long SLACK_MILLIS = 100;
+
     public final int port;
     private final long startMillis;
     private final long endMillis;
@@ -59,7 +65,7 @@ public final class ScenarioPort {
 
     private boolean during(long epochNanos) {
         long millis = epochNanos / 1_000_000;
-        return millis >= startMillis && millis <= endMillis;
+        return millis >= startMillis - SLACK_MILLIS && millis <= endMillis + SLACK_MILLIS;
     }
 
     /**
@@ -86,12 +92,16 @@ public final class ScenarioPort {
         }
         return all.stream().filter(w -> {
             long millis = w.log.getTimeUnixNano() / 1_000_000;
+            boolean inAny = false;
             for (int i = 0; i < windows.size(); i++) {
-                if (millis >= windows.get(i)[0] && millis <= windows.get(i)[1]) {
-                    return ports.get(i).contains(w.num("server.port"));
+                if (millis >= windows.get(i)[0] - SLACK_MILLIS && millis <= windows.get(i)[1] + SLACK_MILLIS) {
+                    inAny = true;
+                    if (ports.get(i).contains(w.num("server.port"))) {
+                        return true;
+                    }
                 }
             }
-            return true;
+            return !inAny;
         }).collect(Collectors.toList());
     }
 }
