@@ -45,6 +45,28 @@ class SafetyIT {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Jvm.class)
+    void aFailingHttpUrlConnectionHookLeavesTheRequestsAndTheWireAnalysisAlone(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp)
+                .agentArgs("test.failing.hooks=http-url-connection,hook.max.failures=2")
+                .demo("stale-keepalive").assertSuccess();
+            // The JDK's requests and its silent resends went on as without the agent.
+            assertThat(run.expectLine("step=post ").get("outcome")).isEqualTo("status_200");
+            assertThat(run.expectLine("step=post-dropped ").get("server.requests")).isEqualTo("3");
+            assertThat(count(run.stderr, "[connscope] hook 'http-url-connection' disabled after repeated internal errors"))
+                .isEqualTo(1);
+            // The client-agnostic resend detection still sees the resend; only the JDK's own account of it is gone.
+            int post = Integer.parseInt(run.expectLine("step=post ").get("port"));
+            assertThat(otlp.spans().exchanges("client", post)).filteredOn(e -> e.has("http.request.resend_count"))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.str("connscope.http.resent_by")).isEqualTo("application");
+                    assertThat(e.has("connscope.http.client.api")).isFalse();
+                });
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
     void readsAndWritesAllocateNothingExtra(Jvm jvm) throws Exception {
         ChildJvm.Result without = ChildJvm.on(jvm).withoutAgent().fixture(HotPathAllocation.class).assertSuccess();
         ChildJvm.Result with = ChildJvm.on(jvm).fixture(HotPathAllocation.class).assertSuccess();
