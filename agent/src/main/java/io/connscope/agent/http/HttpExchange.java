@@ -27,7 +27,6 @@ public final class HttpExchange {
     volatile boolean requestKeepAlive;
     /** The request's head, for the rules that look at its headers. */
     volatile HttpHead requestHead;
-    volatile boolean requestClose;
     /** Which earlier message on this connection had announced its close ("request 2", "response 1"), or null. */
     volatile String afterCloseAnnouncedBy;
     /** The server's Keep-Alive timeout as advertised before this request, or -1. */
@@ -50,7 +49,6 @@ public final class HttpExchange {
     volatile String failure;
     volatile String responseVersion;
     volatile boolean responseKeepAlive;
-    volatile boolean responseClose;
     /** The response body is delimited by the connection's close (no Content-Length, not chunked). */
     volatile boolean closeDelimited;
     volatile long responseBodyBytes;
@@ -71,14 +69,12 @@ public final class HttpExchange {
         this.pipelined = pipelined;
         this.requestKeepAlive = head.connectionKeepAlive;
         this.requestHead = head;
-        this.requestClose = head.connectionClose;
     }
 
     void response(HttpHead head) {
         this.status = head.status;
         this.responseVersion = head.version;
         this.responseKeepAlive = head.connectionKeepAlive;
-        this.responseClose = head.connectionClose;
     }
 
     /** One half is done; true for the second, which completes the exchange. */
@@ -159,11 +155,6 @@ public final class HttpExchange {
         return requestKeepAlive;
     }
 
-    /** The request carried Connection: close. */
-    public boolean requestClose() {
-        return requestClose;
-    }
-
     public String afterCloseAnnouncedBy() {
         return afterCloseAnnouncedBy;
     }
@@ -194,10 +185,6 @@ public final class HttpExchange {
 
     public boolean responseKeepAlive() {
         return responseKeepAlive;
-    }
-
-    public boolean responseClose() {
-        return responseClose;
     }
 
     public boolean closeDelimited() {

@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ResendDetector {
 
-    public static final String BY_HTTP_URL_CONNECTION = ClientRequest.HTTP_URL_CONNECTION;
     public static final String BY_JAVA_NET_HTTP = "java.net.http";
     public static final String BY_APPLICATION = "application";
 

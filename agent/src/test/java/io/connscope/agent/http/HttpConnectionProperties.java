@@ -70,7 +70,8 @@ class HttpConnectionProperties {
         List<String> out = new ArrayList<>();
         HttpConnection http = new HttpConnection(e -> out.add(e.index + " " + e.method() + " " + e.version() + " "
             + e.status() + " " + e.responseVersion() + " body=" + e.responseBodyBytes() + "/" + e.responseDeclaredBytes()
-            + " closeDelimited=" + e.closeDelimited() + " close=" + e.requestClose() + "/" + e.responseClose()
+            + " closeDelimited=" + e.closeDelimited() + " keepAliveHeaders=" + e.requestKeepAlive() + "/"
+            + e.responseKeepAlive()
             + " after=" + e.afterCloseAnnouncedBy() + " keepAlive=" + e.keepAliveTimeoutSeconds() + " pipelined="
             + e.pipelined() + " failure=" + e.failure()));
         int[] i = {0};
