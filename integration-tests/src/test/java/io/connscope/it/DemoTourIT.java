@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.connscope.it.support.ChildJvm;
 import io.connscope.it.support.Jvm;
 import io.connscope.it.support.OtlpReceiver;
+import io.connscope.it.support.ScenarioPort;
 import io.connscope.it.support.SpanView;
 import io.connscope.it.support.Spans;
 import java.util.List;
@@ -26,7 +27,7 @@ class DemoTourIT {
     void everyScenarioIsReportedExactly(Jvm jvm) throws Exception {
         try (OtlpReceiver otlp = OtlpReceiver.start()) {
             ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).demo().assertSuccess();
-            Spans spans = otlp.spans();
+            Spans spans = ScenarioPort.attributed(run, otlp.spans());
 
             assertThat(run.stderr).contains("==== connscope connection report ====");
             keepAlive(run, spans);
@@ -38,8 +39,9 @@ class DemoTourIT {
             channel(run, spans);
             javaHttpClient(run, spans);
 
-            // The agent's own OTLP connections never show up as tracked connections.
-            assertThat(spans.where(s -> Long.valueOf(otlp.port()).equals(s.num("server.port"))
+            // The agent's own OTLP connections never show up as tracked connections (all spans: the scenario
+            // filter above would drop them).
+            assertThat(otlp.spans().where(s -> Long.valueOf(otlp.port()).equals(s.num("server.port"))
                 || Long.valueOf(otlp.port()).equals(s.num("network.peer.port")))).isEmpty();
             // Every client connection has a socket connect child with a plausible duration.
             for (SpanView c : spans.where(s -> s.name().startsWith("connection ") && "client".equals(s.str("connscope.connection.role")))) {

@@ -34,7 +34,7 @@ class HttpRulesIT {
     void eachScenarioRaisesExactlyItsWarnings(Jvm jvm) throws Exception {
         try (OtlpReceiver otlp = OtlpReceiver.start()) {
             ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).timeoutSeconds(120).demo(SCENARIOS).assertSuccess();
-            Spans spans = otlp.spans();
+            Spans spans = ScenarioPort.attributed(run, otlp.spans());
             List<LogView> warnings = ScenarioPort.attributed(run, otlp.logs().stream()
                 .filter(l -> l.eventName().equals("connscope.warning")).collect(Collectors.toList()));
 
@@ -115,7 +115,7 @@ class HttpRulesIT {
                 .demo("stale-keepalive").assertSuccess();
             List<LogView> warnings = ScenarioPort.attributed(run, otlp.logs().stream()
                 .filter(l -> l.eventName().equals("connscope.warning")).collect(Collectors.toList()));
-            staleKeepAlive(run, otlp.spans(), warnings, false);
+            staleKeepAlive(run, ScenarioPort.attributed(run, otlp.spans()), warnings, false);
         }
     }
 

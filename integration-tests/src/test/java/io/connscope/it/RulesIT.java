@@ -42,7 +42,7 @@ class RulesIT {
                 "hop-by-hop", "nodelay-late", "idle-connection", "slow-setup", "port-exhaustion")
                 .assertSuccess();
             List<LogView> all = warnings(otlp);
-            Spans spans = otlp.spans();
+            Spans spans = ScenarioPort.attributed(run, otlp.spans());
 
             ScenarioPort nagle = port(run, "nodelay=false");
             assertThat(rules(all, "client", nagle)).containsExactly("nagle-delayed-ack");

@@ -73,35 +73,57 @@ public final class ScenarioPort {
      * drops those of an earlier or later scenario whose server happened to get the same port.
      */
     public static List<LogView> attributed(ChildJvm.Result run, List<LogView> all) {
-        List<long[]> windows = new java.util.ArrayList<>();
-        List<java.util.Set<Long>> ports = new java.util.ArrayList<>();
-        for (String l : run.stdout.split("\n")) {
-            if (l.startsWith("expect: scenario=")) {
-                long t = Long.parseLong(l.replaceAll(".*started\\.ms=(\\d+).*", "$1"));
-                if (!windows.isEmpty()) {
-                    windows.get(windows.size() - 1)[1] = t;
-                }
-                windows.add(new long[] {t, Long.MAX_VALUE});
-                ports.add(new java.util.HashSet<>());
-            } else if (l.startsWith("expect:") && !ports.isEmpty()) {
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("port=(\\d+)").matcher(l);
-                while (m.find()) {
-                    ports.get(ports.size() - 1).add(Long.parseLong(m.group(1)));
+        Scenarios scenarios = new Scenarios(run);
+        return all.stream().filter(w -> scenarios.owns(w.log.getTimeUnixNano(), w.num("server.port")))
+            .collect(Collectors.toList());
+    }
+
+    /** The same for spans, by their start: a connection or exchange belongs to the scenario that opened it. */
+    public static Spans attributed(ChildJvm.Result run, Spans spans) {
+        Scenarios scenarios = new Scenarios(run);
+        return new Spans(spans.all().stream().filter(s -> scenarios.owns(s.span.getStartTimeUnixNano(), s.num("server.port")))
+            .collect(Collectors.toList()));
+    }
+
+    /** Each demo scenario's time window and the ports its "expect:" lines printed. */
+    private static final class Scenarios {
+        private final List<long[]> windows = new java.util.ArrayList<>();
+        private final List<java.util.Set<Long>> ports = new java.util.ArrayList<>();
+
+        Scenarios(ChildJvm.Result run) {
+            for (String l : run.stdout.split("\n")) {
+                if (l.startsWith("expect: scenario=")) {
+                    long t = Long.parseLong(l.replaceAll(".*started\\.ms=(\\d+).*", "$1"));
+                    if (!windows.isEmpty()) {
+                        windows.get(windows.size() - 1)[1] = t;
+                    }
+                    windows.add(new long[] {t, Long.MAX_VALUE});
+                    ports.add(new java.util.HashSet<>());
+                } else if (l.startsWith("expect:") && !ports.isEmpty()) {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("port=(\\d+)").matcher(l);
+                    while (m.find()) {
+                        ports.get(ports.size() - 1).add(Long.parseLong(m.group(1)));
+                    }
                 }
             }
         }
-        return all.stream().filter(w -> {
-            long millis = w.log.getTimeUnixNano() / 1_000_000;
+
+        /** False only when the time falls in scenarios none of which printed this port. */
+        boolean owns(long epochNanos, Long port) {
+            if (port == null) {
+                return true;
+            }
+            long millis = epochNanos / 1_000_000;
             boolean inAny = false;
             for (int i = 0; i < windows.size(); i++) {
                 if (millis >= windows.get(i)[0] - SLACK_MILLIS && millis <= windows.get(i)[1] + SLACK_MILLIS) {
                     inAny = true;
-                    if (ports.get(i).contains(w.num("server.port"))) {
+                    if (ports.get(i).contains(port)) {
                         return true;
                     }
                 }
             }
             return !inAny;
-        }).collect(Collectors.toList());
+        }
     }
 }

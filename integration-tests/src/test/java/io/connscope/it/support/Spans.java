@@ -10,7 +10,7 @@ public final class Spans {
 
     private final List<SpanView> all;
 
-    Spans(List<SpanView> all) {
+    public Spans(List<SpanView> all) {
         this.all = all;
     }
 
