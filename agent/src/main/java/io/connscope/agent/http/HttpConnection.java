@@ -107,7 +107,6 @@ public final class HttpConnection {
         }
     }
 
-
     /** The client library is about to write a request on this connection. */
     public void nextRequest(ClientRequest client) {
         nextClientRequest = client;

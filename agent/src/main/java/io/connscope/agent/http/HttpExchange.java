@@ -24,7 +24,6 @@ public final class HttpExchange {
     volatile long idleBeforeNanos = -1;
     volatile boolean pipelined;
     volatile long requestEndNanos;
-    volatile boolean requestKeepAlive;
     /** The request's head, for the rules that look at its headers. */
     volatile HttpHead requestHead;
     /** Which earlier message on this connection had announced its close ("request 2", "response 1"), or null. */
@@ -47,8 +46,8 @@ public final class HttpExchange {
     volatile int status;
     volatile boolean responseComplete;
     volatile String failure;
-    volatile String responseVersion;
-    volatile boolean responseKeepAlive;
+    /** The final response's head, or null. */
+    volatile HttpHead responseHead;
     /** The response body is delimited by the connection's close (no Content-Length, not chunked). */
     volatile boolean closeDelimited;
     volatile long responseBodyBytes;
@@ -67,14 +66,12 @@ public final class HttpExchange {
         this.requestStartNanos = startNanos;
         this.idleBeforeNanos = idleBeforeNanos;
         this.pipelined = pipelined;
-        this.requestKeepAlive = head.connectionKeepAlive;
         this.requestHead = head;
     }
 
     void response(HttpHead head) {
         this.status = head.status;
-        this.responseVersion = head.version;
-        this.responseKeepAlive = head.connectionKeepAlive;
+        this.responseHead = head;
     }
 
     /** One half is done; true for the second, which completes the exchange. */
@@ -151,8 +148,10 @@ public final class HttpExchange {
         return requestHead;
     }
 
+    /** The request carried Connection: keep-alive. */
     public boolean requestKeepAlive() {
-        return requestKeepAlive;
+        HttpHead h = requestHead;
+        return h != null && h.connectionKeepAlive;
     }
 
     public String afterCloseAnnouncedBy() {
@@ -179,12 +178,16 @@ public final class HttpExchange {
         return resentBy;
     }
 
+    /** The final response's version, or null when none arrived. */
     public String responseVersion() {
-        return responseVersion;
+        HttpHead h = responseHead;
+        return h == null ? null : h.version;
     }
 
+    /** The final response carried Connection: keep-alive. */
     public boolean responseKeepAlive() {
-        return responseKeepAlive;
+        HttpHead h = responseHead;
+        return h != null && h.connectionKeepAlive;
     }
 
     public boolean closeDelimited() {

@@ -70,4 +70,20 @@ class AgentConfigTest {
         assertThat(bad.failingHooks()).isEmpty();
         assertThat(bad.problems()).singleElement().asString().contains("unknown hook 'typo'");
     }
+
+    @Test
+    void reportSettingsAndRuleSettingsAreReadAndChecked() {
+        AgentConfig c = AgentConfig.load("report.html=/tmp/r.html,report.port=8123,rule.slow-setup.connect.ms=50",
+            props("connscope.warnings.per.minute", "3"), Map.of("CONNSCOPE_RULE_TOO_MANY_CONNECTIONS_LIMIT", "9"));
+        assertThat(c.reportHtml()).hasToString("/tmp/r.html");
+        assertThat(c.reportPort()).isEqualTo(8123);
+        assertThat(c.warningsPerMinute()).isEqualTo(3);
+        // Rule settings pass through untouched; the rule catalog checks them.
+        assertThat(c.ruleSettings()).containsEntry("connscope.rule.slow-setup.connect.ms", "50")
+            .containsEntry("connscope.rule.too.many.connections.limit", "9");
+        assertThat(c.problems()).isEmpty();
+        AgentConfig off = AgentConfig.load("report.port=70000", new Properties(), Map.of());
+        assertThat(off.reportPort()).isEqualTo(-1);
+        assertThat(off.problems()).singleElement().asString().contains("is not a port number (1-65535)");
+    }
 }
