@@ -68,13 +68,11 @@ final class AgentInstaller {
             TimeUnit.MILLISECONDS.toNanos(config.resendWindowMillis()));
         ConnectionTracker tracker = new ConnectionTracker(registry, destinations, jdk,
             new DiagnosingSink(diagnosis, queue), resends, new CallSites(rules.leakStackFrames()));
-        long sdkStart = System.nanoTime();
-        OpenTelemetrySdk sdk = buildSdkIn(group, config);
-        long sdkMillis = (System.nanoTime() - sdkStart) / 1_000_000;
-        ConnectionTelemetry telemetry = new ConnectionTelemetry(sdk, new Clock(), destinations, queue::dropped, warnings,
-            registry::open);
         Timeline timeline = new Timeline();
-        TelemetryPipeline pipeline = new TelemetryPipeline(queue, tracker, diagnosis, telemetry, timeline, sdk);
+        TelemetryPipeline pipeline = new TelemetryPipeline(queue, tracker, diagnosis, () -> buildSdk(config),
+            sdk -> new ConnectionTelemetry(sdk, new Clock(), destinations, queue::dropped, warnings, registry::open,
+                config.exchangeSpansRatio()),
+            timeline);
         pipeline.start(group);
 
         Set<String> failing = config.failingHooks();
@@ -88,7 +86,8 @@ final class AgentInstaller {
         for (String m : missing) {
             AgentLog.info("not instrumented on this JDK: " + m);
         }
-        ReportWriter report = new ReportWriter(config, tracker, queue, warnings, timeline, problems, missing);
+        ReportWriter report = new ReportWriter(config, tracker, queue, warnings, timeline, problems,
+            () -> instrumenter.missing(inst));
         ReportServer live = config.reportPort() < 0 ? null : startLiveReport(group, config.reportPort(), report);
         ExporterLogging.install();
         Thread hook = new Thread(group, () -> {
@@ -102,8 +101,8 @@ final class AgentInstaller {
             report.write();
         }, "connscope-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        AgentLog.debug("started in " + (System.nanoTime() - started) / 1_000_000 + " ms (OpenTelemetry SDK " + sdkMillis
-            + " ms, instrumentation " + instrumentMillis + " ms); socket path "
+        AgentLog.debug("started in " + (System.nanoTime() - started) / 1_000_000 + " ms (instrumentation "
+            + instrumentMillis + " ms); socket path "
             + (jdk.legacySocketPath() ? "legacy PlainSocketImpl" : "JDK 13+") + "; instrumented " + instrumenter.transformed());
     }
 
@@ -119,24 +118,20 @@ final class AgentInstaller {
         return result.get();
     }
 
-    /** Builds the SDK on a thread of the agent's group, so the threads it starts belong to the group too. */
-    private static OpenTelemetrySdk buildSdkIn(ThreadGroup group, AgentConfig config) throws InterruptedException {
-        AtomicReference<OpenTelemetrySdk> result = new AtomicReference<>();
-        Thread t = new Thread(group, () -> {
-            try {
-                result.set(OtelSetup.build(config.otelOverrides(), AgentInstaller.class.getClassLoader()));
-            } catch (Throwable e) {
-                AgentLog.info("OpenTelemetry configuration failed, telemetry export is off (the report still works): " + e
-                    + (e.getCause() == null ? "" : " caused by " + e.getCause()));
-                if (config.debug()) {
-                    e.printStackTrace();
-                }
+    /** Runs on the export thread, which belongs to the agent's group: so do the threads the SDK starts. */
+    private static OpenTelemetrySdk buildSdk(AgentConfig config) {
+        long start = System.nanoTime();
+        try {
+            OpenTelemetrySdk sdk = OtelSetup.build(config.otelOverrides(), AgentInstaller.class.getClassLoader());
+            AgentLog.debug("OpenTelemetry SDK ready in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+            return sdk;
+        } catch (Throwable e) {
+            AgentLog.info("OpenTelemetry configuration failed, telemetry export is off (the report still works): " + e
+                + (e.getCause() == null ? "" : " caused by " + e.getCause()));
+            if (config.debug()) {
+                e.printStackTrace();
             }
-        }, "connscope-init");
-        t.setDaemon(true);
-        t.start();
-        t.join();
-        OpenTelemetrySdk sdk = result.get();
-        return sdk != null ? sdk : OpenTelemetrySdk.builder().build();
+            return OpenTelemetrySdk.builder().build();
+        }
     }
 }

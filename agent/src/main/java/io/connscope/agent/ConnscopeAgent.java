@@ -4,11 +4,10 @@ import io.connscope.agent.config.AgentConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.lang.reflect.Method;
+import java.security.ProtectionDomain;
 import java.util.Map;
-import net.bytebuddy.dynamic.loading.ClassInjector;
+import java.util.Set;
 
 /**
  * The {@code -javaagent} entry point. It first puts the bridge classes on the bootstrap class path
@@ -18,7 +17,8 @@ import net.bytebuddy.dynamic.loading.ClassInjector;
  */
 public final class ConnscopeAgent {
 
-    static final String[] BRIDGE_CLASSES = {"io.connscope.bridge.Bridge", "io.connscope.bridge.ConnectionSink"};
+    /** In definition order: a class is defined after the types its declaration names. */
+    static final String[] BRIDGE_CLASSES = {"io.connscope.bridge.ConnectionSink", "io.connscope.bridge.Bridge"};
 
     private ConnscopeAgent() {
     }
@@ -56,20 +56,29 @@ public final class ConnscopeAgent {
         System.setProperty("net.bytebuddy.nexus.disabled", "true");
     }
 
-    private static void injectBridge(Instrumentation inst) throws IOException {
-        Map<String, byte[]> classes = new LinkedHashMap<>();
+    /**
+     * Defines the bridge classes in the bootstrap loader directly. Appending a jar to the bootstrap
+     * search path instead would make the JVM give up class-data sharing for every application and
+     * platform class, with a warning in the host's output and a slower start.
+     */
+    private static void injectBridge(Instrumentation inst) throws ReflectiveOperationException, IOException {
+        Module base = Object.class.getModule();
+        inst.redefineModule(base, Set.of(), Map.of("jdk.internal.misc", Set.of(ConnscopeAgent.class.getModule())),
+            Map.of(), Set.of(), Map.of());
+        Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
+        Object unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
+        Method define = unsafeClass.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
+            ClassLoader.class, ProtectionDomain.class);
         ClassLoader own = ConnscopeAgent.class.getClassLoader();
         for (String name : BRIDGE_CLASSES) {
+            byte[] bytes;
             try (InputStream in = own.getResourceAsStream(name.replace('.', '/') + ".class")) {
                 if (in == null) {
                     throw new IOException("bridge class " + name + " missing from the agent jar");
                 }
-                classes.put(name, in.readAllBytes());
+                bytes = in.readAllBytes();
             }
+            define.invoke(unsafe, name, bytes, 0, bytes.length, null, null);
         }
-        Path folder = Files.createTempDirectory("connscope-bridge");
-        folder.toFile().deleteOnExit();
-        ClassInjector.UsingInstrumentation.of(folder.toFile(), ClassInjector.UsingInstrumentation.Target.BOOTSTRAP, inst)
-            .injectRaw(classes);
     }
 }

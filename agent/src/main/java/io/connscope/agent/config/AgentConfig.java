@@ -45,6 +45,11 @@ public final class AgentConfig {
     public static final String RESEND_WINDOW_MS = "connscope.http.resend.window.ms";
     /** Warnings of one rule at one destination exported per minute; further ones are only counted. */
     public static final String WARNINGS_PER_MINUTE = "connscope.warnings.per.minute";
+    /**
+     * Share of healthy exchanges that get a span (0 to 1). Exchanges with a warning, or whose request
+     * carried a sampled W3C traceparent, always get one; metrics and the report count every exchange.
+     */
+    public static final String EXCHANGE_SPANS_RATIO = "connscope.exchange.spans.ratio";
     /** Prefix of the rule settings, {@code connscope.rule.<id>.<name>}, which the rule catalog checks. */
     public static final String RULE_PREFIX = "connscope.rule.";
     /** Internal errors after which a hook disables itself. */
@@ -71,6 +76,7 @@ public final class AgentConfig {
         define(SHUTDOWN_TIMEOUT_MS, "2000", Kind.POSITIVE_INT);
         define(RESEND_WINDOW_MS, "10000", Kind.POSITIVE_INT);
         define(WARNINGS_PER_MINUTE, "10", Kind.POSITIVE_INT);
+        define(EXCHANGE_SPANS_RATIO, "0.01", Kind.RATIO);
         define(HOOK_MAX_FAILURES, "10", Kind.POSITIVE_INT);
         define(DEBUG, "false", Kind.BOOLEAN);
         define(TEST_FAILING_HOOKS, "", Kind.HOOK_NAMES);
@@ -158,6 +164,10 @@ public final class AgentConfig {
 
     public boolean enabled() {
         return Boolean.parseBoolean(values.get(ENABLED));
+    }
+
+    public double exchangeSpansRatio() {
+        return Double.parseDouble(values.get(EXCHANGE_SPANS_RATIO));
     }
 
     public boolean reportEnabled() {
@@ -252,6 +262,17 @@ public final class AgentConfig {
                     return Integer.parseInt(v) > 0 ? null : "must be a positive whole number";
                 } catch (NumberFormatException e) {
                     return "is not a whole number";
+                }
+            }
+        },
+        RATIO {
+            @Override
+            String check(String v) {
+                try {
+                    double d = Double.parseDouble(v);
+                    return d >= 0 && d <= 1 ? null : "is not a ratio between 0 and 1";
+                } catch (NumberFormatException e) {
+                    return "is not a ratio between 0 and 1";
                 }
             }
         },

@@ -1,5 +1,6 @@
 package io.connscope.agent.connection;
 
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -13,7 +14,11 @@ public final class CallSites {
         "io.connscope.bridge.", "io.connscope.shaded."};
     private static final StackWalker WALKER = StackWalker.getInstance();
 
+    /** Distinct call sites kept, so the many connections opened from one place share one string. */
+    static final int MAX_INTERNED = 1024;
+
     private final int frames;
+    private final ConcurrentHashMap<String, String> interned = new ConcurrentHashMap<>();
 
     /** @param frames application frames to keep; 0 turns capture off */
     public CallSites(int frames) {
@@ -28,7 +33,17 @@ public final class CallSites {
         String site = WALKER.walk(s -> s.filter(f -> !internal(f.getClassName())).limit(frames)
             .map(f -> f.getClassName() + "." + f.getMethodName() + ":" + f.getLineNumber())
             .collect(Collectors.joining(" < ")));
-        return site.isEmpty() ? null : site;
+        if (site.isEmpty()) {
+            return null;
+        }
+        String shared = interned.get(site);
+        if (shared != null) {
+            return shared;
+        }
+        if (interned.size() < MAX_INTERNED) {
+            shared = interned.putIfAbsent(site, site);
+        }
+        return shared != null ? shared : site;
     }
 
     static boolean internal(String className) {

@@ -337,7 +337,7 @@ public final class ConnectionTracker implements ConnectionSink {
             connectFailed(r, target, failure, System.nanoTime());
             return;
         }
-        r.peerAddress = target.getAddress() == null ? null : target.getAddress().getHostAddress();
+        r.peerAddress = target.getAddress() == null ? null : hostAddress(target.getAddress());
         r.peerPort = target.getPort();
         if (registry.get(channel) != null) {
             return; // connect() called again on a channel that is already tracked
@@ -425,10 +425,15 @@ public final class ConnectionTracker implements ConnectionSink {
     // ---- shared lifecycle ----
 
     private static void describe(ConnectionRecord r, InetAddress peer, int peerPort, InetAddress local, int localPort) {
-        r.peerAddress = peer == null ? r.peerAddress : peer.getHostAddress();
+        r.peerAddress = peer == null ? r.peerAddress : hostAddress(peer);
         r.peerPort = peerPort == 0 ? r.peerPort : peerPort;
-        r.localAddress = local == null ? null : local.getHostAddress();
+        r.localAddress = local == null ? null : hostAddress(local);
         r.localPort = localPort;
+    }
+
+    /** Interned: thousands of open connections share a handful of addresses, and each string would be kept per connection. */
+    private static String hostAddress(InetAddress a) {
+        return a.getHostAddress().intern();
     }
 
     private void connectFailed(ConnectionRecord r, InetSocketAddress target, Throwable failure, long now) {
@@ -438,7 +443,7 @@ public final class ConnectionTracker implements ConnectionSink {
 
     private void connectFailed(ConnectionRecord r, InetSocketAddress target, String errorType, long now) {
         if (target != null && target.getAddress() != null) {
-            r.peerAddress = target.getAddress().getHostAddress();
+            r.peerAddress = hostAddress(target.getAddress());
             r.peerPort = target.getPort();
         }
         r.connectError = errorType;

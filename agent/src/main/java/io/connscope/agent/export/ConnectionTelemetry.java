@@ -17,6 +17,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import io.opentelemetry.api.metrics.Meter;
@@ -51,6 +52,8 @@ public final class ConnectionTelemetry {
     private final Tracer tracer;
     private final Clock clock;
     private final ExchangeSpans exchanges;
+    private final ExchangeSampler sampler;
+    private final LongCounter exchangeCount;
     private final WarningExport warningExport;
     private final DoubleHistogram connectDuration;
     private final DoubleHistogram tlsDuration;
@@ -59,12 +62,16 @@ public final class ConnectionTelemetry {
     private final LongHistogram requestsPerConnection;
 
     public ConnectionTelemetry(OpenTelemetry otel, Clock clock, Destinations destinations, LongSupplier dropped,
-                               WarningLog warnings, Supplier<List<ConnectionRecord>> openConnections) {
+                               WarningLog warnings, Supplier<List<ConnectionRecord>> openConnections,
+                               double exchangeSpansRatio) {
         this.tracer = otel.getTracer(SCOPE);
         this.clock = clock;
         this.warningExport = new WarningExport(otel.getLogsBridge().get(SCOPE));
         this.exchanges = new ExchangeSpans(tracer, clock, warningExport);
+        this.sampler = new ExchangeSampler(exchangeSpansRatio);
         Meter meter = otel.getMeter(SCOPE);
+        exchangeCount = meter.counterBuilder("connscope.http.exchanges").setUnit("{exchange}")
+            .setDescription("HTTP exchanges seen on the wire, every one, whether or not it got a span.").build();
         httpConnectionDuration = meter.histogramBuilder("http.client.connection.duration").setUnit("s")
             .setDescription("Lifetime of outbound connections that carried HTTP, from connect start to close.")
             .setExplicitBucketBoundariesAdvice(LIFETIME_BUCKETS).build();
@@ -170,8 +177,13 @@ public final class ConnectionTelemetry {
         return b.build();
     }
 
+    /** Counts every exchange; only those the sampler keeps get a span. */
     public void export(ExchangeRecord item) {
-        exchanges.export(item, destinationAttributes(item.connection.destination));
+        Attributes destination = destinationAttributes(item.connection.destination);
+        exchangeCount.add(1, destination);
+        if (sampler.keep(item.warnings, item.exchange.traceparent())) {
+            exchanges.export(item, destination);
+        }
     }
 
     /** Exports a settled connection with the warnings its rules raised (as events on its span). */

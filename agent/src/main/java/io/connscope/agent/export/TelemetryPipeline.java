@@ -11,7 +11,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -27,22 +30,31 @@ public final class TelemetryPipeline implements Runnable {
     private final ExportQueue queue;
     private final ConnectionTracker tracker;
     private final Diagnosis diagnosis;
-    private final ConnectionTelemetry telemetry;
+    private final Function<OpenTelemetrySdk, ConnectionTelemetry> instruments;
+    private final Supplier<OpenTelemetrySdk> sdkFactory;
     private final Timeline timeline;
-    private final OpenTelemetrySdk sdk;
+    /** Built by the export thread itself, so the host's start-up never waits for the SDK. */
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private volatile OpenTelemetrySdk sdk;
+    private volatile ConnectionTelemetry telemetry;
     /** Closed connections waiting to be settled, oldest first. Export thread only. */
     private final ArrayDeque<ConnectionRecord> closing = new ArrayDeque<>();
     private volatile boolean running = true;
     private volatile Thread thread;
 
+    /**
+     * @param sdkFactory  builds the SDK on the export thread; threads the SDK starts join that thread's group
+     * @param instruments creates the metric instruments on the SDK
+     */
     public TelemetryPipeline(ExportQueue queue, ConnectionTracker tracker, Diagnosis diagnosis,
-                             ConnectionTelemetry telemetry, Timeline timeline, OpenTelemetrySdk sdk) {
+                             Supplier<OpenTelemetrySdk> sdkFactory,
+                             Function<OpenTelemetrySdk, ConnectionTelemetry> instruments, Timeline timeline) {
         this.queue = queue;
         this.tracker = tracker;
         this.diagnosis = diagnosis;
-        this.telemetry = telemetry;
+        this.sdkFactory = sdkFactory;
+        this.instruments = instruments;
         this.timeline = timeline;
-        this.sdk = sdk;
     }
 
     public void start(ThreadGroup group) {
@@ -54,6 +66,13 @@ public final class TelemetryPipeline implements Runnable {
 
     @Override
     public void run() {
+        try {
+            OpenTelemetrySdk built = sdkFactory.get();
+            telemetry = instruments.apply(built);
+            sdk = built;
+        } finally {
+            ready.countDown();
+        }
         while (running) {
             drain();
             LockSupport.parkNanos(POLL_NANOS);
@@ -94,7 +113,10 @@ public final class TelemetryPipeline implements Runnable {
             try {
                 List<Warning> warnings = diagnosis.check(r);
                 timeline.connection(r, warnings);
-                telemetry.export(r, warnings);
+                ConnectionTelemetry out = telemetry;
+                if (out != null) {
+                    out.export(r, warnings);
+                }
             } catch (Throwable t) {
                 exportFailed(t);
             }
@@ -108,7 +130,10 @@ public final class TelemetryPipeline implements Runnable {
             if (item instanceof ExchangeRecord) {
                 try {
                     timeline.exchange((ExchangeRecord) item);
-                    telemetry.export((ExchangeRecord) item);
+                    ConnectionTelemetry out = telemetry;
+                    if (out != null) {
+                        out.export((ExchangeRecord) item);
+                    }
                 } catch (Throwable t) {
                     exportFailed(t);
                 }
@@ -134,8 +159,16 @@ public final class TelemetryPipeline implements Runnable {
             LockSupport.unpark(t);
             join(t, deadlineNanos);
         }
+        boolean exporting = awaitReady(deadlineNanos);
+        if (!exporting) {
+            AgentLog.info("the OpenTelemetry SDK was not ready within " + timeoutMillis
+                + " ms (connscope.shutdown.timeout.ms); this run's telemetry is not exported, the report is still written");
+        }
         tracker.finishOpenAtExit();
         drain(true);
+        if (!exporting) {
+            return;
+        }
         // OpenTelemetrySdk.shutdown() partly blocks (the metric reader waits up to 10 s for its last
         // export) and partly completes later (spans), so a daemon thread waits for both and the JVM
         // may abandon it once the deadline has passed.
@@ -147,6 +180,16 @@ public final class TelemetryPipeline implements Runnable {
         if (flush.isAlive()) {
             AgentLog.info("telemetry flush did not finish within " + timeoutMillis + " ms ("
                 + "connscope.shutdown.timeout.ms); the collector is slow or unreachable and the rest is dropped");
+        }
+    }
+
+    private boolean awaitReady(long deadlineNanos) {
+        try {
+            return ready.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)
+                && telemetry != null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

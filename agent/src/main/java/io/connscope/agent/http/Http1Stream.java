@@ -219,6 +219,8 @@ public final class Http1Stream {
     private void completeHead() {
         HeadParser.Result parsed = HeadParser.parse(head, headLength, requests);
         headLength = 0;
+        // An idle keep-alive connection holds no buffer: thousands of them are common.
+        head = null;
         if (parsed.head == null) {
             opaque(parsed.violation);
             return;

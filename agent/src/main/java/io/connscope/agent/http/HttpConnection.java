@@ -30,7 +30,8 @@ public final class HttpConnection {
     private final Http1Stream requestStream;
     private final Http1Stream responseStream;
     private final ExchangeSink sink;
-    private final ConcurrentHashMap<Integer, HttpExchange> open = new ConcurrentHashMap<>();
+    /** Usually one or two exchanges at a time; sized small because every tracked connection has one. */
+    private final ConcurrentHashMap<Integer, HttpExchange> open = new ConcurrentHashMap<>(2);
 
     // request direction
     private long requestStartNanos;
@@ -61,8 +62,9 @@ public final class HttpConnection {
 
     public HttpConnection(ExchangeSink sink) {
         this.sink = sink;
-        requestStream = new Http1Stream(true, new RequestSide(), this::nextResponse);
-        responseStream = new Http1Stream(false, new ResponseSide(), this::nextResponse);
+        Http1Stream.RequestMethods nextResponse = this::nextResponse;
+        requestStream = new Http1Stream(true, new RequestSide(), nextResponse);
+        responseStream = new Http1Stream(false, new ResponseSide(), nextResponse);
     }
 
     /** Feeds bytes of one direction; {@code requests} says whether they carry requests or responses. */

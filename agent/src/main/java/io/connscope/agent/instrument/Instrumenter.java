@@ -2,29 +2,33 @@ package io.connscope.agent.instrument;
 
 import static net.bytebuddy.matcher.ElementMatchers.isBridge;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.connscope.agent.AgentLog;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.security.ProtectionDomain;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.utility.JavaModule;
+import net.bytebuddy.pool.TypePool;
 
 /**
  * Installs the advice on the JDK classes by exact name, retransforming the ones already loaded.
@@ -34,7 +38,14 @@ import net.bytebuddy.utility.JavaModule;
 public final class Instrumenter {
 
     private final List<Target> targets = new ArrayList<>();
+    private final Map<String, Target> byInternalName = new HashMap<>();
     private final Set<String> transformed = ConcurrentHashMap.newKeySet();
+    /** Advice only rewrites method bodies; validating the JDK's own types would be wasted start-up time. */
+    private final ByteBuddy byteBuddy = new ByteBuddy().with(TypeValidation.DISABLED);
+    private final ClassFileLocator bootClassFiles = ClassFileLocator.ForClassLoader.ofBootLoader();
+    /** Shared by all transformations, so common supertypes are parsed once. */
+    private final TypePool bootTypes = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(),
+        bootClassFiles, TypePool.Default.ReaderMode.FAST);
 
     public Instrumenter(boolean legacySocketPath) {
         target("java.net.Socket")
@@ -102,42 +113,38 @@ public final class Instrumenter {
     private Target target(String className) {
         Target t = new Target(className);
         targets.add(t);
+        byInternalName.put(className.replace('.', '/'), t);
         return t;
     }
 
-    public ResettableClassFileTransformer install(Instrumentation inst) {
-        // Load every target first and retransform exactly those: a class first loaded while another
-        // is being transformed would be skipped for good, and walking every loaded class is slow.
-        List<Class<?>> present = new ArrayList<>();
-        for (Target t : targets) {
-            try {
-                present.add(Class.forName(t.className, false, null));
-            } catch (ClassNotFoundException | LinkageError e) {
-                AgentLog.debug("target not present on this JDK: " + t.className);
+    /**
+     * Registers the transformer and retransforms the targets already loaded; the others are
+     * transformed when the JDK first loads them, so an application pays only for the classes it uses.
+     */
+    public void install(Instrumentation inst) {
+        inst.addTransformer(new AdviceTransformer(), true);
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (c.getClassLoader() == null && byInternalName.containsKey(c.getName().replace('.', '/'))) {
+                loaded.add(c);
             }
         }
-        AgentBuilder builder = new AgentBuilder.Default()
-            .disableClassFormatChanges()
-            .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-            .with(new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit(present.toArray(new Class<?>[0])))
-            .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-            // The default ignores bootstrap classes; the exact-name type matchers below are the filter.
-            .ignore(none())
-            .with(new Listener());
-        for (Target t : targets) {
-            builder = builder.type(named(t.className)).transform(t);
+        if (!loaded.isEmpty()) {
+            try {
+                inst.retransformClasses(loaded.toArray(new Class<?>[0]));
+            } catch (Exception | LinkageError e) {
+                AgentLog.once("retransform", "could not instrument already loaded JDK classes " + loaded + ": " + e, e);
+            }
         }
-        return builder.installOn(inst);
     }
 
     /** Targets that are loaded but were not transformed, e.g. because this JDK lacks a method. */
     public List<String> missing(Instrumentation inst) {
         List<String> out = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
-            for (Target t : targets) {
-                if (c.getName().equals(t.className) && !transformed.contains(t.className)) {
-                    out.add(t.className);
-                }
+            Target t = c.getClassLoader() == null ? byInternalName.get(c.getName().replace('.', '/')) : null;
+            if (t != null && !transformed.contains(t.className)) {
+                out.add(t.className);
             }
         }
         for (Target t : targets) {
@@ -150,22 +157,38 @@ public final class Instrumenter {
         return Collections.unmodifiableSet(transformed);
     }
 
-    private final class Listener extends AgentBuilder.Listener.Adapter {
+    /**
+     * Applies the advice with Byte Buddy straight from the class file the JVM hands over. Types are
+     * described from class files, never loaded, so transforming one JDK class cannot load (and so
+     * miss) another target. Lighter than an AgentBuilder, which generates a transformer class at
+     * start-up: start-up time is part of connscope's cost.
+     */
+    private final class AdviceTransformer implements ClassFileTransformer {
         @Override
-        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
-                                     DynamicType dynamicType) {
-            transformed.add(type.getName());
-            AgentLog.debug("instrumented " + type.getName());
-        }
-
-        @Override
-        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable error) {
-            AgentLog.once("transform-" + typeName, "could not instrument " + typeName + ": " + error, error);
+        public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain,
+                                byte[] classFile) {
+            Target target = loader == null && internalName != null ? byInternalName.get(internalName) : null;
+            if (target == null) {
+                return null;
+            }
+            try {
+                ClassFileLocator own = ClassFileLocator.Simple.of(target.className, classFile);
+                TypeDescription type = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), own,
+                    TypePool.Default.ReaderMode.FAST, bootTypes).describe(target.className).resolve();
+                ClassFileLocator locator = new ClassFileLocator.Compound(own, bootClassFiles);
+                byte[] out = target.apply(byteBuddy.decorate(type, locator), type).make().getBytes();
+                transformed.add(target.className);
+                AgentLog.debug("instrumented " + target.className);
+                return out;
+            } catch (Throwable e) {
+                AgentLog.once("transform-" + target.className, "could not instrument " + target.className + ": " + e, e);
+                return null;
+            }
         }
     }
 
     /** One JDK class and the advice for its methods. */
-    private static final class Target implements AgentBuilder.Transformer {
+    private static final class Target {
         final String className;
         final List<Class<?>> adviceClasses = new ArrayList<>();
         final List<ElementMatcher<? super MethodDescription>> matchers = new ArrayList<>();
@@ -192,10 +215,7 @@ public final class Instrumenter {
             return this;
         }
 
-        @Override
-        public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type,
-                                                ClassLoader loader, JavaModule module,
-                                                java.security.ProtectionDomain domain) {
+        DynamicType.Builder<?> apply(DynamicType.Builder<?> builder, TypeDescription type) {
             for (int i = 0; i < adviceClasses.size(); i++) {
                 if (!type.getDeclaredMethods().filter(matchers.get(i)).isEmpty()) {
                     matched.add(i);

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Writes the exit report to stderr or to {@code connscope.report.file}, with connscope's own health notes. */
 public final class ReportWriter {
@@ -22,10 +23,11 @@ public final class ReportWriter {
     private final WarningLog warnings;
     private final Timeline timeline;
     private final List<String> configProblems;
-    private final List<String> notInstrumented;
+    /** Asked at report time: targets the JDK loads later are instrumented (or not) only then. */
+    private final Supplier<List<String>> notInstrumented;
 
     public ReportWriter(AgentConfig config, ConnectionTracker tracker, ExportQueue queue, WarningLog warnings,
-                        Timeline timeline, List<String> configProblems, List<String> notInstrumented) {
+                        Timeline timeline, List<String> configProblems, Supplier<List<String>> notInstrumented) {
         this.config = config;
         this.tracker = tracker;
         this.queue = queue;
@@ -119,7 +121,7 @@ public final class ReportWriter {
                     + (Bridge.isHookDisabled(hook) ? " and was disabled; its data is incomplete" : ""));
             }
         }
-        for (String m : notInstrumented) {
+        for (String m : notInstrumented.get()) {
             notes.add("not instrumented on this JDK: " + m);
         }
         for (String p : configProblems) {

@@ -4,6 +4,7 @@ import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.TlsInfo;
 import io.connscope.agent.diagnose.ExchangeRecord;
 import io.connscope.agent.diagnose.Warning;
+import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.http.HttpExchange;
 import io.connscope.agent.http.RequestTarget;
 import java.util.ArrayList;
@@ -97,12 +98,21 @@ public final class Timeline {
     private long omittedConnections;
     private long omittedExchanges;
 
-    /** An exported exchange; it joins its connection when that is exported (always later). */
+    /**
+     * An exported exchange; it joins its connection when that is exported (always later). Open
+     * connections hold a place from their first exchange, so thousands of open connections cost
+     * the timeline nothing beyond its bound.
+     */
     public synchronized void exchange(ExchangeRecord item) {
-        if (connections.size() >= MAX_CONNECTIONS) {
-            return; // its connection will not be kept either
+        List<Exchange> list = pending.get(item.connection.id);
+        if (list == null) {
+            if (connections.size() + pending.size() >= MAX_CONNECTIONS) {
+                omittedExchanges++;
+                return; // its connection will not be kept either
+            }
+            list = new ArrayList<>();
+            pending.put(item.connection.id, list);
         }
-        List<Exchange> list = pending.computeIfAbsent(item.connection.id, k -> new ArrayList<>());
         if (pendingCount >= MAX_PENDING || list.size() >= MAX_EXCHANGES_PER_CONNECTION) {
             omittedExchanges++;
             return;
@@ -116,7 +126,9 @@ public final class Timeline {
         if (exchanges != null) {
             pendingCount -= exchanges.size();
         }
-        if (connections.size() >= MAX_CONNECTIONS) {
+        HttpConnection http = r.http;
+        boolean lostExchanges = exchanges == null && http != null && http.requests() > 0;
+        if (lostExchanges || connections.size() + pending.size() >= MAX_CONNECTIONS) {
             omittedConnections++;
             return;
         }

@@ -26,7 +26,18 @@ class AgentConfigTest {
         assertThat(c.maxConnections()).isEqualTo(65536);
         assertThat(c.exportQueueSize()).isEqualTo(8192);
         assertThat(c.failingHooks()).isEmpty();
+        assertThat(c.exchangeSpansRatio()).isEqualTo(0.01);
         assertThat(c.problems()).isEmpty();
+    }
+
+    @Test
+    void theExchangeSpanRatioIsAShareBetweenZeroAndOne() {
+        assertThat(AgentConfig.load(null, new Properties(), Map.of("CONNSCOPE_EXCHANGE_SPANS_RATIO", "1"))
+            .exchangeSpansRatio()).isEqualTo(1.0);
+        AgentConfig bad = AgentConfig.load("exchange.spans.ratio=1.5", new Properties(), Map.of());
+        assertThat(bad.exchangeSpansRatio()).isEqualTo(0.01);
+        assertThat(bad.problems()).containsExactly(
+            "setting connscope.exchange.spans.ratio='1.5' is not a ratio between 0 and 1; using the default '0.01'");
     }
 
     @Test

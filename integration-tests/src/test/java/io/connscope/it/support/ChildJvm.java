@@ -54,6 +54,7 @@ public final class ChildJvm {
     }
 
     private List<String> launcher = List.of();
+    private boolean everyExchangeSpan = true;
 
     public ChildJvm agentArgs(String args) {
         this.agentArgs = args;
@@ -102,6 +103,12 @@ public final class ChildJvm {
         return fixture(main, List.of(), args);
     }
 
+    /** Leaves exchange-span sampling at connscope's default instead of a span for every exchange. */
+    public ChildJvm defaultSampling() {
+        this.everyExchangeSpan = false;
+        return this;
+    }
+
     /** Runs the JVM through this command, which must end by running its arguments (e.g. unshare … sh -c '…; exec "$0" "$@"'). */
     public ChildJvm launchedBy(String... command) {
         this.launcher = List.of(command);
@@ -122,6 +129,10 @@ public final class ChildJvm {
         Path err = Files.createTempFile(WORK, "stderr-", ".txt");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("CONNSCOPE_") || k.equals("JAVA_TOOL_OPTIONS"));
+        if (everyExchangeSpan) {
+            // Most tests assert on the span of each exchange; the default keeps only some (see defaultSampling()).
+            pb.environment().put("CONNSCOPE_EXCHANGE_SPANS_RATIO", "1");
+        }
         pb.environment().putAll(env);
         long start = System.nanoTime();
         Process p = pb.start();
