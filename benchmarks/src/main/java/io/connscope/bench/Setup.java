@@ -1,0 +1,98 @@
+package io.connscope.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The configurations compared, each a set of JVM arguments for a child JVM. */
+enum Setup {
+    NONE("no agent"),
+    CONNSCOPE("connscope"),
+    CONNSCOPE_OTLP("connscope + OTLP"),
+    OTEL_AGENT("OTel Java agent"),
+    BOTH("OTel agent + connscope");
+
+    final String label;
+
+    Setup(String label) {
+        this.label = label;
+    }
+
+    String id() {
+        return name().toLowerCase().replace('_', '-');
+    }
+
+    static Setup byId(String id) {
+        for (Setup s : values()) {
+            if (s.id().equals(id)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown configuration '" + id + "', known: none, connscope, connscope-otlp,"
+            + " otel-agent, both");
+    }
+
+    /**
+     * connscope runs with its defaults: without an OTLP endpoint it exports nothing and writes its
+     * report at exit (to a file here, to keep the harness's output readable). The OpenTelemetry
+     * agent has every exporter off, as in the issue's reference measurement. Agent arguments carry
+     * connscope's endpoint, so in {@link #BOTH} the OpenTelemetry agent does not see it.
+     */
+    List<String> jvmArgs(Agents agents, int otlpSinkPort, Path reportFile) {
+        List<String> args = new ArrayList<>();
+        String connscope = "-javaagent:" + agents.connscope + "=report.file=" + reportFile;
+        String otelOff = "-Dotel.traces.exporter=none";
+        switch (this) {
+            case NONE:
+                break;
+            case CONNSCOPE:
+                args.add(connscope);
+                break;
+            case CONNSCOPE_OTLP:
+                args.add(connscope + ",otel.exporter.otlp.endpoint=http://127.0.0.1:" + otlpSinkPort);
+                break;
+            case OTEL_AGENT:
+                args.add("-javaagent:" + agents.otel);
+                args.addAll(List.of(otelOff, "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none"));
+                break;
+            case BOTH:
+                args.add("-javaagent:" + agents.otel);
+                args.addAll(List.of(otelOff, "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none"));
+                args.add(connscope);
+                break;
+            default:
+                throw new AssertionError(this);
+        }
+        return args;
+    }
+
+    boolean needsOtelAgent() {
+        return this == OTEL_AGENT || this == BOTH;
+    }
+
+    /** Where the agent jars are; both are checked before anything runs. */
+    static final class Agents {
+        final Path connscope;
+        final Path otel;
+
+        Agents(Path connscope, Path otel) {
+            this.connscope = connscope;
+            this.otel = otel;
+        }
+
+        void check(List<Setup> setups) {
+            require(connscope, "connscope agent jar (build it with mvn package, or pass --connscope-jar)");
+            if (setups.stream().anyMatch(Setup::needsOtelAgent)) {
+                require(otel, "OpenTelemetry Java agent jar (mvn package copies it to benchmarks/target/agents,"
+                    + " or pass --otel-jar)");
+            }
+        }
+
+        private static void require(Path p, String what) {
+            if (!Files.isRegularFile(p)) {
+                throw new IllegalArgumentException(what + " not found at " + p.toAbsolutePath());
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.connscope.bench.workload;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+
+/** A new connection per request: HttpURLConnection with {@code Connection: close}, so nothing is pooled. */
+final class HucChurn implements Workload {
+
+    private final LoopbackHttpServer server = new LoopbackHttpServer();
+    private final URL url;
+    private final byte[] buffer = new byte[256];
+
+    HucChurn() throws IOException {
+        url = new URL(server.url("/churn"));
+    }
+
+    @Override
+    public void request() throws IOException {
+        HttpURLConnection c = (HttpURLConnection) url.openConnection();
+        c.setRequestProperty("Connection", "close");
+        try (InputStream in = c.getInputStream()) {
+            Drain.fully(in, buffer);
+        }
+        c.disconnect();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

@@ -1,0 +1,57 @@
+package io.connscope.bench.workload;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The JDK's HTTP server on loopback, answering every request with a 64-byte body after reading the
+ * request body. The JDK's own server keeps the comparison free of third-party code.
+ */
+final class LoopbackHttpServer implements AutoCloseable {
+
+    static final byte[] BODY = new byte[64];
+
+    static {
+        Arrays.fill(BODY, (byte) 'x');
+        // Without it the server's small response writes meet the client's delayed ACK (40 ms stalls).
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(2);
+
+    LoopbackHttpServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        server.createContext("/", LoopbackHttpServer::answer);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    private static void answer(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        exchange.sendResponseHeaders(200, BODY.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(BODY);
+        }
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
