@@ -26,6 +26,8 @@ public final class JdkInternals {
     private final VarHandle implDelegate;
     private final VarHandle sslSelf;
     private final VarHandle networkClientSocket;
+    /** The handle's receiver type, kept apart: VarHandle.coordinateTypes() copies a list on each call. */
+    private final Class<?> networkClientClass;
     private final VarHandle channelKeys;
 
     private JdkInternals(boolean legacySocketPath, VarHandle socketImpl, VarHandle implDelegate, VarHandle sslSelf,
@@ -35,6 +37,7 @@ public final class JdkInternals {
         this.implDelegate = implDelegate;
         this.sslSelf = sslSelf;
         this.networkClientSocket = networkClientSocket;
+        this.networkClientClass = networkClientSocket == null ? null : networkClientSocket.coordinateTypes().get(0);
         this.channelKeys = channelKeys;
     }
 
@@ -116,7 +119,7 @@ public final class JdkInternals {
 
     /** The socket of an HttpURLConnection client ({@code sun.net.NetworkClient}), or null. */
     public Object networkClientSocket(Object networkClient) {
-        if (networkClientSocket == null || !networkClientSocket.coordinateTypes().get(0).isInstance(networkClient)) {
+        if (networkClientSocket == null || !networkClientClass.isInstance(networkClient)) {
             return null;
         }
         return networkClientSocket.get(networkClient);
