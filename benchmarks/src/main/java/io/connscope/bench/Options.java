@@ -13,9 +13,9 @@ final class Options {
     static final String USAGE = String.join("\n",
         "usage: java -jar connscope-benchmarks.jar [options]",
         "  --rounds N             rounds; each runs every configuration once, in rotated order (3)",
-        "  --warmup-ms MS         warm-up per workload in each child JVM (8000)",
+        "  --warmup-ms MS         warm-up per workload in each child JVM (6000)",
         "  --measure-ms MS        measurement per workload in each child JVM (5000)",
-        "  --startup-runs N       start-up probes per configuration and round (3)",
+        "  --startup-runs N       start-up probes per configuration and round (2)",
         "  --idle-connections N   connections held open for the retained-heap figure (10000)",
         "  --jmh-forks N          JMH hot-path forks per configuration and round, 0 to skip (1)",
         "  --configs A,B          of none, connscope, connscope-otlp, otel-agent, both (all)",
@@ -27,9 +27,9 @@ final class Options {
         "  --smoke                a few-second pass that checks everything runs; figures are meaningless");
 
     int rounds = 3;
-    long warmupMillis = 8000;
+    long warmupMillis = 6000;
     long measureMillis = 5000;
-    int startupRuns = 3;
+    int startupRuns = 2;
     int idleConnections = 10_000;
     int jmhForks = 1;
     long jmhIterationMillis = 1000;

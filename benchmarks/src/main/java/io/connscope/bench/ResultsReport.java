@@ -72,7 +72,7 @@ final class ResultsReport {
 
     private void throughput() {
         md.append("## Throughput (requests/s; ratio to no agent: median over rounds, lowest–highest)\n\n");
-        md.append("Ratios are taken per round, between runs made minutes apart, then the median is reported.\n\n");
+        md.append("Each ratio is taken against the no-agent run of the same round; the median over rounds is reported.\n\n");
         header("workload", "no agent");
         for (String w : options.workloads) {
             List<String> cells = new ArrayList<>();

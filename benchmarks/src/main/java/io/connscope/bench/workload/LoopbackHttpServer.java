@@ -18,6 +18,8 @@ import java.util.concurrent.Executors;
 final class LoopbackHttpServer implements AutoCloseable {
 
     static final byte[] BODY = new byte[64];
+    /** Requests under this path get {@code Connection: close}: the server closes after answering. */
+    static final String CLOSE_PATH = "/close";
 
     static {
         Arrays.fill(BODY, (byte) 'x');
@@ -38,6 +40,11 @@ final class LoopbackHttpServer implements AutoCloseable {
     private static void answer(HttpExchange exchange) throws IOException {
         try (InputStream in = exchange.getRequestBody()) {
             in.transferTo(OutputStream.nullOutputStream());
+        }
+        if (exchange.getRequestURI().getPath().startsWith(CLOSE_PATH)) {
+            // Said in the response too: HttpURLConnection ignores its own request's Connection: close and
+            // would pool the connection, then find it closed on the next request and resend that silently.
+            exchange.getResponseHeaders().set("Connection", "close");
         }
         exchange.sendResponseHeaders(200, BODY.length);
         try (OutputStream out = exchange.getResponseBody()) {
