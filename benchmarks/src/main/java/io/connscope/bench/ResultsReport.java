@@ -57,8 +57,8 @@ final class ResultsReport {
             + " (" + System.getProperty("java.vm.name") + ")");
         line("- Agents: connscope " + options.connscopeJar.getFileName() + ", OpenTelemetry Java agent "
             + otelVersion());
-        line("- Command: `java -jar benchmarks/target/connscope-benchmarks.jar " + String.join(" ", options.commandLine)
-            + "` (via `benchmarks/run.sh`)");
+        line("- Command: `benchmarks/run.sh " + String.join(" ", options.commandLine)
+            + "` (it builds the jars, then runs `java -jar benchmarks/target/connscope-benchmarks.jar` with these arguments)");
         line("- Design: " + options.rounds + " rounds; each round runs every configuration once, in an order rotated"
             + " per round. Every workload: one client thread on loopback, " + options.warmupMillis + " ms warm-up, "
             + options.measureMillis + " ms measured, in a fresh child JVM per configuration and round. Figures are"
@@ -211,10 +211,16 @@ final class ResultsReport {
         target("≤ 1 KiB retained heap per tracked idle connection", fmt(idle, 0) + " B", idle <= 1024);
         double startup = Results.median(r.startupMillis, cs) - Results.median(r.startupMillis, Setup.NONE);
         target("start-up cost ≤ 400 ms", fmt(startup, 0) + " ms", startup <= 400);
-        double rss = Math.max(Results.median(r.peakRssMib, cs) - Results.median(r.peakRssMib, Setup.NONE),
-            Results.median(r.startupRssMib, cs) - Results.median(r.startupRssMib, Setup.NONE));
-        target("added peak RSS ≤ 64 MiB (larger of the two probes)", fmt(rss, 1) + " MiB", rss <= 64);
+        double rss = Math.max(added(r.peakRssMib, cs), Math.max(added(r.startupRssMib, cs), added(r.idlePeakRssMib, cs)));
+        target("added peak RSS ≤ 64 MiB (largest over the start-up, workload and idle-connection probes)",
+            fmt(rss, 1) + " MiB", rss <= 64);
         md.append('\n');
+    }
+
+    /** What a configuration adds to no agent; a probe that did not run cannot be the largest. */
+    private static double added(Map<Setup, List<Double>> figure, Setup s) {
+        double v = Results.median(figure, s) - Results.median(figure, Setup.NONE);
+        return Double.isNaN(v) ? Double.NEGATIVE_INFINITY : v;
     }
 
     private void target(String name, String measured, boolean met) {
