@@ -70,6 +70,9 @@ public final class TelemetryPipeline implements Runnable {
             OpenTelemetrySdk built = sdkFactory.get();
             telemetry = instruments.apply(built);
             sdk = built;
+        } catch (Throwable t) {
+            // The report still needs this thread to drain the queue; only export is lost.
+            AgentLog.once("telemetry-init", "telemetry setup failed, nothing is exported (the report still works): " + t, t);
         } finally {
             ready.countDown();
         }

@@ -7,9 +7,13 @@ import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.Destination;
 import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.connection.Role;
+import io.connscope.agent.diagnose.ExchangeRecord;
 import io.connscope.agent.diagnose.Severity;
 import io.connscope.agent.diagnose.Warning;
 import io.connscope.agent.diagnose.WarningLog;
+import io.connscope.agent.http.HttpConnection;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +41,31 @@ class HtmlReportTest {
         assertThat(timeline.omittedConnections()).isEqualTo(5);
         String html = HtmlReport.render(destinations, List.of(), List.of(), timeline);
         assertThat(html).contains("\"limit\":1000,\"omittedConnections\":5");
+    }
+
+    @Test
+    void openConnectionsBeyondTheBoundHoldNoExchanges() {
+        Timeline timeline = new Timeline();
+        List<ConnectionRecord> open = new ArrayList<>();
+        for (long id = 1; id <= Timeline.MAX_CONNECTIONS + 5; id++) {
+            ConnectionRecord r = new ConnectionRecord(id, Role.CLIENT, "socket", api, id);
+            r.http = new HttpConnection(e -> timeline.exchange(new ExchangeRecord(r, e, List.of())));
+            byte[] request = "GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            byte[] response = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            r.http.feed(true, request, 0, request.length);
+            r.http.feed(false, response, 0, response.length);
+            open.add(r);
+        }
+        // A place per connection from its first exchange, up to the bound; the rest are counted, not held.
+        assertThat(timeline.omittedExchanges()).isEqualTo(5);
+        ConnectionRecord beyond = open.get(Timeline.MAX_CONNECTIONS);
+        beyond.finish(beyond.openNanos + 10);
+        timeline.connection(beyond, List.of());
+        ConnectionRecord first = open.get(0);
+        first.finish(first.openNanos + 10);
+        timeline.connection(first, List.of());
+        assertThat(timeline.connections()).hasSize(1);
+        assertThat(timeline.omittedConnections()).isEqualTo(1);
     }
 
     @Test
