@@ -82,6 +82,7 @@ final class AgentInstaller {
         Instrumenter instrumenter = new Instrumenter(jdk.legacySocketPath());
         instrumenter.install(inst);
         long instrumentMillis = (System.nanoTime() - instrumentStart) / 1_000_000;
+        instrumenter.transformRemainingIn(group);
         List<String> missing = instrumenter.missing(inst);
         for (String m : missing) {
             AgentLog.info("not instrumented on this JDK: " + m);

@@ -119,7 +119,7 @@ public final class Instrumenter {
 
     /**
      * Registers the transformer and retransforms the targets already loaded; the others are
-     * transformed when the JDK first loads them, so an application pays only for the classes it uses.
+     * transformed when the JDK loads them (see {@link #transformRemainingIn}).
      */
     public void install(Instrumentation inst) {
         inst.addTransformer(new AdviceTransformer(), true);
@@ -136,6 +136,25 @@ public final class Instrumenter {
                 AgentLog.once("retransform", "could not instrument already loaded JDK classes " + loaded + ": " + e, e);
             }
         }
+    }
+
+    /**
+     * Loads, and so transforms, the targets the JDK has not loaded yet, on a thread of the agent's
+     * own, right after start-up. Left to their first use, the transformation would run inside the
+     * application's first TLS handshake or connect, and connscope would time its own work as theirs.
+     */
+    public void transformRemainingIn(ThreadGroup group) {
+        Thread t = new Thread(group, () -> {
+            for (Target target : targets) {
+                try {
+                    Class.forName(target.className, false, null);
+                } catch (ClassNotFoundException | LinkageError e) {
+                    AgentLog.debug("target not present on this JDK: " + target.className);
+                }
+            }
+        }, "connscope-instrument");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Targets that are loaded but were not transformed, e.g. because this JDK lacks a method. */
