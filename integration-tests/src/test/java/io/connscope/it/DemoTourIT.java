@@ -33,14 +33,15 @@ class DemoTourIT {
             // The bridge is defined in the boot loader, not appended to the boot class path, so the JVM keeps
             // class-data sharing for the application and says nothing about it.
             assertThat(run.stderr).doesNotContain("Sharing is only supported");
-            keepAlive(run, spans);
-            churn(run, spans);
-            noDelay(run, spans);
-            halfClose(run, spans);
-            abortiveClose(run, spans);
-            tls(run, spans);
-            channel(run, spans);
-            javaHttpClient(run, spans);
+            // Each check sees its own scenario's spans: the kernel may give two scenarios' servers the same port.
+            keepAlive(run, scenario(run, spans, "client.connections=1 server.connections=1"));
+            churn(run, scenario(run, spans, "client.connections=10"));
+            noDelay(run, scenario(run, spans, "nodelay=true"));
+            halfClose(run, scenario(run, spans, "client.close=graceful"));
+            abortiveClose(run, scenario(run, spans, "client.close=abortive"));
+            tls(run, scenario(run, spans, "tls=true"));
+            channel(run, scenario(run, spans, "client.connections=2 client.sent="));
+            javaHttpClient(run, scenario(run, spans, "exchanges=5"));
 
             // The agent's own OTLP connections never show up as tracked connections (all spans: the scenario
             // filter above would drop them).
@@ -53,6 +54,10 @@ class DemoTourIT {
                 assertThat(connect.span.getStartTimeUnixNano()).isEqualTo(c.span.getStartTimeUnixNano());
             }
         }
+    }
+
+    private static Spans scenario(ChildJvm.Result run, Spans spans, String marker) {
+        return ScenarioPort.of(run, marker).during(spans);
     }
 
     private static void keepAlive(ChildJvm.Result run, Spans spans) {

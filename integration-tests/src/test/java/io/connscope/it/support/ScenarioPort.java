@@ -63,6 +63,12 @@ public final class ScenarioPort {
             .collect(Collectors.toList());
     }
 
+    /** The spans that started while this port's scenario ran: two scenarios may both have printed one port. */
+    public Spans during(Spans spans) {
+        return new Spans(spans.all().stream().filter(s -> during(s.span.getStartTimeUnixNano()))
+            .collect(Collectors.toList()));
+    }
+
     private boolean during(long epochNanos) {
         long millis = epochNanos / 1_000_000;
         return millis >= startMillis - SLACK_MILLIS && millis <= endMillis + SLACK_MILLIS;
