@@ -52,7 +52,7 @@ final class HeadParser {
             if (version == null) {
                 return fail("unsupported HTTP version in request line");
             }
-            method = ascii(b, 0, sp1);
+            method = method(b, sp1);
             target = ascii(b, sp1 + 1, sp2);
         } else {
             version = startEnd >= 8 ? version(b, 0, 8) : null;
@@ -109,43 +109,56 @@ final class HeadParser {
             }
             int vs = skipSpaces(b, colon + 1, contentEnd);
             int ve = trimSpaces(b, vs, contentEnd);
-            if (nameIs(b, pos, colon, "content-length")) {
-                long n = digits(b, vs, ve);
-                if (n < 0) {
-                    return fail("invalid Content-Length");
-                }
-                if (contentLength >= 0 && contentLength != n) {
-                    return fail("conflicting Content-Length values");
-                }
-                contentLength = n;
-            } else if (nameIs(b, pos, colon, "transfer-encoding")) {
-                chunked = endsWithToken(b, vs, ve, "chunked");
-                if (!chunked && request) {
-                    return fail("request Transfer-Encoding does not end in chunked");
-                }
-            } else if (nameIs(b, pos, colon, "connection")) {
-                close |= hasToken(b, vs, ve, "close");
-                keepAlive |= hasToken(b, vs, ve, "keep-alive");
-                connectionUpgrade |= hasToken(b, vs, ve, "upgrade");
-                for (String name : END_TO_END) {
-                    if (connectionNamesEndToEnd == null && hasToken(b, vs, ve, name)) {
-                        connectionNamesEndToEnd = name;
+            switch (headerOf(b, pos, colon)) {
+                case CONTENT_LENGTH: {
+                    long n = digits(b, vs, ve);
+                    if (n < 0) {
+                        return fail("invalid Content-Length");
                     }
+                    if (contentLength >= 0 && contentLength != n) {
+                        return fail("conflicting Content-Length values");
+                    }
+                    contentLength = n;
+                    break;
                 }
-            } else if (nameIs(b, pos, colon, "keep-alive")) {
-                keepAliveHeader = true;
-                keepAliveTimeout = parameter(b, vs, ve, "timeout");
-            } else if (nameIs(b, pos, colon, "via") || nameIs(b, pos, colon, "forwarded")
-                || nameIs(b, pos, colon, "x-forwarded-for")) {
-                forwarded = true;
-            } else if (nameIs(b, pos, colon, "upgrade")) {
-                upgrade = ascii(b, vs, Math.min(ve, vs + MAX_KEPT_VALUE));
-            } else if (nameIs(b, pos, colon, "proxy-connection")) {
-                proxyConnection = true;
-            } else if (nameIs(b, pos, colon, "traceparent")) {
-                traceparent = ascii(b, vs, Math.min(ve, vs + MAX_KEPT_VALUE));
-            } else if (nameIs(b, pos, colon, "idempotency-key")) {
-                idempotencyKey = true;
+                case TRANSFER_ENCODING:
+                    chunked = endsWithToken(b, vs, ve, "chunked");
+                    if (!chunked && request) {
+                        return fail("request Transfer-Encoding does not end in chunked");
+                    }
+                    break;
+                case CONNECTION: {
+                    int options = connectionOptions(b, vs, ve);
+                    close |= (options & OPTION_CLOSE) != 0;
+                    keepAlive |= (options & OPTION_KEEP_ALIVE) != 0;
+                    connectionUpgrade |= (options & OPTION_UPGRADE) != 0;
+                    int named = options >>> NAMED_SHIFT;
+                    if (connectionNamesEndToEnd == null && named > 0) {
+                        connectionNamesEndToEnd = END_TO_END[named - 1];
+                    }
+                    break;
+                }
+                case KEEP_ALIVE:
+                    keepAliveHeader = true;
+                    keepAliveTimeout = parameter(b, vs, ve, "timeout");
+                    break;
+                case FORWARDED:
+                    forwarded = true;
+                    break;
+                case UPGRADE:
+                    upgrade = ascii(b, vs, Math.min(ve, vs + MAX_KEPT_VALUE));
+                    break;
+                case PROXY_CONNECTION:
+                    proxyConnection = true;
+                    break;
+                case TRACEPARENT:
+                    traceparent = ascii(b, vs, Math.min(ve, vs + MAX_KEPT_VALUE));
+                    break;
+                case IDEMPOTENCY_KEY:
+                    idempotencyKey = true;
+                    break;
+                default:
+                    break;
             }
             pos = end + 1;
         }
@@ -164,6 +177,81 @@ final class HeadParser {
     private static final String[] END_TO_END = {"host", "content-length", "content-type", "content-encoding",
         "cache-control", "authorization", "cookie", "set-cookie", "date", "etag", "last-modified", "location"};
 
+    private static final int OTHER = 0;
+    private static final int CONTENT_LENGTH = 1;
+    private static final int TRANSFER_ENCODING = 2;
+    private static final int CONNECTION = 3;
+    private static final int KEEP_ALIVE = 4;
+    private static final int FORWARDED = 5;
+    private static final int UPGRADE = 6;
+    private static final int PROXY_CONNECTION = 7;
+    private static final int TRACEPARENT = 8;
+    private static final int IDEMPOTENCY_KEY = 9;
+
+    /** Which of the header fields connscope reads this name is; by length first, as most names are none of them. */
+    private static int headerOf(byte[] b, int from, int to) {
+        switch (to - from) {
+            case 3:
+                return nameIs(b, from, to, "via") ? FORWARDED : OTHER;
+            case 7:
+                return nameIs(b, from, to, "upgrade") ? UPGRADE : OTHER;
+            case 9:
+                return nameIs(b, from, to, "forwarded") ? FORWARDED : OTHER;
+            case 10:
+                return nameIs(b, from, to, "connection") ? CONNECTION
+                    : nameIs(b, from, to, "keep-alive") ? KEEP_ALIVE : OTHER;
+            case 11:
+                return nameIs(b, from, to, "traceparent") ? TRACEPARENT : OTHER;
+            case 14:
+                return nameIs(b, from, to, "content-length") ? CONTENT_LENGTH : OTHER;
+            case 15:
+                return nameIs(b, from, to, "x-forwarded-for") ? FORWARDED
+                    : nameIs(b, from, to, "idempotency-key") ? IDEMPOTENCY_KEY : OTHER;
+            case 16:
+                return nameIs(b, from, to, "proxy-connection") ? PROXY_CONNECTION : OTHER;
+            case 17:
+                return nameIs(b, from, to, "transfer-encoding") ? TRANSFER_ENCODING : OTHER;
+            default:
+                return OTHER;
+        }
+    }
+
+    private static final int OPTION_CLOSE = 1;
+    private static final int OPTION_KEEP_ALIVE = 2;
+    private static final int OPTION_UPGRADE = 4;
+    private static final int NAMED_SHIFT = 8;
+
+    /**
+     * The Connection value's options in one pass: the OPTION_ bits, and above NAMED_SHIFT one plus
+     * the index of the first {@link #END_TO_END} name (in that list's order) that it lists, or 0.
+     */
+    private static int connectionOptions(byte[] b, int from, int to) {
+        int options = 0;
+        int named = END_TO_END.length;
+        int start = from;
+        for (int i = from; i <= to; i++) {
+            if (i == to || b[i] == ',') {
+                int s = skipSpaces(b, start, i);
+                int e = trimSpaces(b, s, i);
+                if (nameIs(b, s, e, "close")) {
+                    options |= OPTION_CLOSE;
+                } else if (nameIs(b, s, e, "keep-alive")) {
+                    options |= OPTION_KEEP_ALIVE;
+                } else if (nameIs(b, s, e, "upgrade")) {
+                    options |= OPTION_UPGRADE;
+                } else {
+                    for (int k = 0; k < named; k++) {
+                        if (nameIs(b, s, e, END_TO_END[k])) {
+                            named = k;
+                        }
+                    }
+                }
+                start = i + 1;
+            }
+        }
+        return named < END_TO_END.length ? options | (named + 1) << NAMED_SHIFT : options;
+    }
+
     private static Result fail(String reason) {
         return new Result(null, reason);
     }
@@ -179,11 +267,18 @@ final class HeadParser {
         return b[from + 7] == '0' ? "1.0" : null;
     }
 
-    static boolean isTokenChar(byte c) {
-        if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || isDigit(c)) {
-            return true;
+    /** RFC 9110 tchar, indexed by byte value. */
+    private static final boolean[] TOKEN = new boolean[128];
+
+    static {
+        for (int c = 33; c < 127; c++) {
+            TOKEN[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
         }
-        return c > 32 && c < 127 && "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    }
+
+    static boolean isTokenChar(byte c) {
+        return c >= 0 && TOKEN[c];
     }
 
     private static boolean isDigit(byte c) {
@@ -257,22 +352,6 @@ final class HeadParser {
         return n;
     }
 
-    /** Whether a comma-separated list contains the token, case-insensitively. */
-    private static boolean hasToken(byte[] b, int from, int to, String lowerToken) {
-        int start = from;
-        for (int i = from; i <= to; i++) {
-            if (i == to || b[i] == ',') {
-                int s = skipSpaces(b, start, i);
-                int e = trimSpaces(b, s, i);
-                if (nameIs(b, s, e, lowerToken)) {
-                    return true;
-                }
-                start = i + 1;
-            }
-        }
-        return false;
-    }
-
     private static boolean endsWithToken(byte[] b, int from, int to, String lowerToken) {
         int comma = lastIndexOf(b, from, to, (byte) ',');
         int s = skipSpaces(b, comma < 0 ? from : comma + 1, to);
@@ -293,6 +372,28 @@ final class HeadParser {
             }
         }
         return -1;
+    }
+
+    private static final String[] METHODS = {"GET", "POST", "PUT", "HEAD", "DELETE", "PATCH", "OPTIONS", "CONNECT",
+        "TRACE"};
+
+    /** The method, without a new string for the standard ones: a method is read for every request. */
+    private static String method(byte[] b, int len) {
+        for (String m : METHODS) {
+            if (m.length() == len && b[0] == m.charAt(0) && isExactly(b, m)) {
+                return m;
+            }
+        }
+        return ascii(b, 0, len);
+    }
+
+    private static boolean isExactly(byte[] b, String ascii) {
+        for (int i = 1; i < ascii.length(); i++) {
+            if (b[i] != ascii.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String ascii(byte[] b, int from, int to) {

@@ -1,10 +1,11 @@
 package io.connscope.agent.http;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * One direction of an HTTP/1.x connection, read incrementally. Only message heads (and chunk-size
- * lines) are looked at byte by byte, collected into a buffer bounded to {@link #MAX_HEAD}; bodies
+ * lines) are looked at, heads collected a line at a time into a buffer bounded to {@link #MAX_HEAD}; bodies
  * are skipped by count and never copied. The result does not depend on how the stream is split
  * into calls. Bytes come as a {@code byte[]} or a {@link ByteBuffer} (absolute reads, the buffer's
  * position is left alone).
@@ -99,6 +100,9 @@ public final class Http1Stream {
                     body += end - i;
                     i = end;
                     break;
+                case HEAD:
+                    i = headLine(data, i, end);
+                    break;
                 default:
                     step(at(data, i));
                     i++;
@@ -118,6 +122,71 @@ public final class Http1Stream {
         }
     }
 
+    /**
+     * Takes head bytes up to and including the next line feed in one copy, rather than byte by byte:
+     * heads are most of the parsing work on a keep-alive connection. Returns where it stopped.
+     */
+    private int headLine(Object data, int from, int end) {
+        int lf = indexOfLineFeed(data, from, end);
+        int upTo = lf < 0 ? end : lf + 1;
+        int room = MAX_HEAD - headLength;
+        if (upTo - from > room) {
+            copy(data, from, room);
+            opaque("message head larger than " + MAX_HEAD + " bytes");
+            return from + room;
+        }
+        copy(data, from, upTo - from);
+        if (lf >= 0 && headEnded()) {
+            completeHead();
+        }
+        return upTo;
+    }
+
+    private static int indexOfLineFeed(Object data, int from, int end) {
+        if (data instanceof byte[]) {
+            byte[] b = (byte[]) data;
+            for (int i = from; i < end; i++) {
+                if (b[i] == '\n') {
+                    return i;
+                }
+            }
+        } else {
+            ByteBuffer b = (ByteBuffer) data;
+            for (int i = from; i < end; i++) {
+                if (b.get(i) == '\n') {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** Appends {@code n} bytes of the input to the head buffer, which has room for them under MAX_HEAD. */
+    private void copy(Object data, int from, int n) {
+        ensureHeadCapacity(headLength + n);
+        if (data instanceof byte[]) {
+            System.arraycopy((byte[]) data, from, head, headLength, n);
+        } else {
+            ByteBuffer b = (ByteBuffer) data;
+            for (int k = 0; k < n; k++) {
+                head[headLength + k] = b.get(from + k);
+            }
+        }
+        headLength += n;
+    }
+
+    private void ensureHeadCapacity(int needed) {
+        if (head == null) {
+            head = new byte[Math.max(256, needed)];
+        } else if (needed > head.length) {
+            int size = head.length;
+            while (size < needed) {
+                size *= 2;
+            }
+            head = Arrays.copyOf(head, Math.min(size, MAX_HEAD));
+        }
+    }
+
     private static byte at(Object data, int i) {
         return data instanceof byte[] ? ((byte[]) data)[i] : ((ByteBuffer) data).get(i);
     }
@@ -126,9 +195,6 @@ public final class Http1Stream {
         switch (state) {
             case DETECT:
                 detect(c);
-                break;
-            case HEAD:
-                appendHead(c);
                 break;
             case CHUNK_SIZE:
                 chunkSize(c);
@@ -162,7 +228,8 @@ public final class Http1Stream {
         if (headLength == 0 && (c == '\r' || c == '\n') && seenMessage && requests) {
             return; // RFC 9112 §2.2: tolerate empty lines before a request-line
         }
-        appendHead(c);
+        ensureHeadCapacity(headLength + 1); // at most MAX_METHOD + 1 bytes are detected
+        head[headLength++] = c;
         if (headLength == 1) {
             events.messageStart();
         }
@@ -187,24 +254,6 @@ public final class Http1Stream {
     private int opaqueState(String reason) {
         opaque(reason);
         return OPAQUE;
-    }
-
-    private void appendHead(byte c) {
-        if (headLength == MAX_HEAD) {
-            opaque("message head larger than " + MAX_HEAD + " bytes");
-            return;
-        }
-        if (head == null) {
-            head = new byte[256];
-        } else if (headLength == head.length) {
-            byte[] bigger = new byte[Math.min(head.length * 2, MAX_HEAD)];
-            System.arraycopy(head, 0, bigger, 0, headLength);
-            head = bigger;
-        }
-        head[headLength++] = c;
-        if (state == HEAD && c == '\n' && headEnded()) {
-            completeHead();
-        }
     }
 
     /** The head ends at an empty line: "\r\n\r\n", or "\n\n" from lenient peers. */

@@ -51,8 +51,8 @@ class HotPathBytecodeTest {
         "java/lang/Object.<init>");
 
     /**
-     * Reached only when an I/O call threw or connscope itself failed, or (Http1Stream.step) while a
-     * message head or chunk-size line is in flight: the one time bytes are looked at. Body bytes
+     * Reached only when an I/O call threw or connscope itself failed, or (Http1Stream.step and
+     * headLine) while a message head or chunk-size line is in flight: the one time bytes are looked at. Body bytes
      * are skipped by count in Http1Stream.feed, which this test does check.
      */
     private static final Set<String> COLD = Set.of(
@@ -64,7 +64,8 @@ class HotPathBytecodeTest {
         "io/connscope/agent/http/HttpConnection.halfDone",
         "io/connscope/bridge/Bridge.failed",
         "io/connscope/bridge/Bridge.vectoredScratch", // grows a per-thread array, rarely
-        "io/connscope/agent/http/Http1Stream.step");
+        "io/connscope/agent/http/Http1Stream.step",
+        "io/connscope/agent/http/Http1Stream.headLine");
 
     @Test
     void readAndWriteHooksNeitherAllocateNorLock() throws IOException {

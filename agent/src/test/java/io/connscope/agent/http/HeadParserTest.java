@@ -1,0 +1,86 @@
+package io.connscope.agent.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+class HeadParserTest {
+
+    private static HttpHead parse(String head, boolean request) {
+        byte[] b = head.getBytes(StandardCharsets.ISO_8859_1);
+        HeadParser.Result r = HeadParser.parse(b, b.length, request);
+        assertThat(r.violation).isNull();
+        return r.head;
+    }
+
+    @Test
+    void connectionOptionsAreReadInOnePassWhateverTheirOrderAndSpacing() {
+        HttpHead h = parse("GET / HTTP/1.1\r\nConnection:  Upgrade ,date,KEEP-ALIVE, host,close \r\n"
+            + "Upgrade: websocket\r\n\r\n", true);
+        assertThat(h.connectionClose).isTrue();
+        assertThat(h.connectionKeepAlive).isTrue();
+        assertThat(h.upgrade).isEqualTo("websocket");
+        // The first of the end-to-end names in the rule's list order, not in the header's.
+        assertThat(h.connectionNamesEndToEnd).isEqualTo("host");
+    }
+
+    @Test
+    void connectionNamingOnlyHopByHopFieldsNamesNoEndToEndField() {
+        HttpHead h = parse("HTTP/1.1 200 OK\r\nConnection: keep-alive, x-custom\r\nKeep-Alive: timeout=5, max=9\r\n"
+            + "Content-Length: 0\r\n\r\n", false);
+        assertThat(h.connectionNamesEndToEnd).isNull();
+        assertThat(h.connectionClose).isFalse();
+        assertThat(h.keepAliveTimeoutSeconds).isEqualTo(5);
+        assertThat(h.upgrade).isNull(); // Upgrade counts only when Connection lists it
+    }
+
+    @Test
+    void standardMethodsAreSharedConstantsAndOthersAreRead() {
+        assertThat(parse("POST / HTTP/1.1\r\n\r\n", true).method).isSameAs("POST");
+        assertThat(parse("PROPFIND / HTTP/1.1\r\n\r\n", true).method).isEqualTo("PROPFIND");
+        assertThat(parse("GETX / HTTP/1.1\r\n\r\n", true).method).isEqualTo("GETX");
+    }
+
+    @Provide
+    Arbitrary<String> knownField() {
+        return Arbitraries.of("Content-Length: 12", "Transfer-Encoding: chunked", "Connection: close",
+            "Connection: keep-alive, content-type", "Keep-Alive: timeout=7", "Via: 1.1 p", "Forwarded: for=x",
+            "X-Forwarded-For: 10.0.0.1", "Upgrade: h2c", "Proxy-Connection: keep-alive",
+            "Traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "Idempotency-Key: k",
+            "X-Other: close", "Content-Type: text/plain");
+    }
+
+    /** Field names are case-insensitive (RFC 9110 §5.1): any casing of a name parses as its lower case. */
+    @Property
+    void fieldNamesAreMatchedCaseInsensitively(@ForAll("knownField") String field, @ForAll("casings") List<Boolean> upper) {
+        int colon = field.indexOf(':');
+        StringBuilder name = new StringBuilder();
+        for (int i = 0; i < colon; i++) {
+            char c = field.charAt(i);
+            name.append(upper.get(i % upper.size()) ? Character.toUpperCase(c) : Character.toLowerCase(c));
+        }
+        String cased = name + field.substring(colon);
+        String lower = field.substring(0, colon).toLowerCase(Locale.ROOT) + field.substring(colon);
+        assertThat(describe(parse("PUT / HTTP/1.1\r\n" + cased + "\r\n\r\n", true)))
+            .isEqualTo(describe(parse("PUT / HTTP/1.1\r\n" + lower + "\r\n\r\n", true)));
+    }
+
+    @Provide
+    Arbitrary<List<Boolean>> casings() {
+        return Arbitraries.of(true, false).list().ofMinSize(1).ofMaxSize(20);
+    }
+
+    private static String describe(HttpHead h) {
+        return h.contentLength + " " + h.chunked + " " + h.connectionClose + " " + h.connectionKeepAlive + " "
+            + h.upgrade + " " + h.keepAliveTimeoutSeconds + " " + h.proxyConnection + " " + h.connectionNamesEndToEnd
+            + " " + h.keepAliveHeader + " " + h.forwarded + " " + h.traceparent + " " + h.idempotencyKey;
+    }
+}
