@@ -1,24 +1,40 @@
 package io.connscope.agent.connection;
 
+import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * Where the application opened a connection: the first application frames of the connect call,
- * skipping the JDK's and connscope's own. Captured with a StackWalker limited to a few frames, so
- * it costs microseconds per connect and nothing per read or write.
+ * skipping the JDK's and connscope's own. Captured with a StackWalker on each connect, and nothing
+ * per read or write.
+ *
+ * <p>A frame's line number costs a StackTraceElement, which was most of a walk's price, so each
+ * distinct frame (class, method, bytecode index) is formatted once and then looked up; whether a
+ * class is internal is decided once per class. A connect then pays for little more than the walk.
  */
 public final class CallSites {
 
     private static final String[] INTERNAL = {"java.", "javax.", "jdk.", "sun.", "com.sun.", "io.connscope.agent.",
         "io.connscope.bridge.", "io.connscope.shaded."};
-    private static final StackWalker WALKER = StackWalker.getInstance();
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     /** Distinct call sites kept, so the many connections opened from one place share one string. */
     static final int MAX_INTERNED = 1024;
+    /** Distinct formatted frames kept; beyond it frames are formatted on every capture. */
+    static final int MAX_FRAMES = 4096;
 
     private final int frames;
     private final ConcurrentHashMap<String, String> interned = new ConcurrentHashMap<>();
+    private final AtomicInteger formattedCount = new AtomicInteger();
+    /** Kept on each class (a ClassValue), so it never keeps an application's class loader alive. */
+    private final ClassValue<ClassFrames> classes = new ClassValue<>() {
+        @Override
+        protected ClassFrames computeValue(Class<?> type) {
+            return new ClassFrames(internal(type.getName()));
+        }
+    };
 
     /** @param frames application frames to keep; 0 turns capture off */
     public CallSites(int frames) {
@@ -30,10 +46,8 @@ public final class CallSites {
         if (frames == 0) {
             return null;
         }
-        String site = WALKER.walk(s -> s.filter(f -> !internal(f.getClassName())).limit(frames)
-            .map(f -> f.getClassName() + "." + f.getMethodName() + ":" + f.getLineNumber())
-            .collect(Collectors.joining(" < ")));
-        if (site.isEmpty()) {
+        String site = WALKER.walk(this::site);
+        if (site == null) {
             return null;
         }
         String shared = interned.get(site);
@@ -46,6 +60,34 @@ public final class CallSites {
         return shared != null ? shared : site;
     }
 
+    private String site(Stream<StackWalker.StackFrame> stack) {
+        StringBuilder site = null;
+        int kept = 0;
+        for (Iterator<StackWalker.StackFrame> it = stack.iterator(); it.hasNext() && kept < frames; ) {
+            StackWalker.StackFrame f = it.next();
+            ClassFrames c = classes.get(f.getDeclaringClass());
+            if (c.internal) {
+                continue;
+            }
+            site = site == null ? new StringBuilder(96) : site.append(" < ");
+            site.append(format(c, f));
+            kept++;
+        }
+        return site == null ? null : site.toString();
+    }
+
+    private String format(ClassFrames c, StackWalker.StackFrame f) {
+        Position key = new Position(f.getMethodName(), f.getByteCodeIndex());
+        String text = c.texts.get(key);
+        if (text == null) {
+            text = f.getClassName() + "." + f.getMethodName() + ":" + f.getLineNumber();
+            if (formattedCount.get() < MAX_FRAMES && c.texts.putIfAbsent(key, text) == null) {
+                formattedCount.incrementAndGet();
+            }
+        }
+        return text;
+    }
+
     static boolean internal(String className) {
         for (String prefix : INTERNAL) {
             if (className.startsWith(prefix)) {
@@ -53,5 +95,36 @@ public final class CallSites {
             }
         }
         return false;
+    }
+
+    /** What is known of one class: whether it is internal, and its frames formatted so far. */
+    private static final class ClassFrames {
+        final boolean internal;
+        final ConcurrentHashMap<Position, String> texts = new ConcurrentHashMap<>(4);
+
+        ClassFrames(boolean internal) {
+            this.internal = internal;
+        }
+    }
+
+    /** One bytecode position in one method of a class: it always formats to the same text. */
+    private static final class Position {
+        private final String method;
+        private final int bci;
+
+        Position(String method, int bci) {
+            this.method = method;
+            this.bci = bci;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Position && ((Position) o).bci == bci && ((Position) o).method.equals(method);
+        }
+
+        @Override
+        public int hashCode() {
+            return method.hashCode() * 31 + bci;
+        }
     }
 }
