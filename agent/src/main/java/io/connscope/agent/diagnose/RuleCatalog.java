@@ -1,13 +1,13 @@
 package io.connscope.agent.diagnose;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 
 /**
  * Every rule, built with its {@code connscope.rule.<id>.*} settings: thresholds, and the
@@ -15,46 +15,22 @@ import java.util.function.Function;
  */
 public final class RuleCatalog {
 
-    /** Each rule id with how to build the rule from its settings, in the order rules run. */
-    private static final Map<String, Function<Thresholds, Rule>> RULES = new LinkedHashMap<>();
-
-    static {
-        RULES.put(UnsafeResendRule.ID, t -> new UnsafeResendRule());
-        RULES.put(PipeliningRule.ID, t -> new PipeliningRule());
-        RULES.put(Http10WithoutKeepAliveRule.ID, t -> new Http10WithoutKeepAliveRule());
-        RULES.put(CloseDelimitedResponseRule.ID, t -> new CloseDelimitedResponseRule());
-        RULES.put(RequestAfterCloseRule.ID, t -> new RequestAfterCloseRule());
-        RULES.put(KeepAliveTimeoutRule.ID, t -> new KeepAliveTimeoutRule());
-        RULES.put(TruncatedBodyRule.ID, t -> new TruncatedBodyRule());
-        RULES.put(HopByHopRule.ID, t -> new HopByHopRule());
-        RULES.put(NagleDelayedAckRule.ID, NagleDelayedAckRule::new);
-        RULES.put(NoDelayLateRule.ID, t -> new NoDelayLateRule());
-        RULES.put(AbortiveCloseRule.ID, t -> new AbortiveCloseRule());
-        RULES.put(ConnectionResetRule.ID, t -> new ConnectionResetRule());
-        RULES.put(CloseOrderingRule.ID, t -> new CloseOrderingRule());
-        RULES.put(SlowSetupRule.ID, SlowSetupRule::new);
-        RULES.put(TlsNoResumptionRule.ID, TlsNoResumptionRule::new);
-        RULES.put(TooManyConnectionsRule.ID, TooManyConnectionsRule::new);
-        RULES.put(ConnectionLeakRule.ID, ConnectionLeakRule::new);
-        RULES.put(IdleConnectionRule.ID, IdleConnectionRule::new);
-        RULES.put(PortExhaustionRule.ID, t -> new PortExhaustionRule());
-        RULES.put(ConnectionChurnRule.ID, ConnectionChurnRule::new);
-    }
-
     private final List<ExchangeRule> exchangeRules = new ArrayList<>();
     private final List<ConnectionRule> connectionRules = new ArrayList<>();
     private final List<String> ids = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
     private long leakStackFrames;
+    private final Map<String, String> normalized = new LinkedHashMap<>();
+    private final Set<String> read = new HashSet<>();
+    private final Map<String, Thresholds> thresholds = new HashMap<>();
 
     /** @param settings the {@code connscope.rule.*} settings as given, keys in any of their spellings */
     public RuleCatalog(Map<String, String> settings) {
-        Map<String, String> normalized = new LinkedHashMap<>();
-        settings.forEach((k, v) -> normalized.put(Thresholds.normalize(k), v));
-        Set<String> read = new HashSet<>();
-        for (Map.Entry<String, Function<Thresholds, Rule>> entry : RULES.entrySet()) {
-            Thresholds t = new Thresholds(entry.getKey(), normalized, read, problems);
-            Rule rule = entry.getValue().apply(t);
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            normalized.put(Thresholds.normalize(e.getKey()), e.getValue());
+        }
+        for (Rule rule : all()) {
+            Thresholds t = thresholds(rule.id());
             ids.add(rule.id());
             if (rule instanceof ConnectionLeakRule) {
                 leakStackFrames = ((ConnectionLeakRule) rule).stackFrames();
@@ -76,6 +52,43 @@ public final class RuleCatalog {
         for (String key : unknown) {
             problems.add("unknown setting '" + key + "' ignored (rules: " + String.join(", ", ids) + ")");
         }
+    }
+
+    /**
+     * Every rule, in the order rules run. Built directly rather than from a table of factories:
+     * each lambda would cost the host's start-up a generated class.
+     */
+    private List<Rule> all() {
+        return List.of(
+            new UnsafeResendRule(),
+            new PipeliningRule(),
+            new Http10WithoutKeepAliveRule(),
+            new CloseDelimitedResponseRule(),
+            new RequestAfterCloseRule(),
+            new KeepAliveTimeoutRule(),
+            new TruncatedBodyRule(),
+            new HopByHopRule(),
+            new NagleDelayedAckRule(thresholds(NagleDelayedAckRule.ID)),
+            new NoDelayLateRule(),
+            new AbortiveCloseRule(),
+            new ConnectionResetRule(),
+            new CloseOrderingRule(),
+            new SlowSetupRule(thresholds(SlowSetupRule.ID)),
+            new TlsNoResumptionRule(thresholds(TlsNoResumptionRule.ID)),
+            new TooManyConnectionsRule(thresholds(TooManyConnectionsRule.ID)),
+            new ConnectionLeakRule(thresholds(ConnectionLeakRule.ID)),
+            new IdleConnectionRule(thresholds(IdleConnectionRule.ID)),
+            new PortExhaustionRule(),
+            new ConnectionChurnRule(thresholds(ConnectionChurnRule.ID)));
+    }
+
+    private Thresholds thresholds(String id) {
+        Thresholds t = thresholds.get(id);
+        if (t == null) {
+            t = new Thresholds(id, normalized, read, problems);
+            thresholds.put(id, t);
+        }
+        return t;
     }
 
     public List<ExchangeRule> exchangeRules() {
