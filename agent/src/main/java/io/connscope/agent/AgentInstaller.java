@@ -79,7 +79,7 @@ final class AgentInstaller {
         ConnectionSink sink = failing.isEmpty() ? tracker : new FailingHooksSink(tracker, failing);
         Bridge.install(sink, group, config.hookMaxFailures());
         long instrumentStart = System.nanoTime();
-        Instrumenter instrumenter = new Instrumenter(jdk.legacySocketPath());
+        Instrumenter instrumenter = new Instrumenter(jdk.legacySocketPath(), config.instrumentCacheDir());
         instrumenter.install(inst);
         long instrumentMillis = (System.nanoTime() - instrumentStart) / 1_000_000;
         instrumenter.transformRemainingIn(group);

@@ -52,6 +52,11 @@ public final class AgentConfig {
     public static final String EXCHANGE_SPANS_RATIO = "connscope.exchange.spans.ratio";
     /** Prefix of the rule settings, {@code connscope.rule.<id>.<name>}, which the rule catalog checks. */
     public static final String RULE_PREFIX = "connscope.rule.";
+    /**
+     * Where instrumented JDK classes are kept between runs, so a warm start skips the weaving:
+     * empty for {@code <java.io.tmpdir>/connscope-<user>}, {@code off} for no cache.
+     */
+    public static final String INSTRUMENT_CACHE = "connscope.instrument.cache";
     /** Internal errors after which a hook disables itself. */
     public static final String HOOK_MAX_FAILURES = "connscope.hook.max.failures";
     /** Log start-up details and stack traces of internal errors. */
@@ -77,6 +82,7 @@ public final class AgentConfig {
         define(RESEND_WINDOW_MS, "10000", Kind.POSITIVE_INT);
         define(WARNINGS_PER_MINUTE, "10", Kind.POSITIVE_INT);
         define(EXCHANGE_SPANS_RATIO, "0.01", Kind.RATIO);
+        define(INSTRUMENT_CACHE, "", Kind.PATH);
         define(HOOK_MAX_FAILURES, "10", Kind.POSITIVE_INT);
         define(DEBUG, "false", Kind.BOOLEAN);
         define(TEST_FAILING_HOOKS, "", Kind.HOOK_NAMES);
@@ -218,6 +224,19 @@ public final class AgentConfig {
     /** The {@code connscope.rule.*} settings as given; the rule catalog checks them. */
     public Map<String, String> ruleSettings() {
         return Collections.unmodifiableMap(ruleSettings);
+    }
+
+    /** The instrumentation cache directory, or null when the cache is off. */
+    public Path instrumentCacheDir() {
+        String v = values.get(INSTRUMENT_CACHE);
+        if (v.equalsIgnoreCase("off")) {
+            return null;
+        }
+        if (!v.isEmpty()) {
+            return Paths.get(v);
+        }
+        String user = System.getProperty("user.name", "").replaceAll("[^A-Za-z0-9._-]", "_");
+        return Paths.get(System.getProperty("java.io.tmpdir"), "connscope-" + user);
     }
 
     public int hookMaxFailures() {

@@ -7,10 +7,18 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.connscope.agent.AgentLog;
+import io.connscope.bridge.Bridge;
+import io.connscope.bridge.ConnectionSink;
+import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.net.SocketAddress;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.security.ProtectionDomain;
 import java.util.Collections;
@@ -40,65 +48,63 @@ public final class Instrumenter {
     private final List<Target> targets = new ArrayList<>();
     private final Map<String, Target> byInternalName = new HashMap<>();
     private final Set<String> transformed = ConcurrentHashMap.newKeySet();
-    /** Advice only rewrites method bodies; validating the JDK's own types would be wasted start-up time. */
-    private final ByteBuddy byteBuddy = new ByteBuddy().with(TypeValidation.DISABLED);
-    private final ClassFileLocator bootClassFiles = ClassFileLocator.ForClassLoader.ofBootLoader();
-    /** Shared by all transformations, so common supertypes are parsed once. */
-    private final TypePool bootTypes = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(),
-        bootClassFiles, TypePool.Default.ReaderMode.FAST);
+    private final TransformCache cache;
+    /** Started at the first class not found in the cache: a warm start never pays for Byte Buddy. */
+    private Weaver weaver;
 
-    public Instrumenter(boolean legacySocketPath) {
+    /** @param cacheDir where woven classes are kept between runs, or null for no cache */
+    public Instrumenter(boolean legacySocketPath, Path cacheDir) {
         target("java.net.Socket")
-            .advice(SocketAdvice.Connect.class, named("connect").and(takesArguments(SocketAddress.class, int.class)))
-            .advice(SocketAdvice.SetTcpNoDelay.class, named("setTcpNoDelay").and(takesArguments(boolean.class)))
+            .advice(SocketAdvice.Connect.class, named("connect").and(parameters(SocketAddress.class, int.class)))
+            .advice(SocketAdvice.SetTcpNoDelay.class, named("setTcpNoDelay").and(parameters(boolean.class)))
             .advice(SocketAdvice.SetOption.class, named("setOption").and(takesArguments(2)).and(not(isBridge())))
             .advice(SocketAdvice.ShutdownInput.class, named("shutdownInput").and(takesArguments(0)))
             .advice(SocketAdvice.ShutdownOutput.class, named("shutdownOutput").and(takesArguments(0)))
             .advice(SocketAdvice.Close.class, named("close").and(takesArguments(0)));
         target("java.net.ServerSocket")
             .advice(ServerSocketAdvice.ImplAccept.class,
-                named("implAccept").and(takesArguments(1)).and(takesArgument(0, java.net.Socket.class)));
+                named("implAccept").and(takesArguments(1)).and(takesArgument(0, named("java.net.Socket"))));
         if (legacySocketPath) {
             target("java.net.SocketInputStream")
                 .advice(LegacySocketStreamAdvice.Read.class,
-                    named("read").and(takesArguments(byte[].class, int.class, int.class, int.class)));
+                    named("read").and(parameters(byte[].class, int.class, int.class, int.class)));
             target("java.net.SocketOutputStream")
                 .advice(LegacySocketStreamAdvice.Write.class,
-                    named("socketWrite").and(takesArguments(byte[].class, int.class, int.class)));
+                    named("socketWrite").and(parameters(byte[].class, int.class, int.class)));
         } else {
             target("java.net.Socket$SocketInputStream")
-                .advice(SocketStreamAdvice.Read.class, named("read").and(takesArguments(byte[].class, int.class, int.class)));
+                .advice(SocketStreamAdvice.Read.class, named("read").and(parameters(byte[].class, int.class, int.class)));
             target("java.net.Socket$SocketOutputStream")
-                .advice(SocketStreamAdvice.Write.class, named("write").and(takesArguments(byte[].class, int.class, int.class)));
+                .advice(SocketStreamAdvice.Write.class, named("write").and(parameters(byte[].class, int.class, int.class)));
         }
         target("sun.nio.ch.SocketChannelImpl")
-            .advice(SocketChannelAdvice.Connect.class, named("connect").and(takesArguments(SocketAddress.class)))
+            .advice(SocketChannelAdvice.Connect.class, named("connect").and(parameters(SocketAddress.class)))
             .advice(SocketChannelAdvice.FinishConnect.class, named("finishConnect").and(takesArguments(0)))
-            .advice(SocketChannelAdvice.Read.class, named("read").and(takesArguments(ByteBuffer.class)))
+            .advice(SocketChannelAdvice.Read.class, named("read").and(parameters(ByteBuffer.class)))
             .advice(SocketChannelAdvice.ReadVectored.class,
-                named("read").and(takesArguments(ByteBuffer[].class, int.class, int.class)))
-            .advice(SocketChannelAdvice.Write.class, named("write").and(takesArguments(ByteBuffer.class)))
+                named("read").and(parameters(ByteBuffer[].class, int.class, int.class)))
+            .advice(SocketChannelAdvice.Write.class, named("write").and(parameters(ByteBuffer.class)))
             .advice(SocketChannelAdvice.WriteVectored.class,
-                named("write").and(takesArguments(ByteBuffer[].class, int.class, int.class)))
+                named("write").and(parameters(ByteBuffer[].class, int.class, int.class)))
             .advice(SocketChannelAdvice.SetOption.class, named("setOption").and(takesArguments(2)).and(not(isBridge())))
             .advice(SocketChannelAdvice.ShutdownInput.class, named("shutdownInput").and(takesArguments(0)))
             .advice(SocketChannelAdvice.ShutdownOutput.class, named("shutdownOutput").and(takesArguments(0)))
             .advice(SocketChannelAdvice.Close.class, named("implCloseSelectableChannel").and(takesArguments(0)))
             // Socket adaptor (SocketChannel.socket()) paths, JDK 17+.
             .optionalAdvice(SocketChannelAdvice.BlockingConnect.class,
-                named("blockingConnect").and(takesArguments(SocketAddress.class, long.class)))
+                named("blockingConnect").and(parameters(SocketAddress.class, long.class)))
             .optionalAdvice(SocketChannelAdvice.BlockingRead.class,
-                named("blockingRead").and(takesArguments(byte[].class, int.class, int.class, long.class)))
+                named("blockingRead").and(parameters(byte[].class, int.class, int.class, long.class)))
             .optionalAdvice(SocketChannelAdvice.BlockingWriteFully.class,
-                named("blockingWriteFully").and(takesArguments(byte[].class, int.class, int.class)));
+                named("blockingWriteFully").and(parameters(byte[].class, int.class, int.class)));
         target("sun.nio.ch.ServerSocketChannelImpl")
             .advice(ServerSocketChannelAdvice.FinishAccept.class, named("finishAccept").and(takesArguments(2)));
         target("sun.security.ssl.SSLSocketImpl")
-            .advice(SslSocketAdvice.StartHandshake.class, named("startHandshake").and(takesArguments(boolean.class)));
+            .advice(SslSocketAdvice.StartHandshake.class, named("startHandshake").and(parameters(boolean.class)));
         target("sun.security.ssl.SSLSocketImpl$AppInputStream")
-            .advice(SslAppStreamAdvice.Read.class, named("read").and(takesArguments(byte[].class, int.class, int.class)));
+            .advice(SslAppStreamAdvice.Read.class, named("read").and(parameters(byte[].class, int.class, int.class)));
         target("sun.security.ssl.SSLSocketImpl$AppOutputStream")
-            .advice(SslAppStreamAdvice.Write.class, named("write").and(takesArguments(byte[].class, int.class, int.class)));
+            .advice(SslAppStreamAdvice.Write.class, named("write").and(parameters(byte[].class, int.class, int.class)));
         target("sun.net.www.protocol.http.HttpURLConnection")
             .advice(HttpUrlConnectionAdvice.WriteRequests.class, named("writeRequests").and(takesArguments(0)));
         // The 3-argument writeRequests delegates to the 2-argument one; the resend in parseHTTPHeader calls it directly.
@@ -108,6 +114,51 @@ public final class Instrumenter {
                 .and(takesArguments(1).or(takesArguments(2))));
         target("sun.net.www.http.KeepAliveCache")
             .advice(KeepAliveCacheAdvice.Get.class, named("get").and(takesArguments(2)));
+        cache = cacheDir == null ? TransformCache.off() : openCache(cacheDir);
+    }
+
+    /**
+     * The woven bytes depend on the advice and the methods it goes to, on the bridge it calls, and
+     * on Byte Buddy, all in the agent jar. Outside a jar (unit tests) there is no build to tell them
+     * by, so no cache.
+     */
+    private TransformCache openCache(Path dir) {
+        try {
+            URL source = Instrumenter.class.getProtectionDomain().getCodeSource().getLocation();
+            Path jar = Paths.get(source.toURI());
+            if (!Files.isRegularFile(jar)) {
+                return TransformCache.off();
+            }
+            List<Class<?>> inputs = new ArrayList<>(
+                List.of(Instrumenter.class, Bridge.class, ConnectionSink.class, ByteBuddy.class, Advice.class));
+            for (Target t : targets) {
+                inputs.addAll(t.adviceClasses);
+            }
+            return TransformCache.open(dir, TransformCache.buildOf(jar, inputs));
+        } catch (IOException | URISyntaxException | RuntimeException e) {
+            AgentLog.info("instrumentation cache not used: " + e + "; start-up weaves the JDK classes every time");
+            return TransformCache.off();
+        }
+    }
+
+    private synchronized Weaver weaver() {
+        if (weaver == null) {
+            weaver = new Weaver();
+        }
+        return weaver;
+    }
+
+    /**
+     * Exactly these parameter types, matched by name. Matching by Class would describe each class
+     * with Byte Buddy's type machinery at start-up, which a start served by the cache never needs.
+     */
+    private static ElementMatcher.Junction<MethodDescription> parameters(Class<?>... types) {
+        ElementMatcher.Junction<MethodDescription> m = takesArguments(types.length);
+        for (int i = 0; i < types.length; i++) {
+            Class<?> t = types[i];
+            m = m.and(takesArgument(i, named(t.isArray() ? t.getComponentType().getName() + "[]" : t.getName())));
+        }
+        return m;
     }
 
     private Target target(String className) {
@@ -177,10 +228,9 @@ public final class Instrumenter {
     }
 
     /**
-     * Applies the advice with Byte Buddy straight from the class file the JVM hands over. Types are
-     * described from class files, never loaded, so transforming one JDK class cannot load (and so
-     * miss) another target. Lighter than an AgentBuilder, which generates a transformer class at
-     * start-up: start-up time is part of connscope's cost.
+     * Instruments a target class file: from the instrumentation cache when it holds this exact
+     * class file, else woven by the {@link Weaver}. Lighter than an AgentBuilder, which generates a
+     * transformer class at start-up: start-up time is part of connscope's cost.
      */
     private final class AdviceTransformer implements ClassFileTransformer {
         @Override
@@ -191,18 +241,42 @@ public final class Instrumenter {
                 return null;
             }
             try {
-                ClassFileLocator own = ClassFileLocator.Simple.of(target.className, classFile);
-                TypeDescription type = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), own,
-                    TypePool.Default.ReaderMode.FAST, bootTypes).describe(target.className).resolve();
-                ClassFileLocator locator = new ClassFileLocator.Compound(own, bootClassFiles);
-                byte[] out = target.apply(byteBuddy.decorate(type, locator), type).make().getBytes();
+                byte[] out = cache.load(target.className, classFile, target.matched);
+                if (out == null) {
+                    out = weaver().weave(target, classFile);
+                    cache.store(target.className, classFile, out, target.matched);
+                    AgentLog.debug("instrumented " + target.className);
+                } else {
+                    AgentLog.debug("instrumented " + target.className + " (from the instrumentation cache)");
+                }
                 transformed.add(target.className);
-                AgentLog.debug("instrumented " + target.className);
                 return out;
             } catch (Throwable e) {
                 AgentLog.once("transform-" + target.className, "could not instrument " + target.className + ": " + e, e);
                 return null;
             }
+        }
+    }
+
+    /**
+     * Applies the advice with Byte Buddy straight from the class file the JVM hands over. Types are
+     * described from class files, never loaded, so transforming one JDK class cannot load (and so
+     * miss) another target.
+     */
+    private static final class Weaver {
+        /** Advice only rewrites method bodies; validating the JDK's own types would be wasted start-up time. */
+        private final ByteBuddy byteBuddy = new ByteBuddy().with(TypeValidation.DISABLED);
+        private final ClassFileLocator bootClassFiles = ClassFileLocator.ForClassLoader.ofBootLoader();
+        /** Shared by all transformations, so common supertypes are parsed once. */
+        private final TypePool bootTypes = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(),
+            bootClassFiles, TypePool.Default.ReaderMode.FAST);
+
+        byte[] weave(Target target, byte[] classFile) {
+            ClassFileLocator own = ClassFileLocator.Simple.of(target.className, classFile);
+            TypeDescription type = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), own,
+                TypePool.Default.ReaderMode.FAST, bootTypes).describe(target.className).resolve();
+            ClassFileLocator locator = new ClassFileLocator.Compound(own, bootClassFiles);
+            return target.apply(byteBuddy.decorate(type, locator), type).make().getBytes();
         }
     }
 

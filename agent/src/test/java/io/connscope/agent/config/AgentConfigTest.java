@@ -31,6 +31,15 @@ class AgentConfigTest {
     }
 
     @Test
+    void theInstrumentationCacheIsPerUserUnderTheTemporaryDirectoryUnlessMovedOrOff() {
+        assertThat(AgentConfig.load(null, new Properties(), Map.of()).instrumentCacheDir()).isEqualTo(
+            Paths.get(System.getProperty("java.io.tmpdir"), "connscope-" + System.getProperty("user.name")));
+        assertThat(AgentConfig.load(null, new Properties(), Map.of("CONNSCOPE_INSTRUMENT_CACHE", "/var/cache/cs"))
+            .instrumentCacheDir()).isEqualTo(Paths.get("/var/cache/cs"));
+        assertThat(AgentConfig.load("instrument.cache=OFF", new Properties(), Map.of()).instrumentCacheDir()).isNull();
+    }
+
+    @Test
     void theExchangeSpanRatioIsAShareBetweenZeroAndOne() {
         assertThat(AgentConfig.load(null, new Properties(), Map.of("CONNSCOPE_EXCHANGE_SPANS_RATIO", "1"))
             .exchangeSpansRatio()).isEqualTo(1.0);

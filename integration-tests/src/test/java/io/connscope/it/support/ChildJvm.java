@@ -133,6 +133,8 @@ public final class ChildJvm {
             // Most tests assert on the span of each exchange; the default keeps only some (see defaultSampling()).
             pb.environment().put("CONNSCOPE_EXCHANGE_SPANS_RATIO", "1");
         }
+        // One cache for the whole run, away from the user's own: the first child weaves, the others load.
+        pb.environment().put("CONNSCOPE_INSTRUMENT_CACHE", WORK.resolve("instrument-cache").toString());
         pb.environment().putAll(env);
         long start = System.nanoTime();
         Process p = pb.start();

@@ -1,0 +1,108 @@
+package io.connscope.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.connscope.it.support.ChildJvm;
+import io.connscope.it.support.Jvm;
+import io.connscope.it.support.OtlpReceiver;
+import io.connscope.it.support.ScenarioPort;
+import io.connscope.it.support.SpanView;
+import io.connscope.it.support.Spans;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The instrumentation cache: the first start weaves the JDK classes and keeps them owner-only, the
+ * next start loads them without weaving, a damaged entry is woven again, and a directory others can
+ * write to is not trusted. Whichever way the classes came, the telemetry is the same.
+ */
+class InstrumentCacheIT {
+
+    private static final String FROM_CACHE = " (from the instrumentation cache)";
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void aWarmStartLoadsWhatTheFirstWoveAndDistrustsWhatItCannotCheck(Jvm jvm) throws Exception {
+        Path cache = Paths.get(System.getProperty("connscope.work.dir"), "instrument-cache-it-" + jvm.name())
+            .toAbsolutePath();
+        deleteTree(cache);
+
+        String cold = keepAliveRun(jvm, cache);
+        List<String> woven = instrumented(cold);
+        assertThat(woven).as("first start weaves every target").isNotEmpty().noneMatch(l -> l.endsWith(FROM_CACHE));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache))).isEqualTo("rwx------");
+        List<Path> entries = entries(cache);
+        assertThat(entries).hasSize(woven.size());
+        for (Path e : entries) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(e))).as(e.toString())
+                .isEqualTo("rw-------");
+        }
+
+        String warm = keepAliveRun(jvm, cache);
+        assertThat(instrumented(warm)).as("second start loads every target from the cache")
+            .hasSize(woven.size()).allMatch(l -> l.endsWith(FROM_CACHE));
+
+        Path damaged = entries.stream().filter(p -> p.getFileName().toString().startsWith("java.net.Socket-"))
+            .findFirst().orElseThrow();
+        byte[] bytes = Files.readAllBytes(damaged);
+        bytes[bytes.length / 2] ^= 0x5a;
+        Files.write(damaged, bytes);
+        String repaired = keepAliveRun(jvm, cache);
+        assertThat(repaired).contains("does not match; weaving again");
+        assertThat(instrumented(repaired)).contains("[connscope] instrumented java.net.Socket")
+            .filteredOn(l -> !l.endsWith(FROM_CACHE)).hasSize(1);
+        assertThat(instrumented(keepAliveRun(jvm, cache))).as("the damaged entry was replaced")
+            .allMatch(l -> l.endsWith(FROM_CACHE));
+
+        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx"));
+        String distrusted = keepAliveRun(jvm, cache);
+        assertThat(distrusted).contains("instrumentation cache " + cache + " not used: group or others have access");
+        assertThat(instrumented(distrusted)).hasSize(woven.size()).noneMatch(l -> l.endsWith(FROM_CACHE));
+    }
+
+    /** Runs the keep-alive demo with the cache, checks its telemetry is complete, and returns the child's stderr. */
+    private static String keepAliveRun(Jvm jvm, Path cache) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).env("CONNSCOPE_INSTRUMENT_CACHE", cache.toString())
+                .env("CONNSCOPE_DEBUG", "true").demo("keep-alive").assertSuccess();
+            Spans spans = ScenarioPort.attributed(run, otlp.spans());
+            int port = Integer.parseInt(run.expectLine("client.connections=1 server.connections=1").get("port"));
+            for (String role : new String[] {"client", "server"}) {
+                List<SpanView> connections = spans.connections(role, port);
+                assertThat(connections).as(role).hasSize(1);
+                assertThat(connections.get(0).num("connscope.http.requests")).as(role).isEqualTo(10);
+            }
+            return run.stderr;
+        }
+    }
+
+    private static List<String> instrumented(String stderr) {
+        return stderr.lines().filter(l -> l.startsWith("[connscope] instrumented ")).collect(Collectors.toList());
+    }
+
+    private static List<Path> entries(Path cache) throws IOException {
+        try (Stream<Path> files = Files.list(cache)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".woven")).collect(Collectors.toList());
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+}
