@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
@@ -109,6 +111,28 @@ public final class Harness {
             Results.add(results.startupMillis, s, out.arrivalOf("ready") / 1e6);
             Results.add(results.startupRssMib, s, kibToMib(out.first("process ")));
         }
+        if (s == Setup.CONNSCOPE) {
+            // The first start on a host weaves the JDK classes and fills the cache: its own figure.
+            for (int i = 0; i < options.startupRuns; i++) {
+                String name = tag + "-coldstart" + (i + 1);
+                Path emptyCache = options.logs.resolve(name + "-instrument-cache").toAbsolutePath();
+                deleteTree(emptyCache);
+                ChildJvm.Output out = child.run(name, jvmArgs(s, name, sinkPort, emptyCache),
+                    StartupProbe.class.getName(), List.of(), 120);
+                Results.add(results.coldStartupMillis, s, out.arrivalOf("ready") / 1e6);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
     }
 
     private void idleConnections(Setup s, String tag, int sinkPort, int idlePort) throws IOException, InterruptedException {
@@ -145,7 +169,12 @@ public final class Harness {
     }
 
     private List<String> jvmArgs(Setup s, String name, int sinkPort) {
-        return s.jvmArgs(agents, sinkPort, options.logs.resolve(name + ".connscope-report.txt").toAbsolutePath());
+        return jvmArgs(s, name, sinkPort, options.logs.resolve("instrument-cache").toAbsolutePath());
+    }
+
+    private List<String> jvmArgs(Setup s, String name, int sinkPort, Path instrumentCache) {
+        return s.jvmArgs(agents, sinkPort, options.logs.resolve(name + ".connscope-report.txt").toAbsolutePath(),
+            instrumentCache);
     }
 
     static <T> List<T> rotated(List<T> items, int by) {

@@ -15,6 +15,8 @@ final class Results {
     final Map<Setup, List<Double>> peakRssMib = new EnumMap<>(Setup.class);
     final Map<Setup, List<Double>> startupMillis = new EnumMap<>(Setup.class);
     final Map<Setup, List<Double>> startupRssMib = new EnumMap<>(Setup.class);
+    /** connscope only: start-up with an empty instrumentation cache, as on a host's first start. */
+    final Map<Setup, List<Double>> coldStartupMillis = new EnumMap<>(Setup.class);
     final Map<Setup, List<Double>> idleBytesPerConnection = new EnumMap<>(Setup.class);
     final Map<Setup, List<Double>> idlePeakRssMib = new EnumMap<>(Setup.class);
     /** JMH hot path: benchmark → [ns/op samples, B/op samples]. */

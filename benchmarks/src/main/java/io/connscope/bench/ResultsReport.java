@@ -126,6 +126,9 @@ final class ResultsReport {
         md.append("## Start-up and memory (added to no agent in brackets)\n\n");
         header("figure", "no agent");
         row(absoluteAndAdded("JVM start to main + first HTTP request (ms)", r.startupMillis, 0));
+        if (r.coldStartupMillis.containsKey(Setup.CONNSCOPE)) {
+            row(coldStartup());
+        }
         row(absoluteAndAdded("peak RSS, start-up probe (MiB)", r.startupRssMib, 1));
         row(absoluteAndAdded("peak RSS, all workloads (MiB)", r.peakRssMib, 1));
         row(absoluteAndAdded("heap retained per idle keep-alive connection (B)", r.idleBytesPerConnection, 0));
@@ -141,6 +144,19 @@ final class ResultsReport {
         for (Setup s : others) {
             double v = Results.median(figure, s);
             cells.add(fmt(v, decimals) + " (" + signed(v - base, decimals) + ")");
+        }
+        return cells;
+    }
+
+    /** The first start on a host, for connscope only; the other columns have no such start. */
+    private List<String> coldStartup() {
+        double base = Results.median(r.startupMillis, Setup.NONE);
+        List<String> cells = new ArrayList<>();
+        cells.add("the same, first start on a host: empty instrumentation cache (ms)");
+        cells.add(fmt(base, 0));
+        for (Setup s : others) {
+            double v = Results.median(r.coldStartupMillis, s);
+            cells.add(Double.isNaN(v) ? "-" : fmt(v, 0) + " (" + signed(v - base, 0) + ")");
         }
         return cells;
     }
@@ -210,7 +226,13 @@ final class ResultsReport {
         double idle = Results.median(r.idleBytesPerConnection, cs) - Results.median(r.idleBytesPerConnection, Setup.NONE);
         target("≤ 1 KiB retained heap per tracked idle connection", fmt(idle, 0) + " B", idle <= 1024);
         double startup = Results.median(r.startupMillis, cs) - Results.median(r.startupMillis, Setup.NONE);
-        target("start-up cost ≤ 400 ms", fmt(startup, 0) + " ms", startup <= 400);
+        target("start-up cost ≤ 400 ms (instrumentation cache filled by an earlier start)", fmt(startup, 0) + " ms",
+            startup <= 400);
+        if (r.coldStartupMillis.containsKey(cs)) {
+            double cold = Results.median(r.coldStartupMillis, cs) - Results.median(r.startupMillis, Setup.NONE);
+            target("start-up cost ≤ 400 ms (first start on a host: empty instrumentation cache)", fmt(cold, 0) + " ms",
+                cold <= 400);
+        }
         double rss = Math.max(added(r.peakRssMib, cs), Math.max(added(r.startupRssMib, cs), added(r.idlePeakRssMib, cs)));
         target("added peak RSS ≤ 64 MiB (largest over the start-up, workload and idle-connection probes)",
             fmt(rss, 1) + " MiB", rss <= 64);

@@ -34,14 +34,16 @@ enum Setup {
     }
 
     /**
-     * connscope runs with its defaults: without an OTLP endpoint it exports nothing and writes its
+     * connscope runs with its defaults, but keeps its instrumentation cache where the harness says:
+     * in its own directory, so the first start of a run is the one that fills it. Without an OTLP endpoint it exports nothing and writes its
      * report at exit (to a file here, to keep the harness's output readable). The OpenTelemetry
      * agent has every exporter off, as in the issue's reference measurement. Agent arguments carry
      * connscope's endpoint, so in {@link #BOTH} the OpenTelemetry agent does not see it.
      */
-    List<String> jvmArgs(Agents agents, int otlpSinkPort, Path reportFile) {
+    List<String> jvmArgs(Agents agents, int otlpSinkPort, Path reportFile, Path instrumentCache) {
         List<String> args = new ArrayList<>();
-        String connscope = "-javaagent:" + agents.connscope + "=report.file=" + reportFile;
+        String connscope = "-javaagent:" + agents.connscope + "=report.file=" + reportFile + ",instrument.cache="
+            + instrumentCache;
         String otelOff = "-Dotel.traces.exporter=none";
         switch (this) {
             case NONE:
