@@ -11,10 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
@@ -115,22 +113,11 @@ public final class Harness {
             // The first start on a host weaves the JDK classes and fills the cache: its own figure.
             for (int i = 0; i < options.startupRuns; i++) {
                 String name = tag + "-coldstart" + (i + 1);
-                Path emptyCache = options.logs.resolve(name + "-instrument-cache").toAbsolutePath();
-                deleteTree(emptyCache);
+                Path emptyCache = Files.createTempDirectory(options.logs.toAbsolutePath(), name + "-")
+                    .resolve("instrument-cache");
                 ChildJvm.Output out = child.run(name, jvmArgs(s, name, sinkPort, emptyCache),
                     StartupProbe.class.getName(), List.of(), 120);
                 Results.add(results.coldStartupMillis, s, out.arrivalOf("ready") / 1e6);
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
             }
         }
     }

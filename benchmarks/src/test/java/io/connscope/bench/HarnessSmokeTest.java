@@ -7,6 +7,7 @@ import io.connscope.bench.workload.Workloads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,12 @@ class HarnessSmokeTest {
                 .singleElement().satisfies(f -> assertThat(Files.readString(f)).contains("==== connscope connection report"));
         }
         // The first start wove the JDK classes into its empty cache; the harness's shared cache holds them too.
-        try (var entries = Files.list(options.logs.resolve("connscope-r1-coldstart1-instrument-cache"))) {
+        Path coldCache;
+        try (var dirs = Files.list(options.logs)) {
+            coldCache = dirs.filter(d -> d.getFileName().toString().startsWith("connscope-r1-coldstart1-"))
+                .max(Comparator.comparing(d -> d.toFile().lastModified())).orElseThrow().resolve("instrument-cache");
+        }
+        try (var entries = Files.list(coldCache)) {
             assertThat(entries.filter(f -> f.getFileName().toString().startsWith("java.net.Socket-"))).hasSize(1);
         }
         try (var entries = Files.list(options.logs.resolve("instrument-cache"))) { // earlier builds' entries may stay

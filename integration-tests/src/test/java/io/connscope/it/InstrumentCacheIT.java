@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -32,9 +31,8 @@ class InstrumentCacheIT {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Jvm.class)
     void aWarmStartLoadsWhatTheFirstWoveAndDistrustsWhatItCannotCheck(Jvm jvm) throws Exception {
-        Path cache = Paths.get(System.getProperty("connscope.work.dir"), "instrument-cache-it-" + jvm.name())
-            .toAbsolutePath();
-        deleteTree(cache);
+        Path work = Files.createDirectories(Paths.get(System.getProperty("connscope.work.dir")).toAbsolutePath());
+        Path cache = Files.createTempDirectory(work, "instrument-cache-it-").resolve("cache"); // connscope creates it
 
         String cold = keepAliveRun(jvm, cache);
         List<String> woven = instrumented(cold);
@@ -92,17 +90,6 @@ class InstrumentCacheIT {
     private static List<Path> entries(Path cache) throws IOException {
         try (Stream<Path> files = Files.list(cache)) {
             return files.filter(p -> p.getFileName().toString().endsWith(".woven")).collect(Collectors.toList());
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
         }
     }
 }
