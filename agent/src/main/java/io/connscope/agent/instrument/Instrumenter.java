@@ -136,8 +136,7 @@ public final class Instrumenter {
             }
             return TransformCache.open(dir, TransformCache.buildOf(jar, inputs));
         } catch (IOException | URISyntaxException | RuntimeException e) {
-            AgentLog.info("instrumentation cache not used: " + e + "; start-up weaves the JDK classes every time");
-            return TransformCache.off();
+            return TransformCache.unused(dir, e.toString());
         }
     }
 

@@ -59,24 +59,24 @@ final class TransformCache {
 
     /**
      * The cache in {@code dir}, created owner-only when missing, or {@link #off()} (with the reason
-     * logged once) when the directory cannot be trusted or used.
+     * on one line) when the directory cannot be trusted or used.
      *
      * @param build identifies what the woven bytes depend on besides the JDK class: connscope's advice and weaver
      */
     static TransformCache open(Path dir, long build) {
+        String refused;
         try {
-            String refused = prepare(dir);
-            if (refused != null) {
-                AgentLog.info("instrumentation cache " + dir + " not used: " + refused
-                    + "; start-up weaves the JDK classes every time");
-                return off();
-            }
-            return new TransformCache(dir, build);
+            refused = prepare(dir);
         } catch (IOException | RuntimeException e) {
-            AgentLog.info("instrumentation cache " + dir + " not used: " + e
-                + "; start-up weaves the JDK classes every time");
-            return off();
+            refused = e.toString();
         }
+        return refused == null ? new TransformCache(dir, build) : unused(dir, refused);
+    }
+
+    /** {@link #off()}, saying why: the host's start-up is slower without the cache. */
+    static TransformCache unused(Path dir, String why) {
+        AgentLog.info("instrumentation cache " + dir + " not used: " + why + "; start-up weaves the JDK classes every time");
+        return off();
     }
 
     /** Null when the directory is ready and trusted, else why not. */

@@ -8,11 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,6 +95,25 @@ class TransformCacheTest {
         TransformCache off = TransformCache.off();
         off.store("java.net.Socket", ORIGINAL, WOVEN, Set.of());
         assertThat(off.load("java.net.Socket", ORIGINAL, new HashSet<>())).isNull();
+    }
+
+    @Test
+    void aDirectoryOwnedByAnotherUserIsNotTrusted() throws IOException {
+        Path theirs = tmp.resolve("theirs");
+        TransformCache.open(theirs, 1L).store("java.net.Socket", ORIGINAL, WOVEN, Set.of());
+        UserPrincipal nobody;
+        try {
+            // Only root can give a directory away; elsewhere this check cannot be arranged.
+            nobody = theirs.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+            Files.setOwner(theirs, nobody);
+        } catch (IOException e) {
+            Assumptions.abort("cannot give a directory to another user here: " + e);
+            return;
+        }
+        assertThat(Files.getOwner(theirs)).isEqualTo(nobody);
+        TransformCache cache = TransformCache.open(theirs, 1L);
+        assertThat(cache.enabled()).isFalse();
+        assertThat(cache.load("java.net.Socket", ORIGINAL, new HashSet<>())).isNull();
     }
 
     @Test
