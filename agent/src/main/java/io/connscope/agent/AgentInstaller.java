@@ -67,7 +67,8 @@ final class AgentInstaller {
         ResendDetector resends = new ResendDetector(MAX_FAILED_ATTEMPTS,
             TimeUnit.MILLISECONDS.toNanos(config.resendWindowMillis()));
         ConnectionTracker tracker = new ConnectionTracker(registry, destinations, jdk,
-            new DiagnosingSink(diagnosis, queue), resends, new CallSites(rules.leakStackFrames()));
+            new DiagnosingSink(diagnosis, queue), resends,
+            new CallSites(rules.leakStackFrames(), rules.leakStacksPerSecond()));
         Timeline timeline = new Timeline();
         TelemetryPipeline pipeline = new TelemetryPipeline(queue, tracker, diagnosis, () -> buildSdk(config),
             sdk -> new ConnectionTelemetry(sdk, new Clock(), destinations, queue::dropped, warnings, registry::open,

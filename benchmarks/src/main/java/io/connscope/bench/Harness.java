@@ -89,9 +89,10 @@ public final class Harness {
     private void workloads(Setup s, String tag, int sinkPort) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>();
         args.add(Long.toString(options.warmupMillis));
+        args.add(Long.toString(options.warmupMaxMillis));
         args.add(Long.toString(options.measureMillis));
         args.addAll(options.workloads);
-        long budget = 120 + options.workloads.size() * (options.warmupMillis + options.measureMillis) / 500;
+        long budget = 120 + options.workloads.size() * (options.warmupMaxMillis + options.measureMillis) / 500;
         ChildJvm.Output out = child.run(tag + "-workloads", jvmArgs(s, tag + "-workloads", sinkPort),
             WorkloadRunner.class.getName(), args, budget);
         for (String line : out.lines) {

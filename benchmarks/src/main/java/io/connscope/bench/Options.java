@@ -13,7 +13,8 @@ final class Options {
     static final String USAGE = String.join("\n",
         "usage: java -jar connscope-benchmarks.jar [options]",
         "  --rounds N             rounds; each runs every configuration once, in rotated order (3)",
-        "  --warmup-ms MS         warm-up per workload in each child JVM (6000)",
+        "  --warmup-ms MS         least warm-up per workload in each child JVM; it goes on until the JIT is quiet (6000)",
+        "  --warmup-max-ms MS     most warm-up per workload, quiet JIT or not (30000)",
         "  --measure-ms MS        measurement per workload in each child JVM (5000)",
         "  --startup-runs N       start-up probes per configuration and round (2)",
         "  --idle-connections N   connections held open for the retained-heap figure (10000)",
@@ -28,6 +29,7 @@ final class Options {
 
     int rounds = 3;
     long warmupMillis = 6000;
+    long warmupMaxMillis = 30_000;
     long measureMillis = 5000;
     int startupRuns = 2;
     int idleConnections = 10_000;
@@ -64,6 +66,7 @@ final class Options {
             switch (a) {
                 case "--rounds": o.rounds = positive(a, v); break;
                 case "--warmup-ms": o.warmupMillis = nonNegative(a, v); break;
+                case "--warmup-max-ms": o.warmupMaxMillis = nonNegative(a, v); break;
                 case "--measure-ms": o.measureMillis = positive(a, v); break;
                 case "--startup-runs": o.startupRuns = nonNegative(a, v); break;
                 case "--idle-connections": o.idleConnections = nonNegative(a, v); break;
@@ -77,6 +80,9 @@ final class Options {
                 default: throw new IllegalArgumentException("unknown option " + a);
             }
         }
+        if (o.warmupMaxMillis < o.warmupMillis) {
+            throw new IllegalArgumentException("--warmup-max-ms must be at least --warmup-ms (" + o.warmupMillis + ")");
+        }
         if (!o.setups.contains(Setup.NONE)) {
             throw new IllegalArgumentException("--configs must include none: every figure is a ratio to it");
         }
@@ -87,6 +93,7 @@ final class Options {
         smoke = true;
         rounds = 1;
         warmupMillis = 100;
+        warmupMaxMillis = 100;
         measureMillis = 300;
         startupRuns = 1;
         idleConnections = 200;

@@ -43,6 +43,7 @@ final class ResultsReport {
         latency();
         perOperation("Bytes allocated per request", "B", Sample::bytesPerOp, 1);
         perOperation("CPU per request, all threads of the process", "µs", s -> s.cpuNanosPerOp() / 1000, 1);
+        perOperation("Warm-up until the JIT was quiet", "s", s -> s.warmupMillis / 1000.0, 1);
         startupAndMemory();
         hotPath();
         targets();
@@ -60,9 +61,11 @@ final class ResultsReport {
         line("- Command: `benchmarks/run.sh " + String.join(" ", options.commandLine)
             + "` (it builds the jars, then runs `java -jar benchmarks/target/connscope-benchmarks.jar` with these arguments)");
         line("- Design: " + options.rounds + " rounds; each round runs every configuration once, in an order rotated"
-            + " per round. Every workload: one client thread on loopback, " + options.warmupMillis + " ms warm-up, "
-            + options.measureMillis + " ms measured, in a fresh child JVM per configuration and round. Figures are"
-            + " medians over rounds; ratios are to no agent.");
+            + " per round. Every workload: one client thread on loopback, warmed up for at least "
+            + options.warmupMillis + " ms and then until the JIT compilers were quiet (under 20 ms of compilation in a"
+            + " second; at most " + options.warmupMaxMillis + " ms), then " + options.measureMillis + " ms measured,"
+            + " in a fresh child JVM per configuration and round. Figures are medians over rounds; ratios are to no"
+            + " agent.");
         line("- Configurations: " + String.join("; ", labels()) + ". connscope runs with default settings (no OTLP"
             + " endpoint, so nothing is exported; the report is written at exit). \"connscope + OTLP\" exports to a"
             + " local OTLP/HTTP sink in the harness, which received " + r.otlpRequests + " export requests ("

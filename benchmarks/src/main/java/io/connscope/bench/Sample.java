@@ -12,9 +12,11 @@ final class Sample {
     final long p99Nanos;
     final long cpuNanos;
     final long allocatedBytes;
+    /** How long warm-up took to reach a quiet JIT (or its limit). */
+    final long warmupMillis;
 
     private Sample(String workload, long ops, long nanos, long p50Nanos, long p99Nanos, long cpuNanos,
-                   long allocatedBytes) {
+                   long allocatedBytes, long warmupMillis) {
         this.workload = workload;
         this.ops = ops;
         this.nanos = nanos;
@@ -22,13 +24,14 @@ final class Sample {
         this.p99Nanos = p99Nanos;
         this.cpuNanos = cpuNanos;
         this.allocatedBytes = allocatedBytes;
+        this.warmupMillis = warmupMillis;
     }
 
     static Sample parse(String line) {
         Map<String, String> f = fields(line);
         return new Sample(f.get("workload"), Long.parseLong(f.get("ops")), Long.parseLong(f.get("nanos")),
             Long.parseLong(f.get("p50")), Long.parseLong(f.get("p99")), Long.parseLong(f.get("cpu")),
-            Long.parseLong(f.get("alloc")));
+            Long.parseLong(f.get("alloc")), Long.parseLong(f.get("warmup")));
     }
 
     double throughput() {

@@ -13,6 +13,8 @@ import java.util.stream.Stream;
  * <p>A frame's line number costs a StackTraceElement, which was most of a walk's price, so each
  * distinct frame (class, method, bytecode index) is formatted once and then looked up; whether a
  * class is internal is decided once per class. A connect then pays for little more than the walk.
+ * The walk itself is rationed per destination (a {@link CallSiteBudget}), so a client opening a
+ * connection per request pays for a few walks a second, not one per request.
  */
 public final class CallSites {
 
@@ -26,6 +28,7 @@ public final class CallSites {
     static final int MAX_FRAMES = 4096;
 
     private final int frames;
+    private final int perSecond;
     private final ConcurrentHashMap<String, String> interned = new ConcurrentHashMap<>();
     private final AtomicInteger formattedCount = new AtomicInteger();
     /** Kept on each class (a ClassValue), so it never keeps an application's class loader alive. */
@@ -36,9 +39,33 @@ public final class CallSites {
         }
     };
 
-    /** @param frames application frames to keep; 0 turns capture off */
-    public CallSites(int frames) {
+    /**
+     * @param frames application frames to keep; 0 turns capture off
+     * @param perSecond call sites captured per destination and second; connections beyond it get
+     *     their destination's latest captured site, marked as inferred
+     */
+    public CallSites(int frames, int perSecond) {
         this.frames = frames;
+        this.perSecond = perSecond;
+    }
+
+    /** Sets where {@code r} was opened: captured while its destination's budget lasts, else inferred. */
+    public void recordOpenedAt(ConnectionRecord r, long nowNanos) {
+        if (frames == 0) {
+            return;
+        }
+        CallSiteBudget budget = r.destination.stats.callSites;
+        if (budget.take(nowNanos, perSecond)) {
+            String site = capture();
+            r.openedAt = site;
+            if (site != null) {
+                budget.latest = site;
+            }
+        } else {
+            String latest = budget.latest;
+            r.openedAt = latest;
+            r.openedAtInferred = latest != null;
+        }
     }
 
     /** The call site as "Class.method:line < Caller.method:line", or null when capture is off or nothing is found. */

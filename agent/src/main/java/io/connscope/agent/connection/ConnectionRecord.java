@@ -95,6 +95,11 @@ public final class ConnectionRecord {
     public volatile long tlsResumedToDestination;
     /** Where the application opened the connection ("Class.method:line < …"), when captured. */
     public volatile String openedAt;
+    /**
+     * True when {@link #openedAt} was not captured for this connection but is its destination's
+     * latest captured site: the destination opened connections faster than call sites are captured.
+     */
+    public volatile boolean openedAtInferred;
 
     /** TCP_NODELAY as last set; sockets start with it off. */
     public volatile boolean noDelay;

@@ -264,7 +264,7 @@ public final class ConnectionTracker implements ConnectionSink {
         int port = target == null ? 0 : target.getPort();
         Destination d = destinations.of(Role.CLIENT, host, port);
         ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), Role.CLIENT, "socket", d, startNanos);
-        r.openedAt = callSites.capture();
+        callSites.recordOpenedAt(r, startNanos);
         if (failure != null) {
             connectFailed(r, target, failure, endNanos);
             return;
@@ -332,7 +332,7 @@ public final class ConnectionTracker implements ConnectionSink {
         InetSocketAddress target = (InetSocketAddress) endpoint;
         Destination d = destinations.of(Role.CLIENT, target.getHostString(), target.getPort());
         ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), Role.CLIENT, "channel", d, startNanos);
-        r.openedAt = callSites.capture();
+        callSites.recordOpenedAt(r, startNanos);
         if (failure != null) {
             connectFailed(r, target, failure, System.nanoTime());
             return;

@@ -26,6 +26,7 @@ public final class DestinationStats {
     public final LogHistogram connectTime = new LogHistogram();
     public final LogHistogram tlsHandshakeTime = new LogHistogram();
     public final AtomicLongArray closes = new AtomicLongArray(CloseClassification.values().length);
+    final CallSiteBudget callSites = new CallSiteBudget();
 
     /** Adds a connection that has ended (or is still open at exit) to the totals. */
     public void addEnded(ConnectionRecord r, CloseClassification how) {

@@ -1,10 +1,11 @@
 package io.connscope.agent.diagnose;
 
+import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.http.HttpExchange;
 import io.connscope.agent.http.RequestTarget;
 import java.util.Locale;
 
-/** The wording shared by the HTTP rules' evidence. */
+/** The wording shared by the rules' evidence. */
 final class Describe {
 
     private Describe() {
@@ -22,6 +23,16 @@ final class Describe {
             return target == null ? "?" : "(" + target.length() + "-character target)";
         }
         return target.indexOf('?') >= 0 ? path + "?…" : path;
+    }
+
+    /** "; opened at Site" (marked when inferred from its destination's latest captured site), or "". */
+    static String openedAt(ConnectionRecord r) {
+        String site = r.openedAt;
+        if (site == null) {
+            return "";
+        }
+        return r.openedAtInferred ? "; probably opened at " + site + " (its destination opened connections faster than"
+            + " call sites are captured, so this is the latest one captured)" : "; opened at " + site;
     }
 
     static String millis(long nanos) {

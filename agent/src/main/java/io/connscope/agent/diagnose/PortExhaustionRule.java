@@ -21,7 +21,7 @@ public final class PortExhaustionRule implements ConnectionRule {
         }
         return new Warning(ID, Severity.WARN, "connect " + r.id + " failed with " + r.connectError + ": " + message
             + ", no local port was free (" + LocalPorts.describe() + ")"
-            + (r.openedAt == null ? "" : "; opened at " + r.openedAt) + ".",
+            + Describe.openedAt(r) + ".",
             "Reuse connections instead of opening one per request: every connection this side closes first holds its"
                 + " port in TIME_WAIT for 60 s.");
     }

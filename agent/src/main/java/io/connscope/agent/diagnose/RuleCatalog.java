@@ -20,6 +20,7 @@ public final class RuleCatalog {
     private final List<String> ids = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
     private long leakStackFrames;
+    private long leakStacksPerSecond;
     private final Map<String, String> normalized = new LinkedHashMap<>();
     private final Set<String> read = new HashSet<>();
     private final Map<String, Thresholds> thresholds = new HashMap<>();
@@ -34,6 +35,7 @@ public final class RuleCatalog {
             ids.add(rule.id());
             if (rule instanceof ConnectionLeakRule) {
                 leakStackFrames = ((ConnectionLeakRule) rule).stackFrames();
+                leakStacksPerSecond = ((ConnectionLeakRule) rule).stacksPerSecond();
             }
             if (!t.enabled()) {
                 if (rule instanceof ConnectionLeakRule) {
@@ -112,5 +114,10 @@ public final class RuleCatalog {
     /** Application frames of the connect call site to capture for leak reports (0 when the rule is off). */
     public int leakStackFrames() {
         return (int) Math.min(64, leakStackFrames);
+    }
+
+    /** Connect call sites captured per destination and second. */
+    public int leakStacksPerSecond() {
+        return (int) Math.min(Integer.MAX_VALUE, leakStacksPerSecond);
     }
 }

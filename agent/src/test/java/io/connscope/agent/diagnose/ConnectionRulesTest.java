@@ -146,6 +146,10 @@ class ConnectionRulesTest {
         leaked.events.add(ConnectionEvent.COLLECTED);
         assertThat(rules(leaked, 5 * MS)).containsExactly("connection-leak");
         assertThat(diagnosis.check(leaked).get(0).evidence).endsWith("opened at com.example.Client.call:42 < com.example.Main.main:7.");
+        leaked.openedAtInferred = true;
+        assertThat(diagnosis.check(leaked).get(0).evidence).endsWith("; probably opened at com.example.Client.call:42"
+            + " < com.example.Main.main:7 (its destination opened connections faster than call sites are captured, so this"
+            + " is the latest one captured).");
 
         ConnectionRecord exhausted = new ConnectionRecord(3, Role.CLIENT, "socket", api, 0L);
         exhausted.connectError = "java.net.NoRouteToHostException";

@@ -14,6 +14,9 @@ class RuleCatalogTest {
             .contains("unsafe-resend", "nagle-delayed-ack", "connection-leak");
         assertThat(c.problems()).isEmpty();
         assertThat(c.leakStackFrames()).isEqualTo(8);
+        assertThat(c.leakStacksPerSecond()).isEqualTo(10);
+        assertThat(new RuleCatalog(Map.of("CONNSCOPE_RULE_CONNECTION_LEAK_STACK_PER_SECOND", "1000")).leakStacksPerSecond())
+            .isEqualTo(1000);
     }
 
     @Test
