@@ -120,10 +120,18 @@ final class AgentInstaller {
         return result.get();
     }
 
-    /** Runs on the export thread, which belongs to the agent's group: so do the threads the SDK starts. */
+    /**
+     * Runs on the export thread, which belongs to the agent's group: so do the threads the SDK starts.
+     * Null when no exporter is configured.
+     */
     private static OpenTelemetrySdk buildSdk(AgentConfig config) {
         long start = System.nanoTime();
         try {
+            if (OtelSetup.exportsNothing(config.otelOverrides())) {
+                AgentLog.debug("no OpenTelemetry exporter is configured (no OTLP endpoint, every otel.*.exporter none):"
+                    + " the SDK is not started; the report is written at exit");
+                return null;
+            }
             OpenTelemetrySdk sdk = OtelSetup.build(config.otelOverrides(), AgentInstaller.class.getClassLoader());
             AgentLog.debug("OpenTelemetry SDK ready in " + (System.nanoTime() - start) / 1_000_000 + " ms");
             return sdk;

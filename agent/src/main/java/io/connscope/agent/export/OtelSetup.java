@@ -22,6 +22,8 @@ import java.util.function.Function;
 public final class OtelSetup {
 
     private static final String[] SIGNALS = {"traces", "metrics", "logs"};
+    /** Declarative configuration files, which configure exporters their own way. */
+    private static final String[] CONFIG_FILES = {"otel.config.file", "otel.experimental.config.file"};
     private static final String HTTP_PROTOBUF = "http/protobuf";
 
     private OtelSetup() {
@@ -41,6 +43,45 @@ public final class OtelSetup {
             .disableShutdownHook()
             .build()
             .getOpenTelemetrySdk();
+    }
+
+    /**
+     * True when the SDK would export nothing: the SDK is disabled, or every signal's exporter
+     * resolves to none (as without an OTLP endpoint) and no configuration file is named. Then the
+     * SDK is not built at all: its classes and threads would only cost the host's start-up.
+     */
+    public static boolean exportsNothing(Map<String, String> agentArgOverrides) {
+        return exportsNothing(System.getProperties(), System.getenv(), agentArgOverrides);
+    }
+
+    static boolean exportsNothing(Properties props, Map<String, String> env, Map<String, String> overrides) {
+        if ("true".equalsIgnoreCase(setting("otel.sdk.disabled", props, env, overrides, "false").trim())) {
+            return true;
+        }
+        for (String file : CONFIG_FILES) {
+            if (isSet(file, props, env, overrides)) {
+                return false;
+            }
+        }
+        Map<String, String> defaults = defaults(props, env, overrides);
+        for (String signal : SIGNALS) {
+            String key = "otel." + signal + ".exporter";
+            if (!"none".equalsIgnoreCase(setting(key, props, env, overrides, defaults.get(key)).trim())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A setting as autoconfiguration resolves it: agent arguments, then system properties, then environment. */
+    private static String setting(String property, Properties props, Map<String, String> env,
+                                  Map<String, String> overrides, String fallback) {
+        for (String value : new String[] {overrides.get(property), props.getProperty(property), env.get(envName(property))}) {
+            if (notBlank(value)) {
+                return value;
+            }
+        }
+        return fallback;
     }
 
     /**
@@ -82,8 +123,11 @@ public final class OtelSetup {
     }
 
     private static boolean isSet(String property, Properties props, Map<String, String> env, Map<String, String> overrides) {
-        String envName = property.toUpperCase(Locale.ROOT).replace('.', '_');
-        return notBlank(overrides.get(property)) || notBlank(props.getProperty(property)) || notBlank(env.get(envName));
+        return setting(property, props, env, overrides, null) != null;
+    }
+
+    private static String envName(String property) {
+        return property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     private static boolean notBlank(String s) {

@@ -43,7 +43,8 @@ public final class TelemetryPipeline implements Runnable {
     private volatile Thread thread;
 
     /**
-     * @param sdkFactory  builds the SDK on the export thread; threads the SDK starts join that thread's group
+     * @param sdkFactory  builds the SDK on the export thread (threads the SDK starts join that thread's group), or
+     *                    returns null when nothing is to be exported
      * @param instruments creates the metric instruments on the SDK
      */
     public TelemetryPipeline(ExportQueue queue, ConnectionTracker tracker, Diagnosis diagnosis,
@@ -68,8 +69,10 @@ public final class TelemetryPipeline implements Runnable {
     public void run() {
         try {
             OpenTelemetrySdk built = sdkFactory.get();
-            telemetry = instruments.apply(built);
-            sdk = built;
+            if (built != null) {
+                telemetry = instruments.apply(built);
+                sdk = built;
+            }
         } catch (Throwable t) {
             // The report still needs this thread to drain the queue; only export is lost.
             AgentLog.once("telemetry-init", "telemetry setup failed, nothing is exported (the report still works): " + t, t);
@@ -162,15 +165,15 @@ public final class TelemetryPipeline implements Runnable {
             LockSupport.unpark(t);
             join(t, deadlineNanos);
         }
-        boolean exporting = awaitReady(deadlineNanos);
-        if (!exporting) {
+        boolean ready = awaitReady(deadlineNanos);
+        if (!ready) {
             AgentLog.info("the OpenTelemetry SDK was not ready within " + timeoutMillis
                 + " ms (connscope.shutdown.timeout.ms); this run's telemetry is not exported, the report is still written");
         }
         tracker.finishOpenAtExit();
         drain(true);
-        if (!exporting) {
-            return;
+        if (!ready || telemetry == null) {
+            return; // nothing to flush: no exporter configured, or the SDK failed to start (logged then)
         }
         // OpenTelemetrySdk.shutdown() partly blocks (the metric reader waits up to 10 s for its last
         // export) and partly completes later (spans), so a daemon thread waits for both and the JVM
@@ -188,8 +191,7 @@ public final class TelemetryPipeline implements Runnable {
 
     private boolean awaitReady(long deadlineNanos) {
         try {
-            return ready.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)
-                && telemetry != null;
+            return ready.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -36,6 +36,25 @@ class OtelSetupTest {
     }
 
     @Test
+    void theSdkIsSkippedOnlyWhenEverySignalExportsNothing() {
+        assertThat(OtelSetup.exportsNothing(new Properties(), Map.of(), Map.of())).isTrue();
+        assertThat(OtelSetup.exportsNothing(new Properties(), Map.of("OTEL_SDK_DISABLED", "true"),
+            Map.of("otel.exporter.otlp.endpoint", "http://c:4318"))).isTrue();
+        Properties prometheus = new Properties();
+        prometheus.setProperty("otel.metrics.exporter", "prometheus");
+        assertThat(OtelSetup.exportsNothing(prometheus, Map.of(), Map.of())).isFalse();
+        assertThat(OtelSetup.exportsNothing(new Properties(), Map.of("OTEL_LOGS_EXPORTER", "console"), Map.of())).isFalse();
+        assertThat(OtelSetup.exportsNothing(new Properties(), Map.of("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://c:4318"),
+            Map.of())).isFalse();
+        assertThat(OtelSetup.exportsNothing(new Properties(), Map.of(), Map.of("otel.traces.exporter", "otlp"))).isFalse();
+        assertThat(OtelSetup.exportsNothing(new Properties(), Map.of("OTEL_CONFIG_FILE", "/etc/otel.yaml"), Map.of()))
+            .isFalse();
+        // An agent argument outranks the environment, as autoconfiguration's overrides do.
+        assertThat(OtelSetup.exportsNothing(new Properties(), Map.of("OTEL_TRACES_EXPORTER", "otlp"),
+            Map.of("otel.traces.exporter", "none"))).isTrue();
+    }
+
+    @Test
     void grpcFallsBackToHttpProtobuf() {
         Map<String, String> settings = Map.of("otel.exporter.otlp.protocol", "grpc", "otel.exporter.otlp.metrics.protocol", "GRPC ");
         assertThat(OtelSetup.protocolFallbacks(settings::get)).containsOnly(
