@@ -72,7 +72,7 @@ final class AgentInstaller {
         Timeline timeline = new Timeline();
         TelemetryPipeline pipeline = new TelemetryPipeline(queue, tracker, diagnosis, () -> buildSdk(config),
             sdk -> new ConnectionTelemetry(sdk, new Clock(), destinations, queue::dropped, warnings, registry::open,
-                config.exchangeSpansRatio()),
+                config.exchangeSpansRatio(), config.captureQuery()),
             timeline);
         pipeline.start(group);
 

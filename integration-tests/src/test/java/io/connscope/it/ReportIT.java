@@ -95,6 +95,9 @@ class ReportIT {
         // The live report's own side of those connections is connscope's: never in the report.
         assertThat(run.stderr).containsPattern("(?m)^  127\\.0\\.0\\.1:" + port + " +1 +0 .* 3/3 ")
             .doesNotContainPattern("(?m)^  :" + port + " ");
+        // Bound to loopback only: the same port on the host's other addresses does not answer.
+        Assumptions.assumeTrue(run.stdout.contains("live other-address "), "this host has no non-loopback address");
+        assertThat(run.stdout).doesNotContain(" answered").contains(" refused");
     }
 
     private static String line(String text, String prefix) {

@@ -1,5 +1,6 @@
 package io.connscope.agent.config;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -50,6 +51,11 @@ public final class AgentConfig {
      * carried a sampled W3C traceparent, always get one; metrics and the report count every exchange.
      */
     public static final String EXCHANGE_SPANS_RATIO = "connscope.exchange.spans.ratio";
+    /**
+     * Export request targets' query strings as {@code url.query}. Off by default: queries carry
+     * tokens, session ids and personal data as often as paths do not.
+     */
+    public static final String CAPTURE_QUERY = "connscope.capture.query";
     /** Prefix of the rule settings, {@code connscope.rule.<id>.<name>}, which the rule catalog checks. */
     public static final String RULE_PREFIX = "connscope.rule.";
     /**
@@ -72,8 +78,8 @@ public final class AgentConfig {
     static {
         define(ENABLED, "true", Kind.BOOLEAN);
         define(REPORT_ENABLED, "true", Kind.BOOLEAN);
-        define(REPORT_FILE, "", Kind.PATH);
-        define(REPORT_HTML, "", Kind.PATH);
+        define(REPORT_FILE, "", Kind.FILE);
+        define(REPORT_HTML, "", Kind.FILE);
         define(REPORT_PORT, "", Kind.PORT);
         define(MAX_CONNECTIONS, "65536", Kind.POSITIVE_INT);
         define(MAX_DESTINATIONS, "1000", Kind.POSITIVE_INT);
@@ -82,6 +88,7 @@ public final class AgentConfig {
         define(RESEND_WINDOW_MS, "10000", Kind.POSITIVE_INT);
         define(WARNINGS_PER_MINUTE, "10", Kind.POSITIVE_INT);
         define(EXCHANGE_SPANS_RATIO, "0.01", Kind.RATIO);
+        define(CAPTURE_QUERY, "false", Kind.BOOLEAN);
         define(INSTRUMENT_CACHE, "", Kind.PATH);
         define(HOOK_MAX_FAILURES, "10", Kind.POSITIVE_INT);
         define(DEBUG, "false", Kind.BOOLEAN);
@@ -174,6 +181,10 @@ public final class AgentConfig {
 
     public double exchangeSpansRatio() {
         return Double.parseDouble(values.get(EXCHANGE_SPANS_RATIO));
+    }
+
+    public boolean captureQuery() {
+        return Boolean.parseBoolean(values.get(CAPTURE_QUERY));
     }
 
     public boolean reportEnabled() {
@@ -326,6 +337,26 @@ public final class AgentConfig {
                 } catch (RuntimeException e) {
                     return "is not a valid path";
                 }
+            }
+        },
+        /** A file to write at exit: checked at start-up, so a mistake is not found only when the report is lost. */
+        FILE {
+            @Override
+            String check(String v) {
+                String path = PATH.check(v);
+                if (path != null) {
+                    return path;
+                }
+                Path file = Paths.get(v).toAbsolutePath();
+                if (Files.isDirectory(file)) {
+                    return "is a directory, not a file";
+                }
+                for (Path p = file.getParent(); p != null; p = p.getParent()) {
+                    if (Files.exists(p)) {
+                        return Files.isDirectory(p) ? null : "cannot be created: " + p + " is not a directory";
+                    }
+                }
+                return null;
             }
         };
 

@@ -63,11 +63,11 @@ public final class ConnectionTelemetry {
 
     public ConnectionTelemetry(OpenTelemetry otel, Clock clock, Destinations destinations, LongSupplier dropped,
                                WarningLog warnings, Supplier<List<ConnectionRecord>> openConnections,
-                               double exchangeSpansRatio) {
+                               double exchangeSpansRatio, boolean captureQuery) {
         this.tracer = otel.getTracer(SCOPE);
         this.clock = clock;
         this.warningExport = new WarningExport(otel.getLogsBridge().get(SCOPE));
-        this.exchanges = new ExchangeSpans(tracer, clock, warningExport);
+        this.exchanges = new ExchangeSpans(tracer, clock, warningExport, captureQuery);
         this.sampler = new ExchangeSampler(exchangeSpansRatio);
         Meter meter = otel.getMeter(SCOPE);
         exchangeCount = meter.counterBuilder("connscope.http.exchanges").setUnit("{exchange}")

@@ -49,11 +49,13 @@ final class ExchangeSpans {
     private final Tracer tracer;
     private final Clock clock;
     private final WarningExport warnings;
+    private final boolean captureQuery;
 
-    ExchangeSpans(Tracer tracer, Clock clock, WarningExport warnings) {
+    ExchangeSpans(Tracer tracer, Clock clock, WarningExport warnings, boolean captureQuery) {
         this.tracer = tracer;
         this.clock = clock;
         this.warnings = warnings;
+        this.captureQuery = captureQuery;
     }
 
     void export(ExchangeRecord item, Attributes destination) {
@@ -80,6 +82,10 @@ final class ExchangeSpans {
         String path = RequestTarget.path(e.target());
         if (path != null) {
             sb.setAttribute(URL_PATH, path);
+            String query = captureQuery ? RequestTarget.query(e.target()) : null;
+            if (query != null) {
+                sb.setAttribute(URL_QUERY, query);
+            }
         }
         if (e.idleBeforeNanos() >= 0) {
             sb.setAttribute(IDLE_BEFORE_MS, e.idleBeforeNanos() / 1e6);

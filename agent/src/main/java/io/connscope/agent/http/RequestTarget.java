@@ -1,6 +1,9 @@
 package io.connscope.agent.http;
 
-/** What connscope records of a request target: its path, never its query or fragment, which may hold secrets. */
+/**
+ * What connscope exports of a request target: its path; its query only when asked to
+ * ({@code connscope.capture.query}); never its fragment or an absolute-form target's user info.
+ */
 public final class RequestTarget {
 
     private RequestTarget() {
@@ -19,6 +22,24 @@ public final class RequestTarget {
         } else if (t.charAt(0) != '/' && !t.equals("*")) {
             return null; // authority-form (CONNECT host:port)
         }
+        return t.substring(0, pathEnd(t));
+    }
+
+    /** The query of a request target, without its '?' and any fragment; null when it has none. */
+    public static String query(String target) {
+        if (target == null) {
+            return null;
+        }
+        int q = target.indexOf('?');
+        if (q < 0 || target.indexOf('#') >= 0 && target.indexOf('#') < q) {
+            return null;
+        }
+        int end = target.indexOf('#', q + 1);
+        return target.substring(q + 1, end < 0 ? target.length() : end);
+    }
+
+    /** Where a path ends: at its query, its fragment or the end. */
+    private static int pathEnd(String t) {
         int cut = t.length();
         for (char c : new char[] {'?', '#'}) {
             int i = t.indexOf(c);
@@ -26,6 +47,6 @@ public final class RequestTarget {
                 cut = i;
             }
         }
-        return t.substring(0, cut);
+        return cut;
     }
 }

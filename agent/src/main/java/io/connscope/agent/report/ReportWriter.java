@@ -8,7 +8,6 @@ import io.connscope.agent.export.ExportQueue;
 import io.connscope.bridge.Bridge;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,11 +69,7 @@ public final class ReportWriter {
 
     private static boolean writeFile(Path file, String content, String what) {
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.write(file, content.getBytes(StandardCharsets.UTF_8));
+            OwnerOnlyFiles.write(file, content.getBytes(StandardCharsets.UTF_8));
             return true;
         } catch (IOException | RuntimeException e) {
             AgentLog.info("could not write the " + what + " to " + file + " (" + e + ")");

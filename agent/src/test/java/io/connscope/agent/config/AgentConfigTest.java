@@ -2,10 +2,14 @@ package io.connscope.agent.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AgentConfigTest {
 
@@ -105,5 +109,28 @@ class AgentConfigTest {
         AgentConfig off = AgentConfig.load("report.port=70000", new Properties(), Map.of());
         assertThat(off.reportPort()).isEqualTo(-1);
         assertThat(off.problems()).singleElement().asString().contains("is not a port number (1-65535)");
+    }
+
+    @Test
+    void reportFilesAreCheckedAtStartUpNotFoundWrongAtExit(@TempDir Path dir) throws IOException {
+        Path plainFile = Files.writeString(dir.resolve("plain"), "");
+        AgentConfig c = AgentConfig.load("report.file=" + dir + ",report.html=" + plainFile.resolve("sub/r.html"),
+            new Properties(), Map.of());
+        assertThat(c.reportFile()).isNull();
+        assertThat(c.reportHtml()).isNull();
+        assertThat(c.problems()).containsExactly(
+            "setting connscope.report.file='" + dir + "' is a directory, not a file; using the default ''",
+            "setting connscope.report.html='" + plainFile.resolve("sub/r.html") + "' cannot be created: " + plainFile
+                + " is not a directory; using the default ''");
+        AgentConfig fine = AgentConfig.load("report.file=" + dir.resolve("new/dirs/report.txt"), new Properties(), Map.of());
+        assertThat(fine.problems()).isEmpty();
+        assertThat(fine.reportFile()).isEqualTo(dir.resolve("new/dirs/report.txt"));
+    }
+
+    @Test
+    void queriesAreCapturedOnlyWhenAskedFor() {
+        assertThat(AgentConfig.load(null, new Properties(), Map.of()).captureQuery()).isFalse();
+        assertThat(AgentConfig.load(null, new Properties(), Map.of("CONNSCOPE_CAPTURE_QUERY", "true")).captureQuery())
+            .isTrue();
     }
 }

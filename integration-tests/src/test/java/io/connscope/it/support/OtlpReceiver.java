@@ -34,6 +34,8 @@ public final class OtlpReceiver implements AutoCloseable {
     private final List<ExportMetricsServiceRequest> metrics = new CopyOnWriteArrayList<>();
     private final List<ExportLogsServiceRequest> logs = new CopyOnWriteArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
+    /** Every request body as received (gzip undone), for scans of everything exported. */
+    private final List<byte[]> bodies = new CopyOnWriteArrayList<>();
 
     private OtlpReceiver(HttpServer server) {
         this.server = server;
@@ -72,7 +74,9 @@ public final class OtlpReceiver implements AutoCloseable {
         try (InputStream raw = exchange.getRequestBody()) {
             InputStream in = "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))
                 ? new GZIPInputStream(raw) : raw;
-            byte[] response = decoder.decode(in.readAllBytes());
+            byte[] body = in.readAllBytes();
+            bodies.add(body);
+            byte[] response = decoder.decode(body);
             exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
             exchange.sendResponseHeaders(200, response.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -95,6 +99,11 @@ public final class OtlpReceiver implements AutoCloseable {
 
     public int requests() {
         return requests.get();
+    }
+
+    /** Every export request's protobuf bytes, as received. */
+    public List<byte[]> bodies() {
+        return bodies;
     }
 
     public Spans spans() {
