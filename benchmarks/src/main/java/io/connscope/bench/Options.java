@@ -16,6 +16,7 @@ final class Options {
         "  --warmup-ms MS         least warm-up per workload in each child JVM; it goes on until the JIT is quiet (6000)",
         "  --warmup-max-ms MS     most warm-up per workload, quiet JIT or not (30000)",
         "  --measure-ms MS        measurement per workload in each child JVM (5000)",
+        "  --heap-mib N           -Xmx of every child JVM, the same for every configuration (512)",
         "  --startup-runs N       start-up probes per configuration and round (2)",
         "  --idle-connections N   connections held open for the retained-heap figure (10000)",
         "  --jmh-forks N          JMH hot-path forks per configuration and round, 0 to skip (1)",
@@ -31,6 +32,7 @@ final class Options {
     long warmupMillis = 6000;
     long warmupMaxMillis = 30_000;
     long measureMillis = 5000;
+    int heapMib = 512;
     int startupRuns = 2;
     int idleConnections = 10_000;
     int jmhForks = 1;
@@ -68,6 +70,7 @@ final class Options {
                 case "--warmup-ms": o.warmupMillis = nonNegative(a, v); break;
                 case "--warmup-max-ms": o.warmupMaxMillis = nonNegative(a, v); break;
                 case "--measure-ms": o.measureMillis = positive(a, v); break;
+                case "--heap-mib": o.heapMib = positive(a, v); break;
                 case "--startup-runs": o.startupRuns = nonNegative(a, v); break;
                 case "--idle-connections": o.idleConnections = nonNegative(a, v); break;
                 case "--jmh-forks": o.jmhForks = nonNegative(a, v); break;

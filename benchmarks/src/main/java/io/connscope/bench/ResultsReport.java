@@ -64,8 +64,8 @@ final class ResultsReport {
             + " per round. Every workload: one client thread on loopback, warmed up for at least "
             + options.warmupMillis + " ms and then until the JIT compilers were quiet (under 20 ms of compilation in a"
             + " second; at most " + options.warmupMaxMillis + " ms), then " + options.measureMillis + " ms measured,"
-            + " in a fresh child JVM per configuration and round. Figures are medians over rounds; ratios are to no"
-            + " agent.");
+            + " in a fresh child JVM per configuration and round, every child with -Xmx" + options.heapMib + "m."
+            + " Figures are medians over rounds; ratios are to no agent.");
         line("- Configurations: " + String.join("; ", labels()) + ". connscope runs with default settings (no OTLP"
             + " endpoint, so nothing is exported; the report is written at exit). \"connscope + OTLP\" exports to a"
             + " local OTLP/HTTP sink in the harness, which received " + r.otlpRequests + " export requests ("
