@@ -80,6 +80,16 @@ final class WireRuleScenario extends NamedScenario {
             });
     }
 
+    static Scenario malformedResponse() {
+        return new WireRuleScenario("malformed-response", "a response with two different Content-Length values: framing"
+            + " that a client and a proxy can each read their own way", 0, (port, in, out) -> {
+                RawHttp.send(out, RawHttp.request("GET", "/first", "HTTP/1.1", port));
+                int first = RawHttp.readResponse(in);
+                RawHttp.send(out, RawHttp.request("GET", "/conflicting-length", "HTTP/1.1", port));
+                return "status " + first + ", then " + RawHttp.readResponse(in) + " (this client took the last length)";
+            });
+    }
+
     @Override
     public void run(PrintStream out) throws Exception {
         try (WireServer server = new WireServer(0, advertisedTimeout);

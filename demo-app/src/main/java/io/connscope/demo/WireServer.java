@@ -122,6 +122,10 @@ final class WireServer implements AutoCloseable {
             case "/close-delimited":
                 write(out, status + "Content-Type: text/plain\r\n\r\n", BODY);
                 return false;
+            case "/conflicting-length":
+                write(out, status + "Content-Length: 2\r\nContent-Length: 5\r\n\r\n",
+                    "hello".getBytes(StandardCharsets.US_ASCII));
+                return false;
             case "/truncated":
                 write(out, status + "Content-Length: " + TRUNCATED_DECLARED + "\r\n\r\n", new byte[TRUNCATED_SENT]);
                 return false;

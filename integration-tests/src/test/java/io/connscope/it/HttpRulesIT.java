@@ -27,7 +27,7 @@ class HttpRulesIT {
     private static final String[] SCENARIOS = {"keep-alive", "java-http-client", "https-keepalive", "stale-keepalive",
         "app-retry",
         "java-http-client-retry", "pipelining", "http10", "close-delimited", "request-after-close", "keepalive-timeout",
-        "truncated-body"};
+        "truncated-body", "malformed-response"};
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Jvm.class)
@@ -76,6 +76,12 @@ class HttpRulesIT {
             onePerRole(run, warnings, "truncated-body", "truncated-body", true);
             assertThat(single(warnings, "truncated-body", "client").str("connscope.evidence"))
                 .contains("received 40 of 100 bytes");
+            // The server's conflicting Content-Length values: the client's peer broke HTTP; the server's own side did not.
+            onePerRole(run, warnings, "malformed-response", "protocol-violation", false);
+            assertThat(single(warnings, "protocol-violation", "client").str("connscope.evidence"))
+                .contains("the server sent malformed HTTP on connection ")
+                .endsWith("response 2: conflicting Content-Length values; connscope read no further HTTP on it (its bytes"
+                    + " are still counted).");
 
             // Each warning is also an event on its exchange span, and a line in the exit report.
             for (LogView w : warnings) {

@@ -81,6 +81,7 @@ public final class RuleCatalog {
             new ConnectionLeakRule(thresholds(ConnectionLeakRule.ID)),
             new IdleConnectionRule(thresholds(IdleConnectionRule.ID)),
             new PortExhaustionRule(),
+            new ProtocolViolationRule(),
             new ConnectionChurnRule(thresholds(ConnectionChurnRule.ID)));
     }
 

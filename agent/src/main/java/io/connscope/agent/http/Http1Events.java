@@ -17,4 +17,12 @@ public interface Http1Events {
 
     /** The bytes are not HTTP/1.x (or stopped being: an upgrade or CONNECT tunnel); only counted from now on. */
     void opaque(String reason);
+
+    /**
+     * The bytes broke HTTP/1.x syntax or framing after HTTP had been seen on this direction; as
+     * after {@link #opaque}, they are only counted from now on.
+     */
+    default void malformed(String reason) {
+        opaque(reason);
+    }
 }

@@ -132,7 +132,7 @@ public final class Http1Stream {
         int room = MAX_HEAD - headLength;
         if (upTo - from > room) {
             copy(data, from, room);
-            opaque("message head larger than " + MAX_HEAD + " bytes");
+            malformed("message head larger than " + MAX_HEAD + " bytes");
             return from + room;
         }
         copy(data, from, upTo - from);
@@ -201,7 +201,7 @@ public final class Http1Stream {
                 break;
             case CHUNK_EXTENSION:
                 if (++chunkLineLength > MAX_CHUNK_LINE) {
-                    opaque("chunk-size line too long");
+                    malformed("chunk-size line too long");
                 } else if (c == '\n') {
                     startChunk();
                 }
@@ -212,7 +212,7 @@ public final class Http1Stream {
                     chunkLineLength = 0;
                     remaining = 0;
                 } else if (c != '\r') {
-                    opaque("chunk data not followed by CRLF");
+                    malformed("chunk data not followed by CRLF");
                 }
                 break;
             case TRAILERS:
@@ -238,22 +238,30 @@ public final class Http1Stream {
         }
         if (requests) {
             if (c == ' ') {
-                state = headLength > 1 ? HEAD : opaqueState("no request method");
+                if (headLength > 1) {
+                    state = HEAD;
+                } else {
+                    badStart("no request method");
+                }
             } else if (!HeadParser.isTokenChar(c) || headLength > MAX_METHOD) {
-                opaque(seenMessage ? "malformed request line" : "not HTTP");
+                badStart("malformed request line");
             }
         } else {
             if (c != "HTTP/".charAt(headLength - 1)) {
-                opaque(seenMessage ? "malformed status line" : "not HTTP");
+                badStart("malformed status line");
             } else if (headLength == 5) {
                 state = HEAD;
             }
         }
     }
 
-    private int opaqueState(String reason) {
-        opaque(reason);
-        return OPAQUE;
+    /** A message that does not start as HTTP: malformed after HTTP was seen here, else not HTTP at all. */
+    private void badStart(String reason) {
+        if (seenMessage) {
+            malformed(reason);
+        } else {
+            opaque("not HTTP");
+        }
     }
 
     /** The head ends at an empty line: "\r\n\r\n", or "\n\n" from lenient peers. */
@@ -271,7 +279,7 @@ public final class Http1Stream {
         // An idle keep-alive connection holds no buffer: thousands of them are common.
         head = null;
         if (parsed.head == null) {
-            opaque(parsed.violation);
+            malformed(parsed.violation);
             return;
         }
         HttpHead h = parsed.head;
@@ -322,13 +330,13 @@ public final class Http1Stream {
 
     private void chunkSize(byte c) {
         if (++chunkLineLength > MAX_CHUNK_LINE) {
-            opaque("chunk-size line too long");
+            malformed("chunk-size line too long");
             return;
         }
         int digit = Character.digit(c, 16);
         if (digit >= 0) {
             if (remaining > (Long.MAX_VALUE >> 4)) {
-                opaque("chunk size too large");
+                malformed("chunk size too large");
                 return;
             }
             remaining = remaining * 16 + digit;
@@ -337,7 +345,7 @@ public final class Http1Stream {
         } else if (c == '\n') {
             startChunk();
         } else if (c != '\r') {
-            opaque("malformed chunk size");
+            malformed("malformed chunk size");
         }
     }
 
@@ -353,7 +361,7 @@ public final class Http1Stream {
 
     private void trailer(byte c) {
         if (++headLength > MAX_HEAD) {
-            opaque("trailer section larger than " + MAX_HEAD + " bytes");
+            malformed("trailer section larger than " + MAX_HEAD + " bytes");
             return;
         }
         if (c == '\n') {
@@ -376,9 +384,18 @@ public final class Http1Stream {
     }
 
     private void opaque(String reason) {
+        stopReading();
+        events.opaque(reason);
+    }
+
+    private void malformed(String reason) {
+        stopReading();
+        events.malformed(reason);
+    }
+
+    private void stopReading() {
         state = OPAQUE;
         head = null;
         headLength = 0;
-        events.opaque(reason);
     }
 }

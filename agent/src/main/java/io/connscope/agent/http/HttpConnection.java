@@ -52,6 +52,12 @@ public final class HttpConnection {
     private volatile int truncated;
     private volatile long keepAliveTimeoutSeconds = -1;
     private volatile String stopped;
+    /** The first message of each direction that broke HTTP/1.x ("response 3: chunk size too large"), or null. */
+    private volatile String malformedRequest;
+    private volatile String malformedResponse;
+    /** The first head of each direction that parsed but bent the syntax ("request 2: obsolete line folding"). */
+    private volatile String irregularRequest;
+    private volatile String irregularResponse;
     /** When the connection ended, once {@link #end(long)} runs; messages ending at the close end then. */
     private volatile long endedAt;
     /** The first message that said this connection will close ("response 3"), or null. */
@@ -184,6 +190,16 @@ public final class HttpConnection {
         return seenHttp ? stopped : null;
     }
 
+    /** The first malformed request or response ("request 3: malformed request line"), or null. */
+    public String malformed(boolean requests) {
+        return requests ? malformedRequest : malformedResponse;
+    }
+
+    /** The first request or response head that parsed despite bent syntax ("response 2: bare LF line ending"), or null. */
+    public String irregular(boolean requests) {
+        return requests ? irregularRequest : irregularResponse;
+    }
+
     private void stopped(String reason) {
         if (stopped == null) {
             stopped = reason;
@@ -231,6 +247,19 @@ public final class HttpConnection {
         }
     }
 
+    /** Records a head's irregularity once per direction; {@code index} is the message's number. */
+    private void irregularity(HttpHead head, int index) {
+        if (head.irregularity == null) {
+            return;
+        }
+        String what = (head.request ? "request " : "response ") + index + ": " + head.irregularity;
+        if (head.request && irregularRequest == null) {
+            irregularRequest = what;
+        } else if (!head.request && irregularResponse == null) {
+            irregularResponse = what;
+        }
+    }
+
     /** Events of the direction carrying requests. */
     private final class RequestSide implements Http1Events {
         @Override
@@ -243,6 +272,7 @@ public final class HttpConnection {
             seen(head);
             requests++;
             int index = ++requestIndex;
+            irregularity(head, index);
             HttpExchange e = slot(index);
             requesting = e;
             if (e != null) {
@@ -281,6 +311,18 @@ public final class HttpConnection {
                 stopped(reason);
             }
         }
+
+        @Override
+        public void malformed(String reason) {
+            if (seenHttp) {
+                // A request whose head was seen is still in flight while its body is read.
+                int index = requesting != null ? requestIndex : requestIndex + 1;
+                if (malformedRequest == null) {
+                    malformedRequest = "request " + index + ": " + reason;
+                }
+                stopped(reason);
+            }
+        }
     }
 
     /** Events of the direction carrying responses. */
@@ -295,6 +337,8 @@ public final class HttpConnection {
         @Override
         public void head(HttpHead head) {
             seen(head);
+            boolean interimHead = head.status >= 100 && head.status < 200 && head.status != 101;
+            irregularity(head, interimHead ? responseIndex + 1 : responseIndex); // a final head's index is taken
             if (head.keepAliveTimeoutSeconds >= 0) {
                 keepAliveTimeoutSeconds = head.keepAliveTimeoutSeconds;
             }
@@ -336,6 +380,17 @@ public final class HttpConnection {
         @Override
         public void opaque(String reason) {
             if (seenHttp) {
+                stopped(reason);
+            }
+        }
+
+        @Override
+        public void malformed(String reason) {
+            if (seenHttp) {
+                int index = responding != null ? responseIndex : responseIndex + 1;
+                if (malformedResponse == null) {
+                    malformedResponse = "response " + index + ": " + reason;
+                }
                 stopped(reason);
             }
         }

@@ -8,6 +8,8 @@ import io.connscope.agent.connection.Destination;
 import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.connection.Role;
 import io.connscope.agent.connection.TlsInfo;
+import io.connscope.agent.http.HttpConnection;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -194,5 +196,46 @@ class ConnectionRulesTest {
         assertThat(churn.check(peerFirst)).isEmpty();
         assertThat(fired).singleElement().satisfies(f -> assertThat(f).startsWith("connection-churn: ")
             .contains("closed by this side first within").contains("TIME_WAIT for 60 s"));
+    }
+
+    @Test
+    void aPeerSendingMalformedHttpIsAProtocolViolationAndLenientHeadsAnInfo() {
+        ConnectionRecord broken = connected(1);
+        broken.http = new HttpConnection(e -> { });
+        send(broken.http, true, "GET /a HTTP/1.1\r\nHost: api\r\n\r\n");
+        send(broken.http, false, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        send(broken.http, true, "GET /b HTTP/1.1\r\nHost: api\r\n\r\n");
+        send(broken.http, false, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+        broken.events.add(ConnectionEvent.CLOSE);
+        assertThat(rules(broken, 5 * MS)).containsExactly("protocol-violation");
+        Warning w = diagnosis.check(broken).get(0);
+        assertThat(w.severity).isEqualTo(Severity.WARN);
+        assertThat(w.evidence).isEqualTo("the server sent malformed HTTP on connection 1 (api:443): response 2: malformed"
+            + " chunk size; connscope read no further HTTP on it (its bytes are still counted).");
+
+        ConnectionRecord folded = connected(2);
+        folded.http = new HttpConnection(e -> { });
+        send(folded.http, true, "GET / HTTP/1.1\r\nHost: api\r\n\r\n");
+        send(folded.http, false, "HTTP/1.1 200 OK\r\nX-Note: one\r\n  two\r\nContent-Length: 0\r\n\r\n");
+        folded.events.add(ConnectionEvent.CLOSE);
+        assertThat(rules(folded, 5 * MS)).containsExactly("protocol-violation");
+        Warning info = diagnosis.check(folded).get(0);
+        assertThat(info.severity).isEqualTo(Severity.INFO);
+        assertThat(info.evidence).contains("response 1: obsolete line folding");
+
+        // This side's own malformed requests are not the peer's violation.
+        ConnectionRecord ours = connected(3);
+        ours.http = new HttpConnection(e -> { });
+        send(ours.http, true, "GET / HTTP/1.1\r\nHost: api\r\n\r\n");
+        send(ours.http, false, "HTTP/1.1 204 No Content\r\n\r\n");
+        send(ours.http, true, "GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n");
+        ours.events.add(ConnectionEvent.CLOSE);
+        assertThat(ours.http.malformed(true)).isEqualTo("request 2: conflicting Content-Length values");
+        assertThat(rules(ours, 5 * MS)).isEmpty();
+    }
+
+    private static void send(HttpConnection http, boolean requests, String wire) {
+        byte[] b = wire.getBytes(StandardCharsets.ISO_8859_1);
+        http.feed(requests, b, 0, b.length);
     }
 }

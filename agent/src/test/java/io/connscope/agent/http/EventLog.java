@@ -40,6 +40,11 @@ final class EventLog implements Http1Events, Http1Stream.RequestMethods {
     }
 
     @Override
+    public void malformed(String reason) {
+        events.add("malformed: " + reason);
+    }
+
+    @Override
     public String nextAwaitingResponse() {
         return methods.poll();
     }

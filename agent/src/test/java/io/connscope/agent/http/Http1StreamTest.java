@@ -78,14 +78,14 @@ class Http1StreamTest {
     @Test
     void violationsStopParsingWithAReason() {
         assertThat(requests("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n").events)
-            .containsExactly("opaque: conflicting Content-Length values");
+            .containsExactly("malformed: conflicting Content-Length values");
         assertThat(requests("POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n").events)
-            .containsExactly("opaque: invalid Content-Length");
-        assertThat(requests("GET / HTTP/2.0\r\n\r\n").events).containsExactly("opaque: unsupported HTTP version in request line");
+            .containsExactly("malformed: invalid Content-Length");
+        assertThat(requests("GET / HTTP/2.0\r\n\r\n").events).containsExactly("malformed: unsupported HTTP version in request line");
         assertThat(responses("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n", "GET").events)
-            .containsExactly("response 200 1.1 cl=-1 chunked=true", "opaque: malformed chunk size");
+            .containsExactly("response 200 1.1 cl=-1 chunked=true", "malformed: malformed chunk size");
         assertThat(responses("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFF\r\n", "GET").events)
-            .containsExactly("response 200 1.1 cl=-1 chunked=true", "opaque: chunk size too large");
+            .containsExactly("response 200 1.1 cl=-1 chunked=true", "malformed: chunk size too large");
     }
 
     @Test
@@ -98,7 +98,7 @@ class Http1StreamTest {
         for (int i = 0; i < 1000; i++) {
             s.feed(filler, 0, filler.length);
         }
-        assertThat(log.events).containsExactly("opaque: message head larger than 16384 bytes");
+        assertThat(log.events).containsExactly("malformed: message head larger than 16384 bytes");
         assertThat(s.headCapacity()).isZero();
     }
 
