@@ -252,12 +252,31 @@ public final class HttpConnection {
         if (head.irregularity == null) {
             return;
         }
-        String what = (head.request ? "request " : "response ") + index + ": " + head.irregularity;
+        String what = describe(head.request, index, head.irregularity);
         if (head.request && irregularRequest == null) {
             irregularRequest = what;
         } else if (!head.request && irregularResponse == null) {
             irregularResponse = what;
         }
+    }
+
+    /** Message {@code index} of a direction broke HTTP/1.x: kept once per direction, and the analysis stops. */
+    private void malformed(boolean requests, int index, String reason) {
+        if (!seenHttp) {
+            return; // bytes that were never HTTP are not a violation of it
+        }
+        String what = describe(requests, index, reason);
+        if (requests && malformedRequest == null) {
+            malformedRequest = what;
+        } else if (!requests && malformedResponse == null) {
+            malformedResponse = what;
+        }
+        stopped(reason);
+    }
+
+    /** "request 3: reason" or "response 3: reason". */
+    private static String describe(boolean requests, int index, String reason) {
+        return (requests ? "request " : "response ") + index + ": " + reason;
     }
 
     /** Events of the direction carrying requests. */
@@ -314,14 +333,8 @@ public final class HttpConnection {
 
         @Override
         public void malformed(String reason) {
-            if (seenHttp) {
-                // A request whose head was seen is still in flight while its body is read.
-                int index = requesting != null ? requestIndex : requestIndex + 1;
-                if (malformedRequest == null) {
-                    malformedRequest = "request " + index + ": " + reason;
-                }
-                stopped(reason);
-            }
+            // A request whose head was seen is still in flight while its body is read.
+            HttpConnection.this.malformed(true, requesting != null ? requestIndex : requestIndex + 1, reason);
         }
     }
 
@@ -386,13 +399,7 @@ public final class HttpConnection {
 
         @Override
         public void malformed(String reason) {
-            if (seenHttp) {
-                int index = responding != null ? responseIndex : responseIndex + 1;
-                if (malformedResponse == null) {
-                    malformedResponse = "response " + index + ": " + reason;
-                }
-                stopped(reason);
-            }
+            HttpConnection.this.malformed(false, responding != null ? responseIndex : responseIndex + 1, reason);
         }
     }
 }

@@ -200,42 +200,38 @@ class ConnectionRulesTest {
 
     @Test
     void aPeerSendingMalformedHttpIsAProtocolViolationAndLenientHeadsAnInfo() {
-        ConnectionRecord broken = connected(1);
-        broken.http = new HttpConnection(e -> { });
-        send(broken.http, true, "GET /a HTTP/1.1\r\nHost: api\r\n\r\n");
-        send(broken.http, false, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-        send(broken.http, true, "GET /b HTTP/1.1\r\nHost: api\r\n\r\n");
-        send(broken.http, false, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
-        broken.events.add(ConnectionEvent.CLOSE);
+        ConnectionRecord broken = exchanged(1, "GET /a HTTP/1.1\r\nHost: api\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", "GET /b HTTP/1.1\r\nHost: api\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
         assertThat(rules(broken, 5 * MS)).containsExactly("protocol-violation");
         Warning w = diagnosis.check(broken).get(0);
         assertThat(w.severity).isEqualTo(Severity.WARN);
         assertThat(w.evidence).isEqualTo("the server sent malformed HTTP on connection 1 (api:443): response 2: malformed"
             + " chunk size; connscope read no further HTTP on it (its bytes are still counted).");
 
-        ConnectionRecord folded = connected(2);
-        folded.http = new HttpConnection(e -> { });
-        send(folded.http, true, "GET / HTTP/1.1\r\nHost: api\r\n\r\n");
-        send(folded.http, false, "HTTP/1.1 200 OK\r\nX-Note: one\r\n  two\r\nContent-Length: 0\r\n\r\n");
-        folded.events.add(ConnectionEvent.CLOSE);
+        ConnectionRecord folded = exchanged(2, "GET / HTTP/1.1\r\nHost: api\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nX-Note: one\r\n  two\r\nContent-Length: 0\r\n\r\n");
         assertThat(rules(folded, 5 * MS)).containsExactly("protocol-violation");
         Warning info = diagnosis.check(folded).get(0);
         assertThat(info.severity).isEqualTo(Severity.INFO);
         assertThat(info.evidence).contains("response 1: obsolete line folding");
 
         // This side's own malformed requests are not the peer's violation.
-        ConnectionRecord ours = connected(3);
-        ours.http = new HttpConnection(e -> { });
-        send(ours.http, true, "GET / HTTP/1.1\r\nHost: api\r\n\r\n");
-        send(ours.http, false, "HTTP/1.1 204 No Content\r\n\r\n");
-        send(ours.http, true, "GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n");
-        ours.events.add(ConnectionEvent.CLOSE);
+        ConnectionRecord ours = exchanged(3, "GET / HTTP/1.1\r\nHost: api\r\n\r\n", "HTTP/1.1 204 No Content\r\n\r\n",
+            "GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n");
         assertThat(ours.http.malformed(true)).isEqualTo("request 2: conflicting Content-Length values");
         assertThat(rules(ours, 5 * MS)).isEmpty();
     }
 
-    private static void send(HttpConnection http, boolean requests, String wire) {
-        byte[] b = wire.getBytes(StandardCharsets.ISO_8859_1);
-        http.feed(requests, b, 0, b.length);
+    /** A closed client connection whose HTTP analysis saw these messages: request, response, request, … */
+    private ConnectionRecord exchanged(long id, String... messages) {
+        ConnectionRecord r = connected(id);
+        r.http = new HttpConnection(e -> { });
+        for (int i = 0; i < messages.length; i++) {
+            byte[] b = messages[i].getBytes(StandardCharsets.ISO_8859_1);
+            r.http.feed(i % 2 == 0, b, 0, b.length);
+        }
+        r.events.add(ConnectionEvent.CLOSE);
+        return r;
     }
 }
