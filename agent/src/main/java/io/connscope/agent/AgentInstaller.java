@@ -11,6 +11,7 @@ import io.connscope.agent.diagnose.RuleCatalog;
 import io.connscope.agent.diagnose.WarningLog;
 import io.connscope.agent.export.Clock;
 import io.connscope.agent.export.ConnectionTelemetry;
+import io.connscope.agent.export.ExportHealth;
 import io.connscope.agent.export.ExportQueue;
 import io.connscope.agent.export.ExporterLogging;
 import io.connscope.agent.export.OtelSetup;
@@ -70,8 +71,11 @@ final class AgentInstaller {
             new DiagnosingSink(diagnosis, queue), resends,
             new CallSites(rules.leakStackFrames(), rules.leakStacksPerSecond()));
         Timeline timeline = new Timeline();
-        TelemetryPipeline pipeline = new TelemetryPipeline(queue, tracker, diagnosis, () -> buildSdk(config),
-            sdk -> new ConnectionTelemetry(sdk, new Clock(), destinations, queue::dropped, warnings, registry::open,
+        ExportHealth exportHealth = new ExportHealth(queue);
+        // Before the SDK is built, so that nothing it says reaches the application's log.
+        ExporterLogging.install(exportHealth);
+        TelemetryPipeline pipeline = new TelemetryPipeline(queue, tracker, diagnosis, () -> buildSdk(config, exportHealth),
+            sdk -> new ConnectionTelemetry(sdk, new Clock(), destinations, exportHealth, warnings, registry::open,
                 config.exchangeSpansRatio(), config.captureQuery()),
             timeline);
         pipeline.start(group);
@@ -88,10 +92,9 @@ final class AgentInstaller {
         for (String m : missing) {
             AgentLog.info("not instrumented on this JDK: " + m);
         }
-        ReportWriter report = new ReportWriter(config, tracker, queue, warnings, timeline, problems,
+        ReportWriter report = new ReportWriter(config, tracker, exportHealth, warnings, timeline, problems,
             () -> instrumenter.missing(inst));
         ReportServer live = config.reportPort() < 0 ? null : startLiveReport(group, config.reportPort(), report);
-        ExporterLogging.install();
         Thread hook = new Thread(group, () -> {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMillis());
             ExporterLogging.reinstallAfterLogManagerReset(deadline);
@@ -124,7 +127,7 @@ final class AgentInstaller {
      * Runs on the export thread, which belongs to the agent's group: so do the threads the SDK starts.
      * Null when no exporter is configured.
      */
-    private static OpenTelemetrySdk buildSdk(AgentConfig config) {
+    private static OpenTelemetrySdk buildSdk(AgentConfig config, ExportHealth exportHealth) {
         long start = System.nanoTime();
         try {
             if (OtelSetup.exportsNothing(config.otelOverrides())) {
@@ -132,7 +135,7 @@ final class AgentInstaller {
                     + " the SDK is not started; the report is written at exit");
                 return null;
             }
-            OpenTelemetrySdk sdk = OtelSetup.build(config.otelOverrides(), AgentInstaller.class.getClassLoader());
+            OpenTelemetrySdk sdk = OtelSetup.build(config.otelOverrides(), AgentInstaller.class.getClassLoader(), exportHealth);
             AgentLog.debug("OpenTelemetry SDK ready in " + (System.nanoTime() - start) / 1_000_000 + " ms");
             return sdk;
         } catch (Throwable e) {

@@ -19,7 +19,7 @@ class IsolationIT {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Jvm.class)
-    void applicationKeepsUsingItsOwnOpenTelemetryAndByteBuddy(Jvm jvm) throws Exception {
+    void applicationKeepsUsingItsOwnOpenTelemetryByteBuddyAndProtobuf(Jvm jvm) throws Exception {
         List<String> appLibs = Arrays.asList(
             Files.readString(Paths.get(System.getProperty("connscope.app.classpath.file"))).trim().split(java.io.File.pathSeparator));
         try (OtlpReceiver otlp = OtlpReceiver.start()) {
@@ -27,6 +27,7 @@ class IsolationIT {
             assertThat(run.stdout).contains("app.spans=1", "app.bytebuddy=made by the app's Byte Buddy");
             assertThat(run.stdout).containsPattern("app.sdk.location=.*opentelemetry-sdk-trace-1\\.40\\.0\\.jar");
             assertThat(run.stdout).containsPattern("app.bytebuddy.location=.*byte-buddy-1\\.14\\.19\\.jar");
+            assertThat(run.stdout).contains("app.protobuf=v").containsPattern("app.protobuf.location=.*protobuf-java-[0-9.]+\\.jar");
             int port = Integer.parseInt(run.expectLine("sent=11").get("port"));
             List<SpanView> client = otlp.spans().connections("client", port);
             assertThat(client).hasSize(1);

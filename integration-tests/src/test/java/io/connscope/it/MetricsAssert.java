@@ -93,4 +93,22 @@ final class MetricsAssert {
         }
         throw new AssertionError("no connscope.warnings point for rule " + rule);
     }
+
+    /** The last exported connscope.telemetry.dropped count for an item and a reason. */
+    static long lastDropped(OtlpReceiver otlp, String item, String reason) {
+        List<Metric> exports = otlp.metrics("connscope.telemetry.dropped");
+        for (int i = exports.size() - 1; i >= 0; i--) {
+            for (NumberDataPoint p : exports.get(i).getSum().getDataPointsList()) {
+                if (has(p.getAttributesList(), "connscope.telemetry.item", item)
+                    && has(p.getAttributesList(), "connscope.telemetry.drop_reason", reason)) {
+                    return p.getAsInt();
+                }
+            }
+        }
+        throw new AssertionError("no connscope.telemetry.dropped point for " + item + "/" + reason);
+    }
+
+    private static boolean has(List<KeyValue> attrs, String key, String value) {
+        return attrs.stream().anyMatch(kv -> kv.getKey().equals(key) && kv.getValue().getStringValue().equals(value));
+    }
 }

@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 /**
  * Turns finished connection records into spans and histogram points, and exposes the running
@@ -61,7 +60,7 @@ public final class ConnectionTelemetry {
     private final DoubleHistogram httpConnectionDuration;
     private final LongHistogram requestsPerConnection;
 
-    public ConnectionTelemetry(OpenTelemetry otel, Clock clock, Destinations destinations, LongSupplier dropped,
+    public ConnectionTelemetry(OpenTelemetry otel, Clock clock, Destinations destinations, ExportHealth exportHealth,
                                WarningLog warnings, Supplier<List<ConnectionRecord>> openConnections,
                                double exchangeSpansRatio, boolean captureQuery) {
         this.tracer = otel.getTracer(SCOPE);
@@ -145,9 +144,10 @@ public final class ConnectionTelemetry {
                     m.record(d.stats.bytesReceived.get(), base.toBuilder().put(NETWORK_IO_DIRECTION, "receive").build());
                 }
             });
-        meter.counterBuilder("connscope.telemetry.dropped").setUnit("{record}")
-            .setDescription("Finished connections and HTTP exchanges not exported because the export queue was full.")
-            .buildWithCallback(m -> m.record(dropped.getAsLong()));
+        meter.counterBuilder("connscope.telemetry.dropped").setUnit("{item}")
+            .setDescription("Telemetry not exported, by item (connection_or_exchange, span, log_record, metric_point)"
+                + " and reason (queue_full, export_failed).")
+            .buildWithCallback(exportHealth::record);
     }
 
     /** Counts open outbound HTTP connections per destination and state. */

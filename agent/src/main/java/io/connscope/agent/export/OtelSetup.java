@@ -2,6 +2,7 @@ package io.connscope.agent.export;
 
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
 import io.connscope.agent.AgentLog;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,9 +30,11 @@ public final class OtelSetup {
     private OtelSetup() {
     }
 
-    public static OpenTelemetrySdk build(Map<String, String> agentArgOverrides, ClassLoader loader) {
+    public static OpenTelemetrySdk build(Map<String, String> agentArgOverrides, ClassLoader loader, ExportHealth health) {
         Map<String, String> defaults = defaults(System.getProperties(), System.getenv(), agentArgOverrides);
-        return AutoConfiguredOpenTelemetrySdk.builder()
+        AutoConfiguredOpenTelemetrySdkBuilder builder = AutoConfiguredOpenTelemetrySdk.builder();
+        health.customize(builder);
+        return builder
             .addPropertiesSupplier(() -> defaults)
             .addPropertiesCustomizer(config -> {
                 Map<String, String> out = new HashMap<>(agentArgOverrides);

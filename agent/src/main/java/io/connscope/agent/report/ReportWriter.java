@@ -4,7 +4,7 @@ import io.connscope.agent.AgentLog;
 import io.connscope.agent.config.AgentConfig;
 import io.connscope.agent.connection.ConnectionTracker;
 import io.connscope.agent.diagnose.WarningLog;
-import io.connscope.agent.export.ExportQueue;
+import io.connscope.agent.export.ExportHealth;
 import io.connscope.bridge.Bridge;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,18 +18,18 @@ public final class ReportWriter {
 
     private final AgentConfig config;
     private final ConnectionTracker tracker;
-    private final ExportQueue queue;
+    private final ExportHealth exportHealth;
     private final WarningLog warnings;
     private final Timeline timeline;
     private final List<String> configProblems;
     /** Asked at report time: targets the JDK loads later are instrumented (or not) only then. */
     private final Supplier<List<String>> notInstrumented;
 
-    public ReportWriter(AgentConfig config, ConnectionTracker tracker, ExportQueue queue, WarningLog warnings,
+    public ReportWriter(AgentConfig config, ConnectionTracker tracker, ExportHealth exportHealth, WarningLog warnings,
                         Timeline timeline, List<String> configProblems, Supplier<List<String>> notInstrumented) {
         this.config = config;
         this.tracker = tracker;
-        this.queue = queue;
+        this.exportHealth = exportHealth;
         this.warnings = warnings;
         this.timeline = timeline;
         this.configProblems = configProblems;
@@ -78,12 +78,7 @@ public final class ReportWriter {
     }
 
     private List<String> notes() {
-        List<String> notes = new ArrayList<>();
-        long dropped = queue.dropped();
-        if (dropped > 0) {
-            notes.add("connscope.telemetry.dropped: " + dropped + " finished connection(s) or HTTP exchange(s) were not"
-                + " exported because the export queue was full (the connections are counted above)");
-        }
+        List<String> notes = new ArrayList<>(exportHealth.notes());
         long untracked = tracker.registry().untracked();
         if (untracked > 0) {
             notes.add(untracked + " connection(s) were not followed: more than " + config.maxConnections()

@@ -37,6 +37,20 @@ public final class OtlpReceiver implements AutoCloseable {
     /** Every request body as received (gzip undone), for scans of everything exported. */
     private final List<byte[]> bodies = new CopyOnWriteArrayList<>();
 
+    /** How the receiver misbehaves, to test what a failing collector does to the application. */
+    public enum Fault {
+        NONE,
+        /** Reads each request and answers 500 Internal Server Error, keeping nothing. */
+        ERROR_500,
+        /** Reads each request and answers 503 Service Unavailable, keeping nothing. */
+        ERROR_503,
+        /** Keeps each request but answers it only after 5 s. */
+        SLOW
+    }
+
+    private volatile Fault fault = Fault.NONE;
+    private final AtomicInteger faulted = new AtomicInteger();
+
     private OtlpReceiver(HttpServer server) {
         this.server = server;
     }
@@ -60,7 +74,8 @@ public final class OtlpReceiver implements AutoCloseable {
             receiver.logs.add(ExportLogsServiceRequest.parseFrom(body));
             return ExportLogsServiceResponse.getDefaultInstance().toByteArray();
         }));
-        server.setExecutor(Executors.newFixedThreadPool(2));
+        // Enough threads that slow requests do not hold up the others.
+        server.setExecutor(Executors.newFixedThreadPool(16));
         server.start();
         return receiver;
     }
@@ -75,6 +90,9 @@ public final class OtlpReceiver implements AutoCloseable {
             InputStream in = "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))
                 ? new GZIPInputStream(raw) : raw;
             byte[] body = in.readAllBytes();
+            if (misbehave(exchange)) {
+                return;
+            }
             bodies.add(body);
             byte[] response = decoder.decode(body);
             exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
@@ -87,6 +105,47 @@ public final class OtlpReceiver implements AutoCloseable {
         } finally {
             exchange.close();
         }
+    }
+
+    /** Answers as the current fault says; true when the request is not to be kept. */
+    private boolean misbehave(HttpExchange exchange) throws IOException {
+        Fault f = fault;
+        switch (f) {
+            case ERROR_500:
+            case ERROR_503:
+                faulted.incrementAndGet();
+                exchange.sendResponseHeaders(f == Fault.ERROR_500 ? 500 : 503, -1);
+                return true;
+            case SLOW:
+                faulted.incrementAndGet();
+                sleep(5000);
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** From now on, fails every request in this way. */
+    public void fail(Fault f) {
+        fault = f;
+    }
+
+    /** Answers normally again. */
+    public void heal() {
+        fault = Fault.NONE;
+    }
+
+    /** Requests that met a fault. */
+    public int faulted() {
+        return faulted.get();
     }
 
     public String endpoint() {
