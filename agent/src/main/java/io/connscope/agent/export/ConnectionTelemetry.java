@@ -144,6 +144,10 @@ public final class ConnectionTelemetry {
                     m.record(d.stats.bytesReceived.get(), base.toBuilder().put(NETWORK_IO_DIRECTION, "receive").build());
                 }
             });
+        meter.upDownCounterBuilder("connscope.connection.tracked").setUnit("{connection}")
+            .setDescription("Connections connscope holds state for: the open ones, and closed ones until they are"
+                + " settled (about 200 ms). Its own memory follows this number.")
+            .buildWithCallback(m -> m.record(openConnections.get().size()));
         meter.counterBuilder("connscope.telemetry.dropped").setUnit("{item}")
             .setDescription("Telemetry not exported, by item (connection_or_exchange, span, log_record, metric_point)"
                 + " and reason (queue_full, export_failed).")
