@@ -103,6 +103,16 @@ public final class ChildJvm {
         return fixture(main, List.of(), args);
     }
 
+    /** Runs a modular application: {@code --module-path modulePath -m module/mainClass args}. */
+    public Result module(Path modulePath, String moduleAndMainClass, String... args) throws IOException, InterruptedException {
+        mainArgs.add("--module-path");
+        mainArgs.add(modulePath.toString());
+        mainArgs.add("-m");
+        mainArgs.add(moduleAndMainClass);
+        mainArgs.addAll(List.of(args));
+        return run();
+    }
+
     /** Leaves exchange-span sampling at connscope's default instead of a span for every exchange. */
     public ChildJvm defaultSampling() {
         this.everyExchangeSpan = false;
