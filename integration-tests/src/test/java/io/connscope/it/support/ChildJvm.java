@@ -25,6 +25,7 @@ public final class ChildJvm {
     private final Jvm jvm;
     private final Path java;
     private final List<String> jvmArgs = new ArrayList<>();
+    private final List<String> argsBeforeAgent = new ArrayList<>();
     private final List<String> mainArgs = new ArrayList<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private String agentArgs;
@@ -68,6 +69,12 @@ public final class ChildJvm {
 
     public ChildJvm env(String key, String value) {
         env.put(key, value);
+        return this;
+    }
+
+    /** A JVM argument placed before connscope's -javaagent, such as another agent to load first. */
+    public ChildJvm jvmArgBeforeAgent(String arg) {
+        argsBeforeAgent.add(arg);
         return this;
     }
 
@@ -129,6 +136,7 @@ public final class ChildJvm {
         List<String> cmd = new ArrayList<>(launcher);
         cmd.add(java.toString());
         cmd.addAll(jvm.flags());
+        cmd.addAll(argsBeforeAgent);
         if (withAgent) {
             cmd.add("-javaagent:" + AGENT_JAR + (agentArgs == null ? "" : "=" + agentArgs));
         }

@@ -31,7 +31,7 @@ public final class Spans {
     /** connscope exchange spans (CLIENT or SERVER) for a role and server.port. */
     public List<SpanView> exchanges(String role, int port) {
         String kind = role.equals("client") ? "SPAN_KIND_CLIENT" : "SPAN_KIND_SERVER";
-        return where(s -> s.span.getKind().name().equals(kind) && s.has("http.request.method")
+        return where(s -> s.scope.equals("io.connscope") && s.span.getKind().name().equals(kind) && s.has("http.request.method")
             && Objects.equals(s.num("server.port"), (long) port));
     }
 
