@@ -5,6 +5,7 @@ import io.connscope.agent.connection.CallSites;
 import io.connscope.agent.connection.ConnectionRegistry;
 import io.connscope.agent.connection.ConnectionTracker;
 import io.connscope.agent.connection.Destinations;
+import io.connscope.agent.connection.TelemetryEndpoints;
 import io.connscope.agent.diagnose.DiagnosingSink;
 import io.connscope.agent.diagnose.Diagnosis;
 import io.connscope.agent.diagnose.RuleCatalog;
@@ -14,6 +15,7 @@ import io.connscope.agent.export.ConnectionTelemetry;
 import io.connscope.agent.export.ExportHealth;
 import io.connscope.agent.export.ExportQueue;
 import io.connscope.agent.export.ExporterLogging;
+import io.connscope.agent.export.OtelSettings;
 import io.connscope.agent.export.OtelSetup;
 import io.connscope.agent.export.TelemetryPipeline;
 import io.connscope.agent.http.ResendDetector;
@@ -69,7 +71,8 @@ final class AgentInstaller {
             TimeUnit.MILLISECONDS.toNanos(config.resendWindowMillis()));
         ConnectionTracker tracker = new ConnectionTracker(registry, destinations, jdk,
             new DiagnosingSink(diagnosis, queue), resends,
-            new CallSites(rules.leakStackFrames(), rules.leakStacksPerSecond()));
+            new CallSites(rules.leakStackFrames(), rules.leakStacksPerSecond()),
+            config.trackTelemetry() ? TelemetryEndpoints.none() : TelemetryEndpoints.of(OtelSettings.otlpEndpoints(config.otelOverrides())));
         Timeline timeline = new Timeline();
         ExportHealth exportHealth = new ExportHealth(queue);
         // Before the SDK is built, so that nothing it says reaches the application's log.

@@ -14,7 +14,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The OpenTelemetry Java agent loaded before or after connscope: both work. */
+/**
+ * The OpenTelemetry Java agent loaded before or after connscope: both work, connscope's exchanges join
+ * that agent's traces, and that agent's connections to the collector are not taken for the application's.
+ */
 class OtelAgentIT {
 
     private static final String OTEL_AGENT = Paths.get(System.getProperty("otel.javaagent.jar")).toAbsolutePath().toString();
@@ -49,7 +52,10 @@ class OtelAgentIT {
             // Its traceparent went out on the wire, and connscope's exchange spans joined those traces.
             Set<String> traces = otelClient.stream().map(SpanView::traceIdHex).collect(Collectors.toSet());
             assertThat(exchanges).allSatisfy(e -> assertThat(traces).contains(e.traceIdHex()));
-            assertThat(run.stderr).doesNotContain("internal error");
+            // The OpenTelemetry agent's own export connections to the collector are not the application's.
+            assertThat(otlp.spans().connections("client", otlp.port())).isEmpty();
+            assertThat(run.stderr).containsPattern("\\d+ connection\\(s\\) to OTLP collectors were not followed")
+                .doesNotContain("internal error");
         }
     }
 }

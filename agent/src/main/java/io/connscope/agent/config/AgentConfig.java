@@ -56,6 +56,8 @@ public final class AgentConfig {
      * tokens, session ids and personal data as often as paths do not.
      */
     public static final String CAPTURE_QUERY = "connscope.capture.query";
+    /** Follow connections to the OTLP collectors too (by default they are telemetry, not the application's traffic). */
+    public static final String TRACK_TELEMETRY = "connscope.track.telemetry";
     /** Prefix of the rule settings, {@code connscope.rule.<id>.<name>}, which the rule catalog checks. */
     public static final String RULE_PREFIX = "connscope.rule.";
     /**
@@ -89,6 +91,7 @@ public final class AgentConfig {
         define(WARNINGS_PER_MINUTE, "10", Kind.POSITIVE_INT);
         define(EXCHANGE_SPANS_RATIO, "0.01", Kind.RATIO);
         define(CAPTURE_QUERY, "false", Kind.BOOLEAN);
+        define(TRACK_TELEMETRY, "false", Kind.BOOLEAN);
         define(INSTRUMENT_CACHE, "", Kind.PATH);
         define(HOOK_MAX_FAILURES, "10", Kind.POSITIVE_INT);
         define(DEBUG, "false", Kind.BOOLEAN);
@@ -185,6 +188,10 @@ public final class AgentConfig {
 
     public boolean captureQuery() {
         return Boolean.parseBoolean(values.get(CAPTURE_QUERY));
+    }
+
+    public boolean trackTelemetry() {
+        return Boolean.parseBoolean(values.get(TRACK_TELEMETRY));
     }
 
     public boolean reportEnabled() {

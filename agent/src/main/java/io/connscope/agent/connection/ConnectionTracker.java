@@ -44,6 +44,7 @@ public final class ConnectionTracker implements ConnectionSink {
     private final FinishedSink finished;
     private final ResendDetector resends;
     private final CallSites callSites;
+    private final TelemetryEndpoints collectors;
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong analysisFailures = new AtomicLong();
     /**
@@ -53,7 +54,9 @@ public final class ConnectionTracker implements ConnectionSink {
     private final ThreadLocal<int[]> urlConnection = new ThreadLocal<>();
 
     public ConnectionTracker(ConnectionRegistry registry, Destinations destinations, JdkInternals jdk,
-                             FinishedSink finished, ResendDetector resends, CallSites callSites) {
+                             FinishedSink finished, ResendDetector resends, CallSites callSites,
+                             TelemetryEndpoints collectors) {
+        this.collectors = collectors;
         this.registry = registry;
         this.destinations = destinations;
         this.jdk = jdk;
@@ -222,6 +225,11 @@ public final class ConnectionTracker implements ConnectionSink {
     }
 
     /** Failed request attempts that resend detection could not remember (it was full). */
+    /** Connections to telemetry collectors, not followed. */
+    public long collectorConnectionsIgnored() {
+        return collectors.ignored();
+    }
+
     public long resendsForgotten() {
         return resends.forgotten();
     }
@@ -260,6 +268,9 @@ public final class ConnectionTracker implements ConnectionSink {
     @Override
     public void socketConnected(Object socket, Object endpoint, long startNanos, long endNanos, Throwable failure) {
         InetSocketAddress target = endpoint instanceof InetSocketAddress ? (InetSocketAddress) endpoint : null;
+        if (collectors.isCollector(target)) {
+            return;
+        }
         String host = target == null ? "unknown" : target.getHostString();
         int port = target == null ? 0 : target.getPort();
         Destination d = destinations.of(Role.CLIENT, host, port);
@@ -330,6 +341,9 @@ public final class ConnectionTracker implements ConnectionSink {
             return; // a Unix domain socket: not TCP
         }
         InetSocketAddress target = (InetSocketAddress) endpoint;
+        if (collectors.isCollector(target)) {
+            return;
+        }
         Destination d = destinations.of(Role.CLIENT, target.getHostString(), target.getPort());
         ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), Role.CLIENT, "channel", d, startNanos);
         callSites.recordOpenedAt(r, startNanos);

@@ -7,7 +7,6 @@ import io.connscope.agent.AgentLog;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
@@ -22,7 +21,7 @@ import java.util.function.Function;
  */
 public final class OtelSetup {
 
-    private static final String[] SIGNALS = {"traces", "metrics", "logs"};
+    private static final String[] SIGNALS = OtelSettings.SIGNALS;
     /** Declarative configuration files, which configure exporters their own way. */
     private static final String[] CONFIG_FILES = {"otel.config.file", "otel.experimental.config.file"};
     private static final String HTTP_PROTOBUF = "http/protobuf";
@@ -58,33 +57,22 @@ public final class OtelSetup {
     }
 
     static boolean exportsNothing(Properties props, Map<String, String> env, Map<String, String> overrides) {
-        if ("true".equalsIgnoreCase(setting("otel.sdk.disabled", props, env, overrides, "false").trim())) {
+        if ("true".equalsIgnoreCase(OtelSettings.setting("otel.sdk.disabled", props, env, overrides, "false").trim())) {
             return true;
         }
         for (String file : CONFIG_FILES) {
-            if (isSet(file, props, env, overrides)) {
+            if (OtelSettings.isSet(file, props, env, overrides)) {
                 return false;
             }
         }
         Map<String, String> defaults = defaults(props, env, overrides);
         for (String signal : SIGNALS) {
             String key = "otel." + signal + ".exporter";
-            if (!"none".equalsIgnoreCase(setting(key, props, env, overrides, defaults.get(key)).trim())) {
+            if (!"none".equalsIgnoreCase(OtelSettings.setting(key, props, env, overrides, defaults.get(key)).trim())) {
                 return false;
             }
         }
         return true;
-    }
-
-    /** A setting as autoconfiguration resolves it: agent arguments, then system properties, then environment. */
-    private static String setting(String property, Properties props, Map<String, String> env,
-                                  Map<String, String> overrides, String fallback) {
-        for (String value : new String[] {overrides.get(property), props.getProperty(property), env.get(envName(property))}) {
-            if (notBlank(value)) {
-                return value;
-            }
-        }
-        return fallback;
     }
 
     /**
@@ -117,23 +105,11 @@ public final class OtelSetup {
     static Map<String, String> defaults(Properties props, Map<String, String> env, Map<String, String> overrides) {
         Map<String, String> out = new HashMap<>();
         out.put("otel.exporter.otlp.protocol", HTTP_PROTOBUF);
-        boolean anyEndpoint = isSet("otel.exporter.otlp.endpoint", props, env, overrides);
+        boolean anyEndpoint = OtelSettings.isSet("otel.exporter.otlp.endpoint", props, env, overrides);
         for (String signal : SIGNALS) {
-            boolean endpoint = anyEndpoint || isSet("otel.exporter.otlp." + signal + ".endpoint", props, env, overrides);
+            boolean endpoint = anyEndpoint || OtelSettings.isSet("otel.exporter.otlp." + signal + ".endpoint", props, env, overrides);
             out.put("otel." + signal + ".exporter", endpoint ? "otlp" : "none");
         }
         return out;
-    }
-
-    private static boolean isSet(String property, Properties props, Map<String, String> env, Map<String, String> overrides) {
-        return setting(property, props, env, overrides, null) != null;
-    }
-
-    private static String envName(String property) {
-        return property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-    }
-
-    private static boolean notBlank(String s) {
-        return s != null && !s.isBlank();
     }
 }

@@ -79,6 +79,11 @@ public final class ReportWriter {
 
     private List<String> notes() {
         List<String> notes = new ArrayList<>(exportHealth.notes());
+        long collectors = tracker.collectorConnectionsIgnored();
+        if (collectors > 0) {
+            notes.add(collectors + " connection(s) to OTLP collectors were not followed: they carry telemetry, not your"
+                + " application's traffic (" + AgentConfig.TRACK_TELEMETRY + "=true follows them)");
+        }
         long untracked = tracker.registry().untracked();
         if (untracked > 0) {
             notes.add(untracked + " connection(s) were not followed: more than " + config.maxConnections()
