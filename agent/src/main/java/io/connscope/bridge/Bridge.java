@@ -71,18 +71,15 @@ public final class Bridge {
         return DISABLED[hook];
     }
 
-    /** True when the current thread was started by the agent (directly or by a thread it started). */
+    /**
+     * True when the current thread was started by the agent (directly or by a thread it started).
+     * parentOf, not a getParent() walk: under a security manager, getParent() on the way to the
+     * system group asks for a permission the application's code may not have.
+     */
     public static boolean isAgentThread() {
         ThreadGroup own = agentThreads;
-        if (own == null) {
-            return false;
-        }
-        for (ThreadGroup g = Thread.currentThread().getThreadGroup(); g != null; g = g.getParent()) {
-            if (g == own) {
-                return true;
-            }
-        }
-        return false;
+        ThreadGroup current = Thread.currentThread().getThreadGroup();
+        return own != null && current != null && own.parentOf(current);
     }
 
     /** Marks this thread as inside connscope; false when it already was (a re-entrant call). */

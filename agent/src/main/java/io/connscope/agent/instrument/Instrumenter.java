@@ -20,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.security.AccessController;
+import java.security.PrivilegedAction;
 import java.security.ProtectionDomain;
 import java.util.Collections;
 import java.util.HashMap;
@@ -239,6 +241,13 @@ public final class Instrumenter {
             if (target == null) {
                 return null;
             }
+            // A class is loaded, and so transformed, on the application's thread: under a security
+            // manager, reading the cache and the advice's class files must not need the application's
+            // permissions, only connscope's own.
+            return privileged(() -> instrument(target, classFile));
+        }
+
+        private byte[] instrument(Target target, byte[] classFile) {
             try {
                 byte[] out = cache.load(target.className, classFile, target.matched);
                 if (out == null) {
@@ -255,6 +264,11 @@ public final class Instrumenter {
                 return null;
             }
         }
+    }
+
+    @SuppressWarnings("removal") // AccessController: a no-op from JDK 24, where the security manager is gone
+    private static byte[] privileged(PrivilegedAction<byte[]> action) {
+        return AccessController.doPrivileged(action);
     }
 
     /**
