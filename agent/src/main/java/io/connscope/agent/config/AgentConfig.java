@@ -38,7 +38,7 @@ public final class AgentConfig {
     public static final String MAX_CONNECTIONS = "connscope.max.connections";
     /** Most destinations aggregated in the report and metrics; the rest are folded into (other). */
     public static final String MAX_DESTINATIONS = "connscope.max.destinations";
-    /** Finished connections and exchanges waiting for export; when full, new ones are dropped and counted. */
+    /** Finished HTTP exchanges waiting for export; when full, new ones are dropped and counted. */
     public static final String EXPORT_QUEUE_SIZE = "connscope.export.queue.size";
     /** Most time the exit hook spends flushing telemetry. */
     public static final String SHUTDOWN_TIMEOUT_MS = "connscope.shutdown.timeout.ms";

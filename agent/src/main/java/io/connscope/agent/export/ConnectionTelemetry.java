@@ -149,7 +149,7 @@ public final class ConnectionTelemetry {
                 + " settled (about 200 ms). Its own memory follows this number.")
             .buildWithCallback(m -> m.record(openConnections.get().size()));
         meter.counterBuilder("connscope.telemetry.dropped").setUnit("{item}")
-            .setDescription("Telemetry not exported, by item (connection_or_exchange, span, log_record, metric_point)"
+            .setDescription("Telemetry not exported, by item (exchange, span, log_record, metric_point)"
                 + " and reason (queue_full, export_failed).")
             .buildWithCallback(exportHealth::record);
     }

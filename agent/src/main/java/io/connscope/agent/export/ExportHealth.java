@@ -110,7 +110,7 @@ public final class ExportHealth {
 
     /** The connscope.telemetry.dropped series, zeros included, so a dashboard has a line from the start. */
     void record(ObservableLongMeasurement m) {
-        m.record(queue.dropped(), Attributes.of(ITEM, "connection_or_exchange", REASON, QUEUE_FULL));
+        m.record(queue.dropped(), Attributes.of(ITEM, "exchange", REASON, QUEUE_FULL));
         for (SignalAccount s : new SignalAccount[] {spans, logs}) {
             m.record(s.queueFull(), Attributes.of(ITEM, s.item, REASON, QUEUE_FULL));
         }
@@ -124,8 +124,8 @@ public final class ExportHealth {
         List<String> notes = new ArrayList<>();
         long dropped = queue.dropped();
         if (dropped > 0) {
-            notes.add("connscope.telemetry.dropped: " + dropped + " finished connection(s) or HTTP exchange(s) were not"
-                + " exported because the export queue was full (the connections are counted above)");
+            notes.add("connscope.telemetry.dropped: " + dropped + " HTTP exchange(s) were not exported because the export"
+                + " queue was full (connscope.export.queue.size; their connections are counted above)");
         }
         for (SignalAccount s : new SignalAccount[] {spans, logs, metrics}) {
             long full = s.queueFull();

@@ -15,20 +15,38 @@ class ExportQueueTest {
         return new ConnectionRecord(id, Role.CLIENT, "socket", new Destinations(10).of(Role.CLIENT, "h", 1), 0L);
     }
 
+    private static ExchangeRecord exchange(long connectionId) {
+        return new ExchangeRecord(record(connectionId), null, List.of());
+    }
+
     @Test
-    void aFullQueueDropsAndCountsInsteadOfBlocking() {
+    void aFullQueueDropsAndCountsExchangesInsteadOfBlocking() {
         ExportQueue queue = new ExportQueue(2);
-        queue.offer(record(1));
-        queue.offer(new ExchangeRecord(record(2), null, List.of()));
-        queue.offer(record(3));
-        queue.offer(record(4));
+        queue.offer(exchange(1));
+        queue.offer(exchange(2));
+        queue.offer(exchange(3));
+        queue.offer(exchange(4));
         assertThat(queue.dropped()).isEqualTo(2);
-        assertThat(((ConnectionRecord) queue.poll()).id).isEqualTo(1);
+        assertThat(((ExchangeRecord) queue.poll()).connection.id).isEqualTo(1);
         assertThat(((ExchangeRecord) queue.poll()).connection.id).isEqualTo(2);
         assertThat(queue.poll()).isNull();
         // Room again once drained.
-        queue.offer(record(5));
-        assertThat(((ConnectionRecord) queue.poll()).id).isEqualTo(5);
+        queue.offer(exchange(5));
+        assertThat(((ExchangeRecord) queue.poll()).connection.id).isEqualTo(5);
         assertThat(queue.dropped()).isEqualTo(2);
+    }
+
+    @Test
+    void connectionsAreNeverDroppedSoTheExportThreadReleasesEveryOneFromTheRegistry() {
+        ExportQueue queue = new ExportQueue(1);
+        queue.offer(exchange(1));
+        queue.offer(record(2));
+        queue.offer(record(3));
+        queue.offer(exchange(4));
+        assertThat(queue.dropped()).isEqualTo(1);
+        assertThat(((ExchangeRecord) queue.poll()).connection.id).isEqualTo(1);
+        assertThat(((ConnectionRecord) queue.poll()).id).isEqualTo(2);
+        assertThat(((ConnectionRecord) queue.poll()).id).isEqualTo(3);
+        assertThat(queue.poll()).isNull();
     }
 }
