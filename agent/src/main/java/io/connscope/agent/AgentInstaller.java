@@ -43,10 +43,53 @@ final class AgentInstaller {
     /** Failed request attempts remembered at once for resend detection. */
     private static final int MAX_FAILED_ATTEMPTS = 1024;
 
+    /** The agent as installed in this JVM, or null: set once started, cleared by a detach. */
+    private static volatile Running running;
+
     private AgentInstaller() {
     }
 
-    static void install(String args, Instrumentation inst) throws InterruptedException {
+    static boolean isRunning() {
+        return running != null;
+    }
+
+    /**
+     * Stops all tracking and export in this JVM, as at exit: the connections still open are ended as
+     * open at exit, everything is flushed and the report is written. Then the JDK classes are given
+     * back their original bytecode, best effort.
+     */
+    static synchronized void detach() {
+        Running r = running;
+        if (r == null) {
+            AgentLog.info("detach: connscope is not running in this JVM");
+            return;
+        }
+        running = null;
+        try {
+            Runtime.getRuntime().removeShutdownHook(r.hook);
+        } catch (IllegalStateException exiting) {
+            return; // the JVM is exiting: the hook is running already
+        }
+        r.stop.run();
+        r.instrumenter.uninstall(r.inst);
+        AgentLog.info("detached: tracking and export stopped");
+    }
+
+    private static final class Running {
+        final Instrumentation inst;
+        final Instrumenter instrumenter;
+        final Thread hook;
+        final Runnable stop;
+
+        Running(Instrumentation inst, Instrumenter instrumenter, Thread hook, Runnable stop) {
+            this.inst = inst;
+            this.instrumenter = instrumenter;
+            this.hook = hook;
+            this.stop = stop;
+        }
+    }
+
+    static synchronized void install(String args, Instrumentation inst) throws InterruptedException {
         long started = System.nanoTime();
         AgentConfig config = AgentConfig.load(args, System.getProperties(), System.getenv());
         AgentLog.setDebug(config.debug());
@@ -98,7 +141,7 @@ final class AgentInstaller {
         ReportWriter report = new ReportWriter(config, tracker, exportHealth, warnings, timeline, problems,
             () -> instrumenter.missing(inst));
         ReportServer live = config.reportPort() < 0 ? null : startLiveReport(group, config.reportPort(), report);
-        Thread hook = new Thread(group, () -> {
+        Runnable stop = () -> {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMillis());
             ExporterLogging.reinstallAfterLogManagerReset(deadline);
             pipeline.shutdown(deadline, config.shutdownTimeoutMillis());
@@ -107,8 +150,10 @@ final class AgentInstaller {
                 live.stop();
             }
             report.write();
-        }, "connscope-shutdown");
+        };
+        Thread hook = new Thread(group, stop, "connscope-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        running = new Running(inst, instrumenter, hook, stop);
         AgentLog.debug("started in " + (System.nanoTime() - started) / 1_000_000 + " ms (instrumentation "
             + instrumentMillis + " ms); socket path "
             + (jdk.legacySocketPath() ? "legacy PlainSocketImpl" : "JDK 13+") + "; instrumented " + instrumenter.transformed());

@@ -27,8 +27,42 @@ public final class ConnscopeAgent {
         start(args, inst);
     }
 
+    /**
+     * Loaded into a running JVM by {@code java -jar connscope-agent.jar attach|detach <pid>}
+     * ({@link io.connscope.agent.attach.AttachCli}); the argument {@value #DETACH} stops it again.
+     */
     public static void agentmain(String args, Instrumentation inst) {
+        try {
+            if (DETACH.equals(args)) {
+                if (bridgeInjected()) {
+                    AgentInstaller.detach();
+                } else {
+                    AgentLog.info("detach: connscope is not running in this JVM");
+                }
+                return;
+            }
+            if (bridgeInjected() && AgentInstaller.isRunning()) {
+                AgentLog.info("attach: connscope is already running in this JVM; detach it first to change its settings");
+                return;
+            }
+        } catch (Throwable t) {
+            AgentLog.info("connscope could not " + (DETACH.equals(args) ? "detach" : "attach") + ": " + t);
+            return;
+        }
         start(args, inst);
+    }
+
+    /** The agent argument that detaches connscope from a JVM it was attached to. */
+    public static final String DETACH = "detach";
+
+    /** True once the bridge is in the bootstrap loader: connscope ran in this JVM before (it can only be defined once). */
+    private static boolean bridgeInjected() {
+        try {
+            Class.forName(BRIDGE_CLASSES[1], false, null);
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     private static void start(String args, Instrumentation inst) {
@@ -38,7 +72,9 @@ public final class ConnscopeAgent {
                 return;
             }
             confineByteBuddy();
-            injectBridge(inst);
+            if (!bridgeInjected()) {
+                injectBridge(inst);
+            }
             AgentInstaller.install(args, inst);
         } catch (Throwable t) {
             AgentLog.info("connscope failed to start and is inactive; the application continues: " + t);

@@ -37,10 +37,15 @@ public final class DemoMain {
     public static void main(String[] args) throws Exception {
         PrintStream out = System.out;
         List<Scenario> chosen = new ArrayList<>();
+        boolean loop = false;
         for (String arg : args) {
             if (arg.equals("--help") || arg.equals("-h")) {
                 usage(out);
                 return;
+            }
+            if (arg.equals("--loop")) {
+                loop = true;
+                continue;
             }
             Scenario s = SCENARIOS.get(arg);
             if (s == null) {
@@ -53,20 +58,23 @@ public final class DemoMain {
         if (chosen.isEmpty()) {
             chosen.addAll(SCENARIOS.values());
         }
-        for (Scenario s : chosen) {
-            out.println("== " + s.name() + ": " + s.description());
-            // When the scenario started, so that its telemetry can be told from another's that reused its ports.
-            out.println("expect: scenario=" + s.name() + " started.ms=" + System.currentTimeMillis());
-            s.run(out);
-            out.println();
-        }
+        do {
+            for (Scenario s : chosen) {
+                out.println("== " + s.name() + ": " + s.description());
+                // When the scenario started, so that its telemetry can be told from another's that reused its ports.
+                out.println("expect: scenario=" + s.name() + " started.ms=" + System.currentTimeMillis());
+                s.run(out);
+                out.println();
+            }
+        } while (loop);
         out.println("expect: scenario=(end) started.ms=" + System.currentTimeMillis());
         out.println("Done. With the agent attached, the connscope report follows on stderr.");
     }
 
     private static void usage(PrintStream out) {
-        out.println("usage: java [-javaagent:connscope-agent.jar] -jar connscope-demo.jar [scenario ...]");
-        out.println("Runs every scenario when none is named. Scenarios:");
+        out.println("usage: java [-javaagent:connscope-agent.jar] -jar connscope-demo.jar [--loop] [scenario ...]");
+        out.println("Runs every scenario when none is named; --loop runs them again and again until the JVM is");
+        out.println("stopped, to try java -jar connscope-agent.jar attach <pid> on. Scenarios:");
         for (Scenario s : SCENARIOS.values()) {
             out.printf("  %-16s %s%n", s.name(), s.description());
         }

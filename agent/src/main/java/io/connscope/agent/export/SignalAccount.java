@@ -14,6 +14,10 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class SignalAccount {
 
+    private static final long WAIT_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    static final long NO_PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(1);
+    static final long CONGESTED_NANOS = TimeUnit.SECONDS.toNanos(5);
+
     /** The name OpenTelemetry's exporter messages use for this signal ("spans", "logs", "metrics"). */
     final String sdkName;
     /** The value of connscope.telemetry.item for this signal. */
@@ -25,9 +29,6 @@ public final class SignalAccount {
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private static final long WAIT_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    static final long NO_PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(1);
-    static final long CONGESTED_NANOS = TimeUnit.SECONDS.toNanos(5);
     private volatile int queueCapacity;
     /** When the exporter last stopped taking batches from a full queue. */
     private long congestedSince = System.nanoTime() - CONGESTED_NANOS;

@@ -50,6 +50,7 @@ public final class Instrumenter {
     private final List<Target> targets = new ArrayList<>();
     private final Map<String, Target> byInternalName = new HashMap<>();
     private final Set<String> transformed = ConcurrentHashMap.newKeySet();
+    private final ClassFileTransformer transformer = new AdviceTransformer();
     private final TransformCache cache;
     /** Started at the first class not found in the cache: a warm start never pays for Byte Buddy. */
     private Weaver weaver;
@@ -174,7 +175,22 @@ public final class Instrumenter {
      * transformed when the JDK loads them (see {@link #transformRemainingIn}).
      */
     public void install(Instrumentation inst) {
-        inst.addTransformer(new AdviceTransformer(), true);
+        inst.addTransformer(transformer, true);
+        retransformLoadedTargets(inst);
+    }
+
+    /**
+     * Detaching: stops transforming, and retransforms the targets without the advice, which gives
+     * them back their original bytecode. Best effort: a JVM that refuses is left with advice that
+     * calls into a bridge with no sink, which returns at once.
+     */
+    public void uninstall(Instrumentation inst) {
+        inst.removeTransformer(transformer);
+        transformed.clear();
+        retransformLoadedTargets(inst);
+    }
+
+    private void retransformLoadedTargets(Instrumentation inst) {
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
             if (c.getClassLoader() == null && byInternalName.containsKey(c.getName().replace('.', '/'))) {

@@ -132,28 +132,68 @@ public final class ChildJvm {
         return this;
     }
 
-    private Result run() throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(launcher);
-        cmd.add(java.toString());
-        cmd.addAll(jvm.flags());
-        cmd.addAll(argsBeforeAgent);
-        if (withAgent) {
-            cmd.add("-javaagent:" + AGENT_JAR + (agentArgs == null ? "" : "=" + agentArgs));
-        }
-        cmd.addAll(jvmArgs);
-        cmd.addAll(mainArgs);
+    /** Starts the demo without waiting for it, e.g. to attach to it: {@link Running#stop()} ends it. */
+    public Running startDemo(String... args) throws IOException {
+        mainArgs.add("-jar");
+        mainArgs.add(DEMO_JAR.toString());
+        mainArgs.addAll(List.of(args));
+        List<String> cmd = command();
         Files.createDirectories(WORK);
         Path out = Files.createTempFile(WORK, "stdout-", ".txt");
         Path err = Files.createTempFile(WORK, "stderr-", ".txt");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("CONNSCOPE_") || k.equals("JAVA_TOOL_OPTIONS"));
-        if (everyExchangeSpan) {
-            // Most tests assert on the span of each exchange; the default keeps only some (see defaultSampling()).
-            pb.environment().put("CONNSCOPE_EXCHANGE_SPANS_RATIO", "1");
+        return new Running(processBuilder(cmd, out, err).start(), out, err);
+    }
+
+    /** A child JVM still running. */
+    public static final class Running implements AutoCloseable {
+        private final Process process;
+        private final Path out;
+        private final Path err;
+
+        Running(Process process, Path out, Path err) {
+            this.process = process;
+            this.out = out;
+            this.err = err;
         }
-        // One cache for the whole run, away from the user's own: the first child weaves, the others load.
-        pb.environment().put("CONNSCOPE_INSTRUMENT_CACHE", WORK.resolve("instrument-cache").toString());
-        pb.environment().putAll(env);
+
+        public long pid() {
+            return process.pid();
+        }
+
+        public String stdout() throws IOException {
+            return Files.readString(out, StandardCharsets.UTF_8);
+        }
+
+        public String stderr() throws IOException {
+            return Files.readString(err, StandardCharsets.UTF_8);
+        }
+
+        public boolean isAlive() {
+            return process.isAlive();
+        }
+
+        /** Ends the JVM as a normal stop would (SIGTERM), so its shutdown hooks run. */
+        public void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (process.isAlive()) {
+                stop();
+            }
+        }
+    }
+
+    private Result run() throws IOException, InterruptedException {
+        List<String> cmd = command();
+        Files.createDirectories(WORK);
+        Path out = Files.createTempFile(WORK, "stdout-", ".txt");
+        Path err = Files.createTempFile(WORK, "stderr-", ".txt");
+        ProcessBuilder pb = processBuilder(cmd, out, err);
         long start = System.nanoTime();
         Process p = pb.start();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
@@ -163,6 +203,32 @@ public final class ChildJvm {
         }
         return new Result(cmd, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
             Files.readString(err, StandardCharsets.UTF_8), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private List<String> command() {
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.add(java.toString());
+        cmd.addAll(jvm.flags());
+        cmd.addAll(argsBeforeAgent);
+        if (withAgent) {
+            cmd.add("-javaagent:" + AGENT_JAR + (agentArgs == null ? "" : "=" + agentArgs));
+        }
+        cmd.addAll(jvmArgs);
+        cmd.addAll(mainArgs);
+        return cmd;
+    }
+
+    private ProcessBuilder processBuilder(List<String> cmd, Path out, Path err) {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("CONNSCOPE_") || k.equals("JAVA_TOOL_OPTIONS"));
+        if (everyExchangeSpan) {
+            // Most tests assert on the span of each exchange; the default keeps only some (see defaultSampling()).
+            pb.environment().put("CONNSCOPE_EXCHANGE_SPANS_RATIO", "1");
+        }
+        // One cache for the whole run, away from the user's own: the first child weaves, the others load.
+        pb.environment().put("CONNSCOPE_INSTRUMENT_CACHE", WORK.resolve("instrument-cache").toString());
+        pb.environment().putAll(env);
+        return pb;
     }
 
     /** What a child JVM did. */

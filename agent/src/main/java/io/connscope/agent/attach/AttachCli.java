@@ -1,0 +1,112 @@
+package io.connscope.agent.attach;
+
+import com.sun.tools.attach.VirtualMachine;
+import com.sun.tools.attach.VirtualMachineDescriptor;
+import io.connscope.agent.ConnscopeAgent;
+import java.io.File;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.util.List;
+import net.bytebuddy.agent.ByteBuddyAgent;
+
+/**
+ * {@code java -jar connscope-agent.jar list|attach|detach}: finds local JVMs, loads connscope into
+ * one that is running, and stops it there again. Attaching needs the same user as the target JVM
+ * and a JDK (the attach API is not in a bare JRE).
+ */
+public final class AttachCli {
+
+    private AttachCli() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+            usage(args.length == 0 ? err : out);
+            return args.length == 0 ? 2 : 0;
+        }
+        try {
+            switch (args[0]) {
+                case "list":
+                    return list(out);
+                case "attach":
+                    if (args.length < 2 || args.length > 3) {
+                        break;
+                    }
+                    return load(pid(args[1]), args.length == 3 ? args[2] : "", "attached to", out, err);
+                case "detach":
+                    if (args.length != 2) {
+                        break;
+                    }
+                    return load(pid(args[1]), ConnscopeAgent.DETACH, "detached from", out, err);
+                default:
+                    err.println("unknown command '" + args[0] + "'");
+            }
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return 2;
+        } catch (LinkageError e) {
+            err.println("the attach API is missing: run this with a JDK's java (module jdk.attach), not a JRE's (" + e + ")");
+            return 1;
+        }
+        usage(err);
+        return 2;
+    }
+
+    private static void usage(PrintStream out) {
+        out.println("usage: java -jar connscope-agent.jar list");
+        out.println("       java -jar connscope-agent.jar attach <pid> [key=value,...]");
+        out.println("       java -jar connscope-agent.jar detach <pid>");
+        out.println("attach loads connscope into a running JVM with these settings (as after -javaagent:...=);");
+        out.println("the JVM's own OTEL_* and CONNSCOPE_* environment applies as well. detach stops it there.");
+    }
+
+    private static int list(PrintStream out) {
+        List<VirtualMachineDescriptor> vms = VirtualMachine.list();
+        String self = String.valueOf(ProcessHandle.current().pid());
+        for (VirtualMachineDescriptor vm : vms) {
+            if (!vm.id().equals(self)) {
+                out.println(vm.id() + "\t" + (vm.displayName().isEmpty() ? "(no main class)" : vm.displayName()));
+            }
+        }
+        return 0;
+    }
+
+    private static String pid(String arg) {
+        if (!arg.matches("[0-9]+")) {
+            throw new IllegalArgumentException("not a process id: '" + arg + "' (java -jar connscope-agent.jar list shows them)");
+        }
+        return arg;
+    }
+
+    /** Loads this jar into the JVM; what the agent then says appears in that JVM's stderr. */
+    private static int load(String pid, String agentArgs, String done, PrintStream out, PrintStream err) {
+        File jar;
+        try {
+            jar = new File(AttachCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException | RuntimeException e) {
+            err.println("cannot find connscope's own jar: " + e);
+            return 1;
+        }
+        try {
+            ByteBuddyAgent.attach(jar, pid, agentArgs);
+        } catch (RuntimeException e) {
+            err.println("could not load connscope into process " + pid + ": " + rootMessage(e)
+                + " (is it a running JVM of the same user? java -jar connscope-agent.jar list shows them)");
+            return 1;
+        }
+        out.println(done + " " + pid + "; connscope's messages are in that JVM's stderr");
+        return 0;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.toString();
+    }
+}

@@ -1,0 +1,83 @@
+package io.connscope.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.connscope.it.support.ChildJvm;
+import io.connscope.it.support.Jvm;
+import io.connscope.it.support.OtlpReceiver;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The demo runs without the agent; {@code java -jar connscope-agent.jar attach <pid>} loads connscope
+ * into it and telemetry arrives; {@code detach} stops it, and nothing more arrives while the demo
+ * goes on.
+ */
+class AttachIT {
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void attachStartsTrackingAndDetachStopsIt(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start();
+             ChildJvm.Running demo = ChildJvm.on(jvm).exportingTo(otlp).withoutAgent().startDemo("--loop", "healthy")) {
+            String pid = String.valueOf(demo.pid());
+            await("the demo's first round", () -> stdout(demo).contains("expect: scenario=healthy"));
+
+            assertThat(cli(jvm, "list")).containsPattern("(?m)^" + pid + "\t.*connscope-demo.jar --loop healthy$")
+                .doesNotContain("AttachCli");
+            assertThat(otlp.spans().all()).as("nothing before attach").isEmpty();
+
+            assertThat(cli(jvm, "attach", pid)).isEqualTo("attached to " + pid + "; connscope's messages are in that JVM's stderr\n");
+            await("connection spans after attach", () -> !connscopeConnections(otlp).isEmpty());
+
+            assertThat(cli(jvm, "detach", pid)).startsWith("detached from " + pid);
+            assertThat(demo.stderr()).contains("[connscope] detached: tracking and export stopped");
+            int afterDetach = connscopeConnections(otlp).size();
+            int rounds = count(stdout(demo), "expect: scenario=healthy");
+            await("more demo rounds after detach", () -> count(stdout(demo), "expect: scenario=healthy") >= rounds + 3);
+            assertThat(connscopeConnections(otlp)).as("spans after detach").hasSize(afterDetach);
+            assertThat(demo.isAlive()).isTrue();
+            assertThat(demo.stderr()).doesNotContain("Exception").doesNotContain("internal error");
+        }
+    }
+
+    private static List<?> connscopeConnections(OtlpReceiver otlp) {
+        return otlp.spans().where(s -> s.scope.equals("io.connscope") && s.name().startsWith("connection "));
+    }
+
+    private static String stdout(ChildJvm.Running demo) {
+        try {
+            return demo.stdout();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int count(String text, String needle) {
+        return SafetyIT.count(text, needle);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    /** Runs the agent jar's command line with the same JDK; fails unless it exits 0. */
+    private static String cli(Jvm jvm, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(jvm.java().orElseThrow().toString(), "-jar",
+            ChildJvm.AGENT_JAR.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("%s: %s", cmd, out).isZero();
+        return out;
+    }
+}
