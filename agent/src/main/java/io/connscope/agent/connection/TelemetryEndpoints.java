@@ -4,11 +4,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,9 +21,9 @@ public final class TelemetryEndpoints {
 
     private static final List<String> OTLP_DEFAULTS = List.of("http://localhost:4318", "http://localhost:4317");
 
-    private final Set<Integer> ports = new HashSet<>();
     private final List<String> hosts = new ArrayList<>();
-    private final List<Integer> hostPorts = new ArrayList<>();
+    /** The port of each host, by index; an int array so that a connect's check allocates nothing. */
+    private int[] ports = new int[0];
     private final AtomicLong ignored = new AtomicLong();
 
     private TelemetryEndpoints() {
@@ -48,9 +47,9 @@ public final class TelemetryEndpoints {
                     continue;
                 }
                 int port = uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-                t.ports.add(port);
                 t.hosts.add(host.toLowerCase(Locale.ROOT).replace("[", "").replace("]", ""));
-                t.hostPorts.add(port);
+                t.ports = Arrays.copyOf(t.ports, t.ports.length + 1);
+                t.ports[t.ports.length - 1] = port;
             } catch (IllegalArgumentException badUrl) {
                 // the OpenTelemetry setup reports it
             }
@@ -60,17 +59,16 @@ public final class TelemetryEndpoints {
 
     /** True, and counted, when a connection to this address goes to a collector. */
     boolean isCollector(InetSocketAddress target) {
-        if (target == null || !ports.contains(target.getPort())) {
+        if (target == null) {
             return false;
         }
-        String name = target.getHostString().toLowerCase(Locale.ROOT);
-        InetAddress address = target.getAddress();
-        for (int i = 0; i < hosts.size(); i++) {
-            if (hostPorts.get(i) != target.getPort()) {
+        for (int i = 0; i < ports.length; i++) {
+            if (ports[i] != target.getPort()) {
                 continue;
             }
             String host = hosts.get(i);
-            boolean same = host.equals(name)
+            InetAddress address = target.getAddress();
+            boolean same = host.equalsIgnoreCase(target.getHostString())
                 || address != null && (host.equals(address.getHostAddress())
                     || address.isLoopbackAddress() && isLoopbackName(host));
             if (same) {
