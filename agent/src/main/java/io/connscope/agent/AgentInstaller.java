@@ -89,7 +89,8 @@ final class AgentInstaller {
         }
     }
 
-    static synchronized void install(String args, Instrumentation inst) throws InterruptedException {
+    /** @param attached loaded into a running JVM: connections already open are followed from their next I/O */
+    static synchronized void install(String args, Instrumentation inst, boolean attached) throws InterruptedException {
         long started = System.nanoTime();
         AgentConfig config = AgentConfig.load(args, System.getProperties(), System.getenv());
         AgentLog.setDebug(config.debug());
@@ -116,6 +117,9 @@ final class AgentInstaller {
             new DiagnosingSink(diagnosis, queue), resends,
             new CallSites(rules.leakStackFrames(), rules.leakStacksPerSecond()),
             config.trackTelemetry() ? TelemetryEndpoints.none() : TelemetryEndpoints.of(OtelSettings.otlpEndpoints(config.otelOverrides())));
+        if (attached) {
+            tracker.adoptOpenConnections();
+        }
         Timeline timeline = new Timeline();
         ExportHealth exportHealth = new ExportHealth(queue);
         // Before the SDK is built, so that nothing it says reaches the application's log.
@@ -142,6 +146,7 @@ final class AgentInstaller {
             () -> instrumenter.missing(inst));
         ReportServer live = config.reportPort() < 0 ? null : startLiveReport(group, config.reportPort(), report);
         Runnable stop = () -> {
+            tracker.stopAdopting(); // the connections it ends now must not be taken up again at their next I/O
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMillis());
             ExporterLogging.reinstallAfterLogManagerReset(deadline);
             pipeline.shutdown(deadline, config.shutdownTimeoutMillis());

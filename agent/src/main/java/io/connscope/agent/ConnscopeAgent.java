@@ -24,7 +24,7 @@ public final class ConnscopeAgent {
     }
 
     public static void premain(String args, Instrumentation inst) {
-        start(args, inst);
+        start(args, inst, false);
     }
 
     /**
@@ -49,7 +49,7 @@ public final class ConnscopeAgent {
             AgentLog.info("connscope could not " + (DETACH.equals(args) ? "detach" : "attach") + ": " + t);
             return;
         }
-        start(args, inst);
+        start(args, inst, true);
     }
 
     /** The agent argument that detaches connscope from a JVM it was attached to. */
@@ -65,7 +65,7 @@ public final class ConnscopeAgent {
         }
     }
 
-    private static void start(String args, Instrumentation inst) {
+    private static void start(String args, Instrumentation inst, boolean attached) {
         try {
             // Checked here, before AgentInstaller is loaded: verifying it would load bridge types.
             if (!AgentConfig.load(args, System.getProperties(), System.getenv()).enabled()) {
@@ -75,7 +75,7 @@ public final class ConnscopeAgent {
             if (!bridgeInjected()) {
                 injectBridge(inst);
             }
-            AgentInstaller.install(args, inst);
+            AgentInstaller.install(args, inst, attached);
         } catch (Throwable t) {
             AgentLog.info("connscope failed to start and is inactive; the application continues: " + t);
         }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.connscope.it.support.ChildJvm;
 import io.connscope.it.support.Jvm;
+import io.connscope.it.fixtures.LongLivedConnectionApp;
 import io.connscope.it.support.OtlpReceiver;
+import io.connscope.it.support.SpanView;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,36 @@ class AttachIT {
             assertThat(connscopeConnections(otlp)).as("spans after detach").hasSize(afterDetach);
             assertThat(demo.isAlive()).isTrue();
             assertThat(demo.stderr()).doesNotContain("Exception").doesNotContain("internal error");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Jvm.class, names = {"JDK17", "JDK25"})
+    void aConnectionOpenBeforeAttachIsFollowedFromItsNextIo(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start();
+             ChildJvm.Running app = ChildJvm.on(jvm).exportingTo(otlp).withoutAgent()
+                 .startFixture(LongLivedConnectionApp.class)) {
+            String pid = String.valueOf(app.pid());
+            await("the first ping", () -> stdout(app).contains("expect: port="));
+            int port = Integer.parseInt(stdout(app).replaceAll("(?s).*expect: port=(\\d+).*", "$1"));
+            cli(jvm, "attach", pid);
+            Thread.sleep(1500); // about 15 pings and pongs
+            cli(jvm, "detach", pid);
+
+            // The connection is followed since attach, both sides, with their roles told from the ports, and
+            // ended at detach as still open.
+            for (String role : new String[] {"client", "server"}) {
+                List<SpanView> spans = otlp.spans().connections(role, port);
+                assertThat(spans).as(role).hasSize(1);
+                SpanView c = spans.get(0);
+                assertThat(c.bool("connscope.connection.seen_since_attach")).isTrue();
+                assertThat(c.str("connscope.close.classification")).isEqualTo("open-at-exit");
+                long sent = c.num("connscope.connection.bytes_sent");
+                long received = c.num("connscope.connection.bytes_received");
+                assertThat(sent).as("%s bytes sent", role).isPositive().matches(n -> n % 5 == 0, "whole pings or pongs");
+                assertThat(received).as("%s bytes received", role).isPositive().matches(n -> n % 5 == 0, "whole pings or pongs");
+            }
+            assertThat(app.stderr()).contains("2 connection(s) were already open when connscope was attached");
         }
     }
 

@@ -46,6 +46,8 @@ public final class ConnectionRecord {
 
     /** 0 while a non-blocking connect is pending. */
     public volatile long connectEndNanos;
+    /** Already open when connscope was attached: followed since its first I/O after that. */
+    public volatile boolean seenSinceAttach;
     /** The thread inside finishConnect() for this pending connect, else null. */
     public volatile Thread finishingConnect;
     /** Exception class of a failed connect, else null. */

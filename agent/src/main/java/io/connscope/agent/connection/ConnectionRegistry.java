@@ -126,6 +126,11 @@ public final class ConnectionRegistry {
         return out;
     }
 
+    /** True when no more connections can be tracked. */
+    public boolean isFull() {
+        return map.size() >= limit;
+    }
+
     /** Connections not followed because the limit was reached. */
     public long untracked() {
         return untracked.get();

@@ -45,6 +45,10 @@ public final class ConnectionTracker implements ConnectionSink {
     private final ResendDetector resends;
     private final CallSites callSites;
     private final TelemetryEndpoints collectors;
+    private volatile boolean adoptOpen;
+    private final AtomicLong adopted = new AtomicLong();
+    /** Sockets an attach found open and that are not to be followed. */
+    private final DeclinedKeys declined = new DeclinedKeys(256);
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong analysisFailures = new AtomicLong();
     /**
@@ -70,6 +74,9 @@ public final class ConnectionTracker implements ConnectionSink {
     @Override
     public void read(Object key, long bytes, Throwable failure, Object data, int offset) {
         ConnectionRecord r = registry.get(key);
+        if (r == null && adoptOpen) {
+            r = adopt(key);
+        }
         if (r != null) {
             if (failure == null) {
                 boolean firstEof = bytes < 0 && r.role == Role.CLIENT && !r.events.contains(ConnectionEvent.EOF);
@@ -88,6 +95,9 @@ public final class ConnectionTracker implements ConnectionSink {
     @Override
     public void write(Object key, long bytes, Throwable failure, Object data, int offset) {
         ConnectionRecord r = registry.get(key);
+        if (r == null && adoptOpen) {
+            r = adopt(key);
+        }
         if (r != null) {
             if (failure == null) {
                 r.onWrite(bytes, System.nanoTime());
@@ -261,6 +271,91 @@ public final class ConnectionTracker implements ConnectionSink {
         }
         String lower = m.toLowerCase(Locale.ROOT);
         return lower.contains("connection reset") || lower.contains("broken pipe");
+    }
+
+    // ---- connections open before an attach ----
+
+    /** After an attach to a running JVM: connections already open are followed from their next I/O. */
+    public void adoptOpenConnections() {
+        adoptOpen = true;
+    }
+
+    public void stopAdopting() {
+        adoptOpen = false;
+    }
+
+    /**
+     * A Socket or SocketChannel that is not tracked, met at a read or write after an attach: followed
+     * from here on, marked seen since attach. Its role is a guess, as the connect or accept was not
+     * seen: the side with the lower port is taken to be the server, which holds for servers on their
+     * usual ports. The checks that turn a socket away allocate nothing, and a socket turned away is
+     * remembered, so the sockets connscope never follows (its own, a collector's, one past the limit)
+     * cost only a lookup in {@link #declined} on their later I/O.
+     */
+    private ConnectionRecord adopt(Object key) {
+        if (!(key instanceof Socket || key instanceof SocketChannel) || Bridge.isAgentThread() || declined.contains(key)) {
+            return null; // the legacy path's SocketImpl is not adopted
+        }
+        return adoptOnce(key);
+    }
+
+    /** Once per connection: follows it, or remembers that it is not to be followed. */
+    private ConnectionRecord adoptOnce(Object key) {
+        synchronized (this) {
+            ConnectionRecord known = registry.get(key);
+            if (known != null) {
+                return known;
+            }
+            ConnectionRecord r = adoptable(key);
+            if (r == null) {
+                declined.add(key);
+            }
+            return r;
+        }
+    }
+
+    private ConnectionRecord adoptable(Object key) {
+        InetSocketAddress remote;
+        InetSocketAddress local;
+        try {
+            if (key instanceof Socket) {
+                Socket s = (Socket) key;
+                if (!s.isConnected() || s.isClosed()) {
+                    return null;
+                }
+                remote = (InetSocketAddress) s.getRemoteSocketAddress();
+                local = (InetSocketAddress) s.getLocalSocketAddress();
+            } else {
+                SocketChannel c = (SocketChannel) key;
+                if (!c.isConnected() || !(c.getRemoteAddress() instanceof InetSocketAddress)) {
+                    return null;
+                }
+                remote = (InetSocketAddress) c.getRemoteAddress();
+                local = (InetSocketAddress) c.getLocalAddress();
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        if (remote == null || local == null || collectors.isCollector(remote) || registry.isFull()) {
+            return null;
+        }
+        long now = System.nanoTime();
+        Role role = local.getPort() < remote.getPort() ? Role.SERVER : Role.CLIENT;
+        Destination d = role == Role.CLIENT ? destinations.of(Role.CLIENT, remote.getHostString(), remote.getPort())
+            : destinations.of(Role.SERVER, null, local.getPort());
+        ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), role, key instanceof Socket ? "socket" : "channel", d,
+            now);
+        r.seenSinceAttach = true;
+        describe(r, remote.getAddress(), remote.getPort(), local.getAddress(), local.getPort());
+        track(key, r);
+        opened(r);
+        adopted.incrementAndGet();
+        return r;
+    }
+
+    /** Connections that were open before the attach and followed since. */
+    public long adopted() {
+        return adopted.get();
     }
 
     // ---- java.net.Socket ----

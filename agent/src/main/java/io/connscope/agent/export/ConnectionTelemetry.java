@@ -272,11 +272,13 @@ public final class ConnectionTelemetry {
     /** Sets the connection's attributes on its span directly: an Attributes built first would be sorted for nothing. */
     private static void connectionAttributes(SpanBuilder b, ConnectionRecord r, CloseClassification how) {
         b.setAttribute(NETWORK_TRANSPORT, "tcp")
-            .setAttribute(NETWORK_TRANSPORT, "tcp")
             .setAttribute(CONNECTION_ID, r.id)
             .setAttribute(API, r.api)
             .setAttribute(CLOSE_CLASSIFICATION, how.label())
             .setAttribute(CLOSE_SEQUENCE, r.sequence());
+        if (r.seenSinceAttach) {
+            b.setAttribute(SEEN_SINCE_ATTACH, true);
+        }
         if (r.peerAddress != null) {
             b.setAttribute(NETWORK_PEER_ADDRESS, r.peerAddress);
         }

@@ -54,6 +54,8 @@ public final class Semconv {
     public static final AttributeKey<Boolean> HTTP_CLOSE_DELIMITED = AttributeKey.booleanKey("connscope.http.close_delimited");
     public static final AttributeKey<Long> HTTP_RESPONSE_BODY_SIZE = AttributeKey.longKey("http.response.body.size");
 
+    public static final AttributeKey<Boolean> SEEN_SINCE_ATTACH = AttributeKey.booleanKey("connscope.connection.seen_since_attach");
+
     public static final AttributeKey<String> RULE = AttributeKey.stringKey("connscope.rule");
     public static final AttributeKey<String> EVIDENCE = AttributeKey.stringKey("connscope.evidence");
     public static final AttributeKey<String> ADVICE = AttributeKey.stringKey("connscope.advice");

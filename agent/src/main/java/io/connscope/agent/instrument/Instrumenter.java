@@ -235,7 +235,11 @@ public final class Instrumenter {
             }
         }
         for (Target t : targets) {
-            out.addAll(t.missingMethods());
+            // Only once its transformation is complete: while it runs (on the thread that loads the
+            // remaining targets), its matched methods are still being recorded.
+            if (transformed.contains(t.className)) {
+                out.addAll(t.missingMethods());
+            }
         }
         return out;
     }

@@ -79,6 +79,12 @@ public final class ReportWriter {
 
     private List<String> notes() {
         List<String> notes = new ArrayList<>(exportHealth.notes());
+        long adopted = tracker.adopted();
+        if (adopted > 0) {
+            notes.add(adopted + " connection(s) were already open when connscope was attached: they are counted from their"
+                + " first read or write after it (connscope.connection.seen_since_attach), and their role is guessed from"
+                + " the ports");
+        }
         long collectors = tracker.collectorConnectionsIgnored();
         if (collectors > 0) {
             notes.add(collectors + " connection(s) to OTLP collectors were not followed: they carry telemetry, not your"

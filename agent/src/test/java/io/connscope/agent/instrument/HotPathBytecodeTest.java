@@ -48,7 +48,13 @@ class HotPathBytecodeTest {
         "java/nio/ByteBuffer.get",
         "java/nio/ByteBuffer.position",
         "java/nio/Buffer.position",
-        "java/lang/Object.<init>");
+        "java/lang/Object.<init>",
+        // After an attach, the checks on a socket that is not followed
+        "java/lang/Thread.currentThread",
+        "java/lang/Thread.getThreadGroup",
+        "java/lang/ThreadGroup.parentOf",
+        "java/util/concurrent/atomic/AtomicReferenceArray.get",
+        "java/util/concurrent/atomic/AtomicReferenceArray.length");
 
     /**
      * Reached only when an I/O call threw or connscope itself failed, or (Http1Stream.step and
@@ -63,6 +69,8 @@ class HotPathBytecodeTest {
         // once per exchange, when its response ends: hands the exchange to the export queue
         "io/connscope/agent/http/HttpConnection.halfDone",
         "io/connscope/bridge/Bridge.failed",
+        // after an attach, once per connection that was open before it
+        TRACKER + ".adoptOnce",
         "io/connscope/bridge/Bridge.vectoredScratch", // grows a per-thread array, rarely
         "io/connscope/agent/http/Http1Stream.step",
         "io/connscope/agent/http/Http1Stream.headLine");

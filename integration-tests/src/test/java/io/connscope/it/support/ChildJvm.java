@@ -137,6 +137,19 @@ public final class ChildJvm {
         mainArgs.add("-jar");
         mainArgs.add(DEMO_JAR.toString());
         mainArgs.addAll(List.of(args));
+        return start();
+    }
+
+    /** Starts a fixture main class without waiting for it. */
+    public Running startFixture(Class<?> main, String... args) throws IOException {
+        mainArgs.add("-cp");
+        mainArgs.add(FIXTURES.toString());
+        mainArgs.add(main.getName());
+        mainArgs.addAll(List.of(args));
+        return start();
+    }
+
+    private Running start() throws IOException {
         List<String> cmd = command();
         Files.createDirectories(WORK);
         Path out = Files.createTempFile(WORK, "stdout-", ".txt");
