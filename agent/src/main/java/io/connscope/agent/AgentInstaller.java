@@ -115,8 +115,7 @@ final class AgentInstaller {
             TimeUnit.MILLISECONDS.toNanos(config.resendWindowMillis()));
         ConnectionTracker tracker = new ConnectionTracker(registry, destinations, jdk,
             new DiagnosingSink(diagnosis, queue), resends,
-            new CallSites(rules.leakStackFrames(), rules.leakStacksPerSecond()),
-            config.trackTelemetry() ? TelemetryEndpoints.none() : TelemetryEndpoints.of(OtelSettings.otlpEndpoints(config.otelOverrides())));
+            new CallSites(rules.leakStackFrames(), rules.leakStacksPerSecond()), collectors(config));
         if (attached) {
             tracker.adoptOpenConnections();
         }
@@ -162,6 +161,12 @@ final class AgentInstaller {
         AgentLog.debug("started in " + (System.nanoTime() - started) / 1_000_000 + " ms (instrumentation "
             + instrumentMillis + " ms); socket path "
             + (jdk.legacySocketPath() ? "legacy PlainSocketImpl" : "JDK 13+") + "; instrumented " + instrumenter.transformed());
+    }
+
+    /** The OTLP collectors whose connections are not followed, unless connscope.track.telemetry asks for them. */
+    private static TelemetryEndpoints collectors(AgentConfig config) {
+        return config.trackTelemetry() ? TelemetryEndpoints.none()
+            : TelemetryEndpoints.of(OtelSettings.otlpEndpoints(config.otelOverrides()));
     }
 
     /** Starts the live report from a thread of the agent's group, so the server's threads and connections are its own. */

@@ -19,6 +19,8 @@ public final class ConnscopeAgent {
 
     /** In definition order: a class is defined after the types its declaration names. */
     static final String[] BRIDGE_CLASSES = {"io.connscope.bridge.ConnectionSink", "io.connscope.bridge.Bridge"};
+    /** The agent argument that detaches connscope from a JVM it was attached to. */
+    public static final String DETACH = "detach";
 
     private ConnscopeAgent() {
     }
@@ -51,9 +53,6 @@ public final class ConnscopeAgent {
         }
         start(args, inst, true);
     }
-
-    /** The agent argument that detaches connscope from a JVM it was attached to. */
-    public static final String DETACH = "detach";
 
     /** True once the bridge is in the bootstrap loader: connscope ran in this JVM before (it can only be defined once). */
     private static boolean bridgeInjected() {
