@@ -16,6 +16,10 @@ public final class AgentLog {
         debug = on;
     }
 
+    public static boolean isDebug() {
+        return debug;
+    }
+
     public static void info(String message) {
         System.err.println("[connscope] " + message);
     }

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The demo runs without the agent; {@code java -jar connscope-agent.jar attach <pid>} loads connscope
  * into it and telemetry arrives; {@code detach} stops it, and nothing more arrives while the demo
- * goes on.
+ * goes on; attaching again starts it again.
  */
 class AttachIT {
 
@@ -43,6 +43,12 @@ class AttachIT {
             await("more demo rounds after detach", () -> count(stdout(demo), "expect: scenario=healthy") >= rounds + 3);
             assertThat(connscopeConnections(otlp)).as("spans after detach").hasSize(afterDetach);
             assertThat(demo.isAlive()).isTrue();
+
+            // A later attach starts afresh in the same JVM: the bridge is already there, the rest is new.
+            cli(jvm, "attach", pid);
+            await("connection spans after attaching again", () -> connscopeConnections(otlp).size() > afterDetach);
+            cli(jvm, "detach", pid);
+            assertThat(count(demo.stderr(), "[connscope] detached: tracking and export stopped")).isEqualTo(2);
             assertThat(demo.stderr()).doesNotContain("Exception").doesNotContain("internal error");
         }
     }

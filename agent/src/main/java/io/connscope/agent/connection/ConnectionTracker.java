@@ -48,7 +48,7 @@ public final class ConnectionTracker implements ConnectionSink {
     private volatile boolean adoptOpen;
     private final AtomicLong adopted = new AtomicLong();
     /** Sockets an attach found open and that are not to be followed. */
-    private final DeclinedKeys declined = new DeclinedKeys(256);
+    private final DeclinedKeys declined = new DeclinedKeys(1024);
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong analysisFailures = new AtomicLong();
     /**
@@ -73,10 +73,7 @@ public final class ConnectionTracker implements ConnectionSink {
 
     @Override
     public void read(Object key, long bytes, Throwable failure, Object data, int offset) {
-        ConnectionRecord r = registry.get(key);
-        if (r == null && adoptOpen) {
-            r = adopt(key);
-        }
+        ConnectionRecord r = tracked(key);
         if (r != null) {
             if (failure == null) {
                 boolean firstEof = bytes < 0 && r.role == Role.CLIENT && !r.events.contains(ConnectionEvent.EOF);
@@ -94,10 +91,7 @@ public final class ConnectionTracker implements ConnectionSink {
 
     @Override
     public void write(Object key, long bytes, Throwable failure, Object data, int offset) {
-        ConnectionRecord r = registry.get(key);
-        if (r == null && adoptOpen) {
-            r = adopt(key);
-        }
+        ConnectionRecord r = tracked(key);
         if (r != null) {
             if (failure == null) {
                 r.onWrite(bytes, System.nanoTime());
@@ -234,12 +228,12 @@ public final class ConnectionTracker implements ConnectionSink {
             + " (counting goes on; the application is not affected): " + e, e);
     }
 
-    /** Failed request attempts that resend detection could not remember (it was full). */
     /** Connections to telemetry collectors, not followed. */
     public long collectorConnectionsIgnored() {
         return collectors.ignored();
     }
 
+    /** Failed request attempts that resend detection could not remember (it was full). */
     public long resendsForgotten() {
         return resends.forgotten();
     }
@@ -273,6 +267,12 @@ public final class ConnectionTracker implements ConnectionSink {
         return lower.contains("connection reset") || lower.contains("broken pipe");
     }
 
+    /** The record of a socket's read or write: one registry lookup, and after an attach, adoption on a miss. */
+    private ConnectionRecord tracked(Object key) {
+        ConnectionRecord r = registry.get(key);
+        return r == null && adoptOpen ? adopt(key) : r;
+    }
+
     // ---- connections open before an attach ----
 
     /** After an attach to a running JVM: connections already open are followed from their next I/O. */
@@ -300,18 +300,16 @@ public final class ConnectionTracker implements ConnectionSink {
     }
 
     /** Once per connection: follows it, or remembers that it is not to be followed. */
-    private ConnectionRecord adoptOnce(Object key) {
-        synchronized (this) {
-            ConnectionRecord known = registry.get(key);
-            if (known != null) {
-                return known;
-            }
-            ConnectionRecord r = adoptable(key);
-            if (r == null) {
-                declined.add(key);
-            }
-            return r;
+    private synchronized ConnectionRecord adoptOnce(Object key) {
+        ConnectionRecord known = registry.get(key);
+        if (known != null) {
+            return known;
         }
+        ConnectionRecord r = adoptable(key);
+        if (r == null) {
+            declined.add(key);
+        }
+        return r;
     }
 
     private ConnectionRecord adoptable(Object key) {
@@ -327,10 +325,11 @@ public final class ConnectionTracker implements ConnectionSink {
                 local = (InetSocketAddress) s.getLocalSocketAddress();
             } else {
                 SocketChannel c = (SocketChannel) key;
-                if (!c.isConnected() || !(c.getRemoteAddress() instanceof InetSocketAddress)) {
-                    return null;
+                SocketAddress peer = c.getRemoteAddress();
+                if (!(peer instanceof InetSocketAddress)) {
+                    return null; // not connected, or a Unix domain socket
                 }
-                remote = (InetSocketAddress) c.getRemoteAddress();
+                remote = (InetSocketAddress) peer;
                 local = (InetSocketAddress) c.getLocalAddress();
             }
         } catch (IOException | RuntimeException e) {

@@ -34,6 +34,7 @@ public final class ExportHealth {
     final SignalAccount spans = new SignalAccount("spans", "span", this);
     final SignalAccount logs = new SignalAccount("logs", "log_record", this);
     final SignalAccount metrics = new SignalAccount("metrics", "metric_point", this);
+    private final List<SignalAccount> signals = List.of(spans, logs, metrics);
     /** Signals whose last export failed. */
     private final Set<SignalAccount> failing = ConcurrentHashMap.newKeySet();
     private volatile boolean everFailed;
@@ -100,7 +101,7 @@ public final class ExportHealth {
 
     /** A message the OpenTelemetry SDK logged about an export: the words to quote for its signal's failures. */
     void sdkSaid(String message) {
-        for (SignalAccount s : new SignalAccount[] {spans, logs, metrics}) {
+        for (SignalAccount s : signals) {
             if (message.contains("export " + s.sdkName)) {
                 // An error status without a body leaves the SDK's message ending in an empty "Error message:".
                 s.sdkMessage = message.replaceFirst("\\s*Error message:\\s*$", "").trim();
@@ -111,10 +112,10 @@ public final class ExportHealth {
     /** The connscope.telemetry.dropped series, zeros included, so a dashboard has a line from the start. */
     void record(ObservableLongMeasurement m) {
         m.record(queue.dropped(), Attributes.of(ITEM, "exchange", REASON, QUEUE_FULL));
-        for (SignalAccount s : new SignalAccount[] {spans, logs}) {
-            m.record(s.queueFull(), Attributes.of(ITEM, s.item, REASON, QUEUE_FULL));
-        }
-        for (SignalAccount s : new SignalAccount[] {spans, logs, metrics}) {
+        for (SignalAccount s : signals) {
+            if (s != metrics) { // metric points wait in no queue
+                m.record(s.queueFull(), Attributes.of(ITEM, s.item, REASON, QUEUE_FULL));
+            }
             m.record(s.failed(), Attributes.of(ITEM, s.item, REASON, EXPORT_FAILED));
         }
     }
@@ -127,7 +128,7 @@ public final class ExportHealth {
             notes.add("connscope.telemetry.dropped: " + dropped + " HTTP exchange(s) were not exported because the export"
                 + " queue was full (connscope.export.queue.size; their connections are counted above)");
         }
-        for (SignalAccount s : new SignalAccount[] {spans, logs, metrics}) {
+        for (SignalAccount s : signals) {
             long full = s.queueFull();
             long failed = s.failed();
             long unsent = s.unsent();

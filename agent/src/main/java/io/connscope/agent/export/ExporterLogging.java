@@ -81,10 +81,14 @@ public final class ExporterLogging {
             if (record == null) {
                 return;
             }
+            boolean warning = record.getLevel().intValue() >= Level.WARNING.intValue();
+            if (!warning && !AgentLog.isDebug()) {
+                return;
+            }
             String message = formatter.formatMessage(record);
             String logger = String.valueOf(record.getLoggerName());
             AgentLog.debug("OpenTelemetry SDK (" + logger + "): " + message);
-            if (record.getLevel().intValue() < Level.WARNING.intValue()) {
+            if (!warning) {
                 return;
             }
             ExportHealth h = health;
