@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The destinations seen so far. Bounded: past the limit, new destinations share one "(other)"
@@ -15,6 +16,8 @@ public final class Destinations {
 
     private final ConcurrentHashMap<String, Destination> byKey = new ConcurrentHashMap<>();
     private final int limit;
+    /** Places taken in {@link #byKey}, never more than the limit. */
+    private final AtomicInteger taken = new AtomicInteger();
     private final Destination otherClient;
     private final Destination otherServer;
 
@@ -30,10 +33,20 @@ public final class Destinations {
         if (d != null) {
             return d;
         }
-        if (byKey.size() >= limit) {
-            return role == Role.CLIENT ? otherClient : otherServer;
+        // A place is taken before the destination is added, so that threads meeting new destinations at
+        // the same time cannot together go past the limit.
+        if (taken.incrementAndGet() > limit) {
+            taken.decrementAndGet();
+            Destination added = byKey.get(key);
+            return added != null ? added : role == Role.CLIENT ? otherClient : otherServer;
         }
-        return byKey.computeIfAbsent(key, k -> new Destination(role, serverAddress, port, k, new DestinationStats()));
+        Destination fresh = new Destination(role, serverAddress, port, key, new DestinationStats());
+        Destination earlier = byKey.putIfAbsent(key, fresh);
+        if (earlier != null) {
+            taken.decrementAndGet(); // another thread added it first
+            return earlier;
+        }
+        return fresh;
     }
 
     /** Every destination, the overflow entries last when they were used. */
