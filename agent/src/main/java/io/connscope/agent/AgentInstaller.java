@@ -197,8 +197,11 @@ final class AgentInstaller {
             AgentLog.debug("OpenTelemetry SDK ready in " + (System.nanoTime() - start) / 1_000_000 + " ms");
             return sdk;
         } catch (Throwable e) {
-            AgentLog.info("OpenTelemetry configuration failed, telemetry export is off (the report still works): " + e
-                + (e.getCause() == null ? "" : " caused by " + e.getCause()));
+            StringBuilder causes = new StringBuilder(String.valueOf(e));
+            for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+                causes.append(" caused by ").append(c);
+            }
+            AgentLog.info("OpenTelemetry configuration failed, telemetry export is off (the report still works): " + causes);
             if (config.debug()) {
                 e.printStackTrace();
             }

@@ -2,7 +2,6 @@ package io.connscope.demo;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -34,7 +33,7 @@ final class ChannelScenario implements Scenario {
     @Override
     public void run(PrintStream out) throws Exception {
         try (ServerSocketChannel server = ServerSocketChannel.open()) {
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            DemoPorts.bind(server);
             InetSocketAddress address = (InetSocketAddress) server.getLocalAddress();
             Thread serving = new Thread(() -> serve(server), "demo-channel-server");
             serving.setDaemon(true);

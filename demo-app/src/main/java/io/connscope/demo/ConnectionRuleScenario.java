@@ -131,8 +131,7 @@ final class ConnectionRuleScenario extends NamedScenario {
         return new ConnectionRuleScenario("slow-setup", "a TLS handshake through a proxy that holds the server's first bytes"
             + " for " + PROXY_DELAY_MS + " ms", out -> {
                 SSLContext tls = DemoTls.context();
-                SSLServerSocket listener = (SSLServerSocket) tls.getServerSocketFactory()
-                    .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                SSLServerSocket listener = (SSLServerSocket) DemoPorts.listen(tls.getServerSocketFactory(), 50);
                 try (LoopbackServer server = new LoopbackServer(listener, 1, s -> {
                     s.setTcpNoDelay(true);
                     LoopbackServer.readExactly(s.getInputStream(), TlsScenario.REQUEST.length);
@@ -166,7 +165,7 @@ final class ConnectionRuleScenario extends NamedScenario {
             + " left; to see it fail, run it in a network namespace with a tiny port range: unshare -n sh -c 'ip link set"
             + " lo up; echo \"40000 40002\" > /proc/sys/net/ipv4/ip_local_port_range; java …'", out -> {
                 // The server does not accept: connections complete in its backlog, which is enough to hold ports.
-                try (ServerSocket server = new ServerSocket(0, HOLD + 1, InetAddress.getLoopbackAddress())) {
+                try (ServerSocket server = DemoPorts.listen(HOLD + 1)) {
                     List<Socket> held = new ArrayList<>();
                     String failure = "none";
                     try {
@@ -242,8 +241,7 @@ final class ConnectionRuleScenario extends NamedScenario {
         return new ConnectionRuleScenario("tls-no-resumption", TLS_CONNECTIONS + " TLS connections, each client with a"
             + " fresh SSLContext: every handshake is a full one", out -> {
                 SSLContext serverContext = DemoTls.context();
-                SSLServerSocket listener = (SSLServerSocket) serverContext.getServerSocketFactory()
-                    .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                SSLServerSocket listener = (SSLServerSocket) DemoPorts.listen(serverContext.getServerSocketFactory(), 50);
                 try (LoopbackServer server = new LoopbackServer(listener, TLS_CONNECTIONS, s -> {
                     s.setTcpNoDelay(true);
                     LoopbackServer.readExactly(s.getInputStream(), TlsScenario.REQUEST.length);

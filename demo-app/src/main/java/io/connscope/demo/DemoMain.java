@@ -63,6 +63,7 @@ public final class DemoMain {
                 out.println("== " + s.name() + ": " + s.description());
                 // When the scenario started, so that its telemetry can be told from another's that reused its ports.
                 out.println("expect: scenario=" + s.name() + " started.ms=" + System.currentTimeMillis());
+                DemoPorts.startScenario(s.name());
                 s.run(out);
                 out.println();
             }

@@ -1,7 +1,6 @@
 package io.connscope.demo;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,7 +34,7 @@ final class LoopbackServer implements AutoCloseable {
     }
 
     static LoopbackServer start(int connections, Handler handler) throws IOException {
-        return new LoopbackServer(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), connections, handler);
+        return new LoopbackServer(DemoPorts.listen(50), connections, handler);
     }
 
     int port() {

@@ -32,8 +32,7 @@ final class TlsScenario implements Scenario {
     @Override
     public void run(PrintStream out) throws Exception {
         SSLContext context = DemoTls.context();
-        SSLServerSocket listener = (SSLServerSocket) context.getServerSocketFactory()
-            .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        SSLServerSocket listener = (SSLServerSocket) DemoPorts.listen(context.getServerSocketFactory(), 50);
         SSLParameters serverParams = listener.getSSLParameters();
         serverParams.setApplicationProtocols(new String[] {"http/1.1"});
         listener.setSSLParameters(serverParams);

@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -47,7 +46,7 @@ final class WireServer implements AutoCloseable {
      * @param advertisedTimeoutSeconds send Keep-Alive: timeout=N (0: no Keep-Alive header)
      */
     WireServer(int idleCloseMillis, int advertisedTimeoutSeconds) throws IOException {
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.server = DemoPorts.listen(50);
         this.idleCloseMillis = idleCloseMillis;
         this.advertisedTimeoutSeconds = advertisedTimeoutSeconds;
         this.acceptor = new Thread(this::acceptLoop, "wire-server");

@@ -2,6 +2,7 @@ package io.connscope.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.connscope.it.support.Await;
 import io.connscope.it.support.ChildJvm;
 import io.connscope.it.support.Jvm;
 import io.connscope.it.fixtures.LongLivedConnectionApp;
@@ -10,7 +11,6 @@ import io.connscope.it.support.SpanView;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -99,12 +99,8 @@ class AttachIT {
         return SafetyIT.count(text, needle);
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+    private static void await(String what, Await.Condition condition) throws Exception {
+        Await.until(what, 60, condition);
     }
 
     /** Runs the agent jar's command line with the same JDK; fails unless it exits 0. */

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 public final class ConnectionChurnRule implements ConnectionRule {
 
     public static final String ID = "connection-churn";
-    private static final long TIME_WAIT_SECONDS = 60;
 
     private final long windowNanos;
     private final long percent;
@@ -28,8 +27,7 @@ public final class ConnectionChurnRule implements ConnectionRule {
     public ConnectionChurnRule(Thresholds t) {
         windowNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, t.get("window.ms", 10_000)));
         percent = t.get("percent", 10);
-        int[] range = LocalPorts.range();
-        ports = range == null ? 28_232 : range[1] - range[0] + 1; // Linux's default range when /proc is unavailable
+        ports = LocalPorts.count();
     }
 
     @Override
@@ -54,7 +52,7 @@ public final class ConnectionChurnRule implements ConnectionRule {
         // The rate so far in this window, over at least one second so that a short burst does not count as a rate.
         long elapsed = Math.max(r.endNanos - w[0], TimeUnit.SECONDS.toNanos(1));
         double perSecond = w[1] * 1e9 / elapsed;
-        double limit = ports / (double) TIME_WAIT_SECONDS;
+        double limit = ports / (double) LocalPorts.TIME_WAIT_SECONDS;
         if (w[2] != 0 || perSecond * 100 < limit * percent) {
             return null;
         }
@@ -62,7 +60,7 @@ public final class ConnectionChurnRule implements ConnectionRule {
         String evidence = String.format(Locale.ROOT, "%d connections to this destination closed by this side first within"
             + " %d ms (at least %.0f/s); each holds its local port in TIME_WAIT for %d s, and %d local ports"
             + " last %.0f s at this rate (this rule fires at %d%% of %.0f/s). %s.", w[1],
-            TimeUnit.NANOSECONDS.toMillis(r.endNanos - w[0]), perSecond, TIME_WAIT_SECONDS, ports, ports / perSecond, percent,
+            TimeUnit.NANOSECONDS.toMillis(r.endNanos - w[0]), perSecond, LocalPorts.TIME_WAIT_SECONDS, ports, ports / perSecond, percent,
             limit, LocalPorts.describe());
         return new Warning(ID, Severity.WARN, evidence, "Reuse connections (HTTP keep-alive, a pool); if the peer must"
             + " close, let it close first so TIME_WAIT lands on its side.");

@@ -7,7 +7,12 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /** The ephemeral port range and the TIME_WAIT count, from Linux's /proc; elsewhere, "unavailable". */
-final class LocalPorts {
+public final class LocalPorts {
+
+    /** How long Linux holds a socket in TIME_WAIT (TCP_TIMEWAIT_LEN). */
+    static final long TIME_WAIT_SECONDS = 60;
+    /** Linux's default range (32768-60999), assumed when /proc is unavailable. */
+    private static final int DEFAULT_PORT_COUNT = 28_232;
 
     private static final Path RANGE = Paths.get("/proc/sys/net/ipv4/ip_local_port_range");
     private static final Path SOCKSTAT = Paths.get("/proc/net/sockstat");
@@ -24,6 +29,20 @@ final class LocalPorts {
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** Local ports one destination can use at once: the size of the ephemeral range. */
+    static int count() {
+        int[] range = range();
+        return range == null ? DEFAULT_PORT_COUNT : range[1] - range[0] + 1;
+    }
+
+    /**
+     * New connections per second to one destination that the local ports sustain when each one
+     * then holds its port in TIME_WAIT: beyond this rate, connects start failing.
+     */
+    public static double sustainableConnectRate() {
+        return count() / (double) TIME_WAIT_SECONDS;
     }
 
     /** Sockets in TIME_WAIT now ("tw" in /proc/net/sockstat), or -1 when unavailable. */

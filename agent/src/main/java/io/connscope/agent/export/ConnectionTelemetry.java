@@ -8,6 +8,7 @@ import io.connscope.agent.connection.Destination;
 import io.connscope.agent.connection.DestinationStats;
 import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.diagnose.ExchangeRecord;
+import io.connscope.agent.diagnose.LocalPorts;
 import io.connscope.agent.connection.Role;
 import io.connscope.agent.connection.TlsInfo;
 import io.connscope.agent.diagnose.Warning;
@@ -53,6 +54,7 @@ public final class ConnectionTelemetry {
     private final ExchangeSpans exchanges;
     private final ExchangeSampler sampler;
     private final LongCounter exchangeCount;
+    private final LongCounter resendCount;
     private final WarningExport warningExport;
     private final DoubleHistogram connectDuration;
     private final DoubleHistogram tlsDuration;
@@ -71,6 +73,9 @@ public final class ConnectionTelemetry {
         Meter meter = otel.getMeter(SCOPE);
         exchangeCount = meter.counterBuilder("connscope.http.exchanges").setUnit("{exchange}")
             .setDescription("HTTP exchanges seen on the wire, every one, whether or not it got a span.").build();
+        resendCount = meter.counterBuilder("connscope.http.resends").setUnit("{exchange}")
+            .setDescription("HTTP exchanges that resent an earlier failed request (http.request.resend_count of 1 or more).")
+            .build();
         httpConnectionDuration = meter.histogramBuilder("http.client.connection.duration").setUnit("s")
             .setDescription("Lifetime of outbound connections that carried HTTP, from connect start to close.")
             .setExplicitBucketBoundariesAdvice(LIFETIME_BUCKETS).build();
@@ -148,6 +153,11 @@ public final class ConnectionTelemetry {
             .setDescription("Connections connscope holds state for: the open ones, and closed ones until they are"
                 + " settled (about 200 ms). Its own memory follows this number.")
             .buildWithCallback(m -> m.record(openConnections.get().size()));
+        double connectRateLimit = LocalPorts.sustainableConnectRate();
+        meter.gaugeBuilder("connscope.tcp.connect_rate_limit").setUnit("{connection}/s")
+            .setDescription("New connections per second to one destination that the local port range sustains when each"
+                + " leaves its port in TIME_WAIT for 60 s (ports / 60): the port-exhaustion limit.")
+            .buildWithCallback(m -> m.record(connectRateLimit));
         meter.counterBuilder("connscope.telemetry.dropped").setUnit("{item}")
             .setDescription("Telemetry not exported, by item (exchange, span, log_record, metric_point)"
                 + " and reason (queue_full, export_failed).")
@@ -185,6 +195,9 @@ public final class ConnectionTelemetry {
     public void export(ExchangeRecord item) {
         Attributes destination = destinationAttributes(item.connection.destination);
         exchangeCount.add(1, destination);
+        if (item.exchange.resendCount() > 0) {
+            resendCount.add(1, destination);
+        }
         if (sampler.keep(item.warnings, item.exchange.traceparent())) {
             exchanges.export(item, destination);
         }

@@ -1,0 +1,74 @@
+package io.connscope.demo;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.channels.ServerSocketChannel;
+import java.util.HashMap;
+import java.util.Map;
+import javax.net.ServerSocketFactory;
+
+/**
+ * Loopback listening ports that stay the same from one round of {@code --loop} to the next: each
+ * scenario's n-th server binds where it bound last round, as a service's destinations stay put. So
+ * dashboards follow a handful of destinations instead of new ones every round, and a rate over
+ * several scrapes sees each destination's counters grow. The first round takes any free port; a
+ * port taken meanwhile falls back to a free one.
+ */
+final class DemoPorts {
+
+    private static final Map<String, Integer> LAST = new HashMap<>();
+    private static String scenario = "";
+    private static int ordinal;
+
+    private DemoPorts() {
+    }
+
+    /** The scenario about to run: its servers are numbered from here. */
+    static synchronized void startScenario(String name) {
+        scenario = name;
+        ordinal = 0;
+    }
+
+    static ServerSocket listen(int backlog) throws IOException {
+        return listen(ServerSocketFactory.getDefault(), backlog);
+    }
+
+    static ServerSocket listen(ServerSocketFactory factory, int backlog) throws IOException {
+        String key = nextKey();
+        ServerSocket server = factory.createServerSocket();
+        server.setReuseAddress(true);
+        try {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), previous(key)), backlog);
+        } catch (BindException e) {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), backlog);
+        }
+        remember(key, server.getLocalPort());
+        return server;
+    }
+
+    static void bind(ServerSocketChannel server) throws IOException {
+        String key = nextKey();
+        server.socket().setReuseAddress(true);
+        try {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), previous(key)));
+        } catch (BindException e) {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        }
+        remember(key, server.socket().getLocalPort());
+    }
+
+    private static synchronized String nextKey() {
+        return scenario + "#" + ordinal++;
+    }
+
+    private static synchronized int previous(String key) {
+        return LAST.getOrDefault(key, 0);
+    }
+
+    private static synchronized void remember(String key, int port) {
+        LAST.put(key, port);
+    }
+}
