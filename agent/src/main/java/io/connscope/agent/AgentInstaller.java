@@ -100,8 +100,8 @@ final class AgentInstaller {
         for (String problem : problems) {
             AgentLog.info(problem);
         }
-        // Every thread connscope starts, and every thread those threads start (the OTLP sender's
-        // HttpClient threads included), lives in this group: the bridge ignores their connections.
+        // Every thread connscope starts, and every thread those threads start (the OTLP sender's and
+        // the Prometheus endpoint's included), lives in this group: the bridge ignores their connections.
         ThreadGroup group = new ThreadGroup("connscope");
         group.setDaemon(false);
 

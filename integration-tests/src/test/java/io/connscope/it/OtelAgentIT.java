@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The OpenTelemetry Java agent loaded before or after connscope: both work, connscope's exchanges join
- * that agent's traces, and that agent's connections to the collector are not taken for the application's.
+ * that agent's traces, and neither agent follows the other's exports: that agent's connections to the
+ * collector are not taken for the application's, and connscope's own OTLP requests get no span from it.
  */
 class OtelAgentIT {
 
@@ -41,8 +42,7 @@ class OtelAgentIT {
             assertThat(otlp.spans().exchanges("server", port)).hasSize(3);
 
             // The OpenTelemetry agent: its HTTP client spans for the application's requests, two for
-            // HttpURLConnection and one for java.net.http. (Loaded second, it also traces connscope's own
-            // OTLP requests, to the collector's port: a known limit, see the README.)
+            // HttpURLConnection and one for java.net.http.
             List<SpanView> otelClient = otlp.spans().where(s -> s.scope.startsWith("io.opentelemetry.")
                 && s.span.getKind() == io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_CLIENT
                 && Long.valueOf(port).equals(s.num("server.port")));
@@ -52,8 +52,15 @@ class OtelAgentIT {
             // Its traceparent went out on the wire, and connscope's exchange spans joined those traces.
             Set<String> traces = otelClient.stream().map(SpanView::traceIdHex).collect(Collectors.toSet());
             assertThat(exchanges).allSatisfy(e -> assertThat(traces).contains(e.traceIdHex()));
-            // The OpenTelemetry agent's own export connections to the collector are not the application's.
+            // Neither agent follows the other's exports: the OpenTelemetry agent's connections to the collector are
+            // not the application's, and connscope's OTLP requests get no span from that agent, in either order.
             assertThat(otlp.spans().connections("client", otlp.port())).isEmpty();
+            assertThat(otlp.spans().where(s -> s.scope.startsWith("io.opentelemetry.")
+                && Long.valueOf(otlp.port()).equals(s.num("server.port")))).isEmpty();
+            assertThat(otlp.spans().where(s -> s.scope.startsWith("io.opentelemetry."))).extracting(s -> s.scope)
+                .as("every span of the OpenTelemetry agent is about the application's requests, client and server side")
+                .containsOnly("io.opentelemetry.http-url-connection", "io.opentelemetry.java-http-client",
+                    "io.opentelemetry.java-http-server");
             assertThat(run.stderr).containsPattern("\\d+ connection\\(s\\) to OTLP collectors were not followed")
                 .doesNotContain("internal error");
         }
