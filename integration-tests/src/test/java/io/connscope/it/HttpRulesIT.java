@@ -101,6 +101,12 @@ class HttpRulesIT {
             for (Map.Entry<String, Long> e : perRule.entrySet()) {
                 assertThat(MetricsAssert.lastRuleCount(otlp, e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
             }
+            // ... and counted at its destination, as the log records say.
+            int post = stepPort(run, "post");
+            long atPost = warnings.stream().filter(w -> Long.valueOf(post).equals(w.num("server.port"))
+                && "client".equals(w.str("connscope.connection.role"))).count();
+            assertThat(atPost).isPositive();
+            assertThat(MetricsAssert.lastSum(otlp, "connscope.warnings", "client", post)).isEqualTo(atPost);
             // The reuse metrics: ten requests over one keep-alive connection.
             int keepAlive = port(run, "client.connections=1 server.connections=1");
             assertThat(MetricsAssert.histogramCount(otlp, "connscope.http.connection.requests", "client", keepAlive))

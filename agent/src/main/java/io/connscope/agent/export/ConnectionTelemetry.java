@@ -97,9 +97,13 @@ public final class ConnectionTelemetry {
                 }
             });
         meter.counterBuilder("connscope.warnings").setUnit("{warning}")
-            .setDescription("Warnings raised, by rule.")
+            .setDescription("Warnings raised, by rule and destination (without one beyond the first 200 rule and"
+                + " destination pairs).")
             .buildWithCallback(m -> {
-                for (Map.Entry<String, AtomicLong> e : warnings.byRule().entrySet()) {
+                for (WarningLog.Group g : warnings.groups()) {
+                    m.record(g.count(), destinationAttributes(g.target).toBuilder().put(RULE, g.rule).build());
+                }
+                for (Map.Entry<String, AtomicLong> e : warnings.ungroupedByRule().entrySet()) {
                     m.record(e.getValue().get(), Attributes.of(RULE, e.getKey()));
                 }
             });

@@ -204,7 +204,7 @@ class HttpRulesTest {
         });
         assertThat(small.ungrouped()).isEqualTo(1);
         assertThat(small.suppressed()).isEqualTo(1);
-        assertThat(small.byRule().get("r").get()).isEqualTo(5);
+        assertThat(small.ungroupedByRule().get("r").get()).isEqualTo(1);
     }
 
     @Test
