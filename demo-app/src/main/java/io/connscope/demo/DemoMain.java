@@ -26,7 +26,7 @@ public final class DemoMain {
             ConnectionRuleScenario.connectionChurn(), ConnectionRuleScenario.noDelayLate(), ConnectionRuleScenario.idleConnection(),
             ConnectionRuleScenario.slowSetup(), ConnectionRuleScenario.portExhaustion(),
             ConnectionRuleScenario.connectionLeak(), ConnectionRuleScenario.tlsNoResumption(), ConnectionRuleScenario.hopByHop(),
-            new HealthyScenario())) {
+            new CleanWebSocketScenario(), WebSocketScenario.closed(), WebSocketScenario.aborted(), new HealthyScenario())) {
             SCENARIOS.put(s.name(), s);
         }
     }

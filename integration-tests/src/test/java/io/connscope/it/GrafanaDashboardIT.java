@@ -141,7 +141,6 @@ class GrafanaDashboardIT {
                         }
                     }
                     if (!problems.isEmpty()) {
-                        System.out.println("dashboard queries: still " + problems);
                         Thread.sleep(1000); // a scrape a second: no sooner is there more to see
                     }
                     return problems.isEmpty() || !running.isAlive();

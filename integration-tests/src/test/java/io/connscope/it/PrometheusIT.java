@@ -47,10 +47,15 @@ class PrometheusIT {
             Map<String, String> client = Map.of("connscope_connection_role", "client", "server_port", port);
             Map<String, String> server = Map.of("connscope_connection_role", "server", "server_port", port);
             // Connections are counted once settled, about 200 ms after their close.
-            // The endpoint starts with the SDK, on connscope's export thread, possibly after the traffic.
-            Await.until("six settled connections", 30, () -> {
+            // The endpoint starts with the SDK, on connscope's export thread, possibly after the traffic. Closes are
+            // counted at once; histograms and exchanges once the export thread has settled each connection.
+            Await.until("six settled and exported connections", 30, () -> {
                 PromScrape s = PromScrape.tryOf(scrapePort);
-                return s != null && s.sum("connscope_connection_closed_total", client) == 3 && s.sum("connscope_connection_closed_total", server) == 3;
+                return s != null && s.sum("connscope_connection_closed_total", client) == 3
+                    && s.sum("connscope_connection_closed_total", server) == 3
+                    && s.sum("connscope_http_connection_requests_count", client) == 3
+                    && s.sum("connscope_http_connection_requests_count", server) == 3
+                    && s.sum("connscope_connect_duration_seconds_count", client) == 3;
             });
             PromScrape s = PromScrape.of(scrapePort);
 
@@ -79,9 +84,9 @@ class PrometheusIT {
             // Every documented metric with data here is served under its documented Prometheus name and type; the
             // others are checked against the demo's traffic in GrafanaDashboardIT.
             Map<String, String[]> documented = documentedMetrics();
-            assertThat(documented).hasSize(17);
+            assertThat(documented).hasSize(18);
             List<String> noDataHere = List.of("connscope.tls.handshake.duration", "connscope.http.resends", "connscope.warnings",
-                "http.client.open_connections");
+                "http.client.open_connections", "connscope.websocket.sessions");
             for (Map.Entry<String, String[]> m : documented.entrySet()) {
                 if (noDataHere.contains(m.getKey())) {
                     continue;

@@ -53,6 +53,7 @@ public final class ConnectionTelemetry {
     private final Clock clock;
     private final ExchangeSpans exchanges;
     private final ExchangeSampler sampler;
+    private final WebSocketSpans webSockets;
     private final LongCounter exchangeCount;
     private final LongCounter resendCount;
     private final WarningExport warningExport;
@@ -70,6 +71,7 @@ public final class ConnectionTelemetry {
         this.warningExport = new WarningExport(otel.getLogsBridge().get(SCOPE));
         this.exchanges = new ExchangeSpans(tracer, clock, warningExport, captureQuery);
         this.sampler = new ExchangeSampler(exchangeSpansRatio);
+        this.webSockets = new WebSocketSpans(tracer, clock, otel.getMeter(SCOPE));
         Meter meter = otel.getMeter(SCOPE);
         exchangeCount = meter.counterBuilder("connscope.http.exchanges").setUnit("{exchange}")
             .setDescription("HTTP exchanges seen on the wire, every one, whether or not it got a span.").build();
@@ -202,7 +204,8 @@ public final class ConnectionTelemetry {
         if (item.exchange.resendCount() > 0) {
             resendCount.add(1, destination);
         }
-        if (sampler.keep(item.warnings, item.exchange.traceparent())) {
+        // An exchange that opened a WebSocket session always gets a span: the session's span is its child.
+        if (item.exchange.webSocket() != null || sampler.keep(item.warnings, item.exchange.traceparent())) {
             exchanges.export(item, destination);
         }
     }
@@ -248,6 +251,7 @@ public final class ConnectionTelemetry {
             }
             handshake.end(clock.epochNanos(tls.endNanos), TimeUnit.NANOSECONDS);
         }
+        webSockets.export(r, destination);
         warningExport.emit(warnings, span, destination, r.id, clock.epochNanos(r.endNanos));
         span.end(clock.epochNanos(r.endNanos), TimeUnit.NANOSECONDS);
     }

@@ -139,6 +139,9 @@ final class ExchangeSpans {
         long end = e.responseEndNanos() != 0L ? e.responseEndNanos() : Math.max(e.requestEndNanos(), e.requestStartNanos());
         span.end(clock.epochNanos(end), TimeUnit.NANOSECONDS);
         remember(r, span.getSpanContext());
+        if (e.webSocket() != null) {
+            e.webSocket().upgradeSpan = span.getSpanContext();
+        }
     }
 
     /** Links for the connection span: its exported exchanges. */

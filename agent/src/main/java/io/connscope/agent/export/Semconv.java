@@ -79,6 +79,26 @@ public final class Semconv {
     public static final AttributeKey<String> CLOSE_SEQUENCE = AttributeKey.stringKey("connscope.close.sequence");
     public static final AttributeKey<Boolean> OPEN_AT_EXIT = AttributeKey.booleanKey("connscope.connection.open_at_exit");
     public static final AttributeKey<Long> TLS_HANDSHAKES = AttributeKey.longKey("connscope.tls.handshakes");
+    public static final AttributeKey<Long> WS_CLIENT_FRAMES = AttributeKey.longKey("connscope.websocket.client.frames");
+    public static final AttributeKey<Long> WS_CLIENT_MESSAGES = AttributeKey.longKey("connscope.websocket.client.messages");
+    public static final AttributeKey<Long> WS_CLIENT_PAYLOAD = AttributeKey.longKey("connscope.websocket.client.payload_bytes");
+    public static final AttributeKey<Long> WS_SERVER_FRAMES = AttributeKey.longKey("connscope.websocket.server.frames");
+    public static final AttributeKey<Long> WS_SERVER_MESSAGES = AttributeKey.longKey("connscope.websocket.server.messages");
+    public static final AttributeKey<Long> WS_SERVER_PAYLOAD = AttributeKey.longKey("connscope.websocket.server.payload_bytes");
+    public static final AttributeKey<Long> WS_FRAGMENTED = AttributeKey.longKey("connscope.websocket.fragmented_messages");
+    public static final AttributeKey<Long> WS_PINGS = AttributeKey.longKey("connscope.websocket.pings");
+    public static final AttributeKey<Long> WS_PONGS = AttributeKey.longKey("connscope.websocket.pongs");
+    public static final AttributeKey<Long> WS_PING_ROUND_TRIPS = AttributeKey.longKey("connscope.websocket.ping.round_trips");
+    public static final AttributeKey<Double> WS_PING_RTT_MAX = AttributeKey.doubleKey("connscope.websocket.ping.rtt_max_ms");
+    public static final AttributeKey<String> WS_CLOSE_INITIATOR = AttributeKey.stringKey("connscope.websocket.close.initiator");
+    public static final AttributeKey<Long> WS_CLOSE_CODE = AttributeKey.longKey("connscope.websocket.close.code");
+    public static final AttributeKey<Long> WS_CLOSE_REASON_LENGTH = AttributeKey.longKey("connscope.websocket.close.reason_length");
+    public static final AttributeKey<String> WS_CLOSE_OUTCOME = AttributeKey.stringKey("connscope.websocket.close.outcome");
+    public static final AttributeKey<Boolean> WS_CLOSE_ANSWERED = AttributeKey.booleanKey("connscope.websocket.close.answered");
+    public static final AttributeKey<Double> WS_CLOSE_HANDSHAKE = AttributeKey.doubleKey("connscope.websocket.close.handshake_ms");
+    public static final AttributeKey<String> WS_TCP_CLOSED_FIRST = AttributeKey.stringKey("connscope.websocket.tcp_closed_first_by");
+    public static final AttributeKey<Boolean> WS_ACCEPT_VALID = AttributeKey.booleanKey("connscope.websocket.accept_valid");
+    public static final AttributeKey<String> WS_VIOLATION = AttributeKey.stringKey("connscope.websocket.violation");
 
     private Semconv() {
     }

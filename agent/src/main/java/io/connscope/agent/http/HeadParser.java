@@ -79,6 +79,7 @@ final class HeadParser {
         boolean forwarded = false;
         String traceparent = null;
         boolean idempotencyKey = false;
+        String webSocketKey = null;
 
         int pos = lineEnd + 1;
         while (pos < len) {
@@ -157,6 +158,16 @@ final class HeadParser {
                 case IDEMPOTENCY_KEY:
                     idempotencyKey = true;
                     break;
+                case WEBSOCKET_KEY:
+                    if (request) {
+                        webSocketKey = ascii(b, vs, Math.min(ve, vs + MAX_KEPT_VALUE));
+                    }
+                    break;
+                case WEBSOCKET_ACCEPT:
+                    if (!request) {
+                        webSocketKey = ascii(b, vs, Math.min(ve, vs + MAX_KEPT_VALUE));
+                    }
+                    break;
                 default:
                     break;
             }
@@ -167,7 +178,7 @@ final class HeadParser {
         }
         return new Result(new HttpHead(request, method, target, status, version, contentLength, chunked, close,
             keepAlive, connectionUpgrade ? upgrade : null, keepAliveTimeout, proxyConnection, connectionNamesEndToEnd,
-            keepAliveHeader, forwarded, traceparent, idempotencyKey, irregularity), null);
+            keepAliveHeader, forwarded, traceparent, idempotencyKey, webSocketKey, irregularity), null);
     }
 
     /**
@@ -187,6 +198,8 @@ final class HeadParser {
     private static final int PROXY_CONNECTION = 7;
     private static final int TRACEPARENT = 8;
     private static final int IDEMPOTENCY_KEY = 9;
+    private static final int WEBSOCKET_KEY = 10;
+    private static final int WEBSOCKET_ACCEPT = 11;
 
     /** Which of the header fields connscope reads this name is; by length first, as most names are none of them. */
     private static int headerOf(byte[] b, int from, int to) {
@@ -210,7 +223,10 @@ final class HeadParser {
             case 16:
                 return nameIs(b, from, to, "proxy-connection") ? PROXY_CONNECTION : OTHER;
             case 17:
-                return nameIs(b, from, to, "transfer-encoding") ? TRANSFER_ENCODING : OTHER;
+                return nameIs(b, from, to, "transfer-encoding") ? TRANSFER_ENCODING
+                    : nameIs(b, from, to, "sec-websocket-key") ? WEBSOCKET_KEY : OTHER;
+            case 20:
+                return nameIs(b, from, to, "sec-websocket-accept") ? WEBSOCKET_ACCEPT : OTHER;
             default:
                 return OTHER;
         }

@@ -15,6 +15,22 @@ public interface Http1Events {
     /** A message ended: its body (after framing: chunk sizes excluded) was fully received, or not. */
     void messageEnd(long bodyBytes, long declaredBodyBytes, boolean complete);
 
+    /**
+     * A 101 response switched the connection to {@code head.upgrade}: true when the events follow
+     * that protocol, and then every later byte of this direction goes to {@link #switchedBytes}.
+     */
+    default boolean switchProtocols(HttpHead head) {
+        return false;
+    }
+
+    /** Bytes after the switch, when {@link #switchProtocols} took it. */
+    default void switchedBytes(byte[] b, int off, int len) {
+    }
+
+    /** Bytes after the switch, when {@link #switchProtocols} took it: absolute indexes. */
+    default void switchedBytes(java.nio.ByteBuffer buffer, int from, int len) {
+    }
+
     /** The bytes are not HTTP/1.x (or stopped being: an upgrade or CONNECT tunnel); only counted from now on. */
     void opaque(String reason);
 

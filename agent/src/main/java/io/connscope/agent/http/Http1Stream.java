@@ -26,6 +26,8 @@ public final class Http1Stream {
     private static final int TRAILERS = 7;
     private static final int BODY_UNTIL_CLOSE = 8;
     private static final int OPAQUE = 9;
+    /** After a 101 whose new protocol the events follow: every later byte is theirs. */
+    private static final int SWITCHED = 10;
 
     /** Where the request method of each response comes from: the other direction's requests, in order. */
     public interface RequestMethods {
@@ -77,6 +79,14 @@ public final class Http1Stream {
         int end = off + len;
         while (i < end && state != OPAQUE) {
             switch (state) {
+                case SWITCHED:
+                    if (data instanceof byte[]) {
+                        events.switchedBytes((byte[]) data, i, end - i);
+                    } else {
+                        events.switchedBytes((ByteBuffer) data, i, end - i);
+                    }
+                    i = end;
+                    break;
                 case BODY_LENGTH:
                 case CHUNK_DATA: {
                     int take = (int) Math.min(remaining, end - i);
@@ -300,7 +310,11 @@ public final class Http1Stream {
         if (h.status == 101) {
             declared = 0;
             endMessage(true);
-            opaque("switched protocols" + (h.upgrade == null ? "" : " to " + h.upgrade));
+            if (events.switchProtocols(h)) {
+                state = SWITCHED;
+            } else {
+                opaque("switched protocols" + (h.upgrade == null ? "" : " to " + h.upgrade));
+            }
         } else if ("CONNECT".equals(method) && h.status >= 200 && h.status < 300) {
             declared = 0;
             endMessage(true);

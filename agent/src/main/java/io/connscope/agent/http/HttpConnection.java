@@ -1,5 +1,6 @@
 package io.connscope.agent.http;
 
+import io.connscope.agent.websocket.WebSocketSession;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -65,6 +66,13 @@ public final class HttpConnection {
     /** What the client library reported about the request it is about to write, or null. */
     private volatile ClientRequest nextClientRequest;
     private volatile boolean takenFromKeepAliveCache;
+    /** The WebSocket session after a 101 to websocket: response-direction bytes go there from then on. */
+    private volatile WebSocketSession webSocket;
+    /**
+     * The request asking for the upgrade was seen in full: request-direction bytes go to the session
+     * from then on. (A full-duplex client's 101 may be read before its request's write is seen.)
+     */
+    private volatile boolean upgradeRequestSeen;
 
     public HttpConnection(ExchangeSink sink) {
         this.sink = sink;
@@ -75,11 +83,26 @@ public final class HttpConnection {
 
     /** Feeds bytes of one direction; {@code requests} says whether they carry requests or responses. */
     public void feed(boolean requests, byte[] b, int off, int len) {
-        (requests ? requestStream : responseStream).feed(b, off, len);
+        WebSocketSession ws = webSocket;
+        if (ws != null && (!requests || upgradeRequestSeen)) {
+            ws.feed(requests, b, off, len);
+        } else {
+            (requests ? requestStream : responseStream).feed(b, off, len);
+        }
     }
 
     public void feed(boolean requests, ByteBuffer buffer, int from, int len) {
-        (requests ? requestStream : responseStream).feed(buffer, from, len);
+        WebSocketSession ws = webSocket;
+        if (ws != null && (!requests || upgradeRequestSeen)) {
+            ws.feed(requests, buffer, from, len);
+        } else {
+            (requests ? requestStream : responseStream).feed(buffer, from, len);
+        }
+    }
+
+    /** The WebSocket session the connection switched to, or null. */
+    public WebSocketSession webSocket() {
+        return webSocket;
     }
 
     /** Stops following a direction that cannot be analysed, with the reason. */
@@ -279,6 +302,10 @@ public final class HttpConnection {
         return (requests ? "request " : "response ") + index + ": " + reason;
     }
 
+    private static boolean isWebSocket(String upgrade) {
+        return upgrade != null && upgrade.trim().equalsIgnoreCase("websocket");
+    }
+
     /** Events of the direction carrying requests. */
     private final class RequestSide implements Http1Events {
         @Override
@@ -298,6 +325,7 @@ public final class HttpConnection {
                 boolean pipelined = index - 1 > responsesEnded;
                 long idle = index > 1 && !pipelined ? requestStartNanos - lastExchangeEndNanos : -1;
                 e.request(head, requestStartNanos, idle, pipelined);
+                e.asksForWebSocket = isWebSocket(head.upgrade);
                 e.keepAliveTimeoutSeconds = keepAliveTimeoutSeconds;
                 e.afterCloseAnnouncedBy = closeAnnouncedBy;
                 e.client = nextClientRequest;
@@ -308,6 +336,10 @@ public final class HttpConnection {
             }
             if (e != null) {
                 sink.requestStarted(e);
+            }
+            WebSocketSession ws = webSocket;
+            if (ws != null && head.webSocketKey != null) {
+                ws.requestKey(head.webSocketKey);
             }
         }
 
@@ -320,6 +352,9 @@ public final class HttpConnection {
             if (e != null) {
                 requesting = null;
                 e.requestEndNanos = now();
+                if (e.asksForWebSocket) {
+                    upgradeRequestSeen = true;
+                }
                 halfDone(e);
             }
         }
@@ -340,6 +375,9 @@ public final class HttpConnection {
 
     /** Events of the direction carrying responses. */
     private final class ResponseSide implements Http1Events {
+        /** The session a 101 to websocket opened, between its head and the switch. */
+        private WebSocketSession upgraded;
+
         @Override
         public void messageStart() {
             if (responseStartNanos == 0L) { // the first byte of a response, interim ones included
@@ -361,6 +399,12 @@ public final class HttpConnection {
                 return;
             }
             e.response(head);
+            HttpHead request = e.requestHead; // null when this side read the response before seeing its request
+            if (head.status == 101 && isWebSocket(head.upgrade) && (request == null || isWebSocket(request.upgrade))) {
+                upgraded = new WebSocketSession(request == null ? null : request.webSocketKey, head.webSocketKey,
+                    System.nanoTime());
+                e.webSocket = upgraded;
+            }
             e.closeDelimited = !head.chunked && head.contentLength < 0 && head.status >= 200
                 && head.status != 204 && head.status != 304 && !"HEAD".equals(e.method)
                 && !("CONNECT".equals(e.method) && head.status < 300);
@@ -388,6 +432,25 @@ public final class HttpConnection {
                 e.responseEndNanos = now();
                 halfDone(e);
             }
+        }
+
+        @Override
+        public boolean switchProtocols(HttpHead head) {
+            if (upgraded == null) {
+                return false;
+            }
+            webSocket = upgraded;
+            return true;
+        }
+
+        @Override
+        public void switchedBytes(byte[] b, int off, int len) {
+            webSocket.feed(false, b, off, len);
+        }
+
+        @Override
+        public void switchedBytes(ByteBuffer buffer, int from, int len) {
+            webSocket.feed(false, buffer, from, len);
         }
 
         @Override

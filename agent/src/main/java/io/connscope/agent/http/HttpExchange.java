@@ -1,5 +1,6 @@
 package io.connscope.agent.http;
 
+import io.connscope.agent.websocket.WebSocketSession;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,6 +27,8 @@ public final class HttpExchange {
     volatile long requestEndNanos;
     /** The request's head, for the rules that look at its headers. */
     volatile HttpHead requestHead;
+    /** The request asks to switch to WebSocket (Connection: upgrade, Upgrade: websocket). */
+    volatile boolean asksForWebSocket;
     /** Which earlier message on this connection had announced its close ("request 2", "response 1"), or null. */
     volatile String afterCloseAnnouncedBy;
     /** The server's Keep-Alive timeout as advertised before this request, or -1. */
@@ -52,6 +55,8 @@ public final class HttpExchange {
     volatile boolean closeDelimited;
     volatile long responseBodyBytes;
     volatile long responseDeclaredBytes = -1;
+    /** The WebSocket session this exchange's 101 response opened, or null. */
+    volatile WebSocketSession webSocket;
 
     HttpExchange(int index) {
         this.index = index;
@@ -77,6 +82,11 @@ public final class HttpExchange {
     /** One half is done; true for the second, which completes the exchange. */
     boolean halfDone() {
         return halvesDone.incrementAndGet() == 2;
+    }
+
+    /** The WebSocket session this exchange opened, or null. */
+    public WebSocketSession webSocket() {
+        return webSocket;
     }
 
     public String method() {

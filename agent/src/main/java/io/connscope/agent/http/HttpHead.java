@@ -39,13 +39,15 @@ public final class HttpHead {
     public final String traceparent;
     /** An Idempotency-Key header is present. */
     public final boolean idempotencyKey;
+    /** Sec-WebSocket-Key (a request) or Sec-WebSocket-Accept (a response), or null. */
+    public final String webSocketKey;
     /** A tolerated deviation from RFC 9112 (obsolete line folding, bare LF), or null. */
     public final String irregularity;
 
     HttpHead(boolean request, String method, String target, int status, String version, long contentLength,
              boolean chunked, boolean connectionClose, boolean connectionKeepAlive, String upgrade,
              long keepAliveTimeoutSeconds, boolean proxyConnection, String connectionNamesEndToEnd, boolean keepAliveHeader,
-             boolean forwarded, String traceparent, boolean idempotencyKey, String irregularity) {
+             boolean forwarded, String traceparent, boolean idempotencyKey, String webSocketKey, String irregularity) {
         this.request = request;
         this.method = method;
         this.target = target;
@@ -63,6 +65,7 @@ public final class HttpHead {
         this.forwarded = forwarded;
         this.traceparent = traceparent;
         this.idempotencyKey = idempotencyKey;
+        this.webSocketKey = webSocketKey;
         this.irregularity = irregularity;
     }
 }

@@ -1,0 +1,34 @@
+package io.connscope.agent.diagnose;
+
+import io.connscope.agent.connection.ConnectionRecord;
+import io.connscope.agent.connection.Role;
+import io.connscope.agent.websocket.WebSocketSession;
+import io.connscope.agent.websocket.WebSocketSession.Side;
+
+/**
+ * After a WebSocket close handshake, the client closed TCP before the server. RFC 6455 §7.1.1 has
+ * the server close first, so that TIME_WAIT lands on the server rather than on the client's ports.
+ */
+public final class WebSocketClientClosedFirstRule extends WebSocketRule {
+
+    public static final String ID = "websocket-client-closed-tcp-first";
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    Warning check(ConnectionRecord r, WebSocketSession ws) {
+        Side first = ws.closedFirst(Side.CLIENT);
+        if (first == null || r.role != Role.CLIENT || WebSocketEnd.tcpClosedFirstBy(r) != Side.CLIENT) {
+            return null;
+        }
+        return new Warning(ID, Severity.WARN, "the client closed TCP on WebSocket connection " + r.id + " without waiting"
+            + " for the server to close it (" + r.classification().label() + ", " + r.sequence() + "), after the "
+            + first.label() + " sent " + WebSocketEnd.describeClose(ws.frames(first)) + (ws.closeAnswered() ? " and the "
+            + first.other().label() + " answered" : ", unanswered") + ": when the client's FIN goes first, TIME_WAIT"
+            + " holds its local port.", "Let the server close the TCP connection first (RFC 6455 7.1.1): after the"
+            + " close handshake, the client reads until the server's FIN, and closes on its own only after a timeout.");
+    }
+}

@@ -1,0 +1,178 @@
+package io.connscope.agent.websocket;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+
+/**
+ * A WebSocket session on one connection, from the 101 response on: both directions' frames, ping
+ * round trips and the close handshake. Each direction is fed by one thread and writes only its own
+ * fields; the export thread reads them once the connection ended.
+ */
+public final class WebSocketSession {
+
+    private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+    /** A side of the session. */
+    public enum Side {
+        CLIENT, SERVER;
+
+        public String label() {
+            return this == CLIENT ? "client" : "server";
+        }
+
+        public Side other() {
+            return this == CLIENT ? SERVER : CLIENT;
+        }
+    }
+
+    /** The request's key: known at the start, or later when this side saw the response before its request. */
+    private volatile String key;
+    private final String accept;
+    private final long startNanos;
+    private final Direction client = new Direction(Side.CLIENT);
+    private final Direction server = new Direction(Side.SERVER);
+    /** The upgrade exchange's span context, set by the export thread, for the session span's parent. */
+    public volatile Object upgradeSpan;
+
+    /** {@code key} and {@code accept}: the handshake's Sec-WebSocket-Key and -Accept values, or null. */
+    public WebSocketSession(String key, String accept, long startNanos) {
+        this.key = key;
+        this.accept = accept;
+        this.startNanos = startNanos;
+    }
+
+    /** The upgrade request's Sec-WebSocket-Key, when it is seen after the 101. */
+    public void requestKey(String requestKey) {
+        if (key == null) {
+            key = requestKey;
+        }
+    }
+
+    public void feed(boolean clientToServer, byte[] b, int off, int len) {
+        (clientToServer ? client : server).frames.feed(b, off, len);
+    }
+
+    public void feed(boolean clientToServer, ByteBuffer buffer, int from, int len) {
+        (clientToServer ? client : server).frames.feed(buffer, from, len);
+    }
+
+    /** The frames one side sent. */
+    public WebSocketFrames frames(Side side) {
+        return direction(side).frames;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /**
+     * The side that sent Close first, as the {@code local} side saw it, or null when neither did.
+     * connscope sees a write only once it returned, so this side's Close can be seen after the peer's
+     * even when it was sent first: written on the thread that had read the peer's Close, it answered
+     * it; written from another thread while the peer's arrived, it was already on its way.
+     */
+    public Side closedFirst(Side local) {
+        WebSocketFrames mine = frames(local);
+        WebSocketFrames theirs = frames(local.other());
+        long m = mine.closeNanos();
+        long t = theirs.closeNanos();
+        if (m == 0L && t == 0L) {
+            return null;
+        }
+        if (m == 0L || t == 0L) {
+            return m != 0L ? local : local.other();
+        }
+        if (m <= t) {
+            return local;
+        }
+        return mine.closeThread() == theirs.closeThread() ? local.other() : local;
+    }
+
+    /** Both sides sent Close: the close handshake finished. */
+    public boolean closeAnswered() {
+        return client.frames.closeNanos() != 0L && server.frames.closeNanos() != 0L;
+    }
+
+    /** Between the two Close frames as seen here, or -1 without both. */
+    public long closeHandshakeNanos() {
+        return closeAnswered() ? Math.abs(client.frames.closeNanos() - server.frames.closeNanos()) : -1;
+    }
+
+    /**
+     * Pings answered by a Pong, both ways. Counted from the frames, since a full-duplex side can see
+     * the Pong to its own Ping before its write of that Ping.
+     */
+    public long pingRoundTrips() {
+        return Math.min(client.frames.pings(), server.frames.pongs()) + Math.min(server.frames.pings(), client.frames.pongs());
+    }
+
+    /** The longest Ping to Pong time seen in order, or 0. */
+    public long maxPingRoundTripNanos() {
+        return Math.max(client.maxRttNanos, server.maxRttNanos);
+    }
+
+    /**
+     * Whether Sec-WebSocket-Accept is the one RFC 6455 §4.2.2 derives from the key; null when either
+     * header was not seen. Runs on the export thread.
+     */
+    public Boolean acceptMatches() {
+        String k = key;
+        if (k == null || accept == null) {
+            return null;
+        }
+        return accept.equals(expectedAccept(k));
+    }
+
+    static String expectedAccept(String key) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1").digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
+            return Base64.getEncoder().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-1", e);
+        }
+    }
+
+    /** Why frame analysis stopped on one side ("client: unmasked frame from the client"), or null. */
+    public String violation() {
+        String c = client.frames.violation();
+        String s = server.frames.violation();
+        return c != null ? "client: " + c : s != null ? "server: " + s : null;
+    }
+
+    private Direction direction(Side side) {
+        return side == Side.CLIENT ? client : server;
+    }
+
+    /** The frames one side sends, and the round trips of the other side's pings that its pongs end. */
+    private final class Direction implements WebSocketFrames.Events {
+        private final Side side;
+        final WebSocketFrames frames;
+        /** When this side's latest Ping was seen; 0 before any. */
+        volatile long pingNanos;
+        /** The other side's Ping this side's last timed Pong answered. */
+        private long answeredPingNanos;
+        volatile long maxRttNanos;
+
+        Direction(Side side) {
+            this.side = side;
+            this.frames = new WebSocketFrames(side == Side.CLIENT, this);
+        }
+
+        @Override
+        public void control(boolean ping, long nanos) {
+            if (ping) {
+                pingNanos = nanos;
+                return;
+            }
+            // A Pong answers the other side's latest Ping; an unsolicited one (a heartbeat) answers nothing.
+            long sent = direction(side.other()).pingNanos;
+            if (sent != 0L && sent != answeredPingNanos) {
+                answeredPingNanos = sent; // only this side's thread writes its own fields
+                maxRttNanos = Math.max(maxRttNanos, nanos - sent);
+            }
+        }
+    }
+}

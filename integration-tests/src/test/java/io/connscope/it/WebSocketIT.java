@@ -1,0 +1,144 @@
+package io.connscope.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.connscope.it.support.ChildJvm;
+import io.connscope.it.support.Jvm;
+import io.connscope.it.support.LogView;
+import io.connscope.it.support.OtlpReceiver;
+import io.connscope.it.support.SpanView;
+import io.connscope.it.support.Spans;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * WebSocket sessions followed from the 101 on, on both sides: the session span under the upgrade
+ * exchange with exact frame, message and close counts, and exactly the warnings each session earns:
+ * none for a client that does it by the book, the client closing TCP first for java.net.http (which
+ * does not wait for the server), and an abnormal closure on both ends for an abort.
+ */
+class WebSocketIT {
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void sessionsAreFollowedFrameByFrameWithTheirCloseHandshakes(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp)
+                .demo("websocket-clean", "websocket", "websocket-abort").assertSuccess();
+            Spans spans = otlp.spans();
+            List<LogView> warnings = otlp.logs().stream().filter(l -> l.has("connscope.rule")).collect(Collectors.toList());
+
+            int clean = port(run, "client.frames=3 server.frames=3");
+            for (String role : new String[] {"client", "server"}) {
+                SpanView ws = session(spans, role, clean);
+                assertThat(ws.num("connscope.websocket.client.frames")).isEqualTo(3);
+                assertThat(ws.num("connscope.websocket.server.frames")).isEqualTo(3);
+                assertThat(ws.num("connscope.websocket.client.messages")).isEqualTo(1);
+                assertThat(ws.num("connscope.websocket.client.payload_bytes")).isEqualTo(5 + 1 + 2);
+                assertThat(ws.num("connscope.websocket.server.payload_bytes")).isEqualTo(5 + 1 + 2);
+                assertThat(ws.num("connscope.websocket.pings")).isEqualTo(1);
+                assertThat(ws.num("connscope.websocket.pongs")).isEqualTo(1);
+                assertThat(ws.num("connscope.websocket.ping.round_trips")).isEqualTo(1);
+                assertThat(ws.str("connscope.websocket.close.initiator")).isEqualTo("client");
+                assertThat(ws.num("connscope.websocket.close.code")).isEqualTo(1000);
+                assertThat(ws.num("connscope.websocket.close.reason_length")).isZero();
+                assertThat(ws.bool("connscope.websocket.close.answered")).isTrue();
+                assertThat(ws.str("connscope.websocket.tcp_closed_first_by")).isEqualTo("server");
+                assertThat(ws.bool("connscope.websocket.accept_valid")).isTrue();
+                assertThat(ws.has("error.type")).isFalse();
+            }
+            assertThat(rulesAt(warnings, clean)).isEmpty();
+
+            int jdk = port(run, "client.frames=5 server.frames=5");
+            for (String role : new String[] {"client", "server"}) {
+                SpanView ws = session(spans, role, jdk);
+                assertThat(ws.num("connscope.websocket.client.frames")).isEqualTo(5);
+                assertThat(ws.num("connscope.websocket.server.frames")).isEqualTo(5);
+                assertThat(ws.num("connscope.websocket.client.messages")).isEqualTo(2);
+                assertThat(ws.num("connscope.websocket.server.messages")).isEqualTo(2);
+                assertThat(ws.num("connscope.websocket.fragmented_messages")).isEqualTo(2);
+                // "hello" + "part one, " + "part two" + a 3-byte ping + Close 1000 "done"
+                assertThat(ws.num("connscope.websocket.client.payload_bytes")).isEqualTo(5 + 10 + 8 + 3 + 6);
+                assertThat(ws.num("connscope.websocket.ping.round_trips")).isEqualTo(1);
+                assertThat(ws.str("connscope.websocket.close.initiator")).isEqualTo("client");
+                assertThat(ws.num("connscope.websocket.close.reason_length")).isEqualTo(4);
+                assertThat(ws.bool("connscope.websocket.close.answered")).isTrue();
+                assertThat(ws.str("connscope.websocket.tcp_closed_first_by")).isEqualTo("client");
+            }
+            assertThat(rulesAt(warnings, jdk)).containsExactly("client websocket-client-closed-tcp-first");
+
+            int aborted = port(run, "client.frames=1 server.frames=1");
+            for (String role : new String[] {"client", "server"}) {
+                SpanView ws = session(spans, role, aborted);
+                assertThat(ws.str("connscope.websocket.close.initiator")).isEqualTo("none");
+                assertThat(ws.has("connscope.websocket.close.code")).isFalse();
+                assertThat(ws.str("error.type")).isEqualTo("1006");
+                assertThat(ws.str("connscope.websocket.tcp_closed_first_by")).isEqualTo("client");
+            }
+            assertThat(rulesAt(warnings, aborted)).containsExactlyInAnyOrder("client websocket-abnormal-closure",
+                "server websocket-abnormal-closure");
+            // The sessions counter, by outcome: the clean and the java.net.http sessions finished their close
+            // handshake, on both sides; the aborted one had none.
+            for (String role : new String[] {"client", "server"}) {
+                assertThat(outcomes(otlp, role, clean)).isEqualTo(Map.of("clean", 1L));
+                assertThat(outcomes(otlp, role, jdk)).isEqualTo(Map.of("clean", 1L));
+                assertThat(outcomes(otlp, role, aborted)).isEqualTo(Map.of("none", 1L));
+            }
+            assertThat(run.stderr).doesNotContain("internal error");
+        }
+    }
+
+    /** The one session span of a role at the port, checked to be the child of that side's 101 exchange span. */
+    private static SpanView session(Spans spans, String role, int port) {
+        List<SpanView> sessions = spans.where(s -> s.name().equals("WebSocket") && role.equals(s.str("connscope.connection.role"))
+            && Objects.equals(s.num("server.port"), (long) port));
+        assertThat(sessions).as("%s sessions at %d; spans there: %s", role, port,
+            spans.where(s -> Objects.equals(s.num("server.port"), (long) port))).hasSize(1);
+        SpanView ws = sessions.get(0);
+        List<SpanView> upgrades = spans.exchanges(role, port);
+        assertThat(upgrades).as("%s upgrade exchanges at %d", role, port).hasSize(1);
+        assertThat(upgrades.get(0).num("http.response.status_code")).isEqualTo(101);
+        assertThat(ws.isChildOf(upgrades.get(0))).as("the session span is a child of its upgrade").isTrue();
+        assertThat(ws.str("network.protocol.name")).isEqualTo("websocket");
+        return ws;
+    }
+
+    /** connscope.websocket.sessions at the destination, by close outcome, in the last export that has it. */
+    private static Map<String, Long> outcomes(OtlpReceiver otlp, String role, int port) {
+        List<Metric> exports = otlp.metrics("connscope.websocket.sessions");
+        for (int i = exports.size() - 1; i >= 0; i--) {
+            Map<String, Long> out = new TreeMap<>();
+            for (NumberDataPoint p : exports.get(i).getSum().getDataPointsList()) {
+                Map<String, AnyValue> a = p.getAttributesList().stream().collect(Collectors.toMap(KeyValue::getKey, KeyValue::getValue));
+                if (a.containsKey("server.port") && a.get("server.port").getIntValue() == port
+                    && role.equals(a.get("connscope.connection.role").getStringValue())) {
+                    out.put(a.get("connscope.websocket.close.outcome").getStringValue(), p.getAsInt());
+                }
+            }
+            if (!out.isEmpty()) {
+                return out;
+            }
+        }
+        return Map.of();
+    }
+
+    /** "role rule" of every warning at the port. */
+    private static List<String> rulesAt(List<LogView> warnings, int port) {
+        return warnings.stream().filter(w -> Objects.equals(w.num("server.port"), (long) port))
+            .map(w -> w.str("connscope.connection.role") + " " + w.str("connscope.rule")).collect(Collectors.toList());
+    }
+
+    private static int port(ChildJvm.Result run, String expect) {
+        Map<String, String> line = run.expectLine(expect);
+        return Integer.parseInt(line.get("port"));
+    }
+}
