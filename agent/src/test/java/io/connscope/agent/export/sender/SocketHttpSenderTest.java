@@ -9,6 +9,7 @@ import io.opentelemetry.sdk.common.export.HttpSenderConfig;
 import io.opentelemetry.sdk.common.export.MessageWriter;
 import io.opentelemetry.sdk.common.export.ProxyOptions;
 import io.opentelemetry.sdk.common.export.RetryPolicy;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,6 +29,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
@@ -73,6 +76,34 @@ class SocketHttpSenderTest {
             .startsWith("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1:" + server.getLocalPort() + "\r\n")
             .contains("Content-Type: application/x-protobuf\r\n", "Content-Length: 5\r\n", "Authorization: Bearer t\r\n")
             .endsWith("\r\n\r\nspans"));
+    }
+
+    @Test
+    void compressesTheBodyAsTheExporterAsks() throws Exception {
+        serve(n -> ok(n));
+        sender = new SocketHttpSender(config(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/v1/traces"), null,
+            null, Map.of(), Duration.ofSeconds(5), gzip()));
+        assertThat(send().getStatusCode()).isEqualTo(200);
+        String request = requests.get(0);
+        assertThat(request).contains("Content-Encoding: gzip\r\n");
+        byte[] body = request.substring(request.indexOf("\r\n\r\n") + 4).getBytes(StandardCharsets.ISO_8859_1);
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+            assertThat(in.readAllBytes()).isEqualTo(PAYLOAD);
+        }
+    }
+
+    private static Compressor gzip() {
+        return new Compressor() {
+            @Override
+            public String getEncoding() {
+                return "gzip";
+            }
+
+            @Override
+            public OutputStream compress(OutputStream out) throws IOException {
+                return new GZIPOutputStream(out);
+            }
+        };
     }
 
     @Test
@@ -236,7 +267,7 @@ class SocketHttpSenderTest {
             head.append((char) c);
         }
         int length = Integer.parseInt(head.toString().replaceAll("(?s).*Content-Length: (\\d+).*", "$1"));
-        return head + new String(in.readNBytes(length), StandardCharsets.US_ASCII);
+        return head + new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
     }
 
     private static RetryPolicy retry(int attempts) {
@@ -263,6 +294,11 @@ class SocketHttpSenderTest {
 
     private HttpSenderConfig config(URI endpoint, SSLContext tls, RetryPolicy retry, Map<String, List<String>> headers,
                                     Duration timeout) {
+        return config(endpoint, tls, retry, headers, timeout, null);
+    }
+
+    private HttpSenderConfig config(URI endpoint, SSLContext tls, RetryPolicy retry, Map<String, List<String>> headers,
+                                    Duration timeout, Compressor compressor) {
         return new HttpSenderConfig() {
             @Override
             public URI getEndpoint() {
@@ -276,7 +312,7 @@ class SocketHttpSenderTest {
 
             @Override
             public Compressor getCompressor() {
-                return null;
+                return compressor;
             }
 
             @Override
