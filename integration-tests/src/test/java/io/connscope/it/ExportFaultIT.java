@@ -116,10 +116,12 @@ class ExportFaultIT {
         try (OtlpReceiver healed = otlp) {
             ChildJvm.Result run = child.get(120, TimeUnit.SECONDS).assertSuccess();
 
-            // The application did its work as fast as with a healthy collector, in bounded memory.
+            // The application did its work about as fast as with a healthy collector, in bounded memory. Over 20 runs
+            // on 2 cores the failing phase took 0.65 to 2.1 s against 0.65 s healthy, once 3.6 s; an application
+            // thread held up by an export (a 5 s answer, a stalled head) would take far longer.
             Map<String, String> failing = run.expectLine("phase=failing");
             assertThat(Long.parseLong(failing.get("millis"))).as("failing phase, ms (healthy: %d)", healthyMillis)
-                .isLessThan(3 * healthyMillis + 1000);
+                .isLessThan(3 * healthyMillis + 3000);
             assertThat(Long.parseLong(failing.get("heap"))).as("heap after GC, bytes (healthy: %d)", healthyHeap)
                 .isLessThan(healthyHeap + 16 * MiB);
 
