@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A minimal RFC 6455 server on loopback, one session at a time: it accepts the upgrade, echoes
@@ -26,7 +25,6 @@ final class WebSocketDemoServer implements AutoCloseable {
 
     private final ServerSocket server;
     private final Thread thread;
-    private final AtomicInteger framesReceived = new AtomicInteger();
     private final boolean waitForClientClose;
     private volatile Throwable failure;
 
@@ -50,10 +48,6 @@ final class WebSocketDemoServer implements AutoCloseable {
 
     int port() {
         return server.getLocalPort();
-    }
-
-    int framesReceived() {
-        return framesReceived.get();
     }
 
     private void serve(Socket s) throws Exception {
@@ -94,7 +88,6 @@ final class WebSocketDemoServer implements AutoCloseable {
             for (int i = 0; i < payload.length; i++) {
                 payload[i] ^= mask[i % 4];
             }
-            framesReceived.incrementAndGet();
             int opcode = b0 & 0x0F;
             if (opcode == 9) {
                 frame(out, 0x80 | 10, payload);

@@ -156,6 +156,15 @@ class GrafanaDashboardIT {
                 assertThat(labelValues(prometheus, "server_address", "connscope_connection_opened_total{connscope_connection_role=\"client\"}"))
                     .isNotEmpty();
                 assertThat(labelValues(prometheus, "service_name", "target_info")).containsExactly("connscope-demo");
+
+                // Every metric in the README's table reached Prometheus under its documented name: the demo's tour
+                // has data for each (PrometheusIT checks the names its fixture has data for, with their types).
+                List<String> stored = new ArrayList<>();
+                prometheus.api("/api/v1/label/__name__/values").forEach(v -> stored.add(v.asText()));
+                for (String[] metric : PrometheusIT.documentedMetrics().values()) {
+                    assertThat(stored).as("documented as %s", metric[0])
+                        .contains(metric[1].equals("histogram") ? metric[0] + "_count" : metric[0]);
+                }
                 assertThat(prometheus.log()).doesNotContain("level=error");
                 assertThat(running.stderr()).doesNotContain("failed").doesNotContain("Exception");
             }

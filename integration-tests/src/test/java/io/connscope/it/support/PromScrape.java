@@ -39,14 +39,12 @@ public final class PromScrape {
         }
     }
 
-    public final String text;
     public final String contentType;
     public final List<Sample> samples = new ArrayList<>();
     /** Family name to its TYPE (counter, gauge, histogram, …). */
     public final Map<String, String> types = new TreeMap<>();
 
     private PromScrape(String text, String contentType) {
-        this.text = text;
         this.contentType = contentType;
         for (String line : text.split("\n")) {
             if (line.startsWith("# TYPE ")) {
