@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -104,10 +105,29 @@ class PrometheusIT {
             Thread.sleep(600);
             assertThat(PromScrape.of(scrapePort).samples).noneMatch(x -> String.valueOf(scrapePort).equals(x.labels.get("server_port")));
 
+            // OpenMetrics, for a scraper that asks for it; the same totals.
+            PromScrape open = PromScrape.of(scrapePort, "application/openmetrics-text; version=1.0.0");
+            assertThat(open.contentType).startsWith("application/openmetrics-text");
+            assertThat(open.sum("connscope_connection_opened_total", client)).isEqualTo(3);
+
             // OTLP metrics still flow beside the scrape endpoint.
             Await.until("OTLP metrics", 30, () -> MetricsAssert.lastSum(otlp, "connscope.connection.opened", "client",
                 Integer.parseInt(port)) == 3);
             assertThat(app.stderr()).doesNotContain("Exception").doesNotContain("failed");
+        }
+    }
+
+    @Test
+    void aTakenPortIsSaidInOneLineAndTheApplicationRunsOn() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            ChildJvm.Result run = ChildJvm.on(Jvm.JDK17)
+                .env("OTEL_METRICS_EXPORTER", "prometheus")
+                .env("OTEL_EXPORTER_PROMETHEUS_HOST", "127.0.0.1")
+                .env("OTEL_EXPORTER_PROMETHEUS_PORT", String.valueOf(taken.getLocalPort()))
+                .demo("healthy").assertSuccess();
+            assertThat(run.stderr.lines().filter(l -> l.startsWith("[connscope] OpenTelemetry configuration failed")))
+                .singleElement().asString().endsWith("caused by java.net.BindException: Address already in use");
+            assertThat(run.stderr).contains("==== connscope connection report ====");
         }
     }
 

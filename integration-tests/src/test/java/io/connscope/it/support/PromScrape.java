@@ -68,8 +68,13 @@ public final class PromScrape {
     }
 
     public static PromScrape of(int port) throws IOException, InterruptedException {
+        return of(port, "text/plain");
+    }
+
+    /** A scrape asking for the given format, as Prometheus does with its Accept header. */
+    public static PromScrape of(int port, String accept) throws IOException, InterruptedException {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            .header("Accept", accept).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException("scrape answered " + r.statusCode());
         }
