@@ -37,7 +37,10 @@ class RulesIT {
     @EnumSource(Jvm.class)
     void eachRuleFiresExactlyOnItsScenario(Jvm jvm) throws Exception {
         try (OtlpReceiver otlp = OtlpReceiver.start()) {
-            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).timeoutSeconds(120).demo("nodelay", "abortive-close",
+            // The slow-setup scenario delays TLS handshakes (tls.ms); a loopback connect over the default 200 ms is
+            // only a busy 2-core machine (once, on the churn scenario's hundred connects), so connect.ms is raised.
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).timeoutSeconds(120)
+                .agentArgs("rule.slow-setup.connect.ms=2000").demo("nodelay", "abortive-close",
                 "close-ordering", "too-many-connections", "connection-churn", "connection-leak", "tls-no-resumption",
                 "hop-by-hop", "nodelay-late", "idle-connection", "slow-setup", "port-exhaustion")
                 .assertSuccess();
