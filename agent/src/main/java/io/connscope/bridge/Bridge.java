@@ -22,11 +22,12 @@ public final class Bridge {
     public static final int HOOK_TLS = 7;
     public static final int HOOK_PLAINTEXT = 8;
     public static final int HOOK_HTTP_URL_CONNECTION = 9;
-    public static final int HOOK_COUNT = 10;
+    public static final int HOOK_TLS_ENGINE = 10;
+    public static final int HOOK_COUNT = 11;
 
     private static final String[] HOOK_NAMES = {
         "connect", "accept", "read", "write", "option", "shutdown", "close", "tls-handshake", "tls-plaintext",
-        "http-url-connection"
+        "http-url-connection", "tls-engine"
     };
 
     private static volatile ConnectionSink sink;
@@ -147,6 +148,23 @@ public final class Bridge {
                 s.plaintext(sslSocket, inbound, b, offset, length);
             } catch (Throwable t) {
                 failed(HOOK_PLAINTEXT, t);
+            }
+        }
+    }
+
+    /**
+     * An {@code SSLEngine} wrap ({@code wrap} true) or unwrap returned {@code result}. The plaintext
+     * buffers' positions before the call are in {@link #vectoredPositions()}; {@code net} is the
+     * ciphertext side, whose bytes end at the position of its buffer at {@code netOffset}.
+     */
+    public static void tlsEngine(Object engine, boolean wrap, Object result, Throwable failure, Object[] plain,
+                                 int plainOffset, Object[] net, int netOffset) {
+        ConnectionSink s = active(HOOK_TLS_ENGINE);
+        if (s != null) {
+            try {
+                s.tlsEngine(engine, wrap, result, failure, plain, plainOffset, net, netOffset);
+            } catch (Throwable t) {
+                failed(HOOK_TLS_ENGINE, t);
             }
         }
     }

@@ -36,6 +36,14 @@ public interface ConnectionSink {
     /** Plaintext of a TLS socket's application streams, for analysis only (the TCP bytes are counted below it). */
     void plaintext(Object sslSocket, boolean inbound, byte[] b, int offset, int length);
 
+    /**
+     * An {@code SSLEngine} wrap or unwrap returned {@code result} (an {@code SSLEngineResult}), or
+     * threw {@code failure}: the plaintext moved through {@code plain} (positions before the call in
+     * {@link Bridge#vectoredPositions()}), the ciphertext through {@code net[netOffset]}.
+     */
+    void tlsEngine(Object engine, boolean wrap, Object result, Throwable failure, Object[] plain, int plainOffset,
+                   Object[] net, int netOffset);
+
     void noDelay(Object key, boolean on);
 
     void shutdownInput(Object key);

@@ -18,8 +18,9 @@ public final class DemoMain {
     static {
         for (Scenario s : Arrays.asList(HttpRequestsScenario.keepAlive(), HttpRequestsScenario.churn(), new NoDelayScenario(),
             new HalfCloseScenario(), new AbortiveCloseScenario(), new TlsScenario(), new ChannelScenario(),
-            new JavaHttpClientScenario(), new HttpsKeepAliveScenario(), new StaleKeepAliveScenario(), new AppRetryScenario(),
-            new JavaHttpClientRetryScenario(), new PipeliningScenario(), WireRuleScenario.http10(),
+            JavaHttpClientScenario.cleartext(), JavaHttpClientScenario.https(), new HttpsKeepAliveScenario(),
+            new StaleKeepAliveScenario(), new AppRetryScenario(), JavaHttpClientRetryScenario.cleartext(),
+            JavaHttpClientRetryScenario.https(), new PipeliningScenario(), WireRuleScenario.http10(),
             WireRuleScenario.closeDelimited(), WireRuleScenario.requestAfterClose(), WireRuleScenario.keepAliveTimeout(),
             WireRuleScenario.truncatedBody(), WireRuleScenario.malformedResponse(), ConnectionRuleScenario.closeOrdering(),
             ConnectionRuleScenario.tooManyConnections(),

@@ -11,7 +11,7 @@ import java.util.List;
  */
 final class HealthyScenario implements Scenario {
 
-    private final List<Scenario> parts = Arrays.asList(HttpRequestsScenario.keepAlive(), new JavaHttpClientScenario(),
+    private final List<Scenario> parts = Arrays.asList(HttpRequestsScenario.keepAlive(), JavaHttpClientScenario.cleartext(),
         new HalfCloseScenario(), new ChannelScenario());
 
     @Override

@@ -1,6 +1,8 @@
 package io.connscope.demo;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /**
  * The JDK's built-in HTTP server on loopback, answering every request with a short fixed body. It
@@ -29,7 +32,19 @@ final class HttpDemoServer implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
 
     HttpDemoServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        this(null);
+    }
+
+    /** Over TLS when {@code tls} is given: the JDK's HttpsServer, which encrypts with an SSLEngine. */
+    HttpDemoServer(SSLContext tls) throws IOException {
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (tls == null) {
+            server = HttpServer.create(loopback, 50);
+        } else {
+            HttpsServer https = HttpsServer.create(loopback, 50);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        }
         server.createContext("/", exchange -> {
             requests.incrementAndGet();
             try (InputStream in = exchange.getRequestBody()) {
@@ -48,8 +63,10 @@ final class HttpDemoServer implements AutoCloseable {
         return requests.get();
     }
 
+    /** Over TLS, to localhost: the name the demo certificate is for. */
     URL url(String path) throws IOException {
-        return new URL("http", "127.0.0.1", server.getAddress().getPort(), path);
+        return server instanceof HttpsServer ? new URL("https", "localhost", server.getAddress().getPort(), path)
+            : new URL("http", "127.0.0.1", server.getAddress().getPort(), path);
     }
 
     /**

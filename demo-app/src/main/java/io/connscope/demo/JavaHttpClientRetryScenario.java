@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import javax.net.ssl.SSLContext;
 
 /**
  * java.net.http against a server that leaves requests on reused connections unanswered: the
@@ -14,21 +15,39 @@ import java.net.http.HttpResponse;
  */
 final class JavaHttpClientRetryScenario implements Scenario {
 
+    private final boolean https;
+
+    private JavaHttpClientRetryScenario(boolean https) {
+        this.https = https;
+    }
+
+    static JavaHttpClientRetryScenario cleartext() {
+        return new JavaHttpClientRetryScenario(false);
+    }
+
+    /** The same over TLS, which java.net.http encrypts with an SSLEngine. */
+    static JavaHttpClientRetryScenario https() {
+        return new JavaHttpClientRetryScenario(true);
+    }
+
     @Override
     public String name() {
-        return "java-http-client-retry";
+        return https ? "java-http-client-https-retry" : "java-http-client-retry";
     }
 
     @Override
     public String description() {
-        return "java.net.http resends a GET whose pooled connection died, and leaves a POST to the application";
+        return "java.net.http resends a GET whose pooled " + (https ? "TLS " : "") + "connection died, and leaves a POST"
+            + " to the application";
     }
 
     @Override
     public void run(PrintStream out) throws Exception {
-        try (WireServer server = new WireServer(0, 0)) {
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            URI base = URI.create("http://127.0.0.1:" + server.port());
+        SSLContext tls = https ? DemoTls.context() : null;
+        try (WireServer server = new WireServer(0, 0, tls)) {
+            HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+            HttpClient client = (tls == null ? builder : builder.sslContext(tls)).build();
+            URI base = URI.create((https ? "https://localhost:" : "http://127.0.0.1:") + server.port());
             int first = send(client, HttpRequest.newBuilder(base.resolve("/drop-reused/first")).build());
             int get = send(client, HttpRequest.newBuilder(base.resolve("/drop-reused/items")).build());
             String post;

@@ -5,28 +5,50 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import javax.net.ssl.SSLContext;
 
-/** java.net.http over HTTP/1.1: GETs and POSTs share one pooled connection. */
+/**
+ * java.net.http over HTTP/1.1: GETs and POSTs share one pooled connection. Over HTTPS both ends
+ * encrypt with an SSLEngine (java.net.http, and the JDK's HttpsServer), so the channels carry only
+ * ciphertext.
+ */
 final class JavaHttpClientScenario implements Scenario {
 
     static final int GETS = 3;
     static final int POSTS = 2;
 
+    private final boolean https;
+
+    private JavaHttpClientScenario(boolean https) {
+        this.https = https;
+    }
+
+    static JavaHttpClientScenario cleartext() {
+        return new JavaHttpClientScenario(false);
+    }
+
+    static JavaHttpClientScenario https() {
+        return new JavaHttpClientScenario(true);
+    }
+
     @Override
     public String name() {
-        return "java-http-client";
+        return https ? "java-http-client-https" : "java-http-client";
     }
 
     @Override
     public String description() {
-        return GETS + " GETs and " + POSTS + " POSTs with java.net.http, over one pooled HTTP/1.1 connection";
+        return GETS + " GETs and " + POSTS + " POSTs with java.net.http, over one pooled HTTP/1.1 "
+            + (https ? "TLS connection (SSLEngine at both ends)" : "connection");
     }
 
     @Override
     public void run(PrintStream out) throws Exception {
-        try (HttpDemoServer server = new HttpDemoServer()) {
-            URI uri = server.url("/java-http-client").toURI();
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        SSLContext tls = https ? DemoTls.context() : null;
+        try (HttpDemoServer server = new HttpDemoServer(tls)) {
+            URI uri = server.url("/" + name()).toURI();
+            HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+            HttpClient client = (tls == null ? builder : builder.sslContext(tls)).build();
             for (int i = 0; i < GETS + POSTS; i++) {
                 HttpRequest.Builder request = HttpRequest.newBuilder(uri);
                 if (i >= GETS) {

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /**
  * A deliberately simple HTTP/1.x server on a plain ServerSocket, whose misbehaviour is chosen by
@@ -40,13 +41,20 @@ final class WireServer implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private final Set<String> dropped = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
+    private final SSLContext tls;
 
     /**
      * @param idleCloseMillis close a keep-alive connection idle this long (0: never)
      * @param advertisedTimeoutSeconds send Keep-Alive: timeout=N (0: no Keep-Alive header)
      */
     WireServer(int idleCloseMillis, int advertisedTimeoutSeconds) throws IOException {
+        this(idleCloseMillis, advertisedTimeoutSeconds, null);
+    }
+
+    /** Over TLS when {@code tls} is given: each accepted socket is wrapped in a server-mode SSLSocket. */
+    WireServer(int idleCloseMillis, int advertisedTimeoutSeconds, SSLContext tls) throws IOException {
         this.server = DemoPorts.listen(50);
+        this.tls = tls;
         this.idleCloseMillis = idleCloseMillis;
         this.advertisedTimeoutSeconds = advertisedTimeoutSeconds;
         this.acceptor = new Thread(this::acceptLoop, "wire-server");
@@ -76,8 +84,8 @@ final class WireServer implements AutoCloseable {
         }
     }
 
-    private void serve(Socket socket) {
-        try (Socket s = socket) {
+    private void serve(Socket accepted) {
+        try (Socket s = tls == null ? accepted : tls.getSocketFactory().createSocket(accepted, null, true)) {
             InputStream in = new BufferedInputStream(s.getInputStream());
             OutputStream out = s.getOutputStream();
             for (int index = 1; ; index++) {

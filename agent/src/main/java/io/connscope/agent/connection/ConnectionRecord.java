@@ -120,6 +120,18 @@ public final class ConnectionRecord {
     /** The registry key objects for this record, cleared when the connection is closed. */
     volatile Object registryKey;
     volatile Object registryAlias;
+    /** The SSLEngine whose plaintext this connection carries, as a registry key, or null. */
+    volatile Object registryEngine;
+    /** The first bytes toward the server have been looked at for a TLS ClientHello. */
+    public volatile boolean firstRequestBytesSeen;
+    /** The ClientHello this connection carried while it waits for the engine that wrapped or unwraps it. */
+    volatile Object clientHello;
+    /** When the SSLEngine handshake on this connection started (System.nanoTime), or 0. */
+    public volatile long engineHandshakeStartNanos;
+    /** The same moment by the wall clock, which SSLSession.getCreationTime() uses. */
+    public volatile long engineHandshakeStartEpochMillis;
+    /** The identity of the SSLEngine session last seen finishing a handshake. */
+    public volatile int engineSession;
 
     public ConnectionRecord(long id, Role role, String api, Destination destination, long openNanos) {
         this.id = id;

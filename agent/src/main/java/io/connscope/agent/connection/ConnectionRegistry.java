@@ -60,6 +60,13 @@ public final class ConnectionRegistry {
         map.put(k, record);
     }
 
+    /** Makes the SSLEngine whose ciphertext the connection carries find its record. */
+    public void aliasEngine(Object engine, ConnectionRecord record) {
+        WeakKey k = new WeakKey(engine, record, collectedKeys, true);
+        record.registryEngine = k;
+        map.put(k, record);
+    }
+
     /** Stops tracking; returns the record, or null when it was not tracked. */
     public ConnectionRecord remove(Object key) {
         LookupKey lookup = lookupKeys.get();
@@ -90,14 +97,18 @@ public final class ConnectionRegistry {
     }
 
     private void forget(ConnectionRecord r) {
-        Object alias = r.registryAlias;
-        if (alias != null) {
-            map.remove(alias);
-            ((WeakKey) alias).clear();
-        }
+        forgetAlias(r.registryAlias);
+        forgetAlias(r.registryEngine);
         Object key = r.registryKey;
         if (key != null) {
             ((WeakKey) key).clear();
+        }
+    }
+
+    private void forgetAlias(Object alias) {
+        if (alias != null) {
+            map.remove(alias);
+            ((WeakKey) alias).clear();
         }
     }
 

@@ -24,6 +24,8 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
@@ -51,6 +53,7 @@ public final class ConnectionTracker implements ConnectionSink {
     private final DeclinedKeys declined = new DeclinedKeys(1024);
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong analysisFailures = new AtomicLong();
+    private final TlsEngines engines = new TlsEngines();
     /**
      * Per thread: the HttpURLConnection whose request is being written ([0] its identity hash, [1]
      * 1 when it is resending after a failed write), for the JDK HttpClient's writeRequests that follows.
@@ -79,7 +82,7 @@ public final class ConnectionTracker implements ConnectionSink {
                 boolean firstEof = bytes < 0 && r.role == Role.CLIENT && !r.events.contains(ConnectionEvent.EOF);
                 r.onRead(bytes, System.nanoTime());
                 if (bytes > 0 && !r.tlsPlaintext) {
-                    analyse(r, r.role == Role.SERVER, data, offset, bytes);
+                    analyseWire(r, key, r.role == Role.SERVER, data, offset, bytes);
                 } else if (firstEof) {
                     attemptFailed(r, key, "eof");
                 }
@@ -96,7 +99,7 @@ public final class ConnectionTracker implements ConnectionSink {
             if (failure == null) {
                 r.onWrite(bytes, System.nanoTime());
                 if (bytes > 0 && !r.tlsPlaintext) {
-                    analyse(r, r.role == Role.CLIENT, data, offset, bytes);
+                    analyseWire(r, key, r.role == Role.CLIENT, data, offset, bytes);
                 }
             } else {
                 onIoFailure(r, key, failure, ConnectionEvent.RESET_ON_WRITE);
@@ -113,6 +116,151 @@ public final class ConnectionTracker implements ConnectionSink {
         if (r != null) {
             analyse(r, inbound == (r.role == Role.SERVER), b, offset, length);
         }
+    }
+
+    @Override
+    public void tlsEngine(Object engine, boolean wrap, Object result, Throwable failure, Object[] plain,
+                          int plainOffset, Object[] net, int netOffset) {
+        ConnectionRecord r = registry.get(engine);
+        if (r == null) {
+            if (result != null) {
+                engineNotPaired(engine, wrap, (SSLEngineResult) result, net, netOffset);
+            }
+            return;
+        }
+        if (failure != null) {
+            engineFailed(r, failure);
+            return;
+        }
+        SSLEngineResult res = (SSLEngineResult) result;
+        int moved = wrap ? res.bytesConsumed() : res.bytesProduced();
+        if (moved > 0) {
+            analyse(r, wrap == (r.role == Role.CLIENT), plain, plainOffset, moved);
+        }
+        if (res.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED) {
+            engineHandshakeFinished(r, engine);
+        }
+    }
+
+    /**
+     * A wrap or unwrap of an engine not yet paired with its connection: the one that moves the
+     * ClientHello (the client's first wrap, the server's first unwrap) starts its handshake and
+     * pairs it with the connection that carried the same ClientHello.
+     */
+    private void engineNotPaired(Object engine, boolean wrap, SSLEngineResult res, Object[] net, int netOffset) {
+        int n = wrap ? res.bytesProduced() : res.bytesConsumed();
+        if (n < ClientHelloId.MIN_BYTES || net == null || netOffset < 0 || netOffset >= net.length
+            || !(net[netOffset] instanceof ByteBuffer)) {
+            return;
+        }
+        ByteBuffer b = (ByteBuffer) net[netOffset];
+        ClientHelloId id = ClientHelloId.of(b, b.position() - n, n);
+        if (id == null) {
+            return;
+        }
+        TlsEngines.Side other = engines.pair(id, ((SSLEngine) engine).getUseClientMode(),
+            new TlsEngines.Side(engine, null, System.nanoTime(), System.currentTimeMillis()));
+        if (other != null) {
+            // A server: its connection read the ClientHello, which started the handshake.
+            pairEngine(other.record, engine, other.startNanos, other.startEpochMillis);
+        }
+    }
+
+    /**
+     * The first bytes toward the server: a TLS ClientHello means the connection carries ciphertext,
+     * encrypted by an SSLEngine (an SSLSocket is followed by its own hooks), whose plaintext is
+     * analysed from then on. Otherwise the bytes go to the HTTP analysis.
+     */
+    private void analyseWire(ConnectionRecord r, Object key, boolean requests, Object data, int offset, long n) {
+        if (requests && !r.firstRequestBytesSeen && firstRequestBytes(r, key, data, offset, n)) {
+            return;
+        }
+        analyse(r, requests, data, offset, n);
+    }
+
+    /** True when the bytes are a ClientHello, and the connection waits for (or got) its engine. */
+    private boolean firstRequestBytes(ConnectionRecord r, Object key, Object data, int offset, long n) {
+        r.firstRequestBytesSeen = true;
+        ClientHelloId id = clientHello(data, offset, (int) Math.min(n, Integer.MAX_VALUE));
+        if (id == null) {
+            return false;
+        }
+        r.http = httpFor(r, key);
+        r.tlsPlaintext = true;
+        TlsEngines.Side other = engines.pair(id, r.role == Role.CLIENT,
+            new TlsEngines.Side(null, r, System.nanoTime(), System.currentTimeMillis()));
+        r.clientHello = other == null ? id : null;
+        if (other != null) {
+            Object engine = other.engine.get();
+            if (engine != null) {
+                // A client: its engine wrapped the ClientHello, which started the handshake.
+                pairEngine(r, engine, other.startNanos, other.startEpochMillis);
+            }
+        }
+        return true;
+    }
+
+    private static ClientHelloId clientHello(Object data, int offset, int n) {
+        if (data instanceof byte[]) {
+            return ClientHelloId.of((byte[]) data, offset, n);
+        }
+        if (data instanceof ByteBuffer) {
+            ByteBuffer b = (ByteBuffer) data;
+            return ClientHelloId.of(b, b.position() - n, n);
+        }
+        if (data instanceof ByteBuffer[]) {
+            int[] before = Bridge.vectoredPositions();
+            ByteBuffer[] buffers = (ByteBuffer[]) data;
+            for (int i = 0; before != null && i < before[0]; i++) {
+                ByteBuffer b = buffers[offset + i];
+                int moved = b.position() - before[i + 1];
+                if (moved > 0) {
+                    return ClientHelloId.of(b, before[i + 1], moved);
+                }
+            }
+        }
+        return null;
+    }
+
+    private void pairEngine(ConnectionRecord r, Object engine, long startNanos, long startEpochMillis) {
+        r.engineHandshakeStartNanos = startNanos;
+        r.engineHandshakeStartEpochMillis = startEpochMillis;
+        registry.aliasEngine(engine, r);
+    }
+
+    /**
+     * An engine reports FINISHED after a handshake, and again (TLS 1.3) after each post-handshake
+     * message such as a NewSessionTicket, whose session is the same: only a new session counts.
+     */
+    private void engineHandshakeFinished(ConnectionRecord r, Object engine) {
+        SSLEngine e = (SSLEngine) engine;
+        SSLSession session = e.getSession();
+        int id = System.identityHashCode(session);
+        if (r.tls != null && id == r.engineSession) {
+            return;
+        }
+        r.engineSession = id;
+        r.tlsHandshakes++;
+        if (r.tls != null) {
+            return;
+        }
+        String alpn = e.getApplicationProtocol();
+        recordTls(r, new TlsInfo(r.engineHandshakeStartNanos, System.nanoTime(), protocolVersion(session.getProtocol()),
+            session.getCipherSuite(), session.getCreationTime() < r.engineHandshakeStartEpochMillis,
+            alpn == null || alpn.isEmpty() ? null : alpn, null));
+    }
+
+    private void engineFailed(ConnectionRecord r, Throwable failure) {
+        if (r.tls == null) {
+            r.tlsHandshakes++;
+            recordTls(r, new TlsInfo(r.engineHandshakeStartNanos, System.nanoTime(), null, null, null, null,
+                failure.getClass().getName()));
+        }
+    }
+
+    /** ClientHellos that waited too long for their engine or connection, and were forgotten. */
+    public long tlsEnginesNotPaired() {
+        return engines.dropped();
     }
 
     /**
@@ -649,6 +797,10 @@ public final class ConnectionTracker implements ConnectionSink {
             info = new TlsInfo(startNanos, endNanos, protocolVersion(session.getProtocol()), session.getCipherSuite(),
                 session.getCreationTime() < startEpochMillis, alpn == null || alpn.isEmpty() ? null : alpn, null);
         }
+        recordTls(r, info);
+    }
+
+    private static void recordTls(ConnectionRecord r, TlsInfo info) {
         r.tls = info;
         r.events.add(ConnectionEvent.TLS_HANDSHAKE);
         DestinationStats stats = r.destination.stats;
@@ -725,6 +877,7 @@ public final class ConnectionTracker implements ConnectionSink {
 
     private void finish(ConnectionRecord r, long now) {
         if (r.finish(now)) {
+            engines.forget(r);
             r.destination.stats.addEnded(r, r.classification());
             finished.connection(r);
         }

@@ -84,6 +84,13 @@ public final class FailingHooksSink implements ConnectionSink {
     }
 
     @Override
+    public void tlsEngine(Object engine, boolean wrap, Object result, Throwable failure, Object[] plain,
+                          int plainOffset, Object[] net, int netOffset) {
+        maybeFail(Bridge.HOOK_TLS_ENGINE);
+        delegate.tlsEngine(engine, wrap, result, failure, plain, plainOffset, net, netOffset);
+    }
+
+    @Override
     public void noDelay(Object key, boolean on) {
         maybeFail(Bridge.HOOK_OPTION);
         delegate.noDelay(key, on);

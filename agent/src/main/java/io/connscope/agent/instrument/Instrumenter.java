@@ -108,6 +108,11 @@ public final class Instrumenter {
             .advice(SslAppStreamAdvice.Read.class, named("read").and(parameters(byte[].class, int.class, int.class)));
         target("sun.security.ssl.SSLSocketImpl$AppOutputStream")
             .advice(SslAppStreamAdvice.Write.class, named("write").and(parameters(byte[].class, int.class, int.class)));
+        target("sun.security.ssl.SSLEngineImpl")
+            .advice(SslEngineAdvice.Wrap.class, named("wrap")
+                .and(parameters(ByteBuffer[].class, int.class, int.class, ByteBuffer[].class, int.class, int.class)))
+            .advice(SslEngineAdvice.Unwrap.class, named("unwrap")
+                .and(parameters(ByteBuffer[].class, int.class, int.class, ByteBuffer[].class, int.class, int.class)));
         target("sun.net.www.protocol.http.HttpURLConnection")
             .advice(HttpUrlConnectionAdvice.WriteRequests.class, named("writeRequests").and(takesArguments(0)));
         // The 3-argument writeRequests delegates to the 2-argument one; the resend in parseHTTPHeader calls it directly.

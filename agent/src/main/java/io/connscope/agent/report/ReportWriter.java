@@ -111,6 +111,10 @@ public final class ReportWriter {
             notes.add(tracker.resendsForgotten() + " failed request attempt(s) were not remembered for resend detection:"
                 + " too many at once");
         }
+        if (tracker.tlsEnginesNotPaired() > 0) {
+            notes.add(tracker.tlsEnginesNotPaired() + " TLS handshake(s) through an SSLEngine were not paired with their"
+                + " connection (too many waiting at once): their plaintext was not analysed");
+        }
         if (tracker.analysisFailures() > 0) {
             notes.add("HTTP analysis failed internally on " + tracker.analysisFailures()
                 + " connection(s) and was stopped for them; their bytes and closes are still counted");

@@ -55,7 +55,11 @@ class HotPathBytecodeTest {
         "java/lang/Thread.getThreadGroup",
         "java/lang/ThreadGroup.parentOf",
         "java/util/concurrent/atomic/AtomicReferenceArray.get",
-        "java/util/concurrent/atomic/AtomicReferenceArray.length");
+        "java/util/concurrent/atomic/AtomicReferenceArray.length",
+        // SSLEngine wrap/unwrap results: plain getters
+        "javax/net/ssl/SSLEngineResult.bytesConsumed",
+        "javax/net/ssl/SSLEngineResult.bytesProduced",
+        "javax/net/ssl/SSLEngineResult.getHandshakeStatus");
 
     /**
      * Reached only when an I/O call threw or connscope itself failed, or (Http1Stream.step and
@@ -76,7 +80,15 @@ class HotPathBytecodeTest {
         "io/connscope/agent/http/Http1Stream.step",
         // once per direction of a WebSocket session, at its Close frame
         "io/connscope/agent/websocket/WebSocketFrames.closeSeen",
-        "io/connscope/agent/http/Http1Stream.headLine");
+        "io/connscope/agent/http/Http1Stream.headLine",
+        // once per connection: its first bytes toward the server, looked at for a TLS ClientHello
+        TRACKER + ".firstRequestBytes",
+        // an SSLEngine not paired with a connection: looks at the ciphertext for its ClientHello, and
+        // allocates only when that is found, once per handshake
+        TRACKER + ".engineNotPaired",
+        // once per TLS handshake through an SSLEngine
+        TRACKER + ".engineHandshakeFinished",
+        TRACKER + ".engineFailed");
 
     @Test
     void readAndWriteHooksNeitherAllocateNorLock() throws IOException {
@@ -86,6 +98,8 @@ class HotPathBytecodeTest {
         work.add(new String[] {"io/connscope/bridge/Bridge", "write", io});
         work.add(new String[] {"io/connscope/bridge/Bridge", "plaintext", "(Ljava/lang/Object;Z[BII)V"});
         work.add(new String[] {"io/connscope/bridge/Bridge", "vectoredStart", "([Ljava/lang/Object;II)V"});
+        work.add(new String[] {"io/connscope/bridge/Bridge", "tlsEngine",
+            "(Ljava/lang/Object;ZLjava/lang/Object;Ljava/lang/Throwable;[Ljava/lang/Object;I[Ljava/lang/Object;I)V"});
         // ConcurrentHashMap.get calls these on the registry's lookup key.
         work.add(new String[] {"io/connscope/agent/connection/ConnectionRegistry$LookupKey", "hashCode", "()I"});
         work.add(new String[] {"io/connscope/agent/connection/ConnectionRegistry$LookupKey", "equals", "(Ljava/lang/Object;)Z"});
@@ -102,7 +116,8 @@ class HotPathBytecodeTest {
         }
         assertThat(seen).as("methods analysed").anyMatch(s -> s.contains("ConnectionRecord.onRead"))
             .anyMatch(s -> s.contains("ConnectionRegistry.get")).anyMatch(s -> s.contains("EventLog.add"))
-            .anyMatch(s -> s.contains("Http1Stream.feed")).anyMatch(s -> s.contains("ResponseSide.messageEnd"));
+            .anyMatch(s -> s.contains("Http1Stream.feed")).anyMatch(s -> s.contains("ResponseSide.messageEnd"))
+            .anyMatch(s -> s.contains("ConnectionTracker.tlsEngine"));
         assertThat(violations).isEmpty();
     }
 

@@ -1,0 +1,105 @@
+package io.connscope.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.connscope.it.support.ChildJvm;
+import io.connscope.it.support.Jvm;
+import io.connscope.it.support.LogView;
+import io.connscope.it.support.OtlpReceiver;
+import io.connscope.it.support.SpanView;
+import io.connscope.it.support.Spans;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * HTTPS where both ends encrypt with an SSLEngine (java.net.http, the JDK's HttpsServer), so the
+ * channels carry only ciphertext: the plaintext is read at the engine, paired with its channel by
+ * the ClientHello, and shows the same exchange, reuse and resend telemetry as cleartext.
+ */
+class TlsEngineIT {
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void javaHttpClientOverHttpsShowsTheSameTelemetryAsCleartext(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp)
+                .demo("java-http-client-https", "java-http-client-https-retry").assertSuccess();
+            Spans spans = otlp.spans();
+            List<LogView> warnings = otlp.logs().stream().filter(l -> l.has("connscope.rule")).collect(Collectors.toList());
+
+            int pooled = Integer.parseInt(run.expectLine("exchanges=5 posts=2").get("port"));
+            SpanView client = single(spans.connections("client", pooled));
+            SpanView server = single(spans.connections("server", pooled));
+            for (SpanView c : List.of(client, server)) {
+                assertThat(c.str("network.protocol.name")).as(c.toString()).isEqualTo("http");
+                assertThat(c.str("tls.protocol.version")).isEqualTo("1.3");
+                assertThat(c.str("tls.cipher")).startsWith("TLS_");
+                assertThat(c.bool("tls.resumed")).isFalse();
+                assertThat(c.num("connscope.tls.handshakes")).isEqualTo(1);
+                assertThat(c.num("connscope.http.requests")).isEqualTo(5);
+                assertThat(c.num("connscope.http.responses")).isEqualTo(5);
+                SpanView handshake = spans.child(c, "TLS handshake ");
+                assertThat(handshake.bool("tls.established")).isTrue();
+                assertThat(handshake.durationNanos()).isPositive().isLessThan(10_000_000_000L);
+            }
+            // The TCP bytes are the ciphertext, counted at the channels: what the server sent, the client received.
+            // (On JDK 25 the client closes first, and its last alert may be left unread by the stopping server.)
+            assertThat(client.num("connscope.connection.bytes_received")).isEqualTo(server.num("connscope.connection.bytes_sent"));
+            assertThat(client.num("connscope.connection.bytes_sent")).isGreaterThanOrEqualTo(
+                server.num("connscope.connection.bytes_received"));
+            assertThat(spans.child(client, "TLS handshake ").span.getStartTimeUnixNano())
+                .isGreaterThanOrEqualTo(spans.child(client, "socket connect ").span.getEndTimeUnixNano());
+            for (String role : new String[] {"client", "server"}) {
+                List<SpanView> exchanges = byStart(spans.exchanges(role, pooled));
+                assertThat(exchanges).extracting(e -> e.str("http.request.method"))
+                    .containsExactly("GET", "GET", "GET", "POST", "POST");
+                assertThat(exchanges).extracting(e -> e.str("url.path")).containsOnly("/java-http-client-https");
+                assertThat(exchanges).extracting(e -> e.num("http.response.status_code")).containsOnly(200L);
+                assertThat(exchanges).extracting(e -> e.num("connscope.connection.request_index"))
+                    .containsExactly(1L, 2L, 3L, 4L, 5L);
+                assertThat(exchanges).extracting(e -> e.bool("connscope.connection.reused"))
+                    .containsExactly(false, true, true, true, true);
+                assertThat(exchanges).extracting(e -> e.str("network.protocol.version")).containsOnly("1.1");
+                assertThat(exchanges).extracting(e -> e.num("http.response.body.size")).containsOnly(30L);
+            }
+            assertThat(MetricsAssert.lastGauge(otlp, "connscope.http.client.reuse_ratio", "client", pooled))
+                .isEqualTo(0.8, org.assertj.core.data.Offset.offset(1e-9));
+
+            // The pooled connection the server dropped: java.net.http resends the GET on a new one, never the POST.
+            Map<String, String> retry = run.expectLine("post=");
+            int port = Integer.parseInt(retry.get("port"));
+            assertThat(retry.get("post")).startsWith("failed");
+            assertThat(retry.get("server.requests")).isEqualTo("4");
+            List<SpanView> exchanges = byStart(spans.exchanges("client", port));
+            assertThat(exchanges).extracting(e -> e.str("url.path")).containsExactly("/drop-reused/first",
+                "/drop-reused/items", "/drop-reused/items", "/drop-reused/orders");
+            assertThat(exchanges).extracting(e -> e.num("http.request.resend_count")).containsExactly(null, null, 1L, null);
+            assertThat(exchanges.get(2).str("connscope.http.resent_by")).isEqualTo("java.net.http");
+            assertThat(exchanges.get(1).bool("connscope.connection.reused")).isTrue();
+            assertThat(exchanges.get(3).bool("connscope.connection.reused")).isTrue();
+            assertThat(exchanges.get(3).str("error.type")).isEqualTo("no_response");
+            assertThat(spans.connections("client", port)).hasSize(2)
+                .allSatisfy(c -> assertThat(c.str("tls.protocol.version")).isEqualTo("1.3"));
+            // The server (an SSLSocket layered over each accepted socket) read all four requests.
+            assertThat(spans.exchanges("server", port)).hasSize(4);
+            assertThat(warnings.stream().filter(w -> Objects.equals(w.num("server.port"), (long) port)
+                || Objects.equals(w.num("server.port"), (long) pooled))).isEmpty();
+            assertThat(run.stderr).doesNotContain("not paired");
+        }
+    }
+
+    private static <T> T single(List<T> list) {
+        assertThat(list).hasSize(1);
+        return list.get(0);
+    }
+
+    private static List<SpanView> byStart(List<SpanView> spans) {
+        spans.sort(Comparator.comparingLong((SpanView s) -> s.span.getStartTimeUnixNano()));
+        return spans;
+    }
+}
