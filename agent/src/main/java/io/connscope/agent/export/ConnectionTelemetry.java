@@ -353,6 +353,9 @@ public final class ConnectionTelemetry {
             if (http.stopped() != null) {
                 b.setAttribute(HTTP_STOPPED, http.stopped());
             }
+            if (http.http2() != null) {
+                b.setAllAttributes(Http2Attributes.of(http.http2(), tls));
+            }
         }
     }
 

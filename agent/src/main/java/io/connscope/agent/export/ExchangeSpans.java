@@ -112,6 +112,13 @@ final class ExchangeSpans {
                 sb.setAttribute(HTTP_RESEND_OF_FAILURE, e.resendOf().failure);
             }
         }
+        if (e.http2StreamId() != 0) {
+            sb.setAttribute(HTTP2_STREAM_ID, (long) e.http2StreamId());
+            if (e.resetBy() != null) {
+                sb.setAttribute(HTTP2_RESET_BY, e.resetBy());
+                sb.setAttribute(HTTP2_RESET_ERROR, Http2Attributes.errorName(e.resetErrorCode()));
+            }
+        }
         ClientRequest library = e.client();
         if (library != null) {
             sb.setAttribute(HTTP_CLIENT_API, library.api);

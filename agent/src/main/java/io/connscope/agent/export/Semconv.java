@@ -79,6 +79,22 @@ public final class Semconv {
     public static final AttributeKey<String> CLOSE_SEQUENCE = AttributeKey.stringKey("connscope.close.sequence");
     public static final AttributeKey<Boolean> OPEN_AT_EXIT = AttributeKey.booleanKey("connscope.connection.open_at_exit");
     public static final AttributeKey<Long> TLS_HANDSHAKES = AttributeKey.longKey("connscope.tls.handshakes");
+    // HTTP/2: the connection
+    public static final AttributeKey<String> HTTP2_DETECTED_BY = AttributeKey.stringKey("connscope.http2.detected_by");
+    public static final AttributeKey<Long> HTTP2_STREAMS = AttributeKey.longKey("connscope.http2.streams");
+    public static final AttributeKey<Long> HTTP2_CONCURRENT_MAX = AttributeKey.longKey("connscope.http2.streams.concurrent_max");
+    public static final AttributeKey<Long> HTTP2_PUSH_PROMISES = AttributeKey.longKey("connscope.http2.push_promises");
+    public static final AttributeKey<Long> HTTP2_NOT_FOLLOWED = AttributeKey.longKey("connscope.http2.streams.not_followed");
+    public static final AttributeKey<String> HTTP2_GOAWAY_BY = AttributeKey.stringKey("connscope.http2.goaway.sent_by");
+    public static final AttributeKey<Long> HTTP2_GOAWAY_LAST_STREAM = AttributeKey.longKey("connscope.http2.goaway.last_stream_id");
+    public static final AttributeKey<Long> HTTP2_GOAWAY_CODE = AttributeKey.longKey("connscope.http2.goaway.error_code");
+    public static final AttributeKey<String> HTTP2_GOAWAY_ERROR = AttributeKey.stringKey("connscope.http2.goaway.error");
+    public static final AttributeKey<String> HTTP2_HPACK_FAILURE = AttributeKey.stringKey("connscope.http2.hpack_failure");
+    public static final AttributeKey<String> HTTP2_FRAMING_FAILURE = AttributeKey.stringKey("connscope.http2.framing_failure");
+    // HTTP/2: a stream
+    public static final AttributeKey<Long> HTTP2_STREAM_ID = AttributeKey.longKey("connscope.http2.stream_id");
+    public static final AttributeKey<String> HTTP2_RESET_BY = AttributeKey.stringKey("connscope.http2.reset_by");
+    public static final AttributeKey<String> HTTP2_RESET_ERROR = AttributeKey.stringKey("connscope.http2.reset_error");
     public static final AttributeKey<Long> WS_CLIENT_FRAMES = AttributeKey.longKey("connscope.websocket.client.frames");
     public static final AttributeKey<Long> WS_CLIENT_MESSAGES = AttributeKey.longKey("connscope.websocket.client.messages");
     public static final AttributeKey<Long> WS_CLIENT_PAYLOAD = AttributeKey.longKey("connscope.websocket.client.payload_bytes");

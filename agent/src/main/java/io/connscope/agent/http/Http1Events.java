@@ -23,6 +23,23 @@ public interface Http1Events {
         return false;
     }
 
+    /**
+     * The client connection preface's first line ("PRI * HTTP/2.0") ended the request direction's
+     * first head: true when the events follow HTTP/2, and then every later byte goes to
+     * {@link #switchedBytes}, starting with the preface's "SM\r\n\r\n".
+     */
+    default boolean http2Preface() {
+        return false;
+    }
+
+    /**
+     * The response direction's first byte is 0, as an HTTP/2 frame header's and never an HTTP/1
+     * status line's: true when the events follow HTTP/2 from this byte on, through {@link #switchedBytes}.
+     */
+    default boolean http2Frames() {
+        return false;
+    }
+
     /** Bytes after the switch, when {@link #switchProtocols} took it. */
     default void switchedBytes(byte[] b, int off, int len) {
     }

@@ -28,6 +28,8 @@ public final class Http1Stream {
     private static final int OPAQUE = 9;
     /** After a 101 whose new protocol the events follow: every later byte is theirs. */
     private static final int SWITCHED = 10;
+    /** The HTTP/2 client connection preface up to its blank line, as this parser sees a head. */
+    private static final String HTTP2_PREFACE_HEAD = "PRI * HTTP/2.0\r\n\r\n";
 
     /** Where the request method of each response comes from: the other direction's requests, in order. */
     public interface RequestMethods {
@@ -114,6 +116,11 @@ public final class Http1Stream {
                     i = headLine(data, i, end);
                     break;
                 default:
+                    if (state == DETECT && !requests && !seenMessage && headLength == 0 && at(data, i) == 0
+                        && events.http2Frames()) {
+                        state = SWITCHED;
+                        break;
+                    }
                     step(at(data, i));
                     i++;
                     break;
@@ -284,6 +291,18 @@ public final class Http1Stream {
     }
 
     private void completeHead() {
+        // The preface starts the connection (prior knowledge, ALPN) or follows an h2c upgrade request.
+        if (requests && isHttp2Preface()) {
+            headLength = 0;
+            head = null;
+            seenMessage = true;
+            if (events.http2Preface()) {
+                state = SWITCHED;
+            } else {
+                opaque("HTTP/2");
+            }
+            return;
+        }
         HeadParser.Result parsed = HeadParser.parse(head, headLength, requests);
         headLength = 0;
         // An idle keep-alive connection holds no buffer: thousands of them are common.
@@ -322,6 +341,18 @@ public final class Http1Stream {
         } else {
             frameBody(h, "HEAD".equals(method) || h.status == 204 || h.status == 304);
         }
+    }
+
+    private boolean isHttp2Preface() {
+        if (headLength != HTTP2_PREFACE_HEAD.length()) {
+            return false;
+        }
+        for (int i = 0; i < headLength; i++) {
+            if (head[i] != HTTP2_PREFACE_HEAD.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void frameBody(HttpHead h, boolean noBody) {

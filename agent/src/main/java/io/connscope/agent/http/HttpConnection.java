@@ -73,6 +73,8 @@ public final class HttpConnection {
      * from then on. (A full-duplex client's 101 may be read before its request's write is seen.)
      */
     private volatile boolean upgradeRequestSeen;
+    /** The HTTP/2 session, once either direction showed HTTP/2: its streams are this connection's exchanges. */
+    private volatile Http2Session http2;
 
     public HttpConnection(ExchangeSink sink) {
         this.sink = sink;
@@ -100,6 +102,27 @@ public final class HttpConnection {
         }
     }
 
+    /** The HTTP/2 session the connection speaks, or null. */
+    public Http2Session http2() {
+        return http2;
+    }
+
+    /** The session, created by whichever direction showed HTTP/2 first. Once per connection. */
+    private Http2Session http2Session(String detectedBy) {
+        Http2Session s = http2;
+        if (s == null) {
+            synchronized (this) {
+                s = http2;
+                if (s == null) {
+                    s = new Http2Session(sink, detectedBy);
+                    http2 = s;
+                    seenHttp = true;
+                }
+            }
+        }
+        return s;
+    }
+
     /** The WebSocket session the connection switched to, or null. */
     public WebSocketSession webSocket() {
         return webSocket;
@@ -124,6 +147,10 @@ public final class HttpConnection {
         endedAt = endNanos;
         requestStream.end();
         responseStream.end();
+        Http2Session s = http2;
+        if (s != null) {
+            s.end(endNanos);
+        }
         List<Integer> left = new ArrayList<>(open.keySet());
         Collections.sort(left);
         for (Integer index : left) {
@@ -185,17 +212,21 @@ public final class HttpConnection {
         return seenHttp;
     }
 
+    /** "1.0", "1.1", or "2" once HTTP/2 was seen (after an h2c upgrade too); null before any HTTP. */
     public String version() {
-        return version;
+        return http2 != null ? "2" : version;
     }
 
+    /** Requests seen: HTTP/1.x heads and HTTP/2 streams. */
     public int requests() {
-        return requests;
+        Http2Session s = http2;
+        return requests + (s == null ? 0 : s.requests());
     }
 
-    /** Final (non-1xx) responses whose body arrived in full. */
+    /** Final (non-1xx) responses whose body arrived in full, on HTTP/1.x or HTTP/2 streams. */
     public int responses() {
-        return responses;
+        Http2Session s = http2;
+        return responses + (s == null ? 0 : s.responses());
     }
 
     /** Messages cut short by the end of the connection. */
@@ -253,8 +284,13 @@ public final class HttpConnection {
     }
 
     private void halfDone(HttpExchange e) {
-        if (e.halfDone() && open.remove(e.index, e)) {
-            complete(e);
+        if (e.halfDone()) {
+            Http2Session s = http2;
+            if (e.http2StreamId != 0 && s != null) {
+                s.upgradeRequestDone(e); // an h2c upgrade request, whose HTTP/2 response ended first
+            } else if (open.remove(e.index, e)) {
+                complete(e);
+            }
         }
     }
 
@@ -306,8 +342,14 @@ public final class HttpConnection {
         return upgrade != null && upgrade.trim().equalsIgnoreCase("websocket");
     }
 
+    private static boolean isH2c(String upgrade) {
+        return upgrade != null && upgrade.trim().equalsIgnoreCase("h2c");
+    }
+
     /** Events of the direction carrying requests. */
     private final class RequestSide implements Http1Events {
+        /** The HTTP/2 frames of this direction, after the connection preface. */
+        private Http2Frames h2;
         @Override
         public void messageStart() {
             requestStartNanos = System.nanoTime();
@@ -367,6 +409,23 @@ public final class HttpConnection {
         }
 
         @Override
+        public boolean http2Preface() {
+            h2 = http2Session(Http2Session.PRIOR_KNOWLEDGE).requestFrames;
+            h2.expectPrefaceTail();
+            return true;
+        }
+
+        @Override
+        public void switchedBytes(byte[] b, int off, int len) {
+            h2.feed(b, off, len);
+        }
+
+        @Override
+        public void switchedBytes(ByteBuffer buffer, int from, int len) {
+            h2.feed(buffer, from, len);
+        }
+
+        @Override
         public void malformed(String reason) {
             // A request whose head was seen is still in flight while its body is read.
             HttpConnection.this.malformed(true, requesting != null ? requestIndex : requestIndex + 1, reason);
@@ -377,6 +436,10 @@ public final class HttpConnection {
     private final class ResponseSide implements Http1Events {
         /** The session a 101 to websocket opened, between its head and the switch. */
         private WebSocketSession upgraded;
+        /** The exchange a 101 to h2c answered, between its head and the switch: it becomes stream 1. */
+        private HttpExchange upgradedToHttp2;
+        /** The HTTP/2 frames of this direction, once it speaks HTTP/2. */
+        private Http2Frames h2;
 
         @Override
         public void messageStart() {
@@ -404,6 +467,8 @@ public final class HttpConnection {
                 upgraded = new WebSocketSession(request == null ? null : request.webSocketKey, head.webSocketKey,
                     System.nanoTime());
                 e.webSocket = upgraded;
+            } else if (head.status == 101 && isH2c(head.upgrade) && (request == null || isH2c(request.upgrade))) {
+                upgradedToHttp2 = e;
             }
             e.closeDelimited = !head.chunked && head.contentLength < 0 && head.status >= 200
                 && head.status != 204 && head.status != 304 && !"HEAD".equals(e.method)
@@ -416,13 +481,18 @@ public final class HttpConnection {
 
         @Override
         public void messageEnd(long bodyBytes, long declaredBodyBytes, boolean complete) {
+            responsesEnded = responseIndex;
+            HttpExchange e = responding;
+            if (e != null && e == upgradedToHttp2) {
+                responding = null;
+                leaveToHttp2(e);
+                return;
+            }
             if (complete) {
                 responses++;
             } else {
                 truncated++;
             }
-            responsesEnded = responseIndex;
-            HttpExchange e = responding;
             if (e != null) {
                 responding = null;
                 e.responseComplete = complete;
@@ -434,8 +504,20 @@ public final class HttpConnection {
             }
         }
 
+        /** Not a response: the request's answer comes on HTTP/2 stream 1. Once per h2c upgrade. */
+        private void leaveToHttp2(HttpExchange e) {
+            open.remove(e.index, e);
+        }
+
         @Override
         public boolean switchProtocols(HttpHead head) {
+            if (upgradedToHttp2 != null) {
+                Http2Session s = http2Session(Http2Session.H2C_UPGRADE);
+                s.upgradeRequest(upgradedToHttp2);
+                upgradedToHttp2 = null;
+                h2 = s.responseFrames;
+                return true;
+            }
             if (upgraded == null) {
                 return false;
             }
@@ -444,13 +526,27 @@ public final class HttpConnection {
         }
 
         @Override
+        public boolean http2Frames() {
+            h2 = http2Session(Http2Session.PRIOR_KNOWLEDGE).responseFrames;
+            return true;
+        }
+
+        @Override
         public void switchedBytes(byte[] b, int off, int len) {
-            webSocket.feed(false, b, off, len);
+            if (h2 != null) {
+                h2.feed(b, off, len);
+            } else {
+                webSocket.feed(false, b, off, len);
+            }
         }
 
         @Override
         public void switchedBytes(ByteBuffer buffer, int from, int len) {
-            webSocket.feed(false, buffer, from, len);
+            if (h2 != null) {
+                h2.feed(buffer, from, len);
+            } else {
+                webSocket.feed(false, buffer, from, len);
+            }
         }
 
         @Override

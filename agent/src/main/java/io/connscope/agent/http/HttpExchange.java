@@ -57,6 +57,14 @@ public final class HttpExchange {
     volatile long responseDeclaredBytes = -1;
     /** The WebSocket session this exchange's 101 response opened, or null. */
     volatile WebSocketSession webSocket;
+    /** The request's header block was seen on this HTTP/2 stream (its response may be read first). */
+    volatile boolean http2RequestSeen;
+    /** The HTTP/2 stream this exchange is, or 0 on HTTP/1.x. */
+    volatile int http2StreamId;
+    /** Which end reset the HTTP/2 stream ("client", "server"), or null. */
+    volatile String resetBy;
+    /** The RST_STREAM error code, or -1. */
+    volatile long resetErrorCode = -1;
 
     HttpExchange(int index) {
         this.index = index;
@@ -82,6 +90,21 @@ public final class HttpExchange {
     /** One half is done; true for the second, which completes the exchange. */
     boolean halfDone() {
         return halvesDone.incrementAndGet() == 2;
+    }
+
+    /** The HTTP/2 stream id, or 0 for an HTTP/1.x exchange. */
+    public int http2StreamId() {
+        return http2StreamId;
+    }
+
+    /** Which end reset this HTTP/2 stream ("client" or "server"), or null. */
+    public String resetBy() {
+        return resetBy;
+    }
+
+    /** The RST_STREAM error code (RFC 9113 §7), or -1 when the stream was not reset. */
+    public long resetErrorCode() {
+        return resetErrorCode;
     }
 
     /** The WebSocket session this exchange opened, or null. */

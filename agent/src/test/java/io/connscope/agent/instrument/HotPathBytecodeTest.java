@@ -86,6 +86,15 @@ class HotPathBytecodeTest {
         // an SSLEngine not paired with a connection: looks at the ciphertext for its ClientHello, and
         // allocates only when that is found, once per handshake
         TRACKER + ".engineNotPaired",
+        // once per connection: it showed HTTP/2, or an h2c upgrade request is handed to HTTP/2
+        "io/connscope/agent/http/HttpConnection.http2Session",
+        "io/connscope/agent/http/HttpConnection$ResponseSide.leaveToHttp2",
+        // HTTP/2 header blocks: copied while in flight, decoded once complete (the message head)
+        "io/connscope/agent/http/Http2Frames.appendBlock",
+        "io/connscope/agent/http/Http2Frames.headerFrameEnd",
+        // once per HTTP/2 stream, as each direction ends: the second hands the exchange to the export queue
+        "io/connscope/agent/http/Http2Session.halfDone",
+        "io/connscope/agent/http/Http2Session.close",
         // once per TLS handshake through an SSLEngine
         TRACKER + ".engineHandshakeFinished",
         TRACKER + ".engineFailed");
@@ -117,7 +126,8 @@ class HotPathBytecodeTest {
         assertThat(seen).as("methods analysed").anyMatch(s -> s.contains("ConnectionRecord.onRead"))
             .anyMatch(s -> s.contains("ConnectionRegistry.get")).anyMatch(s -> s.contains("EventLog.add"))
             .anyMatch(s -> s.contains("Http1Stream.feed")).anyMatch(s -> s.contains("ResponseSide.messageEnd"))
-            .anyMatch(s -> s.contains("ConnectionTracker.tlsEngine"));
+            .anyMatch(s -> s.contains("ConnectionTracker.tlsEngine"))
+            .anyMatch(s -> s.contains("Http2Frames.content")).anyMatch(s -> s.contains("Http2Session.data"));
         assertThat(violations).isEmpty();
     }
 

@@ -1,0 +1,78 @@
+package io.connscope.agent.export;
+
+import static io.connscope.agent.export.Semconv.HTTP2_CONCURRENT_MAX;
+import static io.connscope.agent.export.Semconv.HTTP2_DETECTED_BY;
+import static io.connscope.agent.export.Semconv.HTTP2_FRAMING_FAILURE;
+import static io.connscope.agent.export.Semconv.HTTP2_GOAWAY_BY;
+import static io.connscope.agent.export.Semconv.HTTP2_GOAWAY_CODE;
+import static io.connscope.agent.export.Semconv.HTTP2_GOAWAY_ERROR;
+import static io.connscope.agent.export.Semconv.HTTP2_GOAWAY_LAST_STREAM;
+import static io.connscope.agent.export.Semconv.HTTP2_HPACK_FAILURE;
+import static io.connscope.agent.export.Semconv.HTTP2_NOT_FOLLOWED;
+import static io.connscope.agent.export.Semconv.HTTP2_PUSH_PROMISES;
+import static io.connscope.agent.export.Semconv.HTTP2_STREAMS;
+
+import io.connscope.agent.connection.TlsInfo;
+import io.connscope.agent.http.Http2Session;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+
+/** What an HTTP/2 connection said, as attributes of its connection span. */
+final class Http2Attributes {
+
+    private static final String[] ERRORS = {"NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR",
+        "SETTINGS_TIMEOUT", "STREAM_CLOSED", "FRAME_SIZE_ERROR", "REFUSED_STREAM", "CANCEL", "COMPRESSION_ERROR",
+        "CONNECT_ERROR", "ENHANCE_YOUR_CALM", "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED"};
+
+    private Http2Attributes() {
+    }
+
+    /** An error code's name (RFC 9113 §7), or "0x…" for one not defined there. */
+    static String errorName(long code) {
+        return code >= 0 && code < ERRORS.length ? ERRORS[(int) code] : "0x" + Long.toHexString(code);
+    }
+
+    static Attributes of(Http2Session s, TlsInfo tls) {
+        AttributesBuilder b = Attributes.builder()
+            .put(HTTP2_DETECTED_BY, tls != null && "h2".equals(tls.alpn) ? "alpn" : s.detectedBy())
+            .put(HTTP2_STREAMS, s.streamsOpened())
+            .put(HTTP2_CONCURRENT_MAX, s.peakConcurrentStreams());
+        side(b, "client", s.client());
+        side(b, "server", s.server());
+        if (s.pushPromises() > 0) {
+            b.put(HTTP2_PUSH_PROMISES, s.pushPromises());
+        }
+        if (s.streamsNotFollowed() > 0) {
+            b.put(HTTP2_NOT_FOLLOWED, s.streamsNotFollowed());
+        }
+        if (s.goawayBy() != null) {
+            b.put(HTTP2_GOAWAY_BY, s.goawayBy()).put(HTTP2_GOAWAY_LAST_STREAM, s.goawayLastStreamId())
+                .put(HTTP2_GOAWAY_CODE, s.goawayErrorCode()).put(HTTP2_GOAWAY_ERROR, errorName(s.goawayErrorCode()));
+        }
+        if (s.hpackFailure() != null) {
+            b.put(HTTP2_HPACK_FAILURE, s.hpackFailure());
+        }
+        if (s.framingFailure() != null) {
+            b.put(HTTP2_FRAMING_FAILURE, s.framingFailure());
+        }
+        return b.build();
+    }
+
+    /** connscope.http2.{client,server}.*: the SETTINGS this end sent, and its RST_STREAM and PING frames. */
+    private static void side(AttributesBuilder b, String end, Http2Session.Side side) {
+        String prefix = "connscope.http2." + end + ".";
+        setting(b, prefix + "max_concurrent_streams", side.maxConcurrentStreams());
+        setting(b, prefix + "initial_window_size", side.initialWindowSize());
+        setting(b, prefix + "max_frame_size", side.maxFrameSize());
+        setting(b, prefix + "header_table_size", side.headerTableSize());
+        b.put(AttributeKey.longKey(prefix + "rst_streams"), side.resets());
+        b.put(AttributeKey.longKey(prefix + "pings"), side.pings());
+    }
+
+    private static void setting(AttributesBuilder b, String key, long value) {
+        if (value >= 0) {
+            b.put(AttributeKey.longKey(key), value);
+        }
+    }
+}

@@ -1,0 +1,332 @@
+package io.connscope.agent.http;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The HTTP/2 frames (RFC 9113 §4, §6) of one direction of a connection, read incrementally from
+ * whatever pieces the I/O hands over. DATA payloads are counted and skipped; header blocks are
+ * copied, bounded, until complete, then decoded; control frames are read into a fixed register.
+ * A violation of the framing stops this direction: its bytes are then only counted.
+ */
+final class Http2Frames {
+
+    static final int DATA = 0;
+    static final int HEADERS = 1;
+    static final int RST_STREAM = 3;
+    static final int SETTINGS = 4;
+    static final int PUSH_PROMISE = 5;
+    static final int PING = 6;
+    static final int GOAWAY = 7;
+    static final int CONTINUATION = 9;
+
+    static final int END_STREAM = 0x1;
+    static final int ACK = 0x1;
+    static final int END_HEADERS = 0x4;
+    static final int PADDED = 0x8;
+    static final int PRIORITY = 0x20;
+
+    static final int MAX_HEADER_BLOCK = 64 * 1024;
+    /** What follows "PRI * HTTP/2.0\r\n\r\n" in the client connection preface. */
+    private static final byte[] PREFACE_TAIL = {'S', 'M', '\r', '\n', '\r', '\n'};
+
+    // Where in a frame the next byte belongs.
+    private static final int FRAME_HEADER = 0;
+    private static final int PAD_LENGTH = 1;
+    private static final int BEFORE_CONTENT = 2;
+    private static final int CONTENT = 3;
+    private static final int PADDING = 4;
+    private static final int FAILED = 5;
+
+    private final Http2Session session;
+    private final boolean requests;
+    private final HpackDecoder hpack = new HpackDecoder();
+
+    private int prefaceLeft;
+    private int part = FRAME_HEADER;
+    private final byte[] header = new byte[9];
+    private int headerRead;
+    private int type;
+    private int flags;
+    private int streamId;
+    /** Bytes of the current part still to come. */
+    private int partLeft;
+    private int contentLength;
+    private int padLength;
+    /** Up to the first 8 content bytes of a control frame, big-endian. */
+    private long register;
+    private int registerBytes;
+
+    // The header block being collected: HEADERS or PUSH_PROMISE, then CONTINUATION frames.
+    private byte[] block;
+    private int blockLength;
+    private boolean blockTooLarge;
+    private int blockStreamId;
+    private boolean blockEndStream;
+    private boolean blockIsPush;
+    private boolean continuationExpected;
+    private volatile String failure;
+
+    Http2Frames(Http2Session session, boolean requests) {
+        this.session = session;
+        this.requests = requests;
+    }
+
+    /** The client connection preface's first line was read elsewhere: "SM\r\n\r\n" comes next. */
+    void expectPrefaceTail() {
+        prefaceLeft = PREFACE_TAIL.length;
+    }
+
+    String failure() {
+        return failure;
+    }
+
+    String hpackFailure() {
+        return hpack.failure();
+    }
+
+    void feed(byte[] b, int off, int len) {
+        feed((Object) b, off, len);
+    }
+
+    void feed(ByteBuffer buffer, int from, int len) {
+        feed((Object) buffer, from, len);
+    }
+
+    private void feed(Object data, int off, int len) {
+        int i = off;
+        int end = off + len;
+        while (i < end && part != FAILED) {
+            if (prefaceLeft > 0) {
+                if (at(data, i) != PREFACE_TAIL[PREFACE_TAIL.length - prefaceLeft]) {
+                    fail("invalid connection preface");
+                    return;
+                }
+                prefaceLeft--;
+                i++;
+                continue;
+            }
+            switch (part) {
+                case FRAME_HEADER:
+                    header[headerRead++] = at(data, i++);
+                    if (headerRead == header.length) {
+                        frameStart();
+                    }
+                    break;
+                case PAD_LENGTH:
+                    padLength = at(data, i++) & 0xFF;
+                    contentLength -= 1 + padLength;
+                    if (contentLength < 0) {
+                        fail("padding longer than its frame");
+                        return;
+                    }
+                    enterContent();
+                    break;
+                case BEFORE_CONTENT:
+                case PADDING: {
+                    int take = Math.min(partLeft, end - i);
+                    partLeft -= take;
+                    i += take;
+                    if (partLeft == 0) {
+                        if (part == BEFORE_CONTENT) {
+                            contentLength -= type == PUSH_PROMISE ? 4 : 5;
+                            part = CONTENT;
+                            partLeft = contentLength;
+                            nextPartIfDone();
+                        } else {
+                            frameEnd();
+                        }
+                    }
+                    break;
+                }
+                default: { // CONTENT
+                    int take = Math.min(partLeft, end - i);
+                    content(data, i, take);
+                    partLeft -= take;
+                    i += take;
+                    nextPartIfDone();
+                    break;
+                }
+            }
+        }
+    }
+
+    private static byte at(Object data, int i) {
+        return data instanceof byte[] ? ((byte[]) data)[i] : ((ByteBuffer) data).get(i);
+    }
+
+    private void frameStart() {
+        headerRead = 0;
+        int length = (header[0] & 0xFF) << 16 | (header[1] & 0xFF) << 8 | header[2] & 0xFF;
+        type = header[3] & 0xFF;
+        flags = header[4] & 0xFF;
+        streamId = (header[5] & 0x7F) << 24 | (header[6] & 0xFF) << 16 | (header[7] & 0xFF) << 8 | header[8] & 0xFF;
+        if (continuationExpected != (type == CONTINUATION)) {
+            fail(continuationExpected ? "a header block interrupted by another frame" : "CONTINUATION without a header block");
+            return;
+        }
+        contentLength = length;
+        padLength = 0;
+        register = 0;
+        registerBytes = 0;
+        boolean padded = (flags & PADDED) != 0 && (type == DATA || type == HEADERS || type == PUSH_PROMISE);
+        if (padded && length > 0) {
+            part = PAD_LENGTH;
+        } else if (padded) {
+            fail("padded frame without a pad length");
+        } else {
+            enterContent();
+        }
+    }
+
+    /** After the pad length (if any): the priority fields or promised stream id, then the content. */
+    private void enterContent() {
+        int before = type == HEADERS && (flags & PRIORITY) != 0 ? 5 : type == PUSH_PROMISE ? 4 : 0;
+        if (before > contentLength) {
+            fail("frame too short for its fields");
+            return;
+        }
+        if (before > 0) {
+            part = BEFORE_CONTENT;
+            partLeft = before;
+            return;
+        }
+        part = CONTENT;
+        partLeft = contentLength;
+        nextPartIfDone();
+    }
+
+    private void nextPartIfDone() {
+        if (part == CONTENT && partLeft == 0) {
+            if (padLength > 0) {
+                part = PADDING;
+                partLeft = padLength;
+            } else {
+                frameEnd();
+            }
+        }
+    }
+
+    private void content(Object data, int from, int n) {
+        if (n == 0) {
+            return;
+        }
+        switch (type) {
+            case DATA:
+                session.data(requests, streamId, n);
+                break;
+            case HEADERS:
+            case PUSH_PROMISE:
+            case CONTINUATION:
+                appendBlock(data, from, n);
+                break;
+            case SETTINGS:
+                for (int k = 0; k < n; k++) {
+                    register = register << 8 | at(data, from + k) & 0xFF;
+                    if (++registerBytes == 6) {
+                        session.setting(requests, (int) (register >>> 32) & 0xFFFF, register & 0xFFFFFFFFL);
+                        register = 0;
+                        registerBytes = 0;
+                    }
+                }
+                break;
+            default: // RST_STREAM, GOAWAY, PING, WINDOW_UPDATE, PRIORITY, extensions: the first 8 bytes at most
+                for (int k = 0; k < n && registerBytes < 8; k++) {
+                    register = register << 8 | at(data, from + k) & 0xFF;
+                    registerBytes++;
+                }
+                break;
+        }
+    }
+
+    private void frameEnd() {
+        part = FRAME_HEADER;
+        long now = System.nanoTime();
+        switch (type) {
+            case DATA:
+                if ((flags & END_STREAM) != 0) {
+                    session.endStream(requests, streamId, now);
+                }
+                break;
+            case HEADERS:
+            case PUSH_PROMISE:
+                blockStreamId = streamId;
+                blockEndStream = type == HEADERS && (flags & END_STREAM) != 0;
+                blockIsPush = type == PUSH_PROMISE;
+                if (blockIsPush) {
+                    session.pushPromise();
+                }
+                headerFrameEnd(now);
+                break;
+            case CONTINUATION:
+                headerFrameEnd(now);
+                break;
+            case RST_STREAM:
+                session.reset(requests, streamId, register & 0xFFFFFFFFL, now);
+                break;
+            case GOAWAY:
+                session.goaway(requests, register >>> 32 & 0x7FFFFFFF, register & 0xFFFFFFFFL);
+                break;
+            case PING:
+                if ((flags & ACK) == 0) {
+                    session.ping(requests);
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void headerFrameEnd(long now) {
+        continuationExpected = (flags & END_HEADERS) == 0;
+        if (continuationExpected) {
+            return;
+        }
+        HpackDecoder.Fields fields = null;
+        if (blockTooLarge) {
+            hpack.fail("a header block over " + MAX_HEADER_BLOCK + " bytes");
+        } else if (hpack.failure() == null) {
+            fields = hpack.decode(block == null ? new byte[0] : block, 0, blockLength);
+        }
+        blockLength = 0;
+        blockTooLarge = false;
+        if (block != null && block.length > 4096) {
+            block = null; // an idle connection keeps no large buffer
+        }
+        if (!blockIsPush) {
+            session.headers(requests, blockStreamId, blockEndStream, fields, now);
+        }
+    }
+
+    /** Copies header block bytes: the message head in flight, the one thing that is copied. */
+    private void appendBlock(Object data, int from, int n) {
+        if (blockTooLarge || hpack.failure() != null) {
+            return;
+        }
+        if (blockLength + n > MAX_HEADER_BLOCK) {
+            blockTooLarge = true;
+            return;
+        }
+        if (block == null || blockLength + n > block.length) {
+            byte[] bigger = new byte[Math.min(MAX_HEADER_BLOCK, Math.max(256, Integer.highestOneBit(blockLength + n) * 2))];
+            if (block != null) {
+                System.arraycopy(block, 0, bigger, 0, blockLength);
+            }
+            block = bigger;
+        }
+        if (data instanceof byte[]) {
+            System.arraycopy((byte[]) data, from, block, blockLength, n);
+        } else {
+            ByteBuffer b = (ByteBuffer) data;
+            for (int k = 0; k < n; k++) {
+                block[blockLength + k] = b.get(from + k);
+            }
+        }
+        blockLength += n;
+    }
+
+    private void fail(String reason) {
+        failure = reason;
+        part = FAILED;
+        block = null;
+    }
+}

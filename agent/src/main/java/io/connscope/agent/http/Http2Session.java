@@ -1,0 +1,373 @@
+package io.connscope.agent.http;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The HTTP/2 view of one connection (RFC 9113): its streams, each reported as an
+ * {@link HttpExchange}, and what the connection itself said: SETTINGS, GOAWAY, RST_STREAM, PING.
+ * The request direction and the response direction are fed by their own {@link Http2Frames},
+ * possibly from two threads; streams are shared between them through a fixed table.
+ */
+public final class Http2Session {
+
+    /** How the connection came to speak HTTP/2. */
+    public static final String PRIOR_KNOWLEDGE = "prior_knowledge";
+    public static final String H2C_UPGRADE = "h2c_upgrade";
+
+    /** Streams followed at once: a slot per stream id modulo this (client streams are odd ids). */
+    private static final int STREAM_SLOTS = 512;
+
+    // SETTINGS identifiers (RFC 9113 §6.5.2)
+    static final int HEADER_TABLE_SIZE = 1;
+    static final int MAX_CONCURRENT_STREAMS = 3;
+    static final int INITIAL_WINDOW_SIZE = 4;
+    static final int MAX_FRAME_SIZE = 5;
+
+    private final HttpConnection.ExchangeSink sink;
+    private final String detectedBy;
+    /** Stream 1 is an h2c upgrade request (whichever direction showed HTTP/2 first). */
+    private volatile boolean upgraded;
+    private final AtomicReferenceArray<HttpExchange> streams = new AtomicReferenceArray<>(STREAM_SLOTS);
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger exchanges = new AtomicInteger();
+    final Http2Frames requestFrames;
+    final Http2Frames responseFrames;
+
+    private volatile int streamsOpened;
+    private volatile int requestHeads;
+    private volatile int finalResponses;
+    private volatile int peakConcurrent;
+    private volatile int pushPromises;
+    private volatile int notFollowed;
+    private final Side client = new Side();
+    private final Side server = new Side();
+    private volatile String goawayBy;
+    private volatile long goawayLastStreamId = -1;
+    private volatile long goawayErrorCode = -1;
+
+    /** What one end sent. */
+    public static final class Side {
+        volatile long maxConcurrentStreams = -1;
+        volatile long initialWindowSize = -1;
+        volatile long maxFrameSize = -1;
+        volatile long headerTableSize = -1;
+        volatile int resets;
+        volatile int pings;
+
+        public long maxConcurrentStreams() {
+            return maxConcurrentStreams;
+        }
+
+        public long initialWindowSize() {
+            return initialWindowSize;
+        }
+
+        public long maxFrameSize() {
+            return maxFrameSize;
+        }
+
+        public long headerTableSize() {
+            return headerTableSize;
+        }
+
+        /** RST_STREAM frames this end sent. */
+        public int resets() {
+            return resets;
+        }
+
+        /** PING frames this end sent (acknowledgements excluded). */
+        public int pings() {
+            return pings;
+        }
+    }
+
+    Http2Session(HttpConnection.ExchangeSink sink, String detectedBy) {
+        this.sink = sink;
+        this.detectedBy = detectedBy;
+        this.requestFrames = new Http2Frames(this, true);
+        this.responseFrames = new Http2Frames(this, false);
+    }
+
+    /**
+     * An h2c upgrade: the HTTP/1.1 request that asked for it is stream 1, half-closed from the
+     * client, and its response arrives as HTTP/2 (RFC 9113 §3.2 of RFC 7540).
+     */
+    void upgradeRequest(HttpExchange e) {
+        upgraded = true;
+        e.http2RequestSeen = true;
+        e.http2StreamId = 1;
+        e.version = "2";
+        e.status = 0;
+        e.responseHead = null;
+        e.responseStartNanos = 0L;
+        e.responseEndNanos = 0L;
+        e.responseComplete = false;
+        e.failure = null;
+        streams.set(slot(1), e);
+        exchanges.set(Math.max(exchanges.get(), e.index));
+        opened();
+    }
+
+    // ---- events from the frame parsers ----
+
+    /** A complete header block (HEADERS and its CONTINUATIONs) on a stream; {@code fields} null when not decoded. */
+    void headers(boolean requests, int streamId, boolean endStream, HpackDecoder.Fields fields, long nanos) {
+        HttpExchange e = stream(streamId);
+        if (e == null && (streamId & 1) == 1) {
+            // A full-duplex peer's response can be read before the writer's hook has seen the request.
+            e = newStream(streamId, nanos);
+        }
+        if (e == null) {
+            return; // a stream not followed, or a pushed one
+        }
+        if (requests) {
+            if (!e.http2RequestSeen) { // a later block on the request side is trailers
+                e.http2RequestSeen = true;
+                requestHeads++;
+                if (fields != null) {
+                    e.method = fields.method;
+                    e.target = fields.path;
+                    e.traceparent = fields.traceparent;
+                }
+            }
+            if (endStream) {
+                e.requestEndNanos = nanos;
+                halfDone(e);
+            }
+            return;
+        }
+        if (e.responseStartNanos == 0L) {
+            e.responseStartNanos = nanos;
+        }
+        if (fields != null && fields.status >= 200) {
+            e.status = fields.status;
+            e.responseDeclaredBytes = fields.contentLength;
+        }
+        if (endStream) {
+            endResponse(e, nanos);
+        }
+    }
+
+    private HttpExchange newStream(int streamId, long nanos) {
+        int slot = slot(streamId);
+        HttpExchange e = new HttpExchange(exchanges.incrementAndGet());
+        e.http2StreamId = streamId;
+        e.version = "2";
+        e.requestStartNanos = nanos;
+        e.idleBeforeNanos = -1;
+        if (!streams.compareAndSet(slot, null, e)) {
+            notFollowed++;
+            return null;
+        }
+        opened();
+        return e;
+    }
+
+    private void opened() {
+        streamsOpened++;
+        int now = open.incrementAndGet();
+        if (now > peakConcurrent) {
+            peakConcurrent = now;
+        }
+    }
+
+    /** DATA on a stream: {@code bytes} of payload, padding excluded. */
+    void data(boolean requests, int streamId, int bytes) {
+        HttpExchange e = stream(streamId);
+        if (e != null && !requests) {
+            e.responseBodyBytes += bytes;
+        }
+    }
+
+    /** A DATA frame ended its stream's direction. */
+    void endStream(boolean requests, int streamId, long nanos) {
+        HttpExchange e = stream(streamId);
+        if (e == null) {
+            return;
+        }
+        if (requests) {
+            e.requestEndNanos = nanos;
+            halfDone(e);
+        } else {
+            endResponse(e, nanos);
+        }
+    }
+
+    private void endResponse(HttpExchange e, long nanos) {
+        if (e.status != 0) {
+            finalResponses++;
+        }
+        e.responseComplete = true;
+        e.responseEndNanos = nanos;
+        halfDone(e);
+    }
+
+    void reset(boolean requests, int streamId, long errorCode, long nanos) {
+        (requests ? client : server).resets++;
+        HttpExchange e = stream(streamId);
+        if (e == null) {
+            return;
+        }
+        e.resetBy = requests ? "client" : "server";
+        e.resetErrorCode = errorCode;
+        e.failure = "stream_reset";
+        if (e.requestEndNanos == 0L) {
+            e.requestEndNanos = nanos;
+        }
+        if (e.responseEndNanos == 0L) {
+            e.responseEndNanos = nanos;
+        }
+        close(e);
+    }
+
+    void setting(boolean requests, int id, long value) {
+        Side side = requests ? client : server;
+        switch (id) {
+            case HEADER_TABLE_SIZE:
+                side.headerTableSize = value;
+                break;
+            case MAX_CONCURRENT_STREAMS:
+                side.maxConcurrentStreams = value;
+                break;
+            case INITIAL_WINDOW_SIZE:
+                side.initialWindowSize = value;
+                break;
+            case MAX_FRAME_SIZE:
+                side.maxFrameSize = value;
+                break;
+            default:
+                break;
+        }
+    }
+
+    void goaway(boolean requests, long lastStreamId, long errorCode) {
+        if (goawayBy == null) {
+            goawayLastStreamId = lastStreamId;
+            goawayErrorCode = errorCode;
+            goawayBy = requests ? "client" : "server";
+        }
+    }
+
+    void ping(boolean requests) {
+        (requests ? client : server).pings++;
+    }
+
+    void pushPromise() {
+        pushPromises++;
+    }
+
+    /** The connection ended: streams still open end with it. Runs once, on the export thread. */
+    void end(long endNanos) {
+        for (int i = 0; i < STREAM_SLOTS; i++) {
+            HttpExchange e = streams.get(i);
+            if (e != null) {
+                if (e.responseEndNanos == 0L) {
+                    e.failure = e.failure != null ? e.failure : "no_response";
+                    e.responseEndNanos = endNanos;
+                }
+                if (e.requestEndNanos == 0L) {
+                    e.requestEndNanos = endNanos;
+                }
+                close(e);
+            }
+        }
+    }
+
+    private void halfDone(HttpExchange e) {
+        if (e.halfDone()) {
+            close(e);
+        }
+    }
+
+    /** The h2c upgrade request's HTTP/1.1 half ended after its HTTP/2 response did: the stream is done. */
+    void upgradeRequestDone(HttpExchange e) {
+        close(e);
+    }
+
+    /** Takes the stream out of the table and reports it, once. */
+    private void close(HttpExchange e) {
+        if (streams.compareAndSet(slot(e.http2StreamId), e, null)) {
+            open.decrementAndGet();
+            sink.finished(e);
+        }
+    }
+
+    private HttpExchange stream(int streamId) {
+        HttpExchange e = streams.get(slot(streamId));
+        return e != null && e.http2StreamId == streamId ? e : null;
+    }
+
+    private static int slot(int streamId) {
+        return streamId & (STREAM_SLOTS - 1);
+    }
+
+    // ---- what the export reads ----
+
+    /** Streams opened with a request header block (an h2c upgrade request is counted as HTTP/1.1). */
+    int requests() {
+        return requestHeads;
+    }
+
+    /** Streams whose final response ended with END_STREAM. */
+    int responses() {
+        return finalResponses;
+    }
+
+    public String detectedBy() {
+        return upgraded ? H2C_UPGRADE : detectedBy;
+    }
+
+    /** Streams the client opened (the h2c upgrade request included). */
+    public int streamsOpened() {
+        return streamsOpened;
+    }
+
+    public int peakConcurrentStreams() {
+        return peakConcurrent;
+    }
+
+    public int pushPromises() {
+        return pushPromises;
+    }
+
+    /** Streams not followed: more than the table holds were open at once. */
+    public int streamsNotFollowed() {
+        return notFollowed;
+    }
+
+    public Side client() {
+        return client;
+    }
+
+    public Side server() {
+        return server;
+    }
+
+    /** Who sent the first GOAWAY ("client" or "server"), or null. */
+    public String goawayBy() {
+        return goawayBy;
+    }
+
+    public long goawayLastStreamId() {
+        return goawayLastStreamId;
+    }
+
+    public long goawayErrorCode() {
+        return goawayErrorCode;
+    }
+
+    /** Why header blocks of a direction stopped being decoded (methods, paths, statuses then unknown), or null. */
+    public String hpackFailure() {
+        String f = requestFrames.hpackFailure();
+        return f != null ? "requests: " + f : responseFrames.hpackFailure() != null
+            ? "responses: " + responseFrames.hpackFailure() : null;
+    }
+
+    /** Why the frames of a direction stopped being read, or null. */
+    public String framingFailure() {
+        String f = requestFrames.failure();
+        return f != null ? "requests: " + f : responseFrames.failure() != null
+            ? "responses: " + responseFrames.failure() : null;
+    }
+}

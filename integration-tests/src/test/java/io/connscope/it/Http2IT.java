@@ -1,0 +1,130 @@
+package io.connscope.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.connscope.it.support.ChildJvm;
+import io.connscope.it.support.Jvm;
+import io.connscope.it.support.LogView;
+import io.connscope.it.support.OtlpReceiver;
+import io.connscope.it.support.SpanView;
+import io.connscope.it.support.Spans;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * HTTP/2 connections, reached by ALPN over TLS (java.net.http and Jetty, both on SSLEngine), by an
+ * h2c upgrade (java.net.http), and by prior knowledge (Jetty's client), seen from both ends: every
+ * stream an exchange with its method, path and status, and the connection's streams, peak
+ * concurrency, SETTINGS, RST_STREAM and GOAWAY.
+ */
+class Http2IT {
+
+    private static final String[] ROLES = {"client", "server"};
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void multiplexedConnectionsAreFollowedStreamByStream(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            // A cold JVM's first handshakes can pass slow-setup's 300 ms, which is not what this test is about.
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).agentArgs("rule.slow-setup.tls.ms=5000")
+                .demo("http2", "http2-h2c-upgrade", "http2-prior-knowledge").assertSuccess();
+            Spans spans = otlp.spans();
+            List<LogView> warnings = otlp.logs().stream().filter(l -> l.has("connscope.rule")).collect(Collectors.toList());
+
+            int alpn = port(run, "http2");
+            assertThat(run.expectLine("scenario.http2=http2 ").get("server.requests")).isEqualTo("7");
+            for (String role : ROLES) {
+                SpanView c = single(spans.connections(role, alpn));
+                assertThat(c.str("tls.next_protocol")).as(role).isEqualTo("h2");
+                assertThat(c.str("network.protocol.version")).isEqualTo("2");
+                assertThat(c.str("connscope.http2.detected_by")).isEqualTo("alpn");
+                assertThat(c.num("connscope.http2.streams")).isEqualTo(7);
+                assertThat(c.num("connscope.http2.streams.concurrent_max")).isEqualTo(4);
+                assertThat(c.num("connscope.http.requests")).isEqualTo(7);
+                assertThat(c.num("connscope.http.responses")).isEqualTo(6);
+                assertThat(c.num("connscope.http2.server.max_concurrent_streams")).isEqualTo(50);
+                assertThat(c.num("connscope.http2.server.rst_streams")).isEqualTo(1);
+                assertThat(c.num("connscope.http2.client.rst_streams")).isZero();
+                assertThat(c.str("connscope.http2.goaway.sent_by")).isEqualTo("server");
+                assertThat(c.str("connscope.http2.goaway.error")).isEqualTo("NO_ERROR");
+                assertThat(c.num("connscope.http2.goaway.last_stream_id")).isEqualTo(13);
+                assertThat(c.has("connscope.http2.hpack_failure")).isFalse();
+                assertThat(c.has("connscope.http2.framing_failure")).isFalse();
+
+                List<SpanView> exchanges = byStreamId(spans.exchanges(role, alpn));
+                assertThat(exchanges).extracting(e -> e.num("connscope.http2.stream_id"))
+                    .containsExactly(1L, 3L, 5L, 7L, 9L, 11L, 13L);
+                List<String> paths = exchanges.stream().map(e -> e.str("url.path")).collect(Collectors.toList());
+                // The four held requests are sent at once, in no set order.
+                assertThat(paths.subList(1, 5)).containsExactlyInAnyOrder("/hold/0", "/hold/1", "/hold/2", "/hold/3");
+                assertThat(List.of(paths.get(0), paths.get(5), paths.get(6))).containsExactly("/first", "/reset", "/orders");
+                assertThat(exchanges).extracting(e -> e.str("http.request.method"))
+                    .containsExactly("GET", "GET", "GET", "GET", "GET", "GET", "POST");
+                assertThat(exchanges).extracting(e -> e.num("http.response.status_code")).containsOnly(200L);
+                assertThat(exchanges).extracting(e -> e.str("network.protocol.version")).containsOnly("2");
+                assertThat(exchanges).extracting(e -> e.num("connscope.connection.request_index"))
+                    .containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+                SpanView reset = exchanges.get(5);
+                assertThat(reset.str("connscope.http2.reset_by")).isEqualTo("server");
+                assertThat(reset.str("error.type")).isEqualTo("stream_reset");
+                assertThat(exchanges.stream().filter(e -> e.has("error.type"))).containsExactly(reset);
+                // The body of every complete response: 18 bytes of DATA.
+                assertThat(exchanges.stream().filter(e -> e != reset).map(e -> e.num("http.response.body.size")))
+                    .containsOnly(18L);
+            }
+
+            int upgrade = port(run, "http2-h2c-upgrade");
+            for (String role : ROLES) {
+                SpanView c = single(spans.connections(role, upgrade));
+                assertThat(c.str("connscope.http2.detected_by")).as(role).isEqualTo("h2c_upgrade");
+                assertThat(c.str("network.protocol.version")).isEqualTo("2");
+                assertThat(c.num("connscope.http2.streams")).as(role + " " + c + " " + spans.exchanges(role, upgrade))
+                    .isEqualTo(3);
+                assertThat(c.num("connscope.http.requests")).isEqualTo(3);
+                assertThat(c.num("connscope.http.responses")).isEqualTo(3);
+                List<SpanView> exchanges = byStreamId(spans.exchanges(role, upgrade));
+                // The upgrade request is stream 1: its 101 is not an exchange of its own.
+                assertThat(exchanges).extracting(e -> e.num("connscope.http2.stream_id")).containsExactly(1L, 3L, 5L);
+                assertThat(exchanges).extracting(e -> e.str("url.path")).containsExactly("/first", "/next", "/next");
+                assertThat(exchanges).extracting(e -> e.num("http.response.status_code")).containsOnly(200L);
+                assertThat(exchanges).extracting(e -> e.str("network.protocol.version")).containsOnly("2");
+                assertThat(exchanges).extracting(e -> e.num("http.response.body.size")).containsOnly(18L);
+            }
+
+            int prior = port(run, "http2-prior-knowledge");
+            for (String role : ROLES) {
+                SpanView c = single(spans.connections(role, prior));
+                assertThat(c.str("connscope.http2.detected_by")).as(role).isEqualTo("prior_knowledge");
+                assertThat(c.num("connscope.http2.streams")).isEqualTo(2);
+                assertThat(c.num("connscope.http2.server.max_concurrent_streams")).isEqualTo(50);
+                List<SpanView> exchanges = byStreamId(spans.exchanges(role, prior));
+                assertThat(exchanges).extracting(e -> e.num("connscope.http2.stream_id")).containsExactly(1L, 3L);
+                assertThat(exchanges).extracting(e -> e.str("url.path")).containsExactly("/prior/0", "/prior/1");
+                assertThat(exchanges).extracting(e -> e.str("http.request.method")).containsOnly("GET");
+                assertThat(exchanges).extracting(e -> e.num("http.response.status_code")).containsOnly(200L);
+            }
+
+            assertThat(warnings.stream().filter(w -> List.of((long) alpn, (long) upgrade, (long) prior)
+                .contains(w.num("server.port"))).map(w -> w.str("connscope.rule"))).isEmpty();
+            assertThat(run.stderr).doesNotContain("analysis failed");
+        }
+    }
+
+    private static int port(ChildJvm.Result run, String scenario) {
+        return Integer.parseInt(run.expectLine("scenario.http2=" + scenario + " ").get("port"));
+    }
+
+    private static <T> T single(List<T> list) {
+        assertThat(list).hasSize(1);
+        return list.get(0);
+    }
+
+    private static List<SpanView> byStreamId(List<SpanView> spans) {
+        spans.sort(Comparator.comparingLong((SpanView s) -> Objects.requireNonNullElse(s.num("connscope.http2.stream_id"), 0L)));
+        return spans;
+    }
+}
