@@ -28,7 +28,7 @@ public final class DemoMain {
             ConnectionRuleScenario.slowSetup(), ConnectionRuleScenario.portExhaustion(),
             ConnectionRuleScenario.connectionLeak(), ConnectionRuleScenario.tlsNoResumption(), ConnectionRuleScenario.hopByHop(),
             new CleanWebSocketScenario(), WebSocketScenario.closed(), WebSocketScenario.aborted(), Http2Scenario.tls(),
-            Http2Scenario.upgrade(), Http2Scenario.priorKnowledge(), new HealthyScenario())) {
+            Http2Scenario.upgrade(), Http2Scenario.priorKnowledge(), Http2Scenario.streamLimit(), new HealthyScenario())) {
             SCENARIOS.put(s.name(), s);
         }
     }

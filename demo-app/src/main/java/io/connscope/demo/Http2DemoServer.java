@@ -30,12 +30,14 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  *   <li>{@code /hold…}: waits until {@link #HELD} such requests are in, then answers them all, so
  *       that exactly that many streams are open at once;</li>
  *   <li>{@code /reset}: starts a response, then fails it: Jetty resets the stream;</li>
+ *   <li>{@code /slow…}: answers after {@link #SLOW_MILLIS};</li>
  *   <li>anything else: 200 with a short body (a request body is read first).</li>
  * </ul>
  */
 final class Http2DemoServer implements AutoCloseable {
 
     static final int HELD = 4;
+    static final int SLOW_MILLIS = 200;
     /** The server's SETTINGS_MAX_CONCURRENT_STREAMS. */
     static final int MAX_CONCURRENT_STREAMS = 50;
     static final byte[] BODY = "hello over HTTP/2\n".getBytes(StandardCharsets.US_ASCII);
@@ -47,16 +49,21 @@ final class Http2DemoServer implements AutoCloseable {
 
     /** Over TLS with ALPN when {@code tls} is given, else cleartext h2c. */
     Http2DemoServer(SSLContext tls) throws Exception {
+        this(tls, MAX_CONCURRENT_STREAMS);
+    }
+
+    /** With this SETTINGS_MAX_CONCURRENT_STREAMS. */
+    Http2DemoServer(SSLContext tls, int maxConcurrentStreams) throws Exception {
         HttpConfiguration config = new HttpConfiguration();
         HttpConnectionFactory http1 = new HttpConnectionFactory(config);
         if (tls == null) {
             HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(config);
-            h2c.setMaxConcurrentStreams(MAX_CONCURRENT_STREAMS);
+            h2c.setMaxConcurrentStreams(maxConcurrentStreams);
             connector = new ServerConnector(server, 1, 1, http1, h2c);
         } else {
             config.addCustomizer(new SecureRequestCustomizer());
             HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(config);
-            h2.setMaxConcurrentStreams(MAX_CONCURRENT_STREAMS);
+            h2.setMaxConcurrentStreams(maxConcurrentStreams);
             ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
             alpn.setDefaultProtocol("http/1.1");
             SslContextFactory.Server ssl = new SslContextFactory.Server();
@@ -77,6 +84,9 @@ final class Http2DemoServer implements AutoCloseable {
                 if (path.startsWith("/hold")) {
                     held.countDown();
                     held.await(10, TimeUnit.SECONDS);
+                }
+                if (path.startsWith("/slow")) {
+                    Thread.sleep(SLOW_MILLIS);
                 }
                 if (path.equals("/reset")) {
                     response.write(false, ByteBuffer.wrap(BODY), Callback.from(

@@ -21,7 +21,11 @@ import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
  */
 final class Http2Scenario implements Scenario {
 
-    private enum Way { ALPN, UPGRADE, PRIOR_KNOWLEDGE }
+    private enum Way { ALPN, UPGRADE, PRIOR_KNOWLEDGE, STREAM_LIMIT }
+
+    /** The stream-limit scenario's server limit, and the requests sent at once against it. */
+    static final int LIMIT = 2;
+    static final int AT_ONCE = 6;
 
     private final Way way;
 
@@ -39,6 +43,11 @@ final class Http2Scenario implements Scenario {
         return new Http2Scenario(Way.UPGRADE);
     }
 
+    /** java.net.http sends more requests at once than the server's SETTINGS_MAX_CONCURRENT_STREAMS allows. */
+    static Http2Scenario streamLimit() {
+        return new Http2Scenario(Way.STREAM_LIMIT);
+    }
+
     /** Jetty's HTTP/2 client in cleartext: it starts with the connection preface (java.net.http cannot). */
     static Http2Scenario priorKnowledge() {
         return new Http2Scenario(Way.PRIOR_KNOWLEDGE);
@@ -51,6 +60,8 @@ final class Http2Scenario implements Scenario {
                 return "http2";
             case UPGRADE:
                 return "http2-h2c-upgrade";
+            case STREAM_LIMIT:
+                return "http2-stream-limit";
             default:
                 return "http2-prior-knowledge";
         }
@@ -64,6 +75,9 @@ final class Http2Scenario implements Scenario {
                     + " streams at once, one reset by the server, a POST, then GOAWAY";
             case UPGRADE:
                 return "java.net.http over cleartext HTTP/2, reached by an h2c upgrade";
+            case STREAM_LIMIT:
+                return "java.net.http sends " + AT_ONCE + " requests at once to a server that allows " + LIMIT
+                    + " concurrent streams";
             default:
                 return "Jetty's HTTP/2 client over cleartext HTTP/2 by prior knowledge";
         }
@@ -74,7 +88,8 @@ final class Http2Scenario implements Scenario {
         SSLContext tls = way == Way.ALPN ? DemoTls.context() : null;
         int port;
         int served;
-        try (Http2DemoServer server = new Http2DemoServer(tls)) {
+        try (Http2DemoServer server = new Http2DemoServer(tls,
+            way == Way.STREAM_LIMIT ? LIMIT : Http2DemoServer.MAX_CONCURRENT_STREAMS)) {
             port = server.port();
             if (way == Way.PRIOR_KNOWLEDGE) {
                 priorKnowledge(out, port);
@@ -94,6 +109,23 @@ final class Http2Scenario implements Scenario {
         HttpResponse<String> first = client.send(HttpRequest.newBuilder(base.resolve("/first")).build(),
             HttpResponse.BodyHandlers.ofString());
         out.println("  GET /first: " + first.statusCode() + " over " + first.version());
+        if (way == Way.STREAM_LIMIT) {
+            List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+            for (int i = 0; i < AT_ONCE; i++) {
+                sent.add(client.sendAsync(HttpRequest.newBuilder(base.resolve("/slow/" + i)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+            }
+            int ok = 0;
+            for (CompletableFuture<HttpResponse<String>> f : sent) {
+                try {
+                    ok += f.get(20, TimeUnit.SECONDS).statusCode() == 200 ? 1 : 0;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    out.println("  failed: " + e.getCause());
+                }
+            }
+            out.println("  " + ok + " of " + AT_ONCE + " answered");
+            return;
+        }
         if (way == Way.UPGRADE) {
             for (int i = 0; i < 2; i++) {
                 client.send(HttpRequest.newBuilder(base.resolve("/next")).build(), HttpResponse.BodyHandlers.ofString());

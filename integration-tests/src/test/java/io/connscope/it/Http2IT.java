@@ -31,7 +31,7 @@ class Http2IT {
         try (OtlpReceiver otlp = OtlpReceiver.start()) {
             // A cold JVM's first handshakes can pass slow-setup's 300 ms, which is not what this test is about.
             ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).agentArgs("rule.slow-setup.tls.ms=5000")
-                .demo("http2", "http2-h2c-upgrade", "http2-prior-knowledge").assertSuccess();
+                .demo("http2", "http2-h2c-upgrade", "http2-prior-knowledge", "http2-stream-limit").assertSuccess();
             Spans spans = otlp.spans();
             List<LogView> warnings = otlp.logs().stream().filter(l -> l.has("connscope.rule")).collect(Collectors.toList());
 
@@ -106,6 +106,23 @@ class Http2IT {
                 assertThat(exchanges).extracting(e -> e.str("url.path")).containsExactly("/prior/0", "/prior/1");
                 assertThat(exchanges).extracting(e -> e.str("http.request.method")).containsOnly("GET");
                 assertThat(exchanges).extracting(e -> e.num("http.response.status_code")).containsOnly(200L);
+            }
+
+            // java.net.http sends six requests at once to a server that allows two streams: two go out, and
+            // (on JDK 17 and 25) the other four fail in the client with "too many concurrent streams".
+            int limited = port(run, "http2-stream-limit");
+            long sent = Long.parseLong(run.expectLine("scenario.http2=http2-stream-limit ").get("server.requests"));
+            for (String role : ROLES) {
+                SpanView c = single(spans.connections(role, limited));
+                assertThat(c.num("connscope.http2.server.max_concurrent_streams")).as(role).isEqualTo(2);
+                assertThat(c.num("connscope.http2.streams.concurrent_max")).isEqualTo(2);
+                assertThat(c.num("connscope.http2.streams")).isEqualTo(sent);
+                assertThat(spans.exchanges(role, limited)).hasSize((int) sent);
+                List<LogView> raised = warnings.stream().filter(w -> Objects.equals(w.num("server.port"), (long) limited)
+                    && role.equals(w.str("connscope.connection.role"))).collect(Collectors.toList());
+                assertThat(raised).extracting(w -> w.str("connscope.rule")).containsExactly("http2-stream-limit");
+                assertThat(raised.get(0).str("connscope.evidence")).contains("had 2 streams open at once, the server's"
+                    + " limit (SETTINGS_MAX_CONCURRENT_STREAMS=2), over " + sent + " streams in all");
             }
 
             assertThat(warnings.stream().filter(w -> List.of((long) alpn, (long) upgrade, (long) prior)

@@ -79,6 +79,8 @@ public final class RuleCatalog {
             new WebSocketCloseUnansweredRule(),
             new WebSocketClientClosedFirstRule(),
             new WebSocketAcceptMismatchRule(),
+            new Http2StreamLimitRule(),
+            new Http2GoawayErrorRule(),
             new SlowSetupRule(thresholds(SlowSetupRule.ID)),
             new TlsNoResumptionRule(thresholds(TlsNoResumptionRule.ID)),
             new TooManyConnectionsRule(thresholds(TooManyConnectionsRule.ID)),

@@ -6,6 +6,7 @@ import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.diagnose.ExchangeRecord;
 import io.connscope.agent.connection.Role;
 import io.connscope.agent.http.ClientRequest;
+import io.connscope.agent.http.Http2Session;
 import io.connscope.agent.http.HttpExchange;
 import io.connscope.agent.http.RequestTarget;
 import io.opentelemetry.api.common.Attributes;
@@ -116,7 +117,7 @@ final class ExchangeSpans {
             sb.setAttribute(HTTP2_STREAM_ID, (long) e.http2StreamId());
             if (e.resetBy() != null) {
                 sb.setAttribute(HTTP2_RESET_BY, e.resetBy());
-                sb.setAttribute(HTTP2_RESET_ERROR, Http2Attributes.errorName(e.resetErrorCode()));
+                sb.setAttribute(HTTP2_RESET_ERROR, Http2Session.errorName(e.resetErrorCode()));
             }
         }
         ClientRequest library = e.client();

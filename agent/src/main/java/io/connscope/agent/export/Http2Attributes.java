@@ -21,16 +21,7 @@ import io.opentelemetry.api.common.AttributesBuilder;
 /** What an HTTP/2 connection said, as attributes of its connection span. */
 final class Http2Attributes {
 
-    private static final String[] ERRORS = {"NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR",
-        "SETTINGS_TIMEOUT", "STREAM_CLOSED", "FRAME_SIZE_ERROR", "REFUSED_STREAM", "CANCEL", "COMPRESSION_ERROR",
-        "CONNECT_ERROR", "ENHANCE_YOUR_CALM", "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED"};
-
     private Http2Attributes() {
-    }
-
-    /** An error code's name (RFC 9113 §7), or "0x…" for one not defined there. */
-    static String errorName(long code) {
-        return code >= 0 && code < ERRORS.length ? ERRORS[(int) code] : "0x" + Long.toHexString(code);
     }
 
     static Attributes of(Http2Session s, TlsInfo tls) {
@@ -48,7 +39,7 @@ final class Http2Attributes {
         }
         if (s.goawayBy() != null) {
             b.put(HTTP2_GOAWAY_BY, s.goawayBy()).put(HTTP2_GOAWAY_LAST_STREAM, s.goawayLastStreamId())
-                .put(HTTP2_GOAWAY_CODE, s.goawayErrorCode()).put(HTTP2_GOAWAY_ERROR, errorName(s.goawayErrorCode()));
+                .put(HTTP2_GOAWAY_CODE, s.goawayErrorCode()).put(HTTP2_GOAWAY_ERROR, Http2Session.errorName(s.goawayErrorCode()));
         }
         if (s.hpackFailure() != null) {
             b.put(HTTP2_HPACK_FAILURE, s.hpackFailure());

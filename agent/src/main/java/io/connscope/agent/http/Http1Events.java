@@ -35,8 +35,10 @@ public interface Http1Events {
     /**
      * The response direction's first byte is 0, as an HTTP/2 frame header's and never an HTTP/1
      * status line's: true when the events follow HTTP/2 from this byte on, through {@link #switchedBytes}.
+     * That takes more than a 0: the bytes start with a SETTINGS frame header ({@code settings}), or
+     * the connection is known to speak HTTP/2.
      */
-    default boolean http2Frames() {
+    default boolean http2Frames(boolean settings) {
         return false;
     }
 

@@ -117,7 +117,7 @@ public final class Http1Stream {
                     break;
                 default:
                     if (state == DETECT && !requests && !seenMessage && headLength == 0 && at(data, i) == 0
-                        && events.http2Frames()) {
+                        && events.http2Frames(Http2Frames.startsWithSettings(data, i, end))) {
                         state = SWITCHED;
                         break;
                     }

@@ -150,6 +150,22 @@ final class Http2Frames {
         }
     }
 
+    /**
+     * The bytes start with a whole SETTINGS frame header on stream 0 (RFC 9113 §3.4: a server's first
+     * frame), for a few settings at most: what a server's first bytes look like, and random bytes
+     * starting with 0 do not.
+     */
+    static boolean startsWithSettings(Object data, int i, int end) {
+        if (end - i < 9) {
+            return false;
+        }
+        int length = (at(data, i) & 0xFF) << 16 | (at(data, i + 1) & 0xFF) << 8 | at(data, i + 2) & 0xFF;
+        int flags = at(data, i + 4) & 0xFF;
+        return at(data, i + 3) == SETTINGS && (flags & ~ACK) == 0 && length % 6 == 0 && length <= 6 * 16
+            && (flags == 0 || length == 0)
+            && (at(data, i + 5) | at(data, i + 6) | at(data, i + 7) | at(data, i + 8)) == 0;
+    }
+
     private static byte at(Object data, int i) {
         return data instanceof byte[] ? ((byte[]) data)[i] : ((ByteBuffer) data).get(i);
     }

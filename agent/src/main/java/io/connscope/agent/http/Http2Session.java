@@ -15,6 +15,10 @@ public final class Http2Session {
     public static final String PRIOR_KNOWLEDGE = "prior_knowledge";
     public static final String H2C_UPGRADE = "h2c_upgrade";
 
+    private static final String[] ERRORS = {"NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR",
+        "SETTINGS_TIMEOUT", "STREAM_CLOSED", "FRAME_SIZE_ERROR", "REFUSED_STREAM", "CANCEL", "COMPRESSION_ERROR",
+        "CONNECT_ERROR", "ENHANCE_YOUR_CALM", "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED"};
+
     /** Streams followed at once: a slot per stream id modulo this (client streams are odd ids). */
     private static final int STREAM_SLOTS = 512;
 
@@ -303,6 +307,11 @@ public final class Http2Session {
     }
 
     // ---- what the export reads ----
+
+    /** An error code's name (RFC 9113 §7), or "0x…" for one not defined there. */
+    public static String errorName(long code) {
+        return code >= 0 && code < ERRORS.length ? ERRORS[(int) code] : "0x" + Long.toHexString(code);
+    }
 
     /** Streams opened with a request header block (an h2c upgrade request is counted as HTTP/1.1). */
     int requests() {

@@ -526,7 +526,10 @@ public final class HttpConnection {
         }
 
         @Override
-        public boolean http2Frames() {
+        public boolean http2Frames(boolean settings) {
+            if (!settings && http2 == null) {
+                return false;
+            }
             h2 = http2Session(Http2Session.PRIOR_KNOWLEDGE).responseFrames;
             return true;
         }
