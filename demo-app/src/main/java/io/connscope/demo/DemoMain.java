@@ -27,7 +27,8 @@ public final class DemoMain {
             ConnectionRuleScenario.connectionChurn(), ConnectionRuleScenario.noDelayLate(), ConnectionRuleScenario.idleConnection(),
             ConnectionRuleScenario.slowSetup(), ConnectionRuleScenario.portExhaustion(),
             ConnectionRuleScenario.connectionLeak(), ConnectionRuleScenario.tlsNoResumption(), ConnectionRuleScenario.hopByHop(),
-            new CleanWebSocketScenario(), WebSocketScenario.closed(), WebSocketScenario.aborted(), Http2Scenario.tls(),
+            new CleanWebSocketScenario(), WebSocketScenario.closed(), WebSocketScenario.aborted(),
+            WebSocketScenario.tls(), Http2Scenario.tls(),
             Http2Scenario.upgrade(), Http2Scenario.priorKnowledge(), Http2Scenario.streamLimit(), new HealthyScenario())) {
             SCENARIOS.put(s.name(), s);
         }

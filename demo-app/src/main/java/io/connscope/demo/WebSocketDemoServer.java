@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Locale;
+import javax.net.ssl.SSLContext;
 
 /**
  * A minimal RFC 6455 server on loopback, one session at a time: it accepts the upgrade, echoes
@@ -29,8 +30,13 @@ final class WebSocketDemoServer implements AutoCloseable {
     private volatile Throwable failure;
 
     WebSocketDemoServer(int sessions, boolean waitForClientClose) throws IOException {
+        this(sessions, waitForClientClose, null);
+    }
+
+    /** Over TLS (an SSLServerSocket) when {@code tls} is given. */
+    WebSocketDemoServer(int sessions, boolean waitForClientClose, SSLContext tls) throws IOException {
         this.waitForClientClose = waitForClientClose;
-        server = DemoPorts.listen(50);
+        server = tls == null ? DemoPorts.listen(50) : DemoPorts.listen(tls.getServerSocketFactory(), 50);
         thread = new Thread(() -> {
             try {
                 for (int i = 0; i < sessions; i++) {

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 
 /**
  * java.net.http's WebSocket client against the demo's server: messages, a fragmented one, a ping,
@@ -18,37 +19,46 @@ import java.util.concurrent.TimeUnit;
 final class WebSocketScenario implements Scenario {
 
     private final boolean abort;
+    private final boolean tls;
 
-    private WebSocketScenario(boolean abort) {
+    private WebSocketScenario(boolean abort, boolean tls) {
         this.abort = abort;
+        this.tls = tls;
     }
 
     static Scenario closed() {
-        return new WebSocketScenario(false);
+        return new WebSocketScenario(false, false);
     }
 
     static Scenario aborted() {
-        return new WebSocketScenario(true);
+        return new WebSocketScenario(true, false);
+    }
+
+    /** The closed session over wss://: java.net.http encrypts with an SSLEngine, the server with an SSLSocket. */
+    static Scenario tls() {
+        return new WebSocketScenario(false, true);
     }
 
     @Override
     public String name() {
-        return abort ? "websocket-abort" : "websocket";
+        return abort ? "websocket-abort" : tls ? "websocket-tls" : "websocket";
     }
 
     @Override
     public String description() {
         return abort ? "a java.net.http WebSocket session aborted without a close handshake (1006 on both ends)"
-            : "a java.net.http WebSocket session: two messages (one in two fragments), a ping, and the close handshake;"
+            : "a java.net.http WebSocket session" + (tls ? " over wss:// (TLS through its SSLEngine)" : "") + ": two messages (one in two fragments), a ping, and the close handshake;"
             + " then java.net.http closes TCP without waiting for the server to";
     }
 
     @Override
     public void run(PrintStream out) throws Exception {
-        try (WebSocketDemoServer server = new WebSocketDemoServer(1, true)) {
+        SSLContext context = tls ? DemoTls.context() : null;
+        try (WebSocketDemoServer server = new WebSocketDemoServer(1, true, context)) {
             Echoes echoes = new Echoes(abort ? 1 : 2);
-            WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/echo"), echoes).get(10, TimeUnit.SECONDS);
+            HttpClient client = tls ? HttpClient.newBuilder().sslContext(context).build() : HttpClient.newHttpClient();
+            URI uri = URI.create((tls ? "wss://localhost:" : "ws://127.0.0.1:") + server.port() + "/echo");
+            WebSocket ws = client.newWebSocketBuilder().buildAsync(uri, echoes).get(10, TimeUnit.SECONDS);
             ws.sendText("hello", true).get(10, TimeUnit.SECONDS);
             if (abort) {
                 echoes.messages.await(10, TimeUnit.SECONDS);
@@ -68,7 +78,8 @@ final class WebSocketScenario implements Scenario {
             Thread.sleep(200); // both ends see the TCP close
             out.println("  2 messages echoed (one in 2 fragments), 1 ping answered, Close " + code + " answered");
             // client: text, 2 fragments, ping, close; the server echoes the same, with a pong and its close
-            out.println("expect: port=" + server.port() + " client.frames=5 server.frames=5 close.code=" + code);
+            out.println("expect: port=" + server.port() + " client.frames=5 server.frames=5 close.code=" + code
+                + (tls ? " tls=wss" : ""));
         }
     }
 

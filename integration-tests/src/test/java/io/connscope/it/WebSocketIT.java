@@ -97,6 +97,46 @@ class WebSocketIT {
         }
     }
 
+    /**
+     * The java.net.http session again over wss://: its client encrypts with an SSLEngine, whose
+     * plaintext connscope reads; the demo's server uses an SSLSocket. The same frames, the same
+     * close handshake, and the same warning as in cleartext.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void wssThroughAnSslEngineIsFollowedAsInCleartext(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            // A cold JVM's first handshakes can pass slow-setup's 300 ms, which is not what this test is about.
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).agentArgs("rule.slow-setup.tls.ms=5000")
+                .demo("websocket-tls").assertSuccess();
+            Spans spans = otlp.spans();
+            List<LogView> warnings = otlp.logs().stream().filter(l -> l.has("connscope.rule")).collect(Collectors.toList());
+            int wss = port(run, "tls=wss");
+            for (String role : new String[] {"client", "server"}) {
+                assertThat(single(spans.connections(role, wss)).str("tls.protocol.version")).isEqualTo("1.3");
+                SpanView ws = session(spans, role, wss);
+                assertThat(ws.num("connscope.websocket.client.frames")).isEqualTo(5);
+                assertThat(ws.num("connscope.websocket.server.frames")).isEqualTo(5);
+                assertThat(ws.num("connscope.websocket.client.messages")).isEqualTo(2);
+                assertThat(ws.num("connscope.websocket.fragmented_messages")).isEqualTo(2);
+                assertThat(ws.num("connscope.websocket.client.payload_bytes")).isEqualTo(5 + 10 + 8 + 3 + 6);
+                assertThat(ws.num("connscope.websocket.ping.round_trips")).isEqualTo(1);
+                assertThat(ws.str("connscope.websocket.close.initiator")).isEqualTo("client");
+                assertThat(ws.num("connscope.websocket.close.code")).isEqualTo(1000);
+                assertThat(ws.bool("connscope.websocket.close.answered")).isTrue();
+                assertThat(ws.str("connscope.websocket.tcp_closed_first_by")).isEqualTo("client");
+                assertThat(ws.bool("connscope.websocket.accept_valid")).isTrue();
+                assertThat(outcomes(otlp, role, wss)).isEqualTo(Map.of("clean", 1L));
+            }
+            assertThat(rulesAt(warnings, wss)).containsExactly("client websocket-client-closed-tcp-first");
+        }
+    }
+
+    private static <T> T single(List<T> list) {
+        assertThat(list).hasSize(1);
+        return list.get(0);
+    }
+
     /** The one session span of a role at the port, checked to be the child of that side's 101 exchange span. */
     private static SpanView session(Spans spans, String role, int port) {
         List<SpanView> sessions = spans.where(s -> s.name().equals("WebSocket") && role.equals(s.str("connscope.connection.role"))

@@ -5,8 +5,8 @@ import io.connscope.agent.connection.ConnectionRecord;
 import java.util.List;
 
 /**
- * Half-closes done in an order that loses data: shutdownInput before shutdownOutput, or
- * shutdownOutput followed by close without reading the peer's EOF.
+ * Half-closes done in an order that loses data: shutdownInput before shutdownOutput (and before
+ * the peer's EOF), or shutdownOutput followed by close without reading the peer's EOF.
  */
 public final class CloseOrderingRule implements ConnectionRule {
 
@@ -24,7 +24,8 @@ public final class CloseOrderingRule implements ConnectionRule {
         int out = events.indexOf(ConnectionEvent.SHUTDOWN_OUTPUT);
         int close = events.indexOf(ConnectionEvent.CLOSE);
         int eof = events.indexOf(ConnectionEvent.EOF);
-        if (in >= 0 && (out < 0 || in < out)) {
+        // After the peer's EOF nothing more can arrive: shutting input down then loses nothing.
+        if (in >= 0 && (out < 0 || in < out) && (eof < 0 || eof > in)) {
             return new Warning(ID, Severity.WARN, "connection " + r.id + " shut its input down before its output ("
                 + r.sequence() + "): whatever the peer still sends is discarded or answered with RST.",
                 "Half-close the other way: shutdownOutput, read until EOF, then close.");

@@ -108,8 +108,14 @@ class ConnectionRulesTest {
         ConnectionRecord noEof = connected(4);
         noEof.events.add(ConnectionEvent.SHUTDOWN_OUTPUT);
         noEof.events.add(ConnectionEvent.CLOSE);
+        ConnectionRecord inputAfterEof = connected(5);
+        inputAfterEof.events.add(ConnectionEvent.EOF);
+        inputAfterEof.events.add(ConnectionEvent.SHUTDOWN_INPUT);
+        inputAfterEof.events.add(ConnectionEvent.SHUTDOWN_OUTPUT);
+        inputAfterEof.events.add(ConnectionEvent.CLOSE);
         assertThat(rules(inputFirst, 2 * MS)).containsExactly("close-ordering");
         assertThat(rules(noEof, 2 * MS)).containsExactly("close-ordering");
+        assertThat(rules(inputAfterEof, 2 * MS)).as("nothing more could arrive").isEmpty();
         assertThat(diagnosis.check(noEof).get(0).evidence).contains("closed without reading the peer's EOF");
     }
 

@@ -5,15 +5,23 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import javax.net.ssl.SSLContext;
 
-/** java.net.http GETs over HTTP/1.1 on the client's connection pool. */
+/**
+ * java.net.http GETs over HTTP/1.1 on the client's connection pool; over HTTPS both ends encrypt
+ * with an SSLEngine, whose plaintext connscope reads.
+ */
 final class JdkHttpClientGet implements Workload {
 
-    private final LoopbackHttpServer server = new LoopbackHttpServer();
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final LoopbackHttpServer server;
+    private final HttpClient client;
     private final HttpRequest request;
 
-    JdkHttpClientGet() throws IOException {
+    JdkHttpClientGet(boolean https) throws Exception {
+        SSLContext tls = https ? SelfSignedTls.context() : null;
+        server = new LoopbackHttpServer(tls);
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+        client = (tls == null ? builder : builder.sslContext(tls)).build();
         request = HttpRequest.newBuilder(URI.create(server.url("/get"))).GET().build();
     }
 

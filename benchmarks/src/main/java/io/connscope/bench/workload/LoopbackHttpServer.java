@@ -2,6 +2,8 @@ package io.connscope.bench.workload;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
 
 /**
  * The JDK's HTTP server on loopback, answering every request with a 64-byte body after reading the
@@ -31,7 +34,19 @@ final class LoopbackHttpServer implements AutoCloseable {
     private final ExecutorService executor = Executors.newFixedThreadPool(2);
 
     LoopbackHttpServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        this(null);
+    }
+
+    /** Over TLS when {@code tls} is given: the JDK's HttpsServer, which encrypts with an SSLEngine. */
+    LoopbackHttpServer(SSLContext tls) throws IOException {
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (tls == null) {
+            server = HttpServer.create(loopback, 128);
+        } else {
+            HttpsServer https = HttpsServer.create(loopback, 128);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        }
         server.createContext("/", LoopbackHttpServer::answer);
         server.setExecutor(executor);
         server.start();
@@ -52,8 +67,10 @@ final class LoopbackHttpServer implements AutoCloseable {
         }
     }
 
+    /** Over TLS, to localhost: the name the certificate is for. */
     String url(String path) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        return (server instanceof HttpsServer ? "https://localhost:" : "http://127.0.0.1:") + server.getAddress().getPort()
+            + path;
     }
 
     @Override

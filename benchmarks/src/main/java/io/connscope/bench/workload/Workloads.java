@@ -13,7 +13,8 @@ public final class Workloads {
     static {
         ALL.put("huc-get", () -> new HucKeepAlive(false));
         ALL.put("huc-post", () -> new HucKeepAlive(true));
-        ALL.put("jdk-http-get", JdkHttpClientGet::new);
+        ALL.put("jdk-http-get", () -> new JdkHttpClientGet(false));
+        ALL.put("jdk-https-get", () -> new JdkHttpClientGet(true));
         ALL.put("raw-socket", RawSocketRpc::new);
         ALL.put("socket-channel", SocketChannelRpc::new);
         ALL.put("churn", HucChurn::new);
