@@ -1,5 +1,6 @@
 package io.connscope.agent.connection;
 
+import io.connscope.bridge.Bridge;
 import java.nio.ByteBuffer;
 
 /**
@@ -19,6 +20,34 @@ final class ClientHelloId {
     private ClientHelloId(long high, long low) {
         this.high = high;
         this.low = low;
+    }
+
+    /**
+     * The id of a ClientHello at the start of the {@code n} bytes that a socket or channel moved, in
+     * the bridge's terms: a {@code byte[]} from {@code offset}, a {@code ByteBuffer} ending at its
+     * position, or a {@code ByteBuffer[]} whose positions before the call are the thread's vectored
+     * positions. Null when those bytes do not start with a ClientHello.
+     */
+    static ClientHelloId in(Object data, int offset, int n) {
+        if (data instanceof byte[]) {
+            return of((byte[]) data, offset, n);
+        }
+        if (data instanceof ByteBuffer) {
+            ByteBuffer b = (ByteBuffer) data;
+            return of(b, b.position() - n, n);
+        }
+        if (data instanceof ByteBuffer[]) {
+            int[] before = Bridge.vectoredPositions();
+            ByteBuffer[] buffers = (ByteBuffer[]) data;
+            for (int i = 0; before != null && i < before[0]; i++) {
+                ByteBuffer b = buffers[offset + i];
+                int moved = b.position() - before[i + 1];
+                if (moved > 0) {
+                    return of(b, before[i + 1], moved);
+                }
+            }
+        }
+        return null;
     }
 
     /** The id of the ClientHello at {@code b[from]}, or null when the bytes there are not one. */

@@ -181,7 +181,7 @@ public final class ConnectionTracker implements ConnectionSink {
     /** True when the bytes are a ClientHello, and the connection waits for (or got) its engine. */
     private boolean firstRequestBytes(ConnectionRecord r, Object key, Object data, int offset, long n) {
         r.firstRequestBytesSeen = true;
-        ClientHelloId id = clientHello(data, offset, (int) Math.min(n, Integer.MAX_VALUE));
+        ClientHelloId id = ClientHelloId.in(data, offset, (int) Math.min(n, Integer.MAX_VALUE));
         if (id == null) {
             return false;
         }
@@ -198,28 +198,6 @@ public final class ConnectionTracker implements ConnectionSink {
             }
         }
         return true;
-    }
-
-    private static ClientHelloId clientHello(Object data, int offset, int n) {
-        if (data instanceof byte[]) {
-            return ClientHelloId.of((byte[]) data, offset, n);
-        }
-        if (data instanceof ByteBuffer) {
-            ByteBuffer b = (ByteBuffer) data;
-            return ClientHelloId.of(b, b.position() - n, n);
-        }
-        if (data instanceof ByteBuffer[]) {
-            int[] before = Bridge.vectoredPositions();
-            ByteBuffer[] buffers = (ByteBuffer[]) data;
-            for (int i = 0; before != null && i < before[0]; i++) {
-                ByteBuffer b = buffers[offset + i];
-                int moved = b.position() - before[i + 1];
-                if (moved > 0) {
-                    return ClientHelloId.of(b, before[i + 1], moved);
-                }
-            }
-        }
-        return null;
     }
 
     private void pairEngine(ConnectionRecord r, Object engine, long startNanos, long startEpochMillis) {
@@ -258,7 +236,7 @@ public final class ConnectionTracker implements ConnectionSink {
         }
     }
 
-    /** ClientHellos that waited too long for their engine or connection, and were forgotten. */
+    /** Followed connections whose ClientHello was dropped unpaired: too many waited for their engines at once. */
     public long tlsEnginesNotPaired() {
         return engines.dropped();
     }

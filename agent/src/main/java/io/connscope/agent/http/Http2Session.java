@@ -95,7 +95,8 @@ public final class Http2Session {
 
     /**
      * An h2c upgrade: the HTTP/1.1 request that asked for it is stream 1, half-closed from the
-     * client, and its response arrives as HTTP/2 (RFC 9113 §3.2 of RFC 7540).
+     * client, and its response arrives as HTTP/2 (RFC 7540 §3.2; RFC 9113 deprecates the upgrade, which
+     * servers and java.net.http still use).
      */
     void upgradeRequest(HttpExchange e) {
         upgraded = true;
