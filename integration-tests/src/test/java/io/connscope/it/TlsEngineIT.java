@@ -10,7 +10,6 @@ import io.connscope.it.support.SpanView;
 import io.connscope.it.support.Spans;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,18 +71,8 @@ class TlsEngineIT {
                 .isEqualTo(0.8, org.assertj.core.data.Offset.offset(1e-9));
 
             // The pooled connection the server dropped: java.net.http resends the GET on a new one, never the POST.
-            Map<String, String> retry = run.expectLine("post=");
-            int port = Integer.parseInt(retry.get("port"));
-            assertThat(retry.get("post")).startsWith("failed");
-            assertThat(retry.get("server.requests")).isEqualTo("4");
-            List<SpanView> exchanges = byStart(spans.exchanges("client", port));
-            assertThat(exchanges).extracting(e -> e.str("url.path")).containsExactly("/drop-reused/first",
-                "/drop-reused/items", "/drop-reused/items", "/drop-reused/orders");
-            assertThat(exchanges).extracting(e -> e.num("http.request.resend_count")).containsExactly(null, null, 1L, null);
-            assertThat(exchanges.get(2).str("connscope.http.resent_by")).isEqualTo("java.net.http");
-            assertThat(exchanges.get(1).bool("connscope.connection.reused")).isTrue();
-            assertThat(exchanges.get(3).bool("connscope.connection.reused")).isTrue();
-            assertThat(exchanges.get(3).str("error.type")).isEqualTo("no_response");
+            HttpRulesIT.javaHttpClientRetry(run, spans, warnings);
+            int port = Integer.parseInt(run.expectLine("post=").get("port"));
             assertThat(spans.connections("client", port)).hasSize(2)
                 .allSatisfy(c -> assertThat(c.str("tls.protocol.version")).isEqualTo("1.3"));
             // The server (an SSLSocket layered over each accepted socket) read all four requests.

@@ -60,19 +60,7 @@ class WebSocketIT {
 
             int jdk = port(run, "client.frames=5 server.frames=5");
             for (String role : new String[] {"client", "server"}) {
-                SpanView ws = session(spans, role, jdk);
-                assertThat(ws.num("connscope.websocket.client.frames")).isEqualTo(5);
-                assertThat(ws.num("connscope.websocket.server.frames")).isEqualTo(5);
-                assertThat(ws.num("connscope.websocket.client.messages")).isEqualTo(2);
-                assertThat(ws.num("connscope.websocket.server.messages")).isEqualTo(2);
-                assertThat(ws.num("connscope.websocket.fragmented_messages")).isEqualTo(2);
-                // "hello" + "part one, " + "part two" + a 3-byte ping + Close 1000 "done"
-                assertThat(ws.num("connscope.websocket.client.payload_bytes")).isEqualTo(5 + 10 + 8 + 3 + 6);
-                assertThat(ws.num("connscope.websocket.ping.round_trips")).isEqualTo(1);
-                assertThat(ws.str("connscope.websocket.close.initiator")).isEqualTo("client");
-                assertThat(ws.num("connscope.websocket.close.reason_length")).isEqualTo(4);
-                assertThat(ws.bool("connscope.websocket.close.answered")).isTrue();
-                assertThat(ws.str("connscope.websocket.tcp_closed_first_by")).isEqualTo("client");
+                javaNetHttpSession(session(spans, role, jdk));
             }
             assertThat(rulesAt(warnings, jdk)).containsExactly("client websocket-client-closed-tcp-first");
 
@@ -115,21 +103,29 @@ class WebSocketIT {
             for (String role : new String[] {"client", "server"}) {
                 assertThat(single(spans.connections(role, wss)).str("tls.protocol.version")).isEqualTo("1.3");
                 SpanView ws = session(spans, role, wss);
-                assertThat(ws.num("connscope.websocket.client.frames")).isEqualTo(5);
-                assertThat(ws.num("connscope.websocket.server.frames")).isEqualTo(5);
-                assertThat(ws.num("connscope.websocket.client.messages")).isEqualTo(2);
-                assertThat(ws.num("connscope.websocket.fragmented_messages")).isEqualTo(2);
-                assertThat(ws.num("connscope.websocket.client.payload_bytes")).isEqualTo(5 + 10 + 8 + 3 + 6);
-                assertThat(ws.num("connscope.websocket.ping.round_trips")).isEqualTo(1);
-                assertThat(ws.str("connscope.websocket.close.initiator")).isEqualTo("client");
+                javaNetHttpSession(ws);
                 assertThat(ws.num("connscope.websocket.close.code")).isEqualTo(1000);
-                assertThat(ws.bool("connscope.websocket.close.answered")).isTrue();
-                assertThat(ws.str("connscope.websocket.tcp_closed_first_by")).isEqualTo("client");
                 assertThat(ws.bool("connscope.websocket.accept_valid")).isTrue();
                 assertThat(outcomes(otlp, role, wss)).isEqualTo(Map.of("clean", 1L));
             }
             assertThat(rulesAt(warnings, wss)).containsExactly("client websocket-client-closed-tcp-first");
         }
+    }
+
+    /** The demo's java.net.http session, as either side saw it: what it sent, and how it closed. */
+    private static void javaNetHttpSession(SpanView ws) {
+        assertThat(ws.num("connscope.websocket.client.frames")).isEqualTo(5);
+        assertThat(ws.num("connscope.websocket.server.frames")).isEqualTo(5);
+        assertThat(ws.num("connscope.websocket.client.messages")).isEqualTo(2);
+        assertThat(ws.num("connscope.websocket.server.messages")).isEqualTo(2);
+        assertThat(ws.num("connscope.websocket.fragmented_messages")).isEqualTo(2);
+        // "hello" + "part one, " + "part two" + a 3-byte ping + Close 1000 "done"
+        assertThat(ws.num("connscope.websocket.client.payload_bytes")).isEqualTo(5 + 10 + 8 + 3 + 6);
+        assertThat(ws.num("connscope.websocket.ping.round_trips")).isEqualTo(1);
+        assertThat(ws.str("connscope.websocket.close.initiator")).isEqualTo("client");
+        assertThat(ws.num("connscope.websocket.close.reason_length")).isEqualTo(4);
+        assertThat(ws.bool("connscope.websocket.close.answered")).isTrue();
+        assertThat(ws.str("connscope.websocket.tcp_closed_first_by")).isEqualTo("client");
     }
 
     private static <T> T single(List<T> list) {
