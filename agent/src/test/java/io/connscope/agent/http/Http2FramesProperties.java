@@ -83,6 +83,51 @@ class Http2FramesProperties {
         assertThat(run(wire, List.of(1), true)).isEqualTo(whole);
     }
 
+    @Property(tries = 500)
+    void hostileBytesNeverThrowAndStayBounded(@ForAll @Size(max = 3000) byte[] client, @ForAll @Size(max = 3000) byte[] server,
+                                             @ForAll @IntRange(min = 1, max = 64) int cut) {
+        HttpConnection http = new HttpConnection(e -> { });
+        byte[] requests = H2Wire.concat(H2Wire.PREFACE, client);
+        // The server's side starts as a server's must, with SETTINGS, then anything.
+        byte[] responses = H2Wire.concat(H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]), server);
+        int[] i = {0};
+        feed(http, true, requests, List.of(cut), i, false);
+        feed(http, false, responses, List.of(cut), i, true);
+        http.end(System.nanoTime());
+        assertThat(http.http2()).isNotNull();
+        assertThat(http.http2().streamsOpened()).isLessThanOrEqualTo(512);
+    }
+
+    @Provide
+    Arbitrary<byte[]> hostileFrames() {
+        Arbitrary<byte[]> frame = Combinators.combine(Arbitraries.integers().between(0, 10),
+            Arbitraries.integers().between(0, 255), Arbitraries.integers().between(0, 20),
+            Arbitraries.bytes().array(byte[].class).ofMaxSize(200))
+            .as((type, flags, stream, payload) -> H2Wire.frame(type, flags, stream, payload));
+        return frame.list().ofMaxSize(40).map(frames -> frames.stream().reduce(new byte[0], H2Wire::concat));
+    }
+
+    /** Well-framed, but anything else: any type, flags, stream and payload, header blocks of random bytes. */
+    @Property(tries = 500)
+    void hostileFramesNeverThrowAndStayBounded(@ForAll("hostileFrames") byte[] client, @ForAll("hostileFrames") byte[] server,
+                                               @ForAll @IntRange(min = 1, max = 300) int cut) {
+        HttpConnection http = new HttpConnection(e -> { });
+        int[] i = {0};
+        feed(http, true, H2Wire.concat(H2Wire.PREFACE, client), List.of(cut), i, false);
+        feed(http, false, H2Wire.concat(H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]), server), List.of(cut), i, false);
+        http.end(System.nanoTime());
+        assertThat(http.http2().streamsOpened()).isLessThanOrEqualTo(512);
+    }
+
+    @Property(tries = 1000)
+    void hpackNeverThrowsOnHostileBlocks(@ForAll @Size(max = 500) List<byte[]> blocks) {
+        HpackDecoder decoder = new HpackDecoder();
+        for (byte[] block : blocks) {
+            decoder.decode(block, 0, block.length);
+        }
+        assertThat(decoder.dynamicEntries()).isLessThanOrEqualTo(HpackDecoder.MAX_TABLE_SIZE / 32);
+    }
+
     private static final int MAX_FRAME = 16_384;
 
     private static List<String> run(byte[][] wire, List<Integer> cuts, boolean buffers) {
