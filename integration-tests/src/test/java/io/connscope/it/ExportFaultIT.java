@@ -112,6 +112,19 @@ class ExportFaultIT {
             assertThat(System.nanoTime() - since).as("export after healing").isLessThan(TimeUnit.SECONDS.toNanos(40));
             Thread.sleep(20);
         }
+        // The backlog of the failing phase drains (sent, or dropped) before the healed phase starts: on a busy
+        // machine its 1,000 spans would otherwise meet a queue still full of it, and be dropped for that.
+        int seen = -1;
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() - quietSince < TimeUnit.MILLISECONDS.toNanos(500)) {
+            assertThat(System.nanoTime() - since).as("backlog drained").isLessThan(TimeUnit.SECONDS.toNanos(60));
+            int now = otlp.spans().all().size();
+            if (now != seen) {
+                seen = now;
+                quietSince = System.nanoTime();
+            }
+            Thread.sleep(50);
+        }
         Files.createFile(dir.resolve("healed"));
         try (OtlpReceiver healed = otlp) {
             ChildJvm.Result run = child.get(120, TimeUnit.SECONDS).assertSuccess();

@@ -8,8 +8,10 @@ import io.connscope.it.support.LogView;
 import io.connscope.it.support.OtlpReceiver;
 import io.connscope.it.support.SpanView;
 import io.connscope.it.support.Spans;
+import io.connscope.it.fixtures.TlsMismatchApp;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,6 +83,48 @@ class TlsEngineIT {
                 || Objects.equals(w.num("server.port"), (long) pooled))).isEmpty();
             assertThat(run.stderr).doesNotContain("not paired");
         }
+    }
+
+    /** A handshake that fails at both ends is recorded as for an SSLSocket: a failed TLS handshake span. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void aFailedHandshakeThroughAnEngineIsRecordedAtBothEnds(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp)
+                .fixture(TlsMismatchApp.class, List.of(ChildJvm.DEMO_JAR.toString())).assertSuccess();
+            Map<String, String> expect = run.expectLine("port=");
+            assertThat(expect.get("failed")).isEqualTo("javax.net.ssl.SSLHandshakeException");
+            int port = Integer.parseInt(expect.get("port"));
+            Spans spans = otlp.spans();
+            // java.net.http tries the handshake twice on JDK 17 (on two connections), once on 25.
+            List<SpanView> clients = spans.connections("client", port);
+            List<SpanView> servers = spans.connections("server", port);
+            assertThat(clients).hasSize(jvm == Jvm.JDK25 ? 1 : 2).hasSameSizeAs(servers);
+            for (SpanView c : clients) {
+                // The server closed (on JDK 17 without an alert). The client's engine fails only if java.net.http
+                // wraps or unwraps again before the end of stream (it does, or not, depending on its own timing);
+                // otherwise the end of the connection cuts the handshake short.
+                failedHandshake(spans, c, "handshake_incomplete", "javax.net.ssl.SSLHandshakeException");
+            }
+            // What the server sent before closing (nothing on JDK 17, the alert on 25), the client received.
+            assertThat(clients.stream().mapToLong(c -> c.num("connscope.connection.bytes_received")).sum())
+                .isEqualTo(servers.stream().mapToLong(c -> c.num("connscope.connection.bytes_sent")).sum());
+            for (SpanView c : servers) {
+                failedHandshake(spans, c, "javax.net.ssl.SSLHandshakeException", "javax.net.ssl.SSLHandshakeException");
+            }
+            assertThat(spans.exchanges("client", port)).isEmpty();
+            assertThat(spans.exchanges("server", port)).isEmpty();
+        }
+    }
+
+    private static void failedHandshake(Spans spans, SpanView connection, String error, String orError) {
+        assertThat(connection.bool("tls.established")).as("%s", connection).isFalse();
+        assertThat(connection.num("connscope.tls.handshakes")).isEqualTo(1);
+        assertThat(connection.has("tls.protocol.version")).isFalse();
+        SpanView handshake = spans.child(connection, "TLS handshake ");
+        assertThat(handshake.str("error.type")).isIn(error, orError);
+        assertThat(handshake.span.getStatus().getCode().getNumber()).isEqualTo(2); // STATUS_CODE_ERROR
+        assertThat(handshake.durationNanos()).isPositive();
     }
 
     private static <T> T single(List<T> list) {

@@ -54,6 +54,8 @@ public final class ConnectionTracker implements ConnectionSink {
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong analysisFailures = new AtomicLong();
     private final TlsEngines engines = new TlsEngines();
+    /** error.type of an SSLEngine handshake that its connection's end cut short. */
+    static final String HANDSHAKE_INCOMPLETE = "handshake_incomplete";
     /**
      * Per thread: the HttpURLConnection whose request is being written ([0] its identity hash, [1]
      * 1 when it is resending after a failed write), for the JDK HttpClient's writeRequests that follows.
@@ -203,7 +205,21 @@ public final class ConnectionTracker implements ConnectionSink {
     private void pairEngine(ConnectionRecord r, Object engine, long startNanos, long startEpochMillis) {
         r.engineHandshakeStartNanos = startNanos;
         r.engineHandshakeStartEpochMillis = startEpochMillis;
+        if (r.isFinished()) {
+            // The peer closed at once, and the reader saw it before the writer's hook saw the ClientHello go out.
+            handshakeCutShort(r, r.endNanos);
+            return;
+        }
         registry.aliasEngine(engine, r);
+    }
+
+    /** An engine whose peer went away mid-handshake does not throw: its caller sees the end of stream. */
+    private static void handshakeCutShort(ConnectionRecord r, long endNanos) {
+        if (r.tls == null && r.engineHandshakeStartNanos != 0L) {
+            r.tlsHandshakes++;
+            recordTls(r, new TlsInfo(r.engineHandshakeStartNanos, Math.max(endNanos, r.engineHandshakeStartNanos), null,
+                null, null, null, HANDSHAKE_INCOMPLETE));
+        }
     }
 
     /**
@@ -856,6 +872,7 @@ public final class ConnectionTracker implements ConnectionSink {
     private void finish(ConnectionRecord r, long now) {
         if (r.finish(now)) {
             engines.forget(r);
+            handshakeCutShort(r, now);
             r.destination.stats.addEnded(r, r.classification());
             finished.connection(r);
         }
