@@ -38,12 +38,12 @@ public final class Http2Session {
     final Http2Frames requestFrames;
     final Http2Frames responseFrames;
 
-    private volatile int streamsOpened;
+    private final AtomicInteger streamsOpened = new AtomicInteger();
     private volatile int requestHeads;
     private volatile int finalResponses;
-    private volatile int peakConcurrent;
+    private final AtomicInteger peakConcurrent = new AtomicInteger();
     private volatile int pushPromises;
-    private volatile int notFollowed;
+    private final AtomicInteger notFollowed = new AtomicInteger();
     private final Side client = new Side();
     private final Side server = new Side();
     private volatile String goawayBy;
@@ -154,27 +154,34 @@ public final class Http2Session {
         }
     }
 
+    /**
+     * A new stream in its slot; or, when the other direction created it at the same moment, that one;
+     * or null when the slot holds another open stream.
+     */
     private HttpExchange newStream(int streamId, long nanos) {
         int slot = slot(streamId);
-        HttpExchange e = new HttpExchange(exchanges.incrementAndGet());
-        e.http2StreamId = streamId;
-        e.version = "2";
-        e.requestStartNanos = nanos;
-        e.idleBeforeNanos = -1;
-        if (!streams.compareAndSet(slot, null, e)) {
-            notFollowed++;
-            return null;
+        if (streams.get(slot) == null) {
+            HttpExchange e = new HttpExchange(exchanges.incrementAndGet());
+            e.http2StreamId = streamId;
+            e.version = "2";
+            e.requestStartNanos = nanos;
+            e.idleBeforeNanos = -1;
+            if (streams.compareAndSet(slot, null, e)) {
+                opened();
+                return e;
+            }
         }
-        opened();
-        return e;
+        HttpExchange held = stream(streamId);
+        if (held == null) {
+            notFollowed.incrementAndGet();
+        }
+        return held;
     }
 
+    /** Either direction may open a stream (a full-duplex peer's response can come first). */
     private void opened() {
-        streamsOpened++;
-        int now = open.incrementAndGet();
-        if (now > peakConcurrent) {
-            peakConcurrent = now;
-        }
+        streamsOpened.incrementAndGet();
+        peakConcurrent.accumulateAndGet(open.incrementAndGet(), Math::max);
     }
 
     /** DATA on a stream: {@code bytes} of payload, padding excluded. */
@@ -330,11 +337,11 @@ public final class Http2Session {
 
     /** Streams the client opened (the h2c upgrade request included). */
     public int streamsOpened() {
-        return streamsOpened;
+        return streamsOpened.get();
     }
 
     public int peakConcurrentStreams() {
-        return peakConcurrent;
+        return peakConcurrent.get();
     }
 
     public int pushPromises() {
@@ -343,7 +350,7 @@ public final class Http2Session {
 
     /** Streams not followed: more than the table holds were open at once. */
     public int streamsNotFollowed() {
-        return notFollowed;
+        return notFollowed.get();
     }
 
     public Side client() {
