@@ -38,7 +38,7 @@ class Http2IT {
             int alpn = port(run, "http2");
             assertThat(run.expectLine("scenario.http2=http2 ").get("server.requests")).isEqualTo("7");
             for (String role : ROLES) {
-                SpanView c = single(spans.connections(role, alpn));
+                SpanView c = spans.connection(role, alpn);
                 assertThat(c.str("tls.next_protocol")).as(role).isEqualTo("h2");
                 assertThat(c.str("network.protocol.version")).isEqualTo("2");
                 assertThat(c.str("connscope.http2.detected_by")).isEqualTo("alpn");
@@ -79,7 +79,7 @@ class Http2IT {
 
             int upgrade = port(run, "http2-h2c-upgrade");
             for (String role : ROLES) {
-                SpanView c = single(spans.connections(role, upgrade));
+                SpanView c = spans.connection(role, upgrade);
                 assertThat(c.str("connscope.http2.detected_by")).as(role).isEqualTo("h2c_upgrade");
                 assertThat(c.str("network.protocol.version")).isEqualTo("2");
                 assertThat(c.num("connscope.http2.streams")).as(role + " " + c + " " + spans.exchanges(role, upgrade))
@@ -97,7 +97,7 @@ class Http2IT {
 
             int prior = port(run, "http2-prior-knowledge");
             for (String role : ROLES) {
-                SpanView c = single(spans.connections(role, prior));
+                SpanView c = spans.connection(role, prior);
                 assertThat(c.str("connscope.http2.detected_by")).as(role).isEqualTo("prior_knowledge");
                 assertThat(c.num("connscope.http2.streams")).isEqualTo(2);
                 assertThat(c.num("connscope.http2.server.max_concurrent_streams")).isEqualTo(50);
@@ -113,7 +113,7 @@ class Http2IT {
             int limited = port(run, "http2-stream-limit");
             long sent = Long.parseLong(run.expectLine("scenario.http2=http2-stream-limit ").get("server.requests"));
             for (String role : ROLES) {
-                SpanView c = single(spans.connections(role, limited));
+                SpanView c = spans.connection(role, limited);
                 assertThat(c.num("connscope.http2.server.max_concurrent_streams")).as(role).isEqualTo(2);
                 assertThat(c.num("connscope.http2.streams.concurrent_max")).isEqualTo(2);
                 assertThat(c.num("connscope.http2.streams")).isEqualTo(sent);
@@ -133,11 +133,6 @@ class Http2IT {
 
     private static int port(ChildJvm.Result run, String scenario) {
         return Integer.parseInt(run.expectLine("scenario.http2=" + scenario + " ").get("port"));
-    }
-
-    private static <T> T single(List<T> list) {
-        assertThat(list).hasSize(1);
-        return list.get(0);
     }
 
     private static List<SpanView> byStreamId(List<SpanView> spans) {

@@ -45,7 +45,7 @@ class HttpRulesIT {
             assertThat(warnings(warnings, "server", port(run, "exchanges=5 posts=2"))).isEmpty();
 
             // HttpURLConnection's keep-alive cache at work: which object wrote each request, and the cache hits.
-            List<SpanView> keepAliveExchanges = byStart(spans.exchanges("client", port(run, "client.connections=1 server.connections=1")));
+            List<SpanView> keepAliveExchanges = Spans.byStart(spans.exchanges("client", port(run, "client.connections=1 server.connections=1")));
             assertThat(keepAliveExchanges).extracting(e -> e.bool("connscope.connection.from_keepalive_cache"))
                 .containsExactly(false, true, true, true, true, true, true, true, true, true);
             assertThat(keepAliveExchanges).extracting(e -> e.str("connscope.http.client.object")).doesNotHaveDuplicates()
@@ -56,12 +56,12 @@ class HttpRulesIT {
 
             // The same over HTTPS, read from the TLS plaintext.
             int https = port(run, "https.exchanges=3");
-            List<SpanView> httpsExchanges = byStart(spans.exchanges("client", https));
+            List<SpanView> httpsExchanges = Spans.byStart(spans.exchanges("client", https));
             assertThat(httpsExchanges).extracting(e -> e.bool("connscope.connection.from_keepalive_cache"))
                 .containsExactly(false, true, true);
             assertThat(httpsExchanges).extracting(e -> e.num("connscope.connection.request_index")).containsExactly(1L, 2L, 3L);
             assertThat(httpsExchanges).allSatisfy(e -> assertThat(e.str("connscope.http.client.api")).isEqualTo("HttpURLConnection"));
-            assertThat(single(spans.connections("client", https)).str("tls.protocol.version")).isEqualTo("1.3");
+            assertThat(spans.connection("client", https).str("tls.protocol.version")).isEqualTo("1.3");
             assertThat(warnings(warnings, "client", https)).isEmpty();
             assertThat(warnings(warnings, "server", https)).isEmpty();
 
@@ -144,13 +144,13 @@ class HttpRulesIT {
         assertThat(rules(warnings, post)).containsExactlyInAnyOrder("unsafe-resend", "connection-reset");
         // GET is resent too, and is not a warning.
         int get = stepPort(run, "get");
-        List<SpanView> getExchanges = byStart(spans.exchanges("client", get));
+        List<SpanView> getExchanges = Spans.byStart(spans.exchanges("client", get));
         assertThat(getExchanges).extracting(e -> e.num("http.request.resend_count")).containsExactly(null, null, 1L);
         assertThat(getExchanges.get(2).str("connscope.http.resent_by")).isEqualTo("HttpURLConnection");
         assertThat(warnings(warnings, "client", get)).isEmpty();
         // A POST with an Idempotency-Key may be resent safely.
         int keyed = stepPort(run, "post-idempotency-key");
-        assertThat(byStart(spans.exchanges("client", keyed))).extracting(e -> e.num("http.request.resend_count"))
+        assertThat(Spans.byStart(spans.exchanges("client", keyed))).extracting(e -> e.num("http.request.resend_count"))
             .containsExactly(null, null, 1L);
         assertThat(rules(warnings, keyed)).containsExactly("connection-reset");
         // The server reads the POST and closes without answering: the JDK resends it after the failed read
@@ -164,7 +164,7 @@ class HttpRulesIT {
         } else {
             assertThat(run.expectLine("step=post-dropped ").get("server.requests")).isEqualTo("2");
             assertThat(run.expectLine("step=post-dropped ").get("outcome")).startsWith("failed");
-            assertThat(byStart(spans.exchanges("client", dropped))).extracting(SpanView::name).containsExactly("GET", "POST");
+            assertThat(Spans.byStart(spans.exchanges("client", dropped))).extracting(SpanView::name).containsExactly("GET", "POST");
             assertThat(spans.exchanges("client", dropped)).noneMatch(e -> e.has("http.request.resend_count"));
             assertThat(warnings(warnings, "client", dropped)).isEmpty();
         }
@@ -178,7 +178,7 @@ class HttpRulesIT {
 
     /** A primed GET, a POST that failed on the cached connection, and its resend by the JDK with one warning. */
     private static SpanView resentPost(Spans spans, List<LogView> warnings, int port, String path, String resendPath) {
-        List<SpanView> exchanges = byStart(spans.exchanges("client", port));
+        List<SpanView> exchanges = Spans.byStart(spans.exchanges("client", port));
         assertThat(exchanges).extracting(SpanView::name).containsExactly("GET", "POST", "POST");
         SpanView prime = exchanges.get(0);
         SpanView failed = exchanges.get(1);
@@ -207,7 +207,7 @@ class HttpRulesIT {
 
     private static void appRetry(ChildJvm.Result run, Spans spans, List<LogView> warnings) {
         int port = port(run, "client.connections=6");
-        List<SpanView> exchanges = byStart(spans.exchanges("client", port));
+        List<SpanView> exchanges = Spans.byStart(spans.exchanges("client", port));
         assertThat(exchanges).extracting(e -> e.str("url.path")).containsExactly("/drop-once/charge",
             "/drop-once/charge", "/drop-once/refund", "/drop-once/refund", "/drop-once/report", "/drop-once/report");
         assertThat(exchanges).extracting(e -> e.num("http.request.resend_count"))
@@ -228,7 +228,7 @@ class HttpRulesIT {
         Map<String, String> expect = run.expectLine("post=");
         int port = Integer.parseInt(expect.get("port"));
         assertThat(expect.get("post")).startsWith("failed");
-        List<SpanView> exchanges = byStart(spans.exchanges("client", port));
+        List<SpanView> exchanges = Spans.byStart(spans.exchanges("client", port));
         assertThat(exchanges).extracting(e -> e.str("url.path")).containsExactly("/drop-reused/first",
             "/drop-reused/items", "/drop-reused/items", "/drop-reused/orders");
         assertThat(exchanges).extracting(e -> e.num("http.request.resend_count")).containsExactly(null, null, 1L, null);
@@ -243,7 +243,7 @@ class HttpRulesIT {
     private static void pipelining(ChildJvm.Result run, Spans spans, List<LogView> warnings) {
         int port = port(run, "pipelined=2");
         for (String role : new String[] {"client", "server"}) {
-            List<SpanView> exchanges = byStart(spans.exchanges(role, port));
+            List<SpanView> exchanges = Spans.byStart(spans.exchanges(role, port));
             assertThat(exchanges).extracting(e -> e.bool("connscope.http.pipelined")).containsExactly(false, true, false, true);
             List<LogView> ws = warnings(warnings, role, port);
             ws.sort(Comparator.comparing(LogView::severityText));
@@ -289,11 +289,6 @@ class HttpRulesIT {
         return list.get(0);
     }
 
-    private static List<SpanView> byStart(List<SpanView> spans) {
-        spans.sort(Comparator.comparingLong((SpanView s) -> s.span.getStartTimeUnixNano()));
-        return spans;
-    }
-
     private static int port(ChildJvm.Result run, String marker) {
         return Integer.parseInt(run.expectLine(marker).get("port"));
     }
@@ -301,5 +296,4 @@ class HttpRulesIT {
     private static int stepPort(ChildJvm.Result run, String step) {
         return Integer.parseInt(run.expectLine("step=" + step + " ").get("port"));
     }
-
 }

@@ -101,7 +101,7 @@ class WebSocketIT {
             List<LogView> warnings = otlp.logs().stream().filter(l -> l.has("connscope.rule")).collect(Collectors.toList());
             int wss = port(run, "tls=wss");
             for (String role : new String[] {"client", "server"}) {
-                assertThat(single(spans.connections(role, wss)).str("tls.protocol.version")).isEqualTo("1.3");
+                assertThat(spans.connection(role, wss).str("tls.protocol.version")).isEqualTo("1.3");
                 SpanView ws = session(spans, role, wss);
                 javaNetHttpSession(ws);
                 assertThat(ws.num("connscope.websocket.close.code")).isEqualTo(1000);
@@ -126,11 +126,6 @@ class WebSocketIT {
         assertThat(ws.num("connscope.websocket.close.reason_length")).isEqualTo(4);
         assertThat(ws.bool("connscope.websocket.close.answered")).isTrue();
         assertThat(ws.str("connscope.websocket.tcp_closed_first_by")).isEqualTo("client");
-    }
-
-    private static <T> T single(List<T> list) {
-        assertThat(list).hasSize(1);
-        return list.get(0);
     }
 
     /** The one session span of a role at the port, checked to be the child of that side's 101 exchange span. */

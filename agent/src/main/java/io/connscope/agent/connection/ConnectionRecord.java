@@ -125,7 +125,7 @@ public final class ConnectionRecord {
     /** The first bytes toward the server have been looked at for a TLS ClientHello. */
     public volatile boolean firstRequestBytesSeen;
     /** The ClientHello this connection carried while it waits for the engine that wrapped or unwraps it. */
-    volatile Object clientHello;
+    volatile ClientHelloId clientHello;
     /** When the SSLEngine handshake on this connection started (System.nanoTime), or 0. */
     public volatile long engineHandshakeStartNanos;
     /** The same moment by the wall clock, which SSLSession.getCreationTime() uses. */

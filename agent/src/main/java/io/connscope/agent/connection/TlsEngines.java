@@ -80,7 +80,7 @@ final class TlsEngines {
      * than the JDK's, or an SSLSocket layered over it, which its own hooks follow).
      */
     synchronized void forget(ConnectionRecord r) {
-        Object id = r.clientHello;
+        ClientHelloId id = r.clientHello;
         if (id != null) {
             Map<ClientHelloId, Side> waiting = r.role == Role.CLIENT ? clients : servers;
             Side side = waiting.get(id);

@@ -1,5 +1,6 @@
 package io.connscope.it.support;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -26,6 +27,21 @@ public final class Spans {
     public List<SpanView> connections(String role, int port) {
         return where(s -> s.name().startsWith("connection ") && role.equals(s.str("connscope.connection.role"))
             && Objects.equals(s.num("server.port"), (long) port));
+    }
+
+    /** The one connection span of a role at the port; fails when there is not exactly one. */
+    public SpanView connection(String role, int port) {
+        List<SpanView> c = connections(role, port);
+        if (c.size() != 1) {
+            throw new AssertionError("expected one " + role + " connection at port " + port + ", got " + c);
+        }
+        return c.get(0);
+    }
+
+    /** The spans sorted by start time, in place. */
+    public static List<SpanView> byStart(List<SpanView> spans) {
+        spans.sort(Comparator.comparingLong((SpanView s) -> s.span.getStartTimeUnixNano()));
+        return spans;
     }
 
     /** connscope exchange spans (CLIENT or SERVER) for a role and server.port. */
