@@ -45,6 +45,23 @@ class Http2SessionTest {
     }
 
     @Test
+    void aResponseReadBeforeItsRequestIsSeenIsTheSameStream() {
+        open();
+        server(H2Wire.frame(H2Wire.HEADERS, H2Wire.END_HEADERS | H2Wire.END_STREAM, 1, new byte[] {(byte) 0x88}));
+        assertThat(finished).isEmpty();
+        client(H2Wire.frame(H2Wire.HEADERS, H2Wire.END_HEADERS | H2Wire.END_STREAM, 1, GET));
+        assertThat(finished).singleElement().satisfies(e -> {
+            assertThat(e.method()).isEqualTo("GET");
+            assertThat(e.target()).isEqualTo("/");
+            assertThat(e.status()).isEqualTo(200);
+            assertThat(e.http2StreamId()).isEqualTo(1);
+        });
+        assertThat(http.http2().streamsOpened()).isEqualTo(1);
+        assertThat(http.requests()).isEqualTo(1);
+        assertThat(http.responses()).isEqualTo(1);
+    }
+
+    @Test
     void pushPromisesAreCountedAndTheirHeaderBlocksKeepHpackInStep() {
         open();
         client(H2Wire.frame(H2Wire.HEADERS, H2Wire.END_HEADERS | H2Wire.END_STREAM, 1, GET));
