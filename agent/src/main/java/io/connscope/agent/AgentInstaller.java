@@ -10,6 +10,7 @@ import io.connscope.agent.diagnose.DiagnosingSink;
 import io.connscope.agent.diagnose.Diagnosis;
 import io.connscope.agent.diagnose.RuleCatalog;
 import io.connscope.agent.diagnose.WarningLog;
+import io.connscope.agent.export.AnalysisMemoryMetrics;
 import io.connscope.agent.export.Clock;
 import io.connscope.agent.export.ConnectionTelemetry;
 import io.connscope.agent.export.ExportHealth;
@@ -18,6 +19,7 @@ import io.connscope.agent.export.ExporterLogging;
 import io.connscope.agent.export.OtelSettings;
 import io.connscope.agent.export.OtelSetup;
 import io.connscope.agent.export.TelemetryPipeline;
+import io.connscope.agent.http.AnalysisMemory;
 import io.connscope.agent.http.ResendDetector;
 import io.connscope.agent.instrument.Instrumenter;
 import io.connscope.agent.instrument.JdkInternals;
@@ -33,7 +35,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /** Wires the agent together once the bridge is on the bootstrap class path. */
 final class AgentInstaller {
@@ -70,7 +71,7 @@ final class AgentInstaller {
         } catch (IllegalStateException exiting) {
             return; // the JVM is exiting: the hook is running already
         }
-        r.stop.run();
+        r.stopWithin();
         r.instrumenter.uninstall(r.inst);
         AgentLog.info("detached: tracking and export stopped");
     }
@@ -78,19 +79,33 @@ final class AgentInstaller {
     private static final class Running {
         final Instrumentation inst;
         final Instrumenter instrumenter;
-        final Thread hook;
+        final AgentThreads threads;
         final Runnable stop;
+        final long timeoutMillis;
+        final Thread hook;
 
-        Running(Instrumentation inst, Instrumenter instrumenter, Thread hook, Runnable stop) {
+        Running(Instrumentation inst, Instrumenter instrumenter, AgentThreads threads, Runnable stop, long timeoutMillis) {
             this.inst = inst;
             this.instrumenter = instrumenter;
-            this.hook = hook;
+            this.threads = threads;
             this.stop = stop;
+            this.timeoutMillis = timeoutMillis;
+            this.hook = new Thread(threads, this::stopWithin, "connscope-shutdown");
+        }
+
+        /**
+         * Stops connscope as at exit, waiting at most connscope.shutdown.timeout.ms: what is still
+         * running then (a collector that does not answer, an application stderr that blocks) is left
+         * on a daemon thread, and the JVM exits all the same. Nothing is written to stderr from here,
+         * since stderr may be what blocks.
+         */
+        void stopWithin() {
+            threads.runBounded("connscope-exit", stop, timeoutMillis);
         }
     }
 
     /** @param attached loaded into a running JVM: connections already open are followed from their next I/O */
-    static synchronized void install(String args, Instrumentation inst, boolean attached) throws InterruptedException {
+    static synchronized void install(String args, Instrumentation inst, boolean attached) {
         long started = System.nanoTime();
         AgentConfig config = AgentConfig.load(args, System.getProperties(), System.getenv());
         AgentLog.setDebug(config.debug());
@@ -102,8 +117,7 @@ final class AgentInstaller {
         }
         // Every thread connscope starts, and every thread those threads start (the OTLP sender's and
         // the Prometheus endpoint's included), lives in this group: the bridge ignores their connections.
-        ThreadGroup group = new ThreadGroup("connscope");
-        group.setDaemon(false);
+        AgentThreads group = new AgentThreads();
 
         JdkInternals jdk = JdkInternals.open(inst);
         ExportQueue queue = new ExportQueue(config.exportQueueSize());
@@ -113,19 +127,24 @@ final class AgentInstaller {
         Diagnosis diagnosis = new Diagnosis(rules, warnings);
         ResendDetector resends = new ResendDetector(MAX_FAILED_ATTEMPTS,
             TimeUnit.MILLISECONDS.toNanos(config.resendWindowMillis()));
+        AnalysisMemory analysisMemory = new AnalysisMemory(config.maxAnalysisMemory(Runtime.getRuntime().maxMemory()));
         ConnectionTracker tracker = new ConnectionTracker(registry, destinations, jdk,
             new DiagnosingSink(diagnosis, queue), resends,
-            new CallSites(rules.leakStackFrames(), rules.leakStacksPerSecond()), collectors(config));
+            new CallSites(rules.leakStackFrames(), rules.leakStacksPerSecond()), collectors(config), analysisMemory);
         if (attached) {
             tracker.adoptOpenConnections();
         }
-        Timeline timeline = new Timeline();
+        // Only the HTML reports draw the waterfall: without them, nothing is kept for it.
+        Timeline timeline = config.reportHtml() != null || config.reportPort() >= 0 ? new Timeline() : Timeline.none();
         ExportHealth exportHealth = new ExportHealth(queue);
         // Before the SDK is built, so that nothing it says reaches the application's log.
         ExporterLogging.install(exportHealth);
         TelemetryPipeline pipeline = new TelemetryPipeline(queue, tracker, diagnosis, () -> buildSdk(config, exportHealth),
-            sdk -> new ConnectionTelemetry(sdk, new Clock(), destinations, exportHealth, warnings, registry::open,
-                config.exchangeSpansRatio(), config.captureQuery()),
+            sdk -> {
+                AnalysisMemoryMetrics.register(sdk.getMeter(ConnectionTelemetry.SCOPE), analysisMemory);
+                return new ConnectionTelemetry(sdk, new Clock(), destinations, exportHealth, warnings, registry::open,
+                    config.exchangeSpansRatio(), config.captureQuery());
+            },
             timeline);
         pipeline.start(group);
 
@@ -142,43 +161,44 @@ final class AgentInstaller {
             AgentLog.info("not instrumented on this JDK: " + m);
         }
         ReportWriter report = new ReportWriter(config, tracker, exportHealth, warnings, timeline, problems,
-            () -> instrumenter.missing(inst));
-        ReportServer live = config.reportPort() < 0 ? null : startLiveReport(group, config.reportPort(), report);
+            () -> instrumenter.missing(inst), analysisMemory, group);
+        ReportServer live = config.reportPort() < 0 ? null
+            : ReportServer.start(group, config.reportPort(), report::html, report::text);
+        long timeout = config.shutdownTimeoutMillis();
+        // The flush gets three quarters of the time, so that the report is written within it whatever the collector does.
+        long flushMillis = timeout * 3 / 4;
         Runnable stop = () -> {
-            tracker.stopAdopting(); // the connections it ends now must not be taken up again at their next I/O
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMillis());
-            ExporterLogging.reinstallAfterLogManagerReset(deadline);
-            pipeline.shutdown(deadline, config.shutdownTimeoutMillis());
-            Bridge.uninstall();
+            bestEffort("stop adopting", tracker::stopAdopting); // connections ended now must not be taken up again
+            long flushDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushMillis);
+            bestEffort("reinstall the exporter logging", () -> ExporterLogging.reinstallAfterLogManagerReset(flushDeadline));
+            bestEffort("flush telemetry", () -> pipeline.shutdown(flushDeadline, flushMillis));
+            bestEffort("uninstall the bridge", Bridge::uninstall);
             if (live != null) {
-                live.stop();
+                bestEffort("stop the live report", live::stop);
             }
-            report.write();
+            bestEffort("write the report", report::write);
         };
-        Thread hook = new Thread(group, stop, "connscope-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        running = new Running(inst, instrumenter, hook, stop);
+        Running r = new Running(inst, instrumenter, group, stop, timeout);
+        Runtime.getRuntime().addShutdownHook(r.hook);
+        running = r;
         AgentLog.debug("started in " + (System.nanoTime() - started) / 1_000_000 + " ms (instrumentation "
             + instrumentMillis + " ms); socket path "
             + (jdk.legacySocketPath() ? "legacy PlainSocketImpl" : "JDK 13+") + "; instrumented " + instrumenter.transformed());
+    }
+
+    /** One step of stopping: a failure is said once and the next steps still run. */
+    private static void bestEffort(String what, Runnable step) {
+        try {
+            step.run();
+        } catch (Throwable t) {
+            AgentLog.once("exit-" + what, "could not " + what + " at exit: " + t, t);
+        }
     }
 
     /** The OTLP collectors whose connections are not followed, unless connscope.track.telemetry asks for them. */
     private static TelemetryEndpoints collectors(AgentConfig config) {
         return config.trackTelemetry() ? TelemetryEndpoints.none()
             : TelemetryEndpoints.of(OtelSettings.otlpEndpoints(config.otelOverrides()));
-    }
-
-    /** Starts the live report from a thread of the agent's group, so the server's threads and connections are its own. */
-    private static ReportServer startLiveReport(ThreadGroup group, int port, ReportWriter report)
-        throws InterruptedException {
-        AtomicReference<ReportServer> result = new AtomicReference<>();
-        Thread t = new Thread(group, () -> result.set(ReportServer.start(port, report::html, report::text)),
-            "connscope-report-init");
-        t.setDaemon(true);
-        t.start();
-        t.join();
-        return result.get();
     }
 
     /**

@@ -1,9 +1,15 @@
 package io.connscope.agent;
 
+import io.connscope.agent.text.SafeText;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The agent's own messages, on stderr with a prefix, so they never mix with the host's logging setup. */
+/**
+ * The agent's own messages, on stderr with a prefix, so they never mix with the host's logging
+ * setup. One line each: control characters in a message (which may quote a host name or a setting
+ * from elsewhere) are escaped and its length is bounded. A stderr that throws is the application's
+ * business: connscope's message is then lost, and nothing reaches the caller.
+ */
 public final class AgentLog {
 
     private static final Set<String> SAID = ConcurrentHashMap.newKeySet();
@@ -20,8 +26,15 @@ public final class AgentLog {
         return debug;
     }
 
+    /** Messages longer than this are cut. */
+    private static final int MAX_MESSAGE = 2000;
+
     public static void info(String message) {
-        System.err.println("[connscope] " + message);
+        try {
+            System.err.println("[connscope] " + SafeText.of(message, MAX_MESSAGE));
+        } catch (Throwable lost) {
+            // the application's stderr failed; connscope has nowhere else to say it
+        }
     }
 
     public static void debug(String message) {
@@ -35,7 +48,11 @@ public final class AgentLog {
         if (SAID.add(key)) {
             info(message);
             if (error != null && debug) {
-                error.printStackTrace();
+                try {
+                    error.printStackTrace();
+                } catch (Throwable lost) {
+                    // as in info()
+                }
             }
         }
     }

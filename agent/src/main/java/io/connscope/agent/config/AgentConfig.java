@@ -1,6 +1,6 @@
 package io.connscope.agent.config;
 
-import java.nio.file.Files;
+import io.connscope.agent.files.OwnerOnlyFiles;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -38,6 +38,11 @@ public final class AgentConfig {
     public static final String MAX_CONNECTIONS = "connscope.max.connections";
     /** Most destinations aggregated in the report and metrics; the rest are folded into (other). */
     public static final String MAX_DESTINATIONS = "connscope.max.destinations";
+    /**
+     * Most bytes the wire analysis of all connections holds at once (heads and header blocks in
+     * flight, HPACK tables); empty for 1/16 of the maximum heap, at least 1 MiB and at most 64 MiB.
+     */
+    public static final String MAX_ANALYSIS_MEMORY = "connscope.max.analysis.memory";
     /** Finished HTTP exchanges waiting for export; when full, new ones are dropped and counted. */
     public static final String EXPORT_QUEUE_SIZE = "connscope.export.queue.size";
     /** Most time the exit hook spends flushing telemetry. */
@@ -85,6 +90,7 @@ public final class AgentConfig {
         define(REPORT_PORT, "", Kind.PORT);
         define(MAX_CONNECTIONS, "65536", Kind.POSITIVE_INT);
         define(MAX_DESTINATIONS, "1000", Kind.POSITIVE_INT);
+        define(MAX_ANALYSIS_MEMORY, "", Kind.BYTES);
         define(EXPORT_QUEUE_SIZE, "8192", Kind.POSITIVE_INT);
         define(SHUTDOWN_TIMEOUT_MS, "2000", Kind.POSITIVE_INT);
         define(RESEND_WINDOW_MS, "10000", Kind.POSITIVE_INT);
@@ -157,7 +163,7 @@ public final class AgentConfig {
         if (args == null || args.isBlank()) {
             return;
         }
-        for (String part : args.split(",")) {
+        for (String part : splitAgentArgs(args)) {
             if (part.isBlank()) {
                 continue;
             }
@@ -176,6 +182,41 @@ public final class AgentConfig {
                 raw.put("connscope." + key, value);
             }
         }
+    }
+
+    /**
+     * The agent argument string split at its commas. A backslash before a comma makes the comma part
+     * of the value ({@code otel.resource.attributes=a=1\,b=2}); before a comma, two backslashes are one
+     * backslash and the comma separates. Backslashes anywhere else are kept as they are, so Windows
+     * paths need no escaping.
+     */
+    static List<String> splitAgentArgs(String args) {
+        List<String> parts = new ArrayList<>();
+        StringBuilder part = new StringBuilder();
+        for (int i = 0; i < args.length(); i++) {
+            char c = args.charAt(i);
+            if (c == '\\') {
+                int run = i;
+                while (run < args.length() && args.charAt(run) == '\\') {
+                    run++;
+                }
+                int backslashes = run - i;
+                boolean beforeComma = run < args.length() && args.charAt(run) == ',';
+                part.append("\\".repeat(beforeComma ? backslashes / 2 : backslashes));
+                if (beforeComma && backslashes % 2 == 1) {
+                    part.append(',');
+                    run++;
+                }
+                i = run - 1;
+            } else if (c == ',') {
+                parts.add(part.toString());
+                part.setLength(0);
+            } else {
+                part.append(c);
+            }
+        }
+        parts.add(part.toString());
+        return parts;
     }
 
     public boolean enabled() {
@@ -221,6 +262,15 @@ public final class AgentConfig {
 
     public int maxDestinations() {
         return Integer.parseInt(values.get(MAX_DESTINATIONS));
+    }
+
+    /** The analysis memory budget in bytes: as set, or derived from the maximum heap {@code maxHeapBytes}. */
+    public long maxAnalysisMemory(long maxHeapBytes) {
+        String v = values.get(MAX_ANALYSIS_MEMORY);
+        if (!v.isEmpty()) {
+            return Kind.bytes(v);
+        }
+        return Math.max(1L << 20, Math.min(64L << 20, maxHeapBytes / 16));
     }
 
     public int exportQueueSize() {
@@ -324,6 +374,17 @@ public final class AgentConfig {
                 return null;
             }
         },
+        /** A number of bytes, with an optional binary suffix: 4194304, 4096k, 4m, 1g. */
+        BYTES {
+            @Override
+            String check(String v) {
+                try {
+                    return bytes(v) > 0 ? null : "must be a positive number of bytes";
+                } catch (NumberFormatException e) {
+                    return "is not a number of bytes (such as 4194304, 4096k, 4m or 1g)";
+                }
+            }
+        },
         PORT {
             @Override
             String check(String v) {
@@ -346,28 +407,33 @@ public final class AgentConfig {
                 }
             }
         },
-        /** A file to write at exit: checked at start-up, so a mistake is not found only when the report is lost. */
+        /**
+         * A file to write at exit, or empty for none: checked at start-up, so a mistake is not found
+         * only when the report is lost.
+         */
         FILE {
             @Override
             String check(String v) {
+                if (v.isEmpty()) {
+                    return null;
+                }
                 String path = PATH.check(v);
-                if (path != null) {
-                    return path;
-                }
-                Path file = Paths.get(v).toAbsolutePath();
-                if (Files.isDirectory(file)) {
-                    return "is a directory, not a file";
-                }
-                for (Path p = file.getParent(); p != null; p = p.getParent()) {
-                    if (Files.exists(p)) {
-                        return Files.isDirectory(p) ? null : "cannot be created: " + p + " is not a directory";
-                    }
-                }
-                return null;
+                return path != null ? path : OwnerOnlyFiles.problem(Paths.get(v));
             }
         };
 
         abstract String check(String value);
+
+        /** Parses a {@link #BYTES} value; throws NumberFormatException. */
+        static long bytes(String v) {
+            String t = v.trim().toLowerCase(Locale.ROOT);
+            int shift = t.endsWith("k") ? 10 : t.endsWith("m") ? 20 : t.endsWith("g") ? 30 : 0;
+            long n = Long.parseLong(shift == 0 ? t : t.substring(0, t.length() - 1));
+            if (n > Long.MAX_VALUE >> 31) {
+                throw new NumberFormatException("too large");
+            }
+            return n << shift;
+        }
     }
 
     private static final class Setting {

@@ -52,8 +52,9 @@ public final class ConnectionRecord {
     public volatile Thread finishingConnect;
     /** Exception class of a failed connect, else null. */
     public volatile String connectError;
-    /** Its message, else null. */
+    /** Its message (which may quote a host name: escaped, and cut to {@link #MAX_ERROR_MESSAGE}), else null. */
     public volatile String connectErrorMessage;
+    public static final int MAX_ERROR_MESSAGE = 500;
     public volatile TlsInfo tls;
     public volatile int tlsHandshakes;
 

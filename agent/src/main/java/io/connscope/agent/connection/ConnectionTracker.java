@@ -1,11 +1,13 @@
 package io.connscope.agent.connection;
 
 import io.connscope.agent.AgentLog;
+import io.connscope.agent.http.AnalysisMemory;
 import io.connscope.agent.http.ClientRequest;
 import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.http.HttpExchange;
 import io.connscope.agent.http.ResendDetector;
 import io.connscope.agent.instrument.JdkInternals;
+import io.connscope.agent.text.SafeText;
 import io.connscope.bridge.Bridge;
 import io.connscope.bridge.ConnectionSink;
 import java.io.IOException;
@@ -47,6 +49,7 @@ public final class ConnectionTracker implements ConnectionSink {
     private final ResendDetector resends;
     private final CallSites callSites;
     private final TelemetryEndpoints collectors;
+    private final AnalysisMemory analysisMemory;
     private volatile boolean adoptOpen;
     private final AtomicLong adopted = new AtomicLong();
     /** Sockets an attach found open and that are not to be followed. */
@@ -64,8 +67,9 @@ public final class ConnectionTracker implements ConnectionSink {
 
     public ConnectionTracker(ConnectionRegistry registry, Destinations destinations, JdkInternals jdk,
                              FinishedSink finished, ResendDetector resends, CallSites callSites,
-                             TelemetryEndpoints collectors) {
+                             TelemetryEndpoints collectors, AnalysisMemory analysisMemory) {
         this.collectors = collectors;
+        this.analysisMemory = analysisMemory;
         this.registry = registry;
         this.destinations = destinations;
         this.jdk = jdk;
@@ -187,7 +191,7 @@ public final class ConnectionTracker implements ConnectionSink {
         if (id == null) {
             return false;
         }
-        r.http = httpFor(r, key);
+        startHttp(r, key);
         r.tlsPlaintext = true;
         TlsEngines.Side other = engines.pair(id, r.role == Role.CLIENT,
             new TlsEngines.Side(null, r, System.nanoTime(), System.currentTimeMillis()));
@@ -280,8 +284,13 @@ public final class ConnectionTracker implements ConnectionSink {
         }
     }
 
-    private HttpConnection httpFor(ConnectionRecord r, Object key) {
-        return new HttpConnection(new Exchanges(r, key));
+    /** Starts (or starts over) the connection's HTTP analysis, with its share of the analysis memory budget. */
+    private void startHttp(ConnectionRecord r, Object key) {
+        HttpConnection earlier = r.http;
+        r.http = new HttpConnection(new Exchanges(r, key), analysisMemory.lease());
+        if (earlier != null) {
+            earlier.abandon();
+        }
     }
 
     /** Where a connection's HTTP analysis reports: requests to resend detection, exchanges to the rules and export. */
@@ -364,7 +373,11 @@ public final class ConnectionTracker implements ConnectionSink {
     }
 
     private void analysisFailed(ConnectionRecord r, RuntimeException e) {
+        HttpConnection failed = r.http;
         r.http = null;
+        if (failed != null) {
+            failed.abandon();
+        }
         analysisFailures.incrementAndGet();
         AgentLog.once("http-analysis-failed", "HTTP analysis failed on a connection and was stopped for it"
             + " (counting goes on; the application is not affected): " + e, e);
@@ -550,7 +563,7 @@ public final class ConnectionTracker implements ConnectionSink {
     }
 
     private void track(Object key, ConnectionRecord r) {
-        r.http = httpFor(r, key);
+        startHttp(r, key);
         r.tlsPlaintext = key instanceof SSLSocket; // analysed from its plaintext streams, not the ciphertext
         if (registry.register(key, r) && key instanceof Socket && jdk.legacySocketPath()) {
             Object impl = jdk.socketImpl((Socket) key);
@@ -687,7 +700,7 @@ public final class ConnectionTracker implements ConnectionSink {
     }
 
     private void connectFailed(ConnectionRecord r, InetSocketAddress target, Throwable failure, long now) {
-        r.connectErrorMessage = failure.getMessage();
+        r.connectErrorMessage = SafeText.of(failure.getMessage(), ConnectionRecord.MAX_ERROR_MESSAGE);
         connectFailed(r, target, failure.getClass().getName(), now);
     }
 
@@ -770,7 +783,7 @@ public final class ConnectionTracker implements ConnectionSink {
             r = registry.get(jdk.sslTransport(sslSocket));
             if (r != null && !r.tlsPlaintext) {
                 // TLS layered over a tracked plain socket: analyse its plaintext from now on.
-                r.http = httpFor(r, sslSocket);
+                startHttp(r, sslSocket);
                 r.tlsPlaintext = true;
             }
         }

@@ -1,5 +1,6 @@
 package io.connscope.agent.connection;
 
+import io.connscope.agent.text.SafeText;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -13,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Destinations {
 
     public static final String OTHER = "(other)";
+    /** Longer than any DNS name (253) or IPv6 literal with a zone. */
+    public static final int MAX_HOST = 255;
 
     private final ConcurrentHashMap<String, Destination> byKey = new ConcurrentHashMap<>();
     private final int limit;
@@ -27,7 +30,12 @@ public final class Destinations {
         this.otherServer = new Destination(Role.SERVER, null, 0, OTHER + " server", new DestinationStats());
     }
 
-    public Destination of(Role role, String serverAddress, int port) {
+    /**
+     * The destination of a connection. The host name is the application's (or a peer's, for a proxy),
+     * so it is escaped and cut to {@link #MAX_HOST} characters before it is kept or shown anywhere.
+     */
+    public Destination of(Role role, String host, int port) {
+        String serverAddress = SafeText.of(host, MAX_HOST);
         String key = Destination.keyOf(role, serverAddress, port);
         Destination d = byKey.get(key);
         if (d != null) {

@@ -3,6 +3,7 @@ package io.connscope.agent.diagnose;
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.http.HttpExchange;
 import io.connscope.agent.http.RequestTarget;
+import io.connscope.agent.text.SafeText;
 import java.util.Locale;
 
 /** The wording shared by the rules' evidence. */
@@ -16,13 +17,16 @@ final class Describe {
         return "request " + e.index + " (" + e.method() + " " + target(e.target()) + ")";
     }
 
+    /** Paths in evidence are cut to this many characters, so the figures after them are never cut off. */
+    static final int MAX_PATH = 200;
+
     /** The target's path, with "?…" where a query (which may hold secrets) was left out. */
     static String target(String target) {
         String path = RequestTarget.path(target);
         if (path == null) {
             return target == null ? "?" : "(" + target.length() + "-character target)";
         }
-        return target.indexOf('?') >= 0 ? path + "?…" : path;
+        return SafeText.of(path, MAX_PATH) + (target.indexOf('?') >= 0 ? "?…" : "");
     }
 
     /** "; opened at Site" (marked when inferred from its destination's latest captured site), or "". */

@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ConnectionTelemetry {
 
-    private static final String SCOPE = "io.connscope";
+    public static final String SCOPE = "io.connscope";
     private static final List<Double> SETUP_BUCKETS =
         Arrays.asList(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0);
     private static final List<Long> REQUEST_BUCKETS = Arrays.asList(1L, 2L, 5L, 10L, 20L, 50L, 100L, 1000L, 10000L);

@@ -80,7 +80,12 @@ public final class TelemetryPipeline implements Runnable {
             ready.countDown();
         }
         while (running) {
-            drain();
+            try {
+                drain();
+            } catch (Throwable t) {
+                // Even an OutOfMemoryError of the application's: the thread goes on, and the report still needs it.
+                AgentLog.once("export-loop", "the export thread met an error and goes on: " + t, t);
+            }
             LockSupport.parkNanos(POLL_NANOS);
         }
     }

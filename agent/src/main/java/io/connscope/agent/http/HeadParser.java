@@ -1,5 +1,7 @@
 package io.connscope.agent.http;
 
+import io.connscope.agent.text.SafeText;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -8,8 +10,10 @@ import java.nio.charset.StandardCharsets;
  */
 final class HeadParser {
 
-    private static final int MAX_METHOD = 20;
-    private static final int MAX_KEPT_VALUE = 256;
+    static final int MAX_METHOD = 20;
+    static final int MAX_KEPT_VALUE = 256;
+    /** An Upgrade value is kept to say which protocol a connection switched to; longer ones are cut. */
+    static final int MAX_UPGRADE = 64;
 
     private HeadParser() {
     }
@@ -53,7 +57,7 @@ final class HeadParser {
                 return fail("unsupported HTTP version in request line");
             }
             method = method(b, sp1);
-            target = ascii(b, sp1 + 1, sp2);
+            target = SafeText.latin1(b, sp1 + 1, sp2, RequestTarget.MAX_LENGTH);
         } else {
             version = startEnd >= 8 ? version(b, 0, 8) : null;
             if (version == null) {
@@ -147,7 +151,7 @@ final class HeadParser {
                     forwarded = true;
                     break;
                 case UPGRADE:
-                    upgrade = ascii(b, vs, Math.min(ve, vs + MAX_KEPT_VALUE));
+                    upgrade = SafeText.latin1(b, vs, ve, MAX_UPGRADE);
                     break;
                 case PROXY_CONNECTION:
                     proxyConnection = true;

@@ -1,5 +1,7 @@
 package io.connscope.agent.http;
 
+import io.connscope.agent.text.SafeText;
+
 /**
  * Decodes the HPACK header blocks (RFC 7541) of one direction of an HTTP/2 connection, keeping its
  * dynamic table in step, and keeps only the fields connscope reports: the pseudo-header fields. A
@@ -7,13 +9,20 @@ package io.connscope.agent.http;
  * a block that cannot be decoded stops the decoding of that direction for good.
  *
  * <p>Runs only while a header block is complete, never on body bytes. Memory is bounded by the
- * dynamic table's size, which connscope caps at {@link #MAX_TABLE_SIZE}.
+ * dynamic table's size, which connscope caps at {@link #MAX_TABLE_SIZE}, and taken from the
+ * connection's share of the {@link AnalysisMemory analysis budget}: the table as the heap holds
+ * it, in steps of {@value #RESERVE_STEP} bytes, and the Huffman scratch beyond its first size. A
+ * refusal stops the decoding like a malformed block.
  */
 final class HpackDecoder {
 
     /** Larger than any table size a peer is likely to allow (the default is 4,096). */
     static final int MAX_TABLE_SIZE = 64 * 1024;
     private static final int ENTRY_OVERHEAD = 32;
+    /** What the heap holds for an entry beyond its characters: two strings, their arrays, two ring slots. */
+    private static final int ENTRY_HEAP_OVERHEAD = 96;
+    static final int RESERVE_STEP = 4096;
+    private static final int SCRATCH_CHARS = 64;
 
     private static final String[] STATIC_NAMES = {null, ":authority", ":method", ":method", ":path", ":path",
         ":scheme", ":scheme", ":status", ":status", ":status", ":status", ":status", ":status", ":status",
@@ -54,7 +63,15 @@ final class HpackDecoder {
     private int size;
     private int maxSize = 4096;
     private String failure;
-    private char[] scratch = new char[64];
+    private char[] scratch = new char[SCRATCH_CHARS];
+    private final AnalysisMemory.Lease memory;
+    /** The dynamic table's entries as the heap holds them, and what is reserved for them. */
+    private long tableHeapBytes;
+    private long tableReserved;
+
+    HpackDecoder(AnalysisMemory.Lease memory) {
+        this.memory = memory;
+    }
 
     // The block being decoded.
     private byte[] b;
@@ -68,7 +85,7 @@ final class HpackDecoder {
 
     /** Decodes one complete header block; null (and {@link #failure()} says why) when it cannot. */
     Fields decode(byte[] block, int off, int len) {
-        if (failure != null) {
+        if (failure != null || names == null) {
             return null;
         }
         b = block;
@@ -110,24 +127,36 @@ final class HpackDecoder {
             return fail(e.getMessage());
         } finally {
             b = null;
+            if (scratch != null && scratch.length > SCRATCH_CHARS) {
+                memory.release(2L * (scratch.length - SCRATCH_CHARS));
+                scratch = new char[SCRATCH_CHARS]; // an idle connection keeps no large scratch
+            }
         }
     }
 
     /** Stops decoding for good: a block could not be read, so the table is out of step. */
     Fields fail(String reason) {
         failure = reason;
+        end();
+        return null;
+    }
+
+    /** Lets the table go, and gives its bytes back to the budget: the connection ended, or decoding stopped. */
+    void end() {
         names = null;
         values = null;
-        return null;
+        memory.release(tableReserved);
+        tableReserved = 0;
+        tableHeapBytes = 0;
     }
 
     private static void field(Fields fields, String name, String value) {
         switch (name) {
             case ":method":
-                fields.method = value;
+                fields.method = SafeText.of(value, HeadParser.MAX_METHOD);
                 break;
             case ":path":
-                fields.path = value;
+                fields.path = SafeText.of(value, RequestTarget.MAX_LENGTH);
                 break;
             case ":authority":
                 fields.authority = value;
@@ -139,7 +168,7 @@ final class HpackDecoder {
                 fields.contentLength = contentLength(value);
                 break;
             case "traceparent":
-                fields.traceparent = value;
+                fields.traceparent = SafeText.of(value, HeadParser.MAX_KEPT_VALUE);
                 break;
             default:
                 break;
@@ -212,6 +241,9 @@ final class HpackDecoder {
         if (huffman) {
             int room = length * 8 / 5;
             if (scratch.length < room) {
+                if (!memory.reserve(2L * (room - scratch.length))) {
+                    throw new Malformed(AnalysisMemory.SPENT);
+                }
                 scratch = new char[room];
             }
             int n = Huffman.decode(b, at, length, scratch);
@@ -254,13 +286,21 @@ final class HpackDecoder {
         return Math.floorMod(newest - age, names.length);
     }
 
-    private void add(String name, String value) {
+    private void add(String name, String value) throws Malformed {
         int entrySize = name.length() + value.length() + ENTRY_OVERHEAD;
         if (entrySize > maxSize) {
             evictTo(0); // RFC 7541 §4.4: an entry larger than the table empties it
             return;
         }
         evictTo(maxSize - entrySize);
+        tableHeapBytes += name.length() + value.length() + ENTRY_HEAP_OVERHEAD;
+        if (tableHeapBytes > tableReserved) {
+            long step = (tableHeapBytes - tableReserved + RESERVE_STEP - 1) / RESERVE_STEP * RESERVE_STEP;
+            if (!memory.reserve(step)) {
+                throw new Malformed(AnalysisMemory.SPENT);
+            }
+            tableReserved += step;
+        }
         if (count == names.length) {
             grow();
         }
@@ -274,6 +314,7 @@ final class HpackDecoder {
     private void evictTo(int target) {
         while (size > target && count > 0) {
             int oldest = Math.floorMod(newest - count + 1, names.length);
+            tableHeapBytes -= names[oldest].length() + values[oldest].length() + ENTRY_HEAP_OVERHEAD;
             size -= names[oldest].length() + values[oldest].length() + ENTRY_OVERHEAD;
             names[oldest] = null;
             values[oldest] = null;

@@ -40,6 +40,7 @@ public final class Http1Stream {
     private final boolean requests;
     private final Http1Events events;
     private final RequestMethods methods;
+    private final AnalysisMemory.Lease memory;
 
     private int state = DETECT;
     private byte[] head;
@@ -51,10 +52,11 @@ public final class Http1Stream {
     private long declared = -1;
     private boolean seenMessage;
 
-    public Http1Stream(boolean requests, Http1Events events, RequestMethods methods) {
+    public Http1Stream(boolean requests, Http1Events events, RequestMethods methods, AnalysisMemory.Lease memory) {
         this.requests = requests;
         this.events = events;
         this.methods = methods;
+        this.memory = memory;
     }
 
     /** Capacity of the head buffer, for tests of the memory bound. */
@@ -128,8 +130,12 @@ public final class Http1Stream {
         }
     }
 
-    /** The connection ended: a close-delimited body is complete, anything else in flight is truncated. */
+    /**
+     * The connection ended: a close-delimited body is complete, anything else in flight is truncated,
+     * and a head cut short is let go.
+     */
     public void end() {
+        dropHead();
         if (state == BODY_UNTIL_CLOSE) {
             endMessage(true);
         } else if (state == BODY_LENGTH || state == CHUNK_SIZE || state == CHUNK_EXTENSION || state == CHUNK_DATA
@@ -148,11 +154,12 @@ public final class Http1Stream {
         int upTo = lf < 0 ? end : lf + 1;
         int room = MAX_HEAD - headLength;
         if (upTo - from > room) {
-            copy(data, from, room);
             malformed("message head larger than " + MAX_HEAD + " bytes");
-            return from + room;
+            return end;
         }
-        copy(data, from, upTo - from);
+        if (!copy(data, from, upTo - from)) {
+            return end;
+        }
         if (lf >= 0 && headEnded()) {
             completeHead();
         }
@@ -178,9 +185,14 @@ public final class Http1Stream {
         return -1;
     }
 
-    /** Appends {@code n} bytes of the input to the head buffer, which has room for them under MAX_HEAD. */
-    private void copy(Object data, int from, int n) {
-        ensureHeadCapacity(headLength + n);
+    /**
+     * Appends {@code n} bytes of the input to the head buffer, which has room for them under MAX_HEAD;
+     * false when the analysis memory budget refused the room (the stream stopped).
+     */
+    private boolean copy(Object data, int from, int n) {
+        if (!ensureHeadCapacity(headLength + n)) {
+            return false;
+        }
         if (data instanceof byte[]) {
             System.arraycopy((byte[]) data, from, head, headLength, n);
         } else {
@@ -190,18 +202,37 @@ public final class Http1Stream {
             }
         }
         headLength += n;
+        return true;
     }
 
-    private void ensureHeadCapacity(int needed) {
-        if (head == null) {
-            head = new byte[Math.max(256, needed)];
-        } else if (needed > head.length) {
-            int size = head.length;
-            while (size < needed) {
-                size *= 2;
-            }
-            head = Arrays.copyOf(head, Math.min(size, MAX_HEAD));
+    /** Grows the head buffer to hold {@code needed} bytes, within the budget; false (and stopped) when refused. */
+    private boolean ensureHeadCapacity(int needed) {
+        int size = head == null ? 0 : head.length;
+        if (needed <= size) {
+            return true;
         }
+        int grown = Math.max(256, size);
+        while (grown < needed) {
+            grown *= 2;
+        }
+        grown = Math.min(grown, MAX_HEAD);
+        if (!memory.reserve(grown - size)) {
+            stopReading();
+            events.opaque(AnalysisMemory.SPENT);
+            return false;
+        }
+        head = head == null ? new byte[grown] : Arrays.copyOf(head, grown);
+        return true;
+    }
+
+    /** Lets the head buffer go, and gives its bytes back to the budget. */
+    private void dropHead() {
+        byte[] h = head;
+        if (h != null) {
+            head = null;
+            memory.release(h.length);
+        }
+        headLength = 0;
     }
 
     private static byte at(Object data, int i) {
@@ -245,7 +276,9 @@ public final class Http1Stream {
         if (headLength == 0 && (c == '\r' || c == '\n') && seenMessage && requests) {
             return; // RFC 9112 §2.2: tolerate empty lines before a request-line
         }
-        ensureHeadCapacity(headLength + 1); // at most MAX_METHOD + 1 bytes are detected
+        if (!ensureHeadCapacity(headLength + 1)) { // at most MAX_METHOD + 1 bytes are detected
+            return;
+        }
         head[headLength++] = c;
         if (headLength == 1) {
             events.messageStart();
@@ -293,8 +326,7 @@ public final class Http1Stream {
     private void completeHead() {
         // The preface starts the connection (prior knowledge, ALPN) or follows an h2c upgrade request.
         if (requests && isHttp2Preface()) {
-            headLength = 0;
-            head = null;
+            dropHead();
             seenMessage = true;
             if (events.http2Preface()) {
                 state = SWITCHED;
@@ -304,9 +336,8 @@ public final class Http1Stream {
             return;
         }
         HeadParser.Result parsed = HeadParser.parse(head, headLength, requests);
-        headLength = 0;
         // An idle keep-alive connection holds no buffer: thousands of them are common.
-        head = null;
+        dropHead();
         if (parsed.head == null) {
             malformed(parsed.violation);
             return;
@@ -440,7 +471,6 @@ public final class Http1Stream {
 
     private void stopReading() {
         state = OPAQUE;
-        head = null;
-        headLength = 0;
+        dropHead();
     }
 }

@@ -39,7 +39,8 @@ final class Http2Frames {
 
     private final Http2Session session;
     private final boolean requests;
-    private final HpackDecoder hpack = new HpackDecoder();
+    private final HpackDecoder hpack;
+    private final AnalysisMemory.Lease memory;
 
     private int prefaceLeft;
     private int part = FRAME_HEADER;
@@ -66,9 +67,17 @@ final class Http2Frames {
     private boolean continuationExpected;
     private volatile String failure;
 
-    Http2Frames(Http2Session session, boolean requests) {
+    Http2Frames(Http2Session session, boolean requests, AnalysisMemory.Lease memory) {
         this.session = session;
         this.requests = requests;
+        this.memory = memory;
+        this.hpack = new HpackDecoder(memory);
+    }
+
+    /** The connection ended: the block buffer and the HPACK table are let go. */
+    void end() {
+        dropBlock();
+        hpack.end();
     }
 
     /** The client connection preface's first line was read elsewhere: "SM\r\n\r\n" comes next. */
@@ -306,7 +315,7 @@ final class Http2Frames {
         blockLength = 0;
         blockTooLarge = false;
         if (block != null && block.length > 4096) {
-            block = null; // an idle connection keeps no large buffer
+            dropBlock(); // an idle connection keeps no large buffer
         }
         if (!blockIsPush) {
             session.headers(requests, blockStreamId, blockEndStream, fields, now);
@@ -323,7 +332,13 @@ final class Http2Frames {
             return;
         }
         if (block == null || blockLength + n > block.length) {
-            byte[] bigger = new byte[Math.min(MAX_HEADER_BLOCK, Math.max(256, Integer.highestOneBit(blockLength + n) * 2))];
+            int size = Math.min(MAX_HEADER_BLOCK, Math.max(256, Integer.highestOneBit(blockLength + n) * 2));
+            if (!memory.reserve(size - (block == null ? 0 : block.length))) {
+                hpack.fail(AnalysisMemory.SPENT); // the table is out of step from here on
+                dropBlock();
+                return;
+            }
+            byte[] bigger = new byte[size];
             if (block != null) {
                 System.arraycopy(block, 0, bigger, 0, blockLength);
             }
@@ -343,6 +358,14 @@ final class Http2Frames {
     private void fail(String reason) {
         failure = reason;
         part = FAILED;
-        block = null;
+        dropBlock();
+    }
+
+    private void dropBlock() {
+        byte[] b = block;
+        if (b != null) {
+            block = null;
+            memory.release(b.length);
+        }
     }
 }

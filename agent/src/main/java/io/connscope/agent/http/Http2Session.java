@@ -86,11 +86,11 @@ public final class Http2Session {
         }
     }
 
-    Http2Session(HttpConnection.ExchangeSink sink, String detectedBy) {
+    Http2Session(HttpConnection.ExchangeSink sink, String detectedBy, AnalysisMemory.Lease memory) {
         this.sink = sink;
         this.detectedBy = detectedBy;
-        this.requestFrames = new Http2Frames(this, true);
-        this.responseFrames = new Http2Frames(this, false);
+        this.requestFrames = new Http2Frames(this, true, memory);
+        this.responseFrames = new Http2Frames(this, false, memory);
     }
 
     /**
@@ -270,10 +270,18 @@ public final class Http2Session {
     }
 
     /** The connection ended: streams still open end with it. Runs once, on the export thread. */
-    void end(long endNanos) {
+    /**
+     * The connection ended: streams still open end with it. When the analysis was {@code abandoned}
+     * before they ended, nothing is known of how they did, and they are dropped unreported.
+     */
+    void end(long endNanos, boolean abandoned) {
+        requestFrames.end();
+        responseFrames.end();
         for (int i = 0; i < STREAM_SLOTS; i++) {
             HttpExchange e = streams.get(i);
-            if (e != null) {
+            if (e != null && abandoned) {
+                streams.set(i, null);
+            } else if (e != null) {
                 if (e.responseEndNanos == 0L) {
                     e.failure = e.failure != null ? e.failure : "no_response";
                     e.responseEndNanos = endNanos;

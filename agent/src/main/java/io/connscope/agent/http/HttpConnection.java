@@ -31,6 +31,8 @@ public final class HttpConnection {
     private final Http1Stream requestStream;
     private final Http1Stream responseStream;
     private final ExchangeSink sink;
+    /** This connection's share of the analysis memory budget. */
+    private final AnalysisMemory.Lease memory;
     /** Usually one or two exchanges at a time; sized small because every tracked connection has one. */
     private final ConcurrentHashMap<Integer, HttpExchange> open = new ConcurrentHashMap<>(2);
 
@@ -76,11 +78,12 @@ public final class HttpConnection {
     /** The HTTP/2 session, once either direction showed HTTP/2: its streams are this connection's exchanges. */
     private volatile Http2Session http2;
 
-    public HttpConnection(ExchangeSink sink) {
+    public HttpConnection(ExchangeSink sink, AnalysisMemory.Lease memory) {
         this.sink = sink;
+        this.memory = memory;
         Http1Stream.RequestMethods nextResponse = this::nextResponse;
-        requestStream = new Http1Stream(true, new RequestSide(), nextResponse);
-        responseStream = new Http1Stream(false, new ResponseSide(), nextResponse);
+        requestStream = new Http1Stream(true, new RequestSide(), nextResponse, memory);
+        responseStream = new Http1Stream(false, new ResponseSide(), nextResponse, memory);
     }
 
     /** Feeds bytes of one direction; {@code requests} says whether they carry requests or responses. */
@@ -114,7 +117,7 @@ public final class HttpConnection {
             synchronized (this) {
                 s = http2;
                 if (s == null) {
-                    s = new Http2Session(sink, detectedBy);
+                    s = new Http2Session(sink, detectedBy, memory);
                     http2 = s;
                     seenHttp = true;
                 }
@@ -135,27 +138,30 @@ public final class HttpConnection {
 
     /** True once neither direction needs bytes any more. */
     public boolean done() {
-        return stopped != null || requestStream.isOpaque() && responseStream.isOpaque();
+        return stopped != null || memory.refused() || requestStream.isOpaque() && responseStream.isOpaque();
     }
 
     /**
      * The connection ended at {@code endNanos}: settles close-delimited and truncated messages, and
      * reports requests that never got a response, all as of that moment (this runs later, once, on
-     * the export thread).
+     * the export thread). When the analysis memory budget stopped the analysis, the exchanges it
+     * left open are dropped instead: whether they got their response is not known.
      */
     public void end(long endNanos) {
         endedAt = endNanos;
+        boolean abandoned = memory.refused();
         requestStream.end();
         responseStream.end();
         Http2Session s = http2;
         if (s != null) {
-            s.end(endNanos);
+            s.end(endNanos, abandoned);
         }
+        memory.close();
         List<Integer> left = new ArrayList<>(open.keySet());
         Collections.sort(left);
         for (Integer index : left) {
             HttpExchange e = open.remove(index);
-            if (e != null) {
+            if (e != null && !abandoned) {
                 if (e.responseEndNanos == 0L) {
                     e.failure = "no_response";
                     e.responseEndNanos = endNanos;
@@ -163,6 +169,14 @@ public final class HttpConnection {
                 complete(e);
             }
         }
+    }
+
+    /**
+     * The analysis is dropped without ending its exchanges (it failed, or was started over): what it
+     * holds of the analysis memory budget goes back.
+     */
+    public void abandon() {
+        memory.close();
     }
 
     /** The client library is about to write a request on this connection. */
@@ -182,8 +196,14 @@ public final class HttpConnection {
         return taken;
     }
 
-    /** The earliest request still waiting for (the end of) its response, or null. */
+    /**
+     * The earliest request still waiting for (the end of) its response, or null; null too once the
+     * analysis memory budget stopped the analysis, since its response may have come unseen.
+     */
     public HttpExchange unanswered() {
+        if (memory.refused()) {
+            return null;
+        }
         HttpExchange first = null;
         for (HttpExchange e : open.values()) {
             if (e.method != null && e.responseEndNanos == 0L && (first == null || e.index < first.index)) {

@@ -6,6 +6,12 @@ package io.connscope.agent.http;
  */
 public final class RequestTarget {
 
+    /**
+     * Request targets (path and query) are kept up to this many characters, control characters
+     * escaped (see {@link io.connscope.agent.text.SafeText}): a longer one is cut and ends with "…".
+     */
+    public static final int MAX_LENGTH = 512;
+
     private RequestTarget() {
     }
 

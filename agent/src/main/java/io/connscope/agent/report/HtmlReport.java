@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import io.connscope.agent.text.SafeText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
@@ -25,7 +27,14 @@ import java.util.Map;
 public final class HtmlReport {
 
     private static final String PLACEHOLDER = "/*DATA*/";
-    private static final JsonFactory JSON = new JsonFactory().setCharacterEscapes(new ScriptSafe());
+    /** The HTML report's size bound, in bytes. */
+    public static final int MAX_BYTES = 1024 * 1024;
+    /** Room kept for the notes that close the data; each note is cut to {@link #MAX_NOTE} characters. */
+    private static final int NOTES_ROOM = 48 * 1024;
+    private static final int MAX_NOTE = 1000;
+    /** Non-ASCII characters are written as JSON escapes, so the data's length in characters is its size in bytes. */
+    private static final JsonFactory JSON = JsonFactory.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build()
+        .setCharacterEscapes(new ScriptSafe());
 
     private HtmlReport() {
     }
@@ -34,11 +43,18 @@ public final class HtmlReport {
                                 Timeline timeline) {
         String page = template();
         int at = page.indexOf(PLACEHOLDER);
-        return page.substring(0, at) + data(destinations, warnings, notes, timeline) + page.substring(at + PLACEHOLDER.length());
+        int budget = MAX_BYTES - page.getBytes(StandardCharsets.UTF_8).length + PLACEHOLDER.length();
+        return page.substring(0, at) + data(destinations, warnings, notes, timeline, budget)
+            + page.substring(at + PLACEHOLDER.length());
     }
 
+    /**
+     * The page's data, at most {@code budget} bytes: everything but the waterfall is bounded by the
+     * limits on destinations, warning groups and string lengths, and the waterfall draws connections,
+     * oldest first, while they fit, leaving room for the notes that close the data.
+     */
     private static String data(Destinations destinations, List<WarningLog.Group> warnings, List<String> notes,
-                               Timeline timeline) {
+                               Timeline timeline, int budget) {
         List<Timeline.Connection> connections = timeline.connections();
         connections.sort(Comparator.comparingLong((Timeline.Connection c) -> c.open).thenComparingLong(c -> c.id));
         long origin = Long.MAX_VALUE;
@@ -51,13 +67,6 @@ public final class HtmlReport {
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("spanMs", connections.isEmpty() ? 0 : ms(last, origin));
-            g.writeNumberField("limit", Timeline.MAX_CONNECTIONS);
-            g.writeNumberField("omittedConnections", timeline.omittedConnections());
-            g.writeArrayFieldStart("connections");
-            for (Timeline.Connection c : connections) {
-                connection(g, c, origin);
-            }
-            g.writeEndArray();
             g.writeArrayFieldStart("columns");
             for (String column : ConnectionReport.COLUMNS) {
                 g.writeString(column);
@@ -86,18 +95,45 @@ public final class HtmlReport {
                 g.writeEndObject();
             }
             g.writeEndArray();
+            g.writeArrayFieldStart("connections");
+            int drawnExchanges = 0;
+            long notDrawn = timeline.omittedConnections();
+            long exchangesNotDrawn = timeline.omittedExchanges();
+            for (Timeline.Connection c : connections) {
+                String one = connection(c, origin);
+                g.flush();
+                if (out.getBuffer().length() + one.length() + 1 > budget - NOTES_ROOM) {
+                    notDrawn++;
+                    exchangesNotDrawn += c.exchanges.size();
+                } else {
+                    g.writeRawValue(one);
+                    drawnExchanges += c.exchanges.size();
+                }
+            }
+            g.writeEndArray();
+            g.writeNumberField("omittedConnections", notDrawn);
             g.writeArrayFieldStart("notes");
             for (String n : notes) {
-                g.writeString(n);
+                g.writeString(SafeText.of(n, MAX_NOTE));
             }
-            if (timeline.omittedExchanges() > 0) {
-                g.writeString(timeline.omittedExchanges() + " exchange(s) are not drawn in the waterfall (at most "
-                    + Timeline.MAX_EXCHANGES_PER_CONNECTION + " per connection)");
+            if (exchangesNotDrawn > 0) {
+                g.writeString(exchangesNotDrawn + " exchange(s) are not drawn in the waterfall: it draws at most "
+                    + Timeline.MAX_EXCHANGES_PER_CONNECTION + " per connection and " + Timeline.MAX_EXCHANGES + " in all ("
+                    + drawnExchanges + " here), within the report's size bound of " + MAX_BYTES / 1024 + " KiB");
             }
             g.writeEndArray();
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** One connection of the waterfall, as JSON. */
+    private static String connection(Timeline.Connection c, long origin) throws IOException {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            connection(g, c, origin);
         }
         return out.toString();
     }

@@ -1,71 +1,284 @@
 package io.connscope.agent.report;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.connscope.agent.AgentLog;
+import io.connscope.agent.AgentThreads;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * The live report ({@code connscope.report.port}): the current HTML report at {@code /} and the
- * text report at {@code /report.txt}, on 127.0.0.1 only. Started on one of connscope's threads, so
- * its own connections are never tracked.
+ * text report at {@code /report.txt}, on the loopback address only, for requests that name it (see
+ * {@link LiveReportRequest}). Its threads are connscope's, so its own connections are never
+ * tracked, and daemons, so they never keep the JVM alive.
+ *
+ * <p>Slow or idle clients cannot lock it out: one selector thread reads every request head without
+ * blocking; a head must arrive within {@link #HEAD_TIMEOUT_MS} and fit in {@link #MAX_HEAD} bytes;
+ * a response must be taken within {@link #WRITE_TIMEOUT_MS}; at most {@link #MAX_CLIENTS}
+ * connections are open at once (further ones are closed at once); and reports are rendered by one
+ * worker, {@link #RENDER_QUEUE} requests waiting at most (further ones get 503).
  */
 public final class ReportServer {
 
-    private final HttpServer server;
+    static final int MAX_CLIENTS = 64;
+    static final long HEAD_TIMEOUT_MS = 5_000;
+    static final long WRITE_TIMEOUT_MS = 30_000;
+    static final int MAX_HEAD = 8 * 1024;
+    static final int RENDER_QUEUE = 4;
 
-    private ReportServer(HttpServer server) {
+    private final Selector selector;
+    private final ServerSocketChannel server;
+    private final String boundAddress;
+    private final int port;
+    private final Supplier<String> html;
+    private final Supplier<String> text;
+    private final ThreadPoolExecutor renderer;
+    /** Clients whose response the renderer finished, for the selector thread to write. */
+    private final ConcurrentLinkedQueue<Client> rendered = new ConcurrentLinkedQueue<>();
+    private volatile boolean running = true;
+
+    private ReportServer(AgentThreads threads, ServerSocketChannel server, Supplier<String> html, Supplier<String> text)
+        throws IOException {
         this.server = server;
+        this.selector = Selector.open();
+        InetSocketAddress local = (InetSocketAddress) server.getLocalAddress();
+        this.boundAddress = local.getAddress().getHostAddress();
+        this.port = local.getPort();
+        this.html = html;
+        this.text = text;
+        this.renderer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(RENDER_QUEUE),
+            r -> threads.daemon("connscope-report-render", r));
+        server.configureBlocking(false);
+        server.register(selector, SelectionKey.OP_ACCEPT);
     }
 
-    /** Starts the endpoint, or logs why it could not and returns null. */
-    public static ReportServer start(int port, Supplier<String> html, Supplier<String> text) {
+    /** Starts the endpoint on {@code 127.0.0.1:port}, or logs why it could not and returns null. */
+    public static ReportServer start(AgentThreads threads, int port, Supplier<String> html, Supplier<String> text) {
+        ServerSocketChannel channel = null;
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 8);
-            server.createContext("/", e -> serve(e, "/".equals(e.getRequestURI().getPath()) ? html : null,
-                "text/html; charset=utf-8"));
-            server.createContext("/report.txt", e -> serve(e, text, "text/plain; charset=utf-8"));
-            server.start();
-            AgentLog.info("live report on http://127.0.0.1:" + server.getAddress().getPort() + "/");
-            return new ReportServer(server);
-        } catch (IOException | RuntimeException | LinkageError e) {
+            channel = ServerSocketChannel.open();
+            channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+            ReportServer s = new ReportServer(threads, channel, html, text);
+            threads.daemon("connscope-report", s::run).start();
+            AgentLog.info("live report on http://127.0.0.1:" + s.port + "/");
+            return s;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
             AgentLog.info("the live report could not start on 127.0.0.1:" + port + " (" + e + "); the exit report is"
                 + " unaffected");
             return null;
         }
     }
 
-    private static void serve(HttpExchange e, Supplier<String> body, String type) throws IOException {
+    public void stop() {
+        running = false;
+        renderer.shutdownNow();
+        selector.wakeup();
+    }
+
+    private void run() {
         try {
-            if (body == null || !"GET".equals(e.getRequestMethod())) {
-                e.sendResponseHeaders(404, -1);
-                return;
+            while (running) {
+                selector.select(250);
+                for (Client c; (c = rendered.poll()) != null; ) {
+                    c.respond();
+                }
+                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                while (keys.hasNext()) {
+                    SelectionKey key = keys.next();
+                    keys.remove();
+                    handle(key);
+                }
+                expire(System.nanoTime());
             }
-            byte[] b;
-            try {
-                b = body.get().getBytes(StandardCharsets.UTF_8);
-            } catch (RuntimeException ex) {
-                AgentLog.once("live-report-failed", "the live report failed to render: " + ex, ex);
-                e.sendResponseHeaders(500, -1);
-                return;
-            }
-            e.getResponseHeaders().set("Content-Type", type);
-            e.getResponseHeaders().set("Cache-Control", "no-store");
-            e.sendResponseHeaders(200, b.length);
-            try (OutputStream o = e.getResponseBody()) {
-                o.write(b);
-            }
+        } catch (IOException | RuntimeException e) {
+            AgentLog.once("live-report-loop", "the live report stopped: " + e, e);
         } finally {
-            e.close();
+            for (SelectionKey key : selector.keys()) {
+                closeQuietly(key.channel());
+            }
+            closeQuietly(selector);
         }
     }
 
-    public void stop() {
-        server.stop(0);
+    private void handle(SelectionKey key) {
+        if (!key.isValid()) {
+            return;
+        }
+        try {
+            if (key.isAcceptable()) {
+                accept();
+            } else if (key.isReadable()) {
+                ((Client) key.attachment()).read();
+            } else if (key.isWritable()) {
+                ((Client) key.attachment()).write();
+            }
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(key.channel()); // that client only
+        }
+    }
+
+    private void accept() throws IOException {
+        SocketChannel channel;
+        while ((channel = server.accept()) != null) {
+            if (selector.keys().size() > MAX_CLIENTS) { // the server's own key is one of them
+                closeQuietly(channel);
+                continue;
+            }
+            channel.configureBlocking(false);
+            Client c = new Client(channel);
+            c.key = channel.register(selector, SelectionKey.OP_READ, c);
+        }
+    }
+
+    private void expire(long now) {
+        for (SelectionKey key : selector.keys()) {
+            Object c = key.attachment();
+            if (c instanceof Client && !((Client) c).rendering && now - ((Client) c).deadline > 0) {
+                closeQuietly(key.channel());
+            }
+        }
+    }
+
+    /** One connection: its head as it arrives, then its response. Selector thread only, but for the rendering. */
+    private final class Client {
+        final SocketChannel channel;
+        SelectionKey key;
+        final ByteBuffer head = ByteBuffer.allocate(MAX_HEAD);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HEAD_TIMEOUT_MS);
+        /** Waiting for the renderer, which is bounded by itself: no deadline until it is done. */
+        boolean rendering;
+        volatile ByteBuffer response;
+
+        Client(SocketChannel channel) {
+            this.channel = channel;
+        }
+
+        void read() throws IOException {
+            if (channel.read(head) < 0) {
+                closeQuietly(channel);
+                return;
+            }
+            int end = headEnd();
+            if (end < 0) {
+                if (!head.hasRemaining()) {
+                    answer(431, "text/plain; charset=utf-8", "request head too large\n");
+                }
+                return;
+            }
+            key.interestOps(0);
+            LiveReportRequest.Answer a = LiveReportRequest.answer(head.array(), end, boundAddress, port);
+            if (a == LiveReportRequest.Answer.HTML || a == LiveReportRequest.Answer.TEXT) {
+                render(a == LiveReportRequest.Answer.HTML);
+            } else {
+                answer(a.status, "text/plain; charset=utf-8", a.name().toLowerCase(Locale.ROOT).replace('_', ' ') + "\n");
+            }
+        }
+
+        /** Where the head ends (its blank line), or -1 while it is incomplete. */
+        private int headEnd() {
+            byte[] b = head.array();
+            for (int i = 0; i < head.position(); i++) {
+                if (b[i] == '\n' && (i >= 1 && b[i - 1] == '\n' || i >= 2 && b[i - 1] == '\r' && b[i - 2] == '\n')) {
+                    return i + 1;
+                }
+            }
+            return -1;
+        }
+
+        private void render(boolean asHtml) {
+            rendering = true;
+            try {
+                renderer.execute(() -> {
+                    try {
+                        String body = (asHtml ? html : text).get();
+                        response = response(200, asHtml ? "text/html; charset=utf-8" : "text/plain; charset=utf-8", body);
+                    } catch (RuntimeException e) {
+                        AgentLog.once("live-report-failed", "the live report failed to render: " + e, e);
+                        response = response(500, "text/plain; charset=utf-8", "the report failed to render\n");
+                    }
+                    rendered.add(this);
+                    selector.wakeup();
+                });
+            } catch (RejectedExecutionException busy) {
+                answer(503, "text/plain; charset=utf-8", "busy: try again\n");
+            }
+        }
+
+        private void answer(int status, String type, String body) {
+            response = response(status, type, body);
+            respond();
+        }
+
+        /** Starts writing the response, with its own deadline. */
+        void respond() {
+            rendering = false;
+            deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WRITE_TIMEOUT_MS);
+            if (key.isValid()) {
+                key.interestOps(SelectionKey.OP_WRITE);
+            }
+        }
+
+        void write() throws IOException {
+            channel.write(response);
+            if (!response.hasRemaining()) {
+                closeQuietly(channel);
+            }
+        }
+    }
+
+    private static ByteBuffer response(int status, String type, String body) {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        String head = "HTTP/1.1 " + status + " " + reason(status) + "\r\n"
+            + "Content-Type: " + type + "\r\n"
+            + "Content-Length: " + b.length + "\r\n"
+            + "Cache-Control: no-store\r\n"
+            + "X-Content-Type-Options: nosniff\r\n"
+            + "Referrer-Policy: no-referrer\r\n"
+            // The page is self-contained: its own inline script and styles, nothing fetched.
+            + "Content-Security-Policy: default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline';"
+            + " img-src data:; frame-ancestors 'none'\r\n"
+            + "Connection: close\r\n\r\n";
+        byte[] h = head.getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuffer out = ByteBuffer.allocate(h.length + b.length);
+        out.put(h).put(b).flip();
+        return out;
+    }
+
+    private static String reason(int status) {
+        switch (status) {
+            case 200: return "OK";
+            case 400: return "Bad Request";
+            case 403: return "Forbidden";
+            case 404: return "Not Found";
+            case 405: return "Method Not Allowed";
+            case 431: return "Request Header Fields Too Large";
+            case 500: return "Internal Server Error";
+            default: return "Service Unavailable";
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException | RuntimeException ignored) {
+                // closing what is already broken
+            }
+        }
     }
 }

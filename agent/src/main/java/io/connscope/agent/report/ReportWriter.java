@@ -1,10 +1,13 @@
 package io.connscope.agent.report;
 
 import io.connscope.agent.AgentLog;
+import io.connscope.agent.AgentThreads;
 import io.connscope.agent.config.AgentConfig;
 import io.connscope.agent.connection.ConnectionTracker;
 import io.connscope.agent.diagnose.WarningLog;
 import io.connscope.agent.export.ExportHealth;
+import io.connscope.agent.files.OwnerOnlyFiles;
+import io.connscope.agent.http.AnalysisMemory;
 import io.connscope.bridge.Bridge;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,9 +27,14 @@ public final class ReportWriter {
     private final List<String> configProblems;
     /** Asked at report time: targets the JDK loads later are instrumented (or not) only then. */
     private final Supplier<List<String>> notInstrumented;
+    private final AnalysisMemory analysisMemory;
+    private final AgentThreads threads;
 
     public ReportWriter(AgentConfig config, ConnectionTracker tracker, ExportHealth exportHealth, WarningLog warnings,
-                        Timeline timeline, List<String> configProblems, Supplier<List<String>> notInstrumented) {
+                        Timeline timeline, List<String> configProblems, Supplier<List<String>> notInstrumented,
+                        AnalysisMemory analysisMemory, AgentThreads threads) {
+        this.analysisMemory = analysisMemory;
+        this.threads = threads;
         this.config = config;
         this.tracker = tracker;
         this.exportHealth = exportHealth;
@@ -114,6 +122,16 @@ public final class ReportWriter {
         if (tracker.tlsEnginesNotPaired() > 0) {
             notes.add(tracker.tlsEnginesNotPaired() + " TLS handshake(s) through an SSLEngine were not paired with their"
                 + " connection (too many waiting at once): their plaintext was not analysed");
+        }
+        if (analysisMemory.refusedConnections() > 0) {
+            notes.add(analysisMemory.refusedConnections() + " connection(s) were not analysed for HTTP (or not to their end):"
+                + " the analysis memory budget, " + analysisMemory.limit() + " bytes (" + AgentConfig.MAX_ANALYSIS_MEMORY
+                + "), was spent by heads and header blocks in flight on other connections; their bytes, timings and closes"
+                + " are still followed");
+        }
+        if (threads.uncaught() > 0) {
+            notes.add(threads.uncaught() + " internal error(s) ended connscope threads (the first: " + threads.firstUncaught()
+                + "); what they were doing is incomplete");
         }
         if (tracker.analysisFailures() > 0) {
             notes.add("HTTP analysis failed internally on " + tracker.analysisFailures()

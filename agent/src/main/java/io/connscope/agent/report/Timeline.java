@@ -7,6 +7,7 @@ import io.connscope.agent.diagnose.Warning;
 import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.http.HttpExchange;
 import io.connscope.agent.http.RequestTarget;
+import io.connscope.agent.text.SafeText;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,15 +16,20 @@ import java.util.Map;
 /**
  * The timing of exported connections and their exchanges, for the HTML report's waterfall.
  * Bounded: the first {@link #MAX_CONNECTIONS} connections are kept whole; later ones are only
- * counted (the tables count them all), and each connection keeps at most
- * {@link #MAX_EXCHANGES_PER_CONNECTION} exchanges. Fed by the export thread; read at exit or by the
- * live report endpoint.
+ * counted (the tables count them all). Each connection keeps at most
+ * {@link #MAX_EXCHANGES_PER_CONNECTION} exchanges, all of them together at most
+ * {@link #MAX_EXCHANGES}, each path at most {@link #MAX_PATH} characters: a few megabytes at
+ * worst, whatever the traffic. Fed by the export thread; read at exit or by the live report
+ * endpoint. {@link #none()} keeps nothing, for when no HTML report is asked for.
  */
 public final class Timeline {
 
     public static final int MAX_CONNECTIONS = 1000;
     static final int MAX_EXCHANGES_PER_CONNECTION = 100;
-    private static final int MAX_PENDING = 20_000;
+    /** Exchanges kept in all, waiting for their connection or drawn with it. */
+    static final int MAX_EXCHANGES = 5_000;
+    /** The waterfall shows a path in a tooltip: this much of it is enough to recognise it. */
+    static final int MAX_PATH = 128;
 
     /** One exchange's phases, System.nanoTime() values (0 when absent). */
     static final class Exchange {
@@ -41,7 +47,7 @@ public final class Timeline {
         Exchange(HttpExchange e, List<String> warnings) {
             this.index = e.index;
             this.method = e.method();
-            this.path = RequestTarget.path(e.target());
+            this.path = SafeText.of(RequestTarget.path(e.target()), MAX_PATH);
             this.status = e.status();
             this.start = e.requestStartNanos();
             this.requestEnd = e.requestEndNanos();
@@ -92,11 +98,26 @@ public final class Timeline {
         }
     }
 
+    private final boolean keeps;
     private final List<Connection> connections = new ArrayList<>();
     private final Map<Long, List<Exchange>> pending = new HashMap<>();
-    private int pendingCount;
+    /** Exchanges held, pending or drawn. */
+    private int exchangeCount;
     private long omittedConnections;
     private long omittedExchanges;
+
+    public Timeline() {
+        this(true);
+    }
+
+    private Timeline(boolean keeps) {
+        this.keeps = keeps;
+    }
+
+    /** A timeline that keeps nothing: no report draws it. */
+    public static Timeline none() {
+        return new Timeline(false);
+    }
 
     /**
      * An exported exchange; it joins its connection when that is exported (always later). Open
@@ -104,6 +125,9 @@ public final class Timeline {
      * the timeline nothing beyond its bound.
      */
     public synchronized void exchange(ExchangeRecord item) {
+        if (!keeps) {
+            return;
+        }
         List<Exchange> list = pending.get(item.connection.id);
         if (list == null) {
             if (connections.size() + pending.size() >= MAX_CONNECTIONS) {
@@ -113,23 +137,27 @@ public final class Timeline {
             list = new ArrayList<>();
             pending.put(item.connection.id, list);
         }
-        if (pendingCount >= MAX_PENDING || list.size() >= MAX_EXCHANGES_PER_CONNECTION) {
+        if (exchangeCount >= MAX_EXCHANGES || list.size() >= MAX_EXCHANGES_PER_CONNECTION) {
             omittedExchanges++;
             return;
         }
         list.add(new Exchange(item.exchange, rules(item.warnings)));
-        pendingCount++;
+        exchangeCount++;
     }
 
     public synchronized void connection(ConnectionRecord r, List<Warning> warnings) {
-        List<Exchange> exchanges = pending.remove(r.id);
-        if (exchanges != null) {
-            pendingCount -= exchanges.size();
+        if (!keeps) {
+            return;
         }
+        List<Exchange> exchanges = pending.remove(r.id);
         HttpConnection http = r.http;
         boolean lostExchanges = exchanges == null && http != null && http.requests() > 0;
         if (lostExchanges || connections.size() + pending.size() >= MAX_CONNECTIONS) {
             omittedConnections++;
+            if (exchanges != null) {
+                exchangeCount -= exchanges.size();
+                omittedExchanges += exchanges.size();
+            }
             return;
         }
         connections.add(new Connection(r, rules(warnings), exchanges == null ? List.of() : exchanges));

@@ -133,4 +133,51 @@ class AgentConfigTest {
         assertThat(AgentConfig.load(null, new Properties(), Map.of("CONNSCOPE_CAPTURE_QUERY", "true")).captureQuery())
             .isTrue();
     }
+
+    @Test
+    void aBackslashKeepsACommaInsideAnAgentArgumentValue() {
+        assertThat(AgentConfig.splitAgentArgs("a=1,b=2")).containsExactly("a=1", "b=2");
+        assertThat(AgentConfig.splitAgentArgs("otel.resource.attributes=team=a\\,tier=b,debug=true"))
+            .containsExactly("otel.resource.attributes=team=a,tier=b", "debug=true");
+        assertThat(AgentConfig.splitAgentArgs("report.file=C:\\dir\\\\,debug=true"))
+            .as("two backslashes before a comma: one backslash, then the separator")
+            .containsExactly("report.file=C:\\dir\\", "debug=true");
+        assertThat(AgentConfig.splitAgentArgs("report.file=\\\\server\\share\\r.txt"))
+            .as("backslashes elsewhere are kept").containsExactly("report.file=\\\\server\\share\\r.txt");
+        AgentConfig c = AgentConfig.load("otel.resource.attributes=team=a\\,tier=b", new Properties(), Map.of());
+        assertThat(c.otelOverrides()).containsEntry("otel.resource.attributes", "team=a,tier=b");
+    }
+
+    @Test
+    void anEmptyReportFileMeansStderr() {
+        AgentConfig c = AgentConfig.load("report.file=", new Properties(), Map.of());
+        assertThat(c.problems()).isEmpty();
+        assertThat(c.reportFile()).isNull();
+    }
+
+    @Test
+    void aReportFileThroughALinkIsRefusedAtStartUp(@TempDir Path dir) throws IOException {
+        Path real = Files.createDirectory(dir.resolve("real"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+        AgentConfig c = AgentConfig.load("report.file=" + link.resolve("r.txt"), new Properties(), Map.of());
+        assertThat(c.reportFile()).isNull();
+        assertThat(c.problems()).singleElement().asString().contains("goes through a symbolic link, " + link)
+            .contains("(" + real.toRealPath().resolve("r.txt") + ")");
+    }
+
+    @Test
+    void theAnalysisMemoryBudgetIsASixteenthOfTheHeapBetweenOneAndSixtyFourMebibytesUnlessSet() {
+        AgentConfig defaults = AgentConfig.load(null, new Properties(), Map.of());
+        assertThat(defaults.maxAnalysisMemory(64L << 20)).isEqualTo(4L << 20);
+        assertThat(defaults.maxAnalysisMemory(8L << 20)).isEqualTo(1L << 20);
+        assertThat(defaults.maxAnalysisMemory(8L << 30)).isEqualTo(64L << 20);
+        assertThat(AgentConfig.load("max.analysis.memory=16m", new Properties(), Map.of()).maxAnalysisMemory(1))
+            .isEqualTo(16L << 20);
+        assertThat(AgentConfig.load("max.analysis.memory=4096k", new Properties(), Map.of()).maxAnalysisMemory(1))
+            .isEqualTo(4L << 20);
+        AgentConfig bad = AgentConfig.load("max.analysis.memory=lots", new Properties(), Map.of());
+        assertThat(bad.problems()).singleElement().asString()
+            .contains("is not a number of bytes (such as 4194304, 4096k, 4m or 1g)");
+        assertThat(bad.maxAnalysisMemory(64L << 20)).isEqualTo(4L << 20);
+    }
 }

@@ -1,5 +1,6 @@
 package io.connscope.agent.diagnose;
 
+import io.connscope.agent.http.AnalysisMemory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.connscope.agent.connection.ConnectionEvent;
@@ -232,7 +233,7 @@ class ConnectionRulesTest {
     /** A closed client connection whose HTTP analysis saw these messages: request, response, request, … */
     private ConnectionRecord exchanged(long id, String... messages) {
         ConnectionRecord r = connected(id);
-        r.http = new HttpConnection(e -> { });
+        r.http = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
         for (int i = 0; i < messages.length; i++) {
             byte[] b = messages[i].getBytes(StandardCharsets.ISO_8859_1);
             r.http.feed(i % 2 == 0, b, 0, b.length);

@@ -1,5 +1,6 @@
 package io.connscope.agent.diagnose;
 
+import io.connscope.agent.http.AnalysisMemory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.connscope.agent.connection.ConnectionEvent;
@@ -28,7 +29,7 @@ class Http2RulesTest {
     private ConnectionRecord connection(Role role, int limit, int atOnce, int goawayCode) {
         ConnectionRecord r = new ConnectionRecord(1, role, "channel", destinations.of(role, "api", 443), 0L);
         r.events.add(role == Role.CLIENT ? ConnectionEvent.CONNECT : ConnectionEvent.ACCEPT);
-        r.http = new HttpConnection(e -> { });
+        r.http = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
         feed(r, true, H2Wire.PREFACE);
         feed(r, true, H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]));
         feed(r, false, H2Wire.frame(H2Wire.SETTINGS, 0, 0,

@@ -1,5 +1,6 @@
 package io.connscope.agent.diagnose;
 
+import io.connscope.agent.http.AnalysisMemory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.connscope.agent.connection.ConnectionRecord;
@@ -43,7 +44,7 @@ class HttpRulesTest {
                 public void requestStarted(HttpExchange e) {
                     resends.requestStarted(e, record.id, record.destination.key, CLIENT, System.nanoTime());
                 }
-            });
+            }, AnalysisMemory.unlimited().lease());
         }
 
         Wire send(String wire) {
@@ -223,7 +224,7 @@ class HttpRulesTest {
         Diagnosis partly = new Diagnosis(List.of(broken, new TruncatedBodyRule()), List.of(), log);
         ConnectionRecord r = new ConnectionRecord(1, Role.CLIENT, "socket", destinations.of(Role.CLIENT, "h", 80), 0L);
         List<HttpExchange> done = new ArrayList<>();
-        HttpConnection http = new HttpConnection(done::add);
+        HttpConnection http = new HttpConnection(done::add, AnalysisMemory.unlimited().lease());
         byte[] b = "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
         http.feed(true, b, 0, b.length);
         byte[] resp = "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc".getBytes(StandardCharsets.ISO_8859_1);

@@ -1,5 +1,6 @@
 package io.connscope.agent.diagnose;
 
+import io.connscope.agent.http.AnalysisMemory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.connscope.agent.connection.ConnectionEvent;
@@ -32,7 +33,7 @@ class WebSocketRulesTest {
     private ConnectionRecord session(Role role, String accept) {
         ConnectionRecord r = new ConnectionRecord(1, role, "socket", destinations.of(role, "chat", 8080), 0L);
         r.events.add(role == Role.CLIENT ? ConnectionEvent.CONNECT : ConnectionEvent.ACCEPT);
-        r.http = new HttpConnection(e -> { });
+        r.http = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
         feed(r, true, ascii("GET /chat HTTP/1.1\r\nHost: chat\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: " + KEY + "\r\nSec-WebSocket-Version: 13\r\n\r\n"));
         feed(r, false, ascii("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

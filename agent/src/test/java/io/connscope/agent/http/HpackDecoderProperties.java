@@ -35,7 +35,7 @@ class HpackDecoderProperties {
 
     @Test
     void decodesTheRequestExamplesOfRfc7541AppendixC4() {
-        HpackDecoder d = new HpackDecoder();
+        HpackDecoder d = new HpackDecoder(AnalysisMemory.unlimited().lease());
         byte[] first = hex("8286 8441 8cf1 e3c2 e5f2 3a6b a0ab 90f4 ff");
         HpackDecoder.Fields f = d.decode(first, 0, first.length);
         assertThat(f.method).isEqualTo("GET");
@@ -56,21 +56,21 @@ class HpackDecoderProperties {
 
     @Test
     void rejectsBadInputForGoodAndStopsDecoding() {
-        HpackDecoder d = new HpackDecoder();
+        HpackDecoder d = new HpackDecoder(AnalysisMemory.unlimited().lease());
         byte[] beyondTable = {(byte) 0xBE}; // index 62, but the dynamic table is empty
         assertThat(d.decode(beyondTable, 0, 1)).isNull();
         assertThat(d.failure()).contains("beyond the dynamic table");
         byte[] fine = {(byte) 0x82};
         assertThat(d.decode(fine, 0, 1)).as("out of step for good").isNull();
 
-        HpackDecoder eos = new HpackDecoder();
+        HpackDecoder eos = new HpackDecoder(AnalysisMemory.unlimited().lease());
         byte[] badHuffman = {0x04, (byte) 0x81, (byte) 0xFF}; // :path, Huffman, a byte of EOS prefix and 1 bits
         assertThat(eos.decode(badHuffman, 0, badHuffman.length)).isNull();
-        HpackDecoder big = new HpackDecoder();
+        HpackDecoder big = new HpackDecoder(AnalysisMemory.unlimited().lease());
         byte[] hugeTable = {0x3F, (byte) 0xE1, (byte) 0xFF, 0x04}; // a size update to 81,920 bytes
         assertThat(big.decode(hugeTable, 0, hugeTable.length)).isNull();
         assertThat(big.failure()).contains("over connscope's limit");
-        HpackDecoder cut = new HpackDecoder();
+        HpackDecoder cut = new HpackDecoder(AnalysisMemory.unlimited().lease());
         byte[] cutString = {0x04, 0x05, 'a'};
         assertThat(cut.decode(cutString, 0, cutString.length)).isNull();
     }
@@ -89,7 +89,7 @@ class HpackDecoderProperties {
     @Property(tries = 200)
     void keepsItsDynamicTableInStepWithJettysEncoder(@ForAll("blocks") List<List<String[]>> blocks) throws Exception {
         HpackEncoder encoder = new HpackEncoder();
-        HpackDecoder decoder = new HpackDecoder();
+        HpackDecoder decoder = new HpackDecoder(AnalysisMemory.unlimited().lease());
         for (List<String[]> block : blocks) {
             ByteBuffer b = ByteBuffer.allocate(64 * 1024);
             String path = null;

@@ -170,7 +170,7 @@ class Http1StreamProperties {
     /** Feeds the bytes in pieces of the given sizes (cycled), through byte[] or a direct buffer. */
     private static List<String> run(boolean requests, byte[] wire, List<Integer> cuts, boolean direct, String[] methods) {
         EventLog log = new EventLog(methods);
-        Http1Stream s = new Http1Stream(requests, log, log);
+        Http1Stream s = new Http1Stream(requests, log, log, AnalysisMemory.unlimited().lease());
         ByteBuffer buffer = direct ? ByteBuffer.allocateDirect(wire.length + 1) : null;
         if (buffer != null) {
             buffer.put(wire);

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class Http2DetectionTest {
 
     private static HttpConnection feed(byte[] requests, byte[] responses) {
-        HttpConnection http = new HttpConnection(e -> { });
+        HttpConnection http = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
         http.feed(true, requests, 0, requests.length);
         http.feed(false, responses, 0, responses.length);
         return http;

@@ -86,7 +86,7 @@ class Http2FramesProperties {
     @Property(tries = 500)
     void hostileBytesNeverThrowAndStayBounded(@ForAll @Size(max = 3000) byte[] client, @ForAll @Size(max = 3000) byte[] server,
                                              @ForAll @IntRange(min = 1, max = 64) int cut) {
-        HttpConnection http = new HttpConnection(e -> { });
+        HttpConnection http = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
         byte[] requests = H2Wire.concat(H2Wire.PREFACE, client);
         // The server's side starts as a server's must, with SETTINGS, then anything.
         byte[] responses = H2Wire.concat(H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]), server);
@@ -111,7 +111,7 @@ class Http2FramesProperties {
     @Property(tries = 500)
     void hostileFramesNeverThrowAndStayBounded(@ForAll("hostileFrames") byte[] client, @ForAll("hostileFrames") byte[] server,
                                                @ForAll @IntRange(min = 1, max = 300) int cut) {
-        HttpConnection http = new HttpConnection(e -> { });
+        HttpConnection http = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
         int[] i = {0};
         feed(http, true, H2Wire.concat(H2Wire.PREFACE, client), List.of(cut), i, false);
         feed(http, false, H2Wire.concat(H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]), server), List.of(cut), i, false);
@@ -121,7 +121,7 @@ class Http2FramesProperties {
 
     @Property(tries = 1000)
     void hpackNeverThrowsOnHostileBlocks(@ForAll @Size(max = 500) List<byte[]> blocks) {
-        HpackDecoder decoder = new HpackDecoder();
+        HpackDecoder decoder = new HpackDecoder(AnalysisMemory.unlimited().lease());
         for (byte[] block : blocks) {
             decoder.decode(block, 0, block.length);
         }
@@ -134,7 +134,7 @@ class Http2FramesProperties {
         List<String> out = new ArrayList<>();
         HttpConnection http = new HttpConnection(e -> out.add(e.http2StreamId() + " " + e.method() + " " + e.target()
             + " " + e.version() + " " + e.status() + " body=" + e.responseBodyBytes() + " failure=" + e.failure()
-            + " reset_by=" + e.resetBy()));
+            + " reset_by=" + e.resetBy()), AnalysisMemory.unlimited().lease());
         int[] i = {0};
         feed(http, true, wire[0], cuts, i, buffers);
         feed(http, false, wire[1], cuts, i, buffers);

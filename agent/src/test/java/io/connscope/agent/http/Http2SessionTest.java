@@ -15,7 +15,7 @@ class Http2SessionTest {
     private static final int CONTINUATION = 9;
 
     private final List<HttpExchange> finished = new ArrayList<>();
-    private final HttpConnection http = new HttpConnection(finished::add);
+    private final HttpConnection http = new HttpConnection(finished::add, AnalysisMemory.unlimited().lease());
 
     private void client(byte[] b) {
         http.feed(true, b, 0, b.length);

@@ -73,7 +73,7 @@ class HttpConnectionProperties {
             + " closeDelimited=" + e.closeDelimited() + " keepAliveHeaders=" + e.requestKeepAlive() + "/"
             + e.responseKeepAlive()
             + " after=" + e.afterCloseAnnouncedBy() + " keepAlive=" + e.keepAliveTimeoutSeconds() + " pipelined="
-            + e.pipelined() + " failure=" + e.failure()));
+            + e.pipelined() + " failure=" + e.failure()), AnalysisMemory.unlimited().lease());
         int[] i = {0};
         for (Pair p : conversation) {
             feed(http, true, p.request, cuts, i);

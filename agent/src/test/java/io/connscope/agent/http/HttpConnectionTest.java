@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class HttpConnectionTest {
 
     private final List<HttpExchange> finished = new ArrayList<>();
-    private final HttpConnection http = new HttpConnection(finished::add);
+    private final HttpConnection http = new HttpConnection(finished::add, AnalysisMemory.unlimited().lease());
 
     private void send(String wire) {
         byte[] b = wire.getBytes(StandardCharsets.ISO_8859_1);

@@ -25,14 +25,14 @@ class ResendDetectorTest {
             public void requestStarted(HttpExchange exchange) {
                 started.set(exchange);
             }
-        });
+        }, AnalysisMemory.unlimited().lease());
         feed(http, true, head);
         return started.get();
     }
 
     /** A connection that carried this request and no response. */
     private static HttpConnection unanswered(String head) {
-        HttpConnection http = new HttpConnection(e -> { });
+        HttpConnection http = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
         feed(http, true, head);
         return http;
     }

@@ -11,6 +11,7 @@ import io.connscope.agent.connection.Role;
 import io.connscope.agent.diagnose.Severity;
 import io.connscope.agent.diagnose.Warning;
 import io.connscope.agent.diagnose.WarningLog;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -61,5 +62,31 @@ class ConnectionReportTest {
         assertThat(overflow.serverAddress).isEqualTo(Destinations.OTHER);
         assertThat(destinations.overflowed()).isTrue();
         assertThat(ConnectionReport.render(destinations, List.of())).containsPattern("(?m)^  \\(other\\) +1 ");
+    }
+
+    /** The worst the default limits allow: every string as long as it may be, and full of escapes. */
+    @Test
+    void theReportStaysWithinItsBoundAndCarriesNoControlCharacter() {
+        Destinations destinations = new Destinations(1000);
+        WarningLog warnings = new WarningLog(200, 10);
+        String hostile = "\u001b[2J\r\n  WARN injected-line\u0007".repeat(40);
+        for (int i = 0; i < 1100; i++) {
+            Destination d = destinations.of(i % 2 == 0 ? Role.CLIENT : Role.SERVER, hostile + i, 1 + i);
+            d.stats.opened.addAndGet(123_456_789);
+            for (CloseClassification c : CloseClassification.values()) {
+                d.stats.closes.addAndGet(c.ordinal(), 123_456_789);
+            }
+            warnings.add(d, new Warning("rule-" + i % 7, Severity.WARN, hostile.repeat(5), "fix it"), i);
+        }
+        List<String> notes = List.of(hostile.repeat(10), "note\u001b]0;title\u0007");
+        String text = ConnectionReport.render(destinations, warnings.groups(), notes);
+        assertThat(text.getBytes(StandardCharsets.UTF_8).length).isLessThan(ConnectionReport.MAX_BYTES);
+        assertThat(text).doesNotContainPattern("[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f]");
+        assertThat(text).doesNotContain("\n  WARN injected-line");
+        // every destination row fits; the warnings are cut at their share, and say so
+        assertThat(text).doesNotContain("more destinations not listed").contains("  (other) ")
+            .contains("more warning groups not listed: the text report stays under 512 KiB")
+            .contains("==== end of connscope report ====");
+        assertThat(text.lines().mapToInt(String::length).max().getAsInt()).isLessThan(1100);
     }
 }

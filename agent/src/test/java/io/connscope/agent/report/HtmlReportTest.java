@@ -1,5 +1,6 @@
 package io.connscope.agent.report;
 
+import io.connscope.agent.http.AnalysisMemory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.connscope.agent.connection.ConnectionEvent;
@@ -40,7 +41,7 @@ class HtmlReportTest {
         assertThat(timeline.connections()).hasSize(Timeline.MAX_CONNECTIONS);
         assertThat(timeline.omittedConnections()).isEqualTo(5);
         String html = HtmlReport.render(destinations, List.of(), List.of(), timeline);
-        assertThat(html).contains("\"limit\":1000,\"omittedConnections\":5");
+        assertThat(html).contains("\"omittedConnections\":5");
     }
 
     @Test
@@ -49,7 +50,7 @@ class HtmlReportTest {
         List<ConnectionRecord> open = new ArrayList<>();
         for (long id = 1; id <= Timeline.MAX_CONNECTIONS + 5; id++) {
             ConnectionRecord r = new ConnectionRecord(id, Role.CLIENT, "socket", api, id);
-            r.http = new HttpConnection(e -> timeline.exchange(new ExchangeRecord(r, e, List.of())));
+            r.http = new HttpConnection(e -> timeline.exchange(new ExchangeRecord(r, e, List.of())), AnalysisMemory.unlimited().lease());
             byte[] request = "GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
             byte[] response = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
             r.http.feed(true, request, 0, request.length);
@@ -78,5 +79,34 @@ class HtmlReportTest {
             .contains("\\u003C/script\\u003E\\u003Cscript\\u003Ealert(1)").contains("a \\u0026 b");
         // One data block, then the page's own script, and nothing else.
         assertThat(html.split("</script>", -1)).hasSize(3);
+    }
+
+    @Test
+    void thePageStaysWithinItsBoundWhateverItDraws() {
+        Destinations many = new Destinations(1000);
+        WarningLog warnings = new WarningLog(200, 10);
+        String hostile = "\u001b[2J\u00e9\u2028".repeat(100);
+        Timeline timeline = new Timeline();
+        for (long id = 1; id <= Timeline.MAX_CONNECTIONS; id++) {
+            Destination d = many.of(Role.CLIENT, hostile + id, 443);
+            warnings.add(d, new Warning("r" + id % 7, Severity.WARN, hostile.repeat(4), "a fix"), 0);
+            ConnectionRecord r = new ConnectionRecord(id, Role.CLIENT, "socket", d, id);
+            r.http = new HttpConnection(e -> timeline.exchange(new ExchangeRecord(r, e, List.of())),
+                AnalysisMemory.unlimited().lease());
+            for (int k = 0; k < 5; k++) {
+                byte[] request = ("GET /" + hostile + " HTTP/1.1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+                byte[] response = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+                r.http.feed(true, request, 0, request.length);
+                r.http.feed(false, response, 0, response.length);
+            }
+            r.events.add(ConnectionEvent.CLOSE);
+            r.finish(id + 10);
+            timeline.connection(r, List.of());
+        }
+        String html = HtmlReport.render(many, warnings.groups(), List.of(hostile), timeline);
+        assertThat(html.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(HtmlReport.MAX_BYTES);
+        String data = html.substring(html.indexOf("id=\"connscope-data\">"), html.indexOf("</script>"));
+        assertThat(data).containsPattern("\"omittedConnections\":[1-9]")
+            .contains("exchange(s) are not drawn in the waterfall").doesNotContain("\u001b");
     }
 }

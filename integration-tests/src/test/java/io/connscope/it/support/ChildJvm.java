@@ -154,19 +154,50 @@ public final class ChildJvm {
         Files.createDirectories(WORK);
         Path out = Files.createTempFile(WORK, "stdout-", ".txt");
         Path err = Files.createTempFile(WORK, "stderr-", ".txt");
-        return new Running(processBuilder(cmd, out, err).start(), out, err);
+        return new Running(cmd, processBuilder(cmd, out, err).start(), out, err);
     }
 
     /** A child JVM still running. */
     public static final class Running implements AutoCloseable {
+        private final List<String> command;
         private final Process process;
         private final Path out;
         private final Path err;
+        private final long startNanos = System.nanoTime();
 
-        Running(Process process, Path out, Path err) {
+        Running(List<String> command, Process process, Path out, Path err) {
+            this.command = command;
             this.process = process;
             this.out = out;
             this.err = err;
+        }
+
+        /** Waits for the JVM to exit by itself, at most {@code seconds}; fails (and kills it) when it does not. */
+        public Result awaitExit(long seconds) throws IOException, InterruptedException {
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("child JVM did not exit within " + seconds + " s: " + command
+                    + "\nstderr:\n" + stderr());
+            }
+            return new Result(command, process.exitValue(), stdout(), stderr(),
+                (System.nanoTime() - startNanos) / 1_000_000);
+        }
+
+        /** The first {@code expect:} line with {@code marker}, once the JVM has printed it (at most {@code seconds}). */
+        public Map<String, String> awaitLine(String marker, long seconds) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (System.nanoTime() < deadline) {
+                String printed = stdout();
+                if (printed.lines().anyMatch(l -> l.startsWith("expect:") && l.contains(marker))) {
+                    return new Result(command, 0, printed, "", 0).expectLine(marker);
+                }
+                if (!process.isAlive()) {
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            throw new AssertionError("no 'expect:' line with " + marker + " within " + seconds + " s; stdout:\n" + stdout()
+                + "\nstderr:\n" + stderr());
         }
 
         public long pid() {
