@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +74,52 @@ class ConfigIT {
 
         ChildJvm.on(Jvm.JDK17).env("CONNSCOPE_REPORT_FILE", fromEnv.toString()).demo("half-close").assertSuccess();
         assertThat(Files.readString(fromEnv)).contains(REPORT);
+    }
+
+    /**
+     * Report files are never written through a link: not a symbolic link to a directory on the way
+     * (the setting is refused at start-up, with the path to give instead), not a hard link to
+     * another file (its content and mode stay as they were). The report then goes to stderr.
+     */
+    @Test
+    void reportFilesAreNeverWrittenThroughLinks(@TempDir Path dir) throws Exception {
+        Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+        Path planted = Files.writeString(elsewhere.resolve("report.txt"), "keep me");
+        Path link = Files.createSymbolicLink(dir.resolve("reports"), elsewhere);
+        ChildJvm.Result throughLink = ChildJvm.on(Jvm.JDK17).agentArgs("report.file=" + link.resolve("report.txt"))
+            .demo("half-close").assertSuccess();
+        assertThat(count(throughLink.stderr, "[connscope] setting connscope.report.file='" + link.resolve("report.txt")
+            + "' goes through a symbolic link, " + link + "; connscope never writes through links, so give the path"
+            + " without them (" + elsewhere.toRealPath().resolve("report.txt") + ")")).isEqualTo(1);
+        assertThat(throughLink.stderr).contains(REPORT);
+        assertThat(planted).hasContent("keep me");
+
+        Path victim = Files.writeString(dir.resolve("victim.txt"), "keep me too");
+        Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rw-r--r--"));
+        Path hardLink = Files.createLink(dir.resolve("report.txt"), victim);
+        ChildJvm.Result throughHardLink = ChildJvm.on(Jvm.JDK17).agentArgs("report.file=" + hardLink)
+            .demo("half-close").assertSuccess();
+        assertThat(throughHardLink.stderr).contains("[connscope] setting connscope.report.file='" + hardLink
+            + "' has 2 hard links; connscope does not write reports through links").contains(REPORT);
+        assertThat(victim).hasContent("keep me too");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(victim))).isEqualTo("rw-r--r--");
+    }
+
+    /** A comma inside a value, escaped with a backslash; and an empty report.file, which means stderr. */
+    @Test
+    void aCommaCanBePartOfAValueAndAnEmptyReportFileMeansStderr() throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(Jvm.JDK17).exportingTo(otlp)
+                .agentArgs("otel.resource.attributes=team=payments\\,tier=gold,report.file=").demo("half-close")
+                .assertSuccess();
+            assertThat(run.stderr).doesNotContain("[connscope] setting").contains(REPORT);
+            assertThat(otlp.spans().where(s -> s.name().startsWith("connection "))).hasSize(2)
+                .allSatisfy(s -> assertThat(s.resource.getAttributesList())
+                    .anySatisfy(kv -> assertThat(kv.getKey() + "=" + kv.getValue().getStringValue())
+                        .isEqualTo("team=payments"))
+                    .anySatisfy(kv -> assertThat(kv.getKey() + "=" + kv.getValue().getStringValue())
+                        .isEqualTo("tier=gold")));
+        }
     }
 
     @Test

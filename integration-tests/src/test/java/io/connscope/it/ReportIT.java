@@ -2,12 +2,15 @@ package io.connscope.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.connscope.it.fixtures.IdleApp;
 import io.connscope.it.fixtures.LiveReportApp;
 import io.connscope.it.support.ChildJvm;
 import io.connscope.it.support.Jvm;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,12 +95,65 @@ class ReportIT {
         assertThat(line(run.stdout, "live /report.txt body:")).contains("==== connscope connection report ====")
             .contains("localhost:" + app);
         assertThat(run.stderr).contains("[connscope] live report on http://127.0.0.1:" + port + "/");
-        // The live report's own side of those connections is connscope's: never in the report.
-        assertThat(run.stderr).containsPattern("(?m)^  127\\.0\\.0\\.1:" + port + " +1 +0 .* 3/3 ")
+        // The live report's own side of those connections is connscope's: never in the report. It closes
+        // each connection after its response, so the application's three requests took three.
+        assertThat(run.stderr).containsPattern("(?m)^  127\\.0\\.0\\.1:" + port + " +3 +0 .* 3/3 ")
             .doesNotContainPattern("(?m)^  :" + port + " ");
         // Bound to loopback only: the same port on the host's other addresses does not answer.
         Assumptions.assumeTrue(run.stdout.contains("live other-address "), "this host has no non-loopback address");
         assertThat(run.stdout).doesNotContain(" answered").contains(" refused");
+    }
+
+    /**
+     * Slow clients cannot lock the live report out, and a request that does not name it (a page from
+     * another site, or one rebinding its own name to 127.0.0.1) gets nothing of it.
+     */
+    @Test
+    void theLiveReportWithstandsSlowClientsAndAnswersOnlyRequestsThatNameIt() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Path stop = Files.createTempDirectory("live").resolve("stop");
+        try (ChildJvm.Running app = ChildJvm.on(Jvm.JDK17).agentArgs("report.port=" + port)
+                 .startFixture(IdleApp.class, stop.toString())) {
+            app.awaitLine("ready=yes", 60);
+            List<Socket> slow = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+                s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII)); // and the rest of the head never comes
+                slow.add(s);
+            }
+            long start = System.nanoTime();
+            String answer = get(port, "GET /report.txt HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n");
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("answered beside 20 slow clients")
+                .isLessThan(3_000);
+            assertThat(answer).startsWith("HTTP/1.1 200 OK\r\n").contains("==== connscope connection report ====");
+            String rebound = get(port, "GET / HTTP/1.1\r\nHost: attacker.example:" + port + "\r\n\r\n");
+            assertThat(rebound).startsWith("HTTP/1.1 403 Forbidden\r\n").doesNotContain("connscope report");
+            String crossSite = get(port, "GET /report.txt HTTP/1.1\r\nHost: localhost:" + port
+                + "\r\nOrigin: http://attacker.example\r\n\r\n");
+            assertThat(crossSite).startsWith("HTTP/1.1 403 Forbidden\r\n").doesNotContain("connscope connection report");
+            // The slow clients are let go once their head is overdue (5 s).
+            for (Socket s : slow) {
+                s.setSoTimeout(10_000);
+                assertThat(s.getInputStream().read()).as("closed by the server").isEqualTo(-1);
+                s.close();
+            }
+            Files.createFile(stop);
+            app.awaitExit(60).assertSuccess();
+        }
+    }
+
+    /** One request on its own connection; the whole response as text. */
+    private static String get(int port, String request) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private static String line(String text, String prefix) {
