@@ -42,13 +42,17 @@ class HostilePeersIT {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Jvm.class)
     void thousandsOfUnfinishedHttp1HeadsCannotExhaustTheHeap(Jvm jvm) throws Exception {
-        attack(jvm, 4_500, PER_CONNECTION, i -> HostilePeers.unfinishedHead(16_000));
+        // Each head grows its buffer to 16 KiB: the budget holds 256 of them, the others are refused.
+        Outcome with = attack(jvm, 4_500, PER_CONNECTION, i -> HostilePeers.unfinishedHead(16_000));
+        assertThat(with.refused).isBetween(4_500L - ANALYSIS_BUDGET / (16 * 1024), 4_500L);
     }
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Jvm.class)
     void unfinishedHttp2HeaderBlocksCannotExhaustTheHeap(Jvm jvm) throws Exception {
-        attack(jvm, 1_200, PER_HTTP2_CONNECTION, i -> HostilePeers.unfinishedHeaderBlock(60_000));
+        // Each block grows its buffer to 64 KiB: the budget holds 64 of them, the others are refused.
+        Outcome with = attack(jvm, 1_200, PER_HTTP2_CONNECTION, i -> HostilePeers.unfinishedHeaderBlock(60_000));
+        assertThat(with.refused).isBetween(1_200L - ANALYSIS_BUDGET / (64 * 1024), 1_200L);
     }
 
     /** The fuzzing run: random heads, header blocks, frames and bytes, over many connections held open. */
@@ -89,7 +93,8 @@ class HostilePeersIT {
             .isLessThan(ANALYSIS_BUDGET);
     }
 
-    private static void attack(Jvm jvm, int connections, long perConnection, IntFunction<byte[]> payload)
+    /** The attack without connscope and with it; the outcome with it. */
+    private static Outcome attack(Jvm jvm, int connections, long perConnection, IntFunction<byte[]> payload)
         throws Exception {
         Outcome without = run(ChildJvm.on(jvm).withoutAgent(), connections, payload);
         Outcome with = run(ChildJvm.on(jvm), connections, payload);
@@ -104,7 +109,9 @@ class HostilePeersIT {
         Matcher refused = REFUSED.matcher(report);
         if (refused.find()) {
             assertThat(report).contains("the analysis memory budget, " + ANALYSIS_BUDGET + " bytes");
+            with.refused = Long.parseLong(refused.group(1));
         }
+        return with;
     }
 
     /** One run: the attack, then the application's own account once it has read every byte. */
@@ -184,6 +191,8 @@ class HostilePeersIT {
         final int port;
         final long bytes;
         final long heap;
+        /** Connections whose analysis the budget refused, as the report says. */
+        long refused;
 
         Outcome(ChildJvm.Result result, int port, long bytes, long heap) {
             this.result = result;

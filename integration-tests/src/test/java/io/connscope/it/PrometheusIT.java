@@ -79,13 +79,16 @@ class PrometheusIT {
             assertThat(s.sum("connscope_connection_io_bytes_total", with(client, "network_io_direction", "receive"))).isEqualTo(serverSent);
             assertThat(s.sum("connscope_connection_io_bytes_total", with(server, "network_io_direction", "transmit"))).isEqualTo(serverSent);
             assertThat(s.sum("connscope_connection_tracked", Map.of())).isZero();
+            // Every head complete, nothing refused: the analysis holds nothing between messages.
+            assertThat(s.sum("connscope_analysis_memory_used_bytes", Map.of())).isZero();
+            assertThat(s.sum("connscope_analysis_refused_total", Map.of())).isZero();
             assertThat(s.sum("connscope_tcp_connect_rate_limit_per_second", Map.of())).isEqualTo(localPorts() / 60.0);
             assertThat(s.select("target_info", Map.of("service_name", "connscope-it"))).hasSize(1);
 
             // Every documented metric with data here is served under its documented Prometheus name and type; the
             // others are checked against the demo's traffic in GrafanaDashboardIT.
             Map<String, String[]> documented = documentedMetrics();
-            assertThat(documented).hasSize(18);
+            assertThat(documented).hasSize(20);
             List<String> noDataHere = List.of("connscope.tls.handshake.duration", "connscope.http.resends", "connscope.warnings",
                 "http.client.open_connections", "connscope.websocket.sessions");
             for (Map.Entry<String, String[]> m : documented.entrySet()) {
