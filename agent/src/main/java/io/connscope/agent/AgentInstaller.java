@@ -171,8 +171,9 @@ final class AgentInstaller {
             bestEffort("stop adopting", tracker::stopAdopting); // connections ended now must not be taken up again
             long flushDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushMillis);
             bestEffort("reinstall the exporter logging", () -> ExporterLogging.reinstallAfterLogManagerReset(flushDeadline));
-            bestEffort("flush telemetry", () -> pipeline.shutdown(flushDeadline, flushMillis));
-            bestEffort("uninstall the bridge", Bridge::uninstall);
+            bestEffort("flush telemetry", () -> pipeline.shutdown(flushDeadline, flushMillis,
+                "three quarters of " + AgentConfig.SHUTDOWN_TIMEOUT_MS + "=" + timeout + ", the rest is for the report"));
+            bestEffort("uninstall the bridge", () -> Bridge.uninstall(sink));
             if (live != null) {
                 bestEffort("stop the live report", live::stop);
             }
@@ -221,10 +222,8 @@ final class AgentInstaller {
             for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
                 causes.append(" caused by ").append(c);
             }
-            AgentLog.info("OpenTelemetry configuration failed, telemetry export is off (the report still works): " + causes);
-            if (config.debug()) {
-                e.printStackTrace();
-            }
+            AgentLog.once("otel-config", "OpenTelemetry configuration failed, telemetry export is off (the report still"
+                + " works): " + causes, e);
             return OpenTelemetrySdk.builder().build();
         }
     }

@@ -1,6 +1,8 @@
 package io.connscope.agent;
 
 import io.connscope.agent.text.SafeText;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -43,16 +45,21 @@ public final class AgentLog {
         }
     }
 
+    /** A stack trace line by line, each escaped like a message: exception messages may quote the wire. */
+    private static void stackTrace(Throwable error) {
+        StringWriter trace = new StringWriter();
+        error.printStackTrace(new PrintWriter(trace));
+        for (String line : trace.toString().split("\r?\n")) {
+            info(line);
+        }
+    }
+
     /** Logs a message only the first time its key is seen; bounded by the number of distinct keys in the code. */
     public static void once(String key, String message, Throwable error) {
         if (SAID.add(key)) {
             info(message);
             if (error != null && debug) {
-                try {
-                    error.printStackTrace();
-                } catch (Throwable lost) {
-                    // as in info()
-                }
+                stackTrace(error);
             }
         }
     }

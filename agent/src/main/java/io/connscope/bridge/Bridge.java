@@ -54,14 +54,20 @@ public final class Bridge {
     private Bridge() {
     }
 
-    public static void install(ConnectionSink target, ThreadGroup ownThreads, int failuresBeforeDisable) {
+    public static synchronized void install(ConnectionSink target, ThreadGroup ownThreads, int failuresBeforeDisable) {
         agentThreads = ownThreads;
         maxFailures = failuresBeforeDisable;
         sink = target;
     }
 
-    public static void uninstall() {
-        sink = null;
+    /**
+     * Stops the hooks, if {@code installed} is still their sink: a detach whose exit work outlived its
+     * timeout must not stop a later attach's.
+     */
+    public static synchronized void uninstall(ConnectionSink installed) {
+        if (sink == installed) {
+            sink = null;
+        }
     }
 
     public static String hookName(int hook) {

@@ -1,6 +1,5 @@
 package io.connscope.agent.config;
 
-import io.connscope.agent.files.OwnerOnlyFiles;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -78,30 +77,27 @@ public final class AgentConfig {
     public static final String TEST_FAILING_HOOKS = "connscope.test.failing.hooks";
 
     private static final Map<String, Setting> SETTINGS = new LinkedHashMap<>();
-    private static final List<String> HOOKS =
-        Arrays.asList("connect", "accept", "read", "write", "option", "shutdown", "close", "tls-handshake",
-            "tls-plaintext", "http-url-connection");
 
     static {
-        define(ENABLED, "true", Kind.BOOLEAN);
-        define(REPORT_ENABLED, "true", Kind.BOOLEAN);
-        define(REPORT_FILE, "", Kind.FILE);
-        define(REPORT_HTML, "", Kind.FILE);
-        define(REPORT_PORT, "", Kind.PORT);
-        define(MAX_CONNECTIONS, "65536", Kind.POSITIVE_INT);
-        define(MAX_DESTINATIONS, "1000", Kind.POSITIVE_INT);
-        define(MAX_ANALYSIS_MEMORY, "", Kind.BYTES);
-        define(EXPORT_QUEUE_SIZE, "8192", Kind.POSITIVE_INT);
-        define(SHUTDOWN_TIMEOUT_MS, "2000", Kind.POSITIVE_INT);
-        define(RESEND_WINDOW_MS, "10000", Kind.POSITIVE_INT);
-        define(WARNINGS_PER_MINUTE, "10", Kind.POSITIVE_INT);
-        define(EXCHANGE_SPANS_RATIO, "0.01", Kind.RATIO);
-        define(CAPTURE_QUERY, "false", Kind.BOOLEAN);
-        define(TRACK_TELEMETRY, "false", Kind.BOOLEAN);
-        define(INSTRUMENT_CACHE, "", Kind.PATH);
-        define(HOOK_MAX_FAILURES, "10", Kind.POSITIVE_INT);
-        define(DEBUG, "false", Kind.BOOLEAN);
-        define(TEST_FAILING_HOOKS, "", Kind.HOOK_NAMES);
+        define(ENABLED, "true", SettingKind.BOOLEAN);
+        define(REPORT_ENABLED, "true", SettingKind.BOOLEAN);
+        define(REPORT_FILE, "", SettingKind.FILE);
+        define(REPORT_HTML, "", SettingKind.FILE);
+        define(REPORT_PORT, "", SettingKind.PORT);
+        define(MAX_CONNECTIONS, "65536", SettingKind.POSITIVE_INT);
+        define(MAX_DESTINATIONS, "1000", SettingKind.POSITIVE_INT);
+        define(MAX_ANALYSIS_MEMORY, "", SettingKind.BYTES);
+        define(EXPORT_QUEUE_SIZE, "8192", SettingKind.POSITIVE_INT);
+        define(SHUTDOWN_TIMEOUT_MS, "2000", SettingKind.POSITIVE_INT);
+        define(RESEND_WINDOW_MS, "10000", SettingKind.POSITIVE_INT);
+        define(WARNINGS_PER_MINUTE, "10", SettingKind.POSITIVE_INT);
+        define(EXCHANGE_SPANS_RATIO, "0.01", SettingKind.RATIO);
+        define(CAPTURE_QUERY, "false", SettingKind.BOOLEAN);
+        define(TRACK_TELEMETRY, "false", SettingKind.BOOLEAN);
+        define(INSTRUMENT_CACHE, "", SettingKind.PATH);
+        define(HOOK_MAX_FAILURES, "10", SettingKind.POSITIVE_INT);
+        define(DEBUG, "false", SettingKind.BOOLEAN);
+        define(TEST_FAILING_HOOKS, "", SettingKind.HOOK_NAMES);
     }
 
     private final Map<String, String> values;
@@ -268,7 +264,7 @@ public final class AgentConfig {
     public long maxAnalysisMemory(long maxHeapBytes) {
         String v = values.get(MAX_ANALYSIS_MEMORY);
         if (!v.isEmpty()) {
-            return Kind.bytes(v);
+            return SettingKind.bytes(v);
         }
         return Math.max(1L << 20, Math.min(64L << 20, maxHeapBytes / 16));
     }
@@ -331,117 +327,16 @@ public final class AgentConfig {
         return Collections.unmodifiableList(problems);
     }
 
-    private static void define(String key, String defaultValue, Kind kind) {
+    private static void define(String key, String defaultValue, SettingKind kind) {
         SETTINGS.put(key, new Setting(key, defaultValue, kind));
-    }
-
-    private enum Kind {
-        BOOLEAN {
-            @Override
-            String check(String v) {
-                return v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false") ? null : "is not true or false";
-            }
-        },
-        POSITIVE_INT {
-            @Override
-            String check(String v) {
-                try {
-                    return Integer.parseInt(v) > 0 ? null : "must be a positive whole number";
-                } catch (NumberFormatException e) {
-                    return "is not a whole number";
-                }
-            }
-        },
-        RATIO {
-            @Override
-            String check(String v) {
-                try {
-                    double d = Double.parseDouble(v);
-                    return d >= 0 && d <= 1 ? null : "is not a ratio between 0 and 1";
-                } catch (NumberFormatException e) {
-                    return "is not a ratio between 0 and 1";
-                }
-            }
-        },
-        HOOK_NAMES {
-            @Override
-            String check(String v) {
-                for (String name : v.split("[;|]")) {
-                    if (!name.isEmpty() && !HOOKS.contains(name)) {
-                        return "names an unknown hook '" + name + "' (known: " + String.join(", ", HOOKS) + ")";
-                    }
-                }
-                return null;
-            }
-        },
-        /** A number of bytes, with an optional binary suffix: 4194304, 4096k, 4m, 1g. */
-        BYTES {
-            @Override
-            String check(String v) {
-                try {
-                    return bytes(v) > 0 ? null : "must be a positive number of bytes";
-                } catch (NumberFormatException e) {
-                    return "is not a number of bytes (such as 4194304, 4096k, 4m or 1g)";
-                }
-            }
-        },
-        PORT {
-            @Override
-            String check(String v) {
-                try {
-                    int port = Integer.parseInt(v);
-                    return port >= 1 && port <= 65535 ? null : "is not a port number (1-65535)";
-                } catch (NumberFormatException e) {
-                    return "is not a port number (1-65535)";
-                }
-            }
-        },
-        PATH {
-            @Override
-            String check(String v) {
-                try {
-                    Paths.get(v);
-                    return null;
-                } catch (RuntimeException e) {
-                    return "is not a valid path";
-                }
-            }
-        },
-        /**
-         * A file to write at exit, or empty for none: checked at start-up, so a mistake is not found
-         * only when the report is lost.
-         */
-        FILE {
-            @Override
-            String check(String v) {
-                if (v.isEmpty()) {
-                    return null;
-                }
-                String path = PATH.check(v);
-                return path != null ? path : OwnerOnlyFiles.problem(Paths.get(v));
-            }
-        };
-
-        abstract String check(String value);
-
-        /** Parses a {@link #BYTES} value; throws NumberFormatException. */
-        static long bytes(String v) {
-            String t = v.trim().toLowerCase(Locale.ROOT);
-            int shift = t.endsWith("k") ? 10 : t.endsWith("m") ? 20 : t.endsWith("g") ? 30 : 0;
-            long n = Long.parseLong(shift == 0 ? t : t.substring(0, t.length() - 1));
-            if (n > Long.MAX_VALUE >> 31) {
-                throw new NumberFormatException("too large");
-            }
-            return n << shift;
-        }
     }
 
     private static final class Setting {
         final String key;
         final String defaultValue;
-        final Kind kind;
+        final SettingKind kind;
 
-        Setting(String key, String defaultValue, Kind kind) {
+        Setting(String key, String defaultValue, SettingKind kind) {
             this.key = key;
             this.defaultValue = defaultValue;
             this.kind = kind;

@@ -161,9 +161,10 @@ public final class TelemetryPipeline implements Runnable {
 
     /**
      * Stops the thread, exports what is left (open connections as open-at-exit) and flushes the SDK,
-     * all within one deadline (System.nanoTime()).
+     * all within one deadline (System.nanoTime()), {@code timeoutMillis} from now; {@code budget}
+     * says in messages where that time comes from.
      */
-    public void shutdown(long deadlineNanos, long timeoutMillis) {
+    public void shutdown(long deadlineNanos, long timeoutMillis, String budget) {
         running = false;
         Thread t = thread;
         if (t != null) {
@@ -172,8 +173,8 @@ public final class TelemetryPipeline implements Runnable {
         }
         boolean ready = awaitReady(deadlineNanos);
         if (!ready) {
-            AgentLog.info("the OpenTelemetry SDK was not ready within " + timeoutMillis
-                + " ms (connscope.shutdown.timeout.ms); this run's telemetry is not exported, the report is still written");
+            AgentLog.info("the OpenTelemetry SDK was not ready within " + timeoutMillis + " ms (" + budget
+                + "); this run's telemetry is not exported, the report is still written");
         }
         tracker.finishOpenAtExit();
         drain(true);
@@ -189,8 +190,8 @@ public final class TelemetryPipeline implements Runnable {
         flush.start();
         join(flush, deadlineNanos);
         if (flush.isAlive()) {
-            AgentLog.info("telemetry flush did not finish within " + timeoutMillis + " ms ("
-                + "connscope.shutdown.timeout.ms); the collector is slow or unreachable and the rest is dropped");
+            AgentLog.info("telemetry flush did not finish within " + timeoutMillis + " ms (" + budget
+                + "); the collector is slow or unreachable and the rest is dropped");
         }
     }
 

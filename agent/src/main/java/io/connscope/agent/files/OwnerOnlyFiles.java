@@ -14,28 +14,27 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Objects;
 import java.util.Set;
 
 /**
  * Writes report files readable by their owner only: a report names the hosts, ports and paths an
- * application talks to. On POSIX file systems new files are created rw------- (and directories
- * connscope creates rwx------), and an existing report is narrowed to rw------- before it is
- * rewritten.
+ * application talks to. On POSIX file systems reports are created rw------- (and directories
+ * connscope creates rwx------).
  *
  * <p>No link is ever written through. In a shared directory such as /tmp another user could plant
  * a symbolic link (to the file itself or to a directory on the way) or a hard link, to make the JVM
- * overwrite a file of their choosing. So the path is taken as written, made absolute and with
- * {@code .} and {@code ..} resolved by name; every directory on it is opened without following a
- * link ({@link SecureDirectoryStream}, which is {@code openat} with {@code O_NOFOLLOW} on Linux),
- * from the root down, and the file is opened within the last one the same way: a link swapped in
- * after the checks is refused too. A file with more than one hard link is refused.
+ * overwrite a file of their choosing. So a path with a symbolic link anywhere in it, as written, is
+ * refused; it is then made absolute, with {@code .} and {@code ..} resolved by name; every
+ * directory on it is opened without following a link ({@link SecureDirectoryStream}, which is
+ * {@code openat} with {@code O_NOFOLLOW} on Linux), from the root down; and the report is written to
+ * a new file in the last one, then renamed over the report's name ({@code renameat}), which
+ * replaces the name itself and never what a link there would point to: a link swapped in after
+ * the checks redirects nothing either. A file with more than one hard link is refused.
  */
 public final class OwnerOnlyFiles {
 
@@ -44,6 +43,8 @@ public final class OwnerOnlyFiles {
     private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
     private static final Set<OpenOption> OPEN = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS);
+    private static final Set<OpenOption> NEW = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
         LinkOption.NOFOLLOW_LINKS);
 
     private OwnerOnlyFiles() {
@@ -54,6 +55,10 @@ public final class OwnerOnlyFiles {
      * mistake is not found only when the report is lost. Creates nothing.
      */
     public static String problem(Path file) {
+        Path link = firstLink(file.toAbsolutePath());
+        if (link != null) {
+            return linkProblem(link, file.toAbsolutePath());
+        }
         Path target = file.toAbsolutePath().normalize();
         if (target.getFileName() == null) {
             return "is not a file name";
@@ -62,8 +67,7 @@ public final class OwnerOnlyFiles {
         for (Path name : target) {
             at = at.resolve(name);
             if (Files.isSymbolicLink(at)) {
-                return "goes through a symbolic link, " + at + "; connscope never writes through links, so give the path"
-                    + " without them" + realPath(target);
+                return linkProblem(at, target);
             }
             if (!Files.exists(at, LinkOption.NOFOLLOW_LINKS)) {
                 return null; // created when the report is written
@@ -84,6 +88,10 @@ public final class OwnerOnlyFiles {
 
     /** Writes {@code content} to {@code file}, replacing what was there; see the class comment for what is refused. */
     public static void write(Path file, byte[] content) throws IOException {
+        Path link = firstLink(file.toAbsolutePath());
+        if (link != null) {
+            throw new IOException(file + " " + linkProblem(link, file.toAbsolutePath()));
+        }
         Path target = file.toAbsolutePath().normalize();
         if (target.getFileName() == null) {
             throw new IOException(file + " is not a file name");
@@ -144,13 +152,51 @@ public final class OwnerOnlyFiles {
         }
     }
 
+    /**
+     * Writes a new owner-only file in {@code dir} and renames it over {@code name}. Where no new file
+     * can be made there (a directory the JVM may not write to, holding a report it may), the report
+     * is written in place instead, opened without following a link.
+     */
     private static void writeIn(SecureDirectoryStream<Path> dir, Path name, Path target, byte[] content)
         throws IOException {
-        FileAttribute<?>[] attributes = POSIX
-            ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE)} : new FileAttribute<?>[0];
+        PosixFileAttributeView existing = dir.getFileAttributeView(name, PosixFileAttributeView.class,
+            LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributes before = attributesOrNull(existing);
+        if (before != null && !before.isRegularFile()) {
+            throw new IOException(target + " is not a regular file");
+        }
+        if (before != null && links(target) > 1) {
+            throw new IOException(target + " " + hardLinks(links(target)));
+        }
+        Path temporary = name.resolveSibling("." + name + "." + Long.toHexString(System.nanoTime()) + ".connscope");
         SeekableByteChannel out;
         try {
-            out = dir.newByteChannel(name, OPEN, attributes);
+            out = dir.newByteChannel(temporary, NEW, ownerOnly());
+        } catch (AccessDeniedException noNewFiles) {
+            writeInPlace(dir, name, target, content);
+            return;
+        }
+        try {
+            try (SeekableByteChannel channel = out) {
+                writeAll(channel, content);
+            }
+            dir.move(temporary, dir, name);
+        } catch (IOException | RuntimeException e) {
+            try {
+                dir.deleteFile(temporary);
+            } catch (IOException | RuntimeException ignored) {
+                // the failure that matters is e
+            }
+            throw e;
+        }
+    }
+
+    /** The report's own file, opened without following a link, narrowed to owner-only before it is truncated. */
+    private static void writeInPlace(SecureDirectoryStream<Path> dir, Path name, Path target, byte[] content)
+        throws IOException {
+        SeekableByteChannel out;
+        try {
+            out = dir.newByteChannel(name, OPEN, ownerOnly());
         } catch (IOException e) {
             throw refusedOrFailed(target, e);
         }
@@ -158,21 +204,42 @@ public final class OwnerOnlyFiles {
             PosixFileAttributeView view = dir.getFileAttributeView(name, PosixFileAttributeView.class,
                 LinkOption.NOFOLLOW_LINKS);
             PosixFileAttributes opened = view.readAttributes();
-            if (!opened.isRegularFile()) {
-                throw new IOException(target + " is not a regular file");
-            }
-            Object key = fileKey(target);
-            int links = links(target);
-            if (!Objects.equals(opened.fileKey(), key)) {
-                throw new IOException(target + " was replaced while it was being opened; not written");
-            }
-            if (links > 1) {
-                throw new IOException(target + " " + hardLinks(links));
+            if (!opened.isRegularFile() || links(target) > 1) {
+                throw new IOException(target + " is not a regular file with one link");
             }
             view.setPermissions(FILE); // before truncating: the old content is as private as the new
             channel.truncate(0);
             writeAll(channel, content);
         }
+    }
+
+    private static FileAttribute<?>[] ownerOnly() {
+        return POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE)} : new FileAttribute<?>[0];
+    }
+
+    private static PosixFileAttributes attributesOrNull(PosixFileAttributeView view) throws IOException {
+        try {
+            return view.readAttributes();
+        } catch (NoSuchFileException missing) {
+            return null;
+        }
+    }
+
+    /** The first prefix of {@code path}, as written (before {@code ..} is resolved), that is a symbolic link. */
+    private static Path firstLink(Path path) {
+        Path at = path.getRoot();
+        for (Path name : path) {
+            at = at == null ? name : at.resolve(name);
+            if (Files.isSymbolicLink(at)) {
+                return at;
+            }
+        }
+        return null;
+    }
+
+    private static String linkProblem(Path link, Path target) {
+        return "goes through a symbolic link, " + link + "; connscope never writes through links, so give the path"
+            + " without them" + realPath(target);
     }
 
     /** Without openat: each check by path, then an open that does not follow a link in the file's own place. */
@@ -224,14 +291,6 @@ public final class OwnerOnlyFiles {
             return ((Number) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue();
         } catch (IOException | RuntimeException e) {
             return 1;
-        }
-    }
-
-    private static Object fileKey(Path file) {
-        try {
-            return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-        } catch (IOException e) {
-            return null;
         }
     }
 

@@ -23,6 +23,7 @@ public final class AnalysisMemory {
     private static final VarHandle PEAK;
     private static final VarHandle REFUSED;
     private static final VarHandle HELD;
+    private static final VarHandle REFUSED_ONCE;
     /** A lease's held count once closed: it takes nothing more. */
     private static final long CLOSED = Long.MIN_VALUE;
 
@@ -33,6 +34,7 @@ public final class AnalysisMemory {
             PEAK = l.findVarHandle(AnalysisMemory.class, "peak", long.class);
             REFUSED = l.findVarHandle(AnalysisMemory.class, "refused", long.class);
             HELD = l.findVarHandle(Lease.class, "held", long.class);
+            REFUSED_ONCE = l.findVarHandle(Lease.class, "refusedOnce", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -94,13 +96,18 @@ public final class AnalysisMemory {
             if (refusedOnce) {
                 return false;
             }
-            long now = (long) USED.getAndAdd(AnalysisMemory.this, bytes) + bytes;
-            if (now > limit) {
-                USED.getAndAdd(AnalysisMemory.this, -bytes);
-                refusedOnce = true;
-                REFUSED.getAndAdd(AnalysisMemory.this, 1L);
-                return false;
-            }
+            long u;
+            long now;
+            do {
+                u = used;
+                now = u + bytes;
+                if (now > limit) {
+                    if (REFUSED_ONCE.compareAndSet(this, false, true)) { // both directions may be refused at once
+                        REFUSED.getAndAdd(AnalysisMemory.this, 1L);
+                    }
+                    return false;
+                }
+            } while (!USED.compareAndSet(AnalysisMemory.this, u, now));
             while (true) {
                 long h = held;
                 if (h == CLOSED) {
@@ -130,6 +137,11 @@ public final class AnalysisMemory {
                     return;
                 }
             }
+        }
+
+        /** Bytes this lease holds now (negative once closed), for tests of the accounting. */
+        long held() {
+            return held;
         }
 
         /** The budget refused this connection: its analysis stopped. */

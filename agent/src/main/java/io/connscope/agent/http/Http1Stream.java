@@ -1,7 +1,6 @@
 package io.connscope.agent.http;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * One direction of an HTTP/1.x connection, read incrementally. Only message heads (and chunk-size
@@ -40,11 +39,11 @@ public final class Http1Stream {
     private final boolean requests;
     private final Http1Events events;
     private final RequestMethods methods;
-    private final AnalysisMemory.Lease memory;
+    private final HeadBuffer head;
 
     private int state = DETECT;
-    private byte[] head;
-    private int headLength;
+    /** Bytes of the trailer section so far, against MAX_HEAD. */
+    private int trailerBytes;
     private int trailerLineLength;
     private int chunkLineLength;
     private long remaining;
@@ -56,12 +55,12 @@ public final class Http1Stream {
         this.requests = requests;
         this.events = events;
         this.methods = methods;
-        this.memory = memory;
+        this.head = new HeadBuffer(memory);
     }
 
     /** Capacity of the head buffer, for tests of the memory bound. */
     int headCapacity() {
-        return head == null ? 0 : head.length;
+        return head.capacity();
     }
 
     /** True once the stream is known not to be (or no longer) HTTP/1.x: the caller may stop feeding it. */
@@ -118,7 +117,7 @@ public final class Http1Stream {
                     i = headLine(data, i, end);
                     break;
                 default:
-                    if (state == DETECT && !requests && !seenMessage && headLength == 0 && at(data, i) == 0
+                    if (state == DETECT && !requests && !seenMessage && head.length() == 0 && at(data, i) == 0
                         && events.http2Frames(Http2Frames.startsWithSettings(data, i, end))) {
                         state = SWITCHED;
                         break;
@@ -130,12 +129,17 @@ public final class Http1Stream {
         }
     }
 
+    /** The analysis was abandoned: nothing in flight is settled, and the head buffer is let go. */
+    void abandon() {
+        stopReading();
+    }
+
     /**
      * The connection ended: a close-delimited body is complete, anything else in flight is truncated,
      * and a head cut short is let go.
      */
     public void end() {
-        dropHead();
+        head.drop();
         if (state == BODY_UNTIL_CLOSE) {
             endMessage(true);
         } else if (state == BODY_LENGTH || state == CHUNK_SIZE || state == CHUNK_EXTENSION || state == CHUNK_DATA
@@ -152,15 +156,15 @@ public final class Http1Stream {
     private int headLine(Object data, int from, int end) {
         int lf = indexOfLineFeed(data, from, end);
         int upTo = lf < 0 ? end : lf + 1;
-        int room = MAX_HEAD - headLength;
-        if (upTo - from > room) {
+        if (upTo - from > MAX_HEAD - head.length()) {
             malformed("message head larger than " + MAX_HEAD + " bytes");
             return end;
         }
-        if (!copy(data, from, upTo - from)) {
+        if (!head.append(data, from, upTo - from)) {
+            budgetSpent();
             return end;
         }
-        if (lf >= 0 && headEnded()) {
+        if (lf >= 0 && head.endsWithBlankLine()) {
             completeHead();
         }
         return upTo;
@@ -185,54 +189,10 @@ public final class Http1Stream {
         return -1;
     }
 
-    /**
-     * Appends {@code n} bytes of the input to the head buffer, which has room for them under MAX_HEAD;
-     * false when the analysis memory budget refused the room (the stream stopped).
-     */
-    private boolean copy(Object data, int from, int n) {
-        if (!ensureHeadCapacity(headLength + n)) {
-            return false;
-        }
-        if (data instanceof byte[]) {
-            System.arraycopy((byte[]) data, from, head, headLength, n);
-        } else {
-            ByteBuffer b = (ByteBuffer) data;
-            for (int k = 0; k < n; k++) {
-                head[headLength + k] = b.get(from + k);
-            }
-        }
-        headLength += n;
-        return true;
-    }
-
-    /** Grows the head buffer to hold {@code needed} bytes, within the budget; false (and stopped) when refused. */
-    private boolean ensureHeadCapacity(int needed) {
-        int size = head == null ? 0 : head.length;
-        if (needed <= size) {
-            return true;
-        }
-        int grown = Math.max(256, size);
-        while (grown < needed) {
-            grown *= 2;
-        }
-        grown = Math.min(grown, MAX_HEAD);
-        if (!memory.reserve(grown - size)) {
-            stopReading();
-            events.opaque(AnalysisMemory.SPENT);
-            return false;
-        }
-        head = head == null ? new byte[grown] : Arrays.copyOf(head, grown);
-        return true;
-    }
-
-    /** Lets the head buffer go, and gives its bytes back to the budget. */
-    private void dropHead() {
-        byte[] h = head;
-        if (h != null) {
-            head = null;
-            memory.release(h.length);
-        }
-        headLength = 0;
+    /** The budget refused the head room: this connection is followed as TCP from here on. */
+    private void budgetSpent() {
+        stopReading();
+        events.opaque(AnalysisMemory.SPENT);
     }
 
     private static byte at(Object data, int i) {
@@ -273,13 +233,14 @@ public final class Http1Stream {
 
     /** The first bytes of a message must look like a method token and a space, or "HTTP/". */
     private void detect(byte c) {
-        if (headLength == 0 && (c == '\r' || c == '\n') && seenMessage && requests) {
+        if (head.length() == 0 && (c == '\r' || c == '\n') && seenMessage && requests) {
             return; // RFC 9112 §2.2: tolerate empty lines before a request-line
         }
-        if (!ensureHeadCapacity(headLength + 1)) { // at most MAX_METHOD + 1 bytes are detected
+        if (!head.append(c)) { // at most MAX_METHOD + 1 bytes are detected
+            budgetSpent();
             return;
         }
-        head[headLength++] = c;
+        int headLength = head.length();
         if (headLength == 1) {
             events.messageStart();
         }
@@ -314,19 +275,10 @@ public final class Http1Stream {
         }
     }
 
-    /** The head ends at an empty line: "\r\n\r\n", or "\n\n" from lenient peers. */
-    private boolean headEnded() {
-        int n = headLength;
-        if (n >= 2 && head[n - 2] == '\n') {
-            return true;
-        }
-        return n >= 3 && head[n - 2] == '\r' && head[n - 3] == '\n';
-    }
-
     private void completeHead() {
         // The preface starts the connection (prior knowledge, ALPN) or follows an h2c upgrade request.
-        if (requests && isHttp2Preface()) {
-            dropHead();
+        if (requests && head.is(HTTP2_PREFACE_HEAD)) {
+            head.drop();
             seenMessage = true;
             if (events.http2Preface()) {
                 state = SWITCHED;
@@ -335,9 +287,9 @@ public final class Http1Stream {
             }
             return;
         }
-        HeadParser.Result parsed = HeadParser.parse(head, headLength, requests);
+        HeadParser.Result parsed = head.parse(requests);
         // An idle keep-alive connection holds no buffer: thousands of them are common.
-        dropHead();
+        head.drop();
         if (parsed.head == null) {
             malformed(parsed.violation);
             return;
@@ -372,18 +324,6 @@ public final class Http1Stream {
         } else {
             frameBody(h, "HEAD".equals(method) || h.status == 204 || h.status == 304);
         }
-    }
-
-    private boolean isHttp2Preface() {
-        if (headLength != HTTP2_PREFACE_HEAD.length()) {
-            return false;
-        }
-        for (int i = 0; i < headLength; i++) {
-            if (head[i] != HTTP2_PREFACE_HEAD.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void frameBody(HttpHead h, boolean noBody) {
@@ -429,14 +369,14 @@ public final class Http1Stream {
         if (remaining == 0) {
             state = TRAILERS;
             trailerLineLength = 0;
-            headLength = 0;
+            trailerBytes = 0;
         } else {
             state = CHUNK_DATA;
         }
     }
 
     private void trailer(byte c) {
-        if (++headLength > MAX_HEAD) {
+        if (++trailerBytes > MAX_HEAD) {
             malformed("trailer section larger than " + MAX_HEAD + " bytes");
             return;
         }
@@ -444,7 +384,7 @@ public final class Http1Stream {
             boolean empty = trailerLineLength == 0;
             trailerLineLength = 0;
             if (empty) {
-                headLength = 0;
+                trailerBytes = 0;
                 endMessage(true);
             }
         } else if (c != '\r') {
@@ -471,6 +411,6 @@ public final class Http1Stream {
 
     private void stopReading() {
         state = OPAQUE;
-        dropHead();
+        head.drop();
     }
 }

@@ -314,9 +314,7 @@ final class Http2Frames {
         }
         blockLength = 0;
         blockTooLarge = false;
-        if (block != null && block.length > 4096) {
-            dropBlock(); // an idle connection keeps no large buffer
-        }
+        dropBlock(); // an idle connection holds no buffer, and nothing of the budget beyond its HPACK tables
         if (!blockIsPush) {
             session.headers(requests, blockStreamId, blockEndStream, fields, now);
         }

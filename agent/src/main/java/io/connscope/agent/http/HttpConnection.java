@@ -149,19 +149,29 @@ public final class HttpConnection {
      */
     public void end(long endNanos) {
         endedAt = endNanos;
-        boolean abandoned = memory.refused();
+        try {
+            if (memory.refused()) {
+                abandonOpenMessages(endNanos);
+            } else {
+                settleOpenMessages(endNanos);
+            }
+        } finally {
+            memory.close(); // whatever a rule or a sink did above, the budget gets its bytes back
+        }
+    }
+
+    private void settleOpenMessages(long endNanos) {
         requestStream.end();
         responseStream.end();
         Http2Session s = http2;
         if (s != null) {
-            s.end(endNanos, abandoned);
+            s.end(endNanos, false);
         }
-        memory.close();
         List<Integer> left = new ArrayList<>(open.keySet());
         Collections.sort(left);
         for (Integer index : left) {
             HttpExchange e = open.remove(index);
-            if (e != null && !abandoned) {
+            if (e != null) {
                 if (e.responseEndNanos == 0L) {
                     e.failure = "no_response";
                     e.responseEndNanos = endNanos;
@@ -169,6 +179,20 @@ public final class HttpConnection {
                 complete(e);
             }
         }
+    }
+
+    /**
+     * The budget stopped the analysis: what was in flight then was never seen to its end, so it is
+     * neither truncated nor unanswered. It is dropped, and nothing is said of it.
+     */
+    private void abandonOpenMessages(long endNanos) {
+        requestStream.abandon();
+        responseStream.abandon();
+        Http2Session s = http2;
+        if (s != null) {
+            s.end(endNanos, true);
+        }
+        open.clear();
     }
 
     /**

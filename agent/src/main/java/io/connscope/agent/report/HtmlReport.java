@@ -31,6 +31,8 @@ public final class HtmlReport {
     public static final int MAX_BYTES = 1024 * 1024;
     /** Room kept for the notes that close the data; each note is cut to {@link #MAX_NOTE} characters. */
     private static final int NOTES_ROOM = 48 * 1024;
+    /** Room kept for the last note and the closing brackets. */
+    private static final int TAIL_ROOM = 512;
     private static final int MAX_NOTE = 1000;
     /** Non-ASCII characters are written as JSON escapes, so the data's length in characters is its size in bytes. */
     private static final JsonFactory JSON = JsonFactory.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build()
@@ -49,9 +51,10 @@ public final class HtmlReport {
     }
 
     /**
-     * The page's data, at most {@code budget} bytes: everything but the waterfall is bounded by the
-     * limits on destinations, warning groups and string lengths, and the waterfall draws connections,
-     * oldest first, while they fit, leaving room for the notes that close the data.
+     * The page's data, at most {@code budget} bytes. Each part is written element by element while
+     * the data stays within that part's share: the destinations up to 40 % of the budget, the
+     * warnings up to 65 %, the waterfall's connections, oldest first, up to the room kept for the
+     * notes, then the notes; what does not fit is counted, and said in the first notes.
      */
     private static String data(Destinations destinations, List<WarningLog.Group> warnings, List<String> notes,
                                Timeline timeline, int budget) {
@@ -63,8 +66,10 @@ public final class HtmlReport {
             origin = Math.min(origin, c.open);
             last = Math.max(last, c.end);
         }
+        long start = origin;
         StringWriter out = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(out)) {
+            Room room = new Room(g, out);
             g.writeStartObject();
             g.writeNumberField("spanMs", connections.isEmpty() ? 0 : ms(last, origin));
             g.writeArrayFieldStart("columns");
@@ -74,25 +79,15 @@ public final class HtmlReport {
             g.writeEndArray();
             Map<String, Long> counts = ConnectionReport.warningCounts(warnings);
             g.writeArrayFieldStart("destinations");
+            int destinationsLeftOut = 0;
             for (Destination d : ConnectionReport.sorted(destinations)) {
-                g.writeStartArray();
-                for (String cell : ConnectionReport.cells(d, counts)) {
-                    g.writeString(cell);
-                }
-                g.writeEndArray();
+                destinationsLeftOut += room.add(budget * 2 / 5, j -> strings(j, ConnectionReport.cells(d, counts))) ? 0 : 1;
             }
             g.writeEndArray();
             g.writeArrayFieldStart("warnings");
+            int warningsLeftOut = 0;
             for (WarningLog.Group w : warnings) {
-                g.writeStartObject();
-                g.writeStringField("severity", w.severity.name());
-                g.writeStringField("rule", w.rule);
-                g.writeStringField("destination", w.destination);
-                g.writeNumberField("count", w.count());
-                g.writeNumberField("suppressed", w.suppressed());
-                g.writeStringField("evidence", w.firstEvidence);
-                g.writeStringField("advice", w.advice);
-                g.writeEndObject();
+                warningsLeftOut += room.add(budget * 13 / 20, j -> warning(j, w)) ? 0 : 1;
             }
             g.writeEndArray();
             g.writeArrayFieldStart("connections");
@@ -100,26 +95,32 @@ public final class HtmlReport {
             long notDrawn = timeline.omittedConnections();
             long exchangesNotDrawn = timeline.omittedExchanges();
             for (Timeline.Connection c : connections) {
-                String one = connection(c, origin);
-                g.flush();
-                if (out.getBuffer().length() + one.length() + 1 > budget - NOTES_ROOM) {
+                if (room.add(budget - NOTES_ROOM, j -> connection(j, c, start))) {
+                    drawnExchanges += c.exchanges.size();
+                } else {
                     notDrawn++;
                     exchangesNotDrawn += c.exchanges.size();
-                } else {
-                    g.writeRawValue(one);
-                    drawnExchanges += c.exchanges.size();
                 }
             }
             g.writeEndArray();
             g.writeNumberField("omittedConnections", notDrawn);
             g.writeArrayFieldStart("notes");
-            for (String n : notes) {
-                g.writeString(SafeText.of(n, MAX_NOTE));
+            String bound = "within the report's size bound of " + MAX_BYTES / 1024 + " KiB";
+            if (destinationsLeftOut + warningsLeftOut > 0) {
+                g.writeString(destinationsLeftOut + " destination row(s) and " + warningsLeftOut
+                    + " warning group(s) are not listed here, " + bound + "; the text report lists them");
             }
             if (exchangesNotDrawn > 0) {
                 g.writeString(exchangesNotDrawn + " exchange(s) are not drawn in the waterfall: it draws at most "
                     + Timeline.MAX_EXCHANGES_PER_CONNECTION + " per connection and " + Timeline.MAX_EXCHANGES + " in all ("
-                    + drawnExchanges + " here), within the report's size bound of " + MAX_BYTES / 1024 + " KiB");
+                    + drawnExchanges + " here), " + bound);
+            }
+            int notesLeftOut = 0;
+            for (String n : notes) {
+                notesLeftOut += room.add(budget - TAIL_ROOM, j -> j.writeString(SafeText.of(n, MAX_NOTE))) ? 0 : 1;
+            }
+            if (notesLeftOut > 0) {
+                g.writeString(notesLeftOut + " more note(s) are in the text report, " + bound);
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -129,13 +130,54 @@ public final class HtmlReport {
         return out.toString();
     }
 
-    /** One connection of the waterfall, as JSON. */
-    private static String connection(Timeline.Connection c, long origin) throws IOException {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            connection(g, c, origin);
+    /** One element of the data, written to a generator. */
+    private interface Element {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** Writes elements into the array being written while the data stays within a limit. */
+    private static final class Room {
+        private final JsonGenerator g;
+        private final StringWriter out;
+
+        Room(JsonGenerator g, StringWriter out) {
+            this.g = g;
+            this.out = out;
         }
-        return out.toString();
+
+        /** Writes the element if the data stays within {@code limit} bytes with it; false (and nothing written) otherwise. */
+        boolean add(int limit, Element element) throws IOException {
+            StringWriter one = new StringWriter();
+            try (JsonGenerator j = JSON.createGenerator(one)) {
+                element.write(j);
+            }
+            g.flush();
+            if (out.getBuffer().length() + one.getBuffer().length() + 1 > limit) {
+                return false;
+            }
+            g.writeRawValue(one.toString());
+            return true;
+        }
+    }
+
+    private static void warning(JsonGenerator g, WarningLog.Group w) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("severity", w.severity.name());
+        g.writeStringField("rule", w.rule);
+        g.writeStringField("destination", w.destination);
+        g.writeNumberField("count", w.count());
+        g.writeNumberField("suppressed", w.suppressed());
+        g.writeStringField("evidence", w.firstEvidence);
+        g.writeStringField("advice", w.advice);
+        g.writeEndObject();
+    }
+
+    private static void strings(JsonGenerator g, List<String> values) throws IOException {
+        g.writeStartArray();
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
     }
 
     private static void connection(JsonGenerator g, Timeline.Connection c, long origin) throws IOException {
@@ -175,11 +217,8 @@ public final class HtmlReport {
     }
 
     private static void strings(JsonGenerator g, String name, List<String> values) throws IOException {
-        g.writeArrayFieldStart(name);
-        for (String v : values) {
-            g.writeString(v);
-        }
-        g.writeEndArray();
+        g.writeFieldName(name);
+        strings(g, values);
     }
 
     /** A phase boundary in ms from the first connection's open, or null when the phase did not happen. */

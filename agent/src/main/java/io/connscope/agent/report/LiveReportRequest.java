@@ -85,6 +85,6 @@ final class LiveReportRequest {
         }
         String name = a.substring(0, a.length() - suffix.length());
         return name.equals("localhost") || name.equals("127.0.0.1") || name.equals(boundAddress)
-            || name.equals("[" + boundAddress + "]");
+            || name.equals("[" + boundAddress + "]") || name.equals("[::1]") && boundAddress.equals("0:0:0:0:0:0:0:1");
     }
 }

@@ -29,8 +29,10 @@ import java.util.function.Supplier;
  * <p>Slow or idle clients cannot lock it out: one selector thread reads every request head without
  * blocking; a head must arrive within {@link #HEAD_TIMEOUT_MS} and fit in {@link #MAX_HEAD} bytes;
  * a response must be taken within {@link #WRITE_TIMEOUT_MS}; at most {@link #MAX_CLIENTS}
- * connections are open at once (further ones are closed at once); and reports are rendered by one
- * worker, {@link #RENDER_QUEUE} requests waiting at most (further ones get 503).
+ * connections are open at once, and a new one takes the place of the oldest still sending its head;
+ * reports are rendered by one worker, {@link #RENDER_QUEUE} requests waiting at most (further ones
+ * get 503), and a rendered report is shared by the requests of the next second, so that clients
+ * that do not read cannot make it hold one copy each.
  */
 public final class ReportServer {
 
@@ -39,6 +41,8 @@ public final class ReportServer {
     static final long WRITE_TIMEOUT_MS = 30_000;
     static final int MAX_HEAD = 8 * 1024;
     static final int RENDER_QUEUE = 4;
+    /** How long a rendered report serves further requests. */
+    private static final long RENDER_REUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Selector selector;
     private final ServerSocketChannel server;
@@ -49,10 +53,17 @@ public final class ReportServer {
     private final ThreadPoolExecutor renderer;
     /** Clients whose response the renderer finished, for the selector thread to write. */
     private final ConcurrentLinkedQueue<Client> rendered = new ConcurrentLinkedQueue<>();
+    /** The last rendering of each report, shared by the requests that follow it closely. Render worker only. */
+    private final Rendering lastHtml = new Rendering();
+    private final Rendering lastText = new Rendering();
+    private final long headTimeoutNanos;
+    private final long writeTimeoutNanos;
     private volatile boolean running = true;
 
-    private ReportServer(AgentThreads threads, ServerSocketChannel server, Supplier<String> html, Supplier<String> text)
-        throws IOException {
+    private ReportServer(AgentThreads threads, ServerSocketChannel server, Supplier<String> html, Supplier<String> text,
+                         long headTimeoutMillis, long writeTimeoutMillis) throws IOException {
+        this.headTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(headTimeoutMillis);
+        this.writeTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(writeTimeoutMillis);
         this.server = server;
         this.selector = Selector.open();
         InetSocketAddress local = (InetSocketAddress) server.getLocalAddress();
@@ -68,11 +79,17 @@ public final class ReportServer {
 
     /** Starts the endpoint on {@code 127.0.0.1:port}, or logs why it could not and returns null. */
     public static ReportServer start(AgentThreads threads, int port, Supplier<String> html, Supplier<String> text) {
+        return start(threads, port, html, text, HEAD_TIMEOUT_MS, WRITE_TIMEOUT_MS);
+    }
+
+    /** As {@link #start(AgentThreads, int, Supplier, Supplier)}, with other timeouts (tests). */
+    static ReportServer start(AgentThreads threads, int port, Supplier<String> html, Supplier<String> text,
+                              long headTimeoutMillis, long writeTimeoutMillis) {
         ServerSocketChannel channel = null;
         try {
             channel = ServerSocketChannel.open();
             channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
-            ReportServer s = new ReportServer(threads, channel, html, text);
+            ReportServer s = new ReportServer(threads, channel, html, text, headTimeoutMillis, writeTimeoutMillis);
             threads.daemon("connscope-report", s::run).start();
             AgentLog.info("live report on http://127.0.0.1:" + s.port + "/");
             return s;
@@ -82,6 +99,11 @@ public final class ReportServer {
                 + " unaffected");
             return null;
         }
+    }
+
+    /** The port it listens on. */
+    int port() {
+        return port;
     }
 
     public void stop() {
@@ -119,10 +141,12 @@ public final class ReportServer {
         if (!key.isValid()) {
             return;
         }
+        if (key.isAcceptable()) {
+            accept();
+            return;
+        }
         try {
-            if (key.isAcceptable()) {
-                accept();
-            } else if (key.isReadable()) {
+            if (key.isReadable()) {
                 ((Client) key.attachment()).read();
             } else if (key.isWritable()) {
                 ((Client) key.attachment()).write();
@@ -132,16 +156,52 @@ public final class ReportServer {
         }
     }
 
-    private void accept() throws IOException {
-        SocketChannel channel;
-        while ((channel = server.accept()) != null) {
-            if (selector.keys().size() > MAX_CLIENTS) { // the server's own key is one of them
-                closeQuietly(channel);
-                continue;
+    /** Takes the connections waiting; a failure (too many open files) costs that connection, not the server. */
+    private void accept() {
+        while (true) {
+            SocketChannel channel;
+            try {
+                channel = server.accept();
+            } catch (IOException | RuntimeException e) {
+                AgentLog.once("live-report-accept", "the live report could not accept a connection: " + e, e);
+                return;
             }
-            channel.configureBlocking(false);
-            Client c = new Client(channel);
-            c.key = channel.register(selector, SelectionKey.OP_READ, c);
+            if (channel == null) {
+                return;
+            }
+            try {
+                if (clients() >= MAX_CLIENTS) {
+                    evictOldestReading();
+                }
+                channel.configureBlocking(false);
+                Client c = new Client(channel);
+                c.key = channel.register(selector, SelectionKey.OP_READ, c);
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(channel);
+            }
+        }
+    }
+
+    private int clients() {
+        int n = 0;
+        for (SelectionKey key : selector.keys()) {
+            n += key.isValid() && key.attachment() instanceof Client ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Makes room: the connection that has been sending its head the longest goes. */
+    private void evictOldestReading() {
+        SelectionKey oldest = null;
+        for (SelectionKey key : selector.keys()) {
+            Object c = key.attachment();
+            if (key.isValid() && c instanceof Client && ((Client) c).reading()
+                && (oldest == null || ((Client) c).since - ((Client) oldest.attachment()).since < 0)) {
+                oldest = key;
+            }
+        }
+        if (oldest != null) {
+            closeQuietly(oldest.channel());
         }
     }
 
@@ -159,13 +219,22 @@ public final class ReportServer {
         final SocketChannel channel;
         SelectionKey key;
         final ByteBuffer head = ByteBuffer.allocate(MAX_HEAD);
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HEAD_TIMEOUT_MS);
+        /** How far the head has been searched for its end. */
+        private int searched;
+        final long since = System.nanoTime();
+        long deadline = since + headTimeoutNanos;
         /** Waiting for the renderer, which is bounded by itself: no deadline until it is done. */
         boolean rendering;
-        volatile ByteBuffer response;
+        /** The response head, and the body (shared with other clients of the same rendering). */
+        volatile ByteBuffer[] response;
 
         Client(SocketChannel channel) {
             this.channel = channel;
+        }
+
+        /** Still sending its head. */
+        boolean reading() {
+            return response == null && !rendering;
         }
 
         void read() throws IOException {
@@ -189,14 +258,15 @@ public final class ReportServer {
             }
         }
 
-        /** Where the head ends (its blank line), or -1 while it is incomplete. */
+        /** Where the head ends (its blank line), or -1 while it is incomplete; each byte is looked at once. */
         private int headEnd() {
             byte[] b = head.array();
-            for (int i = 0; i < head.position(); i++) {
+            for (int i = searched; i < head.position(); i++) {
                 if (b[i] == '\n' && (i >= 1 && b[i - 1] == '\n' || i >= 2 && b[i - 1] == '\r' && b[i - 2] == '\n')) {
                     return i + 1;
                 }
             }
+            searched = head.position();
             return -1;
         }
 
@@ -205,14 +275,15 @@ public final class ReportServer {
             try {
                 renderer.execute(() -> {
                     try {
-                        String body = (asHtml ? html : text).get();
-                        response = response(200, asHtml ? "text/html; charset=utf-8" : "text/plain; charset=utf-8", body);
-                    } catch (RuntimeException e) {
+                        response = asHtml ? lastHtml.response(html, "text/html; charset=utf-8")
+                            : lastText.response(text, "text/plain; charset=utf-8");
+                    } catch (Throwable e) {
                         AgentLog.once("live-report-failed", "the live report failed to render: " + e, e);
                         response = response(500, "text/plain; charset=utf-8", "the report failed to render\n");
+                    } finally {
+                        rendered.add(this);
+                        selector.wakeup();
                     }
-                    rendered.add(this);
-                    selector.wakeup();
                 });
             } catch (RejectedExecutionException busy) {
                 answer(503, "text/plain; charset=utf-8", "busy: try again\n");
@@ -227,25 +298,48 @@ public final class ReportServer {
         /** Starts writing the response, with its own deadline. */
         void respond() {
             rendering = false;
-            deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WRITE_TIMEOUT_MS);
+            deadline = System.nanoTime() + writeTimeoutNanos;
             if (key.isValid()) {
                 key.interestOps(SelectionKey.OP_WRITE);
             }
         }
 
         void write() throws IOException {
-            channel.write(response);
-            if (!response.hasRemaining()) {
-                closeQuietly(channel);
+            ByteBuffer[] r = response;
+            channel.write(r);
+            for (ByteBuffer part : r) {
+                if (part.hasRemaining()) {
+                    return;
+                }
             }
+            closeQuietly(channel);
         }
     }
 
-    private static ByteBuffer response(int status, String type, String body) {
+    /** One report's latest rendering, as UTF-8, and when it was made. Render worker only. */
+    private static final class Rendering {
+        private byte[] body;
+        private long at;
+
+        ByteBuffer[] response(Supplier<String> report, String type) {
+            long now = System.nanoTime();
+            if (body == null || now - at > RENDER_REUSE_NANOS) {
+                body = report.get().getBytes(StandardCharsets.UTF_8);
+                at = now;
+            }
+            return new ByteBuffer[] {head(200, type, body.length), ByteBuffer.wrap(body)};
+        }
+    }
+
+    private static ByteBuffer[] response(int status, String type, String body) {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        return new ByteBuffer[] {head(status, type, b.length), ByteBuffer.wrap(b)};
+    }
+
+    private static ByteBuffer head(int status, String type, int length) {
         String head = "HTTP/1.1 " + status + " " + reason(status) + "\r\n"
             + "Content-Type: " + type + "\r\n"
-            + "Content-Length: " + b.length + "\r\n"
+            + "Content-Length: " + length + "\r\n"
             + "Cache-Control: no-store\r\n"
             + "X-Content-Type-Options: nosniff\r\n"
             + "Referrer-Policy: no-referrer\r\n"
@@ -253,10 +347,7 @@ public final class ReportServer {
             + "Content-Security-Policy: default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline';"
             + " img-src data:; frame-ancestors 'none'\r\n"
             + "Connection: close\r\n\r\n";
-        byte[] h = head.getBytes(StandardCharsets.ISO_8859_1);
-        ByteBuffer out = ByteBuffer.allocate(h.length + b.length);
-        out.put(h).put(b).flip();
-        return out;
+        return ByteBuffer.wrap(head.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     private static String reason(int status) {

@@ -126,8 +126,8 @@ public final class ReportWriter {
         if (analysisMemory.refusedConnections() > 0) {
             notes.add(analysisMemory.refusedConnections() + " connection(s) were not analysed for HTTP (or not to their end):"
                 + " the analysis memory budget, " + analysisMemory.limit() + " bytes (" + AgentConfig.MAX_ANALYSIS_MEMORY
-                + "), was spent by heads and header blocks in flight on other connections; their bytes, timings and closes"
-                + " are still followed");
+                + "), was spent by heads and header blocks in flight and HPACK tables of other connections; their bytes,"
+                + " timings and closes are still followed");
         }
         if (threads.uncaught() > 0) {
             notes.add(threads.uncaught() + " internal error(s) ended connscope threads (the first: " + threads.firstUncaught()

@@ -9,9 +9,9 @@ package io.connscope.agent.text;
  *
  * <p>Escaped: the C0 controls (CR and LF included), DEL and the C1 controls as {@code \xHH}; Unicode
  * format characters (bidirectional overrides, zero-width marks), line and paragraph separators,
- * and unpaired surrogates as a backslash, {@code u} and four hex digits. A string longer than its
- * bound is cut and ends with {@value #CUT}. The result is never longer than the bound, and applying
- * it again changes nothing.
+ * and unpaired surrogates as a backslash, {@code u} and four hex digits (a supplementary character
+ * as its two surrogates, each so). A string longer than its bound is cut and ends with
+ * {@value #CUT}. The result is never longer than the bound, and applying it again changes nothing.
  */
 public final class SafeText {
 
@@ -73,7 +73,7 @@ public final class SafeText {
      */
     private static boolean append(StringBuilder out, int cp, int max, boolean more) {
         boolean escape = needsEscape(cp);
-        int width = !escape ? Character.charCount(cp) : cp < 0x100 ? 4 : 6;
+        int width = !escape ? Character.charCount(cp) : cp < 0x100 ? 4 : 6 * Character.charCount(cp);
         if (out.length() + width + (more ? CUT.length() : 0) > max) {
             out.append(CUT);
             return false;
@@ -83,8 +83,10 @@ public final class SafeText {
         } else if (cp < 0x100) {
             out.append("\\x").append(HEX[cp >> 4]).append(HEX[cp & 0xF]);
         } else {
-            out.append("\\u").append(HEX[cp >> 12]).append(HEX[cp >> 8 & 0xF]).append(HEX[cp >> 4 & 0xF])
-                .append(HEX[cp & 0xF]);
+            for (char c : Character.toChars(cp)) { // a supplementary character as its two surrogates
+                out.append("\\u").append(HEX[c >> 12]).append(HEX[c >> 8 & 0xF]).append(HEX[c >> 4 & 0xF])
+                    .append(HEX[c & 0xF]);
+            }
         }
         return true;
     }

@@ -42,7 +42,7 @@ class OwnerOnlyFilesTest {
         Path victim = Files.writeString(dir.resolve("victim"), "keep me");
         Path link = Files.createSymbolicLink(dir.resolve("report.txt"), victim);
         assertThatThrownBy(() -> OwnerOnlyFiles.write(link, "x".getBytes(StandardCharsets.UTF_8)))
-            .isInstanceOf(IOException.class).hasMessageContaining("is a symbolic link");
+            .isInstanceOf(IOException.class).hasMessageContaining("goes through a symbolic link");
         assertThat(Files.readString(victim)).isEqualTo("keep me");
     }
 
@@ -53,9 +53,9 @@ class OwnerOnlyFilesTest {
         Path link = Files.createSymbolicLink(dir.resolve("reports"), elsewhere);
         assertThat(OwnerOnlyFiles.problem(link.resolve("report.txt"))).startsWith("goes through a symbolic link, " + link);
         assertThatThrownBy(() -> OwnerOnlyFiles.write(link.resolve("report.txt"), "x".getBytes(StandardCharsets.UTF_8)))
-            .isInstanceOf(IOException.class).hasMessageContaining("is a symbolic link");
+            .isInstanceOf(IOException.class).hasMessageContaining("goes through a symbolic link, " + link);
         assertThatThrownBy(() -> OwnerOnlyFiles.write(link.resolve("new/report.txt"), "x".getBytes(StandardCharsets.UTF_8)))
-            .isInstanceOf(IOException.class).hasMessageContaining("is a symbolic link");
+            .isInstanceOf(IOException.class).hasMessageContaining("goes through a symbolic link, " + link);
         assertThat(Files.readString(victim)).isEqualTo("keep me");
         assertThat(elsewhere.resolve("new")).doesNotExist();
     }
@@ -79,5 +79,31 @@ class OwnerOnlyFilesTest {
         assertThat(dir.resolve("a/r.txt")).hasContent("x");
         assertThat(OwnerOnlyFiles.problem(dir.resolve("a"))).isEqualTo("is a directory, not a file");
         assertThat(OwnerOnlyFiles.problem(dir.resolve("a/r.txt/x"))).startsWith("cannot be created: ");
+    }
+
+    @Test
+    void aLinkOnThePathAsWrittenIsRefusedEvenWhenDotDotWouldStepOverIt() throws IOException {
+        Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), elsewhere);
+        Path viaDotDot = dir.resolve("link/../report.txt");
+        assertThat(OwnerOnlyFiles.problem(viaDotDot)).startsWith("goes through a symbolic link, " + link);
+        assertThatThrownBy(() -> OwnerOnlyFiles.write(viaDotDot, "x".getBytes(StandardCharsets.UTF_8)))
+            .isInstanceOf(IOException.class).hasMessageContaining("goes through a symbolic link");
+        assertThat(dir.resolve("report.txt")).doesNotExist();
+    }
+
+    /** The report is renamed into place: a planted link in its place is replaced, never written through. */
+    @Test
+    void aReplacedReportIsANewFileAndLeavesNoTemporaryBehind() throws IOException {
+        Path file = dir.resolve("report.txt");
+        OwnerOnlyFiles.write(file, "first".getBytes(StandardCharsets.UTF_8));
+        Object firstKey = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        OwnerOnlyFiles.write(file, "second".getBytes(StandardCharsets.UTF_8));
+        assertThat(file).hasContent("second");
+        assertThat(Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey())
+            .isNotEqualTo(firstKey);
+        try (java.util.stream.Stream<Path> left = Files.list(dir)) {
+            assertThat(left).containsExactly(file);
+        }
     }
 }

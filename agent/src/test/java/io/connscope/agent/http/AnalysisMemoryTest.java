@@ -44,11 +44,17 @@ class AnalysisMemoryTest {
                     if (closer != null) {
                         closer.start(); // a close racing the connection's own reserves
                     }
+                    long expected = 0;
                     if (lease.reserve(256)) {
                         lease.release(128);
+                        expected += 128;
                     }
-                    lease.reserve(64);
+                    expected += lease.reserve(64) ? 64 : 0;
                     join(closer);
+                    if (closer == null) {
+                        assertThat(lease.held()).as("what the lease holds").isEqualTo(expected);
+                    }
+                    assertThat(memory.used()).isNotNegative();
                     lease.close();
                 }
             }));
@@ -82,6 +88,45 @@ class AnalysisMemoryTest {
         second.end(System.nanoTime());
         assertThat(memory.used()).isZero();
         assertThat(first.requests()).isEqualTo(1);
+    }
+
+    /**
+     * A response whose body was still coming when the budget refused its connection: nothing is known
+     * of how it ended, so it is neither a truncated response nor an unanswered request.
+     */
+    @Test
+    void whatWasInFlightWhenTheBudgetRefusedIsNeitherTruncatedNorUnanswered() {
+        AnalysisMemory memory = new AnalysisMemory(300);
+        List<HttpExchange> done = new ArrayList<>();
+        HttpConnection http = new HttpConnection(done::add, memory.lease());
+        byte[] request = "GET /a HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] response = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhalf".getBytes(StandardCharsets.US_ASCII);
+        http.feed(true, request, 0, request.length);
+        http.feed(false, response, 0, response.length);
+        // A pipelined request whose head needs more room than is left
+        byte[] next = ("GET /" + "b".repeat(400) + " HTTP/1.1\r\n").getBytes(StandardCharsets.US_ASCII);
+        http.feed(true, next, 0, next.length);
+        assertThat(http.done()).isTrue();
+        assertThat(http.unanswered()).isNull();
+        http.end(System.nanoTime());
+        assertThat(done).as("no exchange reported as truncated or unanswered").isEmpty();
+        assertThat(http.truncated()).isZero();
+        assertThat(memory.used()).isZero();
+    }
+
+    /** Settling runs rules and sinks; whatever they throw, the connection's bytes go back to the budget. */
+    @Test
+    void theBudgetGetsItsBytesBackWhenSettlingThrows() {
+        AnalysisMemory memory = new AnalysisMemory(1 << 20);
+        HttpConnection http = new HttpConnection(e -> {
+            throw new IllegalStateException("a rule's bug");
+        }, memory.lease());
+        byte[] request = "GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\nHost".getBytes(StandardCharsets.US_ASCII);
+        http.feed(true, request, 0, request.length);
+        assertThat(memory.used()).isPositive();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> http.end(System.nanoTime()))
+            .hasMessage("a rule's bug");
+        assertThat(memory.used()).isZero();
     }
 
     @Test

@@ -85,10 +85,11 @@ class HtmlReportTest {
     void thePageStaysWithinItsBoundWhateverItDraws() {
         Destinations many = new Destinations(1000);
         WarningLog warnings = new WarningLog(200, 10);
-        String hostile = "\u001b[2J\u00e9\u2028".repeat(100);
+        // escapes, and characters that take six bytes each in the page's data (<, >, & and non-ASCII)
+        String hostile = "\u001b[2J\u00e9\u2028<<>>&&".repeat(100);
         Timeline timeline = new Timeline();
         for (long id = 1; id <= Timeline.MAX_CONNECTIONS; id++) {
-            Destination d = many.of(Role.CLIENT, hostile + id, 443);
+            Destination d = many.of(Role.CLIENT, id + hostile, 443);
             warnings.add(d, new Warning("r" + id % 7, Severity.WARN, hostile.repeat(4), "a fix"), 0);
             ConnectionRecord r = new ConnectionRecord(id, Role.CLIENT, "socket", d, id);
             r.http = new HttpConnection(e -> timeline.exchange(new ExchangeRecord(r, e, List.of())),
@@ -107,6 +108,7 @@ class HtmlReportTest {
         assertThat(html.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(HtmlReport.MAX_BYTES);
         String data = html.substring(html.indexOf("id=\"connscope-data\">"), html.indexOf("</script>"));
         assertThat(data).containsPattern("\"omittedConnections\":[1-9]")
-            .contains("exchange(s) are not drawn in the waterfall").doesNotContain("\u001b");
+            .contains("exchange(s) are not drawn in the waterfall").doesNotContain("\u001b")
+            .containsPattern("\\d+ destination row\\(s\\) and [1-9]\\d* warning group\\(s\\) are not listed here");
     }
 }

@@ -16,6 +16,8 @@ class SafeTextTest {
         assertThat(SafeText.of("tab\there\u007f\u009b", 100)).isEqualTo("tab\\x09here\\x7f\\x9b");
         // bidirectional override, zero-width space's neighbour (a format character), line separator, lone surrogate
         assertThat(SafeText.of("a\u202Eb\u200Dc\u2028d\uD800e", 100)).isEqualTo("a\\u202eb\\u200dc\\u2028d\\ud800e");
+        // a supplementary format character (a language tag), as its two surrogates
+        assertThat(SafeText.of("x" + new String(Character.toChars(0xE0001)) + "y", 100)).isEqualTo("x\\udb40\\udc01y");
     }
 
     @Test
@@ -50,7 +52,11 @@ class SafeTextTest {
             StringBuilder s = new StringBuilder();
             int length = random.nextInt(40);
             for (int i = 0; i < length; i++) {
-                int kind = random.nextInt(4);
+                int kind = random.nextInt(5);
+                if (kind == 4) { // supplementary, format characters among them (U+E0000 to U+E007F)
+                    s.appendCodePoint(random.nextBoolean() ? 0xE0000 + random.nextInt(0x80) : 0x10000 + random.nextInt(0x100000));
+                    continue;
+                }
                 s.append((char) (kind == 0 ? random.nextInt(0x40) : kind == 1 ? 0x80 + random.nextInt(0x40)
                     : kind == 2 ? 0xD800 + random.nextInt(0x800) : random.nextInt(0x10000)));
             }
