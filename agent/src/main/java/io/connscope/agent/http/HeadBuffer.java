@@ -1,6 +1,5 @@
 package io.connscope.agent.http;
 
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -38,21 +37,14 @@ final class HeadBuffer {
     }
 
     /**
-     * Appends {@code n} bytes of a {@code byte[]} or {@link ByteBuffer} (absolute reads), which fit
+     * Appends {@code n} bytes of a {@code byte[]} or {@code ByteBuffer} (absolute reads), which fit
      * under the head limit; false when the budget refused the room (nothing was appended).
      */
     boolean append(Object data, int from, int n) {
         if (!ensureCapacity(length + n)) {
             return false;
         }
-        if (data instanceof byte[]) {
-            System.arraycopy((byte[]) data, from, bytes, length, n);
-        } else {
-            ByteBuffer b = (ByteBuffer) data;
-            for (int k = 0; k < n; k++) {
-                bytes[length + k] = b.get(from + k);
-            }
-        }
+        WireBytes.copy(data, from, bytes, length, n);
         length += n;
         return true;
     }

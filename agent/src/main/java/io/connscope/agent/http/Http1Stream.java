@@ -1,5 +1,7 @@
 package io.connscope.agent.http;
 
+import static io.connscope.agent.http.WireBytes.at;
+
 import java.nio.ByteBuffer;
 
 /**
@@ -193,10 +195,6 @@ public final class Http1Stream {
     private void budgetSpent() {
         stopReading();
         events.opaque(AnalysisMemory.SPENT);
-    }
-
-    private static byte at(Object data, int i) {
-        return data instanceof byte[] ? ((byte[]) data)[i] : ((ByteBuffer) data).get(i);
     }
 
     private void step(byte c) {

@@ -1,5 +1,7 @@
 package io.connscope.agent.http;
 
+import static io.connscope.agent.http.WireBytes.at;
+
 import java.nio.ByteBuffer;
 
 /**
@@ -175,10 +177,6 @@ final class Http2Frames {
             && (at(data, i + 5) | at(data, i + 6) | at(data, i + 7) | at(data, i + 8)) == 0;
     }
 
-    private static byte at(Object data, int i) {
-        return data instanceof byte[] ? ((byte[]) data)[i] : ((ByteBuffer) data).get(i);
-    }
-
     private void frameStart() {
         headerRead = 0;
         int length = (header[0] & 0xFF) << 16 | (header[1] & 0xFF) << 8 | header[2] & 0xFF;
@@ -342,14 +340,7 @@ final class Http2Frames {
             }
             block = bigger;
         }
-        if (data instanceof byte[]) {
-            System.arraycopy((byte[]) data, from, block, blockLength, n);
-        } else {
-            ByteBuffer b = (ByteBuffer) data;
-            for (int k = 0; k < n; k++) {
-                block[blockLength + k] = b.get(from + k);
-            }
-        }
+        WireBytes.copy(data, from, block, blockLength, n);
         blockLength += n;
     }
 
