@@ -68,6 +68,7 @@ public final class HttpConnection {
     /** What the client library reported about the request it is about to write, or null. */
     private volatile ClientRequest nextClientRequest;
     private volatile boolean takenFromKeepAliveCache;
+    private volatile boolean failureSeenByJavaNetHttp;
     /** The WebSocket session after a 101 to websocket: response-direction bytes go there from then on. */
     private volatile WebSocketSession webSocket;
     /**
@@ -206,6 +207,15 @@ public final class HttpConnection {
     /** The client library is about to write a request on this connection. */
     public void nextRequest(ClientRequest client) {
         nextClientRequest = client;
+    }
+
+    /** A java.net.http thread saw this connection fail (for resend detection, which asks later). */
+    void failureSeenByJavaNetHttp() {
+        failureSeenByJavaNetHttp = true;
+    }
+
+    boolean wasFailureSeenByJavaNetHttp() {
+        return failureSeenByJavaNetHttp;
     }
 
     /** The client library took this connection from its keep-alive cache. */

@@ -41,14 +41,23 @@ public final class ResendDetector {
      */
     public void attemptFailed(HttpConnection http, long connectionId, String destination, String client, String failure,
                               long now) {
+        boolean byJavaNetHttp = isJavaNetHttp(Thread.currentThread());
         HttpExchange e = http.unanswered();
-        if (e == null || e.attemptFailureRecorded) {
+        if (e == null) {
+            // The peer's end can be read before the writer's hook has seen the request: the writer records the
+            // attempt then, from its own thread, which for java.net.http may be the caller's.
+            if (byJavaNetHttp) {
+                http.failureSeenByJavaNetHttp();
+            }
+            return;
+        }
+        if (e.attemptFailureRecorded) {
             return;
         }
         e.attemptFailureRecorded = true;
         String kind = http.responseHeadInFlight() ? "incomplete_response_head" : failure;
         FailedAttempt a = new FailedAttempt(connectionId, kind, e.idleBeforeNanos, http.keepAliveTimeoutSeconds(),
-            e.resendCount, now, isJavaNetHttp(Thread.currentThread()));
+            e.resendCount, now, byJavaNetHttp || http.wasFailureSeenByJavaNetHttp());
         if (failed.size() >= capacity) {
             expire(now);
             if (failed.size() >= capacity) {

@@ -63,6 +63,28 @@ class ResendDetectorTest {
         assertThat(third.resendCount()).isZero();
     }
 
+    /**
+     * java.net.http's selector thread reads the peer's end before the writer's hook has seen the
+     * request, which the caller's own thread wrote: the attempt, recorded by the writer, is still
+     * known to be java.net.http's, and so is its repeat from the caller's thread.
+     */
+    @Test
+    void aFailureJavaNetHttpSawBeforeTheRequestWasSeenIsStillItsOwn() throws InterruptedException {
+        ResendDetector d = new ResendDetector(8, WINDOW);
+        String channel = ResendDetector.CHANNEL_CLIENT + "1";
+        HttpConnection first = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
+        Thread selector = new Thread(() -> d.attemptFailed(first, 1, "h:80", channel, "eof", 100),
+            "HttpClient-1-SelectorManager");
+        selector.start();
+        selector.join();
+        feed(first, true, "GET /items HTTP/1.1\r\n\r\n");
+        d.attemptFailed(first, 1, "h:80", channel, "eof", 110); // the writer's hook, on the caller's thread
+        HttpExchange again = request("GET /items HTTP/1.1\r\n\r\n");
+        d.requestStarted(again, 2, "h:80", channel, 200);
+        assertThat(again.resendCount()).isEqualTo(1);
+        assertThat(again.resentBy()).isEqualTo(ResendDetector.BY_JAVA_NET_HTTP);
+    }
+
     @Test
     void otherTargetsDestinationsClientsConnectionsAndLateRepeatsAreNotResends() {
         ResendDetector d = new ResendDetector(8, WINDOW);
