@@ -4,14 +4,12 @@ import io.connscope.agent.AgentLog;
 import io.connscope.agent.http.AnalysisMemory;
 import io.connscope.agent.http.ClientRequest;
 import io.connscope.agent.http.HttpConnection;
-import io.connscope.agent.http.HttpExchange;
 import io.connscope.agent.http.ResendDetector;
 import io.connscope.agent.instrument.JdkInternals;
 import io.connscope.agent.text.SafeText;
 import io.connscope.bridge.Bridge;
 import io.connscope.bridge.ConnectionSink;
 import java.io.IOException;
-import java.lang.ref.WeakReference;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -21,8 +19,6 @@ import java.net.SocketException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.NetworkChannel;
-import java.nio.channels.SelectableChannel;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,8 +33,6 @@ import javax.net.ssl.SSLSocket;
  */
 public final class ConnectionTracker implements ConnectionSink {
 
-    static final String VECTORED_NOT_ANALYSED = "vectored I/O positions unavailable";
-
     /** error.type of a non-blocking connect that was closed before it completed. */
     static final String CONNECT_ABANDONED = "connect_abandoned";
 
@@ -46,16 +40,14 @@ public final class ConnectionTracker implements ConnectionSink {
     private final Destinations destinations;
     private final JdkInternals jdk;
     private final FinishedSink finished;
-    private final ResendDetector resends;
     private final CallSites callSites;
     private final TelemetryEndpoints collectors;
-    private final AnalysisMemory analysisMemory;
+    private final HttpAnalysis http;
     private volatile boolean adoptOpen;
     private final AtomicLong adopted = new AtomicLong();
     /** Sockets an attach found open and that are not to be followed. */
     private final DeclinedKeys declined = new DeclinedKeys(1024);
     private final AtomicLong ids = new AtomicLong();
-    private final AtomicLong analysisFailures = new AtomicLong();
     private final TlsEngines engines = new TlsEngines();
     /** error.type of an SSLEngine handshake that its connection's end cut short. */
     static final String HANDSHAKE_INCOMPLETE = "handshake_incomplete";
@@ -69,12 +61,11 @@ public final class ConnectionTracker implements ConnectionSink {
                              FinishedSink finished, ResendDetector resends, CallSites callSites,
                              TelemetryEndpoints collectors, AnalysisMemory analysisMemory) {
         this.collectors = collectors;
-        this.analysisMemory = analysisMemory;
+        this.http = new HttpAnalysis(finished, resends, jdk, analysisMemory);
         this.registry = registry;
         this.destinations = destinations;
         this.jdk = jdk;
         this.finished = finished;
-        this.resends = resends;
         this.callSites = callSites;
     }
 
@@ -90,7 +81,7 @@ public final class ConnectionTracker implements ConnectionSink {
                 if (bytes > 0 && !r.tlsPlaintext) {
                     analyseWire(r, key, r.role == Role.SERVER, data, offset, bytes);
                 } else if (firstEof) {
-                    attemptFailed(r, key, "eof");
+                    http.attemptFailed(r, key, "eof");
                 }
             } else {
                 onIoFailure(r, key, failure, ConnectionEvent.RESET_ON_READ);
@@ -120,7 +111,7 @@ public final class ConnectionTracker implements ConnectionSink {
             r = registry.get(jdk.sslTransport(sslSocket));
         }
         if (r != null) {
-            analyse(r, inbound == (r.role == Role.SERVER), b, offset, length);
+            http.feed(r, inbound == (r.role == Role.SERVER), b, offset, length);
         }
     }
 
@@ -141,7 +132,7 @@ public final class ConnectionTracker implements ConnectionSink {
         SSLEngineResult res = (SSLEngineResult) result;
         int moved = wrap ? res.bytesConsumed() : res.bytesProduced();
         if (moved > 0) {
-            analyse(r, wrap == (r.role == Role.CLIENT), plain, plainOffset, moved);
+            http.feed(r, wrap == (r.role == Role.CLIENT), plain, plainOffset, moved);
         }
         if (res.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED) {
             engineHandshakeFinished(r, engine);
@@ -181,7 +172,7 @@ public final class ConnectionTracker implements ConnectionSink {
         if (requests && !r.firstRequestBytesSeen && firstRequestBytes(r, key, data, offset, n)) {
             return;
         }
-        analyse(r, requests, data, offset, n);
+        http.feed(r, requests, data, offset, n);
     }
 
     /** True when the bytes are a ClientHello, and the connection waits for (or got) its engine. */
@@ -191,7 +182,7 @@ public final class ConnectionTracker implements ConnectionSink {
         if (id == null) {
             return false;
         }
-        startHttp(r, key);
+        http.start(r, key);
         r.tlsPlaintext = true;
         TlsEngines.Side other = engines.pair(id, r.role == Role.CLIENT,
             new TlsEngines.Side(null, r, System.nanoTime(), System.currentTimeMillis()));
@@ -261,141 +252,14 @@ public final class ConnectionTracker implements ConnectionSink {
         return engines.dropped();
     }
 
-    /**
-     * Hands bytes to the connection's HTTP analysis while it still wants them. A failure of the
-     * analysis only ends the analysis of that connection; counting goes on.
-     */
-    private void analyse(ConnectionRecord r, boolean requests, Object data, int offset, long n) {
-        HttpConnection http = r.http;
-        if (http == null || http.done()) {
-            return;
-        }
-        try {
-            if (data instanceof byte[]) {
-                http.feed(requests, (byte[]) data, offset, (int) n);
-            } else if (data instanceof ByteBuffer) {
-                ByteBuffer buffer = (ByteBuffer) data;
-                http.feed(requests, buffer, buffer.position() - (int) n, (int) n);
-            } else if (data instanceof ByteBuffer[]) {
-                feedVectored(http, requests, (ByteBuffer[]) data, offset, n);
-            }
-        } catch (RuntimeException e) {
-            analysisFailed(r, e);
-        }
-    }
-
-    /** Starts (or starts over) the connection's HTTP analysis, with its share of the analysis memory budget. */
-    private void startHttp(ConnectionRecord r, Object key) {
-        HttpConnection earlier = r.http;
-        r.http = new HttpConnection(new Exchanges(r, key), analysisMemory.lease());
-        if (earlier != null) {
-            earlier.abandon();
-        }
-    }
-
-    /** Where a connection's HTTP analysis reports: requests to resend detection, exchanges to the rules and export. */
-    private final class Exchanges implements HttpConnection.ExchangeSink {
-        private final ConnectionRecord r;
-        /** The channel, for the selector that names its client; weak, so the record never keeps it alive. */
-        private final WeakReference<Object> channel;
-
-        Exchanges(ConnectionRecord r, Object key) {
-            this.r = r;
-            this.channel = key instanceof SelectableChannel ? new WeakReference<>(key) : null;
-        }
-
-        @Override
-        public void finished(HttpExchange exchange) {
-            finished.exchange(r, exchange);
-        }
-
-        @Override
-        public void requestStarted(HttpExchange exchange) {
-            if (r.role != Role.CLIENT) {
-                return;
-            }
-            Object key = channel == null ? null : channel.get();
-            String client = clientOf(key);
-            resends.requestStarted(exchange, r.id, r.destination.key, client, System.nanoTime());
-            // The peer's end of stream can be read (on another thread) before the writer's hook has seen
-            // the request it answers: the request then failed already.
-            String ended = r.events.contains(ConnectionEvent.EOF) ? "eof"
-                : r.events.contains(ConnectionEvent.RESET_ON_READ) || r.events.contains(ConnectionEvent.RESET_ON_WRITE)
-                    ? "connection_reset" : r.isFinished() ? "closed" : null;
-            HttpConnection http = r.http;
-            if (ended != null && http != null) {
-                resends.attemptFailed(http, r.id, r.destination.key, client, ended, System.nanoTime());
-            }
-        }
-    }
-
-    /**
-     * A client connection failed (end of stream, reset, close): a request on it still waiting for
-     * its response is a failed attempt that a repeat of the same request resends.
-     */
-    private void attemptFailed(ConnectionRecord r, Object key, String failure) {
-        HttpConnection http = r.http;
-        if (http != null && r.role == Role.CLIENT) {
-            resends.attemptFailed(http, r.id, r.destination.key, clientOf(key), failure, System.nanoTime());
-        }
-    }
-
-    /**
-     * Who sends the requests on a connection, for resend detection: for a channel the selector it is
-     * registered with (one per java.net.http client, whose requests are written from several
-     * threads, the caller's included), for a socket the current thread.
-     */
-    private String clientOf(Object key) {
-        if (!(key instanceof SelectableChannel)) {
-            return ResendDetector.clientOf(Thread.currentThread());
-        }
-        Selector selector = jdk.selectorOf(key);
-        return selector == null ? ResendDetector.UNREGISTERED_CHANNEL
-            : ResendDetector.CHANNEL_CLIENT + Integer.toHexString(System.identityHashCode(selector));
-    }
-
-    /** Each buffer's bytes moved from its position before the call to its position now. */
-    private static void feedVectored(HttpConnection http, boolean requests, ByteBuffer[] buffers, int offset, long n) {
-        int[] before = Bridge.vectoredPositions();
-        if (before == null) {
-            http.stop(VECTORED_NOT_ANALYSED);
-            return;
-        }
-        long left = n;
-        for (int i = 0; i < before[0] && left > 0; i++) {
-            ByteBuffer b = buffers[offset + i];
-            int moved = b.position() - before[i + 1];
-            if (moved > 0) {
-                http.feed(requests, b, before[i + 1], moved);
-                left -= moved;
-            }
-        }
-    }
-
-    private void analysisFailed(ConnectionRecord r, RuntimeException e) {
-        HttpConnection failed = r.http;
-        r.http = null;
-        if (failed != null) {
-            failed.abandon();
-        }
-        analysisFailures.incrementAndGet();
-        AgentLog.once("http-analysis-failed", "HTTP analysis failed on a connection and was stopped for it"
-            + " (counting goes on; the application is not affected): " + e, e);
-    }
-
     /** Connections to telemetry collectors, not followed. */
     public long collectorConnectionsIgnored() {
         return collectors.ignored();
     }
 
-    /** Failed request attempts that resend detection could not remember (it was full). */
-    public long resendsForgotten() {
-        return resends.forgotten();
-    }
-
-    /** Connections whose HTTP analysis failed internally and was stopped. */
-    public long analysisFailures() {
-        return analysisFailures.get();
+    /** The HTTP analysis of the connections, and what it could not do. */
+    public HttpAnalysis http() {
+        return http;
     }
 
     private void onIoFailure(ConnectionRecord r, Object key, Throwable failure, ConnectionEvent reset) {
@@ -406,7 +270,7 @@ public final class ConnectionTracker implements ConnectionSink {
             }
             r.events.add(reset);
         }
-        attemptFailed(r, key, wasReset ? "connection_reset" : "io_error");
+        http.attemptFailed(r, key, wasReset ? "connection_reset" : "io_error");
     }
 
     /** "Connection reset", "Connection reset by peer" and "Broken pipe": the peer sent RST. */
@@ -563,7 +427,7 @@ public final class ConnectionTracker implements ConnectionSink {
     }
 
     private void track(Object key, ConnectionRecord r) {
-        startHttp(r, key);
+        http.start(r, key);
         r.tlsPlaintext = key instanceof SSLSocket; // analysed from its plaintext streams, not the ciphertext
         if (registry.register(key, r) && key instanceof Socket && jdk.legacySocketPath()) {
             Object impl = jdk.socketImpl((Socket) key);
@@ -759,7 +623,7 @@ public final class ConnectionTracker implements ConnectionSink {
             r.events.add(ConnectionEvent.UNREAD_AT_CLOSE);
         }
         r.events.add(ConnectionEvent.CLOSE);
-        attemptFailed(r, key, "closed");
+        http.attemptFailed(r, key, "closed");
         finish(r, System.nanoTime());
     }
 
@@ -783,7 +647,7 @@ public final class ConnectionTracker implements ConnectionSink {
             r = registry.get(jdk.sslTransport(sslSocket));
             if (r != null && !r.tlsPlaintext) {
                 // TLS layered over a tracked plain socket: analyse its plaintext from now on.
-                startHttp(r, sslSocket);
+                http.start(r, sslSocket);
                 r.tlsPlaintext = true;
             }
         }
@@ -846,8 +710,8 @@ public final class ConnectionTracker implements ConnectionSink {
         }
         int[] writer = urlConnection.get();
         String resendPath = resending ? "parseHTTP" : writer != null && writer[1] == 1 ? "writeRequests" : null;
-        http.nextRequest(new ClientRequest(ClientRequest.HTTP_URL_CONNECTION, writer == null ? 0 : writer[0],
-            http.consumeTakenFromKeepAliveCache(), resendPath));
+        http.clientHints().nextRequest(new ClientRequest(ClientRequest.HTTP_URL_CONNECTION, writer == null ? 0 : writer[0],
+            http.clientHints().consumeTakenFromKeepAliveCache(), resendPath));
     }
 
     @Override
@@ -855,7 +719,7 @@ public final class ConnectionTracker implements ConnectionSink {
         ConnectionRecord r = clientRecord(jdk.networkClientSocket(httpClient));
         HttpConnection http = r == null ? null : r.http;
         if (http != null) {
-            http.takenFromKeepAliveCache();
+            http.clientHints().takenFromKeepAliveCache();
         }
     }
 

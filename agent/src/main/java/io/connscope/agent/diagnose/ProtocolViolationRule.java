@@ -28,7 +28,7 @@ public final class ProtocolViolationRule implements ConnectionRule {
         }
         boolean peerSendsRequests = r.role == Role.SERVER;
         String peer = peerSendsRequests ? "the client" : "the server";
-        String malformed = http.malformed(peerSendsRequests);
+        String malformed = http.violations().malformed(peerSendsRequests);
         if (malformed != null) {
             return new Warning(ID, Severity.WARN, peer + " sent malformed HTTP on connection " + r.id + " ("
                 + r.destination.key + "): " + malformed + "; connscope read no further HTTP on it (its bytes are still"
@@ -36,7 +36,7 @@ public final class ProtocolViolationRule implements ConnectionRule {
                 "Fix the peer's HTTP implementation, or whatever rewrites its messages on the way (a proxy, a filter):"
                     + " parties that disagree on message framing desynchronise, which is how request smuggling starts.");
         }
-        String irregular = http.irregular(peerSendsRequests);
+        String irregular = http.violations().irregular(peerSendsRequests);
         if (irregular != null) {
             return new Warning(ID, Severity.INFO, peer + " sent HTTP that parses only leniently on connection " + r.id
                 + " (" + r.destination.key + "): " + irregular + ".",

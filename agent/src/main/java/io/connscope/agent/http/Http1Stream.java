@@ -14,21 +14,18 @@ import java.nio.ByteBuffer;
 public final class Http1Stream {
 
     public static final int MAX_HEAD = 16 * 1024;
-    private static final int MAX_CHUNK_LINE = 1024;
     private static final int MAX_METHOD = 20;
 
     private static final int DETECT = 0;
     private static final int HEAD = 1;
     private static final int BODY_LENGTH = 2;
-    private static final int CHUNK_SIZE = 3;
-    private static final int CHUNK_EXTENSION = 4;
-    private static final int CHUNK_DATA = 5;
-    private static final int CHUNK_DATA_END = 6;
-    private static final int TRAILERS = 7;
-    private static final int BODY_UNTIL_CLOSE = 8;
-    private static final int OPAQUE = 9;
+    /** A chunked body's lines: sizes, the CRLF after data, trailers (see {@link ChunkLines}). */
+    private static final int CHUNK_LINES = 3;
+    private static final int CHUNK_DATA = 4;
+    private static final int BODY_UNTIL_CLOSE = 5;
+    private static final int OPAQUE = 6;
     /** After a 101 whose new protocol the events follow: every later byte is theirs. */
-    private static final int SWITCHED = 10;
+    private static final int SWITCHED = 7;
     /** The HTTP/2 client connection preface up to its blank line, as this parser sees a head. */
     private static final String HTTP2_PREFACE_HEAD = "PRI * HTTP/2.0\r\n\r\n";
 
@@ -44,10 +41,7 @@ public final class Http1Stream {
     private final HeadBuffer head;
 
     private int state = DETECT;
-    /** Bytes of the trailer section so far, against MAX_HEAD. */
-    private int trailerBytes;
-    private int trailerLineLength;
-    private int chunkLineLength;
+    private final ChunkLines chunks = new ChunkLines();
     private long remaining;
     private long body;
     private long declared = -1;
@@ -106,7 +100,8 @@ public final class Http1Stream {
                         if (state == BODY_LENGTH) {
                             endMessage(true);
                         } else {
-                            state = CHUNK_DATA_END;
+                            state = CHUNK_LINES;
+                            chunks.dataSkipped();
                         }
                     }
                     break;
@@ -144,8 +139,7 @@ public final class Http1Stream {
         head.drop();
         if (state == BODY_UNTIL_CLOSE) {
             endMessage(true);
-        } else if (state == BODY_LENGTH || state == CHUNK_SIZE || state == CHUNK_EXTENSION || state == CHUNK_DATA
-            || state == CHUNK_DATA_END || state == TRAILERS) {
+        } else if (state == BODY_LENGTH || state == CHUNK_LINES || state == CHUNK_DATA) {
             events.messageEnd(body, declared, false);
             state = DETECT;
         }
@@ -202,27 +196,8 @@ public final class Http1Stream {
             case DETECT:
                 detect(c);
                 break;
-            case CHUNK_SIZE:
-                chunkSize(c);
-                break;
-            case CHUNK_EXTENSION:
-                if (++chunkLineLength > MAX_CHUNK_LINE) {
-                    malformed("chunk-size line too long");
-                } else if (c == '\n') {
-                    startChunk();
-                }
-                break;
-            case CHUNK_DATA_END:
-                if (c == '\n') {
-                    state = CHUNK_SIZE;
-                    chunkLineLength = 0;
-                    remaining = 0;
-                } else if (c != '\r') {
-                    malformed("chunk data not followed by CRLF");
-                }
-                break;
-            case TRAILERS:
-                trailer(c);
+            case CHUNK_LINES:
+                chunkLine(c);
                 break;
             default:
                 break;
@@ -329,9 +304,8 @@ public final class Http1Stream {
         if (noBody) {
             endMessage(true);
         } else if (h.chunked) {
-            state = CHUNK_SIZE;
-            chunkLineLength = 0;
-            remaining = 0;
+            state = CHUNK_LINES;
+            chunks.start();
         } else if (h.contentLength > 0) {
             state = BODY_LENGTH;
             remaining = h.contentLength;
@@ -342,51 +316,20 @@ public final class Http1Stream {
         }
     }
 
-    private void chunkSize(byte c) {
-        if (++chunkLineLength > MAX_CHUNK_LINE) {
-            malformed("chunk-size line too long");
-            return;
-        }
-        int digit = Character.digit(c, 16);
-        if (digit >= 0) {
-            if (remaining > (Long.MAX_VALUE >> 4)) {
-                malformed("chunk size too large");
-                return;
-            }
-            remaining = remaining * 16 + digit;
-        } else if (c == ';' || c == ' ' || c == '\t') {
-            state = CHUNK_EXTENSION;
-        } else if (c == '\n') {
-            startChunk();
-        } else if (c != '\r') {
-            malformed("malformed chunk size");
-        }
-    }
-
-    private void startChunk() {
-        if (remaining == 0) {
-            state = TRAILERS;
-            trailerLineLength = 0;
-            trailerBytes = 0;
-        } else {
-            state = CHUNK_DATA;
-        }
-    }
-
-    private void trailer(byte c) {
-        if (++trailerBytes > MAX_HEAD) {
-            malformed("trailer section larger than " + MAX_HEAD + " bytes");
-            return;
-        }
-        if (c == '\n') {
-            boolean empty = trailerLineLength == 0;
-            trailerLineLength = 0;
-            if (empty) {
-                trailerBytes = 0;
+    private void chunkLine(byte c) {
+        switch (chunks.step(c)) {
+            case ChunkLines.DATA:
+                remaining = chunks.size();
+                state = CHUNK_DATA;
+                break;
+            case ChunkLines.DONE:
                 endMessage(true);
-            }
-        } else if (c != '\r') {
-            trailerLineLength++;
+                break;
+            case ChunkLines.BROKEN:
+                malformed(chunks.violation());
+                break;
+            default:
+                break;
         }
     }
 

@@ -55,20 +55,12 @@ public final class HttpConnection {
     private volatile int truncated;
     private volatile long keepAliveTimeoutSeconds = -1;
     private volatile String stopped;
-    /** The first message of each direction that broke HTTP/1.x ("response 3: chunk size too large"), or null. */
-    private volatile String malformedRequest;
-    private volatile String malformedResponse;
-    /** The first head of each direction that parsed but bent the syntax ("request 2: obsolete line folding"). */
-    private volatile String irregularRequest;
-    private volatile String irregularResponse;
+    private final Http1Violations violations = new Http1Violations();
     /** When the connection ended, once {@link #end(long)} runs; messages ending at the close end then. */
     private volatile long endedAt;
     /** The first message that said this connection will close ("response 3"), or null. */
     private volatile String closeAnnouncedBy;
-    /** What the client library reported about the request it is about to write, or null. */
-    private volatile ClientRequest nextClientRequest;
-    private volatile boolean takenFromKeepAliveCache;
-    private volatile boolean failureSeenByJavaNetHttp;
+    private final ClientHints clientHints = new ClientHints();
     /** The WebSocket session after a 101 to websocket: response-direction bytes go there from then on. */
     private volatile WebSocketSession webSocket;
     /**
@@ -204,30 +196,9 @@ public final class HttpConnection {
         memory.close();
     }
 
-    /** The client library is about to write a request on this connection. */
-    public void nextRequest(ClientRequest client) {
-        nextClientRequest = client;
-    }
-
-    /** A java.net.http thread saw this connection fail (for resend detection, which asks later). */
-    void failureSeenByJavaNetHttp() {
-        failureSeenByJavaNetHttp = true;
-    }
-
-    boolean wasFailureSeenByJavaNetHttp() {
-        return failureSeenByJavaNetHttp;
-    }
-
-    /** The client library took this connection from its keep-alive cache. */
-    public void takenFromKeepAliveCache() {
-        takenFromKeepAliveCache = true;
-    }
-
-    /** Whether the connection was taken from a keep-alive cache since the last call. */
-    public boolean consumeTakenFromKeepAliveCache() {
-        boolean taken = takenFromKeepAliveCache;
-        takenFromKeepAliveCache = false;
-        return taken;
+    /** What client libraries said about this connection. */
+    public ClientHints clientHints() {
+        return clientHints;
     }
 
     /**
@@ -298,14 +269,9 @@ public final class HttpConnection {
         return seenHttp ? stopped : null;
     }
 
-    /** The first malformed request or response ("request 3: malformed request line"), or null. */
-    public String malformed(boolean requests) {
-        return requests ? malformedRequest : malformedResponse;
-    }
-
-    /** The first request or response head that parsed despite bent syntax ("response 2: bare LF line ending"), or null. */
-    public String irregular(boolean requests) {
-        return requests ? irregularRequest : irregularResponse;
+    /** How the peers bent or broke HTTP/1.x on this connection. */
+    public Http1Violations violations() {
+        return violations;
     }
 
     private void stopped(String reason) {
@@ -360,36 +326,13 @@ public final class HttpConnection {
         }
     }
 
-    /** Records a head's irregularity once per direction; {@code index} is the message's number. */
-    private void irregularity(HttpHead head, int index) {
-        if (head.irregularity == null) {
-            return;
-        }
-        String what = describe(head.request, index, head.irregularity);
-        if (head.request && irregularRequest == null) {
-            irregularRequest = what;
-        } else if (!head.request && irregularResponse == null) {
-            irregularResponse = what;
-        }
-    }
-
     /** Message {@code index} of a direction broke HTTP/1.x: kept once per direction, and the analysis stops. */
     private void malformed(boolean requests, int index, String reason) {
         if (!seenHttp) {
             return; // bytes that were never HTTP are not a violation of it
         }
-        String what = describe(requests, index, reason);
-        if (requests && malformedRequest == null) {
-            malformedRequest = what;
-        } else if (!requests && malformedResponse == null) {
-            malformedResponse = what;
-        }
+        violations.malformed(requests, index, reason);
         stopped(reason);
-    }
-
-    /** "request 3: reason" or "response 3: reason". */
-    private static String describe(boolean requests, int index, String reason) {
-        return (requests ? "request " : "response ") + index + ": " + reason;
     }
 
     private static boolean isWebSocket(String upgrade) {
@@ -414,7 +357,7 @@ public final class HttpConnection {
             seen(head);
             requests++;
             int index = ++requestIndex;
-            irregularity(head, index);
+            violations.irregularity(head, index);
             HttpExchange e = slot(index);
             requesting = e;
             if (e != null) {
@@ -424,8 +367,7 @@ public final class HttpConnection {
                 e.asksForWebSocket = isWebSocket(head.upgrade);
                 e.keepAliveTimeoutSeconds = keepAliveTimeoutSeconds;
                 e.afterCloseAnnouncedBy = closeAnnouncedBy;
-                e.client = nextClientRequest;
-                nextClientRequest = null;
+                e.client = clientHints.takeNextRequest();
             }
             if (head.connectionClose && closeAnnouncedBy == null) {
                 closeAnnouncedBy = "request " + index;
@@ -506,7 +448,7 @@ public final class HttpConnection {
         public void head(HttpHead head) {
             seen(head);
             boolean interimHead = head.status >= 100 && head.status < 200 && head.status != 101;
-            irregularity(head, interimHead ? responseIndex + 1 : responseIndex); // a final head's index is taken
+            violations.irregularity(head, interimHead ? responseIndex + 1 : responseIndex); // a final head's index is taken
             if (head.keepAliveTimeoutSeconds >= 0) {
                 keepAliveTimeoutSeconds = head.keepAliveTimeoutSeconds;
             }

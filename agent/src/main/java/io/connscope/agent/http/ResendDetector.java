@@ -47,7 +47,7 @@ public final class ResendDetector {
             // The peer's end can be read before the writer's hook has seen the request: the writer records the
             // attempt then, from its own thread, which for java.net.http may be the caller's.
             if (byJavaNetHttp) {
-                http.failureSeenByJavaNetHttp();
+                http.clientHints().failureSeenByJavaNetHttp();
             }
             return;
         }
@@ -57,7 +57,7 @@ public final class ResendDetector {
         e.attemptFailureRecorded = true;
         String kind = http.responseHeadInFlight() ? "incomplete_response_head" : failure;
         FailedAttempt a = new FailedAttempt(connectionId, kind, e.idleBeforeNanos, http.keepAliveTimeoutSeconds(),
-            e.resendCount, now, byJavaNetHttp || http.wasFailureSeenByJavaNetHttp());
+            e.resendCount, now, byJavaNetHttp || http.clientHints().wasFailureSeenByJavaNetHttp());
         if (failed.size() >= capacity) {
             expire(now);
             if (failed.size() >= capacity) {

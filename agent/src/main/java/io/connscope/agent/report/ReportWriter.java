@@ -115,8 +115,8 @@ public final class ReportWriter {
             notes.add(warnings.ungrouped() + " warning(s) are counted in connscope.warnings but not listed above: too many"
                 + " rule/destination pairs");
         }
-        if (tracker.resendsForgotten() > 0) {
-            notes.add(tracker.resendsForgotten() + " failed request attempt(s) were not remembered for resend detection:"
+        if (tracker.http().resendsForgotten() > 0) {
+            notes.add(tracker.http().resendsForgotten() + " failed request attempt(s) were not remembered for resend detection:"
                 + " too many at once");
         }
         if (tracker.tlsEnginesNotPaired() > 0) {
@@ -133,8 +133,8 @@ public final class ReportWriter {
             notes.add(threads.uncaught() + " internal error(s) ended connscope threads (the first: " + threads.firstUncaught()
                 + "); what they were doing is incomplete");
         }
-        if (tracker.analysisFailures() > 0) {
-            notes.add("HTTP analysis failed internally on " + tracker.analysisFailures()
+        if (tracker.http().failures() > 0) {
+            notes.add("HTTP analysis failed internally on " + tracker.http().failures()
                 + " connection(s) and was stopped for them; their bytes and closes are still counted");
         }
         for (int hook = 0; hook < Bridge.HOOK_COUNT; hook++) {

@@ -226,7 +226,7 @@ class ConnectionRulesTest {
         // This side's own malformed requests are not the peer's violation.
         ConnectionRecord ours = exchanged(3, "GET / HTTP/1.1\r\nHost: api\r\n\r\n", "HTTP/1.1 204 No Content\r\n\r\n",
             "GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n");
-        assertThat(ours.http.malformed(true)).isEqualTo("request 2: conflicting Content-Length values");
+        assertThat(ours.http.violations().malformed(true)).isEqualTo("request 2: conflicting Content-Length values");
         assertThat(rules(ours, 5 * MS)).isEmpty();
     }
 

@@ -152,4 +152,32 @@ class Http1StreamTest {
         assertThat(direct.position()).isEqualTo(10 + wire.length);
         assertThat(log.events).containsExactly("request GET /x 1.1 cl=-1 chunked=false", "end body=0 declared=-1");
     }
+
+    /** Chunked bodies: several chunks, extensions, trailers, the violations, a cut, and any split. */
+    @Test
+    void chunkedBodiesAreFramedByTheirLines() {
+        String head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+        String body = "4;name=value\r\nabcd\r\n1A\r\n" + "x".repeat(26) + "\r\n0\r\nX-Checksum: 1\r\nX-Other: 2\r\n\r\n";
+        String next = "HTTP/1.1 204 No Content\r\n\r\n";
+        String wire = head + body + next;
+        assertThat(responses(wire, "GET", "GET").events).containsExactly("response 200 1.1 cl=-1 chunked=true",
+            "end body=30 declared=-1", "response 204 1.1 cl=-1 chunked=false", "end body=0 declared=0");
+        EventLog oneByOne = new EventLog("GET", "GET");
+        Http1Stream s = new Http1Stream(false, oneByOne, oneByOne, AnalysisMemory.unlimited().lease());
+        byte[] b = wire.getBytes(StandardCharsets.ISO_8859_1);
+        for (int k = 0; k < b.length; k++) {
+            s.feed(b, k, 1);
+        }
+        assertThat(oneByOne.events).isEqualTo(responses(wire, "GET", "GET").events);
+        assertThat(responses(head + "3\r\nabcX\r\n", "GET").events)
+            .containsExactly("response 200 1.1 cl=-1 chunked=true", "malformed: chunk data not followed by CRLF");
+        assertThat(responses(head + "3;" + "e".repeat(1100) + "\r\n", "GET").events)
+            .containsExactly("response 200 1.1 cl=-1 chunked=true", "malformed: chunk-size line too long");
+        assertThat(responses(head + "0\r\n" + "T: " + "t".repeat(17_000) + "\r\n\r\n", "GET").events)
+            .containsExactly("response 200 1.1 cl=-1 chunked=true", "malformed: trailer section larger than 16384 bytes");
+        assertThat(responses(head + "8\r\nabc", "GET").events)
+            .containsExactly("response 200 1.1 cl=-1 chunked=true", "end body=3 declared=-1 TRUNCATED");
+        assertThat(responses(head + "3\r\nabc\r\n", "GET").events).as("cut between chunks")
+            .containsExactly("response 200 1.1 cl=-1 chunked=true", "end body=3 declared=-1 TRUNCATED");
+    }
 }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class HotPathBytecodeTest {
 
     private static final String TRACKER = "io/connscope/agent/connection/ConnectionTracker";
+    private static final String ANALYSIS = "io/connscope/agent/connection/HttpAnalysis";
     /** Interfaces on the path, and the production class behind each. */
     private static final Map<String, List<String>> IMPLEMENTATIONS = Map.of(
         "io/connscope/bridge/ConnectionSink", List.of(TRACKER),
@@ -68,9 +69,9 @@ class HotPathBytecodeTest {
      */
     private static final Set<String> COLD = Set.of(
         TRACKER + ".onIoFailure",
-        TRACKER + ".analysisFailed",
+        ANALYSIS + ".analysisFailed",
         // once per client connection, at its first end of stream: looks for a request left unanswered
-        TRACKER + ".attemptFailed",
+        ANALYSIS + ".attemptFailed",
         // once per exchange, when its response ends: hands the exchange to the export queue
         "io/connscope/agent/http/HttpConnection.halfDone",
         "io/connscope/bridge/Bridge.failed",
@@ -126,7 +127,7 @@ class HotPathBytecodeTest {
         assertThat(seen).as("methods analysed").anyMatch(s -> s.contains("ConnectionRecord.onRead"))
             .anyMatch(s -> s.contains("ConnectionRegistry.get")).anyMatch(s -> s.contains("EventLog.add"))
             .anyMatch(s -> s.contains("Http1Stream.feed")).anyMatch(s -> s.contains("ResponseSide.messageEnd"))
-            .anyMatch(s -> s.contains("ConnectionTracker.tlsEngine"))
+            .anyMatch(s -> s.contains("ConnectionTracker.tlsEngine")).anyMatch(s -> s.contains("HttpAnalysis.feed"))
             .anyMatch(s -> s.contains("Http2Frames.content")).anyMatch(s -> s.contains("Http2Session.data"));
         assertThat(violations).isEmpty();
     }

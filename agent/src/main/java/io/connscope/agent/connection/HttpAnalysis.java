@@ -1,0 +1,170 @@
+package io.connscope.agent.connection;
+
+import io.connscope.agent.AgentLog;
+import io.connscope.agent.http.AnalysisMemory;
+import io.connscope.agent.http.HttpConnection;
+import io.connscope.agent.http.HttpExchange;
+import io.connscope.agent.http.ResendDetector;
+import io.connscope.agent.instrument.JdkInternals;
+import io.connscope.bridge.Bridge;
+import java.lang.ref.WeakReference;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.Selector;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The HTTP analysis of the tracked connections: it starts each connection's analysis with its
+ * share of the analysis memory budget, hands it the bytes while it wants them, wires what it finds
+ * to resend detection and to the rules and export, and stops it for that connection alone when it
+ * fails.
+ */
+public final class HttpAnalysis {
+
+    static final String VECTORED_NOT_ANALYSED = "vectored I/O positions unavailable";
+
+    private final FinishedSink finished;
+    private final ResendDetector resends;
+    private final JdkInternals jdk;
+    private final AnalysisMemory memory;
+    private final AtomicLong failures = new AtomicLong();
+
+    HttpAnalysis(FinishedSink finished, ResendDetector resends, JdkInternals jdk, AnalysisMemory memory) {
+        this.finished = finished;
+        this.resends = resends;
+        this.jdk = jdk;
+        this.memory = memory;
+    }
+
+    /**
+     * Hands bytes to the connection's HTTP analysis while it still wants them. A failure of the
+     * analysis only ends the analysis of that connection; counting goes on.
+     */
+    void feed(ConnectionRecord r, boolean requests, Object data, int offset, long n) {
+        HttpConnection http = r.http;
+        if (http == null || http.done()) {
+            return;
+        }
+        try {
+            if (data instanceof byte[]) {
+                http.feed(requests, (byte[]) data, offset, (int) n);
+            } else if (data instanceof ByteBuffer) {
+                ByteBuffer buffer = (ByteBuffer) data;
+                http.feed(requests, buffer, buffer.position() - (int) n, (int) n);
+            } else if (data instanceof ByteBuffer[]) {
+                feedVectored(http, requests, (ByteBuffer[]) data, offset, n);
+            }
+        } catch (RuntimeException e) {
+            analysisFailed(r, e);
+        }
+    }
+
+    /** Starts (or starts over) the connection's HTTP analysis, with its share of the analysis memory budget. */
+    void start(ConnectionRecord r, Object key) {
+        HttpConnection earlier = r.http;
+        r.http = new HttpConnection(new Exchanges(r, key), memory.lease());
+        if (earlier != null) {
+            earlier.abandon();
+        }
+    }
+
+    /** Where a connection's HTTP analysis reports: requests to resend detection, exchanges to the rules and export. */
+    private final class Exchanges implements HttpConnection.ExchangeSink {
+        private final ConnectionRecord r;
+        /** The channel, for the selector that names its client; weak, so the record never keeps it alive. */
+        private final WeakReference<Object> channel;
+
+        Exchanges(ConnectionRecord r, Object key) {
+            this.r = r;
+            this.channel = key instanceof SelectableChannel ? new WeakReference<>(key) : null;
+        }
+
+        @Override
+        public void finished(HttpExchange exchange) {
+            finished.exchange(r, exchange);
+        }
+
+        @Override
+        public void requestStarted(HttpExchange exchange) {
+            if (r.role != Role.CLIENT) {
+                return;
+            }
+            Object key = channel == null ? null : channel.get();
+            String client = clientOf(key);
+            resends.requestStarted(exchange, r.id, r.destination.key, client, System.nanoTime());
+            // The peer's end of stream can be read (on another thread) before the writer's hook has seen
+            // the request it answers: the request then failed already.
+            String ended = r.events.contains(ConnectionEvent.EOF) ? "eof"
+                : r.events.contains(ConnectionEvent.RESET_ON_READ) || r.events.contains(ConnectionEvent.RESET_ON_WRITE)
+                    ? "connection_reset" : r.isFinished() ? "closed" : null;
+            HttpConnection http = r.http;
+            if (ended != null && http != null) {
+                resends.attemptFailed(http, r.id, r.destination.key, client, ended, System.nanoTime());
+            }
+        }
+    }
+
+    /**
+     * A client connection failed (end of stream, reset, close): a request on it still waiting for
+     * its response is a failed attempt that a repeat of the same request resends.
+     */
+    void attemptFailed(ConnectionRecord r, Object key, String failure) {
+        HttpConnection http = r.http;
+        if (http != null && r.role == Role.CLIENT) {
+            resends.attemptFailed(http, r.id, r.destination.key, clientOf(key), failure, System.nanoTime());
+        }
+    }
+
+    /**
+     * Who sends the requests on a connection, for resend detection: for a channel the selector it is
+     * registered with (one per java.net.http client, whose requests are written from several
+     * threads, the caller's included), for a socket the current thread.
+     */
+    private String clientOf(Object key) {
+        if (!(key instanceof SelectableChannel)) {
+            return ResendDetector.clientOf(Thread.currentThread());
+        }
+        Selector selector = jdk.selectorOf(key);
+        return selector == null ? ResendDetector.UNREGISTERED_CHANNEL
+            : ResendDetector.CHANNEL_CLIENT + Integer.toHexString(System.identityHashCode(selector));
+    }
+
+    /** Each buffer's bytes moved from its position before the call to its position now. */
+    private static void feedVectored(HttpConnection http, boolean requests, ByteBuffer[] buffers, int offset, long n) {
+        int[] before = Bridge.vectoredPositions();
+        if (before == null) {
+            http.stop(VECTORED_NOT_ANALYSED);
+            return;
+        }
+        long left = n;
+        for (int i = 0; i < before[0] && left > 0; i++) {
+            ByteBuffer b = buffers[offset + i];
+            int moved = b.position() - before[i + 1];
+            if (moved > 0) {
+                http.feed(requests, b, before[i + 1], moved);
+                left -= moved;
+            }
+        }
+    }
+
+    private void analysisFailed(ConnectionRecord r, RuntimeException e) {
+        HttpConnection failed = r.http;
+        r.http = null;
+        if (failed != null) {
+            failed.abandon();
+        }
+        failures.incrementAndGet();
+        AgentLog.once("http-analysis-failed", "HTTP analysis failed on a connection and was stopped for it"
+            + " (counting goes on; the application is not affected): " + e, e);
+    }
+
+    /** Failed request attempts that resend detection could not remember (it was full). */
+    public long resendsForgotten() {
+        return resends.forgotten();
+    }
+
+    /** Connections whose HTTP analysis failed internally and was stopped. */
+    public long failures() {
+        return failures.get();
+    }
+}
