@@ -11,6 +11,7 @@ import io.connscope.agent.diagnose.Diagnosis;
 import io.connscope.agent.diagnose.RuleCatalog;
 import io.connscope.agent.diagnose.WarningLog;
 import io.connscope.agent.export.AnalysisMemoryMetrics;
+import io.connscope.agent.export.UnfollowedStacksMetric;
 import io.connscope.agent.export.Clock;
 import io.connscope.agent.export.ConnectionTelemetry;
 import io.connscope.agent.export.ExportHealth;
@@ -142,6 +143,7 @@ final class AgentInstaller {
         TelemetryPipeline pipeline = new TelemetryPipeline(queue, tracker, diagnosis, () -> buildSdk(config, exportHealth),
             sdk -> {
                 AnalysisMemoryMetrics.register(sdk.getMeter(ConnectionTelemetry.SCOPE), analysisMemory);
+                UnfollowedStacksMetric.register(sdk.getMeter(ConnectionTelemetry.SCOPE));
                 return new ConnectionTelemetry(sdk, new Clock(), destinations, exportHealth, warnings, registry::open,
                     config.exchangeSpansRatio(), config.captureQuery());
             },

@@ -30,6 +30,12 @@ public final class Bridge {
         "http-url-connection", "tls-engine"
     };
 
+    /**
+     * The offset that says a {@code ByteBuffer}'s bytes are the last ones before its position (a
+     * channel read or write moved it); any other offset is the absolute index where they start.
+     */
+    public static final int BEFORE_POSITION = -1;
+
     private static volatile ConnectionSink sink;
     private static volatile ThreadGroup agentThreads;
     private static volatile int maxFailures = 10;
@@ -48,6 +54,10 @@ public final class Bridge {
      * number of buffers), so that its exit can tell which bytes moved.
      */
     private static final ThreadLocal<int[]> VECTORED = new ThreadLocal<int[]>();
+    /** Per thread: how deep this thread is in SSLEngine wrap and unwrap calls that report (wrappers delegate). */
+    private static final ThreadLocal<int[]> ENGINE_DEPTH = new ThreadLocal<int[]>();
+    /** Per thread: the descriptor and listening socket of the last native accept, for the socket made from it. */
+    private static final ThreadLocal<Object[]> NATIVE_ACCEPT = new ThreadLocal<Object[]>();
     /** Per thread: handshake nesting depth, and the wall-clock start of the outermost one. */
     private static final ThreadLocal<long[]> HANDSHAKE = new ThreadLocal<long[]>();
 
@@ -147,6 +157,33 @@ public final class Bridge {
         }
     }
 
+    /** A native-transport read into native memory: {@code bytes} bytes at {@code address}. */
+    public static void readAddress(Object key, long bytes, Throwable failure, long address) {
+        ConnectionSink s = active(HOOK_READ);
+        if (s != null) {
+            try {
+                s.readNative(key, bytes, failure, address);
+            } catch (Throwable t) {
+                failed(HOOK_READ, t);
+            }
+        }
+    }
+
+    /**
+     * A native-transport write from native memory: the bytes at {@code address}, or, when
+     * {@code iovecs} is not negative, from the array of that many {@code struct iovec} at it.
+     */
+    public static void writeAddress(Object key, long bytes, Throwable failure, long address, int iovecs) {
+        ConnectionSink s = active(HOOK_WRITE);
+        if (s != null) {
+            try {
+                s.writeNative(key, bytes, failure, address, iovecs);
+            } catch (Throwable t) {
+                failed(HOOK_WRITE, t);
+            }
+        }
+    }
+
     public static void plaintext(Object sslSocket, boolean inbound, byte[] b, int offset, int length) {
         ConnectionSink s = active(HOOK_PLAINTEXT);
         if (s != null && length > 0) {
@@ -161,10 +198,11 @@ public final class Bridge {
     /**
      * An {@code SSLEngine} wrap ({@code wrap} true) or unwrap returned {@code result}. The plaintext
      * buffers' positions before the call are in {@link #vectoredPositions()}; {@code net} is the
-     * ciphertext side, whose bytes end at the position of its buffer at {@code netOffset}.
+     * ciphertext side, a buffer or an array of them (the one at {@code netOffset}), whose bytes end at
+     * that buffer's position.
      */
-    public static void tlsEngine(Object engine, boolean wrap, Object result, Throwable failure, Object[] plain,
-                                 int plainOffset, Object[] net, int netOffset) {
+    private static void tlsEngine(Object engine, boolean wrap, Object result, Throwable failure, Object[] plain,
+                                  int plainOffset, Object net, int netOffset) {
         ConnectionSink s = active(HOOK_TLS_ENGINE);
         if (s != null) {
             try {
@@ -172,6 +210,45 @@ public final class Bridge {
             } catch (Throwable t) {
                 failed(HOOK_TLS_ENGINE, t);
             }
+        }
+    }
+
+    /**
+     * Entering an {@code SSLEngine} wrap or unwrap: true for the outermost one on this thread, whose
+     * plaintext buffers' positions are remembered. A wrapper engine (Netty's JdkSslEngine, Conscrypt's
+     * Java8EngineWrapper) or an overload delegates to another reporting method: only the outermost reports.
+     */
+    public static boolean tlsEngineEnter(Object[] plain, int offset, int length) {
+        if (sink == null) {
+            return false;
+        }
+        int[] depth = ENGINE_DEPTH.get();
+        if (depth == null) {
+            depth = engineDepthScratch();
+        }
+        if (depth[0]++ != 0) {
+            return false;
+        }
+        vectoredStart(plain, offset, length);
+        return true;
+    }
+
+    /** Once per thread, so the engine path stays allocation-free. */
+    private static int[] engineDepthScratch() {
+        int[] depth = new int[1];
+        ENGINE_DEPTH.set(depth);
+        return depth;
+    }
+
+    /** Leaving the wrap or unwrap that {@link #tlsEngineEnter} entered; it reports when that one was the outermost. */
+    public static void tlsEngineExit(boolean outermost, Object engine, boolean wrap, Object result, Throwable failure,
+                                     Object[] plain, int plainOffset, Object net, int netOffset) {
+        int[] depth = ENGINE_DEPTH.get();
+        if (depth != null && depth[0] > 0) {
+            depth[0]--;
+        }
+        if (outermost) {
+            tlsEngine(engine, wrap, result, failure, plain, plainOffset, net, netOffset);
         }
     }
 
@@ -283,6 +360,35 @@ public final class Bridge {
                 exit();
             }
         }
+    }
+
+    /** A native transport's listening socket accepted descriptor {@code fd} (negative: nothing to accept). */
+    public static void nativeAccepted(Object serverSocket, int fd) {
+        if (sink == null || fd < 0) {
+            return;
+        }
+        Object[] last = NATIVE_ACCEPT.get();
+        if (last == null) {
+            last = new Object[2];
+            NATIVE_ACCEPT.set(last);
+        }
+        last[0] = serverSocket;
+        last[1] = Integer.valueOf(fd);
+    }
+
+    /**
+     * A native transport made a socket object for descriptor {@code fd}: when this thread has just
+     * accepted that descriptor, it is the accepted connection.
+     */
+    public static void nativeSocketCreated(Object socket, int fd) {
+        Object[] last = NATIVE_ACCEPT.get();
+        if (last == null || last[0] == null || !(last[1] instanceof Integer) || ((Integer) last[1]).intValue() != fd) {
+            return;
+        }
+        Object server = last[0];
+        last[0] = null;
+        last[1] = null;
+        channelAccepted(server, socket);
     }
 
     public static void noDelay(Object key, boolean on) {

@@ -24,14 +24,24 @@ public interface ConnectionSink {
 
     /**
      * A read returned. {@code data} holds the bytes: a {@code byte[]} (from {@code offset}); a
-     * {@code ByteBuffer} whose last {@code bytes} bytes before its position are the ones read; or a
+     * {@code ByteBuffer}, from index {@code offset}, or, when it is {@link Bridge#BEFORE_POSITION},
+     * the last {@code bytes} bytes before its position; a
      * {@code ByteBuffer[]} (from {@code offset}) whose positions before the call are in
-     * {@link Bridge#vectoredPositions()}.
+     * {@link Bridge#vectoredPositions()}; or null when they cannot be read (counted, not analysed).
      */
     void read(Object key, long bytes, Throwable failure, Object data, int offset);
 
     /** A write returned; {@code data} as for {@link #read}. */
     void write(Object key, long bytes, Throwable failure, Object data, int offset);
+
+    /** A native transport read {@code bytes} bytes into native memory at {@code address}. */
+    void readNative(Object key, long bytes, Throwable failure, long address);
+
+    /**
+     * A native transport wrote {@code bytes} bytes from native memory: at {@code address}, or, when
+     * {@code iovecs} is not negative, gathered from that many {@code struct iovec} at {@code address}.
+     */
+    void writeNative(Object key, long bytes, Throwable failure, long address, int iovecs);
 
     /** Plaintext of a TLS socket's application streams, for analysis only (the TCP bytes are counted below it). */
     void plaintext(Object sslSocket, boolean inbound, byte[] b, int offset, int length);
@@ -39,10 +49,11 @@ public interface ConnectionSink {
     /**
      * An {@code SSLEngine} wrap or unwrap returned {@code result} (an {@code SSLEngineResult}), or
      * threw {@code failure}: the plaintext moved through {@code plain} (positions before the call in
-     * {@link Bridge#vectoredPositions()}), the ciphertext through {@code net[netOffset]}.
+     * {@link Bridge#vectoredPositions()}), the ciphertext through {@code net}, a {@code ByteBuffer} or
+     * the one at {@code netOffset} of a {@code ByteBuffer[]}.
      */
     void tlsEngine(Object engine, boolean wrap, Object result, Throwable failure, Object[] plain, int plainOffset,
-                   Object[] net, int netOffset);
+                   Object net, int netOffset);
 
     void noDelay(Object key, boolean on);
 

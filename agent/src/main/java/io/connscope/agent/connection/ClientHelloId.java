@@ -34,7 +34,7 @@ final class ClientHelloId {
         }
         if (data instanceof ByteBuffer) {
             ByteBuffer b = (ByteBuffer) data;
-            return of(b, b.position() - n, n);
+            return of(b, offset == Bridge.BEFORE_POSITION ? b.position() - n : offset, n);
         }
         if (data instanceof ByteBuffer[]) {
             int[] before = Bridge.vectoredPositions();

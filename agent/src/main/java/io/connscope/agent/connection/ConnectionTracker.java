@@ -6,6 +6,7 @@ import io.connscope.agent.http.ClientRequest;
 import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.http.ResendDetector;
 import io.connscope.agent.instrument.JdkInternals;
+import io.connscope.agent.instrument.NativeMemory;
 import io.connscope.agent.text.SafeText;
 import io.connscope.bridge.Bridge;
 import io.connscope.bridge.ConnectionSink;
@@ -16,9 +17,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,33 +73,90 @@ public final class ConnectionTracker implements ConnectionSink {
     @Override
     public void read(Object key, long bytes, Throwable failure, Object data, int offset) {
         ConnectionRecord r = tracked(key);
-        if (r != null) {
-            if (failure == null) {
-                boolean firstEof = bytes < 0 && r.role == Role.CLIENT && !r.events.contains(ConnectionEvent.EOF);
-                r.onRead(bytes, System.nanoTime());
-                if (bytes > 0 && !r.tlsPlaintext) {
-                    analyseWire(r, key, r.role == Role.SERVER, data, offset, bytes);
-                } else if (firstEof) {
-                    http.attemptFailed(r, key, "eof");
-                }
-            } else {
-                onIoFailure(r, key, failure, ConnectionEvent.RESET_ON_READ);
-            }
+        if (r != null && received(r, key, bytes, failure)) {
+            analyseWire(r, key, r.role == Role.SERVER, data, offset, bytes);
         }
     }
 
     @Override
     public void write(Object key, long bytes, Throwable failure, Object data, int offset) {
         ConnectionRecord r = tracked(key);
-        if (r != null) {
-            if (failure == null) {
-                r.onWrite(bytes, System.nanoTime());
-                if (bytes > 0 && !r.tlsPlaintext) {
-                    analyseWire(r, key, r.role == Role.CLIENT, data, offset, bytes);
-                }
-            } else {
-                onIoFailure(r, key, failure, ConnectionEvent.RESET_ON_WRITE);
-            }
+        if (r != null && sent(r, key, bytes, failure)) {
+            analyseWire(r, key, r.role == Role.CLIENT, data, offset, bytes);
+        }
+    }
+
+    @Override
+    public void readNative(Object key, long bytes, Throwable failure, long address) {
+        ConnectionRecord r = registry.get(key);
+        if (r != null && received(r, key, bytes, failure)) {
+            analyseNative(r, key, r.role == Role.SERVER, address, -1, bytes);
+        }
+    }
+
+    @Override
+    public void writeNative(Object key, long bytes, Throwable failure, long address, int iovecs) {
+        ConnectionRecord r = registry.get(key);
+        if (r != null && sent(r, key, bytes, failure)) {
+            analyseNative(r, key, r.role == Role.CLIENT, address, iovecs, bytes);
+        }
+    }
+
+    /** Counts a read; true when it brought bytes the analysis may want. */
+    private boolean received(ConnectionRecord r, Object key, long bytes, Throwable failure) {
+        if (failure != null) {
+            onIoFailure(r, key, failure, ConnectionEvent.RESET_ON_READ);
+            return false;
+        }
+        boolean firstEof = bytes < 0 && r.role == Role.CLIENT && !r.events.contains(ConnectionEvent.EOF);
+        r.onRead(bytes, System.nanoTime());
+        if (firstEof) {
+            http.attemptFailed(r, key, "eof");
+        }
+        return bytes > 0 && !r.tlsPlaintext;
+    }
+
+    /** Counts a write; true when it sent bytes the analysis may want. */
+    private boolean sent(ConnectionRecord r, Object key, long bytes, Throwable failure) {
+        if (failure != null) {
+            onIoFailure(r, key, failure, ConnectionEvent.RESET_ON_WRITE);
+            return false;
+        }
+        r.onWrite(bytes, System.nanoTime());
+        return bytes > 0 && !r.tlsPlaintext;
+    }
+
+    /**
+     * Bytes in native memory, at {@code address} or gathered from {@code iovecs} entries there: copied
+     * piece by piece into this thread's scratch array, and only while the analysis still wants them.
+     */
+    private void analyseNative(ConnectionRecord r, Object key, boolean requests, long address, int iovecs, long n) {
+        if (r.firstRequestBytesSeen && (r.http == null || r.http.done())) {
+            return;
+        }
+        if (!NativeMemory.available()) {
+            analyseWire(r, key, requests, null, 0, n);
+            return;
+        }
+        byte[] scratch = NativeMemory.scratch();
+        if (iovecs < 0) {
+            analyseNativeRange(r, key, requests, address, n, scratch);
+            return;
+        }
+        long left = n;
+        for (int i = 0; i < iovecs && left > 0; i++) {
+            long take = Math.min(left, NativeMemory.iovecLength(address, i));
+            analyseNativeRange(r, key, requests, NativeMemory.iovecBase(address, i), take, scratch);
+            left -= take;
+        }
+    }
+
+    private void analyseNativeRange(ConnectionRecord r, Object key, boolean requests, long from, long n, byte[] scratch) {
+        for (long done = 0; done < n && !r.tlsPlaintext; ) {
+            int k = (int) Math.min(scratch.length, n - done);
+            NativeMemory.copy(from + done, scratch, k);
+            analyseWire(r, key, requests, scratch, 0, k);
+            done += k;
         }
     }
 
@@ -117,7 +173,7 @@ public final class ConnectionTracker implements ConnectionSink {
 
     @Override
     public void tlsEngine(Object engine, boolean wrap, Object result, Throwable failure, Object[] plain,
-                          int plainOffset, Object[] net, int netOffset) {
+                          int plainOffset, Object net, int netOffset) {
         ConnectionRecord r = registry.get(engine);
         if (r == null) {
             if (result != null) {
@@ -144,13 +200,14 @@ public final class ConnectionTracker implements ConnectionSink {
      * ClientHello (the client's first wrap, the server's first unwrap) starts its handshake and
      * pairs it with the connection that carried the same ClientHello.
      */
-    private void engineNotPaired(Object engine, boolean wrap, SSLEngineResult res, Object[] net, int netOffset) {
+    private void engineNotPaired(Object engine, boolean wrap, SSLEngineResult res, Object net, int netOffset) {
         int n = wrap ? res.bytesProduced() : res.bytesConsumed();
-        if (n < ClientHelloId.MIN_BYTES || net == null || netOffset < 0 || netOffset >= net.length
-            || !(net[netOffset] instanceof ByteBuffer)) {
+        Object buffer = net instanceof Object[] && netOffset >= 0 && netOffset < ((Object[]) net).length
+            ? ((Object[]) net)[netOffset] : net;
+        if (n < ClientHelloId.MIN_BYTES || !(buffer instanceof ByteBuffer)) {
             return;
         }
-        ByteBuffer b = (ByteBuffer) net[netOffset];
+        ByteBuffer b = (ByteBuffer) buffer;
         ClientHelloId id = ClientHelloId.of(b, b.position() - n, n);
         if (id == null) {
             return;
@@ -235,8 +292,19 @@ public final class ConnectionTracker implements ConnectionSink {
         }
         String alpn = e.getApplicationProtocol();
         recordTls(r, new TlsInfo(r.engineHandshakeStartNanos, System.nanoTime(), protocolVersion(session.getProtocol()),
-            session.getCipherSuite(), session.getCreationTime() < r.engineHandshakeStartEpochMillis,
+            session.getCipherSuite(), createdBefore(session.getCreationTime(), r.engineHandshakeStartEpochMillis),
             alpn == null || alpn.isEmpty() ? null : alpn, null));
+    }
+
+    /**
+     * Whether a session was created before its handshake started, i.e. resumed. OpenSSL and BoringSSL
+     * keep a session's creation time in whole seconds: a time that is a whole second is compared with
+     * the second the handshake started in, so a new session is never taken for a resumed one (a
+     * session resumed within the second it was made is then not seen as resumed).
+     */
+    static boolean createdBefore(long creationMillis, long handshakeStartMillis) {
+        long start = creationMillis % 1000 == 0 ? handshakeStartMillis - handshakeStartMillis % 1000 : handshakeStartMillis;
+        return creationMillis < start;
     }
 
     private void engineFailed(ConnectionRecord r, Throwable failure) {
@@ -458,7 +526,7 @@ public final class ConnectionTracker implements ConnectionSink {
             return;
         }
         Destination d = destinations.of(Role.CLIENT, target.getHostString(), target.getPort());
-        ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), Role.CLIENT, "channel", d, startNanos);
+        ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), Role.CLIENT, SocketKeys.api(channel), d, startNanos);
         callSites.recordOpenedAt(r, startNanos);
         if (failure != null) {
             connectFailed(r, target, failure, System.nanoTime());
@@ -471,7 +539,7 @@ public final class ConnectionTracker implements ConnectionSink {
         }
         track(channel, r);
         if (connected) {
-            channelEstablished((SocketChannel) channel, r);
+            channelEstablished(channel, r);
         }
     }
 
@@ -494,17 +562,18 @@ public final class ConnectionTracker implements ConnectionSink {
             registry.remove(channel);
             connectFailed(r, null, failure, System.nanoTime());
         } else if (connected) {
-            channelEstablished((SocketChannel) channel, r);
+            channelEstablished(channel, r);
         }
     }
 
-    private void channelEstablished(SocketChannel ch, ConnectionRecord r) {
+    /** A channel, or a native transport's socket, connected. */
+    private void channelEstablished(Object ch, ConnectionRecord r) {
         long now = System.nanoTime();
-        InetSocketAddress peer = address(ch, true);
-        InetSocketAddress local = address(ch, false);
+        InetSocketAddress peer = SocketKeys.address(ch, true);
+        InetSocketAddress local = SocketKeys.address(ch, false);
         describe(r, peer == null ? null : peer.getAddress(), peer == null ? 0 : peer.getPort(),
             local == null ? null : local.getAddress(), local == null ? 0 : local.getPort());
-        r.noDelay = noDelayOf(ch);
+        r.noDelay = SocketKeys.noDelay(ch);
         r.connectEndNanos = now;
         r.events.add(ConnectionEvent.CONNECT);
         opened(r);
@@ -513,40 +582,22 @@ public final class ConnectionTracker implements ConnectionSink {
 
     @Override
     public void channelAccepted(Object serverChannel, Object channel) {
-        SocketChannel ch = (SocketChannel) channel;
-        InetSocketAddress listen = address((NetworkChannel) serverChannel, false);
+        InetSocketAddress listen = SocketKeys.address(serverChannel, false);
         if (listen == null) {
             return; // a Unix domain socket: not TCP
         }
         long now = System.nanoTime();
         Destination d = destinations.of(Role.SERVER, null, listen.getPort());
-        ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), Role.SERVER, "channel", d, now);
-        InetSocketAddress peer = address(ch, true);
-        InetSocketAddress local = address(ch, false);
+        ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), Role.SERVER, SocketKeys.api(channel), d, now);
+        InetSocketAddress peer = SocketKeys.address(channel, true);
+        InetSocketAddress local = SocketKeys.address(channel, false);
         describe(r, peer == null ? null : peer.getAddress(), peer == null ? 0 : peer.getPort(),
             local == null ? null : local.getAddress(), local == null ? 0 : local.getPort());
-        r.noDelay = noDelayOf(ch);
+        r.noDelay = SocketKeys.noDelay(channel);
         r.connectEndNanos = now;
         r.events.add(ConnectionEvent.ACCEPT);
         track(channel, r);
         d.stats.opened.incrementAndGet();
-    }
-
-    private static InetSocketAddress address(NetworkChannel ch, boolean remote) {
-        try {
-            SocketAddress a = remote ? ((SocketChannel) ch).getRemoteAddress() : ch.getLocalAddress();
-            return a instanceof InetSocketAddress ? (InetSocketAddress) a : null;
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static boolean noDelayOf(SocketChannel ch) {
-        try {
-            return ch.getOption(StandardSocketOptions.TCP_NODELAY);
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
     }
 
     // ---- shared lifecycle ----

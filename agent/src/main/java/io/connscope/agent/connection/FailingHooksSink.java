@@ -78,6 +78,18 @@ public final class FailingHooksSink implements ConnectionSink {
     }
 
     @Override
+    public void readNative(Object key, long bytes, Throwable failure, long address) {
+        maybeFail(Bridge.HOOK_READ);
+        delegate.readNative(key, bytes, failure, address);
+    }
+
+    @Override
+    public void writeNative(Object key, long bytes, Throwable failure, long address, int iovecs) {
+        maybeFail(Bridge.HOOK_WRITE);
+        delegate.writeNative(key, bytes, failure, address, iovecs);
+    }
+
+    @Override
     public void plaintext(Object sslSocket, boolean inbound, byte[] b, int offset, int length) {
         maybeFail(Bridge.HOOK_PLAINTEXT);
         delegate.plaintext(sslSocket, inbound, b, offset, length);
@@ -85,7 +97,7 @@ public final class FailingHooksSink implements ConnectionSink {
 
     @Override
     public void tlsEngine(Object engine, boolean wrap, Object result, Throwable failure, Object[] plain,
-                          int plainOffset, Object[] net, int netOffset) {
+                          int plainOffset, Object net, int netOffset) {
         maybeFail(Bridge.HOOK_TLS_ENGINE);
         delegate.tlsEngine(engine, wrap, result, failure, plain, plainOffset, net, netOffset);
     }

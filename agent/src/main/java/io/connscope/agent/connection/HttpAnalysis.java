@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class HttpAnalysis {
 
     static final String VECTORED_NOT_ANALYSED = "vectored I/O positions unavailable";
+    /** Netty's native writev without Unsafe, or native memory connscope cannot read. */
+    static final String BYTES_UNREADABLE = "bytes not readable where they were written";
 
     private final FinishedSink finished;
     private final ResendDetector resends;
@@ -50,9 +52,11 @@ public final class HttpAnalysis {
                 http.feed(requests, (byte[]) data, offset, (int) n);
             } else if (data instanceof ByteBuffer) {
                 ByteBuffer buffer = (ByteBuffer) data;
-                http.feed(requests, buffer, buffer.position() - (int) n, (int) n);
+                http.feed(requests, buffer, offset == Bridge.BEFORE_POSITION ? buffer.position() - (int) n : offset, (int) n);
             } else if (data instanceof ByteBuffer[]) {
                 feedVectored(http, requests, (ByteBuffer[]) data, offset, n);
+            } else {
+                http.stop(BYTES_UNREADABLE);
             }
         } catch (RuntimeException e) {
             analysisFailed(r, e);

@@ -1,6 +1,8 @@
 package io.connscope.agent.instrument;
 
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isBridge;
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
@@ -29,16 +31,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLEngine;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.pool.TypePool;
 
 /**
  * Installs the advice on the JDK classes by exact name, retransforming the ones already loaded.
@@ -47,8 +44,16 @@ import net.bytebuddy.pool.TypePool;
  */
 public final class Instrumenter {
 
+    private static final String OWN_CLASSES = "io/connscope/";
+
     private final List<Target> targets = new ArrayList<>();
     private final Map<String, Target> byInternalName = new HashMap<>();
+    /** Netty's native-transport classes, by the end of their internal name: any relocation prefix matches. */
+    private final Map<String, Target> bySuffix = new HashMap<>();
+    /** The advice for every SSLEngine outside java.base, applied to each such class as it is met. */
+    private final Target sslEngines = new Target("javax.net.ssl.SSLEngine subclasses");
+    /** The classes outside java.base instrumented from {@link #bySuffix} or {@link #sslEngines}, by internal name. */
+    private final Map<String, Target> libraryClasses = new ConcurrentHashMap<>();
     private final Set<String> transformed = ConcurrentHashMap.newKeySet();
     private final ClassFileTransformer transformer = new AdviceTransformer();
     private final TransformCache cache;
@@ -108,11 +113,9 @@ public final class Instrumenter {
             .advice(SslAppStreamAdvice.Read.class, named("read").and(parameters(byte[].class, int.class, int.class)));
         target("sun.security.ssl.SSLSocketImpl$AppOutputStream")
             .advice(SslAppStreamAdvice.Write.class, named("write").and(parameters(byte[].class, int.class, int.class)));
-        target("sun.security.ssl.SSLEngineImpl")
-            .advice(SslEngineAdvice.Wrap.class, named("wrap")
-                .and(parameters(ByteBuffer[].class, int.class, int.class, ByteBuffer[].class, int.class, int.class)))
-            .advice(SslEngineAdvice.Unwrap.class, named("unwrap")
-                .and(parameters(ByteBuffer[].class, int.class, int.class, ByteBuffer[].class, int.class, int.class)));
+        sslEngineAdvice(target("sun.security.ssl.SSLEngineImpl"), true);
+        sslEngineAdvice(sslEngines, false);
+        nativeTransport();
         target("sun.net.www.protocol.http.HttpURLConnection")
             .advice(HttpUrlConnectionAdvice.WriteRequests.class, named("writeRequests").and(takesArguments(0)));
         // The 3-argument writeRequests delegates to the 2-argument one; the resend in parseHTTPHeader calls it directly.
@@ -123,6 +126,59 @@ public final class Instrumenter {
         target("sun.net.www.http.KeepAliveCache")
             .advice(KeepAliveCacheAdvice.Get.class, named("get").and(takesArguments(2)));
         cache = cacheDir == null ? TransformCache.off() : openCache(cacheDir);
+    }
+
+    /**
+     * The four wrap and unwrap forms. The JDK's engine has them all; another engine has at least the
+     * two abstract ones, or inherits them from a superclass that is instrumented itself.
+     */
+    private static void sslEngineAdvice(Target t, boolean jdk) {
+        ElementMatcher.Junction<MethodDescription> wrap = named("wrap").and(not(isAbstract()));
+        ElementMatcher.Junction<MethodDescription> unwrap = named("unwrap").and(not(isAbstract()));
+        t.add(SslEngineAdvice.Wrap.class, wrap.and(parameters(ByteBuffer[].class, int.class, int.class, ByteBuffer.class)), jdk);
+        t.add(SslEngineAdvice.WrapVectored.class,
+            wrap.and(parameters(ByteBuffer[].class, int.class, int.class, ByteBuffer[].class, int.class, int.class)), jdk);
+        t.add(SslEngineAdvice.Unwrap.class, unwrap.and(parameters(ByteBuffer.class, ByteBuffer[].class, int.class, int.class)),
+            jdk);
+        t.add(SslEngineAdvice.UnwrapVectored.class,
+            unwrap.and(parameters(ByteBuffer[].class, int.class, int.class, ByteBuffer[].class, int.class, int.class)), jdk);
+    }
+
+    /**
+     * Netty's native transports, at the two classes every epoll stream channel goes through (see
+     * {@link NativeSocketAdvice}). Verified with javap on Netty 4.1.131, and on the copy
+     * grpc-netty-shaded 1.85.1 relocates under io.grpc.netty.shaded.
+     */
+    private void nativeTransport() {
+        suffixTarget("/channel/unix/FileDescriptor")
+            .advice(NativeSocketAdvice.Read.class, named("read").and(parameters(ByteBuffer.class, int.class, int.class)))
+            .advice(NativeSocketAdvice.ReadAddress.class, named("readAddress").and(parameters(long.class, int.class, int.class)))
+            .advice(NativeSocketAdvice.Write.class, named("write").and(parameters(ByteBuffer.class, int.class, int.class)))
+            .advice(NativeSocketAdvice.WriteAddress.class,
+                named("writeAddress").and(parameters(long.class, int.class, int.class)))
+            .advice(NativeSocketAdvice.Writev.class,
+                named("writev").and(parameters(ByteBuffer[].class, int.class, int.class, long.class)))
+            .advice(NativeSocketAdvice.WritevAddresses.class, named("writevAddresses").and(parameters(long.class, int.class)))
+            .advice(NativeSocketAdvice.Close.class, named("close").and(takesArguments(0)));
+        suffixTarget("/channel/unix/Socket")
+            .advice(NativeSocketAdvice.Created.class, isConstructor().and(parameters(int.class)))
+            .advice(NativeSocketAdvice.Connect.class, named("connect").and(parameters(SocketAddress.class)))
+            .advice(NativeSocketAdvice.FinishConnect.class, named("finishConnect").and(takesArguments(0)))
+            .advice(NativeSocketAdvice.Accept.class, named("accept").and(parameters(byte[].class)))
+            .advice(NativeSocketAdvice.Shutdown.class, named("shutdown").and(parameters(boolean.class, boolean.class)))
+            .advice(NativeSocketAdvice.SetTcpNoDelay.class, named("setTcpNoDelay").and(parameters(boolean.class)))
+            .optionalAdvice(NativeSocketAdvice.Read.class, named("recv").and(parameters(ByteBuffer.class, int.class, int.class)))
+            .optionalAdvice(NativeSocketAdvice.ReadAddress.class,
+                named("recvAddress").and(parameters(long.class, int.class, int.class)))
+            .optionalAdvice(NativeSocketAdvice.Write.class, named("send").and(parameters(ByteBuffer.class, int.class, int.class)))
+            .optionalAdvice(NativeSocketAdvice.WriteAddress.class,
+                named("sendAddress").and(parameters(long.class, int.class, int.class)));
+    }
+
+    private Target suffixTarget(String internalNameSuffix) {
+        Target t = new Target(internalNameSuffix);
+        bySuffix.put(internalNameSuffix, t);
+        return t;
     }
 
     /**
@@ -139,13 +195,21 @@ public final class Instrumenter {
             }
             List<Class<?>> inputs = new ArrayList<>(
                 List.of(Instrumenter.class, Bridge.class, ConnectionSink.class, ByteBuddy.class, Advice.class));
-            for (Target t : targets) {
+            for (Target t : templates()) {
                 inputs.addAll(t.adviceClasses);
             }
             return TransformCache.open(dir, TransformCache.buildOf(jar, inputs));
         } catch (IOException | URISyntaxException | RuntimeException e) {
             return TransformCache.unused(dir, e.toString());
         }
+    }
+
+    /** Every list of advice: the JDK's classes, the native transport's, the engines'. */
+    private List<Target> templates() {
+        List<Target> all = new ArrayList<>(targets);
+        all.addAll(bySuffix.values());
+        all.add(sslEngines);
+        return all;
     }
 
     private synchronized Weaver weaver() {
@@ -180,6 +244,10 @@ public final class Instrumenter {
      * transformed when the JDK loads them (see {@link #transformRemainingIn}).
      */
     public void install(Instrumentation inst) {
+        // Loaded now: the transformer asks them about every class the application loads.
+        LibraryClasses.contains(new byte[1], new byte[1]);
+        UnfollowedStacks.classLoaded("a");
+        suffixOf("a/b/c/d");
         inst.addTransformer(transformer, true);
         retransformLoadedTargets(inst);
     }
@@ -198,7 +266,9 @@ public final class Instrumenter {
     private void retransformLoadedTargets(Instrumentation inst) {
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (c.getClassLoader() == null && byInternalName.containsKey(c.getName().replace('.', '/'))) {
+            String internalName = c.getName().replace('.', '/');
+            if (c.getClassLoader() == null ? byInternalName.containsKey(internalName)
+                : suffixOf(internalName) != null || LibraryClasses.isEngine(c)) {
                 loaded.add(c);
             }
         }
@@ -230,6 +300,14 @@ public final class Instrumenter {
         t.start();
     }
 
+    /** The native-transport advice for a class outside java.base whose name ends as one of {@link #bySuffix}, or null. */
+    private Target suffixOf(String internalName) {
+        int at = internalName.lastIndexOf('/');
+        int package0 = at < 0 ? -1 : internalName.lastIndexOf('/', at - 1);
+        int package1 = package0 < 0 ? -1 : internalName.lastIndexOf('/', package0 - 1);
+        return package1 < 0 ? null : bySuffix.get(internalName.substring(package1));
+    }
+
     /** Targets that are loaded but were not transformed, e.g. because this JDK lacks a method. */
     public List<String> missing(Instrumentation inst) {
         List<String> out = new ArrayList<>();
@@ -239,7 +317,9 @@ public final class Instrumenter {
                 out.add(t.className);
             }
         }
-        for (Target t : targets) {
+        List<Target> instrumented = new ArrayList<>(targets);
+        instrumented.addAll(libraryClasses.values());
+        for (Target t : instrumented) {
             // Only once its transformation is complete: while it runs (on the thread that loads the
             // remaining targets), its matched methods are still being recorded.
             if (transformed.contains(t.className)) {
@@ -262,21 +342,40 @@ public final class Instrumenter {
         @Override
         public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain,
                                 byte[] classFile) {
-            Target target = loader == null && internalName != null ? byInternalName.get(internalName) : null;
-            if (target == null) {
+            // connscope's own classes first, before anything here loads one: a class whose loading
+            // led back to itself would be defined twice.
+            if (internalName == null || internalName.startsWith(OWN_CLASSES)) {
                 return null;
             }
+            if (loader == null) {
+                Target target = byInternalName.get(internalName);
+                return target == null ? null : privileged(() -> instrument(target, classFile, null));
+            }
+            UnfollowedStacks.classLoaded(internalName);
+            Target template = suffixOf(internalName);
+            if (template == null && LibraryClasses.mayBeEngine(loader, internalName, classFile)) {
+                template = sslEngines;
+            }
+            if (template == null) {
+                return null;
+            }
+            Target chosen = template;
+            Target target = libraryClasses.computeIfAbsent(internalName, n -> chosen.forClass(n.replace('/', '.')));
             // A class is loaded, and so transformed, on the application's thread: under a security
             // manager, reading the cache and the advice's class files must not need the application's
             // permissions, only connscope's own.
-            return privileged(() -> instrument(target, classFile));
+            return privileged(() -> instrument(target, classFile, loader));
         }
 
-        private byte[] instrument(Target target, byte[] classFile) {
+        private byte[] instrument(Target target, byte[] classFile, ClassLoader loader) {
             try {
+                if (target.template == sslEngines && !weaver().isEngine(target, classFile, loader)) {
+                    libraryClasses.remove(target.className.replace('.', '/'));
+                    return null;
+                }
                 byte[] out = cache.load(target.className, classFile, target.matched);
                 if (out == null) {
-                    out = weaver().weave(target, classFile);
+                    out = weaver().weave(target, classFile, loader);
                     cache.store(target.className, classFile, out, target.matched);
                     AgentLog.debug("instrumented " + target.className);
                 } else {
@@ -294,77 +393,5 @@ public final class Instrumenter {
     @SuppressWarnings("removal") // AccessController: a no-op from JDK 24, where the security manager is gone
     private static byte[] privileged(PrivilegedAction<byte[]> action) {
         return AccessController.doPrivileged(action);
-    }
-
-    /**
-     * Applies the advice with Byte Buddy straight from the class file the JVM hands over. Types are
-     * described from class files, never loaded, so transforming one JDK class cannot load (and so
-     * miss) another target.
-     */
-    private static final class Weaver {
-        /** Advice only rewrites method bodies; validating the JDK's own types would be wasted start-up time. */
-        private final ByteBuddy byteBuddy = new ByteBuddy().with(TypeValidation.DISABLED);
-        private final ClassFileLocator bootClassFiles = ClassFileLocator.ForClassLoader.ofBootLoader();
-        /** Shared by all transformations, so common supertypes are parsed once. */
-        private final TypePool bootTypes = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(),
-            bootClassFiles, TypePool.Default.ReaderMode.FAST);
-
-        byte[] weave(Target target, byte[] classFile) {
-            ClassFileLocator own = ClassFileLocator.Simple.of(target.className, classFile);
-            TypeDescription type = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), own,
-                TypePool.Default.ReaderMode.FAST, bootTypes).describe(target.className).resolve();
-            ClassFileLocator locator = new ClassFileLocator.Compound(own, bootClassFiles);
-            return target.apply(byteBuddy.decorate(type, locator), type).make().getBytes();
-        }
-    }
-
-    /** One JDK class and the advice for its methods. */
-    private static final class Target {
-        final String className;
-        final List<Class<?>> adviceClasses = new ArrayList<>();
-        final List<ElementMatcher<? super MethodDescription>> matchers = new ArrayList<>();
-        final List<Boolean> required = new ArrayList<>();
-        final Set<Integer> matched = ConcurrentHashMap.newKeySet();
-
-        Target(String className) {
-            this.className = className;
-        }
-
-        Target advice(Class<?> adviceClass, ElementMatcher<? super MethodDescription> methods) {
-            return add(adviceClass, methods, true);
-        }
-
-        /** Advice for a method that only some supported JDKs have. */
-        Target optionalAdvice(Class<?> adviceClass, ElementMatcher<? super MethodDescription> methods) {
-            return add(adviceClass, methods, false);
-        }
-
-        private Target add(Class<?> adviceClass, ElementMatcher<? super MethodDescription> methods, boolean mustExist) {
-            adviceClasses.add(adviceClass);
-            matchers.add(methods);
-            required.add(mustExist);
-            return this;
-        }
-
-        DynamicType.Builder<?> apply(DynamicType.Builder<?> builder, TypeDescription type) {
-            for (int i = 0; i < adviceClasses.size(); i++) {
-                if (!type.getDeclaredMethods().filter(matchers.get(i)).isEmpty()) {
-                    matched.add(i);
-                }
-                AsmVisitorWrapper visitor = Advice.to(adviceClasses.get(i)).on(matchers.get(i));
-                builder = builder.visit(visitor);
-            }
-            return builder;
-        }
-
-        List<String> missingMethods() {
-            List<String> out = new ArrayList<>();
-            for (int i = 0; i < adviceClasses.size(); i++) {
-                if (required.get(i) && !matched.contains(i) && !matched.isEmpty()) {
-                    out.add(className + " (" + adviceClasses.get(i).getSimpleName() + ")");
-                }
-            }
-            return out;
-        }
     }
 }

@@ -45,7 +45,7 @@ public final class JdkInternals {
         Module base = Object.class.getModule();
         Module self = JdkInternals.class.getModule();
         try {
-            inst.redefineModule(base, Set.of(), Map.of(),
+            inst.redefineModule(base, Set.of(), Map.of("jdk.internal.misc", Set.of(self)),
                 Map.of("java.net", Set.of(self), "sun.security.ssl", Set.of(self), "sun.net", Set.of(self),
                     "java.nio.channels.spi", Set.of(self)),
                 Set.of(), Map.of());

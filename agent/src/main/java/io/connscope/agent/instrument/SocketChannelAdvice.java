@@ -59,7 +59,7 @@ public final class SocketChannelAdvice {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object channel, @Advice.Argument(0) Object buffer, @Advice.Return int n,
                          @Advice.Thrown Throwable thrown) {
-            Bridge.read(channel, n, thrown, buffer, 0);
+            Bridge.read(channel, n, thrown, buffer, Bridge.BEFORE_POSITION);
         }
     }
 
@@ -92,7 +92,7 @@ public final class SocketChannelAdvice {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object channel, @Advice.Argument(0) Object buffer, @Advice.Return int n,
                          @Advice.Thrown Throwable thrown) {
-            Bridge.write(channel, n, thrown, buffer, 0);
+            Bridge.write(channel, n, thrown, buffer, Bridge.BEFORE_POSITION);
         }
     }
 

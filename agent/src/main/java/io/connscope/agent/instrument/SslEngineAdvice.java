@@ -4,44 +4,79 @@ import io.connscope.bridge.Bridge;
 import net.bytebuddy.asm.Advice;
 
 /**
- * Advice for {@code sun.security.ssl.SSLEngineImpl}'s six-argument {@code wrap} and {@code unwrap},
- * which every other overload delegates to (JDK 11 to 25). The engine does no I/O: its ciphertext is
- * counted where the application writes it (a channel), and its plaintext goes to the HTTP analysis.
+ * Advice for the {@code wrap} and {@code unwrap} methods of every {@code SSLEngine}: the JDK's, Netty's
+ * OpenSSL/BoringSSL engine, Conscrypt's, or any other. Each engine implements the two abstract
+ * four-argument forms; the JDK's and Netty's add six-argument ones, which their overloads and their
+ * callers use. Whichever is called first on a thread reports, the others it delegates to do not
+ * ({@link Bridge#tlsEngineEnter}). The engine does no I/O: its ciphertext is counted where it is
+ * written or read, and its plaintext goes to the HTTP analysis.
  */
 public final class SslEngineAdvice {
 
     private SslEngineAdvice() {
     }
 
-    /** {@code wrap(ByteBuffer[] srcs, int, int, ByteBuffer[] dsts, int, int)}: plaintext in, ciphertext out. */
+    /** {@code wrap(ByteBuffer[] srcs, int, int, ByteBuffer dst)}: plaintext in, ciphertext out. */
     public static final class Wrap {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.Argument(0) Object[] srcs, @Advice.Argument(1) int offset,
-                          @Advice.Argument(2) int length) {
-            Bridge.vectoredStart(srcs, offset, length);
+        static boolean enter(@Advice.Argument(0) Object[] srcs, @Advice.Argument(1) int offset,
+                             @Advice.Argument(2) int length) {
+            return Bridge.tlsEngineEnter(srcs, offset, length);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object engine, @Advice.Argument(0) Object[] srcs, @Advice.Argument(1) int offset,
-                         @Advice.Argument(3) Object[] dsts, @Advice.Argument(4) int dstsOffset,
-                         @Advice.Return Object result, @Advice.Thrown Throwable thrown) {
-            Bridge.tlsEngine(engine, true, result, thrown, srcs, offset, dsts, dstsOffset);
+        static void exit(@Advice.Enter boolean outermost, @Advice.This Object engine, @Advice.Argument(0) Object[] srcs,
+                         @Advice.Argument(1) int offset, @Advice.Argument(3) Object dst, @Advice.Return Object result,
+                         @Advice.Thrown Throwable thrown) {
+            Bridge.tlsEngineExit(outermost, engine, true, result, thrown, srcs, offset, dst, 0);
         }
     }
 
-    /** {@code unwrap(ByteBuffer[] srcs, int, int, ByteBuffer[] dsts, int, int)}: ciphertext in, plaintext out. */
-    public static final class Unwrap {
+    /** {@code wrap(ByteBuffer[] srcs, int, int, ByteBuffer[] dsts, int, int)} (JDK). */
+    public static final class WrapVectored {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.Argument(3) Object[] dsts, @Advice.Argument(4) int offset,
-                          @Advice.Argument(5) int length) {
-            Bridge.vectoredStart(dsts, offset, length);
+        static boolean enter(@Advice.Argument(0) Object[] srcs, @Advice.Argument(1) int offset,
+                             @Advice.Argument(2) int length) {
+            return Bridge.tlsEngineEnter(srcs, offset, length);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object engine, @Advice.Argument(0) Object[] srcs, @Advice.Argument(1) int offset,
-                         @Advice.Argument(3) Object[] dsts, @Advice.Argument(4) int dstsOffset,
+        static void exit(@Advice.Enter boolean outermost, @Advice.This Object engine, @Advice.Argument(0) Object[] srcs,
+                         @Advice.Argument(1) int offset, @Advice.Argument(3) Object[] dsts,
+                         @Advice.Argument(4) int dstsOffset, @Advice.Return Object result, @Advice.Thrown Throwable thrown) {
+            Bridge.tlsEngineExit(outermost, engine, true, result, thrown, srcs, offset, dsts, dstsOffset);
+        }
+    }
+
+    /** {@code unwrap(ByteBuffer src, ByteBuffer[] dsts, int, int)}: ciphertext in, plaintext out. */
+    public static final class Unwrap {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static boolean enter(@Advice.Argument(1) Object[] dsts, @Advice.Argument(2) int offset,
+                             @Advice.Argument(3) int length) {
+            return Bridge.tlsEngineEnter(dsts, offset, length);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.Enter boolean outermost, @Advice.This Object engine, @Advice.Argument(0) Object src,
+                         @Advice.Argument(1) Object[] dsts, @Advice.Argument(2) int dstsOffset,
                          @Advice.Return Object result, @Advice.Thrown Throwable thrown) {
-            Bridge.tlsEngine(engine, false, result, thrown, dsts, dstsOffset, srcs, offset);
+            Bridge.tlsEngineExit(outermost, engine, false, result, thrown, dsts, dstsOffset, src, 0);
+        }
+    }
+
+    /** {@code unwrap(ByteBuffer[] srcs, int, int, ByteBuffer[] dsts, int, int)} (JDK, Netty's OpenSSL engine). */
+    public static final class UnwrapVectored {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static boolean enter(@Advice.Argument(3) Object[] dsts, @Advice.Argument(4) int offset,
+                             @Advice.Argument(5) int length) {
+            return Bridge.tlsEngineEnter(dsts, offset, length);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.Enter boolean outermost, @Advice.This Object engine, @Advice.Argument(0) Object[] srcs,
+                         @Advice.Argument(1) int offset, @Advice.Argument(3) Object[] dsts,
+                         @Advice.Argument(4) int dstsOffset, @Advice.Return Object result, @Advice.Thrown Throwable thrown) {
+            Bridge.tlsEngineExit(outermost, engine, false, result, thrown, dsts, dstsOffset, srcs, offset);
         }
     }
 }

@@ -8,6 +8,7 @@ import io.connscope.agent.diagnose.WarningLog;
 import io.connscope.agent.export.ExportHealth;
 import io.connscope.agent.files.OwnerOnlyFiles;
 import io.connscope.agent.http.AnalysisMemory;
+import io.connscope.agent.instrument.UnfollowedStacks;
 import io.connscope.bridge.Bridge;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -119,6 +120,7 @@ public final class ReportWriter {
             notes.add(tracker.http().resendsForgotten() + " failed request attempt(s) were not remembered for resend detection:"
                 + " too many at once");
         }
+        notes.addAll(UnfollowedStacks.notes());
         if (tracker.tlsEnginesNotPaired() > 0) {
             notes.add(tracker.tlsEnginesNotPaired() + " TLS handshake(s) through an SSLEngine were not paired with their"
                 + " connection (too many waiting at once): their plaintext was not analysed");

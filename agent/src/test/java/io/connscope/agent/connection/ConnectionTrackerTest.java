@@ -26,4 +26,15 @@ class ConnectionTrackerTest {
         assertThat(ConnectionTracker.protocolVersion("NONE")).isEqualTo("NONE");
         assertThat(ConnectionTracker.protocolVersion(null)).isNull();
     }
+
+    @Test
+    void aSessionIsResumedOnlyWhenMadeBeforeTheHandshakeAtTheClocksGrain() {
+        long start = 1_700_000_123_456L;
+        // the JDK: milliseconds
+        assertThat(ConnectionTracker.createdBefore(start - 1, start)).isTrue();
+        assertThat(ConnectionTracker.createdBefore(start + 3, start)).isFalse();
+        // OpenSSL and BoringSSL: whole seconds. A new session, made during the handshake, is in the same second.
+        assertThat(ConnectionTracker.createdBefore(1_700_000_123_000L, start)).isFalse();
+        assertThat(ConnectionTracker.createdBefore(1_700_000_122_000L, start)).isTrue();
+    }
 }

@@ -60,7 +60,9 @@ class HotPathBytecodeTest {
         // SSLEngine wrap/unwrap results: plain getters
         "javax/net/ssl/SSLEngineResult.bytesConsumed",
         "javax/net/ssl/SSLEngineResult.bytesProduced",
-        "javax/net/ssl/SSLEngineResult.getHandshakeStatus");
+        "javax/net/ssl/SSLEngineResult.getHandshakeStatus",
+        // native memory read through bound method handles to jdk.internal.misc.Unsafe (NativeMemory)
+        "java/lang/invoke/MethodHandle.invokeExact");
 
     /**
      * Reached only when an I/O call threw or connscope itself failed, or (Http1Stream.step and
@@ -78,6 +80,9 @@ class HotPathBytecodeTest {
         // after an attach, once per connection that was open before it
         TRACKER + ".adoptOnce",
         "io/connscope/bridge/Bridge.vectoredScratch", // grows a per-thread array, rarely
+        "io/connscope/bridge/Bridge.engineDepthScratch", // once per thread
+        "io/connscope/agent/instrument/NativeMemory.newScratch", // once per thread
+        "io/connscope/agent/instrument/NativeMemory.failed", // native memory could not be read: analysis stops
         "io/connscope/agent/http/Http1Stream.step",
         // once per direction of a WebSocket session, at its Close frame
         "io/connscope/agent/websocket/WebSocketFrames.closeSeen",
@@ -108,8 +113,12 @@ class HotPathBytecodeTest {
         work.add(new String[] {"io/connscope/bridge/Bridge", "write", io});
         work.add(new String[] {"io/connscope/bridge/Bridge", "plaintext", "(Ljava/lang/Object;Z[BII)V"});
         work.add(new String[] {"io/connscope/bridge/Bridge", "vectoredStart", "([Ljava/lang/Object;II)V"});
-        work.add(new String[] {"io/connscope/bridge/Bridge", "tlsEngine",
-            "(Ljava/lang/Object;ZLjava/lang/Object;Ljava/lang/Throwable;[Ljava/lang/Object;I[Ljava/lang/Object;I)V"});
+        work.add(new String[] {"io/connscope/bridge/Bridge", "tlsEngineEnter", "([Ljava/lang/Object;II)Z"});
+        work.add(new String[] {"io/connscope/bridge/Bridge", "tlsEngineExit",
+            "(ZLjava/lang/Object;ZLjava/lang/Object;Ljava/lang/Throwable;[Ljava/lang/Object;ILjava/lang/Object;I)V"});
+        // Netty's native transport: bytes at a native address, or gathered from an iovec array
+        work.add(new String[] {"io/connscope/bridge/Bridge", "readAddress", "(Ljava/lang/Object;JLjava/lang/Throwable;J)V"});
+        work.add(new String[] {"io/connscope/bridge/Bridge", "writeAddress", "(Ljava/lang/Object;JLjava/lang/Throwable;JI)V"});
         // ConcurrentHashMap.get calls these on the registry's lookup key.
         work.add(new String[] {"io/connscope/agent/connection/ConnectionRegistry$LookupKey", "hashCode", "()I"});
         work.add(new String[] {"io/connscope/agent/connection/ConnectionRegistry$LookupKey", "equals", "(Ljava/lang/Object;)Z"});
@@ -128,7 +137,9 @@ class HotPathBytecodeTest {
             .anyMatch(s -> s.contains("ConnectionRegistry.get")).anyMatch(s -> s.contains("EventLog.add"))
             .anyMatch(s -> s.contains("Http1Stream.feed")).anyMatch(s -> s.contains("ResponseSide.messageEnd"))
             .anyMatch(s -> s.contains("ConnectionTracker.tlsEngine")).anyMatch(s -> s.contains("HttpAnalysis.feed"))
-            .anyMatch(s -> s.contains("Http2Frames.content")).anyMatch(s -> s.contains("Http2Session.data"));
+            .anyMatch(s -> s.contains("Http2Frames.content")).anyMatch(s -> s.contains("Http2Session.data"))
+            .anyMatch(s -> s.contains("ConnectionTracker.analyseNativeRange")).anyMatch(s -> s.contains("NativeMemory.copy"))
+            .anyMatch(s -> s.contains("NativeMemory.iovecLength"));
         assertThat(violations).isEmpty();
     }
 

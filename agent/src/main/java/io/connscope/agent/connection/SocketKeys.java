@@ -1,0 +1,94 @@
+package io.connscope.agent.connection;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * What a connection's key tells about it, whatever it is: a JDK {@code NetworkChannel} (a
+ * {@code SocketChannel} or {@code ServerSocketChannel}), or a Netty native-transport
+ * {@code io.netty.channel.unix.Socket} under any relocation prefix, asked through its public methods
+ * (connscope compiles against no copy of Netty). Called when a connection opens, never on I/O.
+ */
+final class SocketKeys {
+
+    /** The API name of a connection over Netty's native transport, in {@code connscope.connection.api}. */
+    static final String NATIVE = "netty-native";
+    private static final String NATIVE_SOCKET = ".channel.unix.Socket";
+
+    /** Per class: the native socket's methods, or null when the class is no native socket. */
+    private static final ClassValue<NativeMethods> NATIVE_METHODS = new ClassValue<>() {
+        @Override
+        protected NativeMethods computeValue(Class<?> type) {
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                if (c.getName().endsWith(NATIVE_SOCKET)) {
+                    try {
+                        return new NativeMethods(c.getMethod("remoteAddress"), c.getMethod("localAddress"),
+                            c.getMethod("isTcpNoDelay"));
+                    } catch (NoSuchMethodException e) {
+                        return null;
+                    }
+                }
+            }
+            return null;
+        }
+    };
+
+    private static final class NativeMethods {
+        final Method remote;
+        final Method local;
+        final Method noDelay;
+
+        NativeMethods(Method remote, Method local, Method noDelay) {
+            this.remote = remote;
+            this.local = local;
+            this.noDelay = noDelay;
+        }
+    }
+
+    private SocketKeys() {
+    }
+
+    static boolean isNative(Object key) {
+        return key != null && NATIVE_METHODS.get(key.getClass()) != null;
+    }
+
+    /** "channel" for a JDK channel, {@link #NATIVE} for a native socket. */
+    static String api(Object key) {
+        return isNative(key) ? NATIVE : "channel";
+    }
+
+    /** The peer's address ({@code remote}) or the local one, or null (not connected, not TCP, or failing). */
+    static InetSocketAddress address(Object key, boolean remote) {
+        try {
+            SocketAddress a;
+            NativeMethods m = key == null ? null : NATIVE_METHODS.get(key.getClass());
+            if (m != null) {
+                a = (SocketAddress) (remote ? m.remote : m.local).invoke(key);
+            } else if (remote) {
+                a = key instanceof SocketChannel ? ((SocketChannel) key).getRemoteAddress() : null;
+            } else {
+                a = key instanceof NetworkChannel ? ((NetworkChannel) key).getLocalAddress() : null;
+            }
+            return a instanceof InetSocketAddress ? (InetSocketAddress) a : null;
+        } catch (IOException | ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    static boolean noDelay(Object key) {
+        try {
+            NativeMethods m = NATIVE_METHODS.get(key.getClass());
+            if (m != null) {
+                return (Boolean) m.noDelay.invoke(key);
+            }
+            return key instanceof SocketChannel && ((SocketChannel) key).getOption(StandardSocketOptions.TCP_NODELAY);
+        } catch (IOException | ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.connscope.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.connscope.it.fixtures.GrpcApp;
+import io.connscope.it.fixtures.ReactorNettyApp;
+import io.connscope.it.support.ChildJvm;
+import io.connscope.it.support.Jvm;
+import io.connscope.it.support.LogView;
+import io.connscope.it.support.OtlpReceiver;
+import io.connscope.it.support.SpanView;
+import io.connscope.it.support.Spans;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The stacks production services run on, on their own defaults: gRPC (grpc-netty-shaded, its bundled
+ * epoll transport, and over TLS its bundled BoringSSL engine) and Reactor Netty (Netty 4.1 on epoll).
+ * Client and server share a JVM; the truth is what the servers and clients count themselves.
+ */
+class ProductionStacksIT {
+
+    private static final String NATIVE = "netty-native";
+    private static final String[] ROLES = {"client", "server"};
+
+    private static List<String> appLibs;
+
+    @BeforeAll
+    static void nativeTransportsNeedLinuxX86() throws Exception {
+        Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux")
+                && System.getProperty("os.arch").matches("amd64|x86_64"),
+            "Netty's native transports are tested on Linux x86_64 only; skipped on " + System.getProperty("os.name")
+                + "/" + System.getProperty("os.arch"));
+        appLibs = Arrays.asList(Files.readString(Paths.get(System.getProperty("connscope.app.classpath.file")))
+            .trim().split(java.io.File.pathSeparator));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void grpcOnEpollInPlaintext(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).fixture(GrpcApp.class, appLibs).assertSuccess();
+            int port = grpcTruth(run, false);
+            Spans spans = otlp.spans();
+            grpcCalls(spans, port);
+            for (String role : ROLES) {
+                assertThat(spans.connection(role, port).has("tls.protocol.version")).isFalse();
+            }
+            bytesMatch(spans, port, true);
+            assertThat(warningsAt(otlp, port)).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void grpcOverBoringSslOnEpoll(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).fixture(GrpcApp.class, appLibs, "tls").assertSuccess();
+            int port = grpcTruth(run, true);
+            Spans spans = otlp.spans();
+            grpcCalls(spans, port);
+            for (String role : ROLES) {
+                SpanView c = spans.connection(role, port);
+                assertThat(c.str("tls.protocol.version")).as(role).isEqualTo("1.3");
+                assertThat(c.str("tls.cipher")).startsWith("TLS_");
+                assertThat(c.str("tls.next_protocol")).isEqualTo("h2");
+                assertThat(c.bool("tls.resumed")).isFalse();
+                assertThat(c.num("connscope.tls.handshakes")).isEqualTo(1);
+                assertThat(c.str("connscope.http2.detected_by")).isEqualTo("alpn");
+            }
+            // The TCP bytes are the ciphertext: all the client sent, the server read. The server's last
+            // alert can cross the client's close and go unread.
+            bytesMatch(spans, port, false);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void reactorNettyOnEpoll(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).fixture(ReactorNettyApp.class, appLibs).assertSuccess();
+            Map<String, String> truth = run.expectLine("stack=reactor-netty ");
+            assertThat(truth.get("epoll")).isEqualTo("true");
+            int requests = ReactorNettyApp.GETS + 1;
+            assertThat(truth.get("server.requests")).isEqualTo(String.valueOf(requests));
+            assertThat(truth.get("client.answered")).isEqualTo(String.valueOf(requests));
+            int port = Integer.parseInt(truth.get("port"));
+            int connections = Integer.parseInt(truth.get("server.connections"));
+            Spans spans = otlp.spans();
+            for (String role : ROLES) {
+                List<SpanView> conns = spans.connections(role, port);
+                assertThat(conns).as(role).hasSize(connections)
+                    .allSatisfy(c -> assertThat(c.str("connscope.connection.api")).isEqualTo(NATIVE))
+                    .allSatisfy(c -> assertThat(c.str("network.protocol.version")).isEqualTo("1.1"));
+                assertThat(conns.stream().mapToLong(c -> c.num("connscope.http.requests")).sum()).isEqualTo(requests);
+                assertThat(conns.stream().mapToLong(c -> c.num("connscope.http.responses")).sum()).isEqualTo(requests);
+                List<SpanView> exchanges = spans.exchanges(role, port);
+                assertThat(exchanges).hasSize(requests);
+                assertThat(exchanges).extracting(e -> e.str("http.request.method")).filteredOn("POST"::equals).hasSize(1);
+                assertThat(exchanges).extracting(e -> e.num("http.response.status_code")).containsOnly(200L);
+            }
+            assertThat(sum(spans.connections("client", port), "connscope.connection.bytes_sent"))
+                .isEqualTo(sum(spans.connections("server", port), "connscope.connection.bytes_received"));
+            assertThat(sum(spans.connections("server", port), "connscope.connection.bytes_sent"))
+                .isEqualTo(sum(spans.connections("client", port), "connscope.connection.bytes_received"));
+            assertThat(warningsAt(otlp, port)).isEmpty();
+        }
+    }
+
+    /** The app's own counts: every call made and served, over one connection, on epoll. */
+    private static int grpcTruth(ChildJvm.Result run, boolean tls) {
+        Map<String, String> truth = run.expectLine("stack=grpc ");
+        assertThat(truth.get("epoll")).isEqualTo("true");
+        assertThat(truth.get("openssl")).isEqualTo(String.valueOf(tls));
+        assertThat(truth.get("server.calls")).isEqualTo(String.valueOf(GrpcApp.UNARY_CALLS + 2));
+        assertThat(truth.get("server.messages")).isEqualTo(String.valueOf(GrpcApp.UNARY_CALLS + 1 + GrpcApp.STREAMED));
+        assertThat(truth.get("client.messages")).isEqualTo(String.valueOf(GrpcApp.UNARY_CALLS + 2 * GrpcApp.STREAMED));
+        assertThat(truth.get("server.connections")).isEqualTo("1");
+        return Integer.parseInt(truth.get("port"));
+    }
+
+    /** One connection at each end, over the native transport, with one HTTP/2 stream per call. */
+    private static void grpcCalls(Spans spans, int port) {
+        int calls = GrpcApp.UNARY_CALLS + 2;
+        for (String role : ROLES) {
+            SpanView c = spans.connection(role, port);
+            assertThat(c.str("connscope.connection.api")).as(role).isEqualTo(NATIVE);
+            assertThat(c.str("network.protocol.version")).isEqualTo("2");
+            assertThat(c.num("connscope.http2.streams")).isEqualTo(calls);
+            assertThat(c.num("connscope.http.requests")).isEqualTo(calls);
+            assertThat(c.num("connscope.http.responses")).isEqualTo(calls);
+            assertThat(c.has("connscope.http2.hpack_failure")).isFalse();
+            assertThat(c.has("connscope.http2.framing_failure")).isFalse();
+            List<SpanView> exchanges = spans.exchanges(role, port);
+            assertThat(exchanges).extracting(e -> e.str("url.path")).filteredOn("/demo.Echo/Say"::equals)
+                .hasSize(GrpcApp.UNARY_CALLS);
+            assertThat(exchanges).extracting(e -> e.str("url.path")).filteredOn(p -> !p.equals("/demo.Echo/Say"))
+                .containsExactlyInAnyOrder("/demo.Echo/Count", "/demo.Echo/Chat");
+            assertThat(exchanges).extracting(e -> e.str("http.request.method")).containsOnly("POST");
+            assertThat(exchanges).extracting(e -> e.num("http.response.status_code")).containsOnly(200L);
+            assertThat(exchanges).extracting(e -> e.str("network.protocol.version")).containsOnly("2");
+        }
+    }
+
+    private static void bytesMatch(Spans spans, int port, boolean exact) {
+        SpanView client = spans.connection("client", port);
+        SpanView server = spans.connection("server", port);
+        assertThat(client.num("connscope.connection.bytes_sent")).isEqualTo(server.num("connscope.connection.bytes_received"))
+            .isPositive();
+        if (exact) {
+            assertThat(server.num("connscope.connection.bytes_sent")).isEqualTo(client.num("connscope.connection.bytes_received"));
+        } else {
+            assertThat(server.num("connscope.connection.bytes_sent"))
+                .isGreaterThanOrEqualTo(client.num("connscope.connection.bytes_received"));
+        }
+    }
+
+    private static long sum(List<SpanView> spans, String key) {
+        return spans.stream().mapToLong(s -> s.num(key)).sum();
+    }
+
+    private static List<LogView> warningsAt(OtlpReceiver otlp, int port) throws Exception {
+        return otlp.logs().stream().filter(l -> l.has("connscope.rule") && Objects.equals(l.num("server.port"), (long) port))
+            .collect(Collectors.toList());
+    }
+}
