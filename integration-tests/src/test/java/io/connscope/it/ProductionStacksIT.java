@@ -3,6 +3,7 @@ package io.connscope.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.connscope.it.fixtures.GrpcApp;
+import io.connscope.it.fixtures.GrpcFailuresApp;
 import io.connscope.it.fixtures.ReactorNettyApp;
 import io.connscope.it.support.ChildJvm;
 import io.connscope.it.support.Jvm;
@@ -149,6 +150,69 @@ class ProductionStacksIT {
             assertThat(exchanges).extracting(e -> e.str("http.request.method")).containsOnly("POST");
             assertThat(exchanges).extracting(e -> e.num("http.response.status_code")).containsOnly(200L);
             assertThat(exchanges).extracting(e -> e.str("network.protocol.version")).containsOnly("2");
+            // The RPC conventions, and the messages each way counted from their length prefixes.
+            assertThat(exchanges).extracting(e -> e.str("rpc.system")).containsOnly("grpc");
+            assertThat(exchanges).extracting(e -> e.str("rpc.service")).containsOnly("demo.Echo");
+            assertThat(exchanges).extracting(e -> e.num("rpc.grpc.status_code")).containsOnly(0L);
+            assertThat(exchanges).noneMatch(e -> e.has("error.type"));
+            assertThat(exchanges).extracting(e -> e.name() + " " + e.str("rpc.method") + " "
+                    + e.num("connscope.grpc.request_messages") + "/" + e.num("connscope.grpc.response_messages"))
+                .containsExactlyInAnyOrder("demo.Echo/Say Say 1/1", "demo.Echo/Say Say 1/1", "demo.Echo/Say Say 1/1",
+                    "demo.Echo/Say Say 1/1", "demo.Echo/Say Say 1/1",
+                    "demo.Echo/Count Count 1/" + GrpcApp.STREAMED,
+                    "demo.Echo/Chat Chat " + GrpcApp.STREAMED + "/" + GrpcApp.STREAMED);
+        }
+    }
+
+    /**
+     * grpc-java's shortest client keepalive (10 s) against a server that permits a PING every 5 minutes
+     * (its default), during a call: the server's third strike ends the connection with GOAWAY
+     * ENHANCE_YOUR_CALM "too_many_pings", and the client's call fails. One JVM: it
+     * takes 30 s.
+     */
+    @org.junit.jupiter.api.Test
+    void grpcKeepaliveMoreFrequentThanTheServerPermits() throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(Jvm.JDK17).exportingTo(otlp).timeoutSeconds(120)
+                .fixture(GrpcFailuresApp.class, appLibs, "pings").assertSuccess();
+            Map<String, String> truth = run.expectLine("stack=grpc-pings ");
+            assertThat(truth.get("client.status")).isEqualTo("RESOURCE_EXHAUSTED"); // how grpc-java reports ENHANCE_YOUR_CALM
+            int port = Integer.parseInt(truth.get("port"));
+            List<LogView> warnings = warningsAt(otlp, port);
+            assertThat(warnings).extracting(w -> w.str("connscope.rule"))
+                .containsExactlyInAnyOrder("grpc-too-many-pings", "grpc-too-many-pings");
+            assertThat(warnings).allSatisfy(w -> assertThat(w.str("connscope.evidence"))
+                .contains("GOAWAY ENHANCE_YOUR_CALM \"too_many_pings\" after the client sent 3 PING(s)")
+                .contains("1 cut short"));
+            Spans spans = otlp.spans();
+            for (String role : ROLES) {
+                SpanView c = spans.connection(role, port);
+                assertThat(c.str("connscope.http2.goaway.error")).isEqualTo("ENHANCE_YOUR_CALM");
+                assertThat(c.str("connscope.http2.goaway.debug")).isEqualTo("too_many_pings");
+            }
+        }
+    }
+
+    /** A server whose connections live 1 s with 200 ms of grace cuts a call that outlives them. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void grpcMaxConnectionAgeCutsARunningCall(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).fixture(GrpcFailuresApp.class, appLibs, "max-age")
+                .assertSuccess();
+            Map<String, String> truth = run.expectLine("stack=grpc-max-age ");
+            assertThat(truth.get("client.status")).isIn("UNAVAILABLE", "CANCELLED");
+            int port = Integer.parseInt(truth.get("port"));
+            List<LogView> warnings = warningsAt(otlp, port);
+            assertThat(warnings).extracting(w -> w.str("connscope.rule"))
+                .containsExactlyInAnyOrder("grpc-max-age-cut", "grpc-max-age-cut");
+            assertThat(warnings).allSatisfy(w -> assertThat(w.str("connscope.evidence"))
+                .contains("(GOAWAY \"max_age\", NO_ERROR) while 1 call(s) were running, the first /demo.Echo/Watch"));
+            Spans spans = otlp.spans();
+            for (String role : ROLES) {
+                List<SpanView> calls = spans.exchanges(role, port);
+                assertThat(calls).as(role).singleElement().satisfies(e -> assertThat(e.has("error.type")).isTrue());
+            }
         }
     }
 

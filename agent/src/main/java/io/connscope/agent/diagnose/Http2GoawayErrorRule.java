@@ -1,6 +1,7 @@
 package io.connscope.agent.diagnose;
 
 import io.connscope.agent.connection.ConnectionRecord;
+import io.connscope.agent.http.Http2Goaway;
 import io.connscope.agent.http.Http2Session;
 
 /**
@@ -18,13 +19,15 @@ public final class Http2GoawayErrorRule extends Http2Rule {
 
     @Override
     Warning check(ConnectionRecord r, Http2Session s) {
-        long code = s.goawayErrorCode();
-        if (s.goawayBy() == null || code == 0) {
-            return null;
+        Http2Goaway g = s.goaway();
+        long code = g.errorCode();
+        if (g.by() == null || code == 0 || GrpcTooManyPingsRule.isTooManyPings(g)) {
+            return null; // gRPC's "too_many_pings" has a rule of its own, which says what to change
         }
         String name = Http2Session.errorName(code);
-        return new Warning(ID, Severity.WARN, "the " + s.goawayBy() + " ended HTTP/2 connection " + r.id
-            + " with GOAWAY " + name + " (" + code + "), last processed stream " + s.goawayLastStreamId() + ", after "
+        return new Warning(ID, Severity.WARN, "the " + g.by() + " ended HTTP/2 connection " + r.id
+            + " with GOAWAY " + name + " (" + code + ")" + (g.debug() == null ? "" : " \"" + g.debug() + "\"")
+            + ", last processed stream " + g.lastStreamId() + ", after "
             + s.streamsOpened() + " streams; streams above it were not processed.",
             advice(name));
     }

@@ -81,6 +81,8 @@ public final class RuleCatalog {
             new WebSocketAcceptMismatchRule(),
             new Http2StreamLimitRule(),
             new Http2GoawayErrorRule(),
+            new GrpcTooManyPingsRule(),
+            new GrpcMaxAgeCutRule(),
             new SlowSetupRule(thresholds(SlowSetupRule.ID)),
             new TlsNoResumptionRule(thresholds(TlsNoResumptionRule.ID)),
             new TooManyConnectionsRule(thresholds(TooManyConnectionsRule.ID)),

@@ -6,6 +6,7 @@ import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.diagnose.ExchangeRecord;
 import io.connscope.agent.connection.Role;
 import io.connscope.agent.http.ClientRequest;
+import io.connscope.agent.http.GrpcCall;
 import io.connscope.agent.http.Http2Session;
 import io.connscope.agent.http.HttpExchange;
 import io.connscope.agent.http.RequestTarget;
@@ -66,7 +67,9 @@ final class ExchangeSpans {
         // The method is unknown when only the response was seen (the request did not parse as HTTP).
         String method = e.method() == null ? "_OTHER" : e.method();
         boolean known = KNOWN_METHODS.contains(method);
-        SpanBuilder sb = tracer.spanBuilder(known ? method : "HTTP")
+        GrpcCall grpc = e.grpc();
+        String rpcName = grpc == null ? null : GrpcSpans.name(grpc);
+        SpanBuilder sb = tracer.spanBuilder(rpcName != null ? rpcName : known ? method : "HTTP")
             .setSpanKind(client ? SpanKind.CLIENT : SpanKind.SERVER)
             .setStartTimestamp(clock.epochNanos(e.requestStartNanos()), TimeUnit.NANOSECONDS)
             .setAllAttributes(destination)
@@ -129,6 +132,9 @@ final class ExchangeSpans {
                 sb.setAttribute(HTTP_CLIENT_RESEND_PATH, library.resendPath);
             }
         }
+        if (grpc != null) {
+            GrpcSpans.describe(sb, grpc);
+        }
         Context parent = parent(e.traceparent());
         if (parent == null) {
             sb.setNoParent();
@@ -138,7 +144,7 @@ final class ExchangeSpans {
         Span span = sb.startSpan();
         warnings.emit(item.warnings, span, destination, r.id, clock.epochNanos(e.responseEndNanos() != 0L
             ? e.responseEndNanos() : e.requestStartNanos()));
-        String error = e.failure() != null ? e.failure()
+        String error = e.failure() != null ? e.failure() : grpc != null && e.status() == 200 ? GrpcSpans.error(grpc, client)
             : e.status() >= 500 || client && e.status() >= 400 ? Integer.toString(e.status()) : null;
         if (error != null) {
             span.setAttribute(ERROR_TYPE, error);

@@ -5,6 +5,7 @@ import static io.connscope.agent.export.Semconv.HTTP2_DETECTED_BY;
 import static io.connscope.agent.export.Semconv.HTTP2_FRAMING_FAILURE;
 import static io.connscope.agent.export.Semconv.HTTP2_GOAWAY_BY;
 import static io.connscope.agent.export.Semconv.HTTP2_GOAWAY_CODE;
+import static io.connscope.agent.export.Semconv.HTTP2_GOAWAY_DEBUG;
 import static io.connscope.agent.export.Semconv.HTTP2_GOAWAY_ERROR;
 import static io.connscope.agent.export.Semconv.HTTP2_GOAWAY_LAST_STREAM;
 import static io.connscope.agent.export.Semconv.HTTP2_HPACK_FAILURE;
@@ -13,6 +14,7 @@ import static io.connscope.agent.export.Semconv.HTTP2_PUSH_PROMISES;
 import static io.connscope.agent.export.Semconv.HTTP2_STREAMS;
 
 import io.connscope.agent.connection.TlsInfo;
+import io.connscope.agent.http.Http2Goaway;
 import io.connscope.agent.http.Http2Session;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -37,9 +39,13 @@ final class Http2Attributes {
         if (s.streamsNotFollowed() > 0) {
             b.put(HTTP2_NOT_FOLLOWED, s.streamsNotFollowed());
         }
-        if (s.goawayBy() != null) {
-            b.put(HTTP2_GOAWAY_BY, s.goawayBy()).put(HTTP2_GOAWAY_LAST_STREAM, s.goawayLastStreamId())
-                .put(HTTP2_GOAWAY_CODE, s.goawayErrorCode()).put(HTTP2_GOAWAY_ERROR, Http2Session.errorName(s.goawayErrorCode()));
+        Http2Goaway goaway = s.goaway();
+        if (goaway.by() != null) {
+            b.put(HTTP2_GOAWAY_BY, goaway.by()).put(HTTP2_GOAWAY_LAST_STREAM, goaway.lastStreamId())
+                .put(HTTP2_GOAWAY_CODE, goaway.errorCode()).put(HTTP2_GOAWAY_ERROR, Http2Session.errorName(goaway.errorCode()));
+            if (goaway.debug() != null) {
+                b.put(HTTP2_GOAWAY_DEBUG, goaway.debug());
+            }
         }
         if (s.hpackFailure() != null) {
             b.put(HTTP2_HPACK_FAILURE, s.hpackFailure());

@@ -89,12 +89,21 @@ public final class Semconv {
     public static final AttributeKey<Long> HTTP2_GOAWAY_LAST_STREAM = AttributeKey.longKey("connscope.http2.goaway.last_stream_id");
     public static final AttributeKey<Long> HTTP2_GOAWAY_CODE = AttributeKey.longKey("connscope.http2.goaway.error_code");
     public static final AttributeKey<String> HTTP2_GOAWAY_ERROR = AttributeKey.stringKey("connscope.http2.goaway.error");
+    public static final AttributeKey<String> HTTP2_GOAWAY_DEBUG = AttributeKey.stringKey("connscope.http2.goaway.debug");
     public static final AttributeKey<String> HTTP2_HPACK_FAILURE = AttributeKey.stringKey("connscope.http2.hpack_failure");
     public static final AttributeKey<String> HTTP2_FRAMING_FAILURE = AttributeKey.stringKey("connscope.http2.framing_failure");
     // HTTP/2: a stream
     public static final AttributeKey<Long> HTTP2_STREAM_ID = AttributeKey.longKey("connscope.http2.stream_id");
     public static final AttributeKey<String> HTTP2_RESET_BY = AttributeKey.stringKey("connscope.http2.reset_by");
     public static final AttributeKey<String> HTTP2_RESET_ERROR = AttributeKey.stringKey("connscope.http2.reset_error");
+    // gRPC: a call (an HTTP/2 stream), by the RPC semantic conventions where they have a name
+    public static final AttributeKey<String> RPC_SYSTEM = AttributeKey.stringKey("rpc.system");
+    public static final AttributeKey<String> RPC_SERVICE = AttributeKey.stringKey("rpc.service");
+    public static final AttributeKey<String> RPC_METHOD = AttributeKey.stringKey("rpc.method");
+    public static final AttributeKey<Long> RPC_GRPC_STATUS_CODE = AttributeKey.longKey("rpc.grpc.status_code");
+    public static final AttributeKey<String> GRPC_STATUS_MESSAGE = AttributeKey.stringKey("connscope.grpc.status_message");
+    public static final AttributeKey<Long> GRPC_REQUEST_MESSAGES = AttributeKey.longKey("connscope.grpc.request_messages");
+    public static final AttributeKey<Long> GRPC_RESPONSE_MESSAGES = AttributeKey.longKey("connscope.grpc.response_messages");
     public static final AttributeKey<Long> WS_CLIENT_FRAMES = AttributeKey.longKey("connscope.websocket.client.frames");
     public static final AttributeKey<Long> WS_CLIENT_MESSAGES = AttributeKey.longKey("connscope.websocket.client.messages");
     public static final AttributeKey<Long> WS_CLIENT_PAYLOAD = AttributeKey.longKey("connscope.websocket.client.payload_bytes");

@@ -53,6 +53,10 @@ final class HpackDecoder {
         int status;
         long contentLength = -1;
         String traceparent;
+        /** content-type application/grpc, with or without a +codec suffix. */
+        boolean grpc;
+        int grpcStatus = -1;
+        String grpcMessage;
     }
 
     // The dynamic table, newest entry at `newest`, as a ring.
@@ -170,9 +174,34 @@ final class HpackDecoder {
             case "traceparent":
                 fields.traceparent = SafeText.of(value, HeadParser.MAX_KEPT_VALUE);
                 break;
+            case "content-type":
+                fields.grpc = value.startsWith("application/grpc");
+                break;
+            case "grpc-status":
+                fields.grpcStatus = grpcStatus(value);
+                break;
+            case "grpc-message":
+                fields.grpcMessage = SafeText.of(value, GrpcCall.MAX_MESSAGE);
+                break;
             default:
                 break;
         }
+    }
+
+    /** A grpc-status: a decimal code, or -1 when it is not one. */
+    private static int grpcStatus(String value) {
+        if (value.isEmpty() || value.length() > 3) {
+            return -1;
+        }
+        int code = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            code = code * 10 + c - '0';
+        }
+        return code;
     }
 
     private static int status(String value) {

@@ -2,6 +2,9 @@ package io.connscope.agent.http;
 
 import static io.connscope.agent.http.WireBytes.at;
 
+import io.connscope.agent.text.SafeText;
+import java.nio.charset.StandardCharsets;
+
 import java.nio.ByteBuffer;
 
 /**
@@ -58,6 +61,9 @@ final class Http2Frames {
     /** Up to the first 8 content bytes of a control frame, big-endian. */
     private long register;
     private int registerBytes;
+    /** A GOAWAY's debug data, its first bytes: gRPC says why there ("too_many_pings", "max_age"). */
+    private byte[] goawayDebug;
+    private int goawayDebugLength;
 
     // The header block being collected: HEADERS or PUSH_PROMISE, then CONTINUATION frames.
     private byte[] block;
@@ -191,6 +197,7 @@ final class Http2Frames {
         padLength = 0;
         register = 0;
         registerBytes = 0;
+        goawayDebugLength = 0;
         boolean padded = (flags & PADDED) != 0 && (type == DATA || type == HEADERS || type == PUSH_PROMISE);
         if (padded && length > 0) {
             part = PAD_LENGTH;
@@ -235,7 +242,7 @@ final class Http2Frames {
         }
         switch (type) {
             case DATA:
-                session.data(requests, streamId, n);
+                session.data(requests, streamId, data, from, n);
                 break;
             case HEADERS:
             case PUSH_PROMISE:
@@ -252,7 +259,18 @@ final class Http2Frames {
                     }
                 }
                 break;
-            default: // RST_STREAM, GOAWAY, PING, WINDOW_UPDATE, PRIORITY, extensions: the first 8 bytes at most
+            case GOAWAY: // the last stream id and error code, then the debug data's first bytes
+                for (int k = 0; k < n; k++) {
+                    byte b = at(data, from + k);
+                    if (registerBytes < 8) {
+                        register = register << 8 | b & 0xFF;
+                        registerBytes++;
+                    } else if (goawayDebugLength < Http2Goaway.MAX_DEBUG) {
+                        goawayDebugBuffer()[goawayDebugLength++] = b;
+                    }
+                }
+                break;
+            default: // RST_STREAM, PING, WINDOW_UPDATE, PRIORITY, extensions: the first 8 bytes at most
                 for (int k = 0; k < n && registerBytes < 8; k++) {
                     register = register << 8 | at(data, from + k) & 0xFF;
                     registerBytes++;
@@ -287,7 +305,7 @@ final class Http2Frames {
                 session.reset(requests, streamId, register & 0xFFFFFFFFL, now);
                 break;
             case GOAWAY:
-                session.goaway(requests, register >>> 32 & 0x7FFFFFFF, register & 0xFFFFFFFFL);
+                session.goaway(requests, register >>> 32 & 0x7FFFFFFF, register & 0xFFFFFFFFL, goawayDebugText(), now);
                 break;
             case PING:
                 if ((flags & ACK) == 0) {
@@ -316,6 +334,20 @@ final class Http2Frames {
         if (!blockIsPush) {
             session.headers(requests, blockStreamId, blockEndStream, fields, now);
         }
+    }
+
+    /** Once per direction that sends a GOAWAY with debug data. */
+    private byte[] goawayDebugBuffer() {
+        if (goawayDebug == null) {
+            goawayDebug = new byte[Http2Goaway.MAX_DEBUG];
+        }
+        return goawayDebug;
+    }
+
+    /** Once per GOAWAY: its debug data as text, escaped, or null when it had none. */
+    private String goawayDebugText() {
+        return goawayDebugLength == 0 ? null
+            : SafeText.of(new String(goawayDebug, 0, goawayDebugLength, StandardCharsets.ISO_8859_1), Http2Goaway.MAX_DEBUG);
     }
 
     /** Copies header block bytes: the message head in flight, the one thing that is copied. */

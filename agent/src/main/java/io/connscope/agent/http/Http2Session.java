@@ -46,9 +46,7 @@ public final class Http2Session {
     private final AtomicInteger notFollowed = new AtomicInteger();
     private final Side client = new Side();
     private final Side server = new Side();
-    private volatile String goawayBy;
-    private volatile long goawayLastStreamId = -1;
-    private volatile long goawayErrorCode = -1;
+    private final Http2Goaway goaway = new Http2Goaway();
 
     /** What one end sent. */
     public static final class Side {
@@ -134,6 +132,9 @@ public final class Http2Session {
                     e.method = fields.method;
                     e.target = fields.path;
                     e.traceparent = fields.traceparent;
+                    if (fields.grpc) {
+                        e.grpc = new GrpcCall(fields.path);
+                    }
                 }
             }
             if (endStream) {
@@ -148,6 +149,11 @@ public final class Http2Session {
         if (fields != null && fields.status >= 200) {
             e.status = fields.status;
             e.responseDeclaredBytes = fields.contentLength;
+        }
+        GrpcCall grpc = e.grpc;
+        if (grpc != null && fields != null && fields.grpcStatus >= 0) { // trailers, or a trailers-only response
+            grpc.status = fields.grpcStatus;
+            grpc.message = fields.grpcMessage;
         }
         if (endStream) {
             endResponse(e, nanos);
@@ -184,11 +190,18 @@ public final class Http2Session {
         peakConcurrent.accumulateAndGet(open.incrementAndGet(), Math::max);
     }
 
-    /** DATA on a stream: {@code bytes} of payload, padding excluded. */
-    void data(boolean requests, int streamId, int bytes) {
+    /** DATA on a stream: {@code bytes} of payload at {@code data[from]}, padding excluded. */
+    void data(boolean requests, int streamId, Object data, int from, int bytes) {
         HttpExchange e = stream(streamId);
-        if (e != null && !requests) {
+        if (e == null) {
+            return;
+        }
+        if (!requests) {
             e.responseBodyBytes += bytes;
+        }
+        GrpcCall grpc = e.grpc;
+        if (grpc != null) {
+            (requests ? grpc.requests : grpc.responses).feed(data, from, bytes);
         }
     }
 
@@ -253,12 +266,8 @@ public final class Http2Session {
         }
     }
 
-    void goaway(boolean requests, long lastStreamId, long errorCode) {
-        if (goawayBy == null) {
-            goawayLastStreamId = lastStreamId;
-            goawayErrorCode = errorCode;
-            goawayBy = requests ? "client" : "server";
-        }
+    void goaway(boolean requests, long lastStreamId, long errorCode, String debug, long nanos) {
+        goaway.received(requests, lastStreamId, errorCode, debug, nanos);
     }
 
     void ping(boolean requests) {
@@ -309,6 +318,7 @@ public final class Http2Session {
     private void close(HttpExchange e) {
         if (streams.compareAndSet(slot(e.http2StreamId), e, null)) {
             open.decrementAndGet();
+            goaway.streamClosed(e);
             sink.finished(e);
         }
     }
@@ -369,17 +379,9 @@ public final class Http2Session {
         return server;
     }
 
-    /** Who sent the first GOAWAY ("client" or "server"), or null. */
-    public String goawayBy() {
-        return goawayBy;
-    }
-
-    public long goawayLastStreamId() {
-        return goawayLastStreamId;
-    }
-
-    public long goawayErrorCode() {
-        return goawayErrorCode;
+    /** The first GOAWAY, if any was sent. */
+    public Http2Goaway goaway() {
+        return goaway;
     }
 
     /** Why header blocks of a direction stopped being decoded (methods, paths, statuses then unknown), or null. */

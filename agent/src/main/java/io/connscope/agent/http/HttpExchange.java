@@ -65,6 +65,8 @@ public final class HttpExchange {
     volatile String resetBy;
     /** The RST_STREAM error code, or -1. */
     volatile long resetErrorCode = -1;
+    /** The gRPC call this HTTP/2 stream carries, or null. */
+    volatile GrpcCall grpc;
 
     HttpExchange(int index) {
         this.index = index;
@@ -108,6 +110,11 @@ public final class HttpExchange {
     }
 
     /** The WebSocket session this exchange opened, or null. */
+    /** The gRPC call this exchange carried, or null when it was not gRPC. */
+    public GrpcCall grpc() {
+        return grpc;
+    }
+
     public WebSocketSession webSocket() {
         return webSocket;
     }

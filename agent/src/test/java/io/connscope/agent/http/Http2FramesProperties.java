@@ -142,7 +142,7 @@ class Http2FramesProperties {
         out.sort((a, b) -> Integer.compare(Integer.parseInt(a.split(" ")[0]), Integer.parseInt(b.split(" ")[0])));
         Http2Session s = http.http2();
         out.add("settings client=" + s.client().maxConcurrentStreams() + " server=" + s.server().maxConcurrentStreams()
-            + " goaway=" + s.goawayBy() + "/" + s.goawayLastStreamId() + "/" + s.goawayErrorCode() + " pings="
+            + " goaway=" + s.goaway().by() + "/" + s.goaway().lastStreamId() + "/" + s.goaway().errorCode() + " pings="
             + s.client().pings() + "/" + s.server().pings());
         assertThat(s.hpackFailure()).isNull();
         assertThat(s.framingFailure()).isNull();
