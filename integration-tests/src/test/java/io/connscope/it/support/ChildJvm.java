@@ -99,9 +99,14 @@ public final class ChildJvm {
     public Result fixture(Class<?> main, List<String> classpath, String... args) throws IOException, InterruptedException {
         List<String> cp = new ArrayList<>(classpath);
         cp.add(FIXTURES.toString());
+        return main(main.getName(), cp, args);
+    }
+
+    /** Runs a main class from this classpath alone (e.g. the stack fixtures, built apart). */
+    public Result main(String mainClass, List<String> classpath, String... args) throws IOException, InterruptedException {
         mainArgs.add("-cp");
-        mainArgs.add(String.join(File.pathSeparator, cp));
-        mainArgs.add(main.getName());
+        mainArgs.add(String.join(File.pathSeparator, classpath));
+        mainArgs.add(mainClass);
         mainArgs.addAll(List.of(args));
         return run();
     }

@@ -1,0 +1,161 @@
+package io.connscope.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.connscope.it.support.ChildJvm;
+import io.connscope.it.support.Jvm;
+import io.connscope.it.support.LogView;
+import io.connscope.it.support.OtlpReceiver;
+import io.connscope.it.support.SpanView;
+import io.connscope.it.support.Spans;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Netty 4.2's native transports and Vert.x 5 on its native transport, from the stack-fixtures
+ * module (Netty 4.2 cannot share a classpath with the Reactor Netty of {@link ProductionStacksIT}).
+ * epoll is followed in full; io_uring is not followed, and connscope says so instead of leaving a blank.
+ */
+class Netty42StacksIT {
+
+    private static final String NATIVE = "netty-native";
+    private static final String[] ROLES = {"client", "server"};
+    private static final int NETTY_REQUESTS = 10;
+    private static final int VERTX_REQUESTS = 11;
+
+    private static List<String> classpath;
+
+    @BeforeAll
+    static void nativeTransportsNeedLinuxX86() throws Exception {
+        Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux")
+                && System.getProperty("os.arch").matches("amd64|x86_64"),
+            "Netty's native transports are tested on Linux x86_64 only; skipped on " + System.getProperty("os.name")
+                + "/" + System.getProperty("os.arch"));
+        Path dir = Paths.get(System.getProperty("connscope.stack.fixtures.dir"));
+        classpath = new ArrayList<>(Arrays.asList(Files.readString(dir.resolve("classpath.txt")).trim().split(File.pathSeparator)));
+        try (Stream<Path> jars = Files.list(dir)) {
+            jars.filter(p -> p.getFileName().toString().matches("connscope-stack-fixtures-.*\\.jar")).forEach(p -> classpath.add(p.toString()));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void netty42OnEpoll(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).main("io.connscope.stacks.Netty42App", classpath, "epoll")
+                .assertSuccess();
+            Map<String, String> truth = run.expectLine("stack=netty42-epoll ");
+            assertThat(truth.get("available")).isEqualTo("true");
+            assertThat(truth.get("server.requests")).isEqualTo(String.valueOf(NETTY_REQUESTS));
+            assertThat(truth.get("client.answered")).isEqualTo(String.valueOf(NETTY_REQUESTS));
+            assertThat(truth.get("server.connections")).isEqualTo("1");
+            int port = Integer.parseInt(truth.get("port"));
+            Spans spans = otlp.spans();
+            for (String role : ROLES) {
+                SpanView c = spans.connection(role, port);
+                assertThat(c.str("connscope.connection.api")).as(role).isEqualTo(NATIVE);
+                assertThat(c.num("connscope.http.requests")).isEqualTo(NETTY_REQUESTS);
+                assertThat(c.num("connscope.http.responses")).isEqualTo(NETTY_REQUESTS);
+                assertThat(spans.exchanges(role, port)).hasSize(NETTY_REQUESTS)
+                    .allSatisfy(e -> assertThat(e.num("http.response.status_code")).isEqualTo(200L))
+                    .allSatisfy(e -> assertThat(e.num("http.response.body.size")).isEqualTo(20L));
+            }
+            // The client closed first, after reading every response: the server saw it first.
+            assertThat(spans.connection("client", port).str("connscope.close.classification")).isEqualTo("local-close");
+            assertThat(spans.connection("server", port).str("connscope.close.classification")).isEqualTo("peer-first");
+            bytesMatch(spans, port);
+            assertThat(warningsAt(otlp, port)).isEmpty();
+            assertThat(run.stderr).doesNotContain("is in use (");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void ioUringIsNamedNotLeftBlank(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).main("io.connscope.stacks.Netty42App", classpath, "io_uring")
+                .assertSuccess();
+            Map<String, String> truth = run.expectLine("stack=netty42-io_uring ");
+            Assumptions.assumeTrue("true".equals(truth.get("available")),
+                "the kernel refuses io_uring here (" + truth.get("cause") + "): skipped");
+            assertThat(truth.get("server.requests")).isEqualTo(String.valueOf(NETTY_REQUESTS));
+            int port = Integer.parseInt(truth.get("port"));
+            assertThat(otlp.spans().connections("client", port)).isEmpty();
+            // Named in the log, once per channel class, and in the report's notes.
+            assertThat(run.stderr.lines().filter(l -> l.startsWith("[connscope] Netty's io_uring transport is in use (")))
+                .containsExactlyInAnyOrder(
+                    "[connscope] Netty's io_uring transport is in use (io.netty.channel.uring.IoUringServerSocketChannel): connscope"
+                        + " does not follow connections over it, which are missing from its report and telemetry; the NIO or"
+                        + " epoll transport is followed",
+                    "[connscope] Netty's io_uring transport is in use (io.netty.channel.uring.IoUringSocketChannel): connscope"
+                        + " does not follow connections over it, which are missing from its report and telemetry; the NIO or"
+                        + " epoll transport is followed");
+            assertThat(run.stderr).contains("Netty's io_uring transport is in use (io.netty.channel.uring.IoUringSocketChannel):"
+                + " connections over it are not followed and are missing from this report");
+            List<Metric> unfollowed = otlp.metrics("connscope.stacks.unfollowed");
+            assertThat(unfollowed).isNotEmpty();
+            Metric last = unfollowed.get(unfollowed.size() - 1);
+            assertThat(last.getSum().getDataPoints(0).getAsInt()).isEqualTo(2);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void vertxOnItsNativeTransport(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).main("io.connscope.stacks.VertxApp", classpath).assertSuccess();
+            Map<String, String> truth = run.expectLine("stack=vertx ");
+            assertThat(truth.get("native")).isEqualTo("true");
+            assertThat(truth.get("server.requests")).isEqualTo(String.valueOf(VERTX_REQUESTS));
+            assertThat(truth.get("client.answered")).isEqualTo(String.valueOf(VERTX_REQUESTS));
+            int port = Integer.parseInt(truth.get("port"));
+            int connections = Integer.parseInt(truth.get("server.connections"));
+            Spans spans = otlp.spans();
+            for (String role : ROLES) {
+                List<SpanView> conns = spans.connections(role, port);
+                assertThat(conns).as(role).hasSize(connections)
+                    .allSatisfy(c -> assertThat(c.str("connscope.connection.api")).isEqualTo(NATIVE));
+                List<SpanView> exchanges = spans.exchanges(role, port);
+                assertThat(exchanges).hasSize(VERTX_REQUESTS);
+                assertThat(exchanges).extracting(e -> e.str("http.request.method")).filteredOn("POST"::equals).hasSize(1);
+                assertThat(exchanges).extracting(e -> e.num("http.response.status_code")).containsOnly(200L);
+            }
+            assertThat(sum(spans.connections("client", port), "connscope.connection.bytes_sent"))
+                .isEqualTo(sum(spans.connections("server", port), "connscope.connection.bytes_received"));
+            assertThat(sum(spans.connections("server", port), "connscope.connection.bytes_sent"))
+                .isEqualTo(sum(spans.connections("client", port), "connscope.connection.bytes_received"));
+            assertThat(warningsAt(otlp, port)).isEmpty();
+        }
+    }
+
+    private static void bytesMatch(Spans spans, int port) {
+        SpanView client = spans.connection("client", port);
+        SpanView server = spans.connection("server", port);
+        assertThat(client.num("connscope.connection.bytes_sent")).isEqualTo(server.num("connscope.connection.bytes_received"))
+            .isPositive();
+        assertThat(server.num("connscope.connection.bytes_sent")).isEqualTo(client.num("connscope.connection.bytes_received"));
+    }
+
+    private static long sum(List<SpanView> spans, String key) {
+        return spans.stream().mapToLong(s -> s.num(key)).sum();
+    }
+
+    private static List<LogView> warningsAt(OtlpReceiver otlp, int port) throws Exception {
+        return otlp.logs().stream().filter(l -> l.has("connscope.rule") && Objects.equals(l.num("server.port"), (long) port))
+            .collect(Collectors.toList());
+    }
+}

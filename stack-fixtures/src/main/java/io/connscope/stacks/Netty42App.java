@@ -1,0 +1,120 @@
+package io.connscope.stacks;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Netty 4.2 HTTP/1.1 server and client in one JVM, on the native transport named by the argument
+ * ({@code epoll} or {@code io_uring}): {@value #REQUESTS} keep-alive GETs over one connection, then
+ * the client closes. Prints the server's own counts, or, when the kernel refuses the transport, why.
+ */
+public final class Netty42App {
+
+    public static final int REQUESTS = 10;
+    static final String BODY = "hello from netty 4.2";
+
+    public static void main(String[] args) throws Exception {
+        boolean uring = args[0].equals("io_uring");
+        Throwable unavailable = uring ? IoUring.unavailabilityCause() : Epoll.unavailabilityCause();
+        if (unavailable != null) {
+            System.out.println("expect: stack=netty42-" + args[0] + " available=false cause="
+                + String.valueOf(unavailable).replace(' ', '_'));
+            return;
+        }
+        IoHandlerFactory io = uring ? IoUringIoHandler.newFactory() : EpollIoHandler.newFactory();
+        Class<? extends ServerChannel> serverChannel = uring ? IoUringServerSocketChannel.class : EpollServerSocketChannel.class;
+        Class<? extends Channel> clientChannel = uring ? IoUringSocketChannel.class : EpollSocketChannel.class;
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, io);
+        AtomicInteger connections = new AtomicInteger();
+        AtomicInteger served = new AtomicInteger();
+        try {
+            Channel server = new ServerBootstrap().group(group).channel(serverChannel)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        connections.incrementAndGet();
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 16),
+                            new SimpleChannelInboundHandler<FullHttpRequest>() {
+                                @Override
+                                protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+                                    served.incrementAndGet();
+                                    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                                        Unpooled.copiedBuffer(BODY, StandardCharsets.US_ASCII));
+                                    res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain")
+                                        .setInt(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
+                                    ctx.writeAndFlush(res);
+                                }
+                            });
+                    }
+                })
+                .bind("127.0.0.1", 0).sync().channel();
+            int port = ((InetSocketAddress) server.localAddress()).getPort();
+            BlockingQueue<String> answers = new ArrayBlockingQueue<>(REQUESTS);
+            Channel client = new Bootstrap().group(group).channel(clientChannel)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16),
+                            new SimpleChannelInboundHandler<FullHttpResponse>() {
+                                @Override
+                                protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse res) {
+                                    answers.add(res.content().toString(StandardCharsets.US_ASCII));
+                                }
+                            });
+                    }
+                })
+                .connect("127.0.0.1", port).sync().channel();
+            int answered = 0;
+            for (int i = 0; i < REQUESTS; i++) {
+                FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/items/" + i);
+                req.headers().set(HttpHeaderNames.HOST, "127.0.0.1:" + port);
+                client.writeAndFlush(req).sync();
+                String body = answers.poll(10, TimeUnit.SECONDS);
+                answered += BODY.equals(body) ? 1 : 0;
+            }
+            client.close().sync();
+            // Let the server see the client's close before it stops.
+            Thread.sleep(200);
+            server.close().sync();
+            System.out.println("expect: stack=netty42-" + args[0] + " available=true port=" + port + " server.requests="
+                + served.get() + " server.connections=" + connections.get() + " client.answered=" + answered);
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+}
