@@ -8,18 +8,12 @@ import io.connscope.it.support.LogView;
 import io.connscope.it.support.OtlpReceiver;
 import io.connscope.it.support.SpanView;
 import io.connscope.it.support.Spans;
+import io.connscope.it.support.StackFixtures;
 import io.opentelemetry.proto.metrics.v1.Metric;
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,16 +34,8 @@ class Netty42StacksIT {
     private static List<String> classpath;
 
     @BeforeAll
-    static void nativeTransportsNeedLinuxX86() throws Exception {
-        Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux")
-                && System.getProperty("os.arch").matches("amd64|x86_64"),
-            "Netty's native transports are tested on Linux x86_64 only; skipped on " + System.getProperty("os.name")
-                + "/" + System.getProperty("os.arch"));
-        Path dir = Paths.get(System.getProperty("connscope.stack.fixtures.dir"));
-        classpath = new ArrayList<>(Arrays.asList(Files.readString(dir.resolve("classpath.txt")).trim().split(File.pathSeparator)));
-        try (Stream<Path> jars = Files.list(dir)) {
-            jars.filter(p -> p.getFileName().toString().matches("connscope-stack-fixtures-.*\\.jar")).forEach(p -> classpath.add(p.toString()));
-        }
+    static void fixtures() throws Exception {
+        classpath = StackFixtures.classpath();
     }
 
     @ParameterizedTest(name = "{0}")
