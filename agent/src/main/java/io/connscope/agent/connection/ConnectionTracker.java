@@ -6,7 +6,6 @@ import io.connscope.agent.http.ClientRequest;
 import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.http.ResendDetector;
 import io.connscope.agent.instrument.JdkInternals;
-import io.connscope.agent.instrument.NativeMemory;
 import io.connscope.agent.text.SafeText;
 import io.connscope.bridge.Bridge;
 import io.connscope.bridge.ConnectionSink;
@@ -17,12 +16,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
@@ -47,9 +43,8 @@ public final class ConnectionTracker implements ConnectionSink {
     /** Sockets an attach found open and that are not to be followed. */
     private final DeclinedKeys declined = new DeclinedKeys(1024);
     private final AtomicLong ids = new AtomicLong();
-    private final TlsEngines engines = new TlsEngines();
-    /** error.type of an SSLEngine handshake that its connection's end cut short. */
-    static final String HANDSHAKE_INCOMPLETE = "handshake_incomplete";
+    private final EngineTls engineTls;
+    private final WireBytesFeed wire;
     /**
      * Per thread: the HttpURLConnection whose request is being written ([0] its identity hash, [1]
      * 1 when it is resending after a failed write), for the JDK HttpClient's writeRequests that follows.
@@ -62,6 +57,8 @@ public final class ConnectionTracker implements ConnectionSink {
         this.collectors = collectors;
         this.http = new HttpAnalysis(finished, resends, jdk, analysisMemory);
         this.registry = registry;
+        this.engineTls = new EngineTls(registry, http);
+        this.wire = new WireBytesFeed(http, engineTls);
         this.destinations = destinations;
         this.jdk = jdk;
         this.finished = finished;
@@ -74,7 +71,7 @@ public final class ConnectionTracker implements ConnectionSink {
     public void read(Object key, long bytes, Throwable failure, Object data, int offset) {
         ConnectionRecord r = tracked(key);
         if (r != null && received(r, key, bytes, failure)) {
-            analyseWire(r, key, r.role == Role.SERVER, data, offset, bytes);
+            wire.bytes(r, key, r.role == Role.SERVER, data, offset, bytes);
         }
     }
 
@@ -82,7 +79,7 @@ public final class ConnectionTracker implements ConnectionSink {
     public void write(Object key, long bytes, Throwable failure, Object data, int offset) {
         ConnectionRecord r = tracked(key);
         if (r != null && sent(r, key, bytes, failure)) {
-            analyseWire(r, key, r.role == Role.CLIENT, data, offset, bytes);
+            wire.bytes(r, key, r.role == Role.CLIENT, data, offset, bytes);
         }
     }
 
@@ -90,7 +87,7 @@ public final class ConnectionTracker implements ConnectionSink {
     public void readNative(Object key, long bytes, Throwable failure, long address) {
         ConnectionRecord r = registry.get(key);
         if (r != null && received(r, key, bytes, failure)) {
-            analyseNative(r, key, r.role == Role.SERVER, address, -1, bytes);
+            wire.nativeBytes(r, key, r.role == Role.SERVER, address, -1, bytes);
         }
     }
 
@@ -98,7 +95,7 @@ public final class ConnectionTracker implements ConnectionSink {
     public void writeNative(Object key, long bytes, Throwable failure, long address, int iovecs) {
         ConnectionRecord r = registry.get(key);
         if (r != null && sent(r, key, bytes, failure)) {
-            analyseNative(r, key, r.role == Role.CLIENT, address, iovecs, bytes);
+            wire.nativeBytes(r, key, r.role == Role.CLIENT, address, iovecs, bytes);
         }
     }
 
@@ -126,40 +123,6 @@ public final class ConnectionTracker implements ConnectionSink {
         return bytes > 0 && !r.tlsPlaintext;
     }
 
-    /**
-     * Bytes in native memory, at {@code address} or gathered from {@code iovecs} entries there: copied
-     * piece by piece into this thread's scratch array, and only while the analysis still wants them.
-     */
-    private void analyseNative(ConnectionRecord r, Object key, boolean requests, long address, int iovecs, long n) {
-        if (r.firstRequestBytesSeen && (r.http == null || r.http.done())) {
-            return;
-        }
-        if (!NativeMemory.available()) {
-            analyseWire(r, key, requests, null, 0, n);
-            return;
-        }
-        byte[] scratch = NativeMemory.scratch();
-        if (iovecs < 0) {
-            analyseNativeRange(r, key, requests, address, n, scratch);
-            return;
-        }
-        long left = n;
-        for (int i = 0; i < iovecs && left > 0; i++) {
-            long take = Math.min(left, NativeMemory.iovecLength(address, i));
-            analyseNativeRange(r, key, requests, NativeMemory.iovecBase(address, i), take, scratch);
-            left -= take;
-        }
-    }
-
-    private void analyseNativeRange(ConnectionRecord r, Object key, boolean requests, long from, long n, byte[] scratch) {
-        for (long done = 0; done < n && !r.tlsPlaintext; ) {
-            int k = (int) Math.min(scratch.length, n - done);
-            NativeMemory.copy(from + done, scratch, k);
-            analyseWire(r, key, requests, scratch, 0, k);
-            done += k;
-        }
-    }
-
     @Override
     public void plaintext(Object sslSocket, boolean inbound, byte[] b, int offset, int length) {
         ConnectionRecord r = registry.get(sslSocket);
@@ -174,150 +137,12 @@ public final class ConnectionTracker implements ConnectionSink {
     @Override
     public void tlsEngine(Object engine, boolean wrap, Object result, Throwable failure, Object[] plain,
                           int plainOffset, Object net, int netOffset) {
-        ConnectionRecord r = registry.get(engine);
-        if (r == null) {
-            if (result != null) {
-                engineNotPaired(engine, wrap, (SSLEngineResult) result, net, netOffset);
-            }
-            return;
-        }
-        if (failure != null) {
-            engineFailed(r, failure);
-            return;
-        }
-        SSLEngineResult res = (SSLEngineResult) result;
-        int moved = wrap ? res.bytesConsumed() : res.bytesProduced();
-        if (moved > 0) {
-            http.feed(r, wrap == (r.role == Role.CLIENT), plain, plainOffset, moved);
-        }
-        if (res.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED) {
-            engineHandshakeFinished(r, engine);
-        }
-    }
-
-    /**
-     * A wrap or unwrap of an engine not yet paired with its connection: the one that moves the
-     * ClientHello (the client's first wrap, the server's first unwrap) starts its handshake and
-     * pairs it with the connection that carried the same ClientHello.
-     */
-    private void engineNotPaired(Object engine, boolean wrap, SSLEngineResult res, Object net, int netOffset) {
-        int n = wrap ? res.bytesProduced() : res.bytesConsumed();
-        Object buffer = net instanceof Object[] && netOffset >= 0 && netOffset < ((Object[]) net).length
-            ? ((Object[]) net)[netOffset] : net;
-        if (n < ClientHelloId.MIN_BYTES || !(buffer instanceof ByteBuffer)) {
-            return;
-        }
-        ByteBuffer b = (ByteBuffer) buffer;
-        ClientHelloId id = ClientHelloId.of(b, b.position() - n, n);
-        if (id == null) {
-            return;
-        }
-        TlsEngines.Side other = engines.pair(id, ((SSLEngine) engine).getUseClientMode(),
-            new TlsEngines.Side(engine, null, System.nanoTime(), System.currentTimeMillis()));
-        if (other != null) {
-            // A server: its connection read the ClientHello, which started the handshake.
-            pairEngine(other.record, engine, other.startNanos, other.startEpochMillis);
-        }
-    }
-
-    /**
-     * The first bytes toward the server: a TLS ClientHello means the connection carries ciphertext,
-     * encrypted by an SSLEngine (an SSLSocket is followed by its own hooks), whose plaintext is
-     * analysed from then on. Otherwise the bytes go to the HTTP analysis.
-     */
-    private void analyseWire(ConnectionRecord r, Object key, boolean requests, Object data, int offset, long n) {
-        if (requests && !r.firstRequestBytesSeen && firstRequestBytes(r, key, data, offset, n)) {
-            return;
-        }
-        http.feed(r, requests, data, offset, n);
-    }
-
-    /** True when the bytes are a ClientHello, and the connection waits for (or got) its engine. */
-    private boolean firstRequestBytes(ConnectionRecord r, Object key, Object data, int offset, long n) {
-        r.firstRequestBytesSeen = true;
-        ClientHelloId id = ClientHelloId.in(data, offset, (int) Math.min(n, Integer.MAX_VALUE));
-        if (id == null) {
-            return false;
-        }
-        http.start(r, key);
-        r.tlsPlaintext = true;
-        TlsEngines.Side other = engines.pair(id, r.role == Role.CLIENT,
-            new TlsEngines.Side(null, r, System.nanoTime(), System.currentTimeMillis()));
-        r.clientHello = other == null ? id : null;
-        if (other != null) {
-            Object engine = other.engine.get();
-            if (engine != null) {
-                // A client: its engine wrapped the ClientHello, which started the handshake.
-                pairEngine(r, engine, other.startNanos, other.startEpochMillis);
-            }
-        }
-        return true;
-    }
-
-    private void pairEngine(ConnectionRecord r, Object engine, long startNanos, long startEpochMillis) {
-        r.engineHandshakeStartNanos = startNanos;
-        r.engineHandshakeStartEpochMillis = startEpochMillis;
-        if (r.isFinished()) {
-            // The peer closed at once, and the reader saw it before the writer's hook saw the ClientHello go out.
-            handshakeCutShort(r, r.endNanos);
-            return;
-        }
-        registry.aliasEngine(engine, r);
-    }
-
-    /** An engine whose peer went away mid-handshake does not throw: its caller sees the end of stream. */
-    private static void handshakeCutShort(ConnectionRecord r, long endNanos) {
-        if (r.tls == null && r.engineHandshakeStartNanos != 0L) {
-            r.tlsHandshakes++;
-            recordTls(r, new TlsInfo(r.engineHandshakeStartNanos, Math.max(endNanos, r.engineHandshakeStartNanos), null,
-                null, null, null, HANDSHAKE_INCOMPLETE));
-        }
-    }
-
-    /**
-     * An engine reports FINISHED after a handshake, and again (TLS 1.3) after each post-handshake
-     * message such as a NewSessionTicket, whose session is the same: only a new session counts.
-     */
-    private void engineHandshakeFinished(ConnectionRecord r, Object engine) {
-        SSLEngine e = (SSLEngine) engine;
-        SSLSession session = e.getSession();
-        int id = System.identityHashCode(session);
-        if (r.tls != null && id == r.engineSession) {
-            return;
-        }
-        r.engineSession = id;
-        r.tlsHandshakes++;
-        if (r.tls != null) {
-            return;
-        }
-        String alpn = e.getApplicationProtocol();
-        recordTls(r, new TlsInfo(r.engineHandshakeStartNanos, System.nanoTime(), protocolVersion(session.getProtocol()),
-            session.getCipherSuite(), createdBefore(session.getCreationTime(), r.engineHandshakeStartEpochMillis),
-            alpn == null || alpn.isEmpty() ? null : alpn, null));
-    }
-
-    /**
-     * Whether a session was created before its handshake started, i.e. resumed. OpenSSL and BoringSSL
-     * keep a session's creation time in whole seconds: a time that is a whole second is compared with
-     * the second the handshake started in, so a new session is never taken for a resumed one (a
-     * session resumed within the second it was made is then not seen as resumed).
-     */
-    static boolean createdBefore(long creationMillis, long handshakeStartMillis) {
-        long start = creationMillis % 1000 == 0 ? handshakeStartMillis - handshakeStartMillis % 1000 : handshakeStartMillis;
-        return creationMillis < start;
-    }
-
-    private void engineFailed(ConnectionRecord r, Throwable failure) {
-        if (r.tls == null) {
-            r.tlsHandshakes++;
-            recordTls(r, new TlsInfo(r.engineHandshakeStartNanos, System.nanoTime(), null, null, null, null,
-                failure.getClass().getName()));
-        }
+        engineTls.engineCall(engine, wrap, result, failure, plain, plainOffset, net, netOffset);
     }
 
     /** Followed connections whose ClientHello was dropped unpaired: too many waited for their engines at once. */
     public long tlsEnginesNotPaired() {
-        return engines.dropped();
+        return engineTls.notPaired();
     }
 
     /** Connections to telemetry collectors, not followed. */
@@ -716,27 +541,10 @@ public final class ConnectionTracker implements ConnectionSink {
             SSLSocket s = (SSLSocket) sslSocket;
             SSLSession session = s.getSession();
             String alpn = s.getApplicationProtocol();
-            info = new TlsInfo(startNanos, endNanos, protocolVersion(session.getProtocol()), session.getCipherSuite(),
+            info = new TlsInfo(startNanos, endNanos, TlsInfo.protocolVersion(session.getProtocol()), session.getCipherSuite(),
                 session.getCreationTime() < startEpochMillis, alpn == null || alpn.isEmpty() ? null : alpn, null);
         }
-        recordTls(r, info);
-    }
-
-    private static void recordTls(ConnectionRecord r, TlsInfo info) {
-        r.tls = info;
-        r.events.add(ConnectionEvent.TLS_HANDSHAKE);
-        DestinationStats stats = r.destination.stats;
-        stats.addTls(info);
-        r.tlsResumedToDestination = stats.tlsResumed.get();
-        r.tlsHandshakesToDestination = stats.tlsHandshakeTime.count();
-    }
-
-    /** "TLSv1.3" → "1.3", as the tls.protocol.version convention wants. */
-    static String protocolVersion(String jdkProtocol) {
-        if (jdkProtocol == null) {
-            return null;
-        }
-        return jdkProtocol.startsWith("TLSv") ? jdkProtocol.substring(4) : jdkProtocol;
+        info.recordOn(r);
     }
 
     // ---- HttpURLConnection (sun.net.www.protocol.http / sun.net.www.http) ----
@@ -799,8 +607,7 @@ public final class ConnectionTracker implements ConnectionSink {
 
     private void finish(ConnectionRecord r, long now) {
         if (r.finish(now)) {
-            engines.forget(r);
-            handshakeCutShort(r, now);
+            engineTls.connectionEnded(r, now);
             r.destination.stats.addEnded(r, r.classification());
             finished.connection(r);
         }

@@ -33,4 +33,22 @@ public final class TlsInfo {
     public long durationNanos() {
         return endNanos - startNanos;
     }
+
+    /** Records this as the connection's first TLS handshake, and counts it for its destination. */
+    void recordOn(ConnectionRecord r) {
+        r.tls = this;
+        r.events.add(ConnectionEvent.TLS_HANDSHAKE);
+        DestinationStats stats = r.destination.stats;
+        stats.addTls(this);
+        r.tlsResumedToDestination = stats.tlsResumed.get();
+        r.tlsHandshakesToDestination = stats.tlsHandshakeTime.count();
+    }
+
+    /** "TLSv1.3" → "1.3", as the tls.protocol.version convention wants. */
+    static String protocolVersion(String jdkProtocol) {
+        if (jdkProtocol == null) {
+            return null;
+        }
+        return jdkProtocol.startsWith("TLSv") ? jdkProtocol.substring(4) : jdkProtocol;
+    }
 }

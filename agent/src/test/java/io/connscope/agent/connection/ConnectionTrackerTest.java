@@ -21,20 +21,20 @@ class ConnectionTrackerTest {
 
     @Test
     void tlsVersionsFollowTheSemanticConvention() {
-        assertThat(ConnectionTracker.protocolVersion("TLSv1.3")).isEqualTo("1.3");
-        assertThat(ConnectionTracker.protocolVersion("TLSv1.2")).isEqualTo("1.2");
-        assertThat(ConnectionTracker.protocolVersion("NONE")).isEqualTo("NONE");
-        assertThat(ConnectionTracker.protocolVersion(null)).isNull();
+        assertThat(TlsInfo.protocolVersion("TLSv1.3")).isEqualTo("1.3");
+        assertThat(TlsInfo.protocolVersion("TLSv1.2")).isEqualTo("1.2");
+        assertThat(TlsInfo.protocolVersion("NONE")).isEqualTo("NONE");
+        assertThat(TlsInfo.protocolVersion(null)).isNull();
     }
 
     @Test
     void aSessionIsResumedOnlyWhenMadeBeforeTheHandshakeAtTheClocksGrain() {
         long start = 1_700_000_123_456L;
         // the JDK: milliseconds
-        assertThat(ConnectionTracker.createdBefore(start - 1, start)).isTrue();
-        assertThat(ConnectionTracker.createdBefore(start + 3, start)).isFalse();
+        assertThat(EngineTls.createdBefore(start - 1, start)).isTrue();
+        assertThat(EngineTls.createdBefore(start + 3, start)).isFalse();
         // OpenSSL and BoringSSL: whole seconds. A new session, made during the handshake, is in the same second.
-        assertThat(ConnectionTracker.createdBefore(1_700_000_123_000L, start)).isFalse();
-        assertThat(ConnectionTracker.createdBefore(1_700_000_122_000L, start)).isTrue();
+        assertThat(EngineTls.createdBefore(1_700_000_123_000L, start)).isFalse();
+        assertThat(EngineTls.createdBefore(1_700_000_122_000L, start)).isTrue();
     }
 }

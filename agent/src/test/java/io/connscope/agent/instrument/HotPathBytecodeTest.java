@@ -27,6 +27,7 @@ class HotPathBytecodeTest {
 
     private static final String TRACKER = "io/connscope/agent/connection/ConnectionTracker";
     private static final String ANALYSIS = "io/connscope/agent/connection/HttpAnalysis";
+    private static final String ENGINE_TLS = "io/connscope/agent/connection/EngineTls";
     /** Interfaces on the path, and the production class behind each. */
     private static final Map<String, List<String>> IMPLEMENTATIONS = Map.of(
         "io/connscope/bridge/ConnectionSink", List.of(TRACKER),
@@ -88,10 +89,10 @@ class HotPathBytecodeTest {
         "io/connscope/agent/websocket/WebSocketFrames.closeSeen",
         "io/connscope/agent/http/Http1Stream.headLine",
         // once per connection: its first bytes toward the server, looked at for a TLS ClientHello
-        TRACKER + ".firstRequestBytes",
+        ENGINE_TLS + ".firstRequestBytes",
         // an SSLEngine not paired with a connection: looks at the ciphertext for its ClientHello, and
         // allocates only when that is found, once per handshake
-        TRACKER + ".engineNotPaired",
+        ENGINE_TLS + ".notPaired",
         // once per connection: it showed HTTP/2, or an h2c upgrade request is handed to HTTP/2
         "io/connscope/agent/http/HttpConnection.http2Session",
         "io/connscope/agent/http/HttpConnection$ResponseSide.leaveToHttp2",
@@ -105,8 +106,8 @@ class HotPathBytecodeTest {
         "io/connscope/agent/http/Http2Session.halfDone",
         "io/connscope/agent/http/Http2Session.close",
         // once per TLS handshake through an SSLEngine
-        TRACKER + ".engineHandshakeFinished",
-        TRACKER + ".engineFailed");
+        ENGINE_TLS + ".handshakeFinished",
+        ENGINE_TLS + ".failed");
 
     @Test
     void readAndWriteHooksNeitherAllocateNorLock() throws IOException {
@@ -139,9 +140,9 @@ class HotPathBytecodeTest {
         assertThat(seen).as("methods analysed").anyMatch(s -> s.contains("ConnectionRecord.onRead"))
             .anyMatch(s -> s.contains("ConnectionRegistry.get")).anyMatch(s -> s.contains("EventLog.add"))
             .anyMatch(s -> s.contains("Http1Stream.feed")).anyMatch(s -> s.contains("ResponseSide.messageEnd"))
-            .anyMatch(s -> s.contains("ConnectionTracker.tlsEngine")).anyMatch(s -> s.contains("HttpAnalysis.feed"))
+            .anyMatch(s -> s.contains("EngineTls.engineCall")).anyMatch(s -> s.contains("HttpAnalysis.feed"))
             .anyMatch(s -> s.contains("Http2Frames.content")).anyMatch(s -> s.contains("Http2Session.data"))
-            .anyMatch(s -> s.contains("ConnectionTracker.analyseNativeRange")).anyMatch(s -> s.contains("NativeMemory.copy"))
+            .anyMatch(s -> s.contains("WireBytesFeed.nativeRange")).anyMatch(s -> s.contains("NativeMemory.copy"))
             .anyMatch(s -> s.contains("NativeMemory.iovecLength")).anyMatch(s -> s.contains("GrpcCall$Messages.feed"));
         assertThat(violations).isEmpty();
     }
