@@ -2,19 +2,13 @@ package io.connscope.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.connscope.it.fixtures.GrpcApp;
-import io.connscope.it.fixtures.GrpcFailuresApp;
-import io.connscope.it.fixtures.ReactorNettyApp;
+import io.connscope.it.fixtures.GrpcKeepaliveApp;
 import io.connscope.it.support.ChildJvm;
 import io.connscope.it.support.Jvm;
 import io.connscope.it.support.LogView;
 import io.connscope.it.support.OtlpReceiver;
 import io.connscope.it.support.SpanView;
 import io.connscope.it.support.Spans;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,32 +19,33 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The stacks production services run on, on their own defaults: gRPC (grpc-netty-shaded, its bundled
- * epoll transport, and over TLS its bundled BoringSSL engine) and Reactor Netty (Netty 4.1 on epoll).
- * Client and server share a JVM; the truth is what the servers and clients count themselves.
+ * The stacks production services run on, on their own defaults, as the demo shows them: gRPC
+ * (grpc-netty-shaded, its bundled epoll transport, and over TLS its bundled BoringSSL engine) and
+ * Reactor Netty (Netty 4.1 on epoll). Client and server share a JVM; the truth is what the servers
+ * and clients count themselves.
  */
 class ProductionStacksIT {
 
     private static final String NATIVE = "netty-native";
     private static final String[] ROLES = {"client", "server"};
-
-    private static List<String> appLibs;
+    /** The demo's gRPC scenarios: 5 unary calls, a server-streaming and a bidi call of 3 messages each way. */
+    private static final int UNARY_CALLS = 5;
+    private static final int STREAMED = 3;
+    private static final int REACTOR_REQUESTS = 11;
 
     @BeforeAll
-    static void nativeTransportsNeedLinuxX86() throws Exception {
+    static void nativeTransportsNeedLinuxX86() {
         Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux")
                 && System.getProperty("os.arch").matches("amd64|x86_64"),
             "Netty's native transports are tested on Linux x86_64 only; skipped on " + System.getProperty("os.name")
                 + "/" + System.getProperty("os.arch"));
-        appLibs = Arrays.asList(Files.readString(Paths.get(System.getProperty("connscope.app.classpath.file")))
-            .trim().split(java.io.File.pathSeparator));
     }
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Jvm.class)
     void grpcOnEpollInPlaintext(Jvm jvm) throws Exception {
         try (OtlpReceiver otlp = OtlpReceiver.start()) {
-            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).fixture(GrpcApp.class, appLibs).assertSuccess();
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).demo("grpc").assertSuccess();
             int port = grpcTruth(run, false);
             Spans spans = otlp.spans();
             grpcCalls(spans, port);
@@ -66,7 +61,7 @@ class ProductionStacksIT {
     @EnumSource(Jvm.class)
     void grpcOverBoringSslOnEpoll(Jvm jvm) throws Exception {
         try (OtlpReceiver otlp = OtlpReceiver.start()) {
-            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).fixture(GrpcApp.class, appLibs, "tls").assertSuccess();
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).demo("grpc-tls").assertSuccess();
             int port = grpcTruth(run, true);
             Spans spans = otlp.spans();
             grpcCalls(spans, port);
@@ -89,10 +84,10 @@ class ProductionStacksIT {
     @EnumSource(Jvm.class)
     void reactorNettyOnEpoll(Jvm jvm) throws Exception {
         try (OtlpReceiver otlp = OtlpReceiver.start()) {
-            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).fixture(ReactorNettyApp.class, appLibs).assertSuccess();
-            Map<String, String> truth = run.expectLine("stack=reactor-netty ");
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).demo("reactor-netty").assertSuccess();
+            Map<String, String> truth = run.expectLine("stack=reactor-netty port=");
             assertThat(truth.get("epoll")).isEqualTo("true");
-            int requests = ReactorNettyApp.GETS + 1;
+            int requests = REACTOR_REQUESTS;
             assertThat(truth.get("server.requests")).isEqualTo(String.valueOf(requests));
             assertThat(truth.get("client.answered")).isEqualTo(String.valueOf(requests));
             int port = Integer.parseInt(truth.get("port"));
@@ -120,19 +115,19 @@ class ProductionStacksIT {
 
     /** The app's own counts: every call made and served, over one connection, on epoll. */
     private static int grpcTruth(ChildJvm.Result run, boolean tls) {
-        Map<String, String> truth = run.expectLine("stack=grpc ");
+        Map<String, String> truth = run.expectLine(tls ? "stack=grpc-tls port=" : "stack=grpc port=");
         assertThat(truth.get("epoll")).isEqualTo("true");
         assertThat(truth.get("openssl")).isEqualTo(String.valueOf(tls));
-        assertThat(truth.get("server.calls")).isEqualTo(String.valueOf(GrpcApp.UNARY_CALLS + 2));
-        assertThat(truth.get("server.messages")).isEqualTo(String.valueOf(GrpcApp.UNARY_CALLS + 1 + GrpcApp.STREAMED));
-        assertThat(truth.get("client.messages")).isEqualTo(String.valueOf(GrpcApp.UNARY_CALLS + 2 * GrpcApp.STREAMED));
+        assertThat(truth.get("server.calls")).isEqualTo(String.valueOf(UNARY_CALLS + 2));
+        assertThat(truth.get("server.messages")).isEqualTo(String.valueOf(UNARY_CALLS + 1 + STREAMED));
+        assertThat(truth.get("client.messages")).isEqualTo(String.valueOf(UNARY_CALLS + 2 * STREAMED));
         assertThat(truth.get("server.connections")).isEqualTo("1");
         return Integer.parseInt(truth.get("port"));
     }
 
     /** One connection at each end, over the native transport, with one HTTP/2 stream per call. */
     private static void grpcCalls(Spans spans, int port) {
-        int calls = GrpcApp.UNARY_CALLS + 2;
+        int calls = UNARY_CALLS + 2;
         for (String role : ROLES) {
             SpanView c = spans.connection(role, port);
             assertThat(c.str("connscope.connection.api")).as(role).isEqualTo(NATIVE);
@@ -144,7 +139,7 @@ class ProductionStacksIT {
             assertThat(c.has("connscope.http2.framing_failure")).isFalse();
             List<SpanView> exchanges = spans.exchanges(role, port);
             assertThat(exchanges).extracting(e -> e.str("url.path")).filteredOn("/demo.Echo/Say"::equals)
-                .hasSize(GrpcApp.UNARY_CALLS);
+                .hasSize(UNARY_CALLS);
             assertThat(exchanges).extracting(e -> e.str("url.path")).filteredOn(p -> !p.equals("/demo.Echo/Say"))
                 .containsExactlyInAnyOrder("/demo.Echo/Count", "/demo.Echo/Chat");
             assertThat(exchanges).extracting(e -> e.str("http.request.method")).containsOnly("POST");
@@ -159,8 +154,8 @@ class ProductionStacksIT {
                     + e.num("connscope.grpc.request_messages") + "/" + e.num("connscope.grpc.response_messages"))
                 .containsExactlyInAnyOrder("demo.Echo/Say Say 1/1", "demo.Echo/Say Say 1/1", "demo.Echo/Say Say 1/1",
                     "demo.Echo/Say Say 1/1", "demo.Echo/Say Say 1/1",
-                    "demo.Echo/Count Count 1/" + GrpcApp.STREAMED,
-                    "demo.Echo/Chat Chat " + GrpcApp.STREAMED + "/" + GrpcApp.STREAMED);
+                    "demo.Echo/Count Count 1/" + STREAMED,
+                    "demo.Echo/Chat Chat " + STREAMED + "/" + STREAMED);
         }
     }
 
@@ -174,7 +169,7 @@ class ProductionStacksIT {
     void grpcKeepaliveMoreFrequentThanTheServerPermits() throws Exception {
         try (OtlpReceiver otlp = OtlpReceiver.start()) {
             ChildJvm.Result run = ChildJvm.on(Jvm.JDK17).exportingTo(otlp).timeoutSeconds(120)
-                .fixture(GrpcFailuresApp.class, appLibs, "pings").assertSuccess();
+                .fixture(GrpcKeepaliveApp.class, List.of(ChildJvm.DEMO_JAR.toString())).assertSuccess();
             Map<String, String> truth = run.expectLine("stack=grpc-pings ");
             assertThat(truth.get("client.status")).isEqualTo("RESOURCE_EXHAUSTED"); // how grpc-java reports ENHANCE_YOUR_CALM
             int port = Integer.parseInt(truth.get("port"));
@@ -198,9 +193,8 @@ class ProductionStacksIT {
     @EnumSource(Jvm.class)
     void grpcMaxConnectionAgeCutsARunningCall(Jvm jvm) throws Exception {
         try (OtlpReceiver otlp = OtlpReceiver.start()) {
-            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).fixture(GrpcFailuresApp.class, appLibs, "max-age")
-                .assertSuccess();
-            Map<String, String> truth = run.expectLine("stack=grpc-max-age ");
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).demo("grpc-max-age").assertSuccess();
+            Map<String, String> truth = run.expectLine("stack=grpc-max-age port=");
             assertThat(truth.get("client.status")).isIn("UNAVAILABLE", "CANCELLED");
             int port = Integer.parseInt(truth.get("port"));
             List<LogView> warnings = warningsAt(otlp, port);
