@@ -157,6 +157,18 @@ public final class Bridge {
         }
     }
 
+    /** A native-transport gathering write: the bytes from each buffer's position on, which did not move. */
+    public static void writeGathered(Object key, long bytes, Throwable failure, Object[] buffers, int offset) {
+        ConnectionSink s = active(HOOK_WRITE);
+        if (s != null) {
+            try {
+                s.writeGathered(key, bytes, failure, buffers, offset);
+            } catch (Throwable t) {
+                failed(HOOK_WRITE, t);
+            }
+        }
+    }
+
     /** A native-transport read into native memory: {@code bytes} bytes at {@code address}. */
     public static void readAddress(Object key, long bytes, Throwable failure, long address) {
         ConnectionSink s = active(HOOK_READ);
@@ -364,7 +376,15 @@ public final class Bridge {
 
     /** A native transport's listening socket accepted descriptor {@code fd} (negative: nothing to accept). */
     public static void nativeAccepted(Object serverSocket, int fd) {
-        if (sink == null || fd < 0) {
+        if (sink == null) {
+            return;
+        }
+        if (fd < 0) {
+            Object[] last = NATIVE_ACCEPT.get();
+            if (last != null) {
+                last[0] = null; // nothing accepted: no socket is to be taken for an accepted one
+                last[1] = null;
+            }
             return;
         }
         Object[] last = NATIVE_ACCEPT.get();
@@ -378,17 +398,21 @@ public final class Bridge {
 
     /**
      * A native transport made a socket object for descriptor {@code fd}: when this thread has just
-     * accepted that descriptor, it is the accepted connection.
+     * accepted that descriptor, it is the accepted connection. The accept is forgotten either way:
+     * only the socket made right after it can be the accepted one.
      */
     public static void nativeSocketCreated(Object socket, int fd) {
         Object[] last = NATIVE_ACCEPT.get();
-        if (last == null || last[0] == null || !(last[1] instanceof Integer) || ((Integer) last[1]).intValue() != fd) {
+        if (last == null || last[0] == null) {
             return;
         }
         Object server = last[0];
+        Object accepted = last[1];
         last[0] = null;
         last[1] = null;
-        channelAccepted(server, socket);
+        if (accepted instanceof Integer && ((Integer) accepted).intValue() == fd) {
+            channelAccepted(server, socket);
+        }
     }
 
     public static void noDelay(Object key, boolean on) {

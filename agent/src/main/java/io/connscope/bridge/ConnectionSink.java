@@ -34,6 +34,12 @@ public interface ConnectionSink {
     /** A write returned; {@code data} as for {@link #read}. */
     void write(Object key, long bytes, Throwable failure, Object data, int offset);
 
+    /**
+     * A native transport's gathering write of {@code bytes} bytes from {@code buffers[offset..]}: taken
+     * in order from each buffer's position on (the positions do not move).
+     */
+    void writeGathered(Object key, long bytes, Throwable failure, Object[] buffers, int offset);
+
     /** A native transport read {@code bytes} bytes into native memory at {@code address}. */
     void readNative(Object key, long bytes, Throwable failure, long address);
 

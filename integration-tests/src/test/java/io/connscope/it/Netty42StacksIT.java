@@ -128,6 +128,38 @@ class Netty42StacksIT {
         }
     }
 
+    /**
+     * What epoll does besides TCP goes through the same socket classes: a Unix domain socket and a
+     * connected UDP socket are not followed. And a response written as one composite buffer, which Netty
+     * sends with a gathering writev, is read like any other.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void onlyTcpIsFollowedAndGatheringWritesAreRead(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).main("io.connscope.stacks.NettyEdgesApp", classpath)
+                .assertSuccess();
+            Map<String, String> truth = run.expectLine("stack=netty-edges ");
+            assertThat(truth.get("uds.bytes")).isEqualTo("100");
+            assertThat(truth.get("udp.datagrams")).isEqualTo("3");
+            assertThat(truth.get("server.requests")).isEqualTo("5");
+            assertThat(truth.get("client.answered")).isEqualTo("5");
+            int port = Integer.parseInt(truth.get("port"));
+            Spans spans = otlp.spans();
+            assertThat(spans.where(s -> s.name().startsWith("connection "))).as("only the TCP connection's two ends")
+                .hasSize(2).allSatisfy(c -> assertThat(c.num("server.port")).isEqualTo((long) port));
+            for (String role : ROLES) {
+                SpanView c = spans.connection(role, port);
+                assertThat(c.num("connscope.http.requests")).as(role).isEqualTo(5);
+                assertThat(c.num("connscope.http.responses")).isEqualTo(5);
+                assertThat(c.has("connscope.http.analysis_stopped")).isFalse();
+                assertThat(spans.exchanges(role, port)).hasSize(5)
+                    .allSatisfy(e -> assertThat(e.num("http.response.body.size")).isEqualTo(14L));
+            }
+            bytesMatch(spans, port);
+        }
+    }
+
     private static void bytesMatch(Spans spans, int port) {
         SpanView client = spans.connection("client", port);
         SpanView server = spans.connection("server", port);

@@ -84,6 +84,14 @@ public final class ConnectionTracker implements ConnectionSink {
     }
 
     @Override
+    public void writeGathered(Object key, long bytes, Throwable failure, Object[] buffers, int offset) {
+        ConnectionRecord r = registry.get(key);
+        if (r != null && sent(r, key, bytes, failure)) {
+            wire.gathered(r, key, r.role == Role.CLIENT, buffers, offset, bytes);
+        }
+    }
+
+    @Override
     public void readNative(Object key, long bytes, Throwable failure, long address) {
         ConnectionRecord r = registry.get(key);
         if (r != null && received(r, key, bytes, failure)) {
@@ -343,8 +351,8 @@ public final class ConnectionTracker implements ConnectionSink {
     @Override
     public void channelConnectStarted(Object channel, Object endpoint, long startNanos, boolean connected,
                                       Throwable failure) {
-        if (!(endpoint instanceof InetSocketAddress)) {
-            return; // a Unix domain socket: not TCP
+        if (!(endpoint instanceof InetSocketAddress) || !SocketKeys.isTcp(channel)) {
+            return; // a Unix domain socket, or a native transport's UDP: not TCP
         }
         InetSocketAddress target = (InetSocketAddress) endpoint;
         if (collectors.isCollector(target)) {
@@ -407,7 +415,7 @@ public final class ConnectionTracker implements ConnectionSink {
 
     @Override
     public void channelAccepted(Object serverChannel, Object channel) {
-        InetSocketAddress listen = SocketKeys.address(serverChannel, false);
+        InetSocketAddress listen = SocketKeys.isTcp(channel) ? SocketKeys.address(serverChannel, false) : null;
         if (listen == null) {
             return; // a Unix domain socket: not TCP
         }

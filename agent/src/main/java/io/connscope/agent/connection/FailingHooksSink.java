@@ -78,6 +78,12 @@ public final class FailingHooksSink implements ConnectionSink {
     }
 
     @Override
+    public void writeGathered(Object key, long bytes, Throwable failure, Object[] buffers, int offset) {
+        maybeFail(Bridge.HOOK_WRITE);
+        delegate.writeGathered(key, bytes, failure, buffers, offset);
+    }
+
+    @Override
     public void readNative(Object key, long bytes, Throwable failure, long address) {
         maybeFail(Bridge.HOOK_READ);
         delegate.readNative(key, bytes, failure, address);

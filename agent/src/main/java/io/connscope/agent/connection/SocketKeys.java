@@ -57,6 +57,25 @@ final class SocketKeys {
         return key != null && NATIVE_METHODS.get(key.getClass()) != null;
     }
 
+    /**
+     * Whether the key is a TCP socket. A JDK {@code SocketChannel} always is; a native socket may be a
+     * Unix domain socket (whose addresses Netty decodes as garbage IP addresses rather than refusing)
+     * or UDP (a connected datagram socket goes through the same connect, recv and send): only TCP
+     * answers TCP_NODELAY, the others fail with "Operation not supported" or "Protocol not available".
+     */
+    static boolean isTcp(Object key) {
+        NativeMethods m = key == null ? null : NATIVE_METHODS.get(key.getClass());
+        if (m == null) {
+            return true;
+        }
+        try {
+            m.noDelay.invoke(key);
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** "channel" for a JDK channel, {@link #NATIVE} for a native socket. */
     static String api(Object key) {
         return isNative(key) ? NATIVE : "channel";

@@ -1,6 +1,7 @@
 package io.connscope.agent.connection;
 
 import io.connscope.agent.instrument.NativeMemory;
+import java.nio.ByteBuffer;
 
 /**
  * The bytes of a read or write, on their way to analysis: a connection's first bytes toward the
@@ -29,6 +30,21 @@ final class WireBytesFeed {
         http.feed(r, requests, data, offset, n);
     }
 
+    /** A gathering write: {@code n} bytes in order from each buffer's position on. */
+    void gathered(ConnectionRecord r, Object key, boolean requests, Object[] buffers, int offset, long n) {
+        long left = n;
+        for (int i = offset; i < buffers.length && left > 0 && !r.tlsPlaintext; i++) {
+            if (buffers[i] instanceof ByteBuffer) {
+                ByteBuffer b = (ByteBuffer) buffers[i];
+                int take = (int) Math.min(b.remaining(), left);
+                if (take > 0) {
+                    bytes(r, key, requests, b, b.position(), take);
+                    left -= take;
+                }
+            }
+        }
+    }
+
     /**
      * Bytes in native memory, at {@code address} or gathered from {@code iovecs} entries there: copied
      * piece by piece into this thread's scratch array, and only while the analysis still wants them.
@@ -37,20 +53,24 @@ final class WireBytesFeed {
         if (r.firstRequestBytesSeen && (r.http == null || r.http.done())) {
             return;
         }
-        if (!NativeMemory.available()) {
-            bytes(r, key, requests, null, 0, n);
+        if (!NativeMemory.available() || iovecs >= 0 && !NativeMemory.iovecsReadable()) {
+            bytes(r, key, requests, null, 0, n); // unreadable: the analysis of this connection stops
             return;
         }
         byte[] scratch = NativeMemory.scratch();
-        if (iovecs < 0) {
-            nativeRange(r, key, requests, address, n, scratch);
-            return;
-        }
-        long left = n;
-        for (int i = 0; i < iovecs && left > 0; i++) {
-            long take = Math.min(left, NativeMemory.iovecLength(address, i));
-            nativeRange(r, key, requests, NativeMemory.iovecBase(address, i), take, scratch);
-            left -= take;
+        try {
+            if (iovecs < 0) {
+                nativeRange(r, key, requests, address, n, scratch);
+                return;
+            }
+            long left = n;
+            for (int i = 0; i < iovecs && left > 0; i++) {
+                long take = Math.min(left, NativeMemory.iovecLength(address, i));
+                nativeRange(r, key, requests, NativeMemory.iovecBase(address, i), take, scratch);
+                left -= take;
+            }
+        } catch (IllegalStateException e) {
+            bytes(r, key, requests, null, 0, n); // native memory could not be read: this connection's analysis stops
         }
     }
 

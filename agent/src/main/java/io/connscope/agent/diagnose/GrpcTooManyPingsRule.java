@@ -33,9 +33,11 @@ public final class GrpcTooManyPingsRule extends Http2Rule {
             + " with GOAWAY ENHANCE_YOUR_CALM \"too_many_pings\" after the client sent " + pings + " PING(s) in "
             + String.format(java.util.Locale.ROOT, "%.1f", seconds) + " s" + pace + "; " + s.streamsOpened()
             + " call(s) on it, " + g.streamsCut() + " cut short (grpc-java fails them with RESOURCE_EXHAUSTED).",
-            "The client's keepalive is more frequent than the server permits: set the client's keepAliveTime (grpc-java:"
+            "The client pings more often than the server permits: set the client's keepAliveTime (grpc-java:"
                 + " NettyChannelBuilder.keepAliveTime) to at least the server's permitKeepAliveTime (5 minutes by default),"
-                + " or let the server permit it (NettyServerBuilder.permitKeepAliveTime, permitKeepAliveWithoutCalls).");
+                + " or let the server permit it (NettyServerBuilder.permitKeepAliveTime, permitKeepAliveWithoutCalls); if the"
+                + " client has no keepalive set, its flow-control (BDP) pings are the cause: raise the server's permit or"
+                + " set a fixed flowControlWindow on the client.");
     }
 
     static boolean isTooManyPings(Http2Goaway g) {

@@ -11,7 +11,7 @@ public final class UnfollowedStacksMetric {
 
     public static void register(Meter meter) {
         meter.upDownCounterBuilder("connscope.stacks.unfollowed").setUnit("{class}")
-            .setDescription("Network transports in use that connscope cannot follow (Netty's io_uring or kqueue channels);"
+            .setDescription("Network transports in use that connscope cannot follow (Netty's io_uring channels);"
                 + " their connections are missing. connscope's log and report name them.")
             .buildWithCallback(m -> m.record(UnfollowedStacks.count()));
     }

@@ -175,7 +175,7 @@ final class HpackDecoder {
                 fields.traceparent = SafeText.of(value, HeadParser.MAX_KEPT_VALUE);
                 break;
             case "content-type":
-                fields.grpc = value.startsWith("application/grpc");
+                fields.grpc = isGrpc(value);
                 break;
             case "grpc-status":
                 fields.grpcStatus = grpcStatus(value);
@@ -186,6 +186,16 @@ final class HpackDecoder {
             default:
                 break;
         }
+    }
+
+    /**
+     * {@code application/grpc}, alone or with a codec ({@code application/grpc+proto}) or parameters:
+     * not gRPC-Web ({@code application/grpc-web…}), whose body carries its trailers.
+     */
+    static boolean isGrpc(String contentType) {
+        String grpc = "application/grpc";
+        return contentType.startsWith(grpc) && (contentType.length() == grpc.length()
+            || contentType.charAt(grpc.length()) == '+' || contentType.charAt(grpc.length()) == ';');
     }
 
     /** A grpc-status: a decimal code, or -1 when it is not one. */

@@ -132,7 +132,8 @@ public final class Http2Session {
                     e.method = fields.method;
                     e.target = fields.path;
                     e.traceparent = fields.traceparent;
-                    if (fields.grpc) {
+                    if (fields.grpc && e.responseStartNanos == 0L) {
+                        // Only from its start: a response already under way would be counted from its middle.
                         e.grpc = new GrpcCall(fields.path);
                     }
                 }

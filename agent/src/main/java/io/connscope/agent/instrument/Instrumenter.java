@@ -3,6 +3,7 @@ package io.connscope.agent.instrument;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isBridge;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
@@ -54,6 +55,7 @@ public final class Instrumenter {
     private final Target sslEngines = new Target("javax.net.ssl.SSLEngine subclasses");
     /** The classes outside java.base instrumented from {@link #bySuffix} or {@link #sslEngines}, by internal name. */
     private final Map<String, Target> libraryClasses = new ConcurrentHashMap<>();
+    private final BridgeVisibility bridgeVisibility = new BridgeVisibility();
     private final Set<String> transformed = ConcurrentHashMap.newKeySet();
     private final ClassFileTransformer transformer = new AdviceTransformer();
     private final TransformCache cache;
@@ -160,6 +162,8 @@ public final class Instrumenter {
                 named("writev").and(parameters(ByteBuffer[].class, int.class, int.class, long.class)))
             .advice(NativeSocketAdvice.WritevAddresses.class, named("writevAddresses").and(parameters(long.class, int.class)))
             .advice(NativeSocketAdvice.Close.class, named("close").and(takesArguments(0)));
+        suffixTarget("/channel/epoll/LinuxSocket")
+            .advice(NativeSocketAdvice.SendFile.class, named("sendFile").and(takesArguments(4)).and(not(isStatic())));
         suffixTarget("/channel/unix/Socket")
             .advice(NativeSocketAdvice.Created.class, isConstructor().and(parameters(int.class)))
             .advice(NativeSocketAdvice.Connect.class, named("connect").and(parameters(SocketAddress.class)))
@@ -246,6 +250,7 @@ public final class Instrumenter {
     public void install(Instrumentation inst) {
         // Loaded now: the transformer asks them about every class the application loads.
         LibraryClasses.contains(new byte[1], new byte[1]);
+        NativeMemory.available(); // its set-up here, not on the first native read on an event loop
         UnfollowedStacks.classLoaded("a");
         suffixOf("a/b/c/d");
         inst.addTransformer(transformer, true);
@@ -264,19 +269,30 @@ public final class Instrumenter {
     }
 
     private void retransformLoadedTargets(Instrumentation inst) {
-        List<Class<?>> loaded = new ArrayList<>();
+        List<Class<?>> jdk = new ArrayList<>();
+        List<Class<?>> libraries = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
             String internalName = c.getName().replace('.', '/');
-            if (c.getClassLoader() == null ? byInternalName.containsKey(internalName)
-                : suffixOf(internalName) != null || LibraryClasses.isEngine(c)) {
-                loaded.add(c);
+            if (c.getClassLoader() == null ? byInternalName.containsKey(internalName) : suffixOf(internalName) != null) {
+                (c.getClassLoader() == null ? jdk : libraries).add(c);
+            } else if (c.getClassLoader() != null && LibraryClasses.isEngine(c)) {
+                libraries.add(c);
             }
         }
-        if (!loaded.isEmpty()) {
+        retransform(inst, jdk, "JDK classes");
+        // One at a time: a retransformation is all or nothing, and one library's failure must not cost the others.
+        for (Class<?> c : libraries) {
+            retransform(inst, List.of(c), "library class");
+        }
+    }
+
+    private static void retransform(Instrumentation inst, List<Class<?>> classes, String what) {
+        if (!classes.isEmpty()) {
             try {
-                inst.retransformClasses(loaded.toArray(new Class<?>[0]));
+                inst.retransformClasses(classes.toArray(new Class<?>[0]));
             } catch (Exception | LinkageError e) {
-                AgentLog.once("retransform", "could not instrument already loaded JDK classes " + loaded + ": " + e, e);
+                AgentLog.once("retransform-" + classes.get(0).getName(), "could not instrument already loaded " + what + " "
+                    + classes + ": " + e, e);
             }
         }
     }
@@ -356,7 +372,7 @@ public final class Instrumenter {
             if (template == null && LibraryClasses.mayBeEngine(loader, internalName, classFile)) {
                 template = sslEngines;
             }
-            if (template == null) {
+            if (template == null || !bridgeVisibility.sees(loader, internalName.replace('/', '.'))) {
                 return null;
             }
             Target chosen = template;
@@ -369,7 +385,7 @@ public final class Instrumenter {
 
         private byte[] instrument(Target target, byte[] classFile, ClassLoader loader) {
             try {
-                if (target.template == sslEngines && !weaver().isEngine(target, classFile, loader)) {
+                if (target.template == sslEngines && !isEngine(target, classFile, loader)) {
                     libraryClasses.remove(target.className.replace('.', '/'));
                     return null;
                 }
@@ -387,6 +403,16 @@ public final class Instrumenter {
                 AgentLog.once("transform-" + target.className, "could not instrument " + target.className + ": " + e, e);
                 return null;
             }
+        }
+    }
+
+    /** Whether a candidate is an SSLEngine; a class whose superclasses cannot be read is taken for none. */
+    private boolean isEngine(Target target, byte[] classFile, ClassLoader loader) {
+        try {
+            return weaver().isEngine(target, classFile, loader);
+        } catch (RuntimeException | LinkageError e) {
+            AgentLog.debug("could not tell whether " + target.className + " is an SSLEngine: " + e);
+            return false;
         }
     }
 

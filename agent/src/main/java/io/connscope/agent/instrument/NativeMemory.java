@@ -20,12 +20,15 @@ public final class NativeMemory {
     private static final MethodHandle COPY;
     private static final MethodHandle GET_LONG;
     private static final long BYTE_ARRAY_BASE;
+    /** A {@code struct iovec} is two pointers: read as two longs only where pointers are 8 bytes. */
+    private static final boolean IOVECS_READABLE;
     private static final ThreadLocal<byte[]> SCRATCH = new ThreadLocal<>();
 
     static {
         MethodHandle copy = null;
         MethodHandle getLong = null;
         long base = 0;
+        boolean iovecs = false;
         try {
             Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
             Object unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
@@ -35,6 +38,7 @@ public final class NativeMemory {
             getLong = lookup.findVirtual(unsafeClass, "getLong", MethodType.methodType(long.class, Object.class, long.class))
                 .bindTo(unsafe);
             base = ((Number) unsafeClass.getMethod("arrayBaseOffset", Class.class).invoke(unsafe, byte[].class)).longValue();
+            iovecs = ((Number) unsafeClass.getMethod("addressSize").invoke(unsafe)).intValue() == 8;
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             copy = null;
             getLong = null;
@@ -44,6 +48,12 @@ public final class NativeMemory {
         COPY = copy;
         GET_LONG = getLong;
         BYTE_ARRAY_BASE = base;
+        IOVECS_READABLE = iovecs;
+    }
+
+    /** Whether {@link #iovecBase} and {@link #iovecLength} can be used: a 64-bit JVM. */
+    public static boolean iovecsReadable() {
+        return IOVECS_READABLE;
     }
 
     private NativeMemory() {
@@ -85,7 +95,7 @@ public final class NativeMemory {
         return getLong(iovecs + 16L * i + 8);
     }
 
-    /** The analysis of this connection stops; counting goes on. */
+    /** Thrown to the caller, which stops the analysis of that connection; counting goes on. */
     private static IllegalStateException failed(Throwable t) {
         return new IllegalStateException("native memory access failed", t);
     }

@@ -53,10 +53,24 @@ public final class NativeSocketAdvice {
     }
 
     /**
-     * {@code writev(ByteBuffer[], int, int, long)}, used only where Netty has no {@code Unsafe}: the
-     * buffers' positions do not move, so the bytes are counted, not analysed.
+     * {@code writev(ByteBuffer[], int offset, int length, long)}: a composite buffer, or any gathering
+     * write where Netty has no {@code Unsafe}. The buffers' positions do not move: the bytes written
+     * are the first {@code n} from each one's position on.
      */
     public static final class Writev {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object socket, @Advice.Argument(0) Object[] buffers, @Advice.Argument(1) int offset,
+                         @Advice.Return long n, @Advice.Thrown Throwable thrown) {
+            Bridge.writeGathered(socket, n, thrown, buffers, offset);
+        }
+    }
+
+    /**
+     * {@code LinuxSocket.sendFile(DefaultFileRegion, long, long, long)}: bytes from a file, which the
+     * kernel copies, never in memory: counted, and the connection's analysis stops (it cannot skip
+     * bytes it does not see in step).
+     */
+    public static final class SendFile {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object socket, @Advice.Return long n, @Advice.Thrown Throwable thrown) {
             Bridge.write(socket, n, thrown, null, 0);

@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Network stacks the application loaded that connscope cannot follow, so that an empty or thin
  * report is never left unexplained: each is named once in connscope's log and in the report's notes.
- * Told by the channel classes a transport loads only when it is used.
+ * Told by the channel classes a transport loads only when it is used. (kqueue is followed: its
+ * {@code BsdSocket} extends the {@code unix.Socket} that epoll's does, and goes through the same methods.)
  */
 public final class UnfollowedStacks {
 
@@ -19,8 +20,6 @@ public final class UnfollowedStacks {
         {"/channel/uring/IoUringServerSocketChannel", "Netty's io_uring transport"},
         {"/incubator/channel/uring/IOUringSocketChannel", "Netty's incubator io_uring transport"},
         {"/incubator/channel/uring/IOUringServerSocketChannel", "Netty's incubator io_uring transport"},
-        {"/channel/kqueue/KQueueSocketChannel", "Netty's kqueue transport"},
-        {"/channel/kqueue/KQueueServerSocketChannel", "Netty's kqueue transport"},
     };
     private static final int MAX = 32;
     private static final Map<String, String> MET = new ConcurrentHashMap<>();

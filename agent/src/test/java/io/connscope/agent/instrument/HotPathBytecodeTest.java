@@ -50,6 +50,8 @@ class HotPathBytecodeTest {
         "java/lang/Math.max",
         "java/nio/ByteBuffer.get",
         "java/nio/ByteBuffer.position",
+        "java/nio/Buffer.remaining",
+        "java/nio/ByteBuffer.remaining",
         "java/nio/Buffer.position",
         "java/lang/Object.<init>",
         // After an attach, the checks on a socket that is not followed
@@ -101,6 +103,7 @@ class HotPathBytecodeTest {
         // a GOAWAY's debug data: its buffer once per direction, its text once per GOAWAY
         "io/connscope/agent/http/Http2Frames.goawayDebugBuffer",
         "io/connscope/agent/http/Http2Frames.goawayDebugText",
+        "io/connscope/agent/http/Http2Goaway.received", // once per GOAWAY: kept whole, the first one only
         "io/connscope/agent/http/Http2Frames.headerFrameEnd",
         // once per HTTP/2 stream, as each direction ends: the second hands the exchange to the export queue
         "io/connscope/agent/http/Http2Session.halfDone",
@@ -123,6 +126,8 @@ class HotPathBytecodeTest {
         // Netty's native transport: bytes at a native address, or gathered from an iovec array
         work.add(new String[] {"io/connscope/bridge/Bridge", "readAddress", "(Ljava/lang/Object;JLjava/lang/Throwable;J)V"});
         work.add(new String[] {"io/connscope/bridge/Bridge", "writeAddress", "(Ljava/lang/Object;JLjava/lang/Throwable;JI)V"});
+        work.add(new String[] {"io/connscope/bridge/Bridge", "writeGathered",
+            "(Ljava/lang/Object;JLjava/lang/Throwable;[Ljava/lang/Object;I)V"});
         // ConcurrentHashMap.get calls these on the registry's lookup key.
         work.add(new String[] {"io/connscope/agent/connection/ConnectionRegistry$LookupKey", "hashCode", "()I"});
         work.add(new String[] {"io/connscope/agent/connection/ConnectionRegistry$LookupKey", "equals", "(Ljava/lang/Object;)Z"});
@@ -143,7 +148,8 @@ class HotPathBytecodeTest {
             .anyMatch(s -> s.contains("EngineTls.engineCall")).anyMatch(s -> s.contains("HttpAnalysis.feed"))
             .anyMatch(s -> s.contains("Http2Frames.content")).anyMatch(s -> s.contains("Http2Session.data"))
             .anyMatch(s -> s.contains("WireBytesFeed.nativeRange")).anyMatch(s -> s.contains("NativeMemory.copy"))
-            .anyMatch(s -> s.contains("NativeMemory.iovecLength")).anyMatch(s -> s.contains("GrpcCall$Messages.feed"));
+            .anyMatch(s -> s.contains("NativeMemory.iovecLength")).anyMatch(s -> s.contains("GrpcCall$Messages.feed"))
+            .anyMatch(s -> s.contains("WireBytesFeed.gathered"));
         assertThat(violations).isEmpty();
     }
 
