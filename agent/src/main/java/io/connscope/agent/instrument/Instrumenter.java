@@ -1,9 +1,6 @@
 package io.connscope.agent.instrument;
 
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isBridge;
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
@@ -35,8 +32,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLEngine;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * Installs the advice on the JDK classes by exact name, retransforming the ones already loaded.
@@ -65,8 +60,8 @@ public final class Instrumenter {
     /** @param cacheDir where woven classes are kept between runs, or null for no cache */
     public Instrumenter(boolean legacySocketPath, Path cacheDir) {
         target("java.net.Socket")
-            .advice(SocketAdvice.Connect.class, named("connect").and(parameters(SocketAddress.class, int.class)))
-            .advice(SocketAdvice.SetTcpNoDelay.class, named("setTcpNoDelay").and(parameters(boolean.class)))
+            .advice(SocketAdvice.Connect.class, named("connect").and(LibraryAdvice.parameters(SocketAddress.class, int.class)))
+            .advice(SocketAdvice.SetTcpNoDelay.class, named("setTcpNoDelay").and(LibraryAdvice.parameters(boolean.class)))
             .advice(SocketAdvice.SetOption.class, named("setOption").and(takesArguments(2)).and(not(isBridge())))
             .advice(SocketAdvice.ShutdownInput.class, named("shutdownInput").and(takesArguments(0)))
             .advice(SocketAdvice.ShutdownOutput.class, named("shutdownOutput").and(takesArguments(0)))
@@ -77,47 +72,49 @@ public final class Instrumenter {
         if (legacySocketPath) {
             target("java.net.SocketInputStream")
                 .advice(LegacySocketStreamAdvice.Read.class,
-                    named("read").and(parameters(byte[].class, int.class, int.class, int.class)));
+                    named("read").and(LibraryAdvice.parameters(byte[].class, int.class, int.class, int.class)));
             target("java.net.SocketOutputStream")
                 .advice(LegacySocketStreamAdvice.Write.class,
-                    named("socketWrite").and(parameters(byte[].class, int.class, int.class)));
+                    named("socketWrite").and(LibraryAdvice.parameters(byte[].class, int.class, int.class)));
         } else {
             target("java.net.Socket$SocketInputStream")
-                .advice(SocketStreamAdvice.Read.class, named("read").and(parameters(byte[].class, int.class, int.class)));
+                .advice(SocketStreamAdvice.Read.class, named("read").and(LibraryAdvice.parameters(byte[].class, int.class, int.class)));
             target("java.net.Socket$SocketOutputStream")
-                .advice(SocketStreamAdvice.Write.class, named("write").and(parameters(byte[].class, int.class, int.class)));
+                .advice(SocketStreamAdvice.Write.class, named("write").and(LibraryAdvice.parameters(byte[].class, int.class, int.class)));
         }
         target("sun.nio.ch.SocketChannelImpl")
-            .advice(SocketChannelAdvice.Connect.class, named("connect").and(parameters(SocketAddress.class)))
+            .advice(SocketChannelAdvice.Connect.class, named("connect").and(LibraryAdvice.parameters(SocketAddress.class)))
             .advice(SocketChannelAdvice.FinishConnect.class, named("finishConnect").and(takesArguments(0)))
-            .advice(SocketChannelAdvice.Read.class, named("read").and(parameters(ByteBuffer.class)))
+            .advice(SocketChannelAdvice.Read.class, named("read").and(LibraryAdvice.parameters(ByteBuffer.class)))
             .advice(SocketChannelAdvice.ReadVectored.class,
-                named("read").and(parameters(ByteBuffer[].class, int.class, int.class)))
-            .advice(SocketChannelAdvice.Write.class, named("write").and(parameters(ByteBuffer.class)))
+                named("read").and(LibraryAdvice.parameters(ByteBuffer[].class, int.class, int.class)))
+            .advice(SocketChannelAdvice.Write.class, named("write").and(LibraryAdvice.parameters(ByteBuffer.class)))
             .advice(SocketChannelAdvice.WriteVectored.class,
-                named("write").and(parameters(ByteBuffer[].class, int.class, int.class)))
+                named("write").and(LibraryAdvice.parameters(ByteBuffer[].class, int.class, int.class)))
             .advice(SocketChannelAdvice.SetOption.class, named("setOption").and(takesArguments(2)).and(not(isBridge())))
             .advice(SocketChannelAdvice.ShutdownInput.class, named("shutdownInput").and(takesArguments(0)))
             .advice(SocketChannelAdvice.ShutdownOutput.class, named("shutdownOutput").and(takesArguments(0)))
             .advice(SocketChannelAdvice.Close.class, named("implCloseSelectableChannel").and(takesArguments(0)))
             // Socket adaptor (SocketChannel.socket()) paths, JDK 17+.
             .optionalAdvice(SocketChannelAdvice.BlockingConnect.class,
-                named("blockingConnect").and(parameters(SocketAddress.class, long.class)))
+                named("blockingConnect").and(LibraryAdvice.parameters(SocketAddress.class, long.class)))
             .optionalAdvice(SocketChannelAdvice.BlockingRead.class,
-                named("blockingRead").and(parameters(byte[].class, int.class, int.class, long.class)))
+                named("blockingRead").and(LibraryAdvice.parameters(byte[].class, int.class, int.class, long.class)))
             .optionalAdvice(SocketChannelAdvice.BlockingWriteFully.class,
-                named("blockingWriteFully").and(parameters(byte[].class, int.class, int.class)));
+                named("blockingWriteFully").and(LibraryAdvice.parameters(byte[].class, int.class, int.class)));
         target("sun.nio.ch.ServerSocketChannelImpl")
             .advice(ServerSocketChannelAdvice.FinishAccept.class, named("finishAccept").and(takesArguments(2)));
         target("sun.security.ssl.SSLSocketImpl")
-            .advice(SslSocketAdvice.StartHandshake.class, named("startHandshake").and(parameters(boolean.class)));
+            .advice(SslSocketAdvice.StartHandshake.class, named("startHandshake").and(LibraryAdvice.parameters(boolean.class)));
         target("sun.security.ssl.SSLSocketImpl$AppInputStream")
-            .advice(SslAppStreamAdvice.Read.class, named("read").and(parameters(byte[].class, int.class, int.class)));
+            .advice(SslAppStreamAdvice.Read.class, named("read").and(LibraryAdvice.parameters(byte[].class, int.class, int.class)));
         target("sun.security.ssl.SSLSocketImpl$AppOutputStream")
-            .advice(SslAppStreamAdvice.Write.class, named("write").and(parameters(byte[].class, int.class, int.class)));
-        sslEngineAdvice(target("sun.security.ssl.SSLEngineImpl"), true);
-        sslEngineAdvice(sslEngines, false);
-        nativeTransport();
+            .advice(SslAppStreamAdvice.Write.class, named("write").and(LibraryAdvice.parameters(byte[].class, int.class, int.class)));
+        LibraryAdvice.sslEngine(target("sun.security.ssl.SSLEngineImpl"), true);
+        LibraryAdvice.sslEngine(sslEngines, false);
+        for (Target t : LibraryAdvice.nativeTransport()) {
+            bySuffix.put(t.className, t);
+        }
         target("sun.net.www.protocol.http.HttpURLConnection")
             .advice(HttpUrlConnectionAdvice.WriteRequests.class, named("writeRequests").and(takesArguments(0)));
         // The 3-argument writeRequests delegates to the 2-argument one; the resend in parseHTTPHeader calls it directly.
@@ -128,61 +125,6 @@ public final class Instrumenter {
         target("sun.net.www.http.KeepAliveCache")
             .advice(KeepAliveCacheAdvice.Get.class, named("get").and(takesArguments(2)));
         cache = cacheDir == null ? TransformCache.off() : openCache(cacheDir);
-    }
-
-    /**
-     * The four wrap and unwrap forms. The JDK's engine has them all; another engine has at least the
-     * two abstract ones, or inherits them from a superclass that is instrumented itself.
-     */
-    private static void sslEngineAdvice(Target t, boolean jdk) {
-        ElementMatcher.Junction<MethodDescription> wrap = named("wrap").and(not(isAbstract()));
-        ElementMatcher.Junction<MethodDescription> unwrap = named("unwrap").and(not(isAbstract()));
-        t.add(SslEngineAdvice.Wrap.class, wrap.and(parameters(ByteBuffer[].class, int.class, int.class, ByteBuffer.class)), jdk);
-        t.add(SslEngineAdvice.WrapVectored.class,
-            wrap.and(parameters(ByteBuffer[].class, int.class, int.class, ByteBuffer[].class, int.class, int.class)), jdk);
-        t.add(SslEngineAdvice.Unwrap.class, unwrap.and(parameters(ByteBuffer.class, ByteBuffer[].class, int.class, int.class)),
-            jdk);
-        t.add(SslEngineAdvice.UnwrapVectored.class,
-            unwrap.and(parameters(ByteBuffer[].class, int.class, int.class, ByteBuffer[].class, int.class, int.class)), jdk);
-    }
-
-    /**
-     * Netty's native transports, at the two classes every epoll stream channel goes through (see
-     * {@link NativeSocketAdvice}). Verified with javap on Netty 4.1.131, and on the copy
-     * grpc-netty-shaded 1.85.1 relocates under io.grpc.netty.shaded.
-     */
-    private void nativeTransport() {
-        suffixTarget("/channel/unix/FileDescriptor")
-            .advice(NativeSocketAdvice.Read.class, named("read").and(parameters(ByteBuffer.class, int.class, int.class)))
-            .advice(NativeSocketAdvice.ReadAddress.class, named("readAddress").and(parameters(long.class, int.class, int.class)))
-            .advice(NativeSocketAdvice.Write.class, named("write").and(parameters(ByteBuffer.class, int.class, int.class)))
-            .advice(NativeSocketAdvice.WriteAddress.class,
-                named("writeAddress").and(parameters(long.class, int.class, int.class)))
-            .advice(NativeSocketAdvice.Writev.class,
-                named("writev").and(parameters(ByteBuffer[].class, int.class, int.class, long.class)))
-            .advice(NativeSocketAdvice.WritevAddresses.class, named("writevAddresses").and(parameters(long.class, int.class)))
-            .advice(NativeSocketAdvice.Close.class, named("close").and(takesArguments(0)));
-        suffixTarget("/channel/epoll/LinuxSocket")
-            .advice(NativeSocketAdvice.SendFile.class, named("sendFile").and(takesArguments(4)).and(not(isStatic())));
-        suffixTarget("/channel/unix/Socket")
-            .advice(NativeSocketAdvice.Created.class, isConstructor().and(parameters(int.class)))
-            .advice(NativeSocketAdvice.Connect.class, named("connect").and(parameters(SocketAddress.class)))
-            .advice(NativeSocketAdvice.FinishConnect.class, named("finishConnect").and(takesArguments(0)))
-            .advice(NativeSocketAdvice.Accept.class, named("accept").and(parameters(byte[].class)))
-            .advice(NativeSocketAdvice.Shutdown.class, named("shutdown").and(parameters(boolean.class, boolean.class)))
-            .advice(NativeSocketAdvice.SetTcpNoDelay.class, named("setTcpNoDelay").and(parameters(boolean.class)))
-            .optionalAdvice(NativeSocketAdvice.Read.class, named("recv").and(parameters(ByteBuffer.class, int.class, int.class)))
-            .optionalAdvice(NativeSocketAdvice.ReadAddress.class,
-                named("recvAddress").and(parameters(long.class, int.class, int.class)))
-            .optionalAdvice(NativeSocketAdvice.Write.class, named("send").and(parameters(ByteBuffer.class, int.class, int.class)))
-            .optionalAdvice(NativeSocketAdvice.WriteAddress.class,
-                named("sendAddress").and(parameters(long.class, int.class, int.class)));
-    }
-
-    private Target suffixTarget(String internalNameSuffix) {
-        Target t = new Target(internalNameSuffix);
-        bySuffix.put(internalNameSuffix, t);
-        return t;
     }
 
     /**
@@ -221,19 +163,6 @@ public final class Instrumenter {
             weaver = new Weaver();
         }
         return weaver;
-    }
-
-    /**
-     * Exactly these parameter types, matched by name. Matching by Class would describe each class
-     * with Byte Buddy's type machinery at start-up, which a start served by the cache never needs.
-     */
-    private static ElementMatcher.Junction<MethodDescription> parameters(Class<?>... types) {
-        ElementMatcher.Junction<MethodDescription> m = takesArguments(types.length);
-        for (int i = 0; i < types.length; i++) {
-            Class<?> t = types[i];
-            m = m.and(takesArgument(i, named(t.isArray() ? t.getComponentType().getName() + "[]" : t.getName())));
-        }
-        return m;
     }
 
     private Target target(String className) {
