@@ -54,7 +54,10 @@ public final class Bridge {
      * number of buffers), so that its exit can tell which bytes moved.
      */
     private static final ThreadLocal<int[]> VECTORED = new ThreadLocal<int[]>();
-    /** Per thread: how deep this thread is in SSLEngine wrap and unwrap calls that report (wrappers delegate). */
+    /**
+     * Per thread: [0] how deep this thread is in SSLEngine wrap and unwrap calls that report (wrappers
+     * delegate); [1] the position of the outermost call's ciphertext buffer before it, or -1.
+     */
     private static final ThreadLocal<int[]> ENGINE_DEPTH = new ThreadLocal<int[]>();
     /** Per thread: the descriptor and listening socket of the last native accept, for the socket made from it. */
     private static final ThreadLocal<Object[]> NATIVE_ACCEPT = new ThreadLocal<Object[]>();
@@ -227,10 +230,11 @@ public final class Bridge {
 
     /**
      * Entering an {@code SSLEngine} wrap or unwrap: true for the outermost one on this thread, whose
-     * plaintext buffers' positions are remembered. A wrapper engine (Netty's JdkSslEngine, Conscrypt's
+     * plaintext buffers' positions are remembered, and its ciphertext buffer's ({@code net}, or the one
+     * at {@code netOffset} of an array of them). A wrapper engine (Netty's JdkSslEngine, Conscrypt's
      * Java8EngineWrapper) or an overload delegates to another reporting method: only the outermost reports.
      */
-    public static boolean tlsEngineEnter(Object[] plain, int offset, int length) {
+    public static boolean tlsEngineEnter(Object[] plain, int offset, int length, Object net, int netOffset) {
         if (sink == null) {
             return false;
         }
@@ -242,12 +246,21 @@ public final class Bridge {
             return false;
         }
         vectoredStart(plain, offset, length);
+        Object buffer = net instanceof Object[] && netOffset >= 0 && netOffset < ((Object[]) net).length
+            ? ((Object[]) net)[netOffset] : net;
+        depth[1] = buffer instanceof java.nio.Buffer ? ((java.nio.Buffer) buffer).position() : -1;
         return true;
+    }
+
+    /** The ciphertext buffer's position before the outermost wrap or unwrap in progress on this thread, or -1. */
+    public static int tlsNetPositionBefore() {
+        int[] depth = ENGINE_DEPTH.get();
+        return depth == null ? -1 : depth[1];
     }
 
     /** Once per thread, so the engine path stays allocation-free. */
     private static int[] engineDepthScratch() {
-        int[] depth = new int[1];
+        int[] depth = new int[2];
         ENGINE_DEPTH.set(depth);
         return depth;
     }

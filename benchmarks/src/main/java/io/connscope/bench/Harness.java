@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -185,17 +184,25 @@ public final class Harness {
         return Long.parseLong(Sample.fields(processLine).get("peakRssKib")) / 1024.0;
     }
 
-    /** This module's classes and HdrHistogram, wherever they are (the shaded jar or a build's class folders). */
+    /**
+     * The workloads' classes and every library they use: the shaded jar the harness runs from, or, in a
+     * build (the smoke test), the build's class path without the agent jar, which a child gets only
+     * through -javaagent.
+     */
     private static String childClassPath() {
+        String own;
+        try {
+            own = new File(Harness.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        if (own.endsWith(".jar")) {
+            return own;
+        }
         List<String> entries = new ArrayList<>();
-        for (Class<?> c : new Class<?>[] {Harness.class, Histogram.class}) {
-            try {
-                String entry = new File(c.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
-                if (!entries.contains(entry)) {
-                    entries.add(entry);
-                }
-            } catch (java.net.URISyntaxException e) {
-                throw new IllegalStateException(e);
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!entry.isEmpty() && !new File(entry).getName().startsWith("connscope-agent")) {
+                entries.add(entry);
             }
         }
         return String.join(File.pathSeparator, entries);

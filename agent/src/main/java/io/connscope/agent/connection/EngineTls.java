@@ -1,5 +1,6 @@
 package io.connscope.agent.connection;
 
+import io.connscope.bridge.Bridge;
 import java.nio.ByteBuffer;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -61,7 +62,11 @@ final class EngineTls {
             return;
         }
         ByteBuffer b = (ByteBuffer) buffer;
-        ClientHelloId id = ClientHelloId.of(b, b.position() - n, n);
+        // From where the buffer was before the call: a ClientHello may span several input buffers (Netty
+        // cumulates reads), and then only its start is in this one.
+        int before = Bridge.tlsNetPositionBefore();
+        int from = before >= 0 && before <= b.position() ? before : b.position() - n;
+        ClientHelloId id = ClientHelloId.of(b, from, b.position() - from);
         if (id == null) {
             return;
         }

@@ -20,8 +20,8 @@ public final class SslEngineAdvice {
     public static final class Wrap {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static boolean enter(@Advice.Argument(0) Object[] srcs, @Advice.Argument(1) int offset,
-                             @Advice.Argument(2) int length) {
-            return Bridge.tlsEngineEnter(srcs, offset, length);
+                             @Advice.Argument(2) int length, @Advice.Argument(3) Object dst) {
+            return Bridge.tlsEngineEnter(srcs, offset, length, dst, 0);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -36,8 +36,9 @@ public final class SslEngineAdvice {
     public static final class WrapVectored {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static boolean enter(@Advice.Argument(0) Object[] srcs, @Advice.Argument(1) int offset,
-                             @Advice.Argument(2) int length) {
-            return Bridge.tlsEngineEnter(srcs, offset, length);
+                             @Advice.Argument(2) int length, @Advice.Argument(3) Object[] dsts,
+                             @Advice.Argument(4) int dstsOffset) {
+            return Bridge.tlsEngineEnter(srcs, offset, length, dsts, dstsOffset);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -51,9 +52,9 @@ public final class SslEngineAdvice {
     /** {@code unwrap(ByteBuffer src, ByteBuffer[] dsts, int, int)}: ciphertext in, plaintext out. */
     public static final class Unwrap {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static boolean enter(@Advice.Argument(1) Object[] dsts, @Advice.Argument(2) int offset,
-                             @Advice.Argument(3) int length) {
-            return Bridge.tlsEngineEnter(dsts, offset, length);
+        static boolean enter(@Advice.Argument(0) Object src, @Advice.Argument(1) Object[] dsts,
+                             @Advice.Argument(2) int offset, @Advice.Argument(3) int length) {
+            return Bridge.tlsEngineEnter(dsts, offset, length, src, 0);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -67,9 +68,10 @@ public final class SslEngineAdvice {
     /** {@code unwrap(ByteBuffer[] srcs, int, int, ByteBuffer[] dsts, int, int)} (JDK, Netty's OpenSSL engine). */
     public static final class UnwrapVectored {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static boolean enter(@Advice.Argument(3) Object[] dsts, @Advice.Argument(4) int offset,
+        static boolean enter(@Advice.Argument(0) Object[] srcs, @Advice.Argument(1) int srcsOffset,
+                             @Advice.Argument(3) Object[] dsts, @Advice.Argument(4) int offset,
                              @Advice.Argument(5) int length) {
-            return Bridge.tlsEngineEnter(dsts, offset, length);
+            return Bridge.tlsEngineEnter(dsts, offset, length, srcs, srcsOffset);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

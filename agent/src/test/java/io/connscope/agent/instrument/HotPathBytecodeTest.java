@@ -120,7 +120,7 @@ class HotPathBytecodeTest {
         work.add(new String[] {"io/connscope/bridge/Bridge", "write", io});
         work.add(new String[] {"io/connscope/bridge/Bridge", "plaintext", "(Ljava/lang/Object;Z[BII)V"});
         work.add(new String[] {"io/connscope/bridge/Bridge", "vectoredStart", "([Ljava/lang/Object;II)V"});
-        work.add(new String[] {"io/connscope/bridge/Bridge", "tlsEngineEnter", "([Ljava/lang/Object;II)Z"});
+        work.add(new String[] {"io/connscope/bridge/Bridge", "tlsEngineEnter", "([Ljava/lang/Object;IILjava/lang/Object;I)Z"});
         work.add(new String[] {"io/connscope/bridge/Bridge", "tlsEngineExit",
             "(ZLjava/lang/Object;ZLjava/lang/Object;Ljava/lang/Throwable;[Ljava/lang/Object;ILjava/lang/Object;I)V"});
         // Netty's native transport: bytes at a native address, or gathered from an iovec array
