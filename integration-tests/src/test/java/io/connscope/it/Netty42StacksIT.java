@@ -1,10 +1,11 @@
 package io.connscope.it;
 
+import static io.connscope.it.support.StackChecks.bytesMatch;
+import static io.connscope.it.support.StackChecks.warningsAt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.connscope.it.support.ChildJvm;
 import io.connscope.it.support.Jvm;
-import io.connscope.it.support.LogView;
 import io.connscope.it.support.OtlpReceiver;
 import io.connscope.it.support.SpanView;
 import io.connscope.it.support.Spans;
@@ -12,8 +13,6 @@ import io.connscope.it.support.StackFixtures;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,7 +62,7 @@ class Netty42StacksIT {
             // The client closed first, after reading every response: the server saw it first.
             assertThat(spans.connection("client", port).str("connscope.close.classification")).isEqualTo("local-close");
             assertThat(spans.connection("server", port).str("connscope.close.classification")).isEqualTo("peer-first");
-            bytesMatch(spans, port);
+            bytesMatch(spans, port, true);
             assertThat(warningsAt(otlp, port)).isEmpty();
             assertThat(run.stderr).doesNotContain("is in use (");
         }
@@ -120,10 +119,7 @@ class Netty42StacksIT {
                 assertThat(exchanges).extracting(e -> e.str("http.request.method")).filteredOn("POST"::equals).hasSize(1);
                 assertThat(exchanges).extracting(e -> e.num("http.response.status_code")).containsOnly(200L);
             }
-            assertThat(sum(spans.connections("client", port), "connscope.connection.bytes_sent"))
-                .isEqualTo(sum(spans.connections("server", port), "connscope.connection.bytes_received"));
-            assertThat(sum(spans.connections("server", port), "connscope.connection.bytes_sent"))
-                .isEqualTo(sum(spans.connections("client", port), "connscope.connection.bytes_received"));
+            bytesMatch(spans, port, true);
             assertThat(warningsAt(otlp, port)).isEmpty();
         }
     }
@@ -156,24 +152,7 @@ class Netty42StacksIT {
                 assertThat(spans.exchanges(role, port)).hasSize(5)
                     .allSatisfy(e -> assertThat(e.num("http.response.body.size")).isEqualTo(14L));
             }
-            bytesMatch(spans, port);
+            bytesMatch(spans, port, true);
         }
-    }
-
-    private static void bytesMatch(Spans spans, int port) {
-        SpanView client = spans.connection("client", port);
-        SpanView server = spans.connection("server", port);
-        assertThat(client.num("connscope.connection.bytes_sent")).isEqualTo(server.num("connscope.connection.bytes_received"))
-            .isPositive();
-        assertThat(server.num("connscope.connection.bytes_sent")).isEqualTo(client.num("connscope.connection.bytes_received"));
-    }
-
-    private static long sum(List<SpanView> spans, String key) {
-        return spans.stream().mapToLong(s -> s.num(key)).sum();
-    }
-
-    private static List<LogView> warningsAt(OtlpReceiver otlp, int port) throws Exception {
-        return otlp.logs().stream().filter(l -> l.has("connscope.rule") && Objects.equals(l.num("server.port"), (long) port))
-            .collect(Collectors.toList());
     }
 }

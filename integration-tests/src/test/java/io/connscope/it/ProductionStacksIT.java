@@ -1,5 +1,7 @@
 package io.connscope.it;
 
+import static io.connscope.it.support.StackChecks.bytesMatch;
+import static io.connscope.it.support.StackChecks.warningsAt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.connscope.it.fixtures.GrpcKeepaliveApp;
@@ -11,8 +13,6 @@ import io.connscope.it.support.SpanView;
 import io.connscope.it.support.Spans;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -105,10 +105,7 @@ class ProductionStacksIT {
                 assertThat(exchanges).extracting(e -> e.str("http.request.method")).filteredOn("POST"::equals).hasSize(1);
                 assertThat(exchanges).extracting(e -> e.num("http.response.status_code")).containsOnly(200L);
             }
-            assertThat(sum(spans.connections("client", port), "connscope.connection.bytes_sent"))
-                .isEqualTo(sum(spans.connections("server", port), "connscope.connection.bytes_received"));
-            assertThat(sum(spans.connections("server", port), "connscope.connection.bytes_sent"))
-                .isEqualTo(sum(spans.connections("client", port), "connscope.connection.bytes_received"));
+            bytesMatch(spans, port, true);
             assertThat(warningsAt(otlp, port)).isEmpty();
         }
     }
@@ -208,27 +205,5 @@ class ProductionStacksIT {
                 assertThat(calls).as(role).singleElement().satisfies(e -> assertThat(e.has("error.type")).isTrue());
             }
         }
-    }
-
-    private static void bytesMatch(Spans spans, int port, boolean exact) {
-        SpanView client = spans.connection("client", port);
-        SpanView server = spans.connection("server", port);
-        assertThat(client.num("connscope.connection.bytes_sent")).isEqualTo(server.num("connscope.connection.bytes_received"))
-            .isPositive();
-        if (exact) {
-            assertThat(server.num("connscope.connection.bytes_sent")).isEqualTo(client.num("connscope.connection.bytes_received"));
-        } else {
-            assertThat(server.num("connscope.connection.bytes_sent"))
-                .isGreaterThanOrEqualTo(client.num("connscope.connection.bytes_received"));
-        }
-    }
-
-    private static long sum(List<SpanView> spans, String key) {
-        return spans.stream().mapToLong(s -> s.num(key)).sum();
-    }
-
-    private static List<LogView> warningsAt(OtlpReceiver otlp, int port) throws Exception {
-        return otlp.logs().stream().filter(l -> l.has("connscope.rule") && Objects.equals(l.num("server.port"), (long) port))
-            .collect(Collectors.toList());
     }
 }

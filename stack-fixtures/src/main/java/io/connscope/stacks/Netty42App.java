@@ -1,6 +1,5 @@
 package io.connscope.stacks;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -20,21 +19,16 @@ import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -84,30 +78,12 @@ public final class Netty42App {
                 })
                 .bind("127.0.0.1", 0).sync().channel();
             int port = ((InetSocketAddress) server.localAddress()).getPort();
-            BlockingQueue<String> answers = new ArrayBlockingQueue<>(REQUESTS);
-            Channel client = new Bootstrap().group(group).channel(clientChannel)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16),
-                            new SimpleChannelInboundHandler<FullHttpResponse>() {
-                                @Override
-                                protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse res) {
-                                    answers.add(res.content().toString(StandardCharsets.US_ASCII));
-                                }
-                            });
-                    }
-                })
-                .connect("127.0.0.1", port).sync().channel();
             int answered = 0;
-            for (int i = 0; i < REQUESTS; i++) {
-                FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/items/" + i);
-                req.headers().set(HttpHeaderNames.HOST, "127.0.0.1:" + port);
-                client.writeAndFlush(req).sync();
-                String body = answers.poll(10, TimeUnit.SECONDS);
-                answered += BODY.equals(body) ? 1 : 0;
+            try (NettyHttpClient client = new NettyHttpClient(group, clientChannel, port)) {
+                for (int i = 0; i < REQUESTS; i++) {
+                    answered += BODY.equals(client.get("/items/" + i)) ? 1 : 0;
+                }
             }
-            client.close().sync();
             // Let the server see the client's close before it stops.
             Thread.sleep(200);
             server.close().sync();

@@ -7,7 +7,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -18,20 +17,11 @@ import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.channel.epoll.EpollSocketChannel;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -143,29 +133,12 @@ public final class NettyEdgesApp {
             })
             .bind("127.0.0.1", 0).sync().channel();
         int port = ((InetSocketAddress) server.localAddress()).getPort();
-        BlockingQueue<String> answers = new ArrayBlockingQueue<>(REQUESTS);
-        Channel client = new Bootstrap().group(group).channel(EpollSocketChannel.class)
-            .handler(new ChannelInitializer<Channel>() {
-                @Override
-                protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16),
-                        new SimpleChannelInboundHandler<FullHttpResponse>() {
-                            @Override
-                            protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse res) {
-                                answers.add(res.content().toString(StandardCharsets.US_ASCII));
-                            }
-                        });
-                }
-            })
-            .connect("127.0.0.1", port).sync().channel();
         int answered = 0;
-        for (int i = 0; i < REQUESTS; i++) {
-            DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/c/" + i);
-            req.headers().set(HttpHeaderNames.HOST, "127.0.0.1:" + port);
-            client.writeAndFlush(req).sync();
-            answered += BODY.equals(answers.poll(10, TimeUnit.SECONDS)) ? 1 : 0;
+        try (NettyHttpClient client = new NettyHttpClient(group, EpollSocketChannel.class, port)) {
+            for (int i = 0; i < REQUESTS; i++) {
+                answered += BODY.equals(client.get("/c/" + i)) ? 1 : 0;
+            }
         }
-        client.close().sync();
         Thread.sleep(200);
         server.close().sync();
         return new int[] {port, served.get(), answered};

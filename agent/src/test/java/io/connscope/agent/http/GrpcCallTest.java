@@ -4,18 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** gRPC on an HTTP/2 stream: what makes one, its status from the trailers, and its messages counted from their prefixes. */
-class GrpcCallTest {
+class GrpcCallTest extends H2Conversation {
 
     private static final int RST_STREAM = 3;
-
-    private final List<HttpExchange> finished = new ArrayList<>();
-    private final HttpConnection http = new HttpConnection(finished::add, AnalysisMemory.unlimited().lease());
 
     /** :method POST, :scheme http, :path /demo.Echo/Say, content-type as given (literal, not indexed). */
     private static byte[] request(String contentType) {
@@ -60,19 +55,6 @@ class GrpcCallTest {
             b.writeBytes(new byte[size]);
         }
         return b.toByteArray();
-    }
-
-    private void client(byte[] b) {
-        http.feed(true, b, 0, b.length);
-    }
-
-    private void server(byte[] b) {
-        http.feed(false, b, 0, b.length);
-    }
-
-    private void open() {
-        client(H2Wire.PREFACE);
-        server(H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]));
     }
 
     @Test

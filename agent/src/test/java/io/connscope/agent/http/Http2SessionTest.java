@@ -2,33 +2,15 @@ package io.connscope.agent.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The bounds and failure modes the README documents for HTTP/2 connections. */
-class Http2SessionTest {
+class Http2SessionTest extends H2Conversation {
 
     /** :method GET, :scheme http, :path / from the static table. */
     private static final byte[] GET = {(byte) 0x82, (byte) 0x86, (byte) 0x84};
     private static final int PUSH_PROMISE = 5;
     private static final int CONTINUATION = 9;
-
-    private final List<HttpExchange> finished = new ArrayList<>();
-    private final HttpConnection http = new HttpConnection(finished::add, AnalysisMemory.unlimited().lease());
-
-    private void client(byte[] b) {
-        http.feed(true, b, 0, b.length);
-    }
-
-    private void server(byte[] b) {
-        http.feed(false, b, 0, b.length);
-    }
-
-    private void open() {
-        client(H2Wire.PREFACE);
-        server(H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]));
-    }
 
     @Test
     void upTo256ClientStreamsAreFollowedAtOnceAndTheRestCounted() {
