@@ -1,6 +1,7 @@
 package io.connscope.it;
 
 import static io.connscope.it.support.StackChecks.bytesMatch;
+import static io.connscope.it.support.StackChecks.pooledExchanges;
 import static io.connscope.it.support.StackChecks.warningsAt;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -109,17 +110,7 @@ class Netty42StacksIT {
             assertThat(truth.get("client.answered")).isEqualTo(String.valueOf(VERTX_REQUESTS));
             int port = Integer.parseInt(truth.get("port"));
             int connections = Integer.parseInt(truth.get("server.connections"));
-            Spans spans = otlp.spans();
-            for (String role : ROLES) {
-                List<SpanView> conns = spans.connections(role, port);
-                assertThat(conns).as(role).hasSize(connections)
-                    .allSatisfy(c -> assertThat(c.str("connscope.connection.api")).isEqualTo(NATIVE));
-                List<SpanView> exchanges = spans.exchanges(role, port);
-                assertThat(exchanges).hasSize(VERTX_REQUESTS);
-                assertThat(exchanges).extracting(e -> e.str("http.request.method")).filteredOn("POST"::equals).hasSize(1);
-                assertThat(exchanges).extracting(e -> e.num("http.response.status_code")).containsOnly(200L);
-            }
-            bytesMatch(spans, port, true);
+            pooledExchanges(otlp.spans(), port, connections, VERTX_REQUESTS);
             assertThat(warningsAt(otlp, port)).isEmpty();
         }
     }

@@ -39,4 +39,24 @@ public final class StackChecks {
         return otlp.logs().stream().filter(l -> l.has("connscope.rule") && Objects.equals(l.num("server.port"), (long) port))
             .collect(Collectors.toList());
     }
+
+    /**
+     * HTTP/1.1 through a client's pool, over Netty's native transport: at each end, the connections the
+     * server counted, and between them every request, one POST among them, each answered 200.
+     */
+    public static void pooledExchanges(Spans spans, int port, int connections, int requests) {
+        for (String role : new String[] {"client", "server"}) {
+            List<SpanView> conns = spans.connections(role, port);
+            assertThat(conns).as(role).hasSize(connections)
+                .allSatisfy(c -> assertThat(c.str("connscope.connection.api")).isEqualTo("netty-native"))
+                .allSatisfy(c -> assertThat(c.str("network.protocol.version")).isEqualTo("1.1"));
+            assertThat(sum(conns, "connscope.http.requests")).isEqualTo(requests);
+            assertThat(sum(conns, "connscope.http.responses")).isEqualTo(requests);
+            List<SpanView> exchanges = spans.exchanges(role, port);
+            assertThat(exchanges).hasSize(requests);
+            assertThat(exchanges).extracting(e -> e.str("http.request.method")).filteredOn("POST"::equals).hasSize(1);
+            assertThat(exchanges).extracting(e -> e.num("http.response.status_code")).containsOnly(200L);
+        }
+        bytesMatch(spans, port, true);
+    }
 }
