@@ -18,7 +18,8 @@ import java.util.Set;
 public final class ConnscopeAgent {
 
     /** In definition order: a class is defined after the types its declaration names. */
-    static final String[] BRIDGE_CLASSES = {"io.connscope.bridge.ConnectionSink", "io.connscope.bridge.Bridge"};
+    static final String[] BRIDGE_CLASSES = {"io.connscope.bridge.ConnectionSink", "io.connscope.bridge.Bridge",
+        "io.connscope.bridge.EngineBridge", "io.connscope.bridge.NativeBridge", "io.connscope.bridge.UrlConnectionBridge"};
     /** The agent argument that detaches connscope from a JVM it was attached to. */
     public static final String DETACH = "detach";
 

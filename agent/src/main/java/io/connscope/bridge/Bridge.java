@@ -36,7 +36,7 @@ public final class Bridge {
      */
     public static final int BEFORE_POSITION = -1;
 
-    private static volatile ConnectionSink sink;
+    static volatile ConnectionSink sink;
     private static volatile ThreadGroup agentThreads;
     private static volatile int maxFailures = 10;
     private static final AtomicIntegerArray FAILURES = new AtomicIntegerArray(HOOK_COUNT);
@@ -54,13 +54,6 @@ public final class Bridge {
      * number of buffers), so that its exit can tell which bytes moved.
      */
     private static final ThreadLocal<int[]> VECTORED = new ThreadLocal<int[]>();
-    /**
-     * Per thread: [0] how deep this thread is in SSLEngine wrap and unwrap calls that report (wrappers
-     * delegate); [1] the position of the outermost call's ciphertext buffer before it, or -1.
-     */
-    private static final ThreadLocal<int[]> ENGINE_DEPTH = new ThreadLocal<int[]>();
-    /** Per thread: the descriptor and listening socket of the last native accept, for the socket made from it. */
-    private static final ThreadLocal<Object[]> NATIVE_ACCEPT = new ThreadLocal<Object[]>();
     /** Per thread: handshake nesting depth, and the wall-clock start of the outermost one. */
     private static final ThreadLocal<long[]> HANDSHAKE = new ThreadLocal<long[]>();
 
@@ -73,10 +66,7 @@ public final class Bridge {
         sink = target;
     }
 
-    /**
-     * Stops the hooks, if {@code installed} is still their sink: a detach whose exit work outlived its
-     * timeout must not stop a later attach's.
-     */
+    /** Stops the hooks, if {@code installed} is still their sink: a late detach must not stop a later attach's. */
     public static synchronized void uninstall(ConnectionSink installed) {
         if (sink == installed) {
             sink = null;
@@ -103,11 +93,11 @@ public final class Bridge {
     }
 
     /** Marks this thread as inside connscope; false when it already was (a re-entrant call). */
-    private static boolean enter() {
+    static boolean enter() {
         return enter(IN_HOOK);
     }
 
-    private static void exit() {
+    static void exit() {
         exit(IN_HOOK);
     }
 
@@ -128,7 +118,7 @@ public final class Bridge {
         INSIDE.get()[slot] = false;
     }
 
-    private static ConnectionSink active(int hook) {
+    static ConnectionSink active(int hook) {
         ConnectionSink s = sink;
         if (s == null || DISABLED[hook]) {
             return null;
@@ -160,45 +150,6 @@ public final class Bridge {
         }
     }
 
-    /** A native-transport gathering write: the bytes from each buffer's position on, which did not move. */
-    public static void writeGathered(Object key, long bytes, Throwable failure, Object[] buffers, int offset) {
-        ConnectionSink s = active(HOOK_WRITE);
-        if (s != null) {
-            try {
-                s.writeGathered(key, bytes, failure, buffers, offset);
-            } catch (Throwable t) {
-                failed(HOOK_WRITE, t);
-            }
-        }
-    }
-
-    /** A native-transport read into native memory: {@code bytes} bytes at {@code address}. */
-    public static void readAddress(Object key, long bytes, Throwable failure, long address) {
-        ConnectionSink s = active(HOOK_READ);
-        if (s != null) {
-            try {
-                s.readNative(key, bytes, failure, address);
-            } catch (Throwable t) {
-                failed(HOOK_READ, t);
-            }
-        }
-    }
-
-    /**
-     * A native-transport write from native memory: the bytes at {@code address}, or, when
-     * {@code iovecs} is not negative, from the array of that many {@code struct iovec} at it.
-     */
-    public static void writeAddress(Object key, long bytes, Throwable failure, long address, int iovecs) {
-        ConnectionSink s = active(HOOK_WRITE);
-        if (s != null) {
-            try {
-                s.writeNative(key, bytes, failure, address, iovecs);
-            } catch (Throwable t) {
-                failed(HOOK_WRITE, t);
-            }
-        }
-    }
-
     public static void plaintext(Object sslSocket, boolean inbound, byte[] b, int offset, int length) {
         ConnectionSink s = active(HOOK_PLAINTEXT);
         if (s != null && length > 0) {
@@ -207,73 +158,6 @@ public final class Bridge {
             } catch (Throwable t) {
                 failed(HOOK_PLAINTEXT, t);
             }
-        }
-    }
-
-    /**
-     * An {@code SSLEngine} wrap ({@code wrap} true) or unwrap returned {@code result}. The plaintext
-     * buffers' positions before the call are in {@link #vectoredPositions()}; {@code net} is the
-     * ciphertext side, a buffer or an array of them (the one at {@code netOffset}), whose bytes end at
-     * that buffer's position.
-     */
-    private static void tlsEngine(Object engine, boolean wrap, Object result, Throwable failure, Object[] plain,
-                                  int plainOffset, Object net, int netOffset) {
-        ConnectionSink s = active(HOOK_TLS_ENGINE);
-        if (s != null) {
-            try {
-                s.tlsEngine(engine, wrap, result, failure, plain, plainOffset, net, netOffset);
-            } catch (Throwable t) {
-                failed(HOOK_TLS_ENGINE, t);
-            }
-        }
-    }
-
-    /**
-     * Entering an {@code SSLEngine} wrap or unwrap: true for the outermost one on this thread, whose
-     * plaintext buffers' positions are remembered, and its ciphertext buffer's ({@code net}, or the one
-     * at {@code netOffset} of an array of them). A wrapper engine (Netty's JdkSslEngine, Conscrypt's
-     * Java8EngineWrapper) or an overload delegates to another reporting method: only the outermost reports.
-     */
-    public static boolean tlsEngineEnter(Object[] plain, int offset, int length, Object net, int netOffset) {
-        if (sink == null) {
-            return false;
-        }
-        int[] depth = ENGINE_DEPTH.get();
-        if (depth == null) {
-            depth = engineDepthScratch();
-        }
-        if (depth[0]++ != 0) {
-            return false;
-        }
-        vectoredStart(plain, offset, length);
-        Object buffer = net instanceof Object[] && netOffset >= 0 && netOffset < ((Object[]) net).length
-            ? ((Object[]) net)[netOffset] : net;
-        depth[1] = buffer instanceof java.nio.Buffer ? ((java.nio.Buffer) buffer).position() : -1;
-        return true;
-    }
-
-    /** The ciphertext buffer's position before the outermost wrap or unwrap in progress on this thread, or -1. */
-    public static int tlsNetPositionBefore() {
-        int[] depth = ENGINE_DEPTH.get();
-        return depth == null ? -1 : depth[1];
-    }
-
-    /** Once per thread, so the engine path stays allocation-free. */
-    private static int[] engineDepthScratch() {
-        int[] depth = new int[2];
-        ENGINE_DEPTH.set(depth);
-        return depth;
-    }
-
-    /** Leaving the wrap or unwrap that {@link #tlsEngineEnter} entered; it reports when that one was the outermost. */
-    public static void tlsEngineExit(boolean outermost, Object engine, boolean wrap, Object result, Throwable failure,
-                                     Object[] plain, int plainOffset, Object net, int netOffset) {
-        int[] depth = ENGINE_DEPTH.get();
-        if (depth != null && depth[0] > 0) {
-            depth[0]--;
-        }
-        if (outermost) {
-            tlsEngine(engine, wrap, result, failure, plain, plainOffset, net, netOffset);
         }
     }
 
@@ -387,47 +271,6 @@ public final class Bridge {
         }
     }
 
-    /** A native transport's listening socket accepted descriptor {@code fd} (negative: nothing to accept). */
-    public static void nativeAccepted(Object serverSocket, int fd) {
-        if (sink == null) {
-            return;
-        }
-        if (fd < 0) {
-            Object[] last = NATIVE_ACCEPT.get();
-            if (last != null) {
-                last[0] = null; // nothing accepted: no socket is to be taken for an accepted one
-                last[1] = null;
-            }
-            return;
-        }
-        Object[] last = NATIVE_ACCEPT.get();
-        if (last == null) {
-            last = new Object[2];
-            NATIVE_ACCEPT.set(last);
-        }
-        last[0] = serverSocket;
-        last[1] = Integer.valueOf(fd);
-    }
-
-    /**
-     * A native transport made a socket object for descriptor {@code fd}: when this thread has just
-     * accepted that descriptor, it is the accepted connection. The accept is forgotten either way:
-     * only the socket made right after it can be the accepted one.
-     */
-    public static void nativeSocketCreated(Object socket, int fd) {
-        Object[] last = NATIVE_ACCEPT.get();
-        if (last == null || last[0] == null) {
-            return;
-        }
-        Object server = last[0];
-        Object accepted = last[1];
-        last[0] = null;
-        last[1] = null;
-        if (accepted instanceof Integer && ((Integer) accepted).intValue() == fd) {
-            channelAccepted(server, socket);
-        }
-    }
-
     public static void noDelay(Object key, boolean on) {
         ConnectionSink s = active(HOOK_OPTION);
         if (s != null && enter()) {
@@ -487,47 +330,6 @@ public final class Bridge {
         }
     }
 
-    // ---- HttpURLConnection ----
-
-    public static void urlConnectionWriting(Object urlConnection, boolean resending) {
-        ConnectionSink s = active(HOOK_HTTP_URL_CONNECTION);
-        if (s != null && !isAgentThread() && enter()) {
-            try {
-                s.urlConnectionWriting(urlConnection, resending);
-            } catch (Throwable t) {
-                failed(HOOK_HTTP_URL_CONNECTION, t);
-            } finally {
-                exit();
-            }
-        }
-    }
-
-    public static void urlConnectionRequest(Object socket, boolean resending) {
-        ConnectionSink s = active(HOOK_HTTP_URL_CONNECTION);
-        if (s != null && !isAgentThread() && enter()) {
-            try {
-                s.urlConnectionRequest(socket, resending);
-            } catch (Throwable t) {
-                failed(HOOK_HTTP_URL_CONNECTION, t);
-            } finally {
-                exit();
-            }
-        }
-    }
-
-    public static void keepAliveCacheHit(Object httpClient) {
-        ConnectionSink s = active(HOOK_HTTP_URL_CONNECTION);
-        if (s != null && httpClient != null && !isAgentThread() && enter()) {
-            try {
-                s.keepAliveCacheHit(httpClient);
-            } catch (Throwable t) {
-                failed(HOOK_HTTP_URL_CONNECTION, t);
-            } finally {
-                exit();
-            }
-        }
-    }
-
     // ---- TLS: time the outermost handshake per thread ----
 
     /** Returns the start time for the outermost handshake on this thread, or 0 for a nested one. */
@@ -571,7 +373,7 @@ public final class Bridge {
 
     // ---- failure accounting ----
 
-    private static void failed(int hook, Throwable error) {
+    static void failed(int hook, Throwable error) {
         int n = FAILURES.incrementAndGet(hook);
         boolean disable = n >= maxFailures;
         if (disable) {

@@ -43,6 +43,7 @@ public final class Netty42App {
     static final String BODY = "hello from netty 4.2";
 
     public static void main(String[] args) throws Exception {
+        watchdog();
         boolean uring = args[0].equals("io_uring");
         Throwable unavailable = uring ? IoUring.unavailabilityCause() : Epoll.unavailabilityCause();
         if (unavailable != null) {
@@ -92,5 +93,29 @@ public final class Netty42App {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
+    }
+
+    /**
+     * A run that has not ended after 60 s prints every thread's stack and exits with 3: a hang (one
+     * io_uring run in a CI batch did not end) then says where it was, instead of a bare timeout.
+     */
+    private static void watchdog() {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            Thread.getAllStackTraces().forEach((thread, stack) -> {
+                System.err.println("\"" + thread.getName() + "\" " + thread.getState());
+                for (StackTraceElement frame : stack) {
+                    System.err.println("    at " + frame);
+                }
+            });
+            System.err.flush();
+            Runtime.getRuntime().halt(3);
+        }, "netty42app-watchdog");
+        t.setDaemon(true);
+        t.start();
     }
 }

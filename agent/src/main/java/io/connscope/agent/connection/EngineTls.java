@@ -1,6 +1,6 @@
 package io.connscope.agent.connection;
 
-import io.connscope.bridge.Bridge;
+import io.connscope.bridge.EngineBridge;
 import java.nio.ByteBuffer;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -64,7 +64,7 @@ final class EngineTls {
         ByteBuffer b = (ByteBuffer) buffer;
         // From where the buffer was before the call: a ClientHello may span several input buffers (Netty
         // cumulates reads), and then only its start is in this one.
-        int before = Bridge.tlsNetPositionBefore();
+        int before = EngineBridge.tlsNetPositionBefore();
         int from = before >= 0 && before <= b.position() ? before : b.position() - n;
         ClientHelloId id = ClientHelloId.of(b, from, b.position() - from);
         if (id == null) {

@@ -279,7 +279,6 @@ public final class Http2Session {
         pushPromises++;
     }
 
-    /** The connection ended: streams still open end with it. Runs once, on the export thread. */
     /**
      * The connection ended: streams still open end with it. When the analysis was {@code abandoned}
      * before they ended, nothing is known of how they did, and they are dropped unreported.

@@ -307,6 +307,7 @@ public final class HttpConnection {
         if (e.halfDone()) {
             Http2Session s = http2;
             if (e.http2StreamId != 0 && s != null) {
+                open.remove(e.index, e);
                 s.upgradeRequestDone(e); // an h2c upgrade request, whose HTTP/2 response ended first
             } else if (open.remove(e.index, e)) {
                 complete(e);
@@ -364,6 +365,11 @@ public final class HttpConnection {
                 boolean pipelined = index - 1 > responsesEnded;
                 long idle = index > 1 && !pipelined ? requestStartNanos - lastExchangeEndNanos : -1;
                 e.request(head, requestStartNanos, idle, pipelined);
+                if (e.http2StreamId != 0) {
+                    // An h2c upgrade whose 101 was read first: already HTTP/2's stream 1, which its session ends.
+                    e.version = "2";
+                    open.remove(e.index, e);
+                }
                 e.asksForWebSocket = isWebSocket(head.upgrade);
                 e.keepAliveTimeoutSeconds = keepAliveTimeoutSeconds;
                 e.afterCloseAnnouncedBy = closeAnnouncedBy;
@@ -500,9 +506,15 @@ public final class HttpConnection {
             }
         }
 
-        /** Not a response: the request's answer comes on HTTP/2 stream 1. Once per h2c upgrade. */
+        /**
+         * Not a response: the request's answer comes on HTTP/2 stream 1. Once per h2c upgrade. When the
+         * 101 was read before the writer's hook saw the request, the exchange stays for the request side to
+         * find, as with any response read first.
+         */
         private void leaveToHttp2(HttpExchange e) {
-            open.remove(e.index, e);
+            if (e.requestHead != null) {
+                open.remove(e.index, e);
+            }
         }
 
         @Override

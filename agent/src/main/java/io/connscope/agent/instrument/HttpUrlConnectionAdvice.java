@@ -1,6 +1,6 @@
 package io.connscope.agent.instrument;
 
-import io.connscope.bridge.Bridge;
+import io.connscope.bridge.UrlConnectionBridge;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -16,7 +16,7 @@ public final class HttpUrlConnectionAdvice {
     public static final class WriteRequests {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.This Object urlConnection, @Advice.FieldValue("failedOnce") boolean failedOnce) {
-            Bridge.urlConnectionWriting(urlConnection, failedOnce);
+            UrlConnectionBridge.urlConnectionWriting(urlConnection, failedOnce);
         }
     }
 }

@@ -9,6 +9,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import io.connscope.agent.AgentLog;
 import io.connscope.bridge.Bridge;
 import io.connscope.bridge.ConnectionSink;
+import io.connscope.bridge.EngineBridge;
+import io.connscope.bridge.NativeBridge;
+import io.connscope.bridge.UrlConnectionBridge;
 import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -140,7 +143,8 @@ public final class Instrumenter {
                 return TransformCache.off();
             }
             List<Class<?>> inputs = new ArrayList<>(
-                List.of(Instrumenter.class, Bridge.class, ConnectionSink.class, ByteBuddy.class, Advice.class));
+                List.of(Instrumenter.class, Bridge.class, EngineBridge.class, NativeBridge.class, UrlConnectionBridge.class,
+                    ConnectionSink.class, ByteBuddy.class, Advice.class));
             for (Target t : templates()) {
                 inputs.addAll(t.adviceClasses);
             }

@@ -1,6 +1,6 @@
 package io.connscope.agent.instrument;
 
-import io.connscope.bridge.Bridge;
+import io.connscope.bridge.UrlConnectionBridge;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -17,7 +17,7 @@ public final class JdkHttpClientAdvice {
     public static final class WriteRequests {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.FieldValue("serverSocket") Object socket, @Advice.FieldValue("failedOnce") boolean failedOnce) {
-            Bridge.urlConnectionRequest(socket, failedOnce);
+            UrlConnectionBridge.urlConnectionRequest(socket, failedOnce);
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.connscope.agent.instrument;
 
-import io.connscope.bridge.Bridge;
+import io.connscope.bridge.UrlConnectionBridge;
 import net.bytebuddy.asm.Advice;
 
 /** Advice for {@code sun.net.www.http.KeepAliveCache.get(URL, Object)}: a non-null result is a reused connection. */
@@ -13,7 +13,7 @@ public final class KeepAliveCacheAdvice {
         @Advice.OnMethodExit(suppress = Throwable.class)
         static void exit(@Advice.Return Object httpClient) {
             if (httpClient != null) {
-                Bridge.keepAliveCacheHit(httpClient);
+                UrlConnectionBridge.keepAliveCacheHit(httpClient);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.connscope.agent.instrument;
 
 import io.connscope.bridge.Bridge;
+import io.connscope.bridge.NativeBridge;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -30,7 +31,7 @@ public final class NativeSocketAdvice {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object socket, @Advice.Argument(0) long address, @Advice.Argument(1) int pos,
                          @Advice.Return int n, @Advice.Thrown Throwable thrown) {
-            Bridge.readAddress(socket, n, thrown, address + pos);
+            NativeBridge.readAddress(socket, n, thrown, address + pos);
         }
     }
 
@@ -48,7 +49,7 @@ public final class NativeSocketAdvice {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object socket, @Advice.Argument(0) long address, @Advice.Argument(1) int pos,
                          @Advice.Return int n, @Advice.Thrown Throwable thrown) {
-            Bridge.writeAddress(socket, n, thrown, address + pos, -1);
+            NativeBridge.writeAddress(socket, n, thrown, address + pos, -1);
         }
     }
 
@@ -61,7 +62,7 @@ public final class NativeSocketAdvice {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object socket, @Advice.Argument(0) Object[] buffers, @Advice.Argument(1) int offset,
                          @Advice.Return long n, @Advice.Thrown Throwable thrown) {
-            Bridge.writeGathered(socket, n, thrown, buffers, offset);
+            NativeBridge.writeGathered(socket, n, thrown, buffers, offset);
         }
     }
 
@@ -82,7 +83,7 @@ public final class NativeSocketAdvice {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object socket, @Advice.Argument(0) long iovecs, @Advice.Argument(1) int count,
                          @Advice.Return long n, @Advice.Thrown Throwable thrown) {
-            Bridge.writeAddress(socket, n, thrown, iovecs, count);
+            NativeBridge.writeAddress(socket, n, thrown, iovecs, count);
         }
     }
 
@@ -126,7 +127,7 @@ public final class NativeSocketAdvice {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object socket, @Advice.Return int fd, @Advice.Thrown Throwable thrown) {
             if (thrown == null) {
-                Bridge.nativeAccepted(socket, fd);
+                NativeBridge.nativeAccepted(socket, fd);
             }
         }
     }
@@ -135,7 +136,7 @@ public final class NativeSocketAdvice {
     public static final class Created {
         @Advice.OnMethodExit(suppress = Throwable.class)
         static void exit(@Advice.This Object socket, @Advice.Argument(0) int fd) {
-            Bridge.nativeSocketCreated(socket, fd);
+            NativeBridge.nativeSocketCreated(socket, fd);
         }
     }
 

@@ -1,6 +1,6 @@
 package io.connscope.agent.instrument;
 
-import io.connscope.bridge.Bridge;
+import io.connscope.bridge.EngineBridge;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -8,7 +8,7 @@ import net.bytebuddy.asm.Advice;
  * OpenSSL/BoringSSL engine, Conscrypt's, or any other. Each engine implements the two abstract
  * four-argument forms; the JDK's and Netty's add six-argument ones, which their overloads and their
  * callers use. Whichever is called first on a thread reports, the others it delegates to do not
- * ({@link Bridge#tlsEngineEnter}). The engine does no I/O: its ciphertext is counted where it is
+ * ({@link EngineBridge#tlsEngineEnter}). The engine does no I/O: its ciphertext is counted where it is
  * written or read, and its plaintext goes to the HTTP analysis.
  */
 public final class SslEngineAdvice {
@@ -21,14 +21,14 @@ public final class SslEngineAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static boolean enter(@Advice.Argument(0) Object[] srcs, @Advice.Argument(1) int offset,
                              @Advice.Argument(2) int length, @Advice.Argument(3) Object dst) {
-            return Bridge.tlsEngineEnter(srcs, offset, length, dst, 0);
+            return EngineBridge.tlsEngineEnter(srcs, offset, length, dst, 0);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter boolean outermost, @Advice.This Object engine, @Advice.Argument(0) Object[] srcs,
                          @Advice.Argument(1) int offset, @Advice.Argument(3) Object dst, @Advice.Return Object result,
                          @Advice.Thrown Throwable thrown) {
-            Bridge.tlsEngineExit(outermost, engine, true, result, thrown, srcs, offset, dst, 0);
+            EngineBridge.tlsEngineExit(outermost, engine, true, result, thrown, srcs, offset, dst, 0);
         }
     }
 
@@ -38,14 +38,14 @@ public final class SslEngineAdvice {
         static boolean enter(@Advice.Argument(0) Object[] srcs, @Advice.Argument(1) int offset,
                              @Advice.Argument(2) int length, @Advice.Argument(3) Object[] dsts,
                              @Advice.Argument(4) int dstsOffset) {
-            return Bridge.tlsEngineEnter(srcs, offset, length, dsts, dstsOffset);
+            return EngineBridge.tlsEngineEnter(srcs, offset, length, dsts, dstsOffset);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter boolean outermost, @Advice.This Object engine, @Advice.Argument(0) Object[] srcs,
                          @Advice.Argument(1) int offset, @Advice.Argument(3) Object[] dsts,
                          @Advice.Argument(4) int dstsOffset, @Advice.Return Object result, @Advice.Thrown Throwable thrown) {
-            Bridge.tlsEngineExit(outermost, engine, true, result, thrown, srcs, offset, dsts, dstsOffset);
+            EngineBridge.tlsEngineExit(outermost, engine, true, result, thrown, srcs, offset, dsts, dstsOffset);
         }
     }
 
@@ -54,14 +54,14 @@ public final class SslEngineAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static boolean enter(@Advice.Argument(0) Object src, @Advice.Argument(1) Object[] dsts,
                              @Advice.Argument(2) int offset, @Advice.Argument(3) int length) {
-            return Bridge.tlsEngineEnter(dsts, offset, length, src, 0);
+            return EngineBridge.tlsEngineEnter(dsts, offset, length, src, 0);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter boolean outermost, @Advice.This Object engine, @Advice.Argument(0) Object src,
                          @Advice.Argument(1) Object[] dsts, @Advice.Argument(2) int dstsOffset,
                          @Advice.Return Object result, @Advice.Thrown Throwable thrown) {
-            Bridge.tlsEngineExit(outermost, engine, false, result, thrown, dsts, dstsOffset, src, 0);
+            EngineBridge.tlsEngineExit(outermost, engine, false, result, thrown, dsts, dstsOffset, src, 0);
         }
     }
 
@@ -71,14 +71,14 @@ public final class SslEngineAdvice {
         static boolean enter(@Advice.Argument(0) Object[] srcs, @Advice.Argument(1) int srcsOffset,
                              @Advice.Argument(3) Object[] dsts, @Advice.Argument(4) int offset,
                              @Advice.Argument(5) int length) {
-            return Bridge.tlsEngineEnter(dsts, offset, length, srcs, srcsOffset);
+            return EngineBridge.tlsEngineEnter(dsts, offset, length, srcs, srcsOffset);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter boolean outermost, @Advice.This Object engine, @Advice.Argument(0) Object[] srcs,
                          @Advice.Argument(1) int offset, @Advice.Argument(3) Object[] dsts,
                          @Advice.Argument(4) int dstsOffset, @Advice.Return Object result, @Advice.Thrown Throwable thrown) {
-            Bridge.tlsEngineExit(outermost, engine, false, result, thrown, dsts, dstsOffset, srcs, offset);
+            EngineBridge.tlsEngineExit(outermost, engine, false, result, thrown, dsts, dstsOffset, srcs, offset);
         }
     }
 }

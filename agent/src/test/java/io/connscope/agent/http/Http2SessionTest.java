@@ -81,4 +81,32 @@ class Http2SessionTest extends H2Conversation {
         assertThat(s.streamsOpened()).isEqualTo(2);
         assertThat(s.framingFailure()).isNull();
     }
+
+    /**
+     * An h2c upgrade whose 101 and stream-1 response are read before the writer's hook has seen the
+     * upgrade request (java.net.http writes and reads on different threads): still one exchange,
+     * stream 1, with the request's method and path, as when the request is seen first.
+     */
+    @Test
+    void anUpgradeAnsweredBeforeItsRequestIsSeenIsOneExchange() {
+        server(("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        server(H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]));
+        server(H2Wire.frame(H2Wire.HEADERS, H2Wire.END_HEADERS | H2Wire.END_STREAM, 1, new byte[] {(byte) 0x88}));
+        assertThat(finished).isEmpty();
+        client(("GET /upgrade HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+            + "HTTP2-Settings: AAEAAEAAAAIAAAAA\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        client(H2Wire.PREFACE);
+        client(H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]));
+        assertThat(finished).singleElement().satisfies(e -> {
+            assertThat(e.method()).isEqualTo("GET");
+            assertThat(e.target()).isEqualTo("/upgrade");
+            assertThat(e.status()).isEqualTo(200);
+            assertThat(e.http2StreamId()).isEqualTo(1);
+            assertThat(e.version()).isEqualTo("2");
+        });
+        assertThat(http.http2().detectedBy()).isEqualTo(Http2Session.H2C_UPGRADE);
+        http.end(System.nanoTime());
+        assertThat(finished).hasSize(1);
+    }
 }

@@ -83,7 +83,7 @@ class HotPathBytecodeTest {
         // after an attach, once per connection that was open before it
         TRACKER + ".adoptOnce",
         "io/connscope/bridge/Bridge.vectoredScratch", // grows a per-thread array, rarely
-        "io/connscope/bridge/Bridge.engineDepthScratch", // once per thread
+        "io/connscope/bridge/EngineBridge.engineDepthScratch", // once per thread
         "io/connscope/agent/instrument/NativeMemory.newScratch", // once per thread
         "io/connscope/agent/instrument/NativeMemory.failed", // native memory could not be read: analysis stops
         "io/connscope/agent/http/Http1Stream.step",
@@ -120,13 +120,13 @@ class HotPathBytecodeTest {
         work.add(new String[] {"io/connscope/bridge/Bridge", "write", io});
         work.add(new String[] {"io/connscope/bridge/Bridge", "plaintext", "(Ljava/lang/Object;Z[BII)V"});
         work.add(new String[] {"io/connscope/bridge/Bridge", "vectoredStart", "([Ljava/lang/Object;II)V"});
-        work.add(new String[] {"io/connscope/bridge/Bridge", "tlsEngineEnter", "([Ljava/lang/Object;IILjava/lang/Object;I)Z"});
-        work.add(new String[] {"io/connscope/bridge/Bridge", "tlsEngineExit",
+        work.add(new String[] {"io/connscope/bridge/EngineBridge", "tlsEngineEnter", "([Ljava/lang/Object;IILjava/lang/Object;I)Z"});
+        work.add(new String[] {"io/connscope/bridge/EngineBridge", "tlsEngineExit",
             "(ZLjava/lang/Object;ZLjava/lang/Object;Ljava/lang/Throwable;[Ljava/lang/Object;ILjava/lang/Object;I)V"});
         // Netty's native transport: bytes at a native address, or gathered from an iovec array
-        work.add(new String[] {"io/connscope/bridge/Bridge", "readAddress", "(Ljava/lang/Object;JLjava/lang/Throwable;J)V"});
-        work.add(new String[] {"io/connscope/bridge/Bridge", "writeAddress", "(Ljava/lang/Object;JLjava/lang/Throwable;JI)V"});
-        work.add(new String[] {"io/connscope/bridge/Bridge", "writeGathered",
+        work.add(new String[] {"io/connscope/bridge/NativeBridge", "readAddress", "(Ljava/lang/Object;JLjava/lang/Throwable;J)V"});
+        work.add(new String[] {"io/connscope/bridge/NativeBridge", "writeAddress", "(Ljava/lang/Object;JLjava/lang/Throwable;JI)V"});
+        work.add(new String[] {"io/connscope/bridge/NativeBridge", "writeGathered",
             "(Ljava/lang/Object;JLjava/lang/Throwable;[Ljava/lang/Object;I)V"});
         // ConcurrentHashMap.get calls these on the registry's lookup key.
         work.add(new String[] {"io/connscope/agent/connection/ConnectionRegistry$LookupKey", "hashCode", "()I"});
