@@ -23,11 +23,12 @@ public final class Bridge {
     public static final int HOOK_PLAINTEXT = 8;
     public static final int HOOK_HTTP_URL_CONNECTION = 9;
     public static final int HOOK_TLS_ENGINE = 10;
-    public static final int HOOK_COUNT = 11;
+    public static final int HOOK_IO_URING = 11;
+    public static final int HOOK_COUNT = 12;
 
     private static final String[] HOOK_NAMES = {
         "connect", "accept", "read", "write", "option", "shutdown", "close", "tls-handshake", "tls-plaintext",
-        "http-url-connection", "tls-engine"
+        "http-url-connection", "tls-engine", "io-uring"
     };
 
     /**
@@ -284,10 +285,25 @@ public final class Bridge {
         }
     }
 
-    /** {@code setOption(name, value)}: only TCP_NODELAY is of interest. */
+    public static void linger(Object key, int seconds) {
+        ConnectionSink s = active(HOOK_OPTION);
+        if (s != null && enter()) {
+            try {
+                s.linger(key, seconds);
+            } catch (Throwable t) {
+                failed(HOOK_OPTION, t);
+            } finally {
+                exit();
+            }
+        }
+    }
+
+    /** {@code setOption(name, value)}: TCP_NODELAY and SO_LINGER are of interest. */
     public static void option(Object key, Object name, Object value) {
         if (value instanceof Boolean && name == java.net.StandardSocketOptions.TCP_NODELAY) {
             noDelay(key, ((Boolean) value).booleanValue());
+        } else if (value instanceof Integer && name == java.net.StandardSocketOptions.SO_LINGER) {
+            linger(key, ((Integer) value).intValue());
         }
     }
 

@@ -49,6 +49,19 @@ public interface ConnectionSink {
      */
     void writeNative(Object key, long bytes, Throwable failure, long address, int iovecs);
 
+    /** Netty's io_uring transport made a socket object for descriptor {@code fd}. */
+    void uringSocket(Object socket, int fd);
+
+    /**
+     * Netty's io_uring transport queued a submission: its opcode, flags and descriptor, the SQE fields
+     * {@code off} and {@code addr} (a buffer, an iovec array, a sockaddr), {@code len}, and the user data
+     * its completion will carry.
+     */
+    void uringSubmitted(byte opcode, byte flags, int fd, long off, long address, int length, long userData);
+
+    /** Netty's io_uring transport is handling a completion: its result, flags and user data. */
+    void uringCompleted(int result, int flags, long userData);
+
     /** Plaintext of a TLS socket's application streams, for analysis only (the TCP bytes are counted below it). */
     void plaintext(Object sslSocket, boolean inbound, byte[] b, int offset, int length);
 
@@ -62,6 +75,9 @@ public interface ConnectionSink {
                    Object net, int netOffset);
 
     void noDelay(Object key, boolean on);
+
+    /** SO_LINGER was set: a timeout in seconds, or negative for off. */
+    void linger(Object key, int seconds);
 
     void shutdownInput(Object key);
 

@@ -1,8 +1,8 @@
 package io.connscope.demo;
 
-import io.netty.channel.epoll.Epoll;
 import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.DisposableServer;
@@ -33,8 +33,12 @@ final class ReactorNettyScenario implements Scenario {
     public void run(PrintStream out) {
         AtomicInteger connections = new AtomicInteger();
         AtomicInteger served = new AtomicInteger();
+        AtomicReference<String> transport = new AtomicReference<>("none");
         DisposableServer server = HttpServer.create().host("127.0.0.1").port(0)
-            .doOnChannelInit((observer, channel, remote) -> connections.incrementAndGet()) // once per TCP connection
+            .doOnChannelInit((observer, channel, remote) -> { // once per TCP connection
+                connections.incrementAndGet();
+                transport.set(channel.getClass().getSimpleName());
+            })
             .handle((req, res) -> {
                 served.incrementAndGet();
                 return req.receive().aggregate().asString().defaultIfEmpty("")
@@ -56,9 +60,8 @@ final class ReactorNettyScenario implements Scenario {
             pool.disposeLater().block();
             server.disposeNow();
         }
-        out.println("  " + served.get() + " requests over " + connections.get() + " connection(s), on "
-            + (Epoll.isAvailable() ? "epoll" : "NIO"));
+        out.println("  " + served.get() + " requests over " + connections.get() + " connection(s), on " + transport.get());
         out.println("expect: stack=" + name() + " port=" + server.port() + " server.requests=" + served.get()
-            + " server.connections=" + connections.get() + " client.answered=" + answered + " epoll=" + Epoll.isAvailable());
+            + " server.connections=" + connections.get() + " client.answered=" + answered + " transport=" + transport.get());
     }
 }

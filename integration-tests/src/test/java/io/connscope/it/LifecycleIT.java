@@ -62,6 +62,29 @@ class LifecycleIT {
         }
     }
 
+    /** SO_LINGER 0, set on a Socket and on a SocketChannel: their closes are abortive, and the server's reads met the resets. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void lingerZeroClosesAreAbortive(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = run(jvm, otlp, "linger-zero");
+            Map<String, String> expect = run.expectLine("server.resets=");
+            int port = Integer.parseInt(expect.get("port"));
+            Spans spans = otlp.spans();
+            List<SpanView> clients = spans.connections("client", port);
+            assertThat(clients).extracting(s -> s.str("connscope.connection.api")).containsExactlyInAnyOrder("socket", "channel");
+            assertThat(clients).allSatisfy(s -> {
+                assertThat(s.str("connscope.close.classification")).isEqualTo("abortive");
+                assertThat(s.str("connscope.close.sequence")).endsWith("first-write,close-linger-0,close");
+            });
+            List<SpanView> servers = spans.connections("server", port);
+            assertThat(servers).hasSize(2);
+            assertThat(servers.stream().filter(s -> "reset".equals(s.str("connscope.close.classification"))).count())
+                .as("connscope's resets, the server's own count").isEqualTo(Long.parseLong(expect.get("server.resets")))
+                .isEqualTo(2);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(Jvm.class)
     void failedConnectsAreReportedWithTheirError(Jvm jvm) throws Exception {

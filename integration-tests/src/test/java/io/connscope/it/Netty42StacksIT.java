@@ -11,7 +11,6 @@ import io.connscope.it.support.OtlpReceiver;
 import io.connscope.it.support.SpanView;
 import io.connscope.it.support.Spans;
 import io.connscope.it.support.StackFixtures;
-import io.opentelemetry.proto.metrics.v1.Metric;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
@@ -22,7 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Netty 4.2's native transports and Vert.x 5 on its native transport, from the stack-fixtures
  * module (Netty 4.2 cannot share a classpath with the Reactor Netty of {@link ProductionStacksIT}).
- * epoll is followed in full; io_uring is not followed, and connscope says so instead of leaving a blank.
+ * epoll and io_uring are both followed in full.
  */
 class Netty42StacksIT {
 
@@ -41,17 +40,46 @@ class Netty42StacksIT {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Jvm.class)
     void netty42OnEpoll(Jvm jvm) throws Exception {
+        netty42(jvm, "epoll");
+    }
+
+    /** io_uring moves bytes through rings, not calls: the same figures, read from its submissions and completions. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void netty42OnIoUring(Jvm jvm) throws Exception {
+        netty42(jvm, "io_uring");
+    }
+
+    /** connscope's failures at the rings stay its own: Netty's exchanges go on, and the hook disables itself. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void aFailingIoUringHookLeavesNettyAlone(Jvm jvm) throws Exception {
+        ChildJvm.Result run = ChildJvm.on(jvm).agentArgs("test.failing.hooks=io-uring,hook.max.failures=3")
+            .main("io.connscope.stacks.Netty42App", classpath, "io_uring").assertSuccess();
+        Map<String, String> truth = run.expectLine("stack=netty42-io_uring ");
+        Assumptions.assumeTrue("true".equals(truth.get("available")),
+            "the kernel refuses io_uring here (" + truth.get("cause") + "): skipped");
+        assertThat(truth.get("server.requests")).isEqualTo(String.valueOf(NETTY_REQUESTS));
+        assertThat(truth.get("client.answered")).isEqualTo(String.valueOf(NETTY_REQUESTS));
+        assertThat(run.stderr.lines().filter(l -> l.startsWith("[connscope] internal error in hook 'io-uring'"))).hasSize(1);
+        assertThat(run.stderr.lines().filter(l -> l.startsWith("[connscope] hook 'io-uring' disabled after repeated internal"
+            + " errors"))).hasSize(1);
+    }
+
+    private static void netty42(Jvm jvm, String transport) throws Exception {
         try (OtlpReceiver otlp = OtlpReceiver.start()) {
-            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).main("io.connscope.stacks.Netty42App", classpath, "epoll")
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).main("io.connscope.stacks.Netty42App", classpath, transport)
                 .assertSuccess();
-            Map<String, String> truth = run.expectLine("stack=netty42-epoll ");
-            assertThat(truth.get("available")).isEqualTo("true");
+            Map<String, String> truth = run.expectLine("stack=netty42-" + transport + " ");
+            Assumptions.assumeTrue("true".equals(truth.get("available")),
+                "the kernel refuses " + transport + " here (" + truth.get("cause") + "): skipped");
             assertThat(truth.get("server.requests")).isEqualTo(String.valueOf(NETTY_REQUESTS));
             assertThat(truth.get("client.answered")).isEqualTo(String.valueOf(NETTY_REQUESTS));
             assertThat(truth.get("server.connections")).isEqualTo("1");
             int port = Integer.parseInt(truth.get("port"));
             Spans spans = otlp.spans();
             for (String role : ROLES) {
+                assertThat(spans.connections(role, port)).as(role).hasSize(1);
                 SpanView c = spans.connection(role, port);
                 assertThat(c.str("connscope.connection.api")).as(role).isEqualTo(NATIVE);
                 assertThat(c.num("connscope.http.requests")).isEqualTo(NETTY_REQUESTS);
@@ -63,39 +91,13 @@ class Netty42StacksIT {
             // The client closed first, after reading every response: the server saw it first.
             assertThat(spans.connection("client", port).str("connscope.close.classification")).isEqualTo("local-close");
             assertThat(spans.connection("server", port).str("connscope.close.classification")).isEqualTo("peer-first");
+            // The server's own count of what its channels read and wrote, and the client's view of the same bytes.
+            SpanView server = spans.connection("server", port);
+            assertThat(server.num("connscope.connection.bytes_received")).isEqualTo(Long.parseLong(truth.get("server.bytes_in")));
+            assertThat(server.num("connscope.connection.bytes_sent")).isEqualTo(Long.parseLong(truth.get("server.bytes_out")));
             bytesMatch(spans, port, true);
             assertThat(warningsAt(otlp, port)).isEmpty();
             assertThat(run.stderr).doesNotContain("is in use (");
-        }
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(Jvm.class)
-    void ioUringIsNamedNotLeftBlank(Jvm jvm) throws Exception {
-        try (OtlpReceiver otlp = OtlpReceiver.start()) {
-            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).main("io.connscope.stacks.Netty42App", classpath, "io_uring")
-                .assertSuccess();
-            Map<String, String> truth = run.expectLine("stack=netty42-io_uring ");
-            Assumptions.assumeTrue("true".equals(truth.get("available")),
-                "the kernel refuses io_uring here (" + truth.get("cause") + "): skipped");
-            assertThat(truth.get("server.requests")).isEqualTo(String.valueOf(NETTY_REQUESTS));
-            int port = Integer.parseInt(truth.get("port"));
-            assertThat(otlp.spans().connections("client", port)).isEmpty();
-            // Named in the log, once per channel class, and in the report's notes.
-            assertThat(run.stderr.lines().filter(l -> l.startsWith("[connscope] Netty's io_uring transport is in use (")))
-                .containsExactlyInAnyOrder(
-                    "[connscope] Netty's io_uring transport is in use (io.netty.channel.uring.IoUringServerSocketChannel): connscope"
-                        + " does not follow connections over it, which are missing from its report and telemetry; the NIO or"
-                        + " epoll transport is followed",
-                    "[connscope] Netty's io_uring transport is in use (io.netty.channel.uring.IoUringSocketChannel): connscope"
-                        + " does not follow connections over it, which are missing from its report and telemetry; the NIO or"
-                        + " epoll transport is followed");
-            assertThat(run.stderr).contains("Netty's io_uring transport is in use (io.netty.channel.uring.IoUringSocketChannel):"
-                + " connections over it are not followed and are missing from this report");
-            List<Metric> unfollowed = otlp.metrics("connscope.stacks.unfollowed");
-            assertThat(unfollowed).isNotEmpty();
-            Metric last = unfollowed.get(unfollowed.size() - 1);
-            assertThat(last.getSum().getDataPoints(0).getAsInt()).isEqualTo(2);
         }
     }
 
@@ -115,26 +117,42 @@ class Netty42StacksIT {
         }
     }
 
-    /**
-     * What epoll does besides TCP goes through the same socket classes: a Unix domain socket and a
-     * connected UDP socket are not followed. And a response written as one composite buffer, which Netty
-     * sends with a gathering writev, is read like any other.
-     */
     @ParameterizedTest(name = "{0}")
     @EnumSource(Jvm.class)
-    void onlyTcpIsFollowedAndGatheringWritesAreRead(Jvm jvm) throws Exception {
+    void epollEdges(Jvm jvm) throws Exception {
+        edges(jvm, "epoll");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void ioUringEdges(Jvm jvm) throws Exception {
+        edges(jvm, "io_uring");
+    }
+
+    /**
+     * What a native transport does besides TCP goes through the same socket classes: a Unix domain
+     * socket and a connected UDP socket are not followed. A response written as one composite buffer,
+     * which Netty sends with a gathering write, is read like any other. A refused connect and a reset
+     * are said as the client's own handlers met them, and the server's SO_LINGER 0 close is the abortive
+     * close that caused the reset.
+     */
+    private static void edges(Jvm jvm, String transport) throws Exception {
         try (OtlpReceiver otlp = OtlpReceiver.start()) {
-            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).main("io.connscope.stacks.NettyEdgesApp", classpath)
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).main("io.connscope.stacks.NettyEdgesApp", classpath, transport)
                 .assertSuccess();
-            Map<String, String> truth = run.expectLine("stack=netty-edges ");
+            Map<String, String> truth = run.expectLine("stack=netty-edges-" + transport + " ");
+            Assumptions.assumeTrue("true".equals(truth.get("available")),
+                "the kernel refuses " + transport + " here (" + truth.get("cause") + "): skipped");
             assertThat(truth.get("uds.bytes")).isEqualTo("100");
             assertThat(truth.get("udp.datagrams")).isEqualTo("3");
             assertThat(truth.get("server.requests")).isEqualTo("5");
             assertThat(truth.get("client.answered")).isEqualTo("5");
             int port = Integer.parseInt(truth.get("port"));
+            int refused = Integer.parseInt(truth.get("refused.port"));
+            int reset = Integer.parseInt(truth.get("reset.port"));
             Spans spans = otlp.spans();
-            assertThat(spans.where(s -> s.name().startsWith("connection "))).as("only the TCP connection's two ends")
-                .hasSize(2).allSatisfy(c -> assertThat(c.num("server.port")).isEqualTo((long) port));
+            assertThat(spans.where(s -> s.name().startsWith("connection "))).as("only the TCP connections' ends")
+                .hasSize(5).allSatisfy(c -> assertThat(c.num("server.port")).isIn((long) port, (long) refused, (long) reset));
             for (String role : ROLES) {
                 SpanView c = spans.connection(role, port);
                 assertThat(c.num("connscope.http.requests")).as(role).isEqualTo(5);
@@ -144,6 +162,20 @@ class Netty42StacksIT {
                     .allSatisfy(e -> assertThat(e.num("http.response.body.size")).isEqualTo(14L));
             }
             bytesMatch(spans, port, true);
+            assertThat(warningsAt(otlp, port)).isEmpty();
+
+            assertThat(truth.get("refused.error")).contains("ConnectException:").contains("Connection_refused");
+            SpanView failed = spans.connection("client", refused);
+            assertThat(failed.str("connscope.close.classification")).isEqualTo("connect-failed");
+            assertThat(failed.str("error.type")).endsWith("ConnectException");
+
+            assertThat(truth.get("reset.error")).contains("Connection_reset_by_peer");
+            assertThat(spans.connection("client", reset).str("connscope.close.classification")).isEqualTo("reset");
+            SpanView aborted = spans.connection("server", reset);
+            assertThat(aborted.str("connscope.close.classification")).isEqualTo("abortive");
+            assertThat(aborted.str("connscope.close.sequence")).endsWith(",close-linger-0,close");
+            assertThat(warningsAt(otlp, reset)).extracting(l -> l.str("connscope.rule"))
+                .containsExactlyInAnyOrder("abortive-close", "connection-reset");
         }
     }
 }

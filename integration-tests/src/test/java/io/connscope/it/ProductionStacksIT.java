@@ -6,12 +6,16 @@ import static io.connscope.it.support.StackChecks.warningsAt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.connscope.it.fixtures.GrpcKeepaliveApp;
+import io.connscope.it.fixtures.TomcatAprApp;
 import io.connscope.it.support.ChildJvm;
 import io.connscope.it.support.Jvm;
 import io.connscope.it.support.LogView;
 import io.connscope.it.support.OtlpReceiver;
 import io.connscope.it.support.SpanView;
 import io.connscope.it.support.Spans;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import java.io.File;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
@@ -33,6 +37,8 @@ class ProductionStacksIT {
     private static final int UNARY_CALLS = 5;
     private static final int STREAMED = 3;
     private static final int REACTOR_REQUESTS = 11;
+    /** Where Debian's libtcnative-1 puts tomcat-native. */
+    private static final String TCNATIVE_DIR = "/usr/lib/x86_64-linux-gnu";
 
     @BeforeAll
     static void nativeTransportsNeedLinuxX86() {
@@ -87,7 +93,7 @@ class ProductionStacksIT {
         try (OtlpReceiver otlp = OtlpReceiver.start()) {
             ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).demo("reactor-netty").assertSuccess();
             Map<String, String> truth = run.expectLine("stack=reactor-netty port=");
-            assertThat(truth.get("epoll")).isEqualTo("true");
+            assertThat(truth.get("transport")).isEqualTo("EpollSocketChannel");
             int requests = REACTOR_REQUESTS;
             assertThat(truth.get("server.requests")).isEqualTo(String.valueOf(requests));
             assertThat(truth.get("client.answered")).isEqualTo(String.valueOf(requests));
@@ -95,6 +101,78 @@ class ProductionStacksIT {
             int connections = Integer.parseInt(truth.get("server.connections"));
             pooledExchanges(otlp.spans(), port, connections, requests);
             assertThat(warningsAt(otlp, port)).isEmpty();
+        }
+    }
+
+    /**
+     * With Netty's incubator io_uring transport on the classpath, Reactor Netty prefers it to epoll: the
+     * same exchanges, followed at its rings. Skipped with a message where the kernel refuses io_uring.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void reactorNettyOnIncubatorIoUring(Jvm jvm) throws Exception {
+        List<String> classpath = new ArrayList<>();
+        classpath.add(ChildJvm.DEMO_JAR.toString());
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (entry.contains("netty-incubator-transport-")) {
+                classpath.add(entry);
+            }
+        }
+        assertThat(classpath).as("the incubator's classes and native library").hasSize(3);
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).main("io.connscope.demo.DemoMain", classpath, "reactor-netty")
+                .assertSuccess();
+            Map<String, String> truth = run.expectLine("stack=reactor-netty port=");
+            Assumptions.assumeTrue("IOUringSocketChannel".equals(truth.get("transport")),
+                "Reactor Netty did not take io_uring here (" + truth.get("transport") + "): the kernel refuses it; skipped");
+            assertThat(truth.get("server.requests")).isEqualTo(String.valueOf(REACTOR_REQUESTS));
+            assertThat(truth.get("client.answered")).isEqualTo(String.valueOf(REACTOR_REQUESTS));
+            int port = Integer.parseInt(truth.get("port"));
+            pooledExchanges(otlp.spans(), port, Integer.parseInt(truth.get("server.connections")), REACTOR_REQUESTS);
+            assertThat(warningsAt(otlp, port)).isEmpty();
+            assertThat(run.stderr).doesNotContain("is in use (");
+        }
+    }
+
+    /**
+     * Tomcat 9 on its APR connector, whose sockets are JNI handles connscope does not follow: the
+     * server side is missing, and connscope says so, naming the class, in its log (once), the report's
+     * notes and {@code connscope.stacks.unfollowed}. The HttpURLConnection client is followed as ever.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void anUnfollowedStackIsNamedNotLeftBlank(Jvm jvm) throws Exception {
+        List<String> classpath = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (entry.contains("tomcat-")) {
+                classpath.add(entry);
+            }
+        }
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).jvmArg("-Djava.library.path=" + TCNATIVE_DIR)
+                .fixture(TomcatAprApp.class, classpath).assertSuccess();
+            Map<String, String> truth = run.expectLine("stack=tomcat-apr ");
+            assertThat(truth.get("apr")).as("tomcat-native (Debian's libtcnative-1, which .ci/run installs) loaded")
+                .isEqualTo("true");
+            assertThat(truth.get("server.requests")).isEqualTo("5");
+            assertThat(truth.get("client.answered")).isEqualTo("5");
+            int port = Integer.parseInt(truth.get("port"));
+            Spans spans = otlp.spans();
+            assertThat(spans.connections("server", port)).isEmpty();
+            // The client's keep-alive connection, and Tomcat's own wake-up connection to its acceptor as it stops
+            // (an HTTP/1.0 "OPTIONS *", closed with SO_LINGER 0).
+            assertThat(spans.connections("client", port)).extracting(c -> c.num("connscope.http.requests"))
+                .containsExactlyInAnyOrder(5L, 1L);
+            assertThat(spans.exchanges("client", port)).extracting(e -> e.str("http.request.method"))
+                .containsExactlyInAnyOrder("GET", "GET", "GET", "GET", "GET", "OPTIONS");
+            String what = "Tomcat's APR connector (tomcat-native) is in use (org.apache.tomcat.util.net.AprEndpoint)";
+            assertThat(run.stderr.lines().filter(l -> l.startsWith("[connscope] " + what))).containsExactly("[connscope] " + what
+                + ": connscope does not follow connections over it, which are missing from its report and telemetry;"
+                + " Tomcat's NIO and NIO2 connectors are followed, with OpenSSL's TLS too");
+            assertThat(run.stderr).contains(what + ": connections over it are not followed and are missing from this report");
+            List<Metric> unfollowed = otlp.metrics("connscope.stacks.unfollowed");
+            assertThat(unfollowed).isNotEmpty();
+            assertThat(unfollowed.get(unfollowed.size() - 1).getSum().getDataPoints(0).getAsInt()).isEqualTo(1);
         }
     }
 

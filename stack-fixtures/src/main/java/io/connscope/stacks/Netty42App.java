@@ -1,9 +1,13 @@
 package io.connscope.stacks;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -31,6 +35,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A Netty 4.2 HTTP/1.1 server and client in one JVM, on the native transport named by the argument
@@ -57,13 +62,14 @@ public final class Netty42App {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, io);
         AtomicInteger connections = new AtomicInteger();
         AtomicInteger served = new AtomicInteger();
+        WireCount wire = new WireCount();
         try {
             Channel server = new ServerBootstrap().group(group).channel(serverChannel)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.incrementAndGet();
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 16),
+                        ch.pipeline().addLast(wire, new HttpServerCodec(), new HttpObjectAggregator(1 << 16),
                             new SimpleChannelInboundHandler<FullHttpRequest>() {
                                 @Override
                                 protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
@@ -89,9 +95,33 @@ public final class Netty42App {
             Thread.sleep(200);
             server.close().sync();
             System.out.println("expect: stack=netty42-" + args[0] + " available=true port=" + port + " server.requests="
-                + served.get() + " server.connections=" + connections.get() + " client.answered=" + answered);
+                + served.get() + " server.connections=" + connections.get() + " client.answered=" + answered
+                + " server.bytes_in=" + wire.in.get() + " server.bytes_out=" + wire.out.get());
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    /** The bytes the server's channels read and wrote, as Netty hands them over: the server's own count. */
+    @ChannelHandler.Sharable
+    static final class WireCount extends ChannelDuplexHandler {
+        final AtomicLong in = new AtomicLong();
+        final AtomicLong out = new AtomicLong();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            in.addAndGet(((ByteBuf) msg).readableBytes());
+            ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            int n = ((ByteBuf) msg).readableBytes();
+            ctx.write(msg, promise.unvoid().addListener(f -> {
+                if (f.isSuccess()) {
+                    out.addAndGet(n);
+                }
+            }));
         }
     }
 

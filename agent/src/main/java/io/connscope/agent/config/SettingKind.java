@@ -97,10 +97,14 @@ enum SettingKind {
 
     abstract String check(String value);
 
-    /** The hooks {@link #HOOK_NAMES} knows. */
-    private static final class Hooks {
+    /**
+     * The hooks {@link #HOOK_NAMES} knows: the bridge's, in its order. Not read from the bridge: settings
+     * are parsed before the bridge is defined in the bootstrap loader, and naming it here would load a
+     * second, disconnected copy through connscope's own loader (AgentConfigTest holds the two equal).
+     */
+    static final class Hooks {
         static final List<String> NAMES = Arrays.asList("connect", "accept", "read", "write", "option", "shutdown",
-            "close", "tls-handshake", "tls-plaintext", "http-url-connection");
+            "close", "tls-handshake", "tls-plaintext", "http-url-connection", "tls-engine", "io-uring");
     }
 
     /** Parses a {@link #BYTES} value; throws NumberFormatException. */

@@ -10,7 +10,10 @@ public enum CloseClassification {
     PEER_FIRST("peer-first"),
     /** This side closed (or half-closed and then closed) without waiting for the peer's EOF. */
     LOCAL_CLOSE("local-close"),
-    /** Closed with unread input pending: the stack answers with RST and the peer may lose data. */
+    /**
+     * Closed with unread input pending, or with SO_LINGER 0: the stack answers with RST and the peer
+     * may lose data.
+     */
     ABORTIVE("abortive"),
     /** The peer reset the connection. */
     RESET("reset"),
@@ -35,7 +38,7 @@ public enum CloseClassification {
         if (events.contains(ConnectionEvent.RESET_ON_READ) || events.contains(ConnectionEvent.RESET_ON_WRITE)) {
             return RESET;
         }
-        if (events.contains(ConnectionEvent.UNREAD_AT_CLOSE)) {
+        if (events.contains(ConnectionEvent.UNREAD_AT_CLOSE) || events.contains(ConnectionEvent.LINGER_ZERO_CLOSE)) {
             return ABORTIVE;
         }
         if (!events.contains(ConnectionEvent.CLOSE)) {
@@ -66,6 +69,7 @@ public enum CloseClassification {
                     return "local-shutdown-output";
                 case CLOSE:
                 case UNREAD_AT_CLOSE:
+                case LINGER_ZERO_CLOSE:
                     return "local-close";
                 case EOF:
                     return "peer";

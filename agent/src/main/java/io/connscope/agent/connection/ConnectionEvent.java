@@ -2,7 +2,8 @@ package io.connscope.agent.connection;
 
 /** Steps in a connection's life, in the order they happened; stored 4 bits each in an {@link EventLog}. */
 public enum ConnectionEvent {
-    NONE("none"),
+    /** Closed with SO_LINGER set to 0: the stack sends RST, not FIN, and drops what was not yet sent. */
+    LINGER_ZERO_CLOSE("close-linger-0"),
     CONNECT("connect"),
     ACCEPT("accept"),
     FIRST_WRITE("first-write"),

@@ -89,6 +89,8 @@ public final class ConnectionRecord {
 
     /** Unread input bytes when this side closed (a RST follows), or 0. */
     public volatile int unreadAtClose;
+    /** SO_LINGER: seconds, or negative for off (the default), as read when followed and as set after. */
+    public volatile int lingerSeconds = -1;
     /** When a reset was first seen, System.nanoTime(), or 0. */
     public volatile long resetNanos;
     /** Connections open to this destination when this one was established, itself included (client role). */

@@ -45,6 +45,7 @@ public final class ConnectionTracker implements ConnectionSink {
     private final AtomicLong ids = new AtomicLong();
     private final EngineTls engineTls;
     private final WireBytesFeed wire;
+    private final IoUringEvents uring;
     /**
      * Per thread: the HttpURLConnection whose request is being written ([0] its identity hash, [1]
      * 1 when it is resending after a failed write), for the JDK HttpClient's writeRequests that follows.
@@ -59,6 +60,7 @@ public final class ConnectionTracker implements ConnectionSink {
         this.registry = registry;
         this.engineTls = new EngineTls(registry, http);
         this.wire = new WireBytesFeed(http, engineTls);
+        this.uring = new IoUringEvents(this);
         this.destinations = destinations;
         this.jdk = jdk;
         this.finished = finished;
@@ -66,6 +68,16 @@ public final class ConnectionTracker implements ConnectionSink {
     }
 
     // ---- hot path ----
+
+    @Override
+    public void uringSubmitted(byte opcode, byte flags, int fd, long off, long address, int length, long userData) {
+        uring.submitted(opcode, flags, fd, off, address, length, userData);
+    }
+
+    @Override
+    public void uringCompleted(int result, int flags, long userData) {
+        uring.completed(result, flags, userData);
+    }
 
     @Override
     public void read(Object key, long bytes, Throwable failure, Object data, int offset) {
@@ -328,6 +340,7 @@ public final class ConnectionTracker implements ConnectionSink {
     }
 
     private void track(Object key, ConnectionRecord r) {
+        r.lingerSeconds = SocketKeys.linger(key);
         http.start(r, key);
         r.tlsPlaintext = key instanceof SSLSocket; // analysed from its plaintext streams, not the ciphertext
         if (registry.register(key, r) && key instanceof Socket && jdk.legacySocketPath()) {
@@ -463,10 +476,26 @@ public final class ConnectionTracker implements ConnectionSink {
     }
 
     @Override
+    public void uringSocket(Object socket, int fd) {
+        uring.socketMade(socket, fd);
+    }
+
+    @Override
     public void noDelay(Object key, boolean on) {
         ConnectionRecord r = registry.get(key);
         if (r != null) {
             r.onNoDelay(on);
+        }
+    }
+
+    @Override
+    public void linger(Object key, int seconds) {
+        ConnectionRecord r = registry.get(key);
+        if (r == null && key instanceof SSLSocket) {
+            r = registry.get(jdk.sslTransport(key));
+        }
+        if (r != null) {
+            r.lingerSeconds = seconds;
         }
     }
 
@@ -505,6 +534,9 @@ public final class ConnectionTracker implements ConnectionSink {
         if (unread > 0) {
             r.unreadAtClose = unread;
             r.events.add(ConnectionEvent.UNREAD_AT_CLOSE);
+        }
+        if (r.lingerSeconds == 0) {
+            r.events.add(ConnectionEvent.LINGER_ZERO_CLOSE);
         }
         r.events.add(ConnectionEvent.CLOSE);
         http.attemptFailed(r, key, "closed");

@@ -96,6 +96,30 @@ public final class FailingHooksSink implements ConnectionSink {
     }
 
     @Override
+    public void linger(Object key, int seconds) {
+        maybeFail(Bridge.HOOK_OPTION);
+        delegate.linger(key, seconds);
+    }
+
+    @Override
+    public void uringSocket(Object socket, int fd) {
+        maybeFail(Bridge.HOOK_IO_URING);
+        delegate.uringSocket(socket, fd);
+    }
+
+    @Override
+    public void uringSubmitted(byte opcode, byte flags, int fd, long off, long address, int length, long userData) {
+        maybeFail(Bridge.HOOK_IO_URING);
+        delegate.uringSubmitted(opcode, flags, fd, off, address, length, userData);
+    }
+
+    @Override
+    public void uringCompleted(int result, int flags, long userData) {
+        maybeFail(Bridge.HOOK_IO_URING);
+        delegate.uringCompleted(result, flags, userData);
+    }
+
+    @Override
     public void plaintext(Object sslSocket, boolean inbound, byte[] b, int offset, int length) {
         maybeFail(Bridge.HOOK_PLAINTEXT);
         delegate.plaintext(sslSocket, inbound, b, offset, length);

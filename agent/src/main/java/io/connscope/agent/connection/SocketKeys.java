@@ -3,6 +3,7 @@ package io.connscope.agent.connection;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.NetworkChannel;
@@ -28,7 +29,7 @@ final class SocketKeys {
                 if (c.getName().endsWith(NATIVE_SOCKET)) {
                     try {
                         return new NativeMethods(c.getMethod("remoteAddress"), c.getMethod("localAddress"),
-                            c.getMethod("isTcpNoDelay"));
+                            c.getMethod("isTcpNoDelay"), c.getMethod("getSoLinger"));
                     } catch (NoSuchMethodException e) {
                         return null;
                     }
@@ -42,11 +43,13 @@ final class SocketKeys {
         final Method remote;
         final Method local;
         final Method noDelay;
+        final Method linger;
 
-        NativeMethods(Method remote, Method local, Method noDelay) {
+        NativeMethods(Method remote, Method local, Method noDelay, Method linger) {
             this.remote = remote;
             this.local = local;
             this.noDelay = noDelay;
+            this.linger = linger;
         }
     }
 
@@ -96,6 +99,22 @@ final class SocketKeys {
             return a instanceof InetSocketAddress ? (InetSocketAddress) a : null;
         } catch (IOException | ReflectiveOperationException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /** SO_LINGER in seconds, negative when off (or unknown): a {@code Socket}, a channel or a native socket. */
+    static int linger(Object key) {
+        try {
+            NativeMethods m = NATIVE_METHODS.get(key.getClass());
+            if (m != null) {
+                return (Integer) m.linger.invoke(key);
+            }
+            if (key instanceof Socket) {
+                return ((Socket) key).getSoLinger();
+            }
+            return key instanceof NetworkChannel ? ((NetworkChannel) key).getOption(StandardSocketOptions.SO_LINGER) : -1;
+        } catch (IOException | ReflectiveOperationException | RuntimeException e) {
+            return -1;
         }
     }
 

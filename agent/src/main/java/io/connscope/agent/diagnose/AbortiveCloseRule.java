@@ -1,9 +1,13 @@
 package io.connscope.agent.diagnose;
 
 import io.connscope.agent.connection.CloseClassification;
+import io.connscope.agent.connection.ConnectionEvent;
 import io.connscope.agent.connection.ConnectionRecord;
 
-/** A close with unread input pending: the stack sends RST instead of FIN, and the peer may lose what it sent. */
+/**
+ * A close with unread input pending, or with SO_LINGER 0: the stack sends RST instead of FIN, and the
+ * peer may lose what it sent, or what this side had not yet sent.
+ */
 public final class AbortiveCloseRule implements ConnectionRule {
 
     public static final String ID = "abortive-close";
@@ -17,6 +21,13 @@ public final class AbortiveCloseRule implements ConnectionRule {
     public Warning check(ConnectionRecord r) {
         if (r.classification() != CloseClassification.ABORTIVE) {
             return null;
+        }
+        if (!r.events.contains(ConnectionEvent.UNREAD_AT_CLOSE)) {
+            return new Warning(ID, Severity.WARN, "connection " + r.id + " was closed with SO_LINGER 0, so the stack reset"
+                + " it instead of closing it: whatever it had not yet sent was dropped, and the peer sees \"connection"
+                + " reset\" (" + r.sequence() + ").",
+                "Leave SO_LINGER off and close normally. If it was set to avoid TIME_WAIT, let the peer close first"
+                + " instead: TIME_WAIT stays with the side that closes first.");
         }
         return new Warning(ID, Severity.WARN, "connection " + r.id + " was closed with " + r.unreadAtClose
             + " byte(s) of input unread, so the stack reset it instead of closing it: the peer may lose data it had"

@@ -11,6 +11,7 @@ import io.connscope.bridge.Bridge;
 import io.connscope.bridge.ConnectionSink;
 import io.connscope.bridge.EngineBridge;
 import io.connscope.bridge.NativeBridge;
+import io.connscope.bridge.UringBridge;
 import io.connscope.bridge.UrlConnectionBridge;
 import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
@@ -65,6 +66,8 @@ public final class Instrumenter {
         target("java.net.Socket")
             .advice(SocketAdvice.Connect.class, named("connect").and(LibraryAdvice.parameters(SocketAddress.class, int.class)))
             .advice(SocketAdvice.SetTcpNoDelay.class, named("setTcpNoDelay").and(LibraryAdvice.parameters(boolean.class)))
+            .advice(SocketAdvice.SetSoLinger.class,
+                named("setSoLinger").and(LibraryAdvice.parameters(boolean.class, int.class)))
             .advice(SocketAdvice.SetOption.class, named("setOption").and(takesArguments(2)).and(not(isBridge())))
             .advice(SocketAdvice.ShutdownInput.class, named("shutdownInput").and(takesArguments(0)))
             .advice(SocketAdvice.ShutdownOutput.class, named("shutdownOutput").and(takesArguments(0)))
@@ -143,8 +146,8 @@ public final class Instrumenter {
                 return TransformCache.off();
             }
             List<Class<?>> inputs = new ArrayList<>(
-                List.of(Instrumenter.class, Bridge.class, EngineBridge.class, NativeBridge.class, UrlConnectionBridge.class,
-                    ConnectionSink.class, ByteBuddy.class, Advice.class));
+                List.of(Instrumenter.class, Bridge.class, EngineBridge.class, NativeBridge.class, UringBridge.class,
+                    UrlConnectionBridge.class, ConnectionSink.class, ByteBuddy.class, Advice.class));
             for (Target t : templates()) {
                 inputs.addAll(t.adviceClasses);
             }

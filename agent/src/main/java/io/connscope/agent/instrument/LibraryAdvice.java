@@ -38,10 +38,13 @@ final class LibraryAdvice {
     }
 
     /**
-     * Netty's native transports, at the two classes every epoll stream channel goes through (see
-     * {@link NativeSocketAdvice}), and sendfile on epoll's socket; each by the end of its internal name.
-     * Verified with javap on Netty 4.1.131 and 4.2.18, and on the copy grpc-netty-shaded 1.85.1
-     * relocates under io.grpc.netty.shaded.
+     * Netty's native transports, each class by the end of its internal name: for epoll and kqueue, the
+     * two classes every stream channel goes through (see {@link NativeSocketAdvice}), and sendfile on
+     * epoll's socket (verified with javap on Netty 4.1.131 and 4.2.18, and on the copy grpc-netty-shaded
+     * 1.85.1 relocates under io.grpc.netty.shaded); for io_uring, Netty 4.2's and the incubator's for
+     * 4.1, their rings (see {@link IoUringAdvice}).
+     * io_uring's {@code LinuxSocket} extends the same {@code unix.Socket}, whose shutdown, option and
+     * close hooks it goes through.
      */
     static List<Target> nativeTransport() {
         List<Target> all = new ArrayList<>();
@@ -64,12 +67,28 @@ final class LibraryAdvice {
             .advice(NativeSocketAdvice.Accept.class, named("accept").and(parameters(byte[].class)))
             .advice(NativeSocketAdvice.Shutdown.class, named("shutdown").and(parameters(boolean.class, boolean.class)))
             .advice(NativeSocketAdvice.SetTcpNoDelay.class, named("setTcpNoDelay").and(parameters(boolean.class)))
+            .advice(NativeSocketAdvice.SetSoLinger.class, named("setSoLinger").and(parameters(int.class)))
             .optionalAdvice(NativeSocketAdvice.Read.class, named("recv").and(parameters(ByteBuffer.class, int.class, int.class)))
             .optionalAdvice(NativeSocketAdvice.ReadAddress.class,
                 named("recvAddress").and(parameters(long.class, int.class, int.class)))
             .optionalAdvice(NativeSocketAdvice.Write.class, named("send").and(parameters(ByteBuffer.class, int.class, int.class)))
             .optionalAdvice(NativeSocketAdvice.WriteAddress.class,
                 named("sendAddress").and(parameters(long.class, int.class, int.class))));
+        all.add(new Target("/channel/uring/LinuxSocket")
+            .advice(IoUringAdvice.SocketMade.class, isConstructor().and(parameters(int.class))));
+        all.add(new Target("/channel/uring/SubmissionQueue")
+            .advice(IoUringAdvice.Submitted.class, named("enqueueSqe").and(parameters(byte.class, byte.class, short.class,
+                int.class, long.class, long.class, int.class, int.class, long.class, short.class, short.class, int.class,
+                long.class))));
+        all.add(new Target("/channel/uring/IoUringIoHandler")
+            .advice(IoUringAdvice.Completed.class, named("handle").and(parameters(int.class, int.class, long.class,
+                ByteBuffer.class))));
+        all.add(new Target("/channel/uring/IOUringSubmissionQueue")
+            .advice(IoUringAdvice.IncubatorSubmitted.class, named("enqueueSqe").and(parameters(byte.class, int.class,
+                int.class, int.class, long.class, int.class, long.class, short.class))));
+        all.add(new Target("/channel/uring/IOUringEventLoop")
+            .advice(IoUringAdvice.IncubatorCompleted.class, named("handle").and(parameters(int.class, int.class, int.class,
+                byte.class, short.class))));
         return all;
     }
 

@@ -95,6 +95,11 @@ public final class NativeMemory {
         return getLong(iovecs + 16L * i + 8);
     }
 
+    /** The 8-byte word at {@code address}: a pointer or a {@code size_t} where {@link #iovecsReadable()}. */
+    public static long word(long address) {
+        return getLong(address);
+    }
+
     /** Thrown to the caller, which stops the analysis of that connection; counting goes on. */
     private static IllegalStateException failed(Throwable t) {
         return new IllegalStateException("native memory access failed", t);

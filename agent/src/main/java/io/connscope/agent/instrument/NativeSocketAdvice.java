@@ -7,7 +7,7 @@ import net.bytebuddy.asm.Advice;
 /**
  * Advice for Netty's native transports (epoll), at the layer every one of their stream channels goes
  * through: {@code io.netty.channel.unix.FileDescriptor} (reads, writes, close) and its subclass
- * {@code io.netty.channel.unix.Socket} (connect, accept, shutdown, options), under any relocation
+ * {@code io.netty.channel.unix.Socket} (connect, accept, shutdown, TCP_NODELAY, SO_LINGER), under any relocation
  * prefix. Their arguments are JDK types only, so one advice fits every shaded copy. The key of a
  * connection is the {@code Socket} object; native-memory forms pass the address, which the tracker
  * reads only while the HTTP analysis wants the bytes.
@@ -152,6 +152,16 @@ public final class NativeSocketAdvice {
                 if (write) {
                     Bridge.shutdownOutput(socket);
                 }
+            }
+        }
+    }
+
+    /** {@code setSoLinger(int seconds)}: negative for off. */
+    public static final class SetSoLinger {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object socket, @Advice.Argument(0) int seconds, @Advice.Thrown Throwable thrown) {
+            if (thrown == null) {
+                Bridge.linger(socket, seconds);
             }
         }
     }

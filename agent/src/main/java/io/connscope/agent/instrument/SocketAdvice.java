@@ -33,6 +33,17 @@ public final class SocketAdvice {
         }
     }
 
+    /** {@code setSoLinger(boolean on, int seconds)}. */
+    public static final class SetSoLinger {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object socket, @Advice.Argument(0) boolean on, @Advice.Argument(1) int seconds,
+                         @Advice.Thrown Throwable thrown) {
+            if (thrown == null) {
+                Bridge.linger(socket, on ? seconds : -1);
+            }
+        }
+    }
+
     /** {@code setOption(SocketOption, Object)}. */
     public static final class SetOption {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

@@ -9,17 +9,17 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Network stacks the application loaded that connscope cannot follow, so that an empty or thin
  * report is never left unexplained: each is named once in connscope's log and in the report's notes.
- * Told by the channel classes a transport loads only when it is used. (kqueue is followed: its
- * {@code BsdSocket} extends the {@code unix.Socket} that epoll's does, and goes through the same methods.)
+ * Told by a class the stack loads only when it is used. (Netty's kqueue is followed: its
+ * {@code BsdSocket} extends the {@code unix.Socket} that epoll's does, and goes through the same
+ * methods; Netty's io_uring transports are followed at their rings.)
  */
 public final class UnfollowedStacks {
 
-    /** Internal-name endings of the channel classes, and what to say about each. */
+    /** Internal-name endings of the classes, what each is, and what connscope follows instead. */
     private static final String[][] KNOWN = {
-        {"/channel/uring/IoUringSocketChannel", "Netty's io_uring transport"},
-        {"/channel/uring/IoUringServerSocketChannel", "Netty's io_uring transport"},
-        {"/incubator/channel/uring/IOUringSocketChannel", "Netty's incubator io_uring transport"},
-        {"/incubator/channel/uring/IOUringServerSocketChannel", "Netty's incubator io_uring transport"},
+        // Tomcat 9's APR/native connector: its sockets are APR handles, read and written in JNI.
+        {"/tomcat/util/net/AprEndpoint", "Tomcat's APR connector (tomcat-native)",
+            "Tomcat's NIO and NIO2 connectors are followed, with OpenSSL's TLS too"},
     };
     private static final int MAX = 32;
     private static final Map<String, String> MET = new ConcurrentHashMap<>();
@@ -33,7 +33,7 @@ public final class UnfollowedStacks {
             if (internalName.endsWith(k[0]) && MET.size() < MAX && MET.putIfAbsent(internalName, k[1]) == null) {
                 AgentLog.once("unfollowed-" + internalName, k[1] + " is in use (" + internalName.replace('/', '.')
                     + "): connscope does not follow connections over it, which are missing from its report and telemetry;"
-                    + " the NIO or epoll transport is followed", null);
+                    + " " + k[2], null);
             }
         }
     }

@@ -2,10 +2,13 @@ package io.connscope.agent.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.connscope.bridge.Bridge;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -19,6 +22,15 @@ class AgentConfigTest {
             p.setProperty(kv[i], kv[i + 1]);
         }
         return p;
+    }
+
+    @Test
+    void theHookNamesSettingsAcceptAreTheBridges() {
+        List<String> bridge = new ArrayList<>();
+        for (int hook = 0; hook < Bridge.HOOK_COUNT; hook++) {
+            bridge.add(Bridge.hookName(hook));
+        }
+        assertThat(SettingKind.Hooks.NAMES).isEqualTo(bridge);
     }
 
     @Test

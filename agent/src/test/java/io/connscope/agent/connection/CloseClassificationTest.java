@@ -38,6 +38,13 @@ class CloseClassificationTest {
     }
 
     @Test
+    void aLingerZeroCloseIsAbortiveEvenAfterThePeersEof() {
+        assertThat(classify(ACCEPT, FIRST_READ, LINGER_ZERO_CLOSE, CLOSE)).isEqualTo(CloseClassification.ABORTIVE);
+        assertThat(classify(CONNECT, FIRST_WRITE, EOF, LINGER_ZERO_CLOSE, CLOSE)).isEqualTo(CloseClassification.ABORTIVE);
+        assertThat(CloseClassification.initiator(List.of(CONNECT, LINGER_ZERO_CLOSE, CLOSE))).isEqualTo("local-close");
+    }
+
+    @Test
     void neverClosedIsLeakedWhenCollectedElseOpenAtExit() {
         assertThat(classify(CONNECT, FIRST_WRITE, COLLECTED)).isEqualTo(CloseClassification.LEAKED);
         assertThat(classify(CONNECT, FIRST_WRITE)).isEqualTo(CloseClassification.OPEN_AT_EXIT);

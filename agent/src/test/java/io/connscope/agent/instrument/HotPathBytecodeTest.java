@@ -28,6 +28,7 @@ class HotPathBytecodeTest {
     private static final String TRACKER = "io/connscope/agent/connection/ConnectionTracker";
     private static final String ANALYSIS = "io/connscope/agent/connection/HttpAnalysis";
     private static final String ENGINE_TLS = "io/connscope/agent/connection/EngineTls";
+    private static final String URING = "io/connscope/agent/connection/IoUringEvents";
     /** Interfaces on the path, and the production class behind each. */
     private static final Map<String, List<String>> IMPLEMENTATIONS = Map.of(
         "io/connscope/bridge/ConnectionSink", List.of(TRACKER),
@@ -110,7 +111,17 @@ class HotPathBytecodeTest {
         "io/connscope/agent/http/Http2Session.close",
         // once per TLS handshake through an SSLEngine
         ENGINE_TLS + ".handshakeFinished",
-        ENGINE_TLS + ".failed");
+        ENGINE_TLS + ".failed",
+        // io_uring: once per connection (its connect, accept and close), per thread (its table), or on an error
+        URING + ".closing",
+        URING + ".accepted",
+        URING + ".firstUseAfterAccept",
+        URING + ".connectStarted",
+        URING + ".connectFinished",
+        URING + ".newPending",
+        URING + ".tableFull",
+        URING + ".failure",
+        "io/connscope/agent/connection/UringPending.grow"); // doubles a thread's table, rarely
 
     @Test
     void readAndWriteHooksNeitherAllocateNorLock() throws IOException {
@@ -128,6 +139,9 @@ class HotPathBytecodeTest {
         work.add(new String[] {"io/connscope/bridge/NativeBridge", "writeAddress", "(Ljava/lang/Object;JLjava/lang/Throwable;JI)V"});
         work.add(new String[] {"io/connscope/bridge/NativeBridge", "writeGathered",
             "(Ljava/lang/Object;JLjava/lang/Throwable;[Ljava/lang/Object;I)V"});
+        // Netty's io_uring transport: each submission and completion on its rings
+        work.add(new String[] {"io/connscope/bridge/UringBridge", "submitted", "(BBIJJIJ)V"});
+        work.add(new String[] {"io/connscope/bridge/UringBridge", "completed", "(IIJ)V"});
         // ConcurrentHashMap.get calls these on the registry's lookup key.
         work.add(new String[] {"io/connscope/agent/connection/ConnectionRegistry$LookupKey", "hashCode", "()I"});
         work.add(new String[] {"io/connscope/agent/connection/ConnectionRegistry$LookupKey", "equals", "(Ljava/lang/Object;)Z"});
@@ -148,6 +162,8 @@ class HotPathBytecodeTest {
             .anyMatch(s -> s.contains("EngineTls.engineCall")).anyMatch(s -> s.contains("HttpAnalysis.feed"))
             .anyMatch(s -> s.contains("Http2Frames.content")).anyMatch(s -> s.contains("Http2Session.data"))
             .anyMatch(s -> s.contains("WireBytesFeed.nativeRange")).anyMatch(s -> s.contains("NativeMemory.copy"))
+            .anyMatch(s -> s.contains("UringPending.put")).anyMatch(s -> s.contains("UringPending.remove"))
+            .anyMatch(s -> s.contains("IoUringEvents.sentMessage"))
             .anyMatch(s -> s.contains("NativeMemory.iovecLength")).anyMatch(s -> s.contains("GrpcCall$Messages.feed"))
             .anyMatch(s -> s.contains("WireBytesFeed.gathered"));
         assertThat(violations).isEmpty();
