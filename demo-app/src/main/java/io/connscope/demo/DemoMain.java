@@ -29,7 +29,8 @@ public final class DemoMain {
             ConnectionRuleScenario.connectionLeak(), ConnectionRuleScenario.tlsNoResumption(), ConnectionRuleScenario.hopByHop(),
             new CleanWebSocketScenario(), WebSocketScenario.closed(), WebSocketScenario.aborted(),
             WebSocketScenario.tls(), Http2Scenario.tls(),
-            Http2Scenario.upgrade(), Http2Scenario.priorKnowledge(), Http2Scenario.streamLimit(), GrpcScenario.calls(),
+            Http2Scenario.upgrade(), Http2Scenario.priorKnowledge(), Http2Scenario.streamLimit(), new Http2ResetScenario(),
+            GrpcScenario.calls(),
             GrpcScenario.tls(), GrpcScenario.maxAge(), new ReactorNettyScenario(), new HealthyScenario())) {
             SCENARIOS.put(s.name(), s);
         }

@@ -10,6 +10,7 @@ import io.connscope.it.support.SpanView;
 import io.connscope.it.support.Spans;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -134,6 +135,57 @@ class Http2IT {
             assertThat(warnings.stream().filter(w -> List.of((long) alpn, (long) upgrade, (long) prior)
                 .contains(w.num("server.port"))).map(w -> w.str("connscope.rule"))).isEmpty();
             assertThat(run.stderr).doesNotContain("analysis failed");
+        }
+    }
+
+    /**
+     * Netty's HTTP/2 server refuses one POST before processing it and resets another after processing it;
+     * its own counts say which ran. The refused one is said to be safe to send again (INFO), the other
+     * not (WARN), at both ends; the GET it answered raises nothing.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void resetStreamsAreSaidSafeOrUnsafeToRetry(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).agentArgs("rule.slow-setup.tls.ms=5000")
+                .demo("http2-resets").assertSuccess();
+            Map<String, String> truth = run.expectLine("scenario.http2=http2-resets ");
+            // java.net.http fails a refused stream on JDK 17; on JDK 25 it sends it once more, refused again.
+            int refused = Integer.parseInt(truth.get("server.refused"));
+            assertThat(refused).isEqualTo(jvm == Jvm.JDK25 ? 2 : 1);
+            assertThat(truth.get("server.processed")).as("/first and /crash/orders ran; /busy/orders did not").isEqualTo("2");
+            assertThat(truth.get("busy")).isEqualTo("failed");
+            assertThat(truth.get("crash")).isEqualTo("failed");
+            int port = Integer.parseInt(truth.get("port"));
+            Spans spans = otlp.spans();
+            List<LogView> warnings = otlp.logs().stream().filter(l -> l.has("connscope.rule")
+                && Objects.equals(l.num("server.port"), (long) port)).collect(Collectors.toList());
+            for (String role : ROLES) {
+                List<SpanView> exchanges = byStreamId(spans.exchanges(role, port));
+                assertThat(exchanges).as(role).hasSize(2 + refused);
+                assertThat(exchanges.get(0).str("url.path")).isEqualTo("/first");
+                assertThat(exchanges.subList(1, 1 + refused)).allSatisfy(e -> {
+                    assertThat(e.str("url.path")).isEqualTo("/busy/orders");
+                    assertThat(e.str("connscope.http2.reset_error")).isEqualTo("REFUSED_STREAM");
+                });
+                SpanView crash = exchanges.get(1 + refused);
+                assertThat(crash.str("url.path")).isEqualTo("/crash/orders");
+                assertThat(crash.str("connscope.http2.reset_error")).isEqualTo("INTERNAL_ERROR");
+                List<LogView> raised = warnings.stream().filter(w -> role.equals(w.str("connscope.connection.role")))
+                    .collect(Collectors.toList());
+                assertThat(raised).filteredOn(w -> w.str("connscope.rule").equals("http2-stream-refused")).hasSize(refused)
+                    .allSatisfy(w -> assertThat(w.log.getSeverityText()).isEqualTo("INFO"));
+                assertThat(raised).filteredOn(w -> !w.str("connscope.rule").equals("http2-stream-refused"))
+                    .extracting(w -> w.str("connscope.rule") + " " + w.log.getSeverityText())
+                    .containsExactly("http2-stream-reset WARN");
+                assertThat(raised).filteredOn(w -> w.str("connscope.rule").equals("http2-stream-refused")).first()
+                    .satisfies(w -> assertThat(w.str("connscope.evidence")).startsWith("the server refused stream 3"
+                        + " (POST /busy/orders)").contains("so sending it again is safe, even as a POST."));
+                assertThat(raised).filteredOn(w -> w.str("connscope.rule").equals("http2-stream-reset")).singleElement()
+                    .satisfies(w -> assertThat(w.str("connscope.evidence")).startsWith("the server reset stream "
+                        + crash.num("connscope.http2.stream_id") + " (POST /crash/orders)").contains("with RST_STREAM INTERNAL_ERROR (2) after the whole request was"
+                        + " sent, before any response: the server may have processed it"));
+            }
         }
     }
 

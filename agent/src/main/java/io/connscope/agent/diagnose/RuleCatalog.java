@@ -80,6 +80,8 @@ public final class RuleCatalog {
             new WebSocketClientClosedFirstRule(),
             new WebSocketAcceptMismatchRule(),
             new Http2StreamLimitRule(),
+            new Http2StreamRefusedRule(),
+            new Http2StreamResetRule(),
             new Http2GoawayErrorRule(),
             new GrpcTooManyPingsRule(),
             new GrpcMaxAgeCutRule(),

@@ -237,6 +237,7 @@ public final class Http2Session {
         }
         e.resetBy = requests ? "client" : "server";
         e.resetErrorCode = errorCode;
+        e.requestCompleteAtReset = e.requestEndNanos != 0L;
         e.failure = "stream_reset";
         if (e.requestEndNanos == 0L) {
             e.requestEndNanos = nanos;

@@ -65,6 +65,8 @@ public final class HttpExchange {
     volatile String resetBy;
     /** The RST_STREAM error code, or -1. */
     volatile long resetErrorCode = -1;
+    /** Whether the request had ended (END_STREAM) when its stream was reset. */
+    volatile boolean requestCompleteAtReset;
     /** The gRPC call this HTTP/2 stream carries, or null. */
     volatile GrpcCall grpc;
 
@@ -107,6 +109,11 @@ public final class HttpExchange {
     /** The RST_STREAM error code (RFC 9113 §7), or -1 when the stream was not reset. */
     public long resetErrorCode() {
         return resetErrorCode;
+    }
+
+    /** Whether the whole request had been sent when its stream was reset. */
+    public boolean requestCompleteAtReset() {
+        return requestCompleteAtReset;
     }
 
     /** The WebSocket session this exchange opened, or null. */

@@ -87,4 +87,53 @@ class Http2RulesTest {
         assertThat(raised.get(0).advice).contains("rapid-reset");
         assertThat(check(connection(Role.SERVER, 100, 1, 1)).get(0).advice).contains("broke the protocol");
     }
+
+    /** :method POST, :scheme http, :path / from the static table. */
+    private static final byte[] POST = {(byte) 0x83, (byte) 0x86, (byte) 0x84};
+    private static final int RST_STREAM = 3;
+
+    /**
+     * Four streams through the real frame analysis, each reset: a POST the server refuses, a POST it resets
+     * with INTERNAL_ERROR after the request ended, a POST it resets before the request ended, a GET it
+     * resets, and a POST the client cancels. What each rule says of each.
+     */
+    @Test
+    void resetStreamsAreSafeToRetryOnlyWhenRefusedOrIdempotent() {
+        List<io.connscope.agent.http.HttpExchange> finished = new java.util.ArrayList<>();
+        ConnectionRecord r = new ConnectionRecord(7, Role.CLIENT, "channel", destinations.of(Role.CLIENT, "api", 443), 0L);
+        r.http = new HttpConnection(finished::add, AnalysisMemory.unlimited().lease());
+        feed(r, true, H2Wire.PREFACE);
+        feed(r, true, H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]));
+        feed(r, false, H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]));
+        int[][] streams = {{1, 7, 1}, {3, 2, 1}, {5, 8, 0}, {7, 2, 1}, {9, 8, 1}};
+        for (int[] s : streams) {
+            boolean get = s[0] == 7;
+            feed(r, true, H2Wire.frame(H2Wire.HEADERS, H2Wire.END_HEADERS | (get ? H2Wire.END_STREAM : 0), s[0],
+                get ? GET : POST));
+            if (!get && s[2] == 1) {
+                feed(r, true, H2Wire.frame(H2Wire.DATA, H2Wire.END_STREAM, s[0], new byte[] {'x'}));
+            }
+            boolean byClient = s[0] == 9;
+            feed(r, byClient, H2Wire.frame(RST_STREAM, 0, s[0], H2Wire.int32(s[1])));
+        }
+        assertThat(finished).hasSize(5);
+        Http2StreamRefusedRule refused = new Http2StreamRefusedRule();
+        Http2StreamResetRule reset = new Http2StreamResetRule();
+        Warning refusedPost = refused.check(r, finished.get(0));
+        assertThat(refusedPost.severity).isEqualTo(Severity.INFO);
+        assertThat(refusedPost.evidence).isEqualTo("the server refused stream 1 (POST /) on HTTP/2 connection 7 with"
+            + " RST_STREAM REFUSED_STREAM: it was closed before any processing, so sending it again is safe, even as a POST.");
+        assertThat(reset.check(r, finished.get(0))).isNull();
+        Warning afterRequest = reset.check(r, finished.get(1));
+        assertThat(afterRequest.severity).isEqualTo(Severity.WARN);
+        assertThat(afterRequest.evidence).isEqualTo("the server reset stream 3 (POST /) on HTTP/2 connection 7 with"
+            + " RST_STREAM INTERNAL_ERROR (2) after the whole request was sent, before any response: the server may have"
+            + " processed it, so sending it again may apply it twice (only REFUSED_STREAM promises it did not).");
+        assertThat(reset.check(r, finished.get(2)).evidence).contains("with RST_STREAM CANCEL (8) while the request was being"
+            + " sent");
+        assertThat(refused.check(r, finished.get(1))).isNull();
+        assertThat(reset.check(r, finished.get(3))).as("a GET: idempotent").isNull();
+        assertThat(reset.check(r, finished.get(4))).as("the client's own cancel").isNull();
+        assertThat(refused.check(r, finished.get(4))).isNull();
+    }
 }
