@@ -135,6 +135,8 @@ public final class ConnectionRecord {
     public volatile long engineHandshakeStartEpochMillis;
     /** The identity of the SSLEngine session last seen finishing a handshake. */
     public volatile int engineSession;
+    /** What the ServerHello said of resumption, read from an engine's ciphertext; null until one is read. */
+    volatile ServerHello.Resumption serverHelloResumption;
 
     public ConnectionRecord(long id, Role role, String api, Destination destination, long openNanos) {
         this.id = id;

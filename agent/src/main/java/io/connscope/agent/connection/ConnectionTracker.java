@@ -342,7 +342,9 @@ public final class ConnectionTracker implements ConnectionSink {
     private void track(Object key, ConnectionRecord r) {
         r.lingerSeconds = SocketKeys.linger(key);
         http.start(r, key);
-        r.tlsPlaintext = key instanceof SSLSocket; // analysed from its plaintext streams, not the ciphertext
+        // The JDK's SSLSocket is analysed from its plaintext streams, not the ciphertext. Another's (Conscrypt's
+        // engine socket) puts ciphertext through the plain socket's streams: its SSLEngine is followed as any other.
+        r.tlsPlaintext = key instanceof SSLSocket && key.getClass().getClassLoader() == null;
         if (registry.register(key, r) && key instanceof Socket && jdk.legacySocketPath()) {
             Object impl = jdk.socketImpl((Socket) key);
             if (impl != null) {

@@ -44,6 +44,9 @@ final class EngineTls {
         if (moved > 0) {
             http.feed(r, wrap == (r.role == Role.CLIENT), plain, plainOffset, moved);
         }
+        if (r.tls == null && r.serverHelloResumption == null && wrap == (r.role == Role.SERVER)) {
+            serverHello(r, wrap, res, net, netOffset);
+        }
         if (res.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED) {
             handshakeFinished(r, engine);
         }
@@ -75,6 +78,26 @@ final class EngineTls {
         if (other != null) {
             // A server: its connection read the ClientHello, which started the handshake.
             pair(other.record, engine, other.startNanos, other.startEpochMillis);
+        }
+    }
+
+    /**
+     * During a handshake, the ciphertext coming from the server (a server's wrap, a client's unwrap):
+     * once it holds the ServerHello, what that says of resumption is kept for the handshake's end.
+     */
+    private static void serverHello(ConnectionRecord r, boolean wrap, SSLEngineResult res, Object net, int netOffset) {
+        int n = wrap ? res.bytesProduced() : res.bytesConsumed();
+        Object buffer = net instanceof Object[] && netOffset >= 0 && netOffset < ((Object[]) net).length
+            ? ((Object[]) net)[netOffset] : net;
+        if (n <= 0 || !(buffer instanceof ByteBuffer)) {
+            return;
+        }
+        ByteBuffer b = (ByteBuffer) buffer;
+        int before = wrap ? -1 : EngineBridge.tlsNetPositionBefore();
+        int from = before >= 0 && before <= b.position() ? before : b.position() - n;
+        ServerHello.Resumption found = ServerHello.of(b, from, b.position() - from);
+        if (found != ServerHello.Resumption.UNKNOWN) {
+            r.serverHelloResumption = found;
         }
     }
 
@@ -146,9 +169,12 @@ final class EngineTls {
             return;
         }
         String alpn = e.getApplicationProtocol();
+        // TLS 1.3: the ServerHello on the wire says it. Otherwise the session's creation time, before the handshake.
+        ServerHello.Resumption wire = r.serverHelloResumption;
+        boolean resumed = wire != null ? wire == ServerHello.Resumption.RESUMED
+            : createdBefore(session.getCreationTime(), r.engineHandshakeStartEpochMillis);
         new TlsInfo(r.engineHandshakeStartNanos, System.nanoTime(), TlsInfo.protocolVersion(session.getProtocol()),
-            session.getCipherSuite(), createdBefore(session.getCreationTime(), r.engineHandshakeStartEpochMillis),
-            alpn == null || alpn.isEmpty() ? null : alpn, null).recordOn(r);
+            session.getCipherSuite(), resumed, alpn == null || alpn.isEmpty() ? null : alpn, null).recordOn(r);
     }
 
     /**

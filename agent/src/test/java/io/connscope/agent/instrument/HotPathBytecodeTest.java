@@ -111,6 +111,7 @@ class HotPathBytecodeTest {
         "io/connscope/agent/http/Http2Session.close",
         // once per TLS handshake through an SSLEngine
         ENGINE_TLS + ".handshakeFinished",
+        ENGINE_TLS + ".serverHello", // during a handshake only: looks for the ServerHello in the ciphertext
         ENGINE_TLS + ".failed",
         // io_uring: once per connection (its connect, accept and close), per thread (its table), or on an error
         URING + ".closing",
