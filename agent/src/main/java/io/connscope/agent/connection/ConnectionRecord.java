@@ -93,6 +93,8 @@ public final class ConnectionRecord {
     public volatile int lingerSeconds = -1;
     /** When a reset was first seen, System.nanoTime(), or 0. */
     public volatile long resetNanos;
+    /** When this end's SSLEngine read the peer's close_notify (it ended the TLS session), or 0. */
+    public volatile long peerCloseNotifyNanos;
     /** Connections open to this destination when this one was established, itself included (client role). */
     public volatile long concurrentAtOpen;
     /** TLS handshakes to this destination when this connection's handshake ended: all of them, and the resumed ones. */

@@ -44,6 +44,9 @@ final class EngineTls {
         if (moved > 0) {
             http.feed(r, wrap == (r.role == Role.CLIENT), plain, plainOffset, moved);
         }
+        if (!wrap && res.getStatus() == SSLEngineResult.Status.CLOSED && r.peerCloseNotifyNanos == 0L) {
+            r.peerCloseNotifyNanos = System.nanoTime();
+        }
         if (r.tls == null && r.serverHelloResumption == null && wrap == (r.role == Role.SERVER)) {
             serverHello(r, wrap, res, net, netOffset);
         }

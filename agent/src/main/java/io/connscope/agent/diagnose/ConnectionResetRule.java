@@ -3,7 +3,12 @@ package io.connscope.agent.diagnose;
 import io.connscope.agent.connection.ConnectionEvent;
 import io.connscope.agent.connection.ConnectionRecord;
 
-/** The peer reset the connection ("connection reset", "broken pipe"), seen on a read or a write. */
+/**
+ * The peer reset the connection ("connection reset", "broken pipe"), seen on a read or a write. Not
+ * after the peer ended its TLS session with close_notify: TLS lets it close without waiting for this
+ * end's close_notify (RFC 8446 §6.1), and when that reply arrives at a closed socket, the peer's
+ * kernel answers with RST. Nothing was lost (gRPC's Netty client does this as it shuts down).
+ */
 public final class ConnectionResetRule implements ConnectionRule {
 
     public static final String ID = "connection-reset";
@@ -17,6 +22,9 @@ public final class ConnectionResetRule implements ConnectionRule {
     public Warning check(ConnectionRecord r) {
         boolean onRead = r.events.contains(ConnectionEvent.RESET_ON_READ);
         if (!onRead && !r.events.contains(ConnectionEvent.RESET_ON_WRITE) || r.resetNanos == 0L) {
+            return null;
+        }
+        if (r.peerCloseNotifyNanos != 0L && r.peerCloseNotifyNanos <= r.resetNanos) {
             return null;
         }
         long lastActivity = r.lastActivityNanos();

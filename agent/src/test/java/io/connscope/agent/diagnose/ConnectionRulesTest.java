@@ -102,6 +102,18 @@ class ConnectionRulesTest {
         assertThat(diagnosis.check(reset).get(0).evidence).contains("seen on a read 12 ms after it opened and 10 ms after"
             + " its last successful I/O, after 10 bytes sent and 0 received");
 
+        // A reset after the peer's TLS close_notify answers this end's reply to it: nothing is lost.
+        ConnectionRecord afterCloseNotify = connected(6);
+        afterCloseNotify.peerCloseNotifyNanos = 11 * MS;
+        afterCloseNotify.resetNanos = 12 * MS;
+        afterCloseNotify.events.add(ConnectionEvent.RESET_ON_READ);
+        assertThat(rules(afterCloseNotify, 13 * MS)).isEmpty();
+        ConnectionRecord beforeCloseNotify = connected(7);
+        beforeCloseNotify.resetNanos = 12 * MS;
+        beforeCloseNotify.peerCloseNotifyNanos = 12 * MS + 1;
+        beforeCloseNotify.events.add(ConnectionEvent.RESET_ON_READ);
+        assertThat(rules(beforeCloseNotify, 13 * MS)).containsExactly("connection-reset");
+
         ConnectionRecord inputFirst = connected(3);
         inputFirst.events.add(ConnectionEvent.SHUTDOWN_INPUT);
         inputFirst.events.add(ConnectionEvent.SHUTDOWN_OUTPUT);

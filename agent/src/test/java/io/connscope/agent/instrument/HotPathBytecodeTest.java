@@ -65,6 +65,7 @@ class HotPathBytecodeTest {
         "javax/net/ssl/SSLEngineResult.bytesConsumed",
         "javax/net/ssl/SSLEngineResult.bytesProduced",
         "javax/net/ssl/SSLEngineResult.getHandshakeStatus",
+        "javax/net/ssl/SSLEngineResult.getStatus",
         // native memory read through bound method handles to jdk.internal.misc.Unsafe (NativeMemory)
         "java/lang/invoke/MethodHandle.invokeExact");
 
