@@ -62,6 +62,27 @@ class LifecycleIT {
         }
     }
 
+    /**
+     * FileChannel.transferTo a SocketChannel goes by sendfile, past the channel's write: its bytes are
+     * counted all the same, equal to what the server read, and the HTTP analysis stops there.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void bytesSentByTransferToAreCounted(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = run(jvm, otlp, "transfer-to");
+            Map<String, String> expect = run.expectLine("server.received=");
+            long received = Long.parseLong(expect.get("server.received"));
+            assertThat(received).isEqualTo(Long.parseLong(expect.get("head.bytes")) + Long.parseLong(expect.get("file.bytes")));
+            int port = Integer.parseInt(expect.get("port"));
+            Spans spans = otlp.spans();
+            SpanView client = spans.connection("client", port);
+            assertThat(client.num("connscope.connection.bytes_sent")).isEqualTo(received);
+            assertThat(spans.connection("server", port).num("connscope.connection.bytes_received")).isEqualTo(received);
+            assertThat(client.num("connscope.http.requests")).isEqualTo(1);
+        }
+    }
+
     /** SO_LINGER 0, set on a Socket and on a SocketChannel: their closes are abortive, and the server's reads met the resets. */
     @ParameterizedTest(name = "{0}")
     @EnumSource(Jvm.class)

@@ -20,6 +20,7 @@ import java.net.SocketAddress;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -108,6 +109,12 @@ public final class Instrumenter {
                 named("blockingRead").and(LibraryAdvice.parameters(byte[].class, int.class, int.class, long.class)))
             .optionalAdvice(SocketChannelAdvice.BlockingWriteFully.class,
                 named("blockingWriteFully").and(LibraryAdvice.parameters(byte[].class, int.class, int.class)));
+        // FileChannel.transferTo a socket channel, by sendfile: JDK 17 names the direct path one way, JDK 25 another.
+        target("sun.nio.ch.FileChannelImpl")
+            .optionalAdvice(FileChannelAdvice.TransferToDirect.class, named("transferToDirectly")
+                .and(LibraryAdvice.parameters(long.class, int.class, WritableByteChannel.class)))
+            .optionalAdvice(FileChannelAdvice.TransferToDirect.class, named("transferToDirect")
+                .and(LibraryAdvice.parameters(long.class, int.class, WritableByteChannel.class)));
         target("sun.nio.ch.ServerSocketChannelImpl")
             .advice(ServerSocketChannelAdvice.FinishAccept.class, named("finishAccept").and(takesArguments(2)));
         target("sun.security.ssl.SSLSocketImpl")
