@@ -18,7 +18,8 @@ public final class Workloads {
         ALL.put("raw-socket", RawSocketRpc::new);
         ALL.put("socket-channel", SocketChannelRpc::new);
         ALL.put("churn", HucChurn::new);
-        ALL.put("netty-epoll", NettyEpollGet::new);
+        ALL.put("netty-epoll", () -> new NettyGet(false));
+        ALL.put("netty-io_uring", () -> new NettyGet(true));
         ALL.put("grpc-unary", GrpcUnary::new);
     }
 
