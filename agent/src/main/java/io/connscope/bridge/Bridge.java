@@ -272,41 +272,6 @@ public final class Bridge {
         }
     }
 
-    public static void noDelay(Object key, boolean on) {
-        ConnectionSink s = active(HOOK_OPTION);
-        if (s != null && enter()) {
-            try {
-                s.noDelay(key, on);
-            } catch (Throwable t) {
-                failed(HOOK_OPTION, t);
-            } finally {
-                exit();
-            }
-        }
-    }
-
-    public static void linger(Object key, int seconds) {
-        ConnectionSink s = active(HOOK_OPTION);
-        if (s != null && enter()) {
-            try {
-                s.linger(key, seconds);
-            } catch (Throwable t) {
-                failed(HOOK_OPTION, t);
-            } finally {
-                exit();
-            }
-        }
-    }
-
-    /** {@code setOption(name, value)}: TCP_NODELAY and SO_LINGER are of interest. */
-    public static void option(Object key, Object name, Object value) {
-        if (value instanceof Boolean && name == java.net.StandardSocketOptions.TCP_NODELAY) {
-            noDelay(key, ((Boolean) value).booleanValue());
-        } else if (value instanceof Integer && name == java.net.StandardSocketOptions.SO_LINGER) {
-            linger(key, ((Integer) value).intValue());
-        }
-    }
-
     public static void shutdownInput(Object key) {
         ConnectionSink s = active(HOOK_SHUTDOWN);
         if (s != null && enter()) {

@@ -14,7 +14,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketAddress;
 import java.net.SocketException;
 import java.nio.channels.SocketChannel;
 import java.util.Locale;
@@ -38,11 +37,8 @@ public final class ConnectionTracker implements ConnectionSink {
     private final CallSites callSites;
     private final TelemetryEndpoints collectors;
     private final HttpAnalysis http;
-    private volatile boolean adoptOpen;
-    private final AtomicLong adopted = new AtomicLong();
-    /** Sockets an attach found open and that are not to be followed. */
-    private final DeclinedKeys declined = new DeclinedKeys(1024);
     private final AtomicLong ids = new AtomicLong();
+    private final AttachAdoption adoption;
     private final EngineTls engineTls;
     private final WireBytesFeed wire;
     private final IoUringEvents uring;
@@ -61,6 +57,7 @@ public final class ConnectionTracker implements ConnectionSink {
         this.engineTls = new EngineTls(registry, http);
         this.wire = new WireBytesFeed(http, engineTls);
         this.uring = new IoUringEvents(this);
+        this.adoption = new AttachAdoption(registry, destinations, collectors, ids, this::track);
         this.destinations = destinations;
         this.jdk = jdk;
         this.finished = finished;
@@ -202,91 +199,23 @@ public final class ConnectionTracker implements ConnectionSink {
     /** The record of a socket's read or write: one registry lookup, and after an attach, adoption on a miss. */
     private ConnectionRecord tracked(Object key) {
         ConnectionRecord r = registry.get(key);
-        return r == null && adoptOpen ? adopt(key) : r;
+        return r == null ? adoption.adopt(key) : r;
     }
 
     // ---- connections open before an attach ----
 
     /** After an attach to a running JVM: connections already open are followed from their next I/O. */
     public void adoptOpenConnections() {
-        adoptOpen = true;
+        adoption.start();
     }
 
     public void stopAdopting() {
-        adoptOpen = false;
-    }
-
-    /**
-     * A Socket or SocketChannel that is not tracked, met at a read or write after an attach: followed
-     * from here on, marked seen since attach. Its role is a guess, as the connect or accept was not
-     * seen: the side with the lower port is taken to be the server, which holds for servers on their
-     * usual ports. The checks that turn a socket away allocate nothing, and a socket turned away is
-     * remembered, so the sockets connscope never follows (its own, a collector's, one past the limit)
-     * cost only a lookup in {@link #declined} on their later I/O.
-     */
-    private ConnectionRecord adopt(Object key) {
-        if (!(key instanceof Socket || key instanceof SocketChannel) || Bridge.isAgentThread() || declined.contains(key)) {
-            return null; // the legacy path's SocketImpl is not adopted
-        }
-        return adoptOnce(key);
-    }
-
-    /** Once per connection: follows it, or remembers that it is not to be followed. */
-    private synchronized ConnectionRecord adoptOnce(Object key) {
-        ConnectionRecord known = registry.get(key);
-        if (known != null) {
-            return known;
-        }
-        ConnectionRecord r = adoptable(key);
-        if (r == null) {
-            declined.add(key);
-        }
-        return r;
-    }
-
-    private ConnectionRecord adoptable(Object key) {
-        InetSocketAddress remote;
-        InetSocketAddress local;
-        try {
-            if (key instanceof Socket) {
-                Socket s = (Socket) key;
-                if (!s.isConnected() || s.isClosed()) {
-                    return null;
-                }
-                remote = (InetSocketAddress) s.getRemoteSocketAddress();
-                local = (InetSocketAddress) s.getLocalSocketAddress();
-            } else {
-                SocketChannel c = (SocketChannel) key;
-                SocketAddress peer = c.getRemoteAddress();
-                if (!(peer instanceof InetSocketAddress)) {
-                    return null; // not connected, or a Unix domain socket
-                }
-                remote = (InetSocketAddress) peer;
-                local = (InetSocketAddress) c.getLocalAddress();
-            }
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-        if (remote == null || local == null || collectors.isCollector(remote) || registry.isFull()) {
-            return null;
-        }
-        long now = System.nanoTime();
-        Role role = local.getPort() < remote.getPort() ? Role.SERVER : Role.CLIENT;
-        Destination d = role == Role.CLIENT ? destinations.of(Role.CLIENT, remote.getHostString(), remote.getPort())
-            : destinations.of(Role.SERVER, null, local.getPort());
-        ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), role, key instanceof Socket ? "socket" : "channel", d,
-            now);
-        r.seenSinceAttach = true;
-        describe(r, remote.getAddress(), remote.getPort(), local.getAddress(), local.getPort());
-        track(key, r);
-        opened(r);
-        adopted.incrementAndGet();
-        return r;
+        adoption.stop();
     }
 
     /** Connections that were open before the attach and followed since. */
     public long adopted() {
-        return adopted.get();
+        return adoption.adopted();
     }
 
     // ---- java.net.Socket ----
@@ -317,7 +246,7 @@ public final class ConnectionTracker implements ConnectionSink {
     }
 
     /** Counts an established outbound connection, and how many were open to its destination with it. */
-    private static void opened(ConnectionRecord r) {
+    static void opened(ConnectionRecord r) {
         DestinationStats s = r.destination.stats;
         r.concurrentAtOpen = s.opened.incrementAndGet() - s.ended.get();
     }
@@ -450,7 +379,7 @@ public final class ConnectionTracker implements ConnectionSink {
 
     // ---- shared lifecycle ----
 
-    private static void describe(ConnectionRecord r, InetAddress peer, int peerPort, InetAddress local, int localPort) {
+    static void describe(ConnectionRecord r, InetAddress peer, int peerPort, InetAddress local, int localPort) {
         r.peerAddress = peer == null ? r.peerAddress : hostAddress(peer);
         r.peerPort = peerPort == 0 ? r.peerPort : peerPort;
         r.localAddress = local == null ? null : hostAddress(local);

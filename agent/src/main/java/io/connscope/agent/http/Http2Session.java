@@ -237,11 +237,9 @@ public final class Http2Session {
         }
         e.resetBy = requests ? "client" : "server";
         e.resetErrorCode = errorCode;
-        e.requestCompleteAtReset = e.requestEndNanos != 0L;
         e.failure = "stream_reset";
-        if (e.requestEndNanos == 0L) {
-            e.requestEndNanos = nanos;
-        }
+        e.requestCompleteAtReset = e.requestEndNanos != 0L;
+        e.requestEndNanos = e.requestCompleteAtReset ? e.requestEndNanos : nanos;
         if (e.responseEndNanos == 0L) {
             e.responseEndNanos = nanos;
         }

@@ -11,6 +11,7 @@ import io.connscope.bridge.Bridge;
 import io.connscope.bridge.ConnectionSink;
 import io.connscope.bridge.EngineBridge;
 import io.connscope.bridge.NativeBridge;
+import io.connscope.bridge.OptionBridge;
 import io.connscope.bridge.UringBridge;
 import io.connscope.bridge.UrlConnectionBridge;
 import java.io.IOException;
@@ -154,7 +155,7 @@ public final class Instrumenter {
             }
             List<Class<?>> inputs = new ArrayList<>(
                 List.of(Instrumenter.class, Bridge.class, EngineBridge.class, NativeBridge.class, UringBridge.class,
-                    UrlConnectionBridge.class, ConnectionSink.class, ByteBuddy.class, Advice.class));
+                    OptionBridge.class, UrlConnectionBridge.class, ConnectionSink.class, ByteBuddy.class, Advice.class));
             for (Target t : templates()) {
                 inputs.addAll(t.adviceClasses);
             }

@@ -1,6 +1,7 @@
 package io.connscope.agent.instrument;
 
 import io.connscope.bridge.Bridge;
+import io.connscope.bridge.OptionBridge;
 import io.connscope.bridge.NativeBridge;
 import net.bytebuddy.asm.Advice;
 
@@ -161,7 +162,7 @@ public final class NativeSocketAdvice {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object socket, @Advice.Argument(0) int seconds, @Advice.Thrown Throwable thrown) {
             if (thrown == null) {
-                Bridge.linger(socket, seconds);
+                OptionBridge.linger(socket, seconds);
             }
         }
     }
@@ -171,7 +172,7 @@ public final class NativeSocketAdvice {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object socket, @Advice.Argument(0) boolean on, @Advice.Thrown Throwable thrown) {
             if (thrown == null) {
-                Bridge.noDelay(socket, on);
+                OptionBridge.noDelay(socket, on);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.connscope.agent.instrument;
 
 import io.connscope.bridge.Bridge;
+import io.connscope.bridge.OptionBridge;
 import net.bytebuddy.asm.Advice;
 
 /** Advice for {@code java.net.Socket}. Also runs for SSLSocketImpl, whose overrides call these via super. */
@@ -28,7 +29,7 @@ public final class SocketAdvice {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object socket, @Advice.Argument(0) boolean on, @Advice.Thrown Throwable thrown) {
             if (thrown == null) {
-                Bridge.noDelay(socket, on);
+                OptionBridge.noDelay(socket, on);
             }
         }
     }
@@ -39,7 +40,7 @@ public final class SocketAdvice {
         static void exit(@Advice.This Object socket, @Advice.Argument(0) boolean on, @Advice.Argument(1) int seconds,
                          @Advice.Thrown Throwable thrown) {
             if (thrown == null) {
-                Bridge.linger(socket, on ? seconds : -1);
+                OptionBridge.linger(socket, on ? seconds : -1);
             }
         }
     }
@@ -50,7 +51,7 @@ public final class SocketAdvice {
         static void exit(@Advice.This Object socket, @Advice.Argument(0) Object name, @Advice.Argument(1) Object value,
                          @Advice.Thrown Throwable thrown) {
             if (thrown == null) {
-                Bridge.option(socket, name, value);
+                OptionBridge.option(socket, name, value);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.connscope.agent.instrument;
 
 import io.connscope.bridge.Bridge;
+import io.connscope.bridge.OptionBridge;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -126,7 +127,7 @@ public final class SocketChannelAdvice {
         static void exit(@Advice.This Object channel, @Advice.Argument(0) Object name, @Advice.Argument(1) Object value,
                          @Advice.Thrown Throwable thrown) {
             if (thrown == null) {
-                Bridge.option(channel, name, value);
+                OptionBridge.option(channel, name, value);
             }
         }
     }

@@ -83,7 +83,7 @@ class HotPathBytecodeTest {
         "io/connscope/agent/http/HttpConnection.halfDone",
         "io/connscope/bridge/Bridge.failed",
         // after an attach, once per connection that was open before it
-        TRACKER + ".adoptOnce",
+        "io/connscope/agent/connection/AttachAdoption.adoptOnce",
         "io/connscope/bridge/Bridge.vectoredScratch", // grows a per-thread array, rarely
         "io/connscope/bridge/EngineBridge.engineDepthScratch", // once per thread
         "io/connscope/agent/instrument/NativeMemory.newScratch", // once per thread
