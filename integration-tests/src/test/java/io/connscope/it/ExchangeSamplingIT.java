@@ -10,6 +10,7 @@ import io.connscope.it.support.SpanView;
 import io.connscope.it.support.Spans;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -53,6 +54,30 @@ class ExchangeSamplingIT {
                     .containsExactly("connscope.warning");
                 assertThat(MetricsAssert.lastSum(otlp, "connscope.http.exchanges", role, truncatedPort)).isEqualTo(1);
             }
+        }
+    }
+
+    /**
+     * A GET that HttpURLConnection resent after its cached connection had died raises no warning, yet
+     * both its failed attempt (error.type) and the resend (resend_count) keep their spans; the first,
+     * healthy GET does not.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void resentAndFailedExchangesAlwaysGetSpans(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).defaultSampling()
+                .env("CONNSCOPE_EXCHANGE_SPANS_RATIO", "0").demo("stale-keepalive").assertSuccess();
+            int get = Integer.parseInt(run.expectLine("step=get ").get("port"));
+            List<SpanView> exchanges = Spans.byStart(otlp.spans().exchanges("client", get));
+            assertThat(exchanges).hasSize(2);
+            assertThat(exchanges.get(0).str("error.type")).isEqualTo("no_response");
+            assertThat(exchanges.get(0).has("http.request.resend_count")).isFalse();
+            assertThat(exchanges.get(1).num("http.request.resend_count")).isEqualTo(1);
+            assertThat(exchanges.get(1).has("error.type")).isFalse();
+            assertThat(otlp.logs().stream().filter(l -> l.has("connscope.rule") && Objects.equals(l.num("server.port"),
+                (long) get) && "client".equals(l.str("connscope.connection.role")))).as("no warning on the client").isEmpty();
+            assertThat(MetricsAssert.lastSum(otlp, "connscope.http.exchanges", "client", get)).isEqualTo(3);
         }
     }
 }

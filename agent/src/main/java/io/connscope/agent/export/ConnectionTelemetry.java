@@ -205,7 +205,9 @@ public final class ConnectionTelemetry {
             resendCount.add(1, destination);
         }
         // An exchange that opened a WebSocket session always gets a span: the session's span is its child.
-        if (item.exchange.webSocket() != null || sampler.keep(item.warnings, item.exchange.traceparent())) {
+        boolean failed = ExchangeSpans.errorType(item.exchange, item.connection.role == Role.CLIENT) != null;
+        if (item.exchange.webSocket() != null
+            || sampler.keep(item.warnings, item.exchange.resendCount() > 0, failed, item.exchange.traceparent())) {
             exchanges.export(item, destination);
         }
     }

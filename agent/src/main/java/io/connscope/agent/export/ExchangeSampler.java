@@ -6,9 +6,10 @@ import java.util.SplittableRandom;
 
 /**
  * Decides which exchanges get a span. A span per exchange costs more than everything else connscope
- * does for it, so by default only the interesting ones get one: those with a warning, those whose
- * request carried a sampled W3C traceparent (the application's trace wants them), and a configured
- * share of the rest. Metrics and the report count every exchange whatever this decides.
+ * does for it, so by default only the interesting ones get one: those with a warning, those that
+ * were resent or failed (rare, and what a trace search is for), those whose request carried a
+ * sampled W3C traceparent (the application's trace wants them), and a configured share of the rest.
+ * Metrics and the report count every exchange whatever this decides.
  */
 final class ExchangeSampler {
 
@@ -20,8 +21,12 @@ final class ExchangeSampler {
         this.ratio = ratio;
     }
 
-    boolean keep(List<Warning> warnings, String traceparent) {
-        if (!warnings.isEmpty() || sampledTraceparent(traceparent)) {
+    /**
+     * @param resent whether the request was sent again ({@code http.request.resend_count} above 0)
+     * @param failed whether the exchange has an {@code error.type}
+     */
+    boolean keep(List<Warning> warnings, boolean resent, boolean failed, String traceparent) {
+        if (!warnings.isEmpty() || resent || failed || sampledTraceparent(traceparent)) {
             return true;
         }
         return ratio >= 1.0 || ratio > 0.0 && random.nextDouble() < ratio;

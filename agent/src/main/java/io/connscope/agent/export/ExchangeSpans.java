@@ -144,8 +144,7 @@ final class ExchangeSpans {
         Span span = sb.startSpan();
         warnings.emit(item.warnings, span, destination, r.id, clock.epochNanos(e.responseEndNanos() != 0L
             ? e.responseEndNanos() : e.requestStartNanos()));
-        String error = e.failure() != null ? e.failure() : grpc != null && e.status() == 200 ? GrpcSpans.error(grpc, client)
-            : e.status() >= 500 || client && e.status() >= 400 ? Integer.toString(e.status()) : null;
+        String error = errorType(e, client);
         if (error != null) {
             span.setAttribute(ERROR_TYPE, error);
             span.setStatus(StatusCode.ERROR);
@@ -156,6 +155,16 @@ final class ExchangeSpans {
         if (e.webSocket() != null) {
             e.webSocket().upgradeSpan = span.getSpanContext();
         }
+    }
+
+    /**
+     * The exchange's {@code error.type}, or null: how it failed, else a gRPC status other than OK, else
+     * an HTTP status that is an error for this side (5xx; 4xx too for a client, as the conventions say).
+     */
+    static String errorType(HttpExchange e, boolean client) {
+        GrpcCall grpc = e.grpc();
+        return e.failure() != null ? e.failure() : grpc != null && e.status() == 200 ? GrpcSpans.error(grpc, client)
+            : e.status() >= 500 || client && e.status() >= 400 ? Integer.toString(e.status()) : null;
     }
 
     /** Links for the connection span: its exported exchanges. */

@@ -15,21 +15,23 @@ class ExchangeSamplerTest {
         List.of(new Warning("truncated-body", Severity.WARN, "received 40 of 100 bytes", "fix the server"));
 
     @Test
-    void warnedAndSampledTracedExchangesAlwaysGetASpan() {
+    void warnedResentFailedAndSampledTracedExchangesAlwaysGetASpan() {
         ExchangeSampler none = new ExchangeSampler(0.0);
-        assertThat(none.keep(ONE_WARNING, null)).isTrue();
-        assertThat(none.keep(List.of(), SAMPLED)).isTrue();
-        assertThat(none.keep(List.of(), NOT_SAMPLED)).isFalse();
-        assertThat(none.keep(List.of(), null)).isFalse();
+        assertThat(none.keep(ONE_WARNING, false, false, null)).isTrue();
+        assertThat(none.keep(List.of(), false, false, SAMPLED)).isTrue();
+        assertThat(none.keep(List.of(), false, false, NOT_SAMPLED)).isFalse();
+        assertThat(none.keep(List.of(), false, false, null)).isFalse();
+        assertThat(none.keep(List.of(), true, false, null)).as("resent").isTrue();
+        assertThat(none.keep(List.of(), false, true, NOT_SAMPLED)).as("failed").isTrue();
     }
 
     @Test
     void theRatioSelectsAShareOfTheRest() {
-        assertThat(new ExchangeSampler(1.0).keep(List.of(), null)).isTrue();
+        assertThat(new ExchangeSampler(1.0).keep(List.of(), false, false, null)).isTrue();
         ExchangeSampler half = new ExchangeSampler(0.5);
         int kept = 0;
         for (int i = 0; i < 10_000; i++) {
-            kept += half.keep(List.of(), NOT_SAMPLED) ? 1 : 0;
+            kept += half.keep(List.of(), false, false, NOT_SAMPLED) ? 1 : 0;
         }
         // Binomial(10000, 0.5): 10 standard deviations either side.
         assertThat(kept).isBetween(4500, 5500);
