@@ -64,6 +64,10 @@ class RulesIT {
             ScenarioPort ordering = port(run, "client.connections=2 port=");
             assertThat(rules(all, "client", ordering)).containsExactly("close-ordering", "close-ordering");
             assertThat(rules(all, "server", ordering)).isEmpty();
+            // The server read both connections to their end: no reset, so no loss is proven, and it is said as INFO.
+            assertThat(spans.connections("server", ordering.port)).extracting(s -> s.str("connscope.close.classification"))
+                .doesNotContain("reset");
+            assertThat(ordering.warnings(all, "client")).extracting(LogView::severityText).containsOnly("INFO");
 
             ScenarioPort parallel = port(run, "parallel=8");
             assertThat(rules(all, "client", parallel)).containsExactly("too-many-connections", "too-many-connections");

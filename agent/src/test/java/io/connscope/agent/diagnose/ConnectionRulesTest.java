@@ -129,7 +129,18 @@ class ConnectionRulesTest {
         assertThat(rules(inputFirst, 2 * MS)).containsExactly("close-ordering");
         assertThat(rules(noEof, 2 * MS)).containsExactly("close-ordering");
         assertThat(rules(inputAfterEof, 2 * MS)).as("nothing more could arrive").isEmpty();
-        assertThat(diagnosis.check(noEof).get(0).evidence).contains("closed without reading the peer's EOF");
+        assertThat(diagnosis.check(noEof).get(0).evidence).contains("closed without reading the peer's EOF")
+            .endsWith("No reset followed: nothing is known to be lost.");
+        assertThat(diagnosis.check(noEof).get(0).severity).as("the order alone proves no loss").isEqualTo(Severity.INFO);
+        ConnectionRecord noEofThenReset = connected(8);
+        noEofThenReset.events.add(ConnectionEvent.SHUTDOWN_OUTPUT);
+        noEofThenReset.resetNanos = MS;
+        noEofThenReset.events.add(ConnectionEvent.RESET_ON_READ);
+        noEofThenReset.events.add(ConnectionEvent.CLOSE);
+        Warning ordering = diagnosis.check(noEofThenReset).stream().filter(w -> w.rule.equals("close-ordering")).findFirst()
+            .orElseThrow();
+        assertThat(ordering.severity).isEqualTo(Severity.WARN);
+        assertThat(ordering.evidence).endsWith("The connection was then reset.");
     }
 
     @Test
