@@ -91,10 +91,14 @@ public final class ConnectionRecord {
     public volatile int unreadAtClose;
     /** SO_LINGER: seconds, or negative for off (the default), as read when followed and as set after. */
     public volatile int lingerSeconds = -1;
+    /** Closed with SO_LINGER 0: kept apart from the event log, whose last slot a later event can take. */
+    public volatile boolean closedWithLingerZero;
     /** When a reset was first seen, System.nanoTime(), or 0. */
     public volatile long resetNanos;
     /** When this end's SSLEngine read the peer's close_notify (it ended the TLS session), or 0. */
     public volatile long peerCloseNotifyNanos;
+    /** Whether this end wrote application data after the peer's close_notify (a reset could then destroy it). */
+    public volatile boolean wroteAfterPeerCloseNotify;
     /** Connections open to this destination when this one was established, itself included (client role). */
     public volatile long concurrentAtOpen;
     /** TLS handshakes to this destination when this connection's handshake ended: all of them, and the resumed ones. */
@@ -261,7 +265,11 @@ public final class ConnectionRecord {
     }
 
     public CloseClassification classification() {
-        return connectError != null ? CloseClassification.CONNECT_FAILED : CloseClassification.classify(events.events());
+        if (connectError != null) {
+            return CloseClassification.CONNECT_FAILED;
+        }
+        CloseClassification c = CloseClassification.classify(events.events());
+        return closedWithLingerZero && c != CloseClassification.RESET ? CloseClassification.ABORTIVE : c;
     }
 
     public String initiator() {

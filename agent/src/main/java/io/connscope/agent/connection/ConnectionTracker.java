@@ -25,7 +25,7 @@ import javax.net.ssl.SSLSocket;
  * Turns the bridge's raw hook calls into connection records: registers connections when they are
  * established, counts their I/O, and hands each finished record to the export pipeline.
  */
-public final class ConnectionTracker implements ConnectionSink {
+public final class ConnectionTracker implements ConnectionSink, UringWrites {
 
     /** error.type of a non-blocking connect that was closed before it completed. */
     static final String CONNECT_ABANDONED = "connect_abandoned";
@@ -56,7 +56,7 @@ public final class ConnectionTracker implements ConnectionSink {
         this.registry = registry;
         this.engineTls = new EngineTls(registry, http);
         this.wire = new WireBytesFeed(http, engineTls);
-        this.uring = new IoUringEvents(this);
+        this.uring = new IoUringEvents(this, this);
         this.adoption = new AttachAdoption(registry, destinations, collectors, ids, this::track);
         this.destinations = destinations;
         this.jdk = jdk;
@@ -113,6 +113,22 @@ public final class ConnectionTracker implements ConnectionSink {
         ConnectionRecord r = registry.get(key);
         if (r != null && sent(r, key, bytes, failure)) {
             wire.nativeBytes(r, key, r.role == Role.CLIENT, address, iovecs, bytes);
+        }
+    }
+
+    @Override
+    public void writeRanges(Object key, long bytes, long[] bases, int[] lengths, int count) {
+        ConnectionRecord r = registry.get(key);
+        if (r != null && sent(r, key, bytes, null)) {
+            long left = bytes;
+            for (int i = 0; i < count && left > 0; i++) {
+                long take = Math.min(left, lengths[i]);
+                wire.nativeBytes(r, key, r.role == Role.CLIENT, bases[i], -1, take);
+                left -= take;
+            }
+            if (left > 0) {
+                wire.bytes(r, key, r.role == Role.CLIENT, null, 0, left); // past the ranges kept: counted, not read
+            }
         }
     }
 
@@ -448,6 +464,7 @@ public final class ConnectionTracker implements ConnectionSink {
 
     @Override
     public void closing(Object key) {
+        uring.closedDirectly(key);
         ConnectionRecord r = registry.get(key);
         if (r == null || r.isFinished()) {
             return;
@@ -467,6 +484,7 @@ public final class ConnectionTracker implements ConnectionSink {
             r.events.add(ConnectionEvent.UNREAD_AT_CLOSE);
         }
         if (r.lingerSeconds == 0) {
+            r.closedWithLingerZero = true;
             r.events.add(ConnectionEvent.LINGER_ZERO_CLOSE);
         }
         r.events.add(ConnectionEvent.CLOSE);

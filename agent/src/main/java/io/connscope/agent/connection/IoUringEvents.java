@@ -1,6 +1,7 @@
 package io.connscope.agent.connection;
 
 import io.connscope.agent.AgentLog;
+import io.connscope.agent.instrument.IoUringHooks;
 import io.connscope.agent.instrument.NativeMemory;
 import io.connscope.bridge.ConnectionSink;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Netty's io_uring transport, read as the events of the sockets it drives. A submission names a
@@ -45,16 +45,18 @@ final class IoUringEvents {
     private static final int ECANCELED = 125;
     private static final int EAGAIN = 11;
     private static final int EINTR = 4;
+    private static final int ENOBUFS = 105;
     private static final int AF_INET = 2;
     private static final int AF_INET6 = 10;
 
     private final ConnectionSink sink;
     private final UringSockets sockets = new UringSockets();
+    private final UringWrites writes;
     private final ThreadLocal<UringPending> pending = new ThreadLocal<>();
-    private final AtomicLong notFollowed = new AtomicLong();
 
-    IoUringEvents(ConnectionSink sink) {
+    IoUringEvents(ConnectionSink sink, UringWrites writes) {
         this.sink = sink;
+        this.writes = writes;
     }
 
     // ---- hot path ----
@@ -64,6 +66,9 @@ final class IoUringEvents {
     }
 
     void submitted(byte opcode, byte flags, int fd, long off, long address, int length, long userData) {
+        if (!IoUringHooks.completionsWoven()) {
+            return; // without the completion hook, submissions would pile up unpaired
+        }
         if (opcode == OP_CLOSE) {
             closing(fd);
             return;
@@ -75,7 +80,7 @@ final class IoUringEvents {
         if (socket == null) {
             return; // not one of the transport's sockets (an eventfd, a file), or made before an attach
         }
-        Object listening = sockets.acceptedBy(fd);
+        Object listening = opcode == OP_CONNECT ? null : sockets.acceptedBy(fd);
         if (listening != null) {
             firstUseAfterAccept(fd, listening, socket);
         }
@@ -84,13 +89,46 @@ final class IoUringEvents {
             p = newPending();
         }
         long buffer = (flags & SQE_BUFFER_SELECT) != 0 ? 0L : address;
-        if (!p.put(userData, opcode, fd, buffer, length)) {
-            tableFull();
+        if (opcode == OP_SENDMSG || opcode == OP_SENDMSG_ZC) {
+            if (buffer == 0L || !NativeMemory.available() || !NativeMemory.iovecsReadable()
+                || NativeMemory.word(buffer) != 0L) {
+                return; // unreadable, or a TCP Fast Open connect (its msghdr names a destination): not followed
+            }
+            // struct msghdr on 64-bit Linux: msg_name, msg_namelen, msg_iov at 16, msg_iovlen at 24
+            gathering(p, userData, opcode, socket, NativeMemory.word(buffer + 16), (int) NativeMemory.word(buffer + 24));
+            return;
+        }
+        if (opcode == OP_WRITEV) {
+            gathering(p, userData, opcode, socket, buffer, length);
+            return;
+        }
+        if (!p.put(userData, opcode, socket, buffer, length)) {
+            tableFull(p);
             return;
         }
         if (opcode == OP_CONNECT) {
             connectStarted(socket, address, (int) off);
         }
+    }
+
+    /**
+     * A gathering write: its iovec array is read now, while it is this submission's (Netty 4.2 refills
+     * it for the next ones before this one completes); the buffers it points to stay valid until then.
+     */
+    private void gathering(UringPending p, long userData, byte opcode, Object socket, long iovecs, int count) {
+        if (!p.put(userData, opcode, socket, iovecs, count)) {
+            tableFull(p);
+            return;
+        }
+        int slot = p.find(userData);
+        int kept = 0;
+        if (iovecs != 0L && NativeMemory.available() && NativeMemory.iovecsReadable()) {
+            for (; kept < count && kept < UringPending.RANGES; kept++) {
+                p.range(slot, kept, NativeMemory.iovecBase(iovecs, kept),
+                    (int) Math.min(Integer.MAX_VALUE, NativeMemory.iovecLength(iovecs, kept)));
+            }
+        }
+        p.ranges(slot, kept, kept == count);
     }
 
     void completed(int result, int flags, long userData) {
@@ -100,19 +138,24 @@ final class IoUringEvents {
             return; // not a submission followed here (a poll, a timeout, the transport's eventfd)
         }
         byte opcode = p.opcode(slot);
-        int fd = p.fd(slot);
+        Object socket = p.socket(slot);
         long address = p.address(slot);
-        int length = p.length(slot);
-        if ((flags & CQE_MORE) == 0) {
+        boolean more = (flags & CQE_MORE) != 0;
+        if ((flags & CQE_NOTIF) != 0 || result == -EAGAIN || result == -EINTR || result == -ENOBUFS) {
+            // no bytes moved: a zero-copy send's notification, a retry, a buffer ring Netty grows and retries
+        } else if (result == -ECANCELED) {
+            more = false; // withdrawn (the channel closes, or stops reading): nothing happened on the wire
+        } else if (opcode == OP_WRITEV || opcode == OP_SENDMSG || opcode == OP_SENDMSG_ZC) {
+            gathered(p, slot, socket, result);
+        } else {
+            finished(opcode, socket, result, address);
+        }
+        if (!more) {
             p.remove(slot);
         }
-        Object socket = sockets.socket(fd);
-        if (socket == null || (flags & CQE_NOTIF) != 0 || result == -EAGAIN || result == -EINTR) {
-            return;
-        }
-        if (result == -ECANCELED) {
-            return; // the channel is closing and withdrew the operation: its close says the rest
-        }
+    }
+
+    private void finished(byte opcode, Object socket, int result, long address) {
         switch (opcode) {
             case OP_RECV:
             case OP_READ:
@@ -127,14 +170,11 @@ final class IoUringEvents {
             case OP_SEND:
             case OP_SEND_ZC:
             case OP_WRITE:
-                wrote(socket, result, address, -1);
-                break;
-            case OP_WRITEV:
-                wrote(socket, result, address, length);
-                break;
-            case OP_SENDMSG:
-            case OP_SENDMSG_ZC:
-                sentMessage(socket, result, address);
+                if (result < 0) {
+                    sink.writeNative(socket, 0, failure("send", -result), 0L, -1);
+                } else {
+                    sink.writeNative(socket, result, null, address, -1);
+                }
                 break;
             case OP_ACCEPT:
                 accepted(result, socket);
@@ -147,12 +187,18 @@ final class IoUringEvents {
         }
     }
 
-    private void wrote(Object socket, int result, long address, int iovecs) {
+    /** A gathering write's bytes, from the ranges kept at its submission. */
+    private void gathered(UringPending p, int slot, Object socket, int result) {
         if (result < 0) {
             sink.writeNative(socket, 0, failure("send", -result), 0L, -1);
-        } else {
-            sink.writeNative(socket, result, null, address, iovecs);
+            return;
         }
+        int ranges = p.ranges(slot);
+        for (int n = 0; n < ranges; n++) {
+            p.scratchBases[n] = p.rangeBase(slot, n);
+            p.scratchLengths[n] = p.rangeLength(slot, n);
+        }
+        writes.writeRanges(socket, result, p.scratchBases, p.scratchLengths, ranges);
     }
 
     private static boolean followed(byte opcode) {
@@ -190,6 +236,16 @@ final class IoUringEvents {
         }
     }
 
+    /**
+     * A socket closed by a direct call, not through the ring (a channel that was never registered): its
+     * descriptor is forgotten, so that a socket made for the same number later is not taken for it.
+     */
+    void closedDirectly(Object socket) {
+        if (IoUringHooks.completionsWoven() && SocketKeys.isNative(socket)) {
+            sockets.closed(SocketKeys.fd(socket), socket);
+        }
+    }
+
     /** A listening socket accepted descriptor {@code fd} (negative: an error), followed from its first use. */
     private void accepted(int fd, Object listening) {
         if (fd >= 0) {
@@ -203,21 +259,6 @@ final class IoUringEvents {
         sink.channelAccepted(listening, socket);
     }
 
-    /**
-     * A {@code sendmsg}: the bytes are gathered from the {@code msghdr}'s iovec array. One that names a
-     * destination is a TCP Fast Open connect, which is not followed (its socket was never connected here).
-     */
-    private void sentMessage(Object socket, int result, long msghdr) {
-        if (result < 0) {
-            wrote(socket, result, 0L, -1);
-        } else if (!NativeMemory.available() || !NativeMemory.iovecsReadable()) {
-            sink.write(socket, result, null, null, 0); // unreadable: counted, not analysed
-        } else if (NativeMemory.word(msghdr) == 0L) {
-            // struct msghdr on 64-bit Linux: msg_name, msg_namelen, msg_iov at 16, msg_iovlen at 24
-            wrote(socket, result, NativeMemory.word(msghdr + 16), (int) NativeMemory.word(msghdr + 24));
-        }
-    }
-
     private void connectStarted(Object socket, long sockaddr, int length) {
         sink.channelConnectStarted(socket, address(sockaddr, length), System.nanoTime(), false, null);
     }
@@ -226,16 +267,12 @@ final class IoUringEvents {
         sink.channelConnectFinished(socket, result == 0, result == 0 ? null : connectFailure(-result));
     }
 
-    private void tableFull() {
-        if (notFollowed.getAndIncrement() == 0) {
+    /** Counted on the thread's own table; said once. */
+    private static void tableFull(UringPending p) {
+        if (p.dropped() == 1) {
             AgentLog.once("io_uring-pending", "more than " + UringPending.MAX + " io_uring operations are in flight on one"
                 + " event loop: those beyond are not followed, and their connections' counts fall short", null);
         }
-    }
-
-    /** Submissions not followed because their thread's table was full. */
-    long notFollowed() {
-        return notFollowed.get();
     }
 
     /** A {@code struct sockaddr_in} or {@code sockaddr_in6} in native memory, or null. */

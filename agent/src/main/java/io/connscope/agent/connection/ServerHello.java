@@ -37,7 +37,10 @@ final class ServerHello {
         if (u8(b, at) != HANDSHAKE_RECORD || u8(b, at + 5) != SERVER_HELLO) {
             return Resumption.UNKNOWN;
         }
-        int bodyEnd = Math.min(end, at + 9 + u24(b, at + 6));
+        int bodyEnd = at + 9 + u24(b, at + 6);
+        if (bodyEnd > end) {
+            return Resumption.UNKNOWN; // the ServerHello is not all here
+        }
         at += 9 + 2; // record and handshake headers, legacy_version
         if (isRetry(b, at)) {
             return Resumption.UNKNOWN;
@@ -48,7 +51,10 @@ final class ServerHello {
         if (at + 2 > bodyEnd) {
             return Resumption.UNKNOWN;
         }
-        int extensionsEnd = Math.min(bodyEnd, at + 2 + u16(b, at));
+        int extensionsEnd = at + 2 + u16(b, at);
+        if (extensionsEnd > bodyEnd) {
+            return Resumption.UNKNOWN;
+        }
         at += 2;
         boolean tls13 = false;
         boolean psk = false;

@@ -29,7 +29,7 @@ final class SocketKeys {
                 if (c.getName().endsWith(NATIVE_SOCKET)) {
                     try {
                         return new NativeMethods(c.getMethod("remoteAddress"), c.getMethod("localAddress"),
-                            c.getMethod("isTcpNoDelay"), c.getMethod("getSoLinger"));
+                            c.getMethod("isTcpNoDelay"), c.getMethod("getSoLinger"), c.getMethod("intValue"));
                     } catch (NoSuchMethodException e) {
                         return null;
                     }
@@ -44,12 +44,14 @@ final class SocketKeys {
         final Method local;
         final Method noDelay;
         final Method linger;
+        final Method fd;
 
-        NativeMethods(Method remote, Method local, Method noDelay, Method linger) {
+        NativeMethods(Method remote, Method local, Method noDelay, Method linger, Method fd) {
             this.remote = remote;
             this.local = local;
             this.noDelay = noDelay;
             this.linger = linger;
+            this.fd = fd;
         }
     }
 
@@ -99,6 +101,16 @@ final class SocketKeys {
             return a instanceof InetSocketAddress ? (InetSocketAddress) a : null;
         } catch (IOException | ReflectiveOperationException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /** A native socket's descriptor, or -1. */
+    static int fd(Object key) {
+        try {
+            NativeMethods m = NATIVE_METHODS.get(key.getClass());
+            return m == null ? -1 : (Integer) m.fd.invoke(key);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return -1;
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 final class UringSockets {
 
-    /** Descriptors at or above this are not followed: the table's bound, 8 MiB at most. */
+    /** Descriptors at or above this are not followed: the table's bound, 2^21 references at most. */
     static final int MAX_FD = 1 << 20;
 
     private volatile AtomicReferenceArray<Object> slots = new AtomicReferenceArray<>(2 * 1024);
@@ -30,15 +30,21 @@ final class UringSockets {
         return fd >= 0 && 2 * fd + 1 < s.length() ? s.get(2 * fd + 1) : null;
     }
 
-    synchronized void made(Object socket, int fd) {
-        if (room(fd)) {
-            slots.set(2 * fd, socket);
+    void made(Object socket, int fd) {
+        if (fits(fd)) {
+            synchronized (this) {
+                grow(fd);
+                slots.set(2 * fd, socket);
+            }
         }
     }
 
-    synchronized void accepted(int fd, Object listening) {
-        if (room(fd)) {
-            slots.set(2 * fd + 1, listening);
+    void accepted(int fd, Object listening) {
+        if (fits(fd)) {
+            synchronized (this) {
+                grow(fd);
+                slots.set(2 * fd + 1, listening);
+            }
         }
     }
 
@@ -46,6 +52,15 @@ final class UringSockets {
     synchronized void acceptReported(int fd) {
         if (fd >= 0 && 2 * fd + 1 < slots.length()) {
             slots.set(2 * fd + 1, null);
+        }
+    }
+
+    /** {@code socket} was closed directly: its descriptor is forgotten, if it is still its. */
+    synchronized void closed(int fd, Object socket) {
+        AtomicReferenceArray<Object> s = slots;
+        if (fd >= 0 && 2 * fd < s.length() && s.get(2 * fd) == socket) {
+            s.set(2 * fd, null);
+            s.set(2 * fd + 1, null);
         }
     }
 
@@ -59,15 +74,17 @@ final class UringSockets {
         return s.getAndSet(2 * fd, null);
     }
 
-    /** Whether {@code fd} fits, growing the table when it does not yet. */
-    private boolean room(int fd) {
-        if (fd < 0 || fd >= MAX_FD) {
-            if (fd >= MAX_FD) {
-                AgentLog.once("io_uring-fd", "an io_uring socket has descriptor " + fd + ", above " + MAX_FD
-                    + ": connections over such descriptors are not followed", null);
-            }
-            return false;
+    /** Whether {@code fd} is one the table holds; one above its bound is said once. */
+    private static boolean fits(int fd) {
+        if (fd >= MAX_FD) {
+            AgentLog.once("io_uring-fd", "an io_uring socket has descriptor " + fd + ", above " + MAX_FD
+                + ": connections over such descriptors are not followed", null);
         }
+        return fd >= 0 && fd < MAX_FD;
+    }
+
+    /** Makes room for {@code fd}; under this object's lock. */
+    private void grow(int fd) {
         AtomicReferenceArray<Object> s = slots;
         if (2 * fd + 1 >= s.length()) {
             AtomicReferenceArray<Object> bigger = new AtomicReferenceArray<>(Math.min(2 * MAX_FD, Math.max(2 * s.length(),
@@ -77,6 +94,5 @@ final class UringSockets {
             }
             slots = bigger;
         }
-        return true;
     }
 }

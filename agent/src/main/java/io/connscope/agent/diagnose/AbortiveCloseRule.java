@@ -22,10 +22,12 @@ public final class AbortiveCloseRule implements ConnectionRule {
         if (r.classification() != CloseClassification.ABORTIVE) {
             return null;
         }
-        if (!r.events.contains(ConnectionEvent.UNREAD_AT_CLOSE)) {
+        if (r.closedWithLingerZero && !r.events.contains(ConnectionEvent.UNREAD_AT_CLOSE)) {
+            boolean peerFirst = r.events.contains(ConnectionEvent.EOF);
             return new Warning(ID, Severity.WARN, "connection " + r.id + " was closed with SO_LINGER 0, so the stack reset"
-                + " it instead of closing it: whatever it had not yet sent was dropped, and the peer sees \"connection"
-                + " reset\" (" + r.sequence() + ").",
+                + " it instead of closing it: whatever it had not yet sent was dropped"
+                + (peerFirst ? " (the peer had already closed its side)" : ", and the peer sees \"connection reset\"")
+                + " (" + r.sequence() + ").",
                 "Leave SO_LINGER off and close normally. If it was set to avoid TIME_WAIT, let the peer close first"
                 + " instead: TIME_WAIT stays with the side that closes first.");
         }

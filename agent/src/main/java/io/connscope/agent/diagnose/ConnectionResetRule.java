@@ -7,7 +7,8 @@ import io.connscope.agent.connection.ConnectionRecord;
  * The peer reset the connection ("connection reset", "broken pipe"), seen on a read or a write. Not
  * after the peer ended its TLS session with close_notify: TLS lets it close without waiting for this
  * end's close_notify (RFC 8446 §6.1), and when that reply arrives at a closed socket, the peer's
- * kernel answers with RST. Nothing was lost (gRPC's Netty client does this as it shuts down).
+ * kernel answers with RST. Nothing was lost, as long as this end wrote no data after that alert (gRPC's
+ * Netty client closes this way as it shuts down).
  */
 public final class ConnectionResetRule implements ConnectionRule {
 
@@ -24,7 +25,7 @@ public final class ConnectionResetRule implements ConnectionRule {
         if (!onRead && !r.events.contains(ConnectionEvent.RESET_ON_WRITE) || r.resetNanos == 0L) {
             return null;
         }
-        if (r.peerCloseNotifyNanos != 0L && r.peerCloseNotifyNanos <= r.resetNanos) {
+        if (r.peerCloseNotifyNanos != 0L && r.peerCloseNotifyNanos <= r.resetNanos && !r.wroteAfterPeerCloseNotify) {
             return null;
         }
         long lastActivity = r.lastActivityNanos();

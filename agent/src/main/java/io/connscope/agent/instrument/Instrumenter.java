@@ -342,6 +342,9 @@ public final class Instrumenter {
                     AgentLog.debug("instrumented " + target.className + " (from the instrumentation cache)");
                 }
                 transformed.add(target.className);
+                if (target.template != null) {
+                    IoUringHooks.woven(target.template.className, target.className, !target.matched.isEmpty());
+                }
                 return out;
             } catch (Throwable e) {
                 AgentLog.once("transform-" + target.className, "could not instrument " + target.className + ": " + e, e);

@@ -30,16 +30,24 @@ public final class UnfollowedStacks {
     /** Called for each class a library loader defines: notes it when it is one of the {@link #KNOWN} channels. */
     static void classLoaded(String internalName) {
         for (String[] k : KNOWN) {
-            if (internalName.endsWith(k[0]) && MET.size() < MAX && MET.putIfAbsent(internalName, k[1]) == null) {
-                AgentLog.once("unfollowed-" + internalName, k[1] + " is in use (" + internalName.replace('/', '.')
-                    + "): connscope does not follow connections over it, which are missing from its report and telemetry;"
-                    + " " + k[2], null);
+            if (internalName.endsWith(k[0])) {
+                met(internalName, k[1], k[2]);
             }
+        }
+    }
+
+    /** A stack connscope cannot follow is in use: said once in the log, and kept for the report and the metric. */
+    static void met(String internalName, String what, String followedInstead) {
+        if (MET.size() < MAX && MET.putIfAbsent(internalName, what) == null) {
+            AgentLog.once("unfollowed-" + internalName, what + " is in use (" + internalName.replace('/', '.')
+                + "): connscope does not follow connections over it, which are missing from its report and telemetry; "
+                + followedInstead, null);
         }
     }
 
     /** One line per stack met, for the report's notes. */
     public static List<String> notes() {
+        checkRings();
         List<String> out = new ArrayList<>();
         MET.forEach((cls, what) -> out.add(what + " is in use (" + cls.replace('/', '.')
             + "): connections over it are not followed and are missing from this report"));
@@ -49,6 +57,16 @@ public final class UnfollowedStacks {
 
     /** How many such stacks were met. */
     public static int count() {
+        checkRings();
         return MET.size();
+    }
+
+    /** An io_uring ring whose completions are not hooked is a stack connscope cannot follow. */
+    private static void checkRings() {
+        String unpaired = IoUringHooks.unpaired();
+        if (unpaired != null) {
+            met(unpaired.replace('.', '/'), "Netty's io_uring transport, whose completion method was not found in this"
+                + " version,", "its epoll transport is followed");
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import io.connscope.agent.instrument.IoUringHooks;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,7 +26,17 @@ class IoUringEventsTest {
             calls.add(method.getName() + Arrays.toString(args));
             return null;
         });
-    private final IoUringEvents uring = new IoUringEvents(sink);
+    private final IoUringEvents uring = new IoUringEvents(sink, (key, bytes, bases, lengths, count) -> {
+        StringBuilder ranges = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            ranges.append(i == 0 ? "" : ",").append(bases[i]).append('+').append(lengths[i]);
+        }
+        calls.add("writeRanges[" + key + ", " + bytes + ", " + ranges + "]");
+    });
+
+    static {
+        IoUringHooks.completionsWoven(true);
+    }
 
     @Test
     void aReadIsItsCompletionsBytesAtItsSubmissionsBuffer() {
@@ -55,10 +66,11 @@ class IoUringEventsTest {
     void writesSingleAndGathered() {
         uring.socketMade("s", 4);
         uring.submitted(IoUringEvents.OP_SEND, (byte) 0, 4, 0, 0x100, 30, 5);
-        uring.submitted(IoUringEvents.OP_WRITEV, (byte) 0, 4, 0, 0x200, 3, 6);
+        uring.submitted(IoUringEvents.OP_WRITEV, (byte) 0, 4, 0, 0, 3, 6);
         uring.completed(30, 0, 5);
         uring.completed(70, 0, 6);
-        assertThat(calls).containsExactly("writeNative[s, 30, null, 256, -1]", "writeNative[s, 70, null, 512, 3]");
+        // (An iovec array at address 0 cannot be read: no ranges are kept, and the 70 bytes are counted alone.)
+        assertThat(calls).containsExactly("writeNative[s, 30, null, 256, -1]", "writeRanges[s, 70, ]");
     }
 
     @Test
@@ -97,14 +109,41 @@ class IoUringEventsTest {
         assertThat(calls).containsExactly("channelAccepted[listening, channel]");
     }
 
+    /**
+     * A close is said once. A read that completes after it is the closed socket's, even when its
+     * descriptor has been reused meanwhile by another socket.
+     */
     @Test
-    void aCloseIsSaidOnceAndForgetsTheDescriptor() {
+    void aCloseIsSaidOnceAndLateCompletionsStayWithTheirSocket() {
         uring.socketMade("s", 6);
         uring.submitted(IoUringEvents.OP_RECV, (byte) 0, 6, 0, 0x40, 64, 13);
         uring.submitted(IoUringEvents.OP_CLOSE, (byte) 0, 6, 0, 0, 0, 14);
         uring.submitted(IoUringEvents.OP_CLOSE, (byte) 0, 6, 0, 0, 0, 15);
-        uring.completed(10, 0, 13); // a read that completed after the close was queued: its socket is gone
-        assertThat(calls).containsExactly("closing[s]");
+        uring.socketMade("reused", 6);
+        uring.completed(-104, 0, 13);
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(0)).isEqualTo("closing[s]");
+        assertThat(calls.get(1)).startsWith("readNative[s, 0, java.io.IOException: io_uring recv failed: Connection reset");
+    }
+
+    @Test
+    void aBufferRingRunningDryIsNoFailure() {
+        uring.socketMade("s", 4);
+        uring.submitted(IoUringEvents.OP_RECV, (byte) IoUringEvents.SQE_BUFFER_SELECT, 4, 0, 0, 0, 8);
+        uring.completed(-105, 0, 8); // ENOBUFS: Netty grows the ring and reads again
+        assertThat(calls).isEmpty();
+    }
+
+    /** A socket that never got onto a ring (closed directly) leaves no accept behind for its descriptor's next owner. */
+    @Test
+    void aConnectIsNeverTakenForTheFirstUseOfAnAcceptedDescriptor() {
+        uring.socketMade("listening", 5);
+        uring.submitted(IoUringEvents.OP_ACCEPT, (byte) 0, 5, 0, 0, 0, 9);
+        uring.completed(11, 0, 9);
+        uring.socketMade("client", 11);
+        uring.submitted(IoUringEvents.OP_CONNECT, (byte) 0, 11, 16, 0, 0, 10);
+        assertThat(calls).hasSize(1);
+        assertThat(calls.get(0)).startsWith("channelConnectStarted[client, null, ");
     }
 
     @Test

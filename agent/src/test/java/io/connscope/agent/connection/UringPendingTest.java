@@ -29,7 +29,7 @@ class UringPendingTest {
                 int action = random.nextInt(3);
                 if (action < 2) {
                     int fd = random.nextInt(1000);
-                    assertThat(table.put(key, (byte) 27, fd, key * 3, fd + 1)).isTrue();
+                    assertThat(table.put(key, (byte) 27, Integer.valueOf(fd), key * 3, fd + 1)).isTrue();
                     if (!oracle.containsKey(key)) {
                         keys.add(key);
                     }
@@ -45,7 +45,7 @@ class UringPendingTest {
                     for (Map.Entry<Long, Integer> e : oracle.entrySet()) {
                         int slot = table.find(e.getKey());
                         assertThat(slot).as("seed %d step %d key %d", seed, step, e.getKey()).isGreaterThanOrEqualTo(0);
-                        assertThat(table.fd(slot)).isEqualTo(e.getValue());
+                        assertThat(table.socket(slot)).isEqualTo(e.getValue());
                         assertThat(table.address(slot)).isEqualTo(e.getKey() * 3);
                         assertThat(table.length(slot)).isEqualTo(e.getValue() + 1);
                         assertThat(table.opcode(slot)).isEqualTo((byte) 27);
@@ -60,13 +60,43 @@ class UringPendingTest {
     void refusesNewEntriesWhenFullAndKeepsTheOldOnes() {
         UringPending table = new UringPending();
         for (int i = 0; i < UringPending.MAX; i++) {
-            assertThat(table.put(i, (byte) 26, i, i, 1)).isTrue();
+            assertThat(table.put(i, (byte) 26, "s" + i, i, 1)).isTrue();
         }
-        assertThat(table.put(-1L, (byte) 26, 1, 1, 1)).isFalse();
+        assertThat(table.put(-1L, (byte) 26, "late", 1, 1)).isFalse();
+        assertThat(table.dropped()).isEqualTo(1);
         assertThat(table.size()).isEqualTo(UringPending.MAX);
-        assertThat(table.fd(table.find(UringPending.MAX - 1))).isEqualTo(UringPending.MAX - 1);
+        assertThat(table.socket(table.find(UringPending.MAX - 1))).isEqualTo("s" + (UringPending.MAX - 1));
         // A key already there can still be replaced.
-        assertThat(table.put(5L, (byte) 27, 9, 9, 9)).isTrue();
+        assertThat(table.put(5L, (byte) 27, "t", 9, 9)).isTrue();
         assertThat(table.opcode(table.find(5L))).isEqualTo((byte) 27);
+    }
+
+    /** A gathering write's ranges move with its entry when removals shift probe chains and when the table grows. */
+    @Test
+    void rangesFollowTheirEntry() {
+        UringPending table = new UringPending();
+        for (long key = 0; key < 500; key++) {
+            table.put(key, (byte) 2, "s" + key, key, 3);
+            int slot = table.find(key);
+            for (int n = 0; n < 3; n++) {
+                table.range(slot, n, key * 100 + n, (int) key + n);
+            }
+            table.ranges(slot, 3, key % 2 == 0);
+            if (key % 3 == 0) {
+                table.remove(table.find(key / 2));
+            }
+        }
+        for (long key = 0; key < 500; key++) {
+            int slot = table.find(key);
+            if (slot < 0) {
+                continue;
+            }
+            assertThat(table.ranges(slot)).isEqualTo(3);
+            assertThat(table.allRanges(slot)).isEqualTo(key % 2 == 0);
+            for (int n = 0; n < 3; n++) {
+                assertThat(table.rangeBase(slot, n)).isEqualTo(key * 100 + n);
+                assertThat(table.rangeLength(slot, n)).isEqualTo((int) key + n);
+            }
+        }
     }
 }

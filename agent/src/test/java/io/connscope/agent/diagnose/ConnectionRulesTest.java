@@ -108,6 +108,8 @@ class ConnectionRulesTest {
         afterCloseNotify.resetNanos = 12 * MS;
         afterCloseNotify.events.add(ConnectionEvent.RESET_ON_READ);
         assertThat(rules(afterCloseNotify, 13 * MS)).isEmpty();
+        afterCloseNotify.wroteAfterPeerCloseNotify = true;
+        assertThat(rules(afterCloseNotify, 13 * MS)).as("data written after it may be lost").containsExactly("connection-reset");
         ConnectionRecord beforeCloseNotify = connected(7);
         beforeCloseNotify.resetNanos = 12 * MS;
         beforeCloseNotify.peerCloseNotifyNanos = 12 * MS + 1;

@@ -32,6 +32,7 @@ class HotPathBytecodeTest {
     /** Interfaces on the path, and the production class behind each. */
     private static final Map<String, List<String>> IMPLEMENTATIONS = Map.of(
         "io/connscope/bridge/ConnectionSink", List.of(TRACKER),
+        "io/connscope/agent/connection/UringWrites", List.of(TRACKER),
         "io/connscope/agent/http/Http1Events",
         List.of("io/connscope/agent/http/HttpConnection$RequestSide", "io/connscope/agent/http/HttpConnection$ResponseSide"));
 
@@ -116,6 +117,7 @@ class HotPathBytecodeTest {
         ENGINE_TLS + ".failed",
         // io_uring: once per connection (its connect, accept and close), per thread (its table), or on an error
         URING + ".closing",
+        URING + ".closedDirectly", // on a close, and then only once io_uring is in use
         URING + ".accepted",
         URING + ".firstUseAfterAccept",
         URING + ".connectStarted",
@@ -165,7 +167,7 @@ class HotPathBytecodeTest {
             .anyMatch(s -> s.contains("Http2Frames.content")).anyMatch(s -> s.contains("Http2Session.data"))
             .anyMatch(s -> s.contains("WireBytesFeed.nativeRange")).anyMatch(s -> s.contains("NativeMemory.copy"))
             .anyMatch(s -> s.contains("UringPending.put")).anyMatch(s -> s.contains("UringPending.remove"))
-            .anyMatch(s -> s.contains("IoUringEvents.sentMessage"))
+            .anyMatch(s -> s.contains("IoUringEvents.gathering")).anyMatch(s -> s.contains("ConnectionTracker.writeRanges"))
             .anyMatch(s -> s.contains("NativeMemory.iovecLength")).anyMatch(s -> s.contains("GrpcCall$Messages.feed"))
             .anyMatch(s -> s.contains("WireBytesFeed.gathered"));
         assertThat(violations).isEmpty();
