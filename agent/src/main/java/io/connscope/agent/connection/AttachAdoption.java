@@ -107,9 +107,9 @@ final class AttachAdoption {
         ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), role, key instanceof Socket ? "socket" : "channel", d,
             now);
         r.seenSinceAttach = true;
-        ConnectionTracker.describe(r, remote.getAddress(), remote.getPort(), local.getAddress(), local.getPort());
+        ConnectionOpenings.describe(r, remote.getAddress(), remote.getPort(), local.getAddress(), local.getPort());
         follow.track(key, r);
-        ConnectionTracker.opened(r);
+        ConnectionOpenings.opened(r);
         adopted.incrementAndGet();
         return r;
     }

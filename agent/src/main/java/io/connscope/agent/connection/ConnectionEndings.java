@@ -1,0 +1,117 @@
+package io.connscope.agent.connection;
+
+import io.connscope.agent.http.HttpConnection;
+import java.io.IOException;
+import java.net.Socket;
+
+/**
+ * How connections stop being followed: a close (with what it did: input left unread, SO_LINGER 0, a
+ * connect abandoned), a socket garbage-collected while open, the JVM's exit, and the settling of an
+ * ended record on the export thread.
+ */
+final class ConnectionEndings {
+
+    /** error.type of a non-blocking connect that was closed before it completed. */
+    static final String CONNECT_ABANDONED = "connect_abandoned";
+
+    private final ConnectionRegistry registry;
+    private final HttpAnalysis http;
+    private final EngineTls engineTls;
+    private final FinishedSink finished;
+
+    ConnectionEndings(ConnectionRegistry registry, HttpAnalysis http, EngineTls engineTls, FinishedSink finished) {
+        this.registry = registry;
+        this.http = http;
+        this.engineTls = engineTls;
+        this.finished = finished;
+    }
+
+    /** A socket or channel is being closed: its record ends, with what the close did (unread input, SO_LINGER 0). */
+    void closing(Object key) {
+        ConnectionRecord r = registry.get(key);
+        if (r == null || r.isFinished()) {
+            return;
+        }
+        if (r.connectEndNanos == 0L) {
+            if (r.finishingConnect == Thread.currentThread()) {
+                return; // finishConnect() failed and is closing the channel; its exit reports the failure
+            }
+            registry.remove(key);
+            long now = System.nanoTime();
+            r.connectError = CONNECT_ABANDONED;
+            r.connectEndNanos = now;
+            finish(r, now);
+            return;
+        }
+        // The record stays findable until the export thread releases it (see release()).
+        int unread = key instanceof Socket ? unreadInput((Socket) key, r) : 0;
+        if (unread > 0) {
+            r.unreadAtClose = unread;
+            r.events.add(ConnectionEvent.UNREAD_AT_CLOSE);
+        }
+        if (r.lingerSeconds == 0) {
+            r.closedWithLingerZero = true;
+            r.events.add(ConnectionEvent.LINGER_ZERO_CLOSE);
+        }
+        r.events.add(ConnectionEvent.CLOSE);
+        http.attemptFailed(r, key, "closed");
+        finish(r, System.nanoTime());
+    }
+
+    /** Bytes the peer sent that were never read: closing now makes the kernel answer with RST. */
+    private static int unreadInput(Socket s, ConnectionRecord r) {
+        if (r.events.contains(ConnectionEvent.EOF) || r.events.contains(ConnectionEvent.SHUTDOWN_INPUT)
+            || s.isClosed() || s.isInputShutdown()) {
+            return 0;
+        }
+        try {
+            return s.getInputStream().available();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** Ends a record once: its destination counts it, and it goes to the export pipeline. */
+    void finish(ConnectionRecord r, long now) {
+        if (r.finish(now)) {
+            engineTls.connectionEnded(r, now);
+            r.destination.stats.addEnded(r, r.classification());
+            finished.connection(r);
+        }
+    }
+
+    /** Reports connections whose socket was garbage-collected without close. */
+    void expungeCollected() {
+        long now = System.nanoTime();
+        for (ConnectionRecord r : registry.collected()) {
+            if (!r.isFinished()) {
+                r.events.add(ConnectionEvent.COLLECTED);
+                finish(r, now);
+            }
+        }
+    }
+
+    /**
+     * Settles a connection that ended a while ago, on the export thread: stops tracking it, adds
+     * the bytes counted since it ended, and completes its HTTP analysis.
+     */
+    void release(ConnectionRecord r) {
+        registry.release(r);
+        r.destination.stats.addLateBytes(r);
+        HttpConnection http = r.http;
+        if (http != null) {
+            http.end(r.endNanos);
+            r.destination.stats.addHttp(http);
+        }
+    }
+
+    /** Ends every still-open connection as open-at-exit. */
+    void finishOpenAtExit() {
+        long now = System.nanoTime();
+        for (ConnectionRecord r : registry.open()) {
+            if (!r.isFinished()) {
+                finish(r, now);
+            }
+        }
+    }
+}
