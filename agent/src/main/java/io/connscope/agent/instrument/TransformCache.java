@@ -7,17 +7,20 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.jar.JarEntry;
@@ -38,11 +41,16 @@ import java.util.zip.CRC32;
 final class TransformCache {
 
     private static final int MAGIC = 0x43534331; // "CSC1"
-    /** Entries kept; older ones are removed first. Each JDK and connscope build needs about a dozen. */
+    /**
+     * Entries kept; the least recently used are removed first (a load touches its entry), so the JDK
+     * classes every start needs outlive a library's one-off classes. Each JDK and connscope build
+     * needs about a dozen, and each Netty or gRPC version followed a few more.
+     */
     static final int MAX_ENTRIES = 256;
     private static final long MAX_ENTRY_BYTES = 4L << 20;
     private static final String SUFFIX = ".woven";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_READ_WRITE = PosixFilePermissions.fromString("rw-------");
 
     private final Path dir;
     private final long build;
@@ -138,7 +146,9 @@ final class TransformCache {
         } catch (IOException | RuntimeException e) {
             woven = null;
         }
-        if (woven == null) {
+        if (woven != null) {
+            touch(file);
+        } else {
             AgentLog.debug("instrumentation cache entry " + file + " does not match; weaving again");
             try {
                 Files.deleteIfExists(file);
@@ -156,9 +166,18 @@ final class TransformCache {
         }
         try {
             trim();
-            Path tmp = Files.createTempFile(dir, "entry", ".tmp"); // owner read/write only on POSIX
+            // Named without Files.createTempFile, whose SecureRandom would load and seed the host's security
+            // providers; the process and thread make the name unique, CREATE_NEW makes sure of it.
+            Path tmp = dir.resolve("entry-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().getId() + "-"
+                + System.nanoTime() + ".tmp");
             try {
-                Files.write(tmp, encode(className, original, woven, matched));
+                try (SeekableByteChannel out = Files.newByteChannel(tmp, EnumSet.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(OWNER_READ_WRITE))) {
+                    ByteBuffer bytes = ByteBuffer.wrap(encode(className, original, woven, matched));
+                    while (bytes.hasRemaining()) {
+                        out.write(bytes);
+                    }
+                }
                 Files.move(tmp, dir.resolve(entryName(className, original)), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
             } finally {
@@ -226,7 +245,7 @@ final class TransformCache {
         return woven;
     }
 
-    /** Removes the oldest entries when the directory holds too many (old JDK or connscope builds). */
+    /** Removes the least recently used entries when the directory holds too many (old JDK or connscope builds). */
     private void trim() throws IOException {
         List<Path> entries = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
@@ -238,6 +257,15 @@ final class TransformCache {
         entries.sort((a, b) -> modified(a).compareTo(modified(b)));
         for (int i = 0; i <= entries.size() - MAX_ENTRIES; i++) {
             Files.deleteIfExists(entries.get(i));
+        }
+    }
+
+    /** Marks an entry as used now, so that trimming keeps it; failing only makes it older. */
+    private static void touch(Path entry) {
+        try {
+            Files.setLastModifiedTime(entry, FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (IOException | RuntimeException e) {
+            AgentLog.debug("could not mark " + entry + " as used: " + e);
         }
     }
 

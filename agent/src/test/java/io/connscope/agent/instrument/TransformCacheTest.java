@@ -132,6 +132,28 @@ class TransformCacheTest {
         assertThat(cache.load("C" + (TransformCache.MAX_ENTRIES + 4), ORIGINAL, new HashSet<>())).isEqualTo(WOVEN);
     }
 
+    @Test
+    void anEntryInUseOutlivesEntriesWrittenAfterIt() throws IOException {
+        Path dir = tmp.resolve("cache");
+        TransformCache cache = TransformCache.open(dir, 1L);
+        cache.store("java.net.Socket", ORIGINAL, WOVEN, Set.of());
+        for (Path p : entries(dir)) {
+            Files.setLastModifiedTime(p, FileTime.fromMillis(1_000L)); // written long ago
+        }
+        for (int i = 0; i < TransformCache.MAX_ENTRIES + 5; i++) {
+            cache.store("C" + i, ORIGINAL, WOVEN, Set.of());
+            if (i % 16 == 0) {
+                assertThat(cache.load("java.net.Socket", ORIGINAL, new HashSet<>())).as("loaded by every start").isEqualTo(WOVEN);
+            }
+        }
+        assertThat(entries(dir)).hasSize(TransformCache.MAX_ENTRIES);
+        assertThat(cache.load("java.net.Socket", ORIGINAL, new HashSet<>())).isEqualTo(WOVEN);
+        assertThat(cache.load("C0", ORIGINAL, new HashSet<>())).as("never loaded again").isNull();
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.filter(p -> p.getFileName().toString().endsWith(".tmp"))).as("no temporary file left").isEmpty();
+        }
+    }
+
     private static List<Path> entries(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(p -> p.getFileName().toString().endsWith(".woven")).sorted().collect(Collectors.toList());
