@@ -67,25 +67,8 @@ public final class ConnectionRecord {
     public volatile long lastReadNanos;
     public volatile long lastWriteNanos;
 
-    /**
-     * Writes larger than this end a burst of small writes for the Nagle check; set once at start-up
-     * from {@code connscope.rule.nagle-delayed-ack.small.bytes}.
-     */
-    public static volatile int smallWriteBytes = 1460;
-
-    // The current burst of writes since the last read (writer thread), and the worst burst of two
-    // or more small writes seen so far: the one whose response came latest after its last write.
-    private int burstWrites;
-    private long burstBytes;
-    /** The sizes of the burst's first writes, and of the worst burst's. */
-    private final int[] burstSizes = new int[STALL_SIZES];
-    public final int[] stallSizes = new int[STALL_SIZES];
-    public static final int STALL_SIZES = 4;
-    private boolean burstHasLargeWrite;
-    public volatile int stallWrites;
-    public volatile long stallBytes;
-    public volatile long stallGapNanos;
-    public volatile boolean stallNoDelay;
+    /** Nagle and delayed-ACK evidence, kept on the client side only, where a read after writes is their answer. */
+    public final NagleEvidence nagle;
 
     /** Unread input bytes when this side closed (a RST follows), or 0. */
     public volatile int unreadAtClose;
@@ -150,6 +133,7 @@ public final class ConnectionRecord {
         this.api = api;
         this.destination = destination;
         this.openNanos = openNanos;
+        this.nagle = role == Role.CLIENT ? new NagleEvidence() : null;
     }
 
     // ---- hot path ----
@@ -169,27 +153,10 @@ public final class ConnectionRecord {
                 events.add(ConnectionEvent.FIRST_READ);
             }
             lastReadNanos = now;
-            if (burstWrites > 0) {
-                endBurst(now);
+            if (nagle != null && nagle.awaitingAnswer()) {
+                nagle.answered(now - lastWriteNanos, noDelay);
             }
         }
-    }
-
-    /** The first read after writes ends their burst; a burst of small writes answered late is remembered. */
-    private void endBurst(long now) {
-        long gap = now - lastWriteNanos;
-        if (burstWrites >= 2 && !burstHasLargeWrite && gap > stallGapNanos) {
-            stallGapNanos = gap;
-            stallWrites = burstWrites;
-            stallBytes = burstBytes;
-            stallNoDelay = noDelay;
-            for (int i = 0; i < STALL_SIZES; i++) {
-                stallSizes[i] = burstSizes[i];
-            }
-        }
-        burstWrites = 0;
-        burstBytes = 0;
-        burstHasLargeWrite = false;
     }
 
     public void onWrite(long n, long now) {
@@ -201,13 +168,8 @@ public final class ConnectionRecord {
                 events.add(ConnectionEvent.FIRST_WRITE);
             }
             lastWriteNanos = now;
-            if (burstWrites < STALL_SIZES) {
-                burstSizes[burstWrites] = (int) Math.min(Integer.MAX_VALUE, n);
-            }
-            burstWrites++;
-            burstBytes += n;
-            if (n > smallWriteBytes) {
-                burstHasLargeWrite = true;
+            if (nagle != null) {
+                nagle.written(n);
             }
         }
     }

@@ -85,6 +85,9 @@ public final class HttpAnalysis {
 
         @Override
         public void finished(HttpExchange exchange) {
+            if (r.nagle != null && exchange.responseHeadNanos() != 0L && exchange.responseBodyBytes() > 0) {
+                r.nagle.response(exchange.responseBodyWaitNanos(), r.lastWriteNanos > exchange.responseHeadNanos());
+            }
             finished.exchange(r, exchange);
         }
 

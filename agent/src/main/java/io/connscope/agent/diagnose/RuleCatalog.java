@@ -71,6 +71,7 @@ public final class RuleCatalog {
             new TruncatedBodyRule(),
             new HopByHopRule(),
             new NagleDelayedAckRule(thresholds(NagleDelayedAckRule.ID)),
+            new PeerNagleRule(thresholds(PeerNagleRule.ID)),
             new NoDelayLateRule(),
             new AbortiveCloseRule(),
             new ConnectionResetRule(),

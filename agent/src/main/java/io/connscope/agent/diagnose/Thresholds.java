@@ -43,6 +43,11 @@ public final class Thresholds {
         return defaultValue;
     }
 
+    /** A problem with settings that are each valid but do not fit together. */
+    void problem(String name, String message) {
+        problems.add("setting connscope.rule." + id + "." + name + ": " + message);
+    }
+
     /** The rule's on/off switch, {@code connscope.rule.<id>.enabled}. */
     boolean enabled() {
         String value = lookup("enabled");
@@ -64,7 +69,7 @@ public final class Thresholds {
 
     /**
      * Setting keys compared with '-', '_' and '.' alike and case ignored, so that
-     * {@code CONNSCOPE_RULE_NAGLE_DELAYED_ACK_GAP_MS} names {@code connscope.rule.nagle-delayed-ack.gap.ms}.
+     * {@code CONNSCOPE_RULE_NAGLE_DELAYED_ACK_BAND_MIN_MS} names {@code connscope.rule.nagle-delayed-ack.band.min.ms}.
      */
     static String normalize(String key) {
         return key.toLowerCase(Locale.ROOT).replace('-', '.').replace('_', '.');

@@ -12,6 +12,13 @@ public interface Http1Events {
      */
     void head(HttpHead head);
 
+    /**
+     * The body of the message whose head ended a feed began in a later feed (a later read or
+     * write): its first bytes were not there with the head.
+     */
+    default void bodyAfterHead() {
+    }
+
     /** A message ended: its body (after framing: chunk sizes excluded) was fully received, or not. */
     void messageEnd(long bodyBytes, long declaredBodyBytes, boolean complete);
 

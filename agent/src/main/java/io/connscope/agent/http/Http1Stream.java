@@ -46,6 +46,8 @@ public final class Http1Stream {
     private long body;
     private long declared = -1;
     private boolean seenMessage;
+    /** The last feed ended with a message head, and its body has not begun. */
+    private boolean bodyAwaited;
 
     public Http1Stream(boolean requests, Http1Events events, RequestMethods methods, AnalysisMemory.Lease memory) {
         this.requests = requests;
@@ -76,6 +78,10 @@ public final class Http1Stream {
     private void feed(Object data, int off, int len) {
         int i = off;
         int end = off + len;
+        if (bodyAwaited && len > 0) {
+            bodyAwaited = false;
+            events.bodyAfterHead();
+        }
         while (i < end && state != OPAQUE) {
             switch (state) {
                 case SWITCHED:
@@ -112,6 +118,7 @@ public final class Http1Stream {
                     break;
                 case HEAD:
                     i = headLine(data, i, end);
+                    bodyAwaited = i == end && (state == BODY_LENGTH || state == CHUNK_LINES || state == BODY_UNTIL_CLOSE);
                     break;
                 default:
                     if (state == DETECT && !requests && !seenMessage && head.length() == 0 && at(data, i) == 0

@@ -464,6 +464,7 @@ public final class HttpConnection {
                 return;
             }
             e.response(head);
+            e.responseHeadNanos = now();
             HttpHead request = e.requestHead; // null when this side read the response before seeing its request
             if (head.status == 101 && isWebSocket(head.upgrade) && (request == null || isWebSocket(request.upgrade))) {
                 upgraded = new WebSocketSession(request == null ? null : request.webSocketKey, head.webSocketKey,
@@ -478,6 +479,14 @@ public final class HttpConnection {
             boolean closing = head.connectionClose || "1.0".equals(head.version) && !head.connectionKeepAlive;
             if (closing && closeAnnouncedBy == null) {
                 closeAnnouncedBy = "response " + e.index;
+            }
+        }
+
+        @Override
+        public void bodyAfterHead() {
+            HttpExchange e = responding;
+            if (e != null && e.responseHeadNanos != 0L) {
+                e.responseBodyWaitNanos = now() - e.responseHeadNanos;
             }
         }
 

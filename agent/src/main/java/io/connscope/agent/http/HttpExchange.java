@@ -55,6 +55,10 @@ public final class HttpExchange {
     volatile boolean closeDelimited;
     volatile long responseBodyBytes;
     volatile long responseDeclaredBytes = -1;
+    /** When the final HTTP/1.x response head was complete, or 0. */
+    volatile long responseHeadNanos;
+    /** From that head to its body's first bytes, when they came in a later read; else -1. */
+    volatile long responseBodyWaitNanos = -1;
     /** The WebSocket session this exchange's 101 response opened, or null. */
     volatile WebSocketSession webSocket;
     /** The request's header block was seen on this HTTP/2 stream (its response may be read first). */
@@ -169,6 +173,16 @@ public final class HttpExchange {
     /** When the first byte of the response was seen, or 0. */
     public long responseStartNanos() {
         return responseStartNanos;
+    }
+
+    /** When the final HTTP/1.x response head was complete, or 0 (none, or HTTP/2). */
+    public long responseHeadNanos() {
+        return responseHeadNanos;
+    }
+
+    /** How long after its head the response body's first bytes came, when they came in a later read; else -1. */
+    public long responseBodyWaitNanos() {
+        return responseBodyWaitNanos;
     }
 
     /** When the response ended (or the connection did), or 0. */

@@ -51,33 +51,6 @@ class ConnectionRulesTest {
     }
 
     @Test
-    void twoSmallWritesAnsweredLateWithNagleOnIsTheDelayedAckStall() {
-        ConnectionRecord r = connected(1);
-        r.onWrite(60, 2 * MS);
-        r.onWrite(40, 2 * MS);
-        r.onRead(500, 44 * MS);
-        r.events.add(ConnectionEvent.CLOSE);
-        assertThat(rules(r, 45 * MS)).containsExactly("nagle-delayed-ack");
-        assertThat(diagnosis.check(r).get(0).evidence).contains("2 writes of at most 1460 bytes (60 + 40 = 100 bytes)")
-            .contains("came 42 ms after the last write");
-
-        ConnectionRecord oneWrite = connected(2);
-        oneWrite.onWrite(100, 2 * MS);
-        oneWrite.onRead(500, 44 * MS);
-        ConnectionRecord large = connected(3);
-        large.onWrite(100, 2 * MS);
-        large.onWrite(5000, 2 * MS);
-        large.onRead(500, 44 * MS);
-        ConnectionRecord fast = connected(4);
-        fast.onWrite(60, 2 * MS);
-        fast.onWrite(40, 2 * MS);
-        fast.onRead(500, 3 * MS);
-        assertThat(rules(oneWrite, 50 * MS)).isEmpty();
-        assertThat(rules(large, 50 * MS)).isEmpty();
-        assertThat(rules(fast, 50 * MS)).isEmpty();
-    }
-
-    @Test
     void noDelayTurnedOnAfterTheFirstWrite() {
         ConnectionRecord r = connected(1);
         r.onWrite(10, 2 * MS);

@@ -57,4 +57,47 @@ class HttpConnectionTest {
             .containsExactly("POST truncated_response", "GET no_response");
         assertThat(http.truncated()).isEqualTo(1);
     }
+
+    /**
+     * A body's wait after its head is measured only when the head ended a read and the body came in a
+     * later one: at every split point of responses framed each way, and for none whose body shared the head's read.
+     */
+    @Test
+    void aBodyThatCameInALaterReadThanItsHeadHasItsWaitMeasured() throws Exception {
+        String[] responses = {"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"};
+        for (String response : responses) {
+            int headEnd = response.indexOf("\r\n\r\n", response.indexOf("200 OK")) + 4;
+            for (int split = 1; split < response.length(); split++) {
+                List<HttpExchange> done = new ArrayList<>();
+                HttpConnection c = new HttpConnection(done::add, AnalysisMemory.unlimited().lease());
+                byte[] request = "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+                c.feed(true, request, 0, request.length);
+                byte[] b = response.getBytes(StandardCharsets.ISO_8859_1);
+                c.feed(false, b, 0, split);
+                long between = System.nanoTime();
+                Thread.sleep(split == headEnd ? 2 : 0);
+                c.feed(false, b, split, b.length - split);
+                assertThat(done).hasSize(1);
+                HttpExchange e = done.get(0);
+                assertThat(e.responseHeadNanos()).as("%s split at %d", response, split).isPositive();
+                if (split == headEnd) {
+                    assertThat(e.responseBodyWaitNanos()).as("split at the head's end").isGreaterThanOrEqualTo(2_000_000L)
+                        .isLessThanOrEqualTo(System.nanoTime() - between);
+                } else {
+                    assertThat(e.responseBodyWaitNanos()).as("%s split at %d", response, split).isEqualTo(-1);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aResponseWithoutABodyHasNoBodyWait() {
+        send("HEAD / HTTP/1.1\r\n\r\n");
+        receive("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n");
+        send("GET / HTTP/1.1\r\n\r\n");
+        receive("HTTP/1.1 204 No Content\r\n\r\n");
+        assertThat(finished).extracting(HttpExchange::responseBodyWaitNanos).containsExactly(-1L, -1L);
+    }
 }

@@ -1,0 +1,156 @@
+package io.connscope.agent.connection;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a client connection shows of Nagle's algorithm meeting delayed ACK, kept where an answer is
+ * expected: a client's read after its request's writes is that request's answer (a server's next
+ * read is only the client's next request, whenever the client sends it).
+ *
+ * <ul>
+ *   <li>This side's Nagle: a request written in two or more small writes with TCP_NODELAY off, whose
+ *       answer came within the delayed-ACK band after the last write, compared with the requests
+ *       written in one write.
+ *   <li>The peer's Nagle: a response whose head arrived, then its body within the band, with nothing
+ *       sent by this side in between (which would have carried the ACK at once).
+ * </ul>
+ *
+ * Waits are judged against the delayed-ACK band on the writing thread, so that a connection keeps a
+ * few counters, never a list of waits.
+ */
+public final class NagleEvidence {
+
+    public static final int SIZES = 4;
+
+    /** Writes larger than this end a burst of small writes; set once at start-up from the rule's settings. */
+    private static volatile int smallWriteBytes = 1460;
+    /** The delayed-ACK band: Linux holds an ACK at least 40 ms, other systems up to 200 ms, and the answer adds its own time. */
+    private static volatile long bandMinNanos = TimeUnit.MILLISECONDS.toNanos(36);
+    private static volatile long bandMaxNanos = TimeUnit.MILLISECONDS.toNanos(250);
+
+    // This side's current burst of writes since the last read (the writing thread's).
+    private int burstWrites;
+    private long burstBytes;
+    private boolean burstHasLargeWrite;
+    private final int[] burstSizes = new int[SIZES];
+
+    /** Answered requests of two or more small writes sent with TCP_NODELAY off; of them, answered within the band. */
+    public volatile int splitRequests;
+    public volatile int stalledRequests;
+    public volatile long stalledMinNanos;
+    public volatile long stalledMaxNanos;
+    /** The first stalled request's writes, bytes and first sizes, for the evidence. */
+    public volatile int stallWrites;
+    public volatile long stallBytes;
+    public final int[] stallSizes = new int[SIZES];
+    /** Answered requests written in one write; of them, answered at the band's start or later; the others' longest wait. */
+    public volatile int singleRequests;
+    public volatile int slowSingleRequests;
+    public volatile long fastSingleMaxNanos;
+
+    /** Responses with a body; of them, whose body came in a later read than the head; of those, within the band. */
+    public volatile int responsesWithBody;
+    public volatile int splitResponses;
+    public volatile int stalledResponses;
+    public volatile long stalledResponseMinNanos;
+    public volatile long stalledResponseMaxNanos;
+
+    /** The small-write size and the band, from the rule's settings; once at start-up. */
+    public static void configure(int smallBytes, long minNanos, long maxNanos) {
+        smallWriteBytes = smallBytes;
+        bandMinNanos = minNanos;
+        bandMaxNanos = maxNanos;
+    }
+
+    public static long bandMinNanos() {
+        return bandMinNanos;
+    }
+
+    public static long bandMaxNanos() {
+        return bandMaxNanos;
+    }
+
+    public static int smallWriteBytes() {
+        return smallWriteBytes;
+    }
+
+    static boolean inBand(long waitNanos) {
+        return waitNanos >= bandMinNanos && waitNanos <= bandMaxNanos;
+    }
+
+    // ---- hot path (the connection's writing and reading threads) ----
+
+    void written(long n) {
+        if (burstWrites < SIZES) {
+            burstSizes[burstWrites] = (int) Math.min(Integer.MAX_VALUE, n);
+        }
+        burstWrites++;
+        burstBytes += n;
+        if (n > smallWriteBytes) {
+            burstHasLargeWrite = true;
+        }
+    }
+
+    boolean awaitingAnswer() {
+        return burstWrites > 0;
+    }
+
+    /** The first read after a burst: its answer, {@code waitNanos} after the burst's last write. */
+    void answered(long waitNanos, boolean noDelay) {
+        if (burstWrites == 1) {
+            singleRequests++;
+            if (waitNanos >= bandMinNanos) {
+                slowSingleRequests++;
+            } else if (waitNanos > fastSingleMaxNanos) {
+                fastSingleMaxNanos = waitNanos;
+            }
+        } else if (!burstHasLargeWrite && !noDelay) {
+            splitRequests++;
+            if (inBand(waitNanos)) {
+                stalled(waitNanos);
+            }
+        }
+        burstWrites = 0;
+        burstBytes = 0;
+        burstHasLargeWrite = false;
+    }
+
+    private void stalled(long waitNanos) {
+        if (stalledRequests++ == 0) {
+            stalledMinNanos = waitNanos;
+            stalledMaxNanos = waitNanos;
+            stallWrites = burstWrites;
+            stallBytes = burstBytes;
+            for (int i = 0; i < SIZES; i++) {
+                stallSizes[i] = burstSizes[i];
+            }
+        } else {
+            stalledMinNanos = Math.min(stalledMinNanos, waitNanos);
+            stalledMaxNanos = Math.max(stalledMaxNanos, waitNanos);
+        }
+    }
+
+    // ---- per exchange ----
+
+    /**
+     * A finished response with a body: {@code bodyWaitNanos} from its head to its body's first bytes
+     * when they came in a later read (else negative); {@code wroteBetween} when this side sent
+     * something in that time, whose segment carried the ACK the peer waited for.
+     */
+    public void response(long bodyWaitNanos, boolean wroteBetween) {
+        responsesWithBody++;
+        if (bodyWaitNanos < 0) {
+            return;
+        }
+        splitResponses++;
+        if (!wroteBetween && inBand(bodyWaitNanos)) {
+            if (stalledResponses++ == 0) {
+                stalledResponseMinNanos = bodyWaitNanos;
+                stalledResponseMaxNanos = bodyWaitNanos;
+            } else {
+                stalledResponseMinNanos = Math.min(stalledResponseMinNanos, bodyWaitNanos);
+                stalledResponseMaxNanos = Math.max(stalledResponseMaxNanos, bodyWaitNanos);
+            }
+        }
+    }
+}
