@@ -26,7 +26,7 @@ public final class DemoMain {
             ConnectionRuleScenario.tooManyConnections(),
             ConnectionRuleScenario.connectionChurn(), ConnectionRuleScenario.noDelayLate(), ConnectionRuleScenario.idleConnection(),
             ConnectionRuleScenario.slowSetup(), ConnectionRuleScenario.portExhaustion(),
-            ConnectionRuleScenario.connectionLeak(), ConnectionRuleScenario.tlsNoResumption(), ConnectionRuleScenario.hopByHop(),
+            ConnectionRuleScenario.connectionLeak(), ConnectionRuleScenario.tlsNoResumption(), new TlsPoolScenario(), ConnectionRuleScenario.hopByHop(),
             new CleanWebSocketScenario(), WebSocketScenario.closed(), WebSocketScenario.aborted(),
             WebSocketScenario.tls(), Http2Scenario.tls(),
             Http2Scenario.upgrade(), Http2Scenario.priorKnowledge(), Http2Scenario.streamLimit(), new Http2ResetScenario(),

@@ -26,7 +26,11 @@ class RulesIT {
     @EnumSource(Jvm.class)
     void healthyTrafficFromEveryApiRaisesNoWarning(Jvm jvm) throws Exception {
         try (OtlpReceiver otlp = OtlpReceiver.start()) {
-            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).demo("healthy", "tls").assertSuccess();
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).demo("healthy", "tls", "tls-pool").assertSuccess();
+            // tls-pool: handshakes begun together before any session existed, by the client's own clock, then one
+            // that resumed; none of the full ones could have resumed, so tls-no-resumption has nothing to say.
+            assertThat(run.expectLine("tls.pool=3")).containsEntry("client.overlapped", "true")
+                .containsEntry("client.resumed", "true");
             assertThat(warnings(otlp)).isEmpty();
             assertThat(run.stderr).contains("\nWarnings\n  (none)\n");
             assertThat(otlp.spans().where(s -> s.span.getEventsCount() > 0)).isEmpty();

@@ -84,8 +84,12 @@ public final class ConnectionRecord {
     public volatile boolean wroteAfterPeerCloseNotify;
     /** Connections open to this destination when this one was established, itself included (client role). */
     public volatile long concurrentAtOpen;
-    /** TLS handshakes to this destination when this connection's handshake ended: all of them, and the resumed ones. */
-    public volatile long tlsHandshakesToDestination;
+    /**
+     * For a full TLS handshake that began once an earlier handshake to this destination had ended
+     * (a session existed to resume): how many such there were then, this one included; else 0.
+     * And the resumed handshakes to the destination by then.
+     */
+    public volatile long tlsFullWithSessionToDestination;
     public volatile long tlsResumedToDestination;
     /** Where the application opened the connection ("Class.method:line < …"), when captured. */
     public volatile String openedAt;

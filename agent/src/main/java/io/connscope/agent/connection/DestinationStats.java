@@ -19,6 +19,10 @@ public final class DestinationStats {
     public final AtomicLong noDelayOn = new AtomicLong();
     public final AtomicLong noDelayOff = new AtomicLong();
     public final AtomicLong tlsResumed = new AtomicLong();
+    /** When the first handshake here ended (System.nanoTime), or 0: from then on, a session existed to resume. */
+    private final AtomicLong firstSessionNanos = new AtomicLong();
+    /** Full handshakes here that began once a session existed, so could have resumed it. */
+    public final AtomicLong tlsFullWithSession = new AtomicLong();
     public final AtomicLong httpRequests = new AtomicLong();
     public final AtomicLong httpResponses = new AtomicLong();
     /** Settled connections that carried at least one HTTP request. */
@@ -67,10 +71,29 @@ public final class DestinationStats {
         }
     }
 
-    public void addTls(TlsInfo tls) {
+    /**
+     * Adds a handshake. Returns how many full handshakes to this destination began once an earlier
+     * handshake there had finished, this one included, or 0 when this one is not such: handshakes
+     * begun in parallel before any session existed had nothing to resume.
+     */
+    public long addTls(TlsInfo tls) {
         tlsHandshakeTime.record(tls.durationNanos());
         if (Boolean.TRUE.equals(tls.resumed)) {
             tlsResumed.incrementAndGet();
         }
+        if (tls.error != null) {
+            return 0;
+        }
+        long sessionSince = firstSessionNanos.get();
+        long n = Boolean.FALSE.equals(tls.resumed) && sessionSince != 0L && tls.startNanos > sessionSince
+            ? tlsFullWithSession.incrementAndGet() : 0;
+        long end = tls.endNanos == 0L ? 1L : tls.endNanos;
+        while (sessionSince == 0L || end < sessionSince) {
+            if (firstSessionNanos.compareAndSet(sessionSince, end)) {
+                break;
+            }
+            sessionSince = firstSessionNanos.get();
+        }
+        return n;
     }
 }

@@ -39,9 +39,8 @@ public final class TlsInfo {
         r.tls = this;
         r.events.add(ConnectionEvent.TLS_HANDSHAKE);
         DestinationStats stats = r.destination.stats;
-        stats.addTls(this);
+        r.tlsFullWithSessionToDestination = stats.addTls(this);
         r.tlsResumedToDestination = stats.tlsResumed.get();
-        r.tlsHandshakesToDestination = stats.tlsHandshakeTime.count();
     }
 
     /** "TLSv1.3" → "1.3", as the tls.protocol.version convention wants. */

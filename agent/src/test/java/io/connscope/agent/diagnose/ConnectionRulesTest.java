@@ -125,21 +125,32 @@ class ConnectionRulesTest {
         api.stats.connectTime.record(250 * MS);
         assertThat(rules(slow, 300 * MS)).containsExactly("slow-setup");
 
+        // Three begun together before any session existed: nothing to resume, nothing said.
+        Destination parallel = destinations.of(Role.CLIENT, "pool", 443);
+        for (int i = 0; i < 3; i++) {
+            ConnectionRecord r = handshake(connected(30 + i), parallel, MS + i, 21 * MS + i, false);
+            assertThat(rules(r, 30 * MS)).isEmpty();
+        }
+        // One after another, each begun once the previous had ended: the third full one is the claim.
         List<List<String>> fired = new java.util.ArrayList<>();
         ConnectionRecord last = null;
         for (int i = 0; i < 3; i++) {
-            last = connected(10 + i);
-            last.tls = new TlsInfo(MS, 21 * MS, "1.3", "TLS_AES_128_GCM_SHA256", false, null, null);
-            last.tlsHandshakesToDestination = i + 1;
-            fired.add(rules(last, 30 * MS));
+            last = handshake(connected(10 + i), api, (1 + 30 * i) * MS, (21 + 30 * i) * MS, false);
+            fired.add(rules(last, 100 * MS));
         }
         assertThat(fired).containsExactly(List.of(), List.of(), List.of("tls-no-resumption"));
         assertThat(diagnosis.check(last).get(0).evidence).contains("full handshake number 3 to this destination");
-        ConnectionRecord afterResumption = connected(20);
-        afterResumption.tls = new TlsInfo(MS, 21 * MS, "1.3", "TLS_AES_128_GCM_SHA256", false, null, null);
-        afterResumption.tlsHandshakesToDestination = 5;
-        afterResumption.tlsResumedToDestination = 1;
-        assertThat(rules(afterResumption, 30 * MS)).isEmpty();
+        handshake(connected(19), api, 110 * MS, 115 * MS, true);
+        ConnectionRecord afterResumption = handshake(connected(20), api, 120 * MS, 140 * MS, false);
+        assertThat(rules(afterResumption, 150 * MS)).isEmpty();
+    }
+
+    /** A handshake as the tracker records it: counted for its destination, and what the count says kept on the record. */
+    private static ConnectionRecord handshake(ConnectionRecord r, Destination d, long start, long end, boolean resumed) {
+        r.tls = new TlsInfo(start, end, "1.3", "TLS_AES_128_GCM_SHA256", resumed, null, null);
+        r.tlsFullWithSessionToDestination = d.stats.addTls(r.tls);
+        r.tlsResumedToDestination = d.stats.tlsResumed.get();
+        return r;
     }
 
     @Test
