@@ -13,20 +13,38 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A WebSocket client done by the book over a plain socket: a message, a ping, then Close, the
  * server's Close, and the client waits for the server's FIN before closing its end (RFC 6455 7.1.1).
+ * Its late variant does not read the server's FIN: it closes 200 ms after the close handshake, long
+ * after the server closed, so the server's FIN still went first, as both sides' clocks show.
  */
 final class CleanWebSocketScenario implements Scenario {
 
     private static final byte[] MASK = {0x11, 0x22, 0x33, 0x44};
+    static final long LATE_CLOSE_MILLIS = 200;
+
+    private final boolean late;
+
+    private CleanWebSocketScenario(boolean late) {
+        this.late = late;
+    }
+
+    static Scenario clean() {
+        return new CleanWebSocketScenario(false);
+    }
+
+    static Scenario lateClose() {
+        return new CleanWebSocketScenario(true);
+    }
 
     @Override
     public String name() {
-        return "websocket-clean";
+        return late ? "websocket-late-close" : "websocket-clean";
     }
 
     @Override
     public String description() {
-        return "a WebSocket client that does it right: a message, a ping, the close handshake, and the server closes TCP"
-            + " first";
+        return late ? "a WebSocket client that closes TCP without reading the server's FIN, but long after it came: the"
+            + " server's FIN went first" : "a WebSocket client that does it right: a message, a ping, the close handshake,"
+            + " and the server closes TCP first";
     }
 
     @Override
@@ -51,6 +69,18 @@ final class CleanWebSocketScenario implements Scenario {
             readFrame(in); // the pong
             send(o, 0x88, new byte[] {0x03, (byte) 0xE8}); // Close 1000
             int closeOpcode = readFrame(in);
+            if (late) {
+                Thread.sleep(LATE_CLOSE_MILLIS); // without reading: the server's FIN waits unread
+                long closing = System.nanoTime();
+                long serverClosed = server.closedNanos();
+                s.close();
+                out.println("  the server's Close (opcode " + closeOpcode + "), then the client closes " + LATE_CLOSE_MILLIS
+                    + " ms later without reading its FIN; the server had closed " + (serverClosed == 0L ? "not yet"
+                    : (closing - serverClosed) / 1_000_000 + " ms before"));
+                out.println("expect: port=" + server.port() + " late.close=true server.closed.first=" + (serverClosed != 0L
+                    && serverClosed < closing));
+                return;
+            }
             int eof = in.read(); // and then wait for the server's FIN
             out.println("  echo, pong, the server's Close (opcode " + closeOpcode + ") and then its FIN ("
                 + (eof < 0 ? "end of stream" : "more data?") + "); the client closes last");

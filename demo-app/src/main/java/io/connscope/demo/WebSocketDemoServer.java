@@ -28,6 +28,8 @@ final class WebSocketDemoServer implements AutoCloseable {
     private final Thread thread;
     private final boolean waitForClientClose;
     private volatile Throwable failure;
+    /** When the server last closed a session's socket (System.nanoTime), or 0. */
+    private volatile long closedNanos;
 
     WebSocketDemoServer(int sessions, boolean waitForClientClose) throws IOException {
         this(sessions, waitForClientClose, null);
@@ -43,6 +45,7 @@ final class WebSocketDemoServer implements AutoCloseable {
                     try (Socket s = server.accept()) {
                         serve(s);
                     }
+                    closedNanos = System.nanoTime();
                 }
             } catch (Throwable t) {
                 failure = t;
@@ -54,6 +57,11 @@ final class WebSocketDemoServer implements AutoCloseable {
 
     int port() {
         return server.getLocalPort();
+    }
+
+    /** When the server last closed a session's socket (System.nanoTime), or 0 while none is closed. */
+    long closedNanos() {
+        return closedNanos;
     }
 
     private void serve(Socket s) throws Exception {

@@ -7,6 +7,7 @@ import io.connscope.it.support.Jvm;
 import io.connscope.it.support.LogView;
 import io.connscope.it.support.OtlpReceiver;
 import io.connscope.it.support.SpanView;
+import io.connscope.it.support.TimeWait;
 import io.connscope.it.support.Spans;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -33,7 +34,7 @@ class WebSocketIT {
     void sessionsAreFollowedFrameByFrameWithTheirCloseHandshakes(Jvm jvm) throws Exception {
         try (OtlpReceiver otlp = OtlpReceiver.start()) {
             ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp)
-                .demo("websocket-clean", "websocket", "websocket-abort").assertSuccess();
+                .demo("websocket-clean", "websocket", "websocket-abort", "websocket-late-close").assertSuccess();
             Spans spans = otlp.spans();
             List<LogView> warnings = otlp.logs().stream().filter(l -> l.has("connscope.rule")).collect(Collectors.toList());
 
@@ -60,9 +61,20 @@ class WebSocketIT {
 
             int jdk = port(run, "client.frames=5 server.frames=5");
             for (String role : new String[] {"client", "server"}) {
-                javaNetHttpSession(session(spans, role, jdk));
+                javaNetHttpSession(session(spans, role, jdk), "client");
             }
             assertThat(rulesAt(warnings, jdk)).containsExactly("client websocket-client-closed-tcp-first");
+
+            // The client closed without reading the server's FIN, 200 ms after the server had closed by both their
+            // clocks: the server's FIN went first, as the kernel's TCP states say, and nothing is wrong.
+            assertThat(run.expectLine("late.close=true")).containsEntry("server.closed.first", "true");
+            int late = port(run, "late.close=true");
+            for (String role : new String[] {"client", "server"}) {
+                SpanView ws = session(spans, role, late);
+                assertThat(ws.str("connscope.websocket.close.initiator")).isEqualTo("client");
+                assertThat(ws.str("connscope.websocket.tcp_closed_first_by")).isEqualTo("server");
+            }
+            assertThat(rulesAt(warnings, late)).isEmpty();
 
             int aborted = port(run, "client.frames=1 server.frames=1");
             for (String role : new String[] {"client", "server"}) {
@@ -87,8 +99,8 @@ class WebSocketIT {
 
     /**
      * The java.net.http session again over wss://: its client encrypts with an SSLEngine, whose
-     * plaintext connscope reads; the demo's server uses an SSLSocket. The same frames, the same
-     * close handshake, and the same warning as in cleartext.
+     * plaintext connscope reads; the demo's server uses an SSLSocket. The same frames and the same
+     * close handshake as in cleartext, and the warning when the client's FIN went first.
      */
     @ParameterizedTest(name = "{0}")
     @EnumSource(Jvm.class)
@@ -100,20 +112,30 @@ class WebSocketIT {
             Spans spans = otlp.spans();
             List<LogView> warnings = otlp.logs().stream().filter(l -> l.has("connscope.rule")).collect(Collectors.toList());
             int wss = port(run, "tls=wss");
+            // Over TLS the server reads the client's close_notify as its end of stream and closes at once, racing the
+            // client's own close: whose FIN went first varies by run. The truth is the kernel's, read here after the
+            // child exited: the side that closed first holds the connection's ports in TIME_WAIT for 60 s. Neither
+            // does when a reset ended the connection (seen on JDK 17 with PlainSocketImpl): no TIME_WAIT to warn of.
+            int clientPort = spans.connection("client", wss).num("network.local.port").intValue();
+            String first = TimeWait.holds(clientPort, wss) ? "client" : TimeWait.holds(wss, clientPort) ? "server" : null;
             for (String role : new String[] {"client", "server"}) {
                 assertThat(spans.connection(role, wss).str("tls.protocol.version")).isEqualTo("1.3");
                 SpanView ws = session(spans, role, wss);
-                javaNetHttpSession(ws);
+                javaNetHttpSession(ws, first);
                 assertThat(ws.num("connscope.websocket.close.code")).isEqualTo(1000);
                 assertThat(ws.bool("connscope.websocket.accept_valid")).isTrue();
                 assertThat(outcomes(otlp, role, wss)).isEqualTo(Map.of("clean", 1L));
             }
-            assertThat(rulesAt(warnings, wss)).containsExactly("client websocket-client-closed-tcp-first");
+            if ("client".equals(first)) {
+                assertThat(rulesAt(warnings, wss)).containsExactly("client websocket-client-closed-tcp-first");
+            } else {
+                assertThat(rulesAt(warnings, wss)).isEmpty();
+            }
         }
     }
 
-    /** The demo's java.net.http session, as either side saw it: what it sent, and how it closed. */
-    private static void javaNetHttpSession(SpanView ws) {
+    /** The demo's java.net.http session, as either side saw it: what it sent, and how it closed (whose FIN went first, unless null). */
+    private static void javaNetHttpSession(SpanView ws, String tcpClosedFirstBy) {
         assertThat(ws.num("connscope.websocket.client.frames")).isEqualTo(5);
         assertThat(ws.num("connscope.websocket.server.frames")).isEqualTo(5);
         assertThat(ws.num("connscope.websocket.client.messages")).isEqualTo(2);
@@ -125,7 +147,9 @@ class WebSocketIT {
         assertThat(ws.str("connscope.websocket.close.initiator")).isEqualTo("client");
         assertThat(ws.num("connscope.websocket.close.reason_length")).isEqualTo(4);
         assertThat(ws.bool("connscope.websocket.close.answered")).isTrue();
-        assertThat(ws.str("connscope.websocket.tcp_closed_first_by")).isEqualTo("client");
+        if (tcpClosedFirstBy != null) {
+            assertThat(ws.str("connscope.websocket.tcp_closed_first_by")).isEqualTo(tcpClosedFirstBy);
+        }
     }
 
     /** The one session span of a role at the port, checked to be the child of that side's 101 exchange span. */

@@ -76,6 +76,8 @@ public final class ConnectionRecord {
     public volatile int lingerSeconds = -1;
     /** Closed with SO_LINGER 0: kept apart from the event log, whose last slot a later event can take. */
     public volatile boolean closedWithLingerZero;
+    /** Whose FIN went first as the kernel told it, once looked up (diagnosis' slot, export thread); 0 until then. */
+    public volatile int closeOrderFromKernel;
     /** When a reset was first seen, System.nanoTime(), or 0. */
     public volatile long resetNanos;
     /** When this end's SSLEngine read the peer's close_notify (it ended the TLS session), or 0. */

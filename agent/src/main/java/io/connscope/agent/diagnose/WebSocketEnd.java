@@ -20,13 +20,24 @@ public final class WebSocketEnd {
         return http == null ? null : http.webSocket();
     }
 
-    /** The side whose TCP close came first, as this end saw it; null when the connection did not end in a close. */
+    /**
+     * The side whose FIN went first; null when the connection did not end in a close, or when that
+     * cannot be known. This side's reads prove the peer first (end of stream read before the close).
+     * When this side closed, or shut its output, before reading the peer's end of stream, the peer's
+     * FIN may still have come first: the kernel tells (see {@link KernelCloseOrder}), or nobody does.
+     */
     public static Side tcpClosedFirstBy(ConnectionRecord r) {
         CloseClassification how = r.classification();
         boolean thisSide;
         switch (how) {
             case GRACEFUL:
             case LOCAL_CLOSE:
+                int order = KernelCloseOrder.of(r);
+                if (order == KernelCloseOrder.UNKNOWN) {
+                    return null;
+                }
+                thisSide = order == KernelCloseOrder.THIS_SIDE;
+                break;
             case ABORTIVE:
                 thisSide = true;
                 break;

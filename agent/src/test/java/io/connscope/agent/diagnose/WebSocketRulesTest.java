@@ -61,6 +61,7 @@ class WebSocketRulesTest {
             ConnectionRecord r = session(role, ACCEPT);
             feed(r, true, Frames.close(true, 1000, "bye"));
             feed(r, false, Frames.close(false, 1000, "bye"));
+            r.closeOrderFromKernel = KernelCloseOrder.THIS_SIDE; // the server's socket left in FIN_WAIT or TIME_WAIT
             List<String> raised = role == Role.CLIENT ? rules(r, ConnectionEvent.EOF, ConnectionEvent.CLOSE)
                 : rules(r, ConnectionEvent.CLOSE);
             assertThat(raised).as("%s", role).isEmpty();
@@ -94,8 +95,24 @@ class WebSocketRulesTest {
         ConnectionRecord r = session(Role.CLIENT, ACCEPT);
         feed(r, true, Frames.close(true, 1000, ""));
         feed(r, false, Frames.close(false, 1000, ""));
+        r.closeOrderFromKernel = KernelCloseOrder.THIS_SIDE; // the client's socket left in FIN_WAIT or TIME_WAIT
         assertThat(rules(r, ConnectionEvent.CLOSE)).containsExactly(WebSocketClientClosedFirstRule.ID);
-        assertThat(diagnosis.check(r).get(0).evidence).contains("after the client sent Close 1000 and the server answered");
+        assertThat(diagnosis.check(r).get(0).evidence).contains("after the client sent Close 1000 and the server answered")
+            .contains("its FIN went first");
+    }
+
+    /** Closed without reading the server's FIN: only the kernel knows whose went first, and only a proven order is claimed. */
+    @Test
+    void aClientThatClosesWithoutReadingIsFlaggedOnlyWhenItsFinWentFirst() {
+        for (int order : new int[] {KernelCloseOrder.PEER, KernelCloseOrder.UNKNOWN}) {
+            ConnectionRecord r = session(Role.CLIENT, ACCEPT);
+            feed(r, true, Frames.close(true, 1000, ""));
+            feed(r, false, Frames.close(false, 1000, ""));
+            r.closeOrderFromKernel = order;
+            assertThat(rules(r, ConnectionEvent.CLOSE)).as("kernel order %d", order).isEmpty();
+            assertThat(WebSocketEnd.tcpClosedFirstBy(r)).isEqualTo(order == KernelCloseOrder.PEER
+                ? io.connscope.agent.websocket.WebSocketSession.Side.SERVER : null);
+        }
     }
 
     @Test
