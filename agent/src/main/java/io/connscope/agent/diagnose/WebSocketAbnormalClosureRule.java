@@ -21,7 +21,7 @@ public final class WebSocketAbnormalClosureRule extends WebSocketRule {
     @Override
     Warning check(ConnectionRecord r, WebSocketSession ws) {
         CloseClassification how = r.classification();
-        if (ws.closedFirst(WebSocketEnd.side(r)) != null || how == CloseClassification.OPEN_AT_EXIT
+        if (ws.closeSent() || how == CloseClassification.OPEN_AT_EXIT
             || how == CloseClassification.LEAKED) {
             return null;
         }

@@ -65,10 +65,11 @@ final class WebSocketSpans {
             sb.setAttribute(WS_PING_RTT_MAX, ws.maxPingRoundTripNanos() / 1e6);
         }
         Side first = ws.closedFirst(WebSocketEnd.side(r));
-        sb.setAttribute(WS_CLOSE_INITIATOR, first == null ? "none" : first.label());
-        if (first != null) {
-            sb.setAttribute(WS_CLOSE_CODE, (long) ws.frames(first).closeCode());
-            sb.setAttribute(WS_CLOSE_REASON_LENGTH, ws.frames(first).closeReasonLength());
+        sb.setAttribute(WS_CLOSE_INITIATOR, first != null ? first.label() : ws.closeSent() ? "unknown" : "none");
+        if (ws.closeSent()) {
+            WebSocketFrames close = first != null ? ws.frames(first) : ws.firstCloseSeen();
+            sb.setAttribute(WS_CLOSE_CODE, (long) close.closeCode());
+            sb.setAttribute(WS_CLOSE_REASON_LENGTH, close.closeReasonLength());
             sb.setAttribute(WS_CLOSE_ANSWERED, ws.closeAnswered());
             if (ws.closeAnswered()) {
                 sb.setAttribute(WS_CLOSE_HANDSHAKE, ws.closeHandshakeNanos() / 1e6);
@@ -90,12 +91,12 @@ final class WebSocketSpans {
             sb.setNoParent();
         }
         Span span = sb.startSpan();
-        String outcome = ws.closeAnswered() ? "clean" : first == null ? "none" : "unanswered";
+        String outcome = ws.closeAnswered() ? "clean" : !ws.closeSent() ? "none" : "unanswered";
         sessions.add(1, destination.toBuilder().put(WS_CLOSE_OUTCOME, outcome).build());
-        if (first == null || !ws.closeAnswered()) {
+        if (!ws.closeAnswered()) {
             // RFC 6455 7.1.5: without a finished close handshake the close is abnormal.
             span.setAttribute(ERROR_TYPE, "1006");
-            span.setStatus(StatusCode.ERROR, first == null ? "no close handshake" : "Close not answered");
+            span.setStatus(StatusCode.ERROR, !ws.closeSent() ? "no close handshake" : "Close not answered");
         }
         span.end(clock.epochNanos(r.endNanos), TimeUnit.NANOSECONDS);
     }

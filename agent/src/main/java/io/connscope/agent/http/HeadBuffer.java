@@ -4,15 +4,27 @@ import java.util.Arrays;
 
 /**
  * The bytes of one HTTP/1.x message head in flight, up to {@link Http1Stream#MAX_HEAD}: the one
- * thing the HTTP/1.x analysis copies. Its room is taken from the connection's share of the
- * {@link AnalysisMemory analysis budget} as it grows (256 bytes, then doubling), and given back
- * when the head is parsed or dropped, so an idle keep-alive connection holds nothing.
+ * thing the HTTP/1.x analysis copies. It grows from 256 bytes, doubling, and is let go when the head
+ * is parsed or dropped, so an idle keep-alive connection holds nothing.
+ *
+ * <p>Most heads begin and end within one read or write. Such a head costs neither an allocation nor
+ * the budget's shared counters: its array is the thread's spare, taken back when the head is
+ * parsed, and the {@link AnalysisMemory analysis budget} is charged only for a head still unfinished
+ * when the call that fed it returns ({@link #hold}), which is what a connection keeps between calls.
+ * Within one call a thread holds at most one head's {@link Http1Stream#MAX_HEAD} bytes beyond that.
  */
 final class HeadBuffer {
+
+    /** Spare arrays up to this size are kept, one per thread: a typical head fits in 256 or 512 bytes. */
+    static final int SPARE_MAX = 1024;
+    private static final int INITIAL = 256;
+    private static final ThreadLocal<byte[]> SPARE = new ThreadLocal<>();
 
     private final AnalysisMemory.Lease memory;
     private byte[] bytes;
     private int length;
+    /** Bytes of {@link #bytes} the budget was charged for. */
+    private int charged;
 
     HeadBuffer(AnalysisMemory.Lease memory) {
         this.memory = memory;
@@ -25,6 +37,11 @@ final class HeadBuffer {
     /** Capacity held now, for tests of the memory bound. */
     int capacity() {
         return bytes == null ? 0 : bytes.length;
+    }
+
+    /** The array in use, for tests of its reuse. */
+    byte[] array() {
+        return bytes;
     }
 
     /** Appends one byte; false when the budget refused the room (nothing was appended). */
@@ -75,29 +92,60 @@ final class HeadBuffer {
         return HeadParser.parse(bytes, length, request);
     }
 
-    /** Lets the bytes go, and gives their room back to the budget. */
+    /**
+     * The call that fed this head returns with the head unfinished: the budget is charged for the
+     * room it keeps until the next call. False when the budget refused (the caller lets it go).
+     */
+    boolean hold() {
+        int room = bytes == null ? 0 : bytes.length;
+        if (room <= charged) {
+            return true;
+        }
+        if (!memory.reserve(room - charged)) {
+            return false;
+        }
+        charged = room;
+        return true;
+    }
+
+    /** Lets the bytes go (to the thread's spare when small), and gives their charged room back to the budget. */
     void drop() {
         byte[] b = bytes;
         if (b != null) {
             bytes = null;
-            memory.release(b.length);
+            if (b.length <= SPARE_MAX && SPARE.get() == null) {
+                SPARE.set(b);
+            }
+        }
+        if (charged > 0) {
+            memory.release(charged);
+            charged = 0;
         }
         length = 0;
     }
 
+    /** Room for {@code needed} bytes, from the thread's spare or grown; false once the budget refused this connection. */
     private boolean ensureCapacity(int needed) {
+        if (memory.refused()) {
+            return false;
+        }
         int size = bytes == null ? 0 : bytes.length;
         if (needed <= size) {
             return true;
         }
-        int grown = Math.max(256, size);
+        if (bytes == null) {
+            byte[] spare = SPARE.get();
+            if (spare != null && spare.length >= needed) {
+                SPARE.set(null);
+                bytes = spare;
+                return true;
+            }
+        }
+        int grown = Math.max(INITIAL, size);
         while (grown < needed) {
             grown *= 2;
         }
         grown = Math.min(grown, Http1Stream.MAX_HEAD);
-        if (!memory.reserve(grown - size)) {
-            return false;
-        }
         bytes = bytes == null ? new byte[grown] : Arrays.copyOf(bytes, grown);
         return true;
     }

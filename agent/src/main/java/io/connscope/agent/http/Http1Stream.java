@@ -131,6 +131,9 @@ public final class Http1Stream {
                     break;
             }
         }
+        if (head.length() > 0 && state != OPAQUE && !head.hold()) {
+            budgetSpent(); // a head kept between calls is what the budget bounds
+        }
     }
 
     /** The analysis was abandoned: nothing in flight is settled, and the head buffer is let go. */

@@ -3,7 +3,7 @@ package io.connscope.agent.http;
 import io.connscope.agent.websocket.WebSocketSession;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -160,11 +160,10 @@ public final class HttpConnection {
         if (s != null) {
             s.end(endNanos, false);
         }
-        List<Integer> left = new ArrayList<>(open.keySet());
-        Collections.sort(left);
-        for (Integer index : left) {
-            HttpExchange e = open.remove(index);
-            if (e != null) {
+        List<HttpExchange> left = new ArrayList<>(open.values());
+        left.sort(Comparator.comparingInt(x -> x.index));
+        for (HttpExchange e : left) {
+            if (open.remove(key(e.index), e)) {
                 if (e.responseEndNanos == 0L) {
                     e.failure = "no_response";
                     e.responseEndNanos = endNanos;
@@ -281,15 +280,33 @@ public final class HttpConnection {
     }
 
     private HttpExchange slot(int index) {
-        HttpExchange e = open.get(index);
+        Integer key = key(index);
+        HttpExchange e = open.get(key);
         if (e == null) {
             if (open.size() >= MAX_OPEN_EXCHANGES) {
                 stopped("more than " + MAX_OPEN_EXCHANGES + " exchanges open at once");
                 return null;
             }
-            e = open.computeIfAbsent(index, HttpExchange::new);
+            HttpExchange made = new HttpExchange(index);
+            e = open.putIfAbsent(key, made); // not computeIfAbsent, whose reservation node is one more allocation
+            if (e == null) {
+                e = made;
+            }
+        }
+        if (e.index != index) {
+            stopped("exchanges " + e.index + " and " + index + " open at once");
+            return null;
         }
         return e;
+    }
+
+    /**
+     * An exchange's key in {@link #open}: its index modulo 128, a boxed value the JDK caches, so that
+     * keeping it allocates nothing. The open exchanges are consecutive (each direction ends its messages
+     * in order) and at most {@link #MAX_OPEN_EXCHANGES}, so their keys differ; {@link #slot} checks it.
+     */
+    private static Integer key(int index) {
+        return index & 127;
     }
 
     /** A final response begins: it answers the next request in order (its method decides the framing). */
@@ -307,9 +324,9 @@ public final class HttpConnection {
         if (e.halfDone()) {
             Http2Session s = http2;
             if (e.http2StreamId != 0 && s != null) {
-                open.remove(e.index, e);
+                open.remove(key(e.index), e);
                 s.upgradeRequestDone(e); // an h2c upgrade request, whose HTTP/2 response ended first
-            } else if (open.remove(e.index, e)) {
+            } else if (open.remove(key(e.index), e)) {
                 complete(e);
             }
         }
@@ -368,7 +385,7 @@ public final class HttpConnection {
                 if (e.http2StreamId != 0) {
                     // An h2c upgrade whose 101 was read first: already HTTP/2's stream 1, which its session ends.
                     e.version = "2";
-                    open.remove(e.index, e);
+                    open.remove(key(e.index), e);
                 }
                 e.asksForWebSocket = isWebSocket(head.upgrade);
                 e.keepAliveTimeoutSeconds = keepAliveTimeoutSeconds;
@@ -522,7 +539,7 @@ public final class HttpConnection {
          */
         private void leaveToHttp2(HttpExchange e) {
             if (e.requestHead != null) {
-                open.remove(e.index, e);
+                open.remove(key(e.index), e);
             }
         }
 

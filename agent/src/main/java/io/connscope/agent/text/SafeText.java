@@ -1,5 +1,7 @@
 package io.connscope.agent.text;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Makes a string that came from the wire or from the application safe to keep and to print:
  * bounded in length, and with every character that a terminal or a log viewer would act on
@@ -46,6 +48,9 @@ public final class SafeText {
      * escaped and cut to at most {@code max} characters, without first copying all of them.
      */
     public static String latin1(byte[] b, int from, int to, int max) {
+        if (to - from <= max && isSafeLatin1(b, from, to)) {
+            return new String(b, from, to - from, StandardCharsets.ISO_8859_1); // the usual case: one copy
+        }
         StringBuilder out = new StringBuilder(Math.min(max, to - from));
         for (int i = from; i < to; i++) {
             if (!append(out, b[i] & 0xFF, max, i + 1 < to)) {
@@ -53,6 +58,15 @@ public final class SafeText {
             }
         }
         return out.toString();
+    }
+
+    private static boolean isSafeLatin1(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (needsEscape(b[i] & 0xFF)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True when nothing in {@code s} needs an escape. */

@@ -69,26 +69,40 @@ public final class WebSocketSession {
     }
 
     /**
-     * The side that sent Close first, as the {@code local} side saw it, or null when neither did.
-     * connscope sees a write only once it returned, so this side's Close can be seen after the peer's
-     * even when it was sent first: written on the thread that had read the peer's Close, it answered
-     * it; written from another thread while the peer's arrived, it was already on its way.
+     * The side that sent Close first, as the {@code local} side saw it; null when neither did, or when
+     * the order cannot be known ({@link #closeSent()} tells them apart). connscope sees a write only
+     * once it returned. This side's Close seen before the peer's was on its way first; one written on
+     * the thread that had read the peer's Close answered it. One written from another thread after the
+     * peer's was read (a client's writer executor, as OkHttp's, or a write that returned just after
+     * its answer was read) may have been on its way already or may answer it: that is not guessed.
      */
     public Side closedFirst(Side local) {
         WebSocketFrames mine = frames(local);
         WebSocketFrames theirs = frames(local.other());
         long m = mine.closeNanos();
         long t = theirs.closeNanos();
-        if (m == 0L && t == 0L) {
-            return null;
-        }
         if (m == 0L || t == 0L) {
-            return m != 0L ? local : local.other();
+            return m != 0L ? local : t != 0L ? local.other() : null;
         }
         if (m <= t) {
             return local;
         }
-        return mine.closeThread() == theirs.closeThread() ? local.other() : local;
+        return mine.closeThread() == theirs.closeThread() ? local.other() : null;
+    }
+
+    /** Either side sent Close. */
+    public boolean closeSent() {
+        return client.frames.closeNanos() != 0L || server.frames.closeNanos() != 0L;
+    }
+
+    /** The Close frame this side saw first (the peer's when the order is unknown), or null. */
+    public WebSocketFrames firstCloseSeen() {
+        long c = client.frames.closeNanos();
+        long s = server.frames.closeNanos();
+        if (c == 0L && s == 0L) {
+            return null;
+        }
+        return s == 0L || c != 0L && c <= s ? client.frames : server.frames;
     }
 
     /** Both sides sent Close: the close handshake finished. */

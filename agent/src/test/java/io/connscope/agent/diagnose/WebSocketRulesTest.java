@@ -9,6 +9,7 @@ import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.connection.Role;
 import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.websocket.Frames;
+import io.connscope.agent.websocket.WebSocketSession;
 import io.connscope.agent.websocket.WebSocketSession.Side;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -99,6 +100,35 @@ class WebSocketRulesTest {
         assertThat(rules(r, ConnectionEvent.CLOSE)).containsExactly(WebSocketClientClosedFirstRule.ID);
         assertThat(diagnosis.check(r).get(0).evidence).contains("after the client sent Close 1000 and the server answered")
             .contains("its FIN went first");
+    }
+
+    /**
+     * A writer thread answering a Close its reader read (OkHttp's and MockWebServer's writer executor):
+     * the answer is seen after the peer's Close, from another thread, so which came first is not guessed.
+     */
+    @Test
+    void aCloseWrittenFromAnotherThreadAfterThePeersWasReadHasNoKnownOrder() throws InterruptedException {
+        ConnectionRecord server = session(Role.SERVER, ACCEPT);
+        feed(server, true, Frames.close(true, 1000, "bye"));
+        Thread writer = new Thread(() -> feed(server, false, Frames.close(false, 1000, "bye")));
+        writer.start();
+        writer.join();
+        WebSocketSession ws = WebSocketEnd.session(server);
+        assertThat(ws.closedFirst(Side.SERVER)).isNull();
+        assertThat(ws.closeSent()).isTrue();
+        assertThat(ws.closeAnswered()).isTrue();
+        assertThat(ws.firstCloseSeen()).isSameAs(ws.frames(Side.CLIENT));
+        assertThat(rules(server, ConnectionEvent.EOF, ConnectionEvent.CLOSE)).isEmpty();
+
+        ConnectionRecord client = session(Role.CLIENT, ACCEPT);
+        feed(client, false, Frames.close(false, 1000, ""));
+        Thread clientWriter = new Thread(() -> feed(client, true, Frames.close(true, 1000, "")));
+        clientWriter.start();
+        clientWriter.join();
+        client.closeOrderFromKernel = KernelCloseOrder.THIS_SIDE;
+        assertThat(rules(client, ConnectionEvent.CLOSE)).containsExactly(WebSocketClientClosedFirstRule.ID);
+        assertThat(diagnosis.check(client).get(0).evidence)
+            .contains("both sides sent Close (which first is not known here; the client saw Close 1000 first)");
     }
 
     /** Closed without reading the server's FIN: only the kernel knows whose went first, and only a proven order is claimed. */

@@ -93,6 +93,9 @@ class HotPathBytecodeTest {
         // once per direction of a WebSocket session, at its Close frame
         "io/connscope/agent/websocket/WebSocketFrames.closeSeen",
         "io/connscope/agent/http/Http1Stream.headLine",
+        // once per message head, as it is parsed or let go: its array goes to the thread's spare
+        // (ThreadLocal.set allocates its entry once per thread)
+        "io/connscope/agent/http/HeadBuffer.drop",
         // once per connection: its first bytes toward the server, looked at for a TLS ClientHello
         ENGINE_TLS + ".firstRequestBytes",
         // an SSLEngine not paired with a connection: looks at the ciphertext for its ClientHello, and

@@ -42,6 +42,12 @@ class SafeTextTest {
         assertThat(SafeText.latin1(b, 2, b.length, 100)).isEqualTo("/p\\x1bq\\x85r");
         assertThat(SafeText.latin1(b, 2, b.length, 5)).isEqualTo("/p…");
         assertThat(SafeText.latin1(b, 2, 2, 5)).isEmpty();
+        byte[] safe = "xx/caf\u00e9?q=1".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(SafeText.latin1(safe, 2, safe.length, 100)).isEqualTo("/caf\u00e9?q=1");
+        assertThat(SafeText.latin1(safe, 2, safe.length, 9)).isEqualTo("/caf\u00e9?q=1");
+        assertThat(SafeText.latin1(safe, 2, safe.length, 8)).isEqualTo("/caf\u00e9?q…");
+        byte[] softHyphen = "a\u00adb".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(SafeText.latin1(softHyphen, 0, 3, 100)).as("a format character").isEqualTo("a\\xadb");
     }
 
     /** Any string, any bound: the result fits, is safe, and is a fixed point. */

@@ -1,0 +1,58 @@
+package io.connscope.agent.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class HeadBufferTest {
+
+    private static final byte[] HEAD = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    @Test
+    void aHeadParsedWithinOneCallChargesNothingAndLeavesItsArrayToTheThreadsNextHead() {
+        AnalysisMemory memory = new AnalysisMemory(1 << 20);
+        HeadBuffer first = new HeadBuffer(memory.lease());
+        assertThat(first.append(HEAD, 0, HEAD.length)).isTrue();
+        byte[] used = first.array();
+        first.drop();
+        HeadBuffer next = new HeadBuffer(memory.lease());
+        assertThat(next.append(HEAD, 0, HEAD.length)).isTrue();
+        assertThat(next.array()).as("the thread's spare, not a new array").isSameAs(used);
+        next.drop();
+        assertThat(memory.used()).isZero();
+        assertThat(memory.peak()).as("never charged").isZero();
+    }
+
+    @Test
+    void aHeadKeptBetweenCallsIsChargedForItsRoomUntilItIsLetGo() {
+        AnalysisMemory memory = new AnalysisMemory(1 << 20);
+        HeadBuffer head = new HeadBuffer(memory.lease());
+        head.append(HEAD, 0, 10);
+        assertThat(head.hold()).isTrue();
+        assertThat(memory.used()).isEqualTo(head.capacity());
+        byte[] big = new byte[2000];
+        head.append(big, 0, big.length);
+        assertThat(head.hold()).isTrue();
+        assertThat(memory.used()).as("the grown room, charged once").isEqualTo(head.capacity()).isEqualTo(2048);
+        byte[] grown = head.array();
+        head.drop();
+        assertThat(memory.used()).isZero();
+        HeadBuffer next = new HeadBuffer(memory.lease());
+        next.append(HEAD, 0, HEAD.length);
+        assertThat(next.array()).as("arrays over " + HeadBuffer.SPARE_MAX + " bytes are not kept").isNotSameAs(grown);
+        assertThat(next.capacity()).isLessThanOrEqualTo(HeadBuffer.SPARE_MAX);
+    }
+
+    @Test
+    void aRefusedHoldLeavesTheConnectionRefused() {
+        AnalysisMemory memory = new AnalysisMemory(100);
+        HeadBuffer head = new HeadBuffer(memory.lease());
+        head.append(HEAD, 0, 10);
+        assertThat(head.hold()).isFalse();
+        head.drop();
+        assertThat(head.append(HEAD, 0, 1)).as("a refused connection takes no more room").isFalse();
+        assertThat(memory.used()).isZero();
+        assertThat(memory.refusedConnections()).isEqualTo(1);
+    }
+}
