@@ -61,7 +61,7 @@ class WebSocketIT {
 
             int jdk = port(run, "client.frames=5 server.frames=5");
             for (String role : new String[] {"client", "server"}) {
-                javaNetHttpSession(session(spans, role, jdk), "client");
+                javaNetHttpSession(session(spans, role, jdk), role, "client");
             }
             assertThat(rulesAt(warnings, jdk)).containsExactly("client websocket-client-closed-tcp-first");
 
@@ -121,7 +121,7 @@ class WebSocketIT {
             for (String role : new String[] {"client", "server"}) {
                 assertThat(spans.connection(role, wss).str("tls.protocol.version")).isEqualTo("1.3");
                 SpanView ws = session(spans, role, wss);
-                javaNetHttpSession(ws, first);
+                javaNetHttpSession(ws, role, first);
                 assertThat(ws.num("connscope.websocket.close.code")).isEqualTo(1000);
                 assertThat(ws.bool("connscope.websocket.accept_valid")).isTrue();
                 assertThat(outcomes(otlp, role, wss)).isEqualTo(Map.of("clean", 1L));
@@ -135,7 +135,7 @@ class WebSocketIT {
     }
 
     /** The demo's java.net.http session, as either side saw it: what it sent, and how it closed (whose FIN went first, unless null). */
-    private static void javaNetHttpSession(SpanView ws, String tcpClosedFirstBy) {
+    private static void javaNetHttpSession(SpanView ws, String role, String tcpClosedFirstBy) {
         assertThat(ws.num("connscope.websocket.client.frames")).isEqualTo(5);
         assertThat(ws.num("connscope.websocket.server.frames")).isEqualTo(5);
         assertThat(ws.num("connscope.websocket.client.messages")).isEqualTo(2);
@@ -144,7 +144,15 @@ class WebSocketIT {
         // "hello" + "part one, " + "part two" + a 3-byte ping + Close 1000 "done"
         assertThat(ws.num("connscope.websocket.client.payload_bytes")).isEqualTo(5 + 10 + 8 + 3 + 6);
         assertThat(ws.num("connscope.websocket.ping.round_trips")).isEqualTo(1);
-        assertThat(ws.str("connscope.websocket.close.initiator")).isEqualTo("client");
+        // The client sent Close first: the server answers only what it read, on the thread that read it, so it
+        // says so. The client's own write can be seen after the server's answer was read (its writer and its
+        // reader are different threads, and the writer's hook runs once the write returned): then the order is
+        // not known there, and it must say that rather than guess; it may never name the server.
+        if (role.equals("server")) {
+            assertThat(ws.str("connscope.websocket.close.initiator")).isEqualTo("client");
+        } else {
+            assertThat(ws.str("connscope.websocket.close.initiator")).isIn("client", "unknown");
+        }
         assertThat(ws.num("connscope.websocket.close.reason_length")).isEqualTo(4);
         assertThat(ws.bool("connscope.websocket.close.answered")).isTrue();
         if (tcpClosedFirstBy != null) {
