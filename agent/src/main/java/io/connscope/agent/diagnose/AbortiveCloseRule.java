@@ -6,7 +6,8 @@ import io.connscope.agent.connection.ConnectionRecord;
 
 /**
  * A close with unread input pending, or with SO_LINGER 0: the stack sends RST instead of FIN, and the
- * peer may lose what it sent, or what this side had not yet sent.
+ * peer may lose what it sent, or what this side had not yet sent. A SO_LINGER 0 close of a connection
+ * that carried no data either way loses nothing, and is only told (INFO).
  */
 public final class AbortiveCloseRule implements ConnectionRule {
 
@@ -23,6 +24,14 @@ public final class AbortiveCloseRule implements ConnectionRule {
             return null;
         }
         if (r.closedWithLingerZero && !r.events.contains(ConnectionEvent.UNREAD_AT_CLOSE)) {
+            if (r.bytesWritten() == 0 && r.bytesRead() == 0) {
+                // No data either way, so none was lost: a connection made only to wake a blocked accept (Tomcat's
+                // connectors do this as they stop) or to probe a port. Told, not warned of.
+                return new Warning(ID, Severity.INFO, "connection " + r.id + ", which carried no data either way, was"
+                    + " closed with SO_LINGER 0, so the stack reset it instead of closing it; nothing was lost ("
+                    + r.sequence() + ").", "Nothing to fix if the connection was only a probe or a wake-up; otherwise,"
+                    + " leave SO_LINGER off and close normally.");
+            }
             boolean peerFirst = r.events.contains(ConnectionEvent.EOF);
             return new Warning(ID, Severity.WARN, "connection " + r.id + " was closed with SO_LINGER 0, so the stack reset"
                 + " it instead of closing it: whatever it had not yet sent was dropped"

@@ -58,6 +58,25 @@ class ConnectionRulesTest {
         assertThat(rules(r, 3 * MS)).containsExactly("tcp-nodelay-late");
     }
 
+    /** SO_LINGER 0 resets: a WARN when the connection carried data, told only when it carried none (Tomcat's wake-up). */
+    @Test
+    void lingerZeroResetsWarnOnlyWhenTheConnectionCarriedData() {
+        ConnectionRecord used = connected(1);
+        used.onWrite(40, 2 * MS);
+        used.closedWithLingerZero = true;
+        used.events.add(ConnectionEvent.CLOSE);
+        assertThat(rules(used, 3 * MS)).containsExactly("abortive-close");
+        assertThat(diagnosis.check(used).get(0).severity).isEqualTo(Severity.WARN);
+
+        ConnectionRecord wakeUp = connected(2);
+        wakeUp.closedWithLingerZero = true;
+        wakeUp.events.add(ConnectionEvent.CLOSE);
+        assertThat(rules(wakeUp, 3 * MS)).containsExactly("abortive-close");
+        Warning told = diagnosis.check(wakeUp).get(0);
+        assertThat(told.severity).isEqualTo(Severity.INFO);
+        assertThat(told.evidence).contains("which carried no data either way").contains("nothing was lost");
+    }
+
     @Test
     void closesThatLoseData() {
         ConnectionRecord abortive = connected(1);

@@ -1,0 +1,212 @@
+package io.connscope.stacks.conformance;
+
+import com.sun.net.httpserver.HttpServer;
+import io.undertow.Undertow;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The servers of the conformance runs, each at its defaults on a loopback port, each answering every
+ * request with {@link #body} after reading the request's body in full, and counting what it answered:
+ * that count is the truth the tests hold connscope's to.
+ */
+final class ConformanceServers {
+
+    private ConformanceServers() {
+    }
+
+    /** A running server. */
+    abstract static class Running implements AutoCloseable {
+        final String name;
+        final AtomicInteger requests = new AtomicInteger();
+        int port;
+
+        Running(String name) {
+            this.name = name;
+        }
+
+        /** Counts a request to {@code path} and gives its answer. */
+        byte[] answer(String path) {
+            requests.incrementAndGet();
+            return body(path);
+        }
+    }
+
+    /** What a server answers to {@code path}: the same from every server, so the clients can check it. */
+    static byte[] body(String path) {
+        return ("answer to " + path + "\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static List<Running> startAll() throws Exception {
+        List<Running> all = new ArrayList<>();
+        all.add(jetty());
+        all.add(tomcat());
+        all.add(undertow());
+        all.add(jdk());
+        all.add(mockWebServer());
+        return all;
+    }
+
+    /** Jetty 12's core server, HTTP/1.1. */
+    static Running jetty() throws Exception {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        Running running = new Running("jetty") {
+            @Override
+            public void close() throws Exception {
+                server.stop();
+            }
+        };
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                Content.Source.asByteBuffer(request); // the request body, read in full
+                byte[] b = running.answer(Request.getPathInContext(request));
+                response.getHeaders().put("Content-Type", "text/plain");
+                response.getHeaders().put("Content-Length", b.length);
+                response.write(true, ByteBuffer.wrap(b), callback);
+                return true;
+            }
+        });
+        server.start();
+        running.port = connector.getLocalPort();
+        return running;
+    }
+
+    /** Tomcat 11 embedded, its NIO connector. */
+    static Running tomcat() throws Exception {
+        Path base = Files.createTempDirectory("connscope-tomcat");
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(base.toString());
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(connector);
+        Running running = new Running("tomcat") {
+            @Override
+            public void close() throws Exception {
+                tomcat.stop();
+                tomcat.destroy();
+            }
+        };
+        Context context = tomcat.addContext("", base.toString());
+        Tomcat.addServlet(context, "answer", new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
+                req.getInputStream().readAllBytes();
+                byte[] b = running.answer(req.getRequestURI());
+                res.setContentType("text/plain");
+                res.setContentLength(b.length);
+                res.getOutputStream().write(b);
+            }
+        });
+        context.addServletMappingDecoded("/*", "answer");
+        tomcat.start();
+        running.port = connector.getLocalPort();
+        return running;
+    }
+
+    /** Undertow's core server. */
+    static Running undertow() {
+        Running[] self = new Running[1];
+        Undertow server = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(exchange -> {
+            if (exchange.isInIoThread()) {
+                exchange.dispatch(ex -> {
+                    ex.startBlocking();
+                    ex.getInputStream().readAllBytes();
+                    byte[] b = self[0].answer(ex.getRequestPath());
+                    ex.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_TYPE, "text/plain");
+                    ex.setResponseContentLength(b.length);
+                    ex.getOutputStream().write(b);
+                    ex.endExchange();
+                });
+            }
+        }).build();
+        Running running = new Running("undertow") {
+            @Override
+            public void close() {
+                server.stop();
+            }
+        };
+        self[0] = running;
+        server.start();
+        running.port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+        return running;
+    }
+
+    /** The JDK's own HttpServer, left at its defaults (TCP_NODELAY off). */
+    static Running jdk() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        Running running = new Running("jdk-httpserver") {
+            @Override
+            public void close() {
+                server.stop(0);
+            }
+        };
+        server.createContext("/", exchange -> {
+            try (InputStream in = exchange.getRequestBody()) {
+                in.readAllBytes();
+            }
+            byte[] b = running.answer(exchange.getRequestURI().getPath());
+            exchange.getResponseHeaders().set("Content-Type", "text/plain");
+            exchange.sendResponseHeaders(200, b.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(b);
+            }
+        });
+        server.start();
+        running.port = server.getAddress().getPort();
+        return running;
+    }
+
+    /** OkHttp's MockWebServer, answering from a dispatcher. */
+    static Running mockWebServer() throws IOException {
+        MockWebServer server = new MockWebServer();
+        Running running = new Running("mockwebserver") {
+            @Override
+            public void close() {
+                server.close();
+            }
+        };
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                byte[] b = running.answer(request.getUrl().encodedPath());
+                return new MockResponse.Builder().code(200).addHeader("Content-Type", "text/plain")
+                    .body(new String(b, StandardCharsets.US_ASCII)).build();
+            }
+        });
+        server.start(InetAddress.getLoopbackAddress(), 0);
+        running.port = server.getPort();
+        return running;
+    }
+}
