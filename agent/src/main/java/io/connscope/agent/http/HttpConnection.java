@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * read incrementally and paired into {@link HttpExchange exchanges} by position (HTTP/1.x answers
  * requests in order, pipelined or not): request n and final response n share slot n, whichever is
  * seen first. The two directions may be fed from different threads; each direction's own state is
- * touched only by the thread feeding it.
+ * in its events ({@link Http1RequestEvents}, {@link Http1ResponseEvents}), touched only by the
+ * thread feeding it; what they share is here.
  */
 public final class HttpConnection {
 
@@ -30,53 +31,47 @@ public final class HttpConnection {
 
     private final Http1Stream requestStream;
     private final Http1Stream responseStream;
-    private final ExchangeSink sink;
+    /** The response direction's events, which also know when a response is under way. */
+    private final Http1ResponseEvents responseEvents;
+    final ExchangeSink sink;
     /** This connection's share of the analysis memory budget. */
     private final AnalysisMemory.Lease memory;
     /** Usually one or two exchanges at a time; sized small because every tracked connection has one. */
     private final ConcurrentHashMap<Integer, HttpExchange> open = new ConcurrentHashMap<>(2);
 
-    // request direction
-    private long requestStartNanos;
-    private HttpExchange requesting;
-    private int requestIndex;
-    // response direction
-    private HttpExchange responding;
-    private int responseIndex;
-    /** When the first byte of the response being received arrived; 0 between responses. */
-    private volatile long responseStartNanos;
-
-    private volatile int responsesEnded;
-    private volatile long lastExchangeEndNanos;
-    private volatile boolean seenHttp;
+    // Written by one direction's events, read by the other's and by the export thread.
+    /** Index of the last response that ended. */
+    volatile int responsesEnded;
+    volatile long lastExchangeEndNanos;
+    volatile boolean seenHttp;
     private volatile String version;
-    private volatile int requests;
-    private volatile int responses;
-    private volatile int truncated;
-    private volatile long keepAliveTimeoutSeconds = -1;
+    volatile int requests;
+    volatile int responses;
+    volatile int truncated;
+    volatile long keepAliveTimeoutSeconds = -1;
     private volatile String stopped;
-    private final Http1Violations violations = new Http1Violations();
+    final Http1Violations violations = new Http1Violations();
     /** When the connection ended, once {@link #end(long)} runs; messages ending at the close end then. */
     private volatile long endedAt;
     /** The first message that said this connection will close ("response 3"), or null. */
-    private volatile String closeAnnouncedBy;
-    private final ClientHints clientHints = new ClientHints();
+    volatile String closeAnnouncedBy;
+    final ClientHints clientHints = new ClientHints();
     /** The WebSocket session after a 101 to websocket: response-direction bytes go there from then on. */
-    private volatile WebSocketSession webSocket;
+    volatile WebSocketSession webSocket;
     /**
      * The request asking for the upgrade was seen in full: request-direction bytes go to the session
      * from then on. (A full-duplex client's 101 may be read before its request's write is seen.)
      */
-    private volatile boolean upgradeRequestSeen;
+    volatile boolean upgradeRequestSeen;
     /** The HTTP/2 session, once either direction showed HTTP/2: its streams are this connection's exchanges. */
-    private volatile Http2Session http2;
+    volatile Http2Session http2;
 
     public HttpConnection(ExchangeSink sink, AnalysisMemory.Lease memory) {
         this.sink = sink;
         this.memory = memory;
-        Http1Stream.RequestMethods nextResponse = this::nextResponse;
-        requestStream = new Http1Stream(true, new RequestSide(), nextResponse, memory);
-        responseStream = new Http1Stream(false, new ResponseSide(), nextResponse, memory);
+        responseEvents = new Http1ResponseEvents(this);
+        requestStream = new Http1Stream(true, new Http1RequestEvents(this), responseEvents, memory);
+        responseStream = new Http1Stream(false, responseEvents, responseEvents, memory);
     }
 
     /** Feeds bytes of one direction; {@code requests} says whether they carry requests or responses. */
@@ -104,7 +99,7 @@ public final class HttpConnection {
     }
 
     /** The session, created by whichever direction showed HTTP/2 first. Once per connection. */
-    private Http2Session http2Session(String detectedBy) {
+    Http2Session http2Session(String detectedBy) {
         Http2Session s = http2;
         if (s == null) {
             synchronized (this) {
@@ -219,7 +214,7 @@ public final class HttpConnection {
 
     /** Some bytes of a response arrived, but not yet its whole head. */
     public boolean responseHeadInFlight() {
-        return responseStartNanos != 0L;
+        return responseEvents.headInFlight();
     }
 
     /** A request is on the wire or waiting for its response: the connection is in use, not idle. */
@@ -227,7 +222,7 @@ public final class HttpConnection {
         return unanswered() != null;
     }
 
-    private long now() {
+    long now() {
         long ended = endedAt;
         return ended != 0L ? ended : System.nanoTime();
     }
@@ -273,13 +268,14 @@ public final class HttpConnection {
         return violations;
     }
 
-    private void stopped(String reason) {
+    void stopped(String reason) {
         if (stopped == null) {
             stopped = reason;
         }
     }
 
-    private HttpExchange slot(int index) {
+    /** Exchange {@code index}, made by whichever direction comes to it first; null once too many are open. */
+    HttpExchange slot(int index) {
         Integer key = key(index);
         HttpExchange e = open.get(key);
         if (e == null) {
@@ -309,22 +305,17 @@ public final class HttpConnection {
         return index & 127;
     }
 
-    /** A final response begins: it answers the next request in order (its method decides the framing). */
-    private String nextResponse() {
-        responding = slot(++responseIndex);
-        if (responding == null) {
-            return null;
-        }
-        responding.responseStartNanos = responseStartNanos;
-        responseStartNanos = 0L;
-        return responding.method;
+    /** The exchange no longer awaits anything here (its HTTP/2 stream ends it, or it was left to HTTP/2). */
+    void forget(HttpExchange e) {
+        open.remove(key(e.index), e);
     }
 
-    private void halfDone(HttpExchange e) {
+    /** One half of the exchange ended: after both, it is handed on. */
+    void halfDone(HttpExchange e) {
         if (e.halfDone()) {
             Http2Session s = http2;
             if (e.http2StreamId != 0 && s != null) {
-                open.remove(key(e.index), e);
+                forget(e);
                 s.upgradeRequestDone(e); // an h2c upgrade request, whose HTTP/2 response ended first
             } else if (open.remove(key(e.index), e)) {
                 complete(e);
@@ -337,7 +328,7 @@ public final class HttpConnection {
         sink.finished(e);
     }
 
-    private void seen(HttpHead head) {
+    void seen(HttpHead head) {
         seenHttp = true;
         if (version == null) {
             version = head.version;
@@ -345,7 +336,7 @@ public final class HttpConnection {
     }
 
     /** Message {@code index} of a direction broke HTTP/1.x: kept once per direction, and the analysis stops. */
-    private void malformed(boolean requests, int index, String reason) {
+    void malformed(boolean requests, int index, String reason) {
         if (!seenHttp) {
             return; // bytes that were never HTTP are not a violation of it
         }
@@ -353,249 +344,11 @@ public final class HttpConnection {
         stopped(reason);
     }
 
-    private static boolean isWebSocket(String upgrade) {
+    static boolean isWebSocket(String upgrade) {
         return upgrade != null && upgrade.trim().equalsIgnoreCase("websocket");
     }
 
-    private static boolean isH2c(String upgrade) {
+    static boolean isH2c(String upgrade) {
         return upgrade != null && upgrade.trim().equalsIgnoreCase("h2c");
-    }
-
-    /** Events of the direction carrying requests. */
-    private final class RequestSide implements Http1Events {
-        /** The HTTP/2 frames of this direction, after the connection preface. */
-        private Http2Frames h2;
-        @Override
-        public void messageStart() {
-            requestStartNanos = System.nanoTime();
-        }
-
-        @Override
-        public void head(HttpHead head) {
-            seen(head);
-            requests++;
-            int index = ++requestIndex;
-            violations.irregularity(head, index);
-            HttpExchange e = slot(index);
-            requesting = e;
-            if (e != null) {
-                boolean pipelined = index - 1 > responsesEnded;
-                long idle = index > 1 && !pipelined ? requestStartNanos - lastExchangeEndNanos : -1;
-                e.request(head, requestStartNanos, idle, pipelined);
-                if (e.http2StreamId != 0) {
-                    // An h2c upgrade whose 101 was read first: already HTTP/2's stream 1, which its session ends.
-                    e.version = "2";
-                    open.remove(key(e.index), e);
-                }
-                e.asksForWebSocket = isWebSocket(head.upgrade);
-                e.keepAliveTimeoutSeconds = keepAliveTimeoutSeconds;
-                e.afterCloseAnnouncedBy = closeAnnouncedBy;
-                e.client = clientHints.takeNextRequest();
-            }
-            if (head.connectionClose && closeAnnouncedBy == null) {
-                closeAnnouncedBy = "request " + index;
-            }
-            if (e != null) {
-                sink.requestStarted(e);
-            }
-            WebSocketSession ws = webSocket;
-            if (ws != null && head.webSocketKey != null) {
-                ws.requestKey(head.webSocketKey);
-            }
-        }
-
-        @Override
-        public void messageEnd(long bodyBytes, long declaredBodyBytes, boolean complete) {
-            if (!complete) {
-                truncated++;
-            }
-            HttpExchange e = requesting;
-            if (e != null) {
-                requesting = null;
-                e.requestEndNanos = now();
-                if (e.asksForWebSocket) {
-                    upgradeRequestSeen = true;
-                }
-                halfDone(e);
-            }
-        }
-
-        @Override
-        public void opaque(String reason) {
-            if (seenHttp) {
-                stopped(reason);
-            }
-        }
-
-        @Override
-        public boolean http2Preface() {
-            h2 = http2Session(Http2Session.PRIOR_KNOWLEDGE).requestFrames;
-            h2.expectPrefaceTail();
-            return true;
-        }
-
-        @Override
-        public void switchedBytes(byte[] b, int off, int len) {
-            h2.feed(b, off, len);
-        }
-
-        @Override
-        public void switchedBytes(ByteBuffer buffer, int from, int len) {
-            h2.feed(buffer, from, len);
-        }
-
-        @Override
-        public void malformed(String reason) {
-            // A request whose head was seen is still in flight while its body is read.
-            HttpConnection.this.malformed(true, requesting != null ? requestIndex : requestIndex + 1, reason);
-        }
-    }
-
-    /** Events of the direction carrying responses. */
-    private final class ResponseSide implements Http1Events {
-        /** The session a 101 to websocket opened, between its head and the switch. */
-        private WebSocketSession upgraded;
-        /** The exchange a 101 to h2c answered, between its head and the switch: it becomes stream 1. */
-        private HttpExchange upgradedToHttp2;
-        /** The HTTP/2 frames of this direction, once it speaks HTTP/2. */
-        private Http2Frames h2;
-
-        @Override
-        public void messageStart() {
-            if (responseStartNanos == 0L) { // the first byte of a response, interim ones included
-                responseStartNanos = System.nanoTime();
-            }
-        }
-
-        @Override
-        public void head(HttpHead head) {
-            seen(head);
-            boolean interimHead = head.status >= 100 && head.status < 200 && head.status != 101;
-            violations.irregularity(head, interimHead ? responseIndex + 1 : responseIndex); // a final head's index is taken
-            if (head.keepAliveTimeoutSeconds >= 0) {
-                keepAliveTimeoutSeconds = head.keepAliveTimeoutSeconds;
-            }
-            HttpExchange e = responding;
-            boolean interim = head.status >= 100 && head.status < 200 && head.status != 101;
-            if (e == null || interim) {
-                return;
-            }
-            e.response(head);
-            e.responseHeadNanos = now();
-            HttpHead request = e.requestHead; // null when this side read the response before seeing its request
-            if (head.status == 101 && isWebSocket(head.upgrade) && (request == null || isWebSocket(request.upgrade))) {
-                upgraded = new WebSocketSession(request == null ? null : request.webSocketKey, head.webSocketKey,
-                    System.nanoTime());
-                e.webSocket = upgraded;
-            } else if (head.status == 101 && isH2c(head.upgrade) && (request == null || isH2c(request.upgrade))) {
-                upgradedToHttp2 = e;
-            }
-            e.closeDelimited = !head.chunked && head.contentLength < 0 && head.status >= 200
-                && head.status != 204 && head.status != 304 && !"HEAD".equals(e.method)
-                && !("CONNECT".equals(e.method) && head.status < 300);
-            boolean closing = head.connectionClose || "1.0".equals(head.version) && !head.connectionKeepAlive;
-            if (closing && closeAnnouncedBy == null) {
-                closeAnnouncedBy = "response " + e.index;
-            }
-        }
-
-        @Override
-        public void bodyAfterHead() {
-            HttpExchange e = responding;
-            if (e != null && e.responseHeadNanos != 0L) {
-                e.responseBodyWaitNanos = now() - e.responseHeadNanos;
-            }
-        }
-
-        @Override
-        public void messageEnd(long bodyBytes, long declaredBodyBytes, boolean complete) {
-            responsesEnded = responseIndex;
-            HttpExchange e = responding;
-            if (e != null && e == upgradedToHttp2) {
-                responding = null;
-                leaveToHttp2(e);
-                return;
-            }
-            if (complete) {
-                responses++;
-            } else {
-                truncated++;
-            }
-            if (e != null) {
-                responding = null;
-                e.responseComplete = complete;
-                e.failure = complete ? null : "truncated_response";
-                e.responseBodyBytes = bodyBytes;
-                e.responseDeclaredBytes = declaredBodyBytes;
-                e.responseEndNanos = now();
-                halfDone(e);
-            }
-        }
-
-        /**
-         * Not a response: the request's answer comes on HTTP/2 stream 1. Once per h2c upgrade. When the
-         * 101 was read before the writer's hook saw the request, the exchange stays for the request side to
-         * find, as with any response read first.
-         */
-        private void leaveToHttp2(HttpExchange e) {
-            if (e.requestHead != null) {
-                open.remove(key(e.index), e);
-            }
-        }
-
-        @Override
-        public boolean switchProtocols(HttpHead head) {
-            if (upgradedToHttp2 != null) {
-                Http2Session s = http2Session(Http2Session.H2C_UPGRADE);
-                s.upgradeRequest(upgradedToHttp2);
-                upgradedToHttp2 = null;
-                h2 = s.responseFrames;
-                return true;
-            }
-            if (upgraded == null) {
-                return false;
-            }
-            webSocket = upgraded;
-            return true;
-        }
-
-        @Override
-        public boolean http2Frames(boolean settings) {
-            if (!settings && http2 == null) {
-                return false;
-            }
-            h2 = http2Session(Http2Session.PRIOR_KNOWLEDGE).responseFrames;
-            return true;
-        }
-
-        @Override
-        public void switchedBytes(byte[] b, int off, int len) {
-            if (h2 != null) {
-                h2.feed(b, off, len);
-            } else {
-                webSocket.feed(false, b, off, len);
-            }
-        }
-
-        @Override
-        public void switchedBytes(ByteBuffer buffer, int from, int len) {
-            if (h2 != null) {
-                h2.feed(buffer, from, len);
-            } else {
-                webSocket.feed(false, buffer, from, len);
-            }
-        }
-
-        @Override
-        public void opaque(String reason) {
-            if (seenHttp) {
-                stopped(reason);
-            }
-        }
-
-        @Override
-        public void malformed(String reason) {
-            HttpConnection.this.malformed(false, responding != null ? responseIndex : responseIndex + 1, reason);
-        }
     }
 }

@@ -34,7 +34,7 @@ class HotPathBytecodeTest {
         "io/connscope/bridge/ConnectionSink", List.of(TRACKER),
         "io/connscope/agent/connection/UringWrites", List.of(TRACKER),
         "io/connscope/agent/http/Http1Events",
-        List.of("io/connscope/agent/http/HttpConnection$RequestSide", "io/connscope/agent/http/HttpConnection$ResponseSide"));
+        List.of("io/connscope/agent/http/Http1RequestEvents", "io/connscope/agent/http/Http1ResponseEvents"));
 
     /** JDK methods the hot path may call: lock-free and allocation-free on the paths used. */
     private static final Set<String> ALLOWED = Set.of(
@@ -103,7 +103,7 @@ class HotPathBytecodeTest {
         ENGINE_TLS + ".notPaired",
         // once per connection: it showed HTTP/2, or an h2c upgrade request is handed to HTTP/2
         "io/connscope/agent/http/HttpConnection.http2Session",
-        "io/connscope/agent/http/HttpConnection$ResponseSide.leaveToHttp2",
+        "io/connscope/agent/http/Http1ResponseEvents.leaveToHttp2",
         // HTTP/2 header blocks: copied while in flight, decoded once complete (the message head)
         "io/connscope/agent/http/Http2Frames.appendBlock",
         // a GOAWAY's debug data: its buffer once per direction, its text once per GOAWAY
@@ -165,7 +165,7 @@ class HotPathBytecodeTest {
         }
         assertThat(seen).as("methods analysed").anyMatch(s -> s.contains("ConnectionRecord.onRead"))
             .anyMatch(s -> s.contains("ConnectionRegistry.get")).anyMatch(s -> s.contains("EventLog.add"))
-            .anyMatch(s -> s.contains("Http1Stream.feed")).anyMatch(s -> s.contains("ResponseSide.messageEnd"))
+            .anyMatch(s -> s.contains("Http1Stream.feed")).anyMatch(s -> s.contains("Http1ResponseEvents.messageEnd"))
             .anyMatch(s -> s.contains("EngineTls.engineCall")).anyMatch(s -> s.contains("HttpAnalysis.feed"))
             .anyMatch(s -> s.contains("Http2Frames.content")).anyMatch(s -> s.contains("Http2Session.data"))
             .anyMatch(s -> s.contains("WireBytesFeed.nativeRange")).anyMatch(s -> s.contains("NativeMemory.copy"))

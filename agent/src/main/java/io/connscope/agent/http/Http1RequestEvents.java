@@ -1,0 +1,108 @@
+package io.connscope.agent.http;
+
+import io.connscope.agent.websocket.WebSocketSession;
+import java.nio.ByteBuffer;
+
+/**
+ * The events of an HTTP/1.x connection's request direction: each request head takes the next
+ * exchange slot and says what it asks (an upgrade, a close), and its end ends the exchange's request
+ * half. Its own state is touched only by the thread feeding that direction.
+ */
+final class Http1RequestEvents implements Http1Events {
+
+    private final HttpConnection c;
+    private long requestStartNanos;
+    private HttpExchange requesting;
+    private int requestIndex;
+    /** The HTTP/2 frames of this direction, after the connection preface. */
+    private Http2Frames h2;
+
+    Http1RequestEvents(HttpConnection connection) {
+        this.c = connection;
+    }
+
+    @Override
+    public void messageStart() {
+        requestStartNanos = System.nanoTime();
+    }
+
+    @Override
+    public void head(HttpHead head) {
+        c.seen(head);
+        c.requests++;
+        int index = ++requestIndex;
+        c.violations.irregularity(head, index);
+        HttpExchange e = c.slot(index);
+        requesting = e;
+        if (e != null) {
+            boolean pipelined = index - 1 > c.responsesEnded;
+            long idle = index > 1 && !pipelined ? requestStartNanos - c.lastExchangeEndNanos : -1;
+            e.request(head, requestStartNanos, idle, pipelined);
+            if (e.http2StreamId != 0) {
+                // An h2c upgrade whose 101 was read first: already HTTP/2's stream 1, which its session ends.
+                e.version = "2";
+                c.forget(e);
+            }
+            e.asksForWebSocket = HttpConnection.isWebSocket(head.upgrade);
+            e.keepAliveTimeoutSeconds = c.keepAliveTimeoutSeconds;
+            e.afterCloseAnnouncedBy = c.closeAnnouncedBy;
+            e.client = c.clientHints.takeNextRequest();
+        }
+        if (head.connectionClose && c.closeAnnouncedBy == null) {
+            c.closeAnnouncedBy = "request " + index;
+        }
+        if (e != null) {
+            c.sink.requestStarted(e);
+        }
+        WebSocketSession ws = c.webSocket;
+        if (ws != null && head.webSocketKey != null) {
+            ws.requestKey(head.webSocketKey);
+        }
+    }
+
+    @Override
+    public void messageEnd(long bodyBytes, long declaredBodyBytes, boolean complete) {
+        if (!complete) {
+            c.truncated++;
+        }
+        HttpExchange e = requesting;
+        if (e != null) {
+            requesting = null;
+            e.requestEndNanos = c.now();
+            if (e.asksForWebSocket) {
+                c.upgradeRequestSeen = true;
+            }
+            c.halfDone(e);
+        }
+    }
+
+    @Override
+    public void opaque(String reason) {
+        if (c.seenHttp) {
+            c.stopped(reason);
+        }
+    }
+
+    @Override
+    public boolean http2Preface() {
+        h2 = c.http2Session(Http2Session.PRIOR_KNOWLEDGE).requestFrames;
+        h2.expectPrefaceTail();
+        return true;
+    }
+
+    @Override
+    public void switchedBytes(byte[] b, int off, int len) {
+        h2.feed(b, off, len);
+    }
+
+    @Override
+    public void switchedBytes(ByteBuffer buffer, int from, int len) {
+        h2.feed(buffer, from, len);
+    }
+
+    @Override
+    public void malformed(String reason) {
+        // A request whose head was seen is still in flight while its body is read.
+        c.malformed(true, requesting != null ? requestIndex : requestIndex + 1, reason);
+    }
+}
