@@ -3,11 +3,13 @@ package io.connscope.agent.diagnose;
 import io.connscope.agent.connection.CloseClassification;
 import io.connscope.agent.connection.ConnectionEvent;
 import io.connscope.agent.connection.ConnectionRecord;
+import io.connscope.agent.connection.Role;
 
 /**
  * A close with unread input pending, or with SO_LINGER 0: the stack sends RST instead of FIN, and the
  * peer may lose what it sent, or what this side had not yet sent. A SO_LINGER 0 close of a connection
- * that carried no data either way loses nothing, and is only told (INFO).
+ * that carried no data either way, or of an HTTP client's connection after the server had closed its
+ * side, loses nothing, and is only told (INFO).
  */
 public final class AbortiveCloseRule implements ConnectionRule {
 
@@ -33,6 +35,15 @@ public final class AbortiveCloseRule implements ConnectionRule {
                     + " leave SO_LINGER off and close normally.");
             }
             boolean peerFirst = r.events.contains(ConnectionEvent.EOF);
+            if (peerFirst && r.role == Role.CLIENT && r.http != null && r.http.seenHttp()) {
+                // An HTTP server that closed its side reads nothing more that matters: its answers were sent, and a
+                // request still on its way was never going to be answered. Apache HttpClient closes a connection it
+                // found closed this way.
+                return new Warning(ID, Severity.INFO, "connection " + r.id + " was closed with SO_LINGER 0 after the"
+                    + " server had closed its side (end of stream read first), so the stack reset it; nothing the"
+                    + " server would still act on was lost (" + r.sequence() + ").",
+                    "Nothing to fix for this connection; see why the server closed it (an idle timeout, Connection: close).");
+            }
             return new Warning(ID, Severity.WARN, "connection " + r.id + " was closed with SO_LINGER 0, so the stack reset"
                 + " it instead of closing it: whatever it had not yet sent was dropped"
                 + (peerFirst ? " (the peer had already closed its side)" : ", and the peer sees \"connection reset\"")

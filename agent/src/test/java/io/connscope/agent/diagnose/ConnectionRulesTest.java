@@ -75,6 +75,21 @@ class ConnectionRulesTest {
         Warning told = diagnosis.check(wakeUp).get(0);
         assertThat(told.severity).isEqualTo(Severity.INFO);
         assertThat(told.evidence).contains("which carried no data either way").contains("nothing was lost");
+
+        // Apache HttpClient 5 closes a pooled connection it found closed by the server with SO_LINGER 0.
+        ConnectionRecord found = connected(3);
+        found.http = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
+        byte[] get = "GET / HTTP/1.1\r\nHost: api\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        found.http.feed(true, get, 0, get.length);
+        found.onWrite(get.length, 2 * MS);
+        found.onRead(-1, 3 * MS);
+        found.closedWithLingerZero = true;
+        found.events.add(ConnectionEvent.CLOSE);
+        assertThat(rules(found, 4 * MS)).contains("abortive-close");
+        Warning afterServerClose = diagnosis.check(found).stream().filter(w -> w.rule.equals("abortive-close")).findFirst()
+            .orElseThrow();
+        assertThat(afterServerClose.severity).isEqualTo(Severity.INFO);
+        assertThat(afterServerClose.evidence).contains("after the server had closed its side");
     }
 
     @Test

@@ -31,7 +31,16 @@ public final class ConformanceApp {
             for (ConformanceClients.Client client : ConformanceClients.all()) {
                 List<String> paths = paths(client.name(), server.name);
                 long[] took = new long[paths.size()];
-                int right = client.run(base, paths, took);
+                int right = 0;
+                try (ConformanceClients.Session session = client.open()) {
+                    for (int i = 0; i < paths.size(); i++) {
+                        String path = paths.get(i);
+                        long start = System.nanoTime();
+                        byte[] body = session.send(base.resolve(path), isPost(path));
+                        took[i] = System.nanoTime() - start;
+                        right += Arrays.equals(body, ConformanceServers.body(path)) ? 1 : 0;
+                    }
+                }
                 lines.add("expect: conformance=client client=" + label(client.name()) + " server=" + server.name
                     + " sent=" + paths.size() + " right=" + right + " stalled=" + stalled(took) + " quick=" + quick(took)
                     + " took.ms=" + Arrays.stream(took).mapToObj(n -> String.format(Locale.ROOT, "%.1f", n / 1e6))
@@ -64,6 +73,10 @@ public final class ConformanceApp {
             n += took[i] < 20_000_000L ? 1 : 0;
         }
         return n;
+    }
+
+    static boolean isPost(String path) {
+        return path.startsWith("/post");
     }
 
     /** A client's name as one token of a line, and in the paths it sends. */

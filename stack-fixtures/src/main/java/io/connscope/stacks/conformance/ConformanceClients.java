@@ -17,168 +17,148 @@ import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
-import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.StringRequestContent;
 
 /**
  * The clients of the conformance runs, each used as its documentation shows for ordinary keep-alive
- * traffic: one client object for a run of requests, each response read in full, the client closed
- * (or, where it has no close, left to the JVM's exit) at the end.
+ * traffic: one client object per session, each response read in full, the client closed at the end
+ * (or, where it has no close, left to the JVM's exit).
  */
 final class ConformanceClients {
 
-    /** A request body the clients POST. */
+    /** The request body the clients POST. */
     static final String POSTED = "{\"item\":42}";
 
     private ConformanceClients() {
     }
 
-    /**
-     * One client library: sends {@code paths} to {@code base}, GET or POST by the path, and returns how
-     * many answers were right; {@code took[i]} is request i's time by the client's own clock, from the
-     * call that sends it to its body read in full.
-     */
+    /** One client library. */
     interface Client {
         String name();
 
-        int run(URI base, List<String> paths, long[] took) throws Exception;
+        /** A client object of the library, for a run of requests. */
+        Session open() throws Exception;
+    }
+
+    /** A client object: its requests share its connection pool. */
+    interface Session extends AutoCloseable {
+        /** Sends a GET, or a POST of {@link #POSTED}, and returns the response body, read in full. */
+        byte[] send(URI uri, boolean post) throws Exception;
     }
 
     static List<Client> all() {
-        return Arrays.asList(httpUrlConnection(), javaNetHttp(), okHttp(), apache(), jetty());
+        return Arrays.asList(
+            client("HttpURLConnection", ConformanceClients::httpUrlConnection),
+            client("java.net.http", ConformanceClients::javaNetHttp),
+            client("OkHttp", ConformanceClients::okHttp),
+            client("Apache HttpClient 5", ConformanceClients::apache),
+            client("Jetty HttpClient", ConformanceClients::jetty));
     }
 
-    static boolean isPost(String path) {
-        return path.startsWith("/post");
-    }
-
-    static boolean right(String path, byte[] body) {
-        return Arrays.equals(body, ConformanceServers.body(path));
-    }
-
-    static Client httpUrlConnection() {
-        return client("HttpURLConnection", (base, paths, took) -> {
-            int right = 0;
-            for (int i = 0; i < paths.size(); i++) {
-                String path = paths.get(i);
-                long start = System.nanoTime();
-                HttpURLConnection c = (HttpURLConnection) base.resolve(path).toURL().openConnection();
-                if (isPost(path)) {
-                    c.setRequestMethod("POST");
-                    c.setDoOutput(true);
-                    c.setRequestProperty("Content-Type", "application/json");
-                    try (OutputStream out = c.getOutputStream()) {
-                        out.write(POSTED.getBytes(StandardCharsets.US_ASCII));
-                    }
-                }
-                try (InputStream in = c.getInputStream()) {
-                    right += right(path, in.readAllBytes()) ? 1 : 0;
-                    took[i] = System.nanoTime() - start;
+    /** Its keep-alive cache keeps connections until the JVM exits. */
+    private static Session httpUrlConnection() {
+        return session((uri, post) -> {
+            HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+            if (post) {
+                c.setRequestMethod("POST");
+                c.setDoOutput(true);
+                c.setRequestProperty("Content-Type", "application/json");
+                try (OutputStream out = c.getOutputStream()) {
+                    out.write(POSTED.getBytes(StandardCharsets.US_ASCII));
                 }
             }
-            return right; // its keep-alive cache keeps the connection until the JVM exits
+            try (InputStream in = c.getInputStream()) {
+                return in.readAllBytes();
+            }
+        }, () -> { });
+    }
+
+    /** HttpClient.close() is JDK 21+: its connections stay pooled until the JVM exits. */
+    private static Session javaNetHttp() {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        return session((uri, post) -> {
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri);
+            if (post) {
+                b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(POSTED));
+            }
+            return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+        }, () -> { });
+    }
+
+    private static Session okHttp() {
+        OkHttpClient client = new OkHttpClient();
+        return session((uri, post) -> {
+            okhttp3.Request.Builder b = new okhttp3.Request.Builder().url(uri.toString());
+            if (post) {
+                b.post(RequestBody.create(POSTED, MediaType.get("application/json")));
+            }
+            try (okhttp3.Response r = client.newCall(b.build()).execute()) {
+                return r.body().bytes();
+            }
+        }, () -> {
+            client.dispatcher().executorService().shutdown();
+            client.connectionPool().evictAll();
         });
     }
 
-    static Client javaNetHttp() {
-        return client("java.net.http", (base, paths, took) -> {
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            int right = 0;
-            for (int i = 0; i < paths.size(); i++) {
-                String path = paths.get(i);
-                long start = System.nanoTime();
-                HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path));
-                if (isPost(path)) {
-                    b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(POSTED));
-                }
-                right += right(path, client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray()).body()) ? 1 : 0;
-                took[i] = System.nanoTime() - start;
+    private static Session apache() {
+        CloseableHttpClient client = HttpClients.createDefault();
+        return session((uri, post) -> {
+            ClassicHttpRequest request;
+            if (post) {
+                HttpPost p = new HttpPost(uri);
+                p.setEntity(new StringEntity(POSTED, ContentType.APPLICATION_JSON));
+                request = p;
+            } else {
+                request = new HttpGet(uri);
             }
-            return right; // HttpClient.close() is JDK 21+: its connections stay pooled until the JVM exits
-        });
+            return client.execute(request, response -> EntityUtils.toByteArray(response.getEntity()));
+        }, client::close);
     }
 
-    static Client okHttp() {
-        return client("OkHttp", (base, paths, took) -> {
-            OkHttpClient client = new OkHttpClient();
-            int right = 0;
-            try {
-                for (int i = 0; i < paths.size(); i++) {
-                String path = paths.get(i);
-                long start = System.nanoTime();
-                    okhttp3.Request.Builder b = new okhttp3.Request.Builder().url(base.resolve(path).toString());
-                    if (isPost(path)) {
-                        b.post(RequestBody.create(POSTED, MediaType.get("application/json")));
-                    }
-                    try (okhttp3.Response r = client.newCall(b.build()).execute()) {
-                        right += right(path, r.body().bytes()) ? 1 : 0;
-                        took[i] = System.nanoTime() - start;
-                    }
-                }
-            } finally {
-                client.dispatcher().executorService().shutdown();
-                client.connectionPool().evictAll();
+    private static Session jetty() throws Exception {
+        org.eclipse.jetty.client.HttpClient client = new org.eclipse.jetty.client.HttpClient();
+        client.start();
+        return session((uri, post) -> {
+            org.eclipse.jetty.client.Request request = client.newRequest(uri);
+            if (post) {
+                request.method("POST").body(new StringRequestContent("application/json", POSTED));
             }
-            return right;
-        });
+            return request.send().getContent();
+        }, client::stop);
     }
 
-    static Client apache() {
-        return client("Apache HttpClient 5", (base, paths, took) -> {
-            int right = 0;
-            try (CloseableHttpClient client = HttpClients.createDefault()) {
-                for (int i = 0; i < paths.size(); i++) {
-                String path = paths.get(i);
-                long start = System.nanoTime();
-                    org.apache.hc.core5.http.ClassicHttpRequest request;
-                    if (isPost(path)) {
-                        HttpPost post = new HttpPost(base.resolve(path));
-                        post.setEntity(new StringEntity(POSTED, ContentType.APPLICATION_JSON));
-                        request = post;
-                    } else {
-                        request = new HttpGet(base.resolve(path));
-                    }
-                    byte[] body = client.execute(request, response -> EntityUtils.toByteArray(response.getEntity()));
-                    right += right(path, body) ? 1 : 0;
-                    took[i] = System.nanoTime() - start;
-                }
+    private interface Send {
+        byte[] send(URI uri, boolean post) throws Exception;
+    }
+
+    private interface Close {
+        void close() throws Exception;
+    }
+
+    private interface Open {
+        Session open() throws Exception;
+    }
+
+    private static Session session(Send send, Close close) {
+        return new Session() {
+            @Override
+            public byte[] send(URI uri, boolean post) throws Exception {
+                return send.send(uri, post);
             }
-            return right;
-        });
-    }
 
-    static Client jetty() {
-        return client("Jetty HttpClient", (base, paths, took) -> {
-            org.eclipse.jetty.client.HttpClient client = new org.eclipse.jetty.client.HttpClient();
-            client.start();
-            int right = 0;
-            try {
-                for (int i = 0; i < paths.size(); i++) {
-                String path = paths.get(i);
-                long start = System.nanoTime();
-                    org.eclipse.jetty.client.Request request = client.newRequest(base.resolve(path));
-                    if (isPost(path)) {
-                        request.method("POST").body(new StringRequestContent("application/json", POSTED));
-                    }
-                    ContentResponse r = request.send();
-                    right += right(path, r.getContent()) ? 1 : 0;
-                    took[i] = System.nanoTime() - start;
-                }
-            } finally {
-                client.stop();
+            @Override
+            public void close() throws Exception {
+                close.close();
             }
-            return right;
-        });
+        };
     }
 
-    private interface Run {
-        int run(URI base, List<String> paths, long[] took) throws Exception;
-    }
-
-    private static Client client(String name, Run run) {
+    private static Client client(String name, Open open) {
         return new Client() {
             @Override
             public String name() {
@@ -186,8 +166,8 @@ final class ConformanceClients {
             }
 
             @Override
-            public int run(URI base, List<String> paths, long[] took) throws Exception {
-                return run.run(base, paths, took);
+            public Session open() throws Exception {
+                return open.open();
             }
         };
     }
