@@ -67,7 +67,8 @@ final class IoUringEvents {
 
     void submitted(byte opcode, byte flags, int fd, long off, long address, int length, long userData) {
         if (!IoUringHooks.completionsWoven()) {
-            return; // without the completion hook, submissions would pile up unpaired
+            IoUringHooks.submittedUnpaired(); // without the completion hook, submissions would pile up unpaired
+            return;
         }
         if (opcode == OP_CLOSE) {
             closing(fd);

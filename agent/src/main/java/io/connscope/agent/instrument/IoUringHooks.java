@@ -15,6 +15,8 @@ public final class IoUringHooks {
     private static volatile boolean completionsWoven;
     /** The submission queue class woven, or null. */
     private static volatile String submissions;
+    /** A submission was queued while no completion hook was in place: a ring connscope cannot follow is in use. */
+    private static volatile boolean submittedUnpaired;
 
     private IoUringHooks() {
     }
@@ -25,6 +27,13 @@ public final class IoUringHooks {
 
     public static boolean completionsWoven() {
         return completionsWoven;
+    }
+
+    /** A submission came while completions are not hooked (and is not followed). */
+    public static void submittedUnpaired() {
+        if (!submittedUnpaired) {
+            submittedUnpaired = true;
+        }
     }
 
     /** A class matched by suffix was woven: a completion class with its method marks completions hooked. */
@@ -42,12 +51,13 @@ public final class IoUringHooks {
     }
 
     /**
-     * The submission queue class, when a ring is in use whose completions are not hooked (a Netty version
-     * whose completion method has another shape), or null. Asked when the report and the metric are made:
-     * which of the two classes loads first varies.
+     * The submission queue class, when a ring whose completions are not hooked (a Netty version whose
+     * completion method has another shape) had a submission, or null. Asked when the report and the metric
+     * are made. A woven submission queue alone says nothing: Netty's availability check loads it (and makes
+     * a ring) before the event loop class, whose completion hook may simply not be woven yet.
      */
     static String unpaired() {
         String s = submissions;
-        return s != null && !completionsWoven ? s : null;
+        return s != null && submittedUnpaired && !completionsWoven ? s : null;
     }
 }
