@@ -89,6 +89,22 @@ public final class AnalysisMemory {
         }
 
         /**
+         * Whether the budget has room for {@code bytes} now, without taking them: a new message head is
+         * admitted so, and is charged only if it is kept between calls. False (and the connection refused)
+         * when it has not, so that a spent budget admits no new analysis, as {@link #reserve} would not.
+         */
+        boolean admits(long bytes) {
+            if (refusedOnce) {
+                return false;
+            }
+            if (used + bytes > limit) {
+                refuse();
+                return false;
+            }
+            return true;
+        }
+
+        /**
          * Takes {@code bytes} from the budget for a buffer about to grow; false when that would pass
          * the limit (the connection's analysis must then stop) or the lease is closed.
          */
@@ -102,9 +118,7 @@ public final class AnalysisMemory {
                 u = used;
                 now = u + bytes;
                 if (now > limit) {
-                    if (REFUSED_ONCE.compareAndSet(this, false, true)) { // both directions may be refused at once
-                        REFUSED.getAndAdd(AnalysisMemory.this, 1L);
-                    }
+                    refuse();
                     return false;
                 }
             } while (!USED.compareAndSet(AnalysisMemory.this, u, now));
@@ -123,6 +137,12 @@ public final class AnalysisMemory {
                 p = peak;
             }
             return true;
+        }
+
+        private void refuse() {
+            if (REFUSED_ONCE.compareAndSet(this, false, true)) { // both directions may be refused at once
+                REFUSED.getAndAdd(AnalysisMemory.this, 1L);
+            }
         }
 
         /** Gives back {@code bytes} of a buffer that was let go. */

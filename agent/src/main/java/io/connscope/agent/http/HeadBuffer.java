@@ -8,10 +8,12 @@ import java.util.Arrays;
  * is parsed or dropped, so an idle keep-alive connection holds nothing.
  *
  * <p>Most heads begin and end within one read or write. Such a head costs neither an allocation nor
- * the budget's shared counters: its array is the thread's spare, taken back when the head is
- * parsed, and the {@link AnalysisMemory analysis budget} is charged only for a head still unfinished
- * when the call that fed it returns ({@link #hold}), which is what a connection keeps between calls.
- * Within one call a thread holds at most one head's {@link Http1Stream#MAX_HEAD} bytes beyond that.
+ * a write to the budget's shared counters: its array is the thread's spare, taken back when the head
+ * is parsed, and the {@link AnalysisMemory analysis budget} is charged only for a head still
+ * unfinished when the call that fed it returns ({@link #hold}), which is what a connection keeps
+ * between calls. Within one call a thread holds at most one head's {@link Http1Stream#MAX_HEAD} bytes
+ * beyond that. A new head is still admitted only while the budget has room for it, so a spent budget
+ * starts no new analysis.
  */
 final class HeadBuffer {
 
@@ -124,16 +126,21 @@ final class HeadBuffer {
         length = 0;
     }
 
-    /** Room for {@code needed} bytes, from the thread's spare or grown; false once the budget refused this connection. */
+    /**
+     * Room for {@code needed} bytes, from the thread's spare or grown; false when the budget has no room
+     * for a new head (or refused this connection before).
+     */
     private boolean ensureCapacity(int needed) {
-        if (memory.refused()) {
-            return false;
-        }
         int size = bytes == null ? 0 : bytes.length;
         if (needed <= size) {
             return true;
         }
         if (bytes == null) {
+            // A spent budget admits no new head: the connection is then followed as TCP only, and holds no
+            // analysis state (an HTTP/2 session's tables above all) that its bytes would otherwise build.
+            if (!memory.admits(INITIAL)) {
+                return false;
+            }
             byte[] spare = SPARE.get();
             if (spare != null && spare.length >= needed) {
                 SPARE.set(null);

@@ -46,13 +46,26 @@ class HeadBufferTest {
 
     @Test
     void aRefusedHoldLeavesTheConnectionRefused() {
-        AnalysisMemory memory = new AnalysisMemory(100);
+        AnalysisMemory memory = new AnalysisMemory(300);
         HeadBuffer head = new HeadBuffer(memory.lease());
-        head.append(HEAD, 0, 10);
-        assertThat(head.hold()).isFalse();
+        assertThat(head.append(HEAD, 0, 10)).as("admitted: the budget has room for a new head").isTrue();
+        head.append(new byte[1100], 0, 1100);
+        assertThat(head.hold()).as("2 KiB kept between calls do not fit").isFalse();
         head.drop();
         assertThat(head.append(HEAD, 0, 1)).as("a refused connection takes no more room").isFalse();
         assertThat(memory.used()).isZero();
         assertThat(memory.refusedConnections()).isEqualTo(1);
+    }
+
+    @Test
+    void aSpentBudgetAdmitsNoNewHead() {
+        AnalysisMemory memory = new AnalysisMemory(300);
+        AnalysisMemory.Lease holding = memory.lease();
+        assertThat(holding.reserve(200)).isTrue(); // what other connections keep between calls
+        HeadBuffer next = new HeadBuffer(memory.lease());
+        assertThat(next.append(HEAD, 0, HEAD.length)).as("256 more would not fit").isFalse();
+        assertThat(memory.refusedConnections()).isEqualTo(1);
+        holding.release(200);
+        assertThat(new HeadBuffer(memory.lease()).append(HEAD, 0, HEAD.length)).as("room again").isTrue();
     }
 }
