@@ -38,6 +38,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * <li><b>Truncation</b> (a JDK HttpServer declares 100 body bytes, sends 40, and drops the
  * connection): {@code truncated-body} at both ends of every client's connection, "received 40 of 100"
  * and "sent 40 of 100", and nothing else.</li>
+ * <li><b>Linger reset</b> (Tomcat with {@code connectionLinger} 0 and one request per connection): every
+ * server connection an {@code abortive-close}, each RST the capture has from the server among them, and
+ * a client's {@code connection-reset} only where the capture has the RST to its port.</li>
  * </ul>
  */
 class ConformanceFaultsIT {
@@ -61,6 +64,7 @@ class ConformanceFaultsIT {
             Spans spans = otlp.spans();
             idleClose(run, spans, otlp, wire);
             truncation(run, otlp);
+            lingerReset(run, spans, otlp, wire);
         }
     }
 
@@ -126,6 +130,55 @@ class ConformanceFaultsIT {
                 + evidence.substring(evidence.lastIndexOf("close: ") + "close: ".length(), evidence.length() - 1));
         }
         assertThat(said).isEqualTo(expected);
+    }
+
+    /**
+     * Every connection Tomcat ends with SO_LINGER 0 after a response: the capture's RSTs from its port are
+     * the truth. Each server connection the capture shows reset by the server is an abortive-close there,
+     * and nothing else; a client's connection-reset only where the capture has the RST to its port.
+     */
+    private static void lingerReset(ChildJvm.Result run, Spans spans, OtlpReceiver otlp, PacketCapture wire) throws Exception {
+        Map<String, String> server = run.expectLine("fault=linger-reset side=server ");
+        int port = Integer.parseInt(server.get("port"));
+        Set<String> resetPorts = new TreeSet<>(wire.resetsFrom(port));
+        Map<Long, Long> peerPortOf = new HashMap<>();
+        for (SpanView c : spans.connections("server", port)) {
+            peerPortOf.put(c.num("connscope.connection.id"), c.num("network.peer.port"));
+        }
+        Map<Long, Long> localPortOf = new HashMap<>();
+        for (SpanView c : spans.connections("client", port)) {
+            localPortOf.put(c.num("connscope.connection.id"), c.num("network.local.port"));
+        }
+        Set<String> abortive = new TreeSet<>();
+        for (LogView w : warnings(otlp, port)) {
+            String rule = w.str("connscope.rule");
+            long id = w.num("connscope.connection.id");
+            if (w.str("connscope.connection.role").equals("server")) {
+                assertThat(rule).as("%s", w).isEqualTo("abortive-close");
+                abortive.add(String.valueOf(peerPortOf.get(id)));
+            } else {
+                assertThat(rule).as("%s", w).isEqualTo("connection-reset");
+                assertThat(resetPorts).as("the server's RSTs on the wire").contains(String.valueOf(localPortOf.get(id)));
+            }
+        }
+        // Every connection's close was a SO_LINGER 0 close (Tomcat's setting): each is said abortive. The capture
+        // has the server's RST for each, but where the client reset first (Apache HttpClient 5 closes a connection
+        // the server said it would close with SO_LINGER 0 too), which the rule's evidence allows for.
+        assertThat(abortive).as("server connections said abortive, by client port").hasSize(2 * CLIENTS.length)
+            .containsAll(resetPorts);
+        Map<String, String> clientOfPort = new HashMap<>();
+        for (SpanView e : spans.exchanges("client", port)) {
+            clientOfPort.put(String.valueOf(localPortOf.get(e.num("connscope.connection.id"))), e.str("url.path").split("/")[2]);
+        }
+        clientOfPort.forEach((clientPort, client) -> {
+            if (!client.equals("Apache-HttpClient-5")) {
+                assertThat(resetPorts).as("the server's RST to %s's port %s", client, clientPort).contains(clientPort);
+            }
+        });
+        for (String client : CLIENTS) {
+            assertThat(handled(server.get("handled"))).containsEntry("/get/" + client + "/linger/0", 1)
+                .containsEntry("/get/" + client + "/linger/1", 1);
+        }
     }
 
     /** The WARN records at the port (INFO ones, such as close-ordering, are told, not claimed). */

@@ -22,11 +22,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The conformance suite's healthy run: five client libraries (HttpURLConnection, java.net.http,
- * OkHttp 5, Apache HttpClient 5, Jetty 12's HttpClient) against five servers at their defaults (Jetty
- * 12, Tomcat 11, Undertow 2.4, the JDK's HttpServer, OkHttp's MockWebServer), in ordinary keep-alive
- * use: four GETs and two POSTs per pair, one client object per pair, every body read, clients closed
- * as their documentation says (or left to the JVM's exit where they have no close), servers stopped.
- * One child JVM per JDK runs all 25 pairs (about 5 s).
+ * OkHttp 5, Apache HttpClient 5, Jetty 12's HttpClient) against six servers at their defaults (Jetty
+ * 12 in clear and over TLS, Tomcat 11, Undertow 2.4, the JDK's HttpServer, OkHttp's MockWebServer), in
+ * ordinary keep-alive use: four GETs and two POSTs per pair, one client object per pair, every body
+ * read, clients closed as their documentation says (or left to the JVM's exit where they have no
+ * close), servers stopped. One child JVM per JDK runs all 30 pairs (about 6 s).
  *
  * <p>Every figure is held to the libraries' own: the requests each server answered, the answers each
  * client checked. A WARN is a claim about the world, and the only ones allowed are those the clients'
@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ConformanceIT {
 
     private static final String APP = "io.connscope.stacks.conformance.ConformanceApp";
-    private static final String[] SERVERS = {"jetty", "tomcat", "undertow", "jdk-httpserver", "mockwebserver"};
+    private static final String[] SERVERS = {"jetty", "jetty-tls", "tomcat", "undertow", "jdk-httpserver", "mockwebserver"};
     private static final String[] CLIENTS = {"HttpURLConnection", "java.net.http", "OkHttp", "Apache-HttpClient-5",
         "Jetty-HttpClient"};
     private static final int PER_PAIR = 6;
@@ -79,6 +79,14 @@ class ConformanceIT {
                     }
                 }
                 exchanges(spans, server, port);
+                if (server.endsWith("-tls")) {
+                    // Each client's TLS (SSLSocket for HttpURLConnection, OkHttp and Apache; SSLEngine for java.net.http and
+                    // Jetty, and for Jetty's server) read in plaintext: the exchanges above, and the handshake at both ends.
+                    for (String role : new String[] {"client", "server"}) {
+                        assertThat(spans.connections(role, port)).as("%s connections at %s", role, server).hasSize(CLIENTS.length)
+                            .allSatisfy(c -> assertThat(c.str("tls.protocol.version")).isEqualTo("1.3"));
+                    }
+                }
                 Map<Long, String> clientOfConnection = clientsByConnection(spans, port);
                 for (LogView w : warningsAt(otlp, port)) {
                     if (!"WARN".equals(w.severityText())) {

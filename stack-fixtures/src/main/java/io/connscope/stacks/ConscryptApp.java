@@ -2,7 +2,6 @@ package io.connscope.stacks;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -10,15 +9,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.TrustManagerFactory;
 import org.conscrypt.Conscrypt;
 
 /**
@@ -29,16 +23,11 @@ import org.conscrypt.Conscrypt;
 public final class ConscryptApp {
 
     public static final int REQUESTS = 5;
-    private static final char[] PASSWORD = "changeit".toCharArray();
 
     public static void main(String[] args) throws Exception {
         // The server's TCP_NODELAY on, as a server should have it: Nagle's delays are not what this is about.
         System.setProperty("sun.net.httpserver.nodelay", "true");
-        KeyStore keys = selfSigned();
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, PASSWORD);
-        SSLContext serverTls = SSLContext.getInstance("TLS");
-        serverTls.init(kmf.getKeyManagers(), null, null);
+        SSLContext serverTls = FixtureTls.serverContext();
         AtomicInteger served = new AtomicInteger();
         HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(serverTls));
@@ -54,10 +43,8 @@ public final class ConscryptApp {
         server.start();
         int port = server.getAddress().getPort();
 
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(keys);
         SSLContext clientTls = SSLContext.getInstance("TLS", Conscrypt.newProvider());
-        clientTls.init(null, tmf.getTrustManagers(), null);
+        clientTls.init(null, FixtureTls.trustManagers().getTrustManagers(), null);
         HttpClient client = HttpClient.newBuilder().sslContext(clientTls).version(HttpClient.Version.HTTP_1_1).build();
         int answered = 0;
         SSLSession session = null;
@@ -73,23 +60,5 @@ public final class ConscryptApp {
         System.out.println("expect: stack=conscrypt port=" + port + " server.requests=" + served.get() + " client.answered="
             + answered + " tls.protocol=" + (session == null ? null : session.getProtocol()) + " tls.cipher="
             + (session == null ? null : session.getCipherSuite()) + " engine=" + engine);
-    }
-
-    /** A self-signed key pair for localhost, made by the JDK's keytool. */
-    private static KeyStore selfSigned() throws Exception {
-        Path store = Files.createTempDirectory("conscrypt-tls").resolve("keys.p12");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-            "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-            "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
-            "-keystore", store.toString(), "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
-            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("keytool failed");
-        }
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            ks.load(in, PASSWORD);
-        }
-        return ks;
     }
 }

@@ -92,6 +92,10 @@ public final class ConnectionRecord {
      * And the resumed handshakes to the destination by then.
      */
     public volatile long tlsFullWithSessionToDestination;
+    /** The same, counting only handshakes from this one's session cache (0 when its cache is not known). */
+    public volatile long tlsFullWithSessionInCache;
+    /** How many session caches (SSLContexts) handshakes to the destination came from, as of this one; 0 if unknown. */
+    public volatile int tlsCachesToDestination;
     public volatile long tlsResumedToDestination;
     /** Where the application opened the connection ("Class.method:line < …"), when captured. */
     public volatile String openedAt;

@@ -23,6 +23,8 @@ public final class DestinationStats {
     private final AtomicLong firstSessionNanos = new AtomicLong();
     /** Full handshakes here that began once a session existed, so could have resumed it. */
     public final AtomicLong tlsFullWithSession = new AtomicLong();
+    /** The session caches handshakes here came from. */
+    final TlsSessionCaches tlsCaches = new TlsSessionCaches();
     public final AtomicLong httpRequests = new AtomicLong();
     public final AtomicLong httpResponses = new AtomicLong();
     /** Settled connections that carried at least one HTTP request. */

@@ -181,7 +181,8 @@ final class EngineTls {
         boolean resumed = wire != null ? wire == ServerHello.Resumption.RESUMED
             : createdBefore(session.getCreationTime(), r.engineHandshakeStartEpochMillis);
         new TlsInfo(r.engineHandshakeStartNanos, System.nanoTime(), TlsInfo.protocolVersion(session.getProtocol()),
-            session.getCipherSuite(), resumed, alpn == null || alpn.isEmpty() ? null : alpn, null).recordOn(r);
+            session.getCipherSuite(), resumed, alpn == null || alpn.isEmpty() ? null : alpn, null, TlsInfo.cacheOf(session))
+            .recordOn(r);
     }
 
     /**

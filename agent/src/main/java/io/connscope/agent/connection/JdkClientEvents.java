@@ -54,7 +54,8 @@ final class JdkClientEvents {
             SSLSession session = s.getSession();
             String alpn = s.getApplicationProtocol();
             info = new TlsInfo(startNanos, endNanos, TlsInfo.protocolVersion(session.getProtocol()), session.getCipherSuite(),
-                session.getCreationTime() < startEpochMillis, alpn == null || alpn.isEmpty() ? null : alpn, null);
+                session.getCreationTime() < startEpochMillis, alpn == null || alpn.isEmpty() ? null : alpn, null,
+                TlsInfo.cacheOf(session));
         }
         info.recordOn(r);
     }

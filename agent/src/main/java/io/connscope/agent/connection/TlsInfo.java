@@ -18,9 +18,20 @@ public final class TlsInfo {
     public final String alpn;
     /** The exception class when the handshake failed, else null. */
     public final String error;
+    /**
+     * The session cache the handshake's session went to (its SSLContext's session context), by identity;
+     * 0 when not known. Only a cache that already held a session for the destination could have resumed.
+     */
+    public final int sessionCache;
 
     public TlsInfo(long startNanos, long endNanos, String protocolVersion, String cipher, Boolean resumed,
                    String alpn, String error) {
+        this(startNanos, endNanos, protocolVersion, cipher, resumed, alpn, error, 0);
+    }
+
+    public TlsInfo(long startNanos, long endNanos, String protocolVersion, String cipher, Boolean resumed,
+                   String alpn, String error, int sessionCache) {
+        this.sessionCache = sessionCache;
         this.startNanos = startNanos;
         this.endNanos = endNanos;
         this.protocolVersion = protocolVersion;
@@ -41,6 +52,23 @@ public final class TlsInfo {
         DestinationStats stats = r.destination.stats;
         r.tlsFullWithSessionToDestination = stats.addTls(this);
         r.tlsResumedToDestination = stats.tlsResumed.get();
+        if (sessionCache != 0 && error == null) {
+            r.tlsFullWithSessionInCache = stats.tlsCaches.add(sessionCache, this);
+            r.tlsCachesToDestination = stats.tlsCaches.count();
+        }
+    }
+
+    /**
+     * The identity of the session's cache (never 0), or 0 when it cannot be had (a provider without one,
+     * or a security manager that does not let the application's thread ask).
+     */
+    static int cacheOf(javax.net.ssl.SSLSession session) {
+        try {
+            javax.net.ssl.SSLSessionContext c = session.getSessionContext();
+            return c == null ? 0 : System.identityHashCode(c) | 1;
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     /** "TLSv1.3" → "1.3", as the tls.protocol.version convention wants. */

@@ -45,10 +45,14 @@ final class Http1RequestEvents implements Http1Events {
             }
             e.asksForWebSocket = HttpConnection.isWebSocket(head.upgrade);
             e.keepAliveTimeoutSeconds = c.keepAliveTimeoutSeconds;
-            e.afterCloseAnnouncedBy = c.closeAnnouncedBy;
+            // Only a message of an earlier exchange: a full-duplex client can read this request's own response
+            // (Connection: close) before its write of the request is seen.
+            String announced = c.closeAnnouncedBy;
+            e.afterCloseAnnouncedBy = announced != null && c.closeAnnouncedAt < index ? announced : null;
             e.client = c.clientHints.takeNextRequest();
         }
         if (head.connectionClose && c.closeAnnouncedBy == null) {
+            c.closeAnnouncedAt = index;
             c.closeAnnouncedBy = "request " + index;
         }
         if (e != null) {

@@ -80,6 +80,7 @@ final class Http1ResponseEvents implements Http1Events, Http1Stream.RequestMetho
             && !("CONNECT".equals(e.method) && head.status < 300);
         boolean closing = head.connectionClose || "1.0".equals(head.version) && !head.connectionKeepAlive;
         if (closing && c.closeAnnouncedBy == null) {
+            c.closeAnnouncedAt = e.index;
             c.closeAnnouncedBy = "response " + e.index;
         }
     }

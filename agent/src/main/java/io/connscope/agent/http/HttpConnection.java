@@ -55,6 +55,8 @@ public final class HttpConnection {
     private volatile long endedAt;
     /** The first message that said this connection will close ("response 3"), or null. */
     volatile String closeAnnouncedBy;
+    /** The index of the message that announced the close (its exchange's), set before {@link #closeAnnouncedBy}. */
+    volatile int closeAnnouncedAt;
     final ClientHints clientHints = new ClientHints();
     /** The WebSocket session after a 101 to websocket: response-direction bytes go there from then on. */
     volatile WebSocketSession webSocket;
@@ -188,6 +190,11 @@ public final class HttpConnection {
      */
     public void abandon() {
         memory.close();
+    }
+
+    /** The first message that said this connection will close ("request 2", "response 3"), or null. */
+    public String closeAnnouncedBy() {
+        return closeAnnouncedBy;
     }
 
     /** What client libraries said about this connection. */

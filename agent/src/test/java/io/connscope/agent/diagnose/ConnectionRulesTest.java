@@ -90,6 +90,24 @@ class ConnectionRulesTest {
             .orElseThrow();
         assertThat(afterServerClose.severity).isEqualTo(Severity.INFO);
         assertThat(afterServerClose.evidence).contains("after the server had closed its side");
+
+        // ... and one the server said it would close, once every response came in full; not one still awaited.
+        for (boolean answered : new boolean[] {true, false}) {
+            ConnectionRecord announced = connected(answered ? 4 : 5);
+            announced.http = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
+            announced.http.feed(true, get, 0, get.length);
+            byte[] close = "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII);
+            announced.http.feed(false, close, 0, answered ? close.length : close.length - 1);
+            announced.onWrite(get.length, 2 * MS);
+            announced.closedWithLingerZero = true;
+            announced.events.add(ConnectionEvent.CLOSE);
+            rules(announced, 4 * MS);
+            Warning w = diagnosis.check(announced).stream().filter(x -> x.rule.equals("abortive-close")).findFirst().orElseThrow();
+            assertThat(w.severity).as("answered in full: %s", answered).isEqualTo(answered ? Severity.INFO : Severity.WARN);
+            if (answered) {
+                assertThat(w.evidence).contains("the server had said it would close it (Connection: close, response 1)");
+            }
+        }
     }
 
     @Test
@@ -174,9 +192,30 @@ class ConnectionRulesTest {
         }
         assertThat(fired).containsExactly(List.of(), List.of(), List.of("tls-no-resumption"));
         assertThat(diagnosis.check(last).get(0).evidence).contains("full handshake number 3 to this destination");
+        // Their session caches were not known apart: each may have been a new SSLContext's first, so it is told.
+        assertThat(diagnosis.check(last).get(0).severity).isEqualTo(Severity.INFO);
+        last.tlsCachesToDestination = 3;
+        assertThat(diagnosis.check(last).get(0).evidence).contains("from 3 different SSLContexts: a new SSLContext has no"
+            + " session to resume");
+        // The same SSLContext, holding a session for the destination, paid full handshakes again: that is a claim.
+        last.tlsFullWithSessionInCache = 2;
+        Warning sameCache = diagnosis.check(last).get(0);
+        assertThat(sameCache.severity).isEqualTo(Severity.WARN);
+        assertThat(sameCache.evidence).contains("its SSLContext's session cache held a session for this destination, and"
+            + " this was its full handshake number 3 there");
         handshake(connected(19), api, 110 * MS, 115 * MS, true);
         ConnectionRecord afterResumption = handshake(connected(20), api, 120 * MS, 140 * MS, false);
         assertThat(rules(afterResumption, 150 * MS)).isEmpty();
+
+        // A server's full handshakes may each be a different client's first: nothing to claim there.
+        Destination listening = destinations.of(Role.SERVER, null, 8443);
+        List<List<String>> atServer = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ConnectionRecord accepted = new ConnectionRecord(40 + i, Role.SERVER, "socket", listening, 0L);
+            accepted.events.add(ConnectionEvent.ACCEPT);
+            atServer.add(rules(handshake(accepted, listening, (1 + 30 * i) * MS, (21 + 30 * i) * MS, false), 200 * MS));
+        }
+        assertThat(atServer).allSatisfy(raised -> assertThat(raised).isEmpty());
     }
 
     /** A handshake as the tracker records it: counted for its destination, and what the count says kept on the record. */

@@ -158,6 +158,13 @@ class HttpRulesTest {
         assertThat(raised).extracting(w -> w.evidence.replaceAll(" announced.*", "")).containsExactly(
             "request 2 (GET /b) was sent on connection 1 after response 1",
             "request 2 (GET /d) was sent on connection 2 after request 1");
+        raised.clear();
+
+        // A full-duplex client's own response, read before its request's write was seen, announced nothing before it.
+        Wire duplex = new Wire(3, Role.CLIENT);
+        duplex.receive("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n").send("GET /e HTTP/1.1\r\n\r\n")
+            .http.end(System.nanoTime());
+        assertThat(rules()).isEmpty();
     }
 
     @Test

@@ -27,12 +27,12 @@ public final class ConformanceApp {
         List<ConformanceServers.Running> servers = ConformanceServers.startAll();
         List<String> lines = new ArrayList<>();
         for (ConformanceServers.Running server : servers) {
-            URI base = URI.create("http://127.0.0.1:" + server.port + "/");
+            URI base = URI.create((server.tls ? "https" : "http") + "://127.0.0.1:" + server.port + "/");
             for (ConformanceClients.Client client : ConformanceClients.all()) {
                 List<String> paths = paths(client.name(), server.name);
                 long[] took = new long[paths.size()];
                 int right = 0;
-                try (ConformanceClients.Session session = client.open()) {
+                try (ConformanceClients.Session session = client.open(server.tls)) {
                     for (int i = 0; i < paths.size(); i++) {
                         String path = paths.get(i);
                         long start = System.nanoTime();

@@ -1,5 +1,6 @@
 package io.connscope.stacks.conformance;
 
+import io.connscope.stacks.FixtureTls;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
@@ -10,6 +11,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.RequestBody;
@@ -17,11 +20,14 @@ import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The clients of the conformance runs, each used as its documentation shows for ordinary keep-alive
@@ -40,8 +46,8 @@ final class ConformanceClients {
     interface Client {
         String name();
 
-        /** A client object of the library, for a run of requests. */
-        Session open() throws Exception;
+        /** A client object of the library, for a run of requests; over TLS when {@code tls}, trusting the fixtures' certificate. */
+        Session open(boolean tls) throws Exception;
     }
 
     /** A client object: its requests share its connection pool. */
@@ -60,9 +66,13 @@ final class ConformanceClients {
     }
 
     /** Its keep-alive cache keeps connections until the JVM exits. */
-    private static Session httpUrlConnection() {
+    private static Session httpUrlConnection(boolean tls) throws Exception {
+        SSLSocketFactory sockets = tls ? FixtureTls.clientContext().getSocketFactory() : null;
         return session((uri, post) -> {
             HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+            if (c instanceof HttpsURLConnection) {
+                ((HttpsURLConnection) c).setSSLSocketFactory(sockets);
+            }
             if (post) {
                 c.setRequestMethod("POST");
                 c.setDoOutput(true);
@@ -78,8 +88,12 @@ final class ConformanceClients {
     }
 
     /** HttpClient.close() is JDK 21+: its connections stay pooled until the JVM exits. */
-    private static Session javaNetHttp() {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static Session javaNetHttp(boolean tls) throws Exception {
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+        if (tls) {
+            builder.sslContext(FixtureTls.clientContext());
+        }
+        HttpClient client = builder.build();
         return session((uri, post) -> {
             HttpRequest.Builder b = HttpRequest.newBuilder(uri);
             if (post) {
@@ -89,8 +103,12 @@ final class ConformanceClients {
         }, () -> { });
     }
 
-    private static Session okHttp() {
-        OkHttpClient client = new OkHttpClient();
+    private static Session okHttp(boolean tls) throws Exception {
+        OkHttpClient.Builder builder = new OkHttpClient.Builder();
+        if (tls) {
+            builder.sslSocketFactory(FixtureTls.clientContext().getSocketFactory(), FixtureTls.trustManager());
+        }
+        OkHttpClient client = builder.build();
         return session((uri, post) -> {
             okhttp3.Request.Builder b = new okhttp3.Request.Builder().url(uri.toString());
             if (post) {
@@ -105,8 +123,12 @@ final class ConformanceClients {
         });
     }
 
-    private static Session apache() {
-        CloseableHttpClient client = HttpClients.createDefault();
+    private static Session apache(boolean tls) throws Exception {
+        CloseableHttpClient client = !tls ? HttpClients.createDefault() : HttpClients.custom()
+            .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                .setTlsSocketStrategy(ClientTlsStrategyBuilder.create().setSslContext(FixtureTls.clientContext()).buildClassic())
+                .build())
+            .build();
         return session((uri, post) -> {
             ClassicHttpRequest request;
             if (post) {
@@ -120,8 +142,13 @@ final class ConformanceClients {
         }, client::close);
     }
 
-    private static Session jetty() throws Exception {
+    private static Session jetty(boolean tls) throws Exception {
         org.eclipse.jetty.client.HttpClient client = new org.eclipse.jetty.client.HttpClient();
+        if (tls) {
+            SslContextFactory.Client ssl = new SslContextFactory.Client();
+            ssl.setSslContext(FixtureTls.clientContext());
+            client.setSslContextFactory(ssl);
+        }
         client.start();
         return session((uri, post) -> {
             org.eclipse.jetty.client.Request request = client.newRequest(uri);
@@ -141,7 +168,7 @@ final class ConformanceClients {
     }
 
     private interface Open {
-        Session open() throws Exception;
+        Session open(boolean tls) throws Exception;
     }
 
     private static Session session(Send send, Close close) {
@@ -166,8 +193,8 @@ final class ConformanceClients {
             }
 
             @Override
-            public Session open() throws Exception {
-                return open.open();
+            public Session open(boolean tls) throws Exception {
+                return open.open(tls);
             }
         };
     }

@@ -1,18 +1,26 @@
 package io.connscope.stacks.conformance;
 
 import com.sun.net.httpserver.HttpServer;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -28,7 +36,9 @@ import org.eclipse.jetty.util.Callback;
  * than the pause between a client's requests ({@value #PAUSE_MS} ms), so each request after the
  * first finds its pooled connection closed by the server: GET, pause, GET, pause, POST;</li>
  * <li><b>truncation</b>: a JDK HttpServer that declares {@value #DECLARED} body bytes, sends
- * {@value #SENT}, and drops the connection.</li>
+ * {@value #SENT}, and drops the connection;</li>
+ * <li><b>linger reset</b>: Tomcat with {@code connectionLinger} 0 (SO_LINGER 0 on its sockets) and one
+ * request per connection, so that it ends every connection, after its response, with a reset.</li>
  * </ul>
  * Prints what each client saw and what each server handled, path by path, for the tests to hold
  * connscope's claims to: {@code expect: fault=<name> client=<c> ... } and {@code expect: fault=<name>
@@ -48,6 +58,7 @@ public final class ConformanceFaultsApp {
         List<String> lines = new ArrayList<>();
         idleClose(lines);
         truncation(lines);
+        lingerReset(lines);
         lines.forEach(System.out::println);
     }
 
@@ -77,7 +88,7 @@ public final class ConformanceFaultsApp {
             String who = ConformanceApp.label(client.name());
             List<String> paths = List.of("/get/" + who + "/idle/0", "/get/" + who + "/idle/1", "/post/" + who + "/idle/2");
             StringBuilder outcomes = new StringBuilder();
-            try (ConformanceClients.Session session = client.open()) {
+            try (ConformanceClients.Session session = client.open(false)) {
                 for (String path : paths) {
                     outcomes.append(outcomes.length() == 0 ? "" : ",").append(outcome(session, base, path));
                     Thread.sleep(PAUSE_MS);
@@ -108,12 +119,53 @@ public final class ConformanceFaultsApp {
         URI base = URI.create("http://127.0.0.1:" + port + "/");
         for (ConformanceClients.Client client : ConformanceClients.all()) {
             String who = ConformanceApp.label(client.name());
-            try (ConformanceClients.Session session = client.open()) {
+            try (ConformanceClients.Session session = client.open(false)) {
                 lines.add("expect: fault=truncation client=" + who + " outcome=" + outcome(session, base, "/get/" + who + "/cut/0"));
             }
         }
         server.stop(0);
         lines.add("expect: fault=truncation side=server port=" + port + " handled=" + handled(handled));
+    }
+
+    private static void lingerReset(List<String> lines) throws Exception {
+        Path dir = Files.createTempDirectory("connscope-tomcat-linger");
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(dir.toString());
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        connector.setProperty("connectionLinger", "0");
+        connector.setProperty("maxKeepAliveRequests", "1");
+        tomcat.setConnector(connector);
+        Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
+        Context context = tomcat.addContext("", dir.toString());
+        Tomcat.addServlet(context, "answer", new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
+                req.getInputStream().readAllBytes();
+                handled.computeIfAbsent(req.getRequestURI(), p -> new AtomicInteger()).incrementAndGet();
+                byte[] b = ConformanceServers.body(req.getRequestURI());
+                res.setContentLength(b.length);
+                res.getOutputStream().write(b);
+            }
+        });
+        context.addServletMappingDecoded("/*", "answer");
+        tomcat.start();
+        int port = connector.getLocalPort();
+        URI base = URI.create("http://127.0.0.1:" + port + "/");
+        for (ConformanceClients.Client client : ConformanceClients.all()) {
+            String who = ConformanceApp.label(client.name());
+            StringBuilder outcomes = new StringBuilder();
+            try (ConformanceClients.Session session = client.open(false)) {
+                for (int i = 0; i < 2; i++) {
+                    outcomes.append(i == 0 ? "" : ",").append(outcome(session, base, "/get/" + who + "/linger/" + i));
+                }
+            }
+            lines.add("expect: fault=linger-reset client=" + who + " outcomes=" + outcomes);
+        }
+        tomcat.stop();
+        tomcat.destroy();
+        lines.add("expect: fault=linger-reset side=server port=" + port + " handled=" + handled(handled));
     }
 
     /** {@code ok}, {@code wrong} (an answer that is not the server's), or the failure's class. */

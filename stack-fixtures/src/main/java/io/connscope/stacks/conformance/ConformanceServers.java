@@ -1,6 +1,7 @@
 package io.connscope.stacks.conformance;
 
 import com.sun.net.httpserver.HttpServer;
+import io.connscope.stacks.FixtureTls;
 import io.undertow.Undertow;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -31,6 +32,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The servers of the conformance runs, each at its defaults on a loopback port, each answering every
@@ -47,6 +49,8 @@ final class ConformanceServers {
         final String name;
         final AtomicInteger requests = new AtomicInteger();
         int port;
+        /** Serves HTTPS, with the fixtures' certificate. */
+        boolean tls;
 
         Running(String name) {
             this.name = name;
@@ -66,7 +70,8 @@ final class ConformanceServers {
 
     static List<Running> startAll() throws Exception {
         List<Running> all = new ArrayList<>();
-        all.add(jetty());
+        all.add(jetty(false));
+        all.add(jetty(true));
         all.add(tomcat());
         all.add(undertow());
         all.add(jdk());
@@ -74,13 +79,20 @@ final class ConformanceServers {
         return all;
     }
 
-    /** Jetty 12's core server, HTTP/1.1. */
-    static Running jetty() throws Exception {
+    /** Jetty 12's core server, HTTP/1.1, in clear or over TLS. */
+    static Running jetty(boolean tls) throws Exception {
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        ServerConnector connector;
+        if (tls) {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setSslContext(FixtureTls.serverContext());
+            connector = new ServerConnector(server, ssl);
+        } else {
+            connector = new ServerConnector(server);
+        }
         connector.setHost("127.0.0.1");
         server.addConnector(connector);
-        Running running = new Running("jetty") {
+        Running running = new Running(tls ? "jetty-tls" : "jetty") {
             @Override
             public void close() throws Exception {
                 server.stop();
@@ -99,6 +111,7 @@ final class ConformanceServers {
         });
         server.start();
         running.port = connector.getLocalPort();
+        running.tls = tls;
         return running;
     }
 
