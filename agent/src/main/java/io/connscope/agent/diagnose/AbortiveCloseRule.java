@@ -48,6 +48,14 @@ public final class AbortiveCloseRule implements ConnectionRule {
                 "Leave SO_LINGER off and close normally. If it was set to avoid TIME_WAIT, let the peer close first"
                 + " instead: TIME_WAIT stays with the side that closes first.");
         }
+        if (settled(r)) {
+            // Bytes that answer nothing: a TLS server's close_notify or session ticket, an idle server's parting 408.
+            return new Warning(ID, Severity.INFO, "connection " + r.id + " was closed with " + r.unreadAtClose
+                + " byte(s) of input unread after every response had come in full, with no request in flight, so the stack"
+                + " reset it; those bytes answered no request, and nothing of the exchanges was lost (" + r.sequence()
+                + ").", "Nothing to fix for the exchanges; a TLS client that waits for the server's close_notify before"
+                + " closing leaves nothing unread.");
+        }
         return new Warning(ID, Severity.WARN, "connection " + r.id + " was closed with " + r.unreadAtClose
             + " byte(s) of input unread, so the stack reset it instead of closing it: the peer may lose data it had"
             + " sent and sees \"connection reset\" (" + r.sequence() + ").",
@@ -55,10 +63,11 @@ public final class AbortiveCloseRule implements ConnectionRule {
     }
 
     /**
-     * For an HTTP client's connection that the server ended, how (else null): an HTTP server that closed
-     * its side, or announced with its last complete response that it would, reads nothing more that
-     * matters: its answers were sent, and a request still on its way was never going to be answered.
-     * Apache HttpClient 5 closes such connections with SO_LINGER 0.
+     * For an HTTP client's connection on which the reset could lose nothing the server would act on, why
+     * (else null): the server had closed its side, so it reads nothing more that matters (a request still
+     * on its way was never going to be answered); or every response had come in full, so nothing was in
+     * flight either way. Apache HttpClient 5 closes connections with SO_LINGER 0: ones the server closed
+     * or said it would close, and (now and then) its pool's at shutdown.
      */
     private static String serverEnded(ConnectionRecord r, boolean peerFirst) {
         if (r.role != Role.CLIENT || r.http == null || !r.http.seenHttp()) {
@@ -67,12 +76,18 @@ public final class AbortiveCloseRule implements ConnectionRule {
         if (peerFirst) {
             return "the server had closed its side (end of stream read first)";
         }
-        String announced = r.http.closeAnnouncedBy();
-        if (announced != null && announced.startsWith("response") && r.http.truncated() == 0
-            && r.http.responses() == r.http.requests()) {
-            return "the server had said it would close it (Connection: close, " + announced + ") and every response had"
-                + " come in full";
+        if (!settled(r)) {
+            return null;
         }
-        return null;
+        String announced = r.http.closeAnnouncedBy();
+        return announced != null && announced.startsWith("response") ? "the server had said it would close it"
+            + " (Connection: close, " + announced + ") and every response had come in full"
+            : "every response had come in full, with no request in flight";
+    }
+
+    /** An HTTP client's connection whose every request was answered in full: nothing was in flight either way. */
+    private static boolean settled(ConnectionRecord r) {
+        return r.role == Role.CLIENT && r.http != null && r.http.seenHttp() && r.http.requests() > 0
+            && r.http.truncated() == 0 && r.http.responses() == r.http.requests();
     }
 }

@@ -108,6 +108,36 @@ class ConnectionRulesTest {
                 assertThat(w.evidence).contains("the server had said it would close it (Connection: close, response 1)");
             }
         }
+
+        // A pool closed with SO_LINGER 0 after its exchanges were all done: nothing in flight, nothing lost.
+        ConnectionRecord pooled = connected(6);
+        pooled.http = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
+        pooled.http.feed(true, get, 0, get.length);
+        byte[] ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII);
+        pooled.http.feed(false, ok, 0, ok.length);
+        pooled.onWrite(get.length, 2 * MS);
+        pooled.closedWithLingerZero = true;
+        pooled.events.add(ConnectionEvent.CLOSE);
+        rules(pooled, 4 * MS);
+        Warning idle = diagnosis.check(pooled).stream().filter(x -> x.rule.equals("abortive-close")).findFirst().orElseThrow();
+        assertThat(idle.severity).isEqualTo(Severity.INFO);
+        assertThat(idle.evidence).contains("every response had come in full, with no request in flight");
+
+        // Input left unread after every response (a TLS server's close_notify, say): told; with a response cut, a WARN.
+        for (boolean answered : new boolean[] {true, false}) {
+            ConnectionRecord unread = connected(answered ? 7 : 8);
+            unread.http = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
+            unread.http.feed(true, get, 0, get.length);
+            unread.http.feed(false, ok, 0, answered ? ok.length : ok.length - 1);
+            unread.onWrite(get.length, 2 * MS);
+            unread.unreadAtClose = 40;
+            unread.events.add(ConnectionEvent.UNREAD_AT_CLOSE);
+            unread.events.add(ConnectionEvent.CLOSE);
+            rules(unread, 4 * MS);
+            Warning w = diagnosis.check(unread).stream().filter(x -> x.rule.equals("abortive-close")).findFirst().orElseThrow();
+            assertThat(w.severity).as("answered in full: %s", answered).isEqualTo(answered ? Severity.INFO : Severity.WARN);
+            assertThat(w.evidence).contains("40 byte(s) of input unread");
+        }
     }
 
     @Test
