@@ -77,32 +77,19 @@ class ConnectionRulesTest {
         assertThat(told.evidence).contains("which carried no data either way").contains("nothing was lost");
 
         // Apache HttpClient 5 closes a pooled connection it found closed by the server with SO_LINGER 0.
-        ConnectionRecord found = connected(3);
-        found.http = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
-        byte[] get = "GET / HTTP/1.1\r\nHost: api\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-        found.http.feed(true, get, 0, get.length);
-        found.onWrite(get.length, 2 * MS);
+        ConnectionRecord found = httpClient(3, null, 0);
         found.onRead(-1, 3 * MS);
         found.closedWithLingerZero = true;
-        found.events.add(ConnectionEvent.CLOSE);
-        assertThat(rules(found, 4 * MS)).contains("abortive-close");
-        Warning afterServerClose = diagnosis.check(found).stream().filter(w -> w.rule.equals("abortive-close")).findFirst()
-            .orElseThrow();
+        Warning afterServerClose = abortive(found);
         assertThat(afterServerClose.severity).isEqualTo(Severity.INFO);
         assertThat(afterServerClose.evidence).contains("after the server had closed its side");
 
         // ... and one the server said it would close, once every response came in full; not one still awaited.
+        byte[] close = ascii("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok");
         for (boolean answered : new boolean[] {true, false}) {
-            ConnectionRecord announced = connected(answered ? 4 : 5);
-            announced.http = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
-            announced.http.feed(true, get, 0, get.length);
-            byte[] close = "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII);
-            announced.http.feed(false, close, 0, answered ? close.length : close.length - 1);
-            announced.onWrite(get.length, 2 * MS);
+            ConnectionRecord announced = httpClient(answered ? 4 : 5, close, answered ? close.length : close.length - 1);
             announced.closedWithLingerZero = true;
-            announced.events.add(ConnectionEvent.CLOSE);
-            rules(announced, 4 * MS);
-            Warning w = diagnosis.check(announced).stream().filter(x -> x.rule.equals("abortive-close")).findFirst().orElseThrow();
+            Warning w = abortive(announced);
             assertThat(w.severity).as("answered in full: %s", answered).isEqualTo(answered ? Severity.INFO : Severity.WARN);
             if (answered) {
                 assertThat(w.evidence).contains("the server had said it would close it (Connection: close, response 1)");
@@ -110,34 +97,46 @@ class ConnectionRulesTest {
         }
 
         // A pool closed with SO_LINGER 0 after its exchanges were all done: nothing in flight, nothing lost.
-        ConnectionRecord pooled = connected(6);
-        pooled.http = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
-        pooled.http.feed(true, get, 0, get.length);
-        byte[] ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII);
-        pooled.http.feed(false, ok, 0, ok.length);
-        pooled.onWrite(get.length, 2 * MS);
+        byte[] ok = ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        ConnectionRecord pooled = httpClient(6, ok, ok.length);
         pooled.closedWithLingerZero = true;
-        pooled.events.add(ConnectionEvent.CLOSE);
-        rules(pooled, 4 * MS);
-        Warning idle = diagnosis.check(pooled).stream().filter(x -> x.rule.equals("abortive-close")).findFirst().orElseThrow();
+        Warning idle = abortive(pooled);
         assertThat(idle.severity).isEqualTo(Severity.INFO);
         assertThat(idle.evidence).contains("every response had come in full, with no request in flight");
 
         // Input left unread after every response (a TLS server's close_notify, say): told; with a response cut, a WARN.
         for (boolean answered : new boolean[] {true, false}) {
-            ConnectionRecord unread = connected(answered ? 7 : 8);
-            unread.http = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
-            unread.http.feed(true, get, 0, get.length);
-            unread.http.feed(false, ok, 0, answered ? ok.length : ok.length - 1);
-            unread.onWrite(get.length, 2 * MS);
+            ConnectionRecord unread = httpClient(answered ? 7 : 8, ok, answered ? ok.length : ok.length - 1);
             unread.unreadAtClose = 40;
             unread.events.add(ConnectionEvent.UNREAD_AT_CLOSE);
-            unread.events.add(ConnectionEvent.CLOSE);
-            rules(unread, 4 * MS);
-            Warning w = diagnosis.check(unread).stream().filter(x -> x.rule.equals("abortive-close")).findFirst().orElseThrow();
+            Warning w = abortive(unread);
             assertThat(w.severity).as("answered in full: %s", answered).isEqualTo(answered ? Severity.INFO : Severity.WARN);
             assertThat(w.evidence).contains("40 byte(s) of input unread");
         }
+    }
+
+    /** An HTTP client connection that wrote a GET and read {@code length} bytes of {@code response} (none when null). */
+    private ConnectionRecord httpClient(long id, byte[] response, int length) {
+        ConnectionRecord r = connected(id);
+        r.http = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
+        byte[] get = ascii("GET / HTTP/1.1\r\nHost: api\r\n\r\n");
+        r.http.feed(true, get, 0, get.length);
+        if (response != null) {
+            r.http.feed(false, response, 0, length);
+        }
+        r.onWrite(get.length, 2 * MS);
+        return r;
+    }
+
+    /** The connection closes now, abortively as set up: its abortive-close warning. */
+    private Warning abortive(ConnectionRecord r) {
+        r.events.add(ConnectionEvent.CLOSE);
+        assertThat(rules(r, 4 * MS)).contains("abortive-close");
+        return diagnosis.check(r).stream().filter(w -> w.rule.equals("abortive-close")).findFirst().orElseThrow();
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     @Test

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  * ({@value #GETS} GETs and {@value #POSTS} POSTs per pair, one client object per pair). Prints the
  * servers' own counts and the clients' checked answers, which the tests hold connscope's figures to:
  * {@code expect: conformance=server server=<name> port=<p> requests=<n>} and
- * {@code expect: conformance=client client=<name> server=<name> sent=<n> right=<n> stalled=<n> quick=<n> took.ms=<list>},
+ * {@code expect: conformance=client client=<name> server=<name> sent=<n> right=<n> stalled=<n> took.ms=<list>},
  * where the timings are the client's own.
  */
 public final class ConformanceApp {
@@ -42,7 +42,7 @@ public final class ConformanceApp {
                     }
                 }
                 lines.add("expect: conformance=client client=" + label(client.name()) + " server=" + server.name
-                    + " sent=" + paths.size() + " right=" + right + " stalled=" + stalled(took) + " quick=" + quick(took)
+                    + " sent=" + paths.size() + " right=" + right + " stalled=" + stalled(took)
                     + " took.ms=" + Arrays.stream(took).mapToObj(n -> String.format(Locale.ROOT, "%.1f", n / 1e6))
                     .collect(Collectors.joining(",")));
             }
@@ -62,15 +62,6 @@ public final class ConformanceApp {
         int n = 0;
         for (int i = 1; i < took.length; i++) {
             n += took[i] >= 36_000_000L && took[i] <= 250_000_000L ? 1 : 0;
-        }
-        return n;
-    }
-
-    /** Requests after the first that took under 20 ms: nothing held them. */
-    static int quick(long[] took) {
-        int n = 0;
-        for (int i = 1; i < took.length; i++) {
-            n += took[i] < 20_000_000L ? 1 : 0;
         }
         return n;
     }

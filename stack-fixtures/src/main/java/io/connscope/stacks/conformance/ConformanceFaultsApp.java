@@ -1,26 +1,17 @@
 package io.connscope.stacks.conformance;
 
 import com.sun.net.httpserver.HttpServer;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.catalina.Context;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -128,31 +119,9 @@ public final class ConformanceFaultsApp {
     }
 
     private static void lingerReset(List<String> lines) throws Exception {
-        Path dir = Files.createTempDirectory("connscope-tomcat-linger");
-        Tomcat tomcat = new Tomcat();
-        tomcat.setBaseDir(dir.toString());
-        Connector connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        connector.setProperty("connectionLinger", "0");
-        connector.setProperty("maxKeepAliveRequests", "1");
-        tomcat.setConnector(connector);
-        Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
-        Context context = tomcat.addContext("", dir.toString());
-        Tomcat.addServlet(context, "answer", new HttpServlet() {
-            @Override
-            protected void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
-                req.getInputStream().readAllBytes();
-                handled.computeIfAbsent(req.getRequestURI(), p -> new AtomicInteger()).incrementAndGet();
-                byte[] b = ConformanceServers.body(req.getRequestURI());
-                res.setContentLength(b.length);
-                res.getOutputStream().write(b);
-            }
-        });
-        context.addServletMappingDecoded("/*", "answer");
-        tomcat.start();
-        int port = connector.getLocalPort();
-        URI base = URI.create("http://127.0.0.1:" + port + "/");
+        ConformanceServers.Running tomcat = ConformanceServers.tomcat("tomcat-linger", "connectionLinger", "0",
+            "maxKeepAliveRequests", "1");
+        URI base = URI.create("http://127.0.0.1:" + tomcat.port + "/");
         for (ConformanceClients.Client client : ConformanceClients.all()) {
             String who = ConformanceApp.label(client.name());
             StringBuilder outcomes = new StringBuilder();
@@ -163,9 +132,8 @@ public final class ConformanceFaultsApp {
             }
             lines.add("expect: fault=linger-reset client=" + who + " outcomes=" + outcomes);
         }
-        tomcat.stop();
-        tomcat.destroy();
-        lines.add("expect: fault=linger-reset side=server port=" + port + " handled=" + handled(handled));
+        tomcat.close();
+        lines.add("expect: fault=linger-reset side=server port=" + tomcat.port + " handled=" + handled(tomcat.handled));
     }
 
     /** {@code ok}, {@code wrong} (an answer that is not the server's), or the failure's class. */

@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
@@ -48,6 +50,8 @@ final class ConformanceServers {
     abstract static class Running implements AutoCloseable {
         final String name;
         final AtomicInteger requests = new AtomicInteger();
+        /** Requests answered, by path. */
+        final Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
         int port;
         /** Serves HTTPS, with the fixtures' certificate. */
         boolean tls;
@@ -59,6 +63,7 @@ final class ConformanceServers {
         /** Counts a request to {@code path} and gives its answer. */
         byte[] answer(String path) {
             requests.incrementAndGet();
+            handled.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
             return body(path);
         }
     }
@@ -72,7 +77,7 @@ final class ConformanceServers {
         List<Running> all = new ArrayList<>();
         all.add(jetty(false));
         all.add(jetty(true));
-        all.add(tomcat());
+        all.add(tomcat("tomcat"));
         all.add(undertow());
         all.add(jdk());
         all.add(mockWebServer());
@@ -115,16 +120,19 @@ final class ConformanceServers {
         return running;
     }
 
-    /** Tomcat 11 embedded, its NIO connector. */
-    static Running tomcat() throws Exception {
+    /** Tomcat 11 embedded, its NIO connector, with these connector properties (name, value, …) beside its defaults. */
+    static Running tomcat(String name, String... connectorProperties) throws Exception {
         Path base = Files.createTempDirectory("connscope-tomcat");
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
         Connector connector = new Connector();
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
+        for (int i = 0; i + 1 < connectorProperties.length; i += 2) {
+            connector.setProperty(connectorProperties[i], connectorProperties[i + 1]);
+        }
         tomcat.setConnector(connector);
-        Running running = new Running("tomcat") {
+        Running running = new Running(name) {
             @Override
             public void close() throws Exception {
                 tomcat.stop();
