@@ -41,13 +41,17 @@ import org.junit.jupiter.params.provider.EnumSource;
  * <li><b>Linger reset</b> (Tomcat with {@code connectionLinger} 0 and one request per connection): every
  * server connection an {@code abortive-close}, each RST the capture has from the server among them, and
  * a client's {@code connection-reset} only where the capture has the RST to its port.</li>
+ * <li><b>Client Nagle</b> (a Netty client with TCP_NODELAY off streams each POST's head and body in two
+ * flushes to Jetty): {@code nagle-delayed-ack} on the client, the capture showing the bodies held.</li>
  * </ul>
  */
 class ConformanceFaultsIT {
 
     private static final String APP = "io.connscope.stacks.conformance.ConformanceFaultsApp";
     private static final String[] CLIENTS = {"HttpURLConnection", "java.net.http", "OkHttp", "Apache-HttpClient-5",
-        "Jetty-HttpClient"};
+        "Jetty-HttpClient", "Apache-HttpClient-5-async", "Netty", "Vert.x"};
+    /** The body of each POST (ConformanceClients.POSTED). */
+    private static final int POSTED_BYTES = 11;
     private static List<String> classpath;
 
     @BeforeAll
@@ -59,13 +63,49 @@ class ConformanceFaultsIT {
     @EnumSource(Jvm.class)
     void idleClosesAndTruncationsRaiseExactlyWhatTheWireShows(Jvm jvm) throws Exception {
         try (OtlpReceiver otlp = OtlpReceiver.start(); PacketCapture wire = PacketCapture.start()) {
-            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).main(APP, classpath).assertSuccess();
+            // Every warning exported, beyond the default 10 a minute per rule and destination: the linger run has 16.
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).jvmArg("-Dconnscope.warnings.per.minute=100")
+                .main(APP, classpath).assertSuccess();
             wire.stop();
             Spans spans = otlp.spans();
             idleClose(run, spans, otlp, wire);
             truncation(run, otlp);
             lingerReset(run, spans, otlp, wire);
+            clientNagle(run, otlp, wire);
         }
+    }
+
+    /**
+     * A Netty client with TCP_NODELAY off streams each POST as its head, then its body. The capture says
+     * how many bodies left the client 36-250 ms after their heads (held by Nagle until the server's
+     * delayed ACK): when three or more, {@code nagle-delayed-ack} on the client, and nothing else.
+     */
+    private static void clientNagle(ChildJvm.Result run, OtlpReceiver otlp, PacketCapture wire) throws Exception {
+        Map<String, String> truth = run.expectLine("fault=client-nagle ");
+        int port = Integer.parseInt(truth.get("port"));
+        assertThat(truth.get("right")).isEqualTo("6");
+        int bodies = 0;
+        int held = 0;
+        double headAt = -1;
+        for (PacketCapture.Segment s : wire.segments(port)) {
+            if (s.from == port || s.length == 0) {
+                continue;
+            }
+            if (s.length == POSTED_BYTES && headAt >= 0) {
+                bodies++;
+                double gap = s.at - headAt;
+                held += gap >= 0.036 && gap <= 0.250 ? 1 : 0;
+            }
+            headAt = s.at;
+        }
+        assertThat(bodies).as("POST bodies on the wire, each apart from its head").isEqualTo(6);
+        assertThat(held).as("bodies held 36-250 ms after their heads, by the capture (client took %s ms)", truth.get("took.ms"))
+            .isGreaterThanOrEqualTo(3);
+        Set<String> claimed = new TreeSet<>();
+        for (LogView w : warnings(otlp, port)) {
+            claimed.add(w.str("connscope.connection.role") + " " + w.str("connscope.rule"));
+        }
+        assertThat(claimed).containsExactly("client nagle-delayed-ack");
     }
 
     private static void idleClose(ChildJvm.Result run, Spans spans, OtlpReceiver otlp, PacketCapture wire) throws Exception {

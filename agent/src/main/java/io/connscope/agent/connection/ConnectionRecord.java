@@ -82,8 +82,13 @@ public final class ConnectionRecord {
     public volatile long resetNanos;
     /** When this end's SSLEngine read the peer's close_notify (it ended the TLS session), or 0. */
     public volatile long peerCloseNotifyNanos;
-    /** Whether this end wrote application data after the peer's close_notify (a reset could then destroy it). */
-    public volatile boolean wroteAfterPeerCloseNotify;
+    /** When this end first read the peer's end of stream (its FIN), System.nanoTime(), or 0. */
+    public volatile long eofNanos;
+    /**
+     * Whether this end's SSLEngine wrapped application data after the peer ended its side (its
+     * close_notify, or its end of stream): a reset could then destroy it.
+     */
+    public volatile boolean wroteAfterPeerEnded;
     /** Connections open to this destination when this one was established, itself included (client role). */
     public volatile long concurrentAtOpen;
     /**
@@ -151,6 +156,7 @@ public final class ConnectionRecord {
     public void onRead(long n, long now) {
         if (n < 0) {
             if (!events.contains(ConnectionEvent.EOF)) {
+                eofNanos = now;
                 events.add(ConnectionEvent.EOF);
             }
             return;

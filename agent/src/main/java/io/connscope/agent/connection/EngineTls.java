@@ -44,11 +44,12 @@ final class EngineTls {
         if (moved > 0) {
             http.feed(r, wrap == (r.role == Role.CLIENT), plain, plainOffset, moved);
         }
-        if (r.peerCloseNotifyNanos != 0L) {
+        if (r.peerCloseNotifyNanos != 0L || r.eofNanos != 0L) {
             if (wrap && moved > 0) {
-                r.wroteAfterPeerCloseNotify = true;
+                r.wroteAfterPeerEnded = true;
             }
-        } else if (!wrap && res.getStatus() == SSLEngineResult.Status.CLOSED && res.bytesConsumed() > 0) {
+        }
+        if (r.peerCloseNotifyNanos == 0L && !wrap && res.getStatus() == SSLEngineResult.Status.CLOSED && res.bytesConsumed() > 0) {
             r.peerCloseNotifyNanos = System.nanoTime(); // the peer's alert, read (not this side's closeInbound)
         }
         if (r.tls == null && r.serverHelloResumption == null && wrap == (r.role == Role.SERVER)) {

@@ -162,13 +162,28 @@ class ConnectionRulesTest {
         afterCloseNotify.resetNanos = 12 * MS;
         afterCloseNotify.events.add(ConnectionEvent.RESET_ON_READ);
         assertThat(rules(afterCloseNotify, 13 * MS)).isEmpty();
-        afterCloseNotify.wroteAfterPeerCloseNotify = true;
+        afterCloseNotify.wroteAfterPeerEnded = true;
         assertThat(rules(afterCloseNotify, 13 * MS)).as("data written after it may be lost").containsExactly("connection-reset");
         ConnectionRecord beforeCloseNotify = connected(7);
         beforeCloseNotify.resetNanos = 12 * MS;
         beforeCloseNotify.peerCloseNotifyNanos = 12 * MS + 1;
         beforeCloseNotify.events.add(ConnectionEvent.RESET_ON_READ);
         assertThat(rules(beforeCloseNotify, 13 * MS)).containsExactly("connection-reset");
+        // The peer's FIN without close_notify, read on a connection whose SSLEngine this end follows: its close_notify
+        // reply met a closed socket. Without the engine (plain TCP, SSLSocket), what was written after the FIN is unknown.
+        ConnectionRecord afterTlsEof = connected(8);
+        afterTlsEof.engineHandshakeStartNanos = 1 * MS;
+        afterTlsEof.onRead(-1, 11 * MS);
+        afterTlsEof.resetNanos = 12 * MS;
+        afterTlsEof.events.add(ConnectionEvent.RESET_ON_WRITE);
+        assertThat(rules(afterTlsEof, 13 * MS)).isEmpty();
+        afterTlsEof.wroteAfterPeerEnded = true;
+        assertThat(rules(afterTlsEof, 13 * MS)).as("a response wrapped after the FIN may be lost").containsExactly("connection-reset");
+        ConnectionRecord afterPlainEof = connected(9);
+        afterPlainEof.onRead(-1, 11 * MS);
+        afterPlainEof.resetNanos = 12 * MS;
+        afterPlainEof.events.add(ConnectionEvent.RESET_ON_WRITE);
+        assertThat(rules(afterPlainEof, 13 * MS)).containsExactly("connection-reset");
 
         ConnectionRecord inputFirst = connected(3);
         inputFirst.events.add(ConnectionEvent.SHUTDOWN_INPUT);

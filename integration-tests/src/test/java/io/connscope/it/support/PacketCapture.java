@@ -44,9 +44,24 @@ public final class PacketCapture implements AutoCloseable {
         return new PacketCapture(file, p);
     }
 
-    /** Stops recording (lets dumpcap write what it holds). */
+    /**
+     * Stops recording, once dumpcap has written what it holds: the kernel hands it packets in blocks,
+     * a block when full or after a timeout, and a SIGTERM loses the block still open (the last
+     * packets of a short run). So first wait for the file to stop growing for a second (at most 5 s).
+     */
     public void stop() throws InterruptedException {
         if (dumpcap.isAlive()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            long size = -1;
+            long stableSince = System.nanoTime();
+            while (System.nanoTime() < deadline && System.nanoTime() - stableSince < TimeUnit.SECONDS.toNanos(1)) {
+                long now = file.toFile().length();
+                if (now != size) {
+                    size = now;
+                    stableSince = System.nanoTime();
+                }
+                Thread.sleep(50);
+            }
             dumpcap.destroy(); // SIGTERM: dumpcap finishes the file
             if (!dumpcap.waitFor(10, TimeUnit.SECONDS)) {
                 dumpcap.destroyForcibly();
@@ -68,6 +83,57 @@ public final class PacketCapture implements AutoCloseable {
     /** The client ports that {@code port} sent a TCP reset to. */
     public List<String> resetsFrom(int port) throws IOException, InterruptedException {
         return tshark("-Y", "tcp.flags.reset==1 && tcp.srcport==" + port, "-T", "fields", "-e", "tcp.dstport");
+    }
+
+    /** The TCP segments between {@code port} and its peers, in capture order. */
+    public List<Segment> segments(int port) throws IOException, InterruptedException {
+        List<Segment> segments = new ArrayList<>();
+        for (String line : tshark("-Y", "tcp.port==" + port, "-T", "fields",
+            "-e", "frame.time_relative", "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "tcp.len", "-e", "tcp.flags",
+            "-e", "tcp.seq", "-e", "tcp.ack")) {
+            String[] f = line.split("\t");
+            segments.add(new Segment(Double.parseDouble(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]),
+                Integer.parseInt(f[3]), Integer.decode(f[4]), Long.parseLong(f[5]), f.length > 6 && !f[6].isEmpty() ? Long.parseLong(f[6]) : -1L));
+        }
+        return segments;
+    }
+
+    /**
+     * One TCP segment: when (seconds into the capture), from and to which port, its payload length, its
+     * flags, and its sequence and acknowledgement numbers (tshark's, relative to each side's first).
+     */
+    public static final class Segment {
+        public final double at;
+        public final int from;
+        public final int to;
+        public final int length;
+        public final long seq;
+        public final long ack;
+        private final int flags;
+
+        Segment(double at, int from, int to, int length, int flags, long seq, long ack) {
+            this.at = at;
+            this.from = from;
+            this.to = to;
+            this.length = length;
+            this.flags = flags;
+            this.seq = seq;
+            this.ack = ack;
+        }
+
+        public boolean fin() {
+            return (flags & 0x01) != 0;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "%.6f %d>%d len=%d flags=0x%03x", at, from, to, length, flags);
+        }
+
+        /** An ACK alone: no data, no SYN, FIN or RST. */
+        public boolean pureAck() {
+            return length == 0 && (flags & 0x07) == 0;
+        }
     }
 
     private List<String> tshark(String... args) throws IOException, InterruptedException {

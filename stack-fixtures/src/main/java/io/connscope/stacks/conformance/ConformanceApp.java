@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
 
 /**
  * The healthy conformance run: every client library against every server, ordinary keep-alive use
- * ({@value #GETS} GETs and {@value #POSTS} POSTs per pair, one client object per pair). Prints the
+ * ({@value #GETS} GETs and {@value #POSTS} POSTs per pair, one client object per pair), and the HTTP/2
+ * clients against the server that speaks h2c as well. Prints the
  * servers' own counts and the clients' checked answers, which the tests hold connscope's figures to:
  * {@code expect: conformance=server server=<name> port=<p> requests=<n>} and
  * {@code expect: conformance=client client=<name> server=<name> sent=<n> right=<n> stalled=<n> took.ms=<list>},
@@ -28,7 +29,11 @@ public final class ConformanceApp {
         List<String> lines = new ArrayList<>();
         for (ConformanceServers.Running server : servers) {
             URI base = URI.create((server.tls ? "https" : "http") + "://127.0.0.1:" + server.port + "/");
-            for (ConformanceClients.Client client : ConformanceClients.all()) {
+            List<ConformanceClients.Client> clients = new ArrayList<>(ConformanceClients.all());
+            if (server.h2c) {
+                clients.addAll(ConformanceClients.h2c());
+            }
+            for (ConformanceClients.Client client : clients) {
                 List<String> paths = paths(client.name(), server.name);
                 long[] took = new long[paths.size()];
                 int right = 0;
@@ -51,12 +56,14 @@ public final class ConformanceApp {
             server.close();
             lines.add("expect: conformance=server server=" + server.name + " port=" + server.port + " requests=" + server.requests.get());
         }
+        lines.add("expect: conformance=netty transport=" + ConformanceNetty.transport());
         lines.forEach(System.out::println);
     }
 
     /**
      * Requests after the first (which pays the connection and the library's warm-up) that took as long
-     * as a delayed ACK holds a Nagle-delayed segment: 36 to 250 ms.
+     * as a delayed ACK holds a Nagle-delayed segment: 36 to 250 ms. For the reader: the tests take their
+     * truth from a packet capture, which tells a held segment from a slow client.
      */
     static int stalled(long[] took) {
         int n = 0;

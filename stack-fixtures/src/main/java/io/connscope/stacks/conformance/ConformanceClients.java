@@ -1,6 +1,15 @@
 package io.connscope.stacks.conformance;
 
 import io.connscope.stacks.FixtureTls;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.net.TrustOptions;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
@@ -11,22 +20,32 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocketFactory;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import okhttp3.RequestBody;
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.io.CloseMode;
 import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
@@ -62,7 +81,23 @@ final class ConformanceClients {
             client("java.net.http", ConformanceClients::javaNetHttp),
             client("OkHttp", ConformanceClients::okHttp),
             client("Apache HttpClient 5", ConformanceClients::apache),
-            client("Jetty HttpClient", ConformanceClients::jetty));
+            client("Jetty HttpClient", ConformanceClients::jetty),
+            client("Apache HttpClient 5 async", ConformanceClients::apacheAsync),
+            client("Netty", ConformanceNetty::client),
+            client("Vert.x", ConformanceClients::vertx));
+    }
+
+    /**
+     * The clients of HTTP/2 in clear (h2c), for servers that speak it beside HTTP/1.1: each the way its
+     * documentation turns HTTP/2 on, so prior knowledge for all but java.net.http, which upgrades.
+     */
+    static List<Client> h2c() {
+        return Arrays.asList(
+            client("java.net.http h2c", tls -> javaNetHttp(HttpClient.Version.HTTP_2)),
+            client("OkHttp h2c", tls -> okHttp(new OkHttpClient.Builder().protocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE)))),
+            client("Apache HttpClient 5 async h2c", tls -> apacheAsync(HttpAsyncClients.createHttp2Default())),
+            client("Jetty HttpClient h2c", tls -> jetty(new org.eclipse.jetty.client.HttpClient(
+                new HttpClientTransportOverHTTP2(new HTTP2Client())))));
     }
 
     /** Its keep-alive cache keeps connections until the JVM exits. */
@@ -93,7 +128,14 @@ final class ConformanceClients {
         if (tls) {
             builder.sslContext(FixtureTls.clientContext());
         }
-        HttpClient client = builder.build();
+        return javaNetHttp(builder.build());
+    }
+
+    private static Session javaNetHttp(HttpClient.Version version) {
+        return javaNetHttp(HttpClient.newBuilder().version(version).build());
+    }
+
+    private static Session javaNetHttp(HttpClient client) {
         return session((uri, post) -> {
             HttpRequest.Builder b = HttpRequest.newBuilder(uri);
             if (post) {
@@ -108,6 +150,10 @@ final class ConformanceClients {
         if (tls) {
             builder.sslSocketFactory(FixtureTls.clientContext().getSocketFactory(), FixtureTls.trustManager());
         }
+        return okHttp(builder);
+    }
+
+    private static Session okHttp(OkHttpClient.Builder builder) {
         OkHttpClient client = builder.build();
         return session((uri, post) -> {
             okhttp3.Request.Builder b = new okhttp3.Request.Builder().url(uri.toString());
@@ -149,6 +195,10 @@ final class ConformanceClients {
             ssl.setSslContext(FixtureTls.clientContext());
             client.setSslContextFactory(ssl);
         }
+        return jetty(client);
+    }
+
+    private static Session jetty(org.eclipse.jetty.client.HttpClient client) throws Exception {
         client.start();
         return session((uri, post) -> {
             org.eclipse.jetty.client.Request request = client.newRequest(uri);
@@ -157,6 +207,44 @@ final class ConformanceClients {
             }
             return request.send().getContent();
         }, client::stop);
+    }
+
+    /** The async client at its defaults (HTTP/1.1 in clear; over TLS it offers h2 and http/1.1 by ALPN). */
+    private static Session apacheAsync(boolean tls) throws Exception {
+        return apacheAsync(!tls ? HttpAsyncClients.createDefault() : HttpAsyncClients.custom()
+            .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+                .setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(FixtureTls.clientContext()).buildAsync())
+                .build())
+            .build());
+    }
+
+    private static Session apacheAsync(CloseableHttpAsyncClient client) {
+        client.start();
+        return session((uri, post) -> {
+            SimpleHttpRequest request = post
+                ? SimpleRequestBuilder.post(uri).setBody(POSTED, ContentType.APPLICATION_JSON).build()
+                : SimpleRequestBuilder.get(uri).build();
+            return client.execute(request, null).get(10, TimeUnit.SECONDS).getBodyBytes();
+        }, () -> client.close(CloseMode.GRACEFUL));
+    }
+
+    /** Vert.x 5's client, its native transport preferred, each request awaited by the caller. */
+    private static Session vertx(boolean tls) throws Exception {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        HttpClientOptions options = new HttpClientOptions();
+        if (tls) {
+            options.setSsl(true).setTrustOptions(TrustOptions.wrap(FixtureTls.trustManager()));
+        }
+        HttpClientAgent client = vertx.createHttpClient(options);
+        return session((uri, post) -> {
+            Future<Buffer> body = client.request(post ? HttpMethod.POST : HttpMethod.GET, uri.getPort(), uri.getHost(), uri.getRawPath())
+                .compose(req -> post ? req.putHeader("Content-Type", "application/json").send(POSTED) : req.send())
+                .compose(HttpClientResponse::body);
+            return body.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).getBytes();
+        }, () -> {
+            client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        });
     }
 
     private interface Send {

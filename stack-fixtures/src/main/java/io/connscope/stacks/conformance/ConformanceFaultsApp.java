@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,7 +30,10 @@ import org.eclipse.jetty.util.Callback;
  * <li><b>truncation</b>: a JDK HttpServer that declares {@value #DECLARED} body bytes, sends
  * {@value #SENT}, and drops the connection;</li>
  * <li><b>linger reset</b>: Tomcat with {@code connectionLinger} 0 (SO_LINGER 0 on its sockets) and one
- * request per connection, so that it ends every connection, after its response, with a reset.</li>
+ * request per connection, so that it ends every connection, after its response, with a reset;</li>
+ * <li><b>client Nagle</b>: a Netty client with TCP_NODELAY off that streams each of {@value #NAGLE_POSTS}
+ * POSTs to Jetty (which answers at once) as its head, flushed, then its body: the body waits in the
+ * client's kernel for the ACK of the head, which the server delays.</li>
  * </ul>
  * Prints what each client saw and what each server handled, path by path, for the tests to hold
  * connscope's claims to: {@code expect: fault=<name> client=<c> ... } and {@code expect: fault=<name>
@@ -41,6 +45,7 @@ public final class ConformanceFaultsApp {
     static final int PAUSE_MS = 700;
     static final int DECLARED = 100;
     static final int SENT = 40;
+    static final int NAGLE_POSTS = 6;
 
     private ConformanceFaultsApp() {
     }
@@ -50,6 +55,7 @@ public final class ConformanceFaultsApp {
         idleClose(lines);
         truncation(lines);
         lingerReset(lines);
+        clientNagle(lines);
         lines.forEach(System.out::println);
     }
 
@@ -134,6 +140,24 @@ public final class ConformanceFaultsApp {
         }
         tomcat.close();
         lines.add("expect: fault=linger-reset side=server port=" + tomcat.port + " handled=" + handled(tomcat.handled));
+    }
+
+    private static void clientNagle(List<String> lines) throws Exception {
+        ConformanceServers.Running jetty = ConformanceServers.jetty(false);
+        URI base = URI.create("http://127.0.0.1:" + jetty.port + "/");
+        StringBuilder took = new StringBuilder();
+        int right = 0;
+        try (ConformanceClients.Session session = ConformanceNetty.streamingClientWithNagle()) {
+            for (int i = 0; i < NAGLE_POSTS; i++) {
+                String path = "/post/Netty/nagle/" + i;
+                long start = System.nanoTime();
+                byte[] body = session.send(base.resolve(path), true);
+                took.append(took.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e6));
+                right += Arrays.equals(body, ConformanceServers.body(path)) ? 1 : 0;
+            }
+        }
+        jetty.close();
+        lines.add("expect: fault=client-nagle client=Netty port=" + jetty.port + " right=" + right + " took.ms=" + took);
     }
 
     /** {@code ok}, {@code wrong} (an answer that is not the server's), or the failure's class. */

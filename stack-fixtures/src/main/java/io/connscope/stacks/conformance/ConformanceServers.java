@@ -27,8 +27,11 @@ import mockwebserver3.RecordedRequest;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -55,6 +58,8 @@ final class ConformanceServers {
         int port;
         /** Serves HTTPS, with the fixtures' certificate. */
         boolean tls;
+        /** Speaks HTTP/2 in clear (h2c) beside HTTP/1.1. */
+        boolean h2c;
 
         Running(String name) {
             this.name = name;
@@ -77,10 +82,12 @@ final class ConformanceServers {
         List<Running> all = new ArrayList<>();
         all.add(jetty(false));
         all.add(jetty(true));
+        all.add(jettyH2c());
         all.add(tomcat("tomcat"));
         all.add(undertow());
         all.add(jdk());
         all.add(mockWebServer());
+        all.add(ConformanceNetty.server());
         return all;
     }
 
@@ -95,9 +102,25 @@ final class ConformanceServers {
         } else {
             connector = new ServerConnector(server);
         }
+        Running running = jetty(tls ? "jetty-tls" : "jetty", server, connector);
+        running.tls = tls;
+        return running;
+    }
+
+    /** Jetty 12's core server on one clear-text connector for HTTP/1.1 and h2c (by prior knowledge or by upgrade). */
+    static Running jettyH2c() throws Exception {
+        Server server = new Server();
+        HttpConfiguration config = new HttpConfiguration();
+        Running running = jetty("jetty-h2c", server, new ServerConnector(server, new HttpConnectionFactory(config),
+            new HTTP2CServerConnectionFactory(config)));
+        running.h2c = true;
+        return running;
+    }
+
+    private static Running jetty(String name, Server server, ServerConnector connector) throws Exception {
         connector.setHost("127.0.0.1");
         server.addConnector(connector);
-        Running running = new Running(tls ? "jetty-tls" : "jetty") {
+        Running running = new Running(name) {
             @Override
             public void close() throws Exception {
                 server.stop();
@@ -116,7 +139,6 @@ final class ConformanceServers {
         });
         server.start();
         running.port = connector.getLocalPort();
-        running.tls = tls;
         return running;
     }
 
