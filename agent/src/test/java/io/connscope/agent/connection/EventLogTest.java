@@ -1,19 +1,24 @@
 package io.connscope.agent.connection;
 
+import static io.connscope.agent.testing.Generators.listOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 class EventLogTest {
 
-    @Property
-    void keepsOrderUpToCapacityAndAlwaysTheNewestLast(@ForAll @Size(max = 40) List<ConnectionEvent> events) {
+    @Test
+    void keepsOrderUpToCapacityAndAlwaysTheNewestLast() {
+        qt().forAll(listOf(arbitrary().enumValues(ConnectionEvent.class), 0, 40))
+            .checkAssert(EventLogTest::keepsOrderUpToCapacityAndAlwaysTheNewestLast);
+    }
+
+    private static void keepsOrderUpToCapacityAndAlwaysTheNewestLast(List<ConnectionEvent> events) {
         EventLog log = new EventLog();
         events.forEach(log::add);
         List<ConnectionEvent> stored = log.events();

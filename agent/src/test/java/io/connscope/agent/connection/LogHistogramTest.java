@@ -1,23 +1,25 @@
 package io.connscope.agent.connection;
 
+import static io.connscope.agent.testing.Generators.listOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.doubles;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.LongRange;
-import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 class LogHistogramTest {
 
-    @Property
-    void quantilesAreWithinOneBucketAboveTheExactValue(
-        @ForAll @Size(min = 1, max = 200) List<@LongRange(min = 1_000, max = 3_600_000_000_000L) Long> samples,
-        @ForAll @DoubleRange(min = 0.01, max = 1.0) double q) {
+    @Test
+    void quantilesAreWithinOneBucketAboveTheExactValue() {
+        qt().forAll(listOf(longs().between(1_000, 3_600_000_000_000L), 1, 200), doubles().between(0.01, 1.0))
+            .checkAssert(LogHistogramTest::quantilesAreWithinOneBucketAboveTheExactValue);
+    }
+
+    private static void quantilesAreWithinOneBucketAboveTheExactValue(List<Long> samples, double q) {
         LogHistogram h = new LogHistogram();
         samples.forEach(h::record);
         List<Long> sorted = new ArrayList<>(samples);
@@ -34,11 +36,12 @@ class LogHistogramTest {
         assertThat(new LogHistogram().quantileNanos(0.5)).isEqualTo(-1);
     }
 
-    @Property
-    void bucketsGrowWithTheValue(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 2) long a,
-                                 @ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 2) long b) {
-        if (a <= b) {
-            assertThat(LogHistogram.bucket(a)).isLessThanOrEqualTo(LogHistogram.bucket(b));
-        }
+    @Test
+    void bucketsGrowWithTheValue() {
+        qt().forAll(longs().between(0, Long.MAX_VALUE / 2), longs().between(0, Long.MAX_VALUE / 2)).checkAssert((a, b) -> {
+            if (a <= b) {
+                assertThat(LogHistogram.bucket(a)).isLessThanOrEqualTo(LogHistogram.bucket(b));
+            }
+        });
     }
 }

@@ -1,16 +1,16 @@
 package io.connscope.agent.http;
 
+import static io.connscope.agent.testing.Generators.listOf;
+import static io.connscope.agent.testing.Generators.oneOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 class HeadParserTest {
 
@@ -49,18 +49,19 @@ class HeadParserTest {
         assertThat(parse("GETX / HTTP/1.1\r\n\r\n", true).method).isEqualTo("GETX");
     }
 
-    @Provide
-    Arbitrary<String> knownField() {
-        return Arbitraries.of("Content-Length: 12", "Transfer-Encoding: chunked", "Connection: close",
+    private static final Gen<String> KNOWN_FIELDS = oneOf("Content-Length: 12", "Transfer-Encoding: chunked", "Connection: close",
             "Connection: keep-alive, content-type", "Keep-Alive: timeout=7", "Via: 1.1 p", "Forwarded: for=x",
             "X-Forwarded-For: 10.0.0.1", "Upgrade: h2c", "Proxy-Connection: keep-alive",
             "Traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "Idempotency-Key: k",
             "X-Other: close", "Content-Type: text/plain");
-    }
 
     /** Field names are case-insensitive (RFC 9110 §5.1): any casing of a name parses as its lower case. */
-    @Property
-    void fieldNamesAreMatchedCaseInsensitively(@ForAll("knownField") String field, @ForAll("casings") List<Boolean> upper) {
+    @Test
+    void fieldNamesAreMatchedCaseInsensitively() {
+        qt().forAll(KNOWN_FIELDS, listOf(booleans().all(), 1, 20)).checkAssert(HeadParserTest::casedAsLowerCase);
+    }
+
+    private static void casedAsLowerCase(String field, List<Boolean> upper) {
         int colon = field.indexOf(':');
         StringBuilder name = new StringBuilder();
         for (int i = 0; i < colon; i++) {
@@ -71,11 +72,6 @@ class HeadParserTest {
         String lower = field.substring(0, colon).toLowerCase(Locale.ROOT) + field.substring(colon);
         assertThat(describe(parse("PUT / HTTP/1.1\r\n" + cased + "\r\n\r\n", true)))
             .isEqualTo(describe(parse("PUT / HTTP/1.1\r\n" + lower + "\r\n\r\n", true)));
-    }
-
-    @Provide
-    Arbitrary<List<Boolean>> casings() {
-        return Arbitraries.of(true, false).list().ofMinSize(1).ofMaxSize(20);
     }
 
     private static String describe(HttpHead h) {

@@ -1,21 +1,20 @@
 package io.connscope.agent.http;
 
+import static io.connscope.agent.testing.Generators.listOf;
+import static io.connscope.agent.testing.Generators.oneOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.strings;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.compression.HuffmanEncoder;
 import org.eclipse.jetty.http2.hpack.HpackEncoder;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * HpackDecoder against RFC 7541's own examples and against Jetty's encoder (an independent
@@ -75,19 +74,23 @@ class HpackDecoderProperties {
         assertThat(cut.decode(cutString, 0, cutString.length)).isNull();
     }
 
-    @Property(tries = 300)
-    void huffmanDecodesWhatJettyEncodes(@ForAll @Size(max = 200) List<@net.jqwik.api.constraints.CharRange(from = 0, to = 255) Character> chars) {
-        StringBuilder s = new StringBuilder();
-        chars.forEach(s::append);
-        ByteBuffer b = ByteBuffer.allocate(chars.size() * 4 + 8);
-        HuffmanEncoder.encode(b, s.toString());
-        char[] out = new char[b.position() * 8 / 5 + 1];
-        int n = Huffman.decode(b.array(), 0, b.position(), out);
-        assertThat(new String(out, 0, Math.max(n, 0))).isEqualTo(s.toString());
+    @Test
+    void huffmanDecodesWhatJettyEncodes() {
+        qt().withExamples(300).forAll(strings().betweenCodePoints(0, 255).ofLengthBetween(0, 200)).checkAssert(s -> {
+            ByteBuffer b = ByteBuffer.allocate(s.length() * 4 + 8);
+            HuffmanEncoder.encode(b, s);
+            char[] out = new char[b.position() * 8 / 5 + 1];
+            int n = Huffman.decode(b.array(), 0, b.position(), out);
+            assertThat(new String(out, 0, Math.max(n, 0))).isEqualTo(s);
+        });
     }
 
-    @Property(tries = 200)
-    void keepsItsDynamicTableInStepWithJettysEncoder(@ForAll("blocks") List<List<String[]>> blocks) throws Exception {
+    @Test
+    void keepsItsDynamicTableInStepWithJettysEncoder() {
+        qt().withExamples(200).forAll(blocks()).checkAssert(HpackDecoderProperties::keepsItsDynamicTableInStep);
+    }
+
+    private static void keepsItsDynamicTableInStep(List<List<String[]>> blocks) {
         HpackEncoder encoder = new HpackEncoder();
         HpackDecoder decoder = new HpackDecoder(AnalysisMemory.unlimited().lease());
         for (List<String[]> block : blocks) {
@@ -109,25 +112,22 @@ class HpackDecoderProperties {
         }
     }
 
-    @Provide
-    Arbitrary<List<List<String[]>>> blocks() {
+    private static Gen<List<List<String[]>>> blocks() {
         // Few distinct values, so that later blocks refer to entries earlier ones added; long ones, so the
         // 4,096-byte table fills and evicts.
-        Arbitrary<String> value = Arbitraries.oneOf(
-            Arbitraries.strings().withCharRange(' ', '~').ofMinLength(1).ofMaxLength(300),
-            Arbitraries.of("/", "/index.html", "/orders", "/a/b?c=d", "gzip, deflate"));
-        Arbitrary<String[]> noise = Combinators.combine(Arbitraries.of("user-agent", "x-request-id", "cookie",
-            "accept-encoding", "x-custom", "authorization"), value).as((n, v) -> new String[] {n, v});
-        Arbitrary<String[]> path = value.map(v -> new String[] {":path", v});
-        Arbitrary<String[]> status = Arbitraries.of("200", "204", "302", "404", "503").map(v -> new String[] {":status", v});
-        Arbitrary<List<String[]>> block = Combinators.combine(noise.list().ofMaxSize(8), path, status,
-            noise.list().ofMaxSize(3)).as((before, p, s, after) -> {
-                List<String[]> fields = new ArrayList<>(before);
-                fields.add(p);
-                fields.add(s);
-                fields.addAll(after);
-                return fields;
-            });
-        return block.list().ofMinSize(1).ofMaxSize(30);
+        Gen<String> value = Generate.oneOf(strings().betweenCodePoints(' ', '~').ofLengthBetween(1, 300),
+            oneOf("/", "/index.html", "/orders", "/a/b?c=d", "gzip, deflate"));
+        Gen<String[]> noise = oneOf("user-agent", "x-request-id", "cookie", "accept-encoding", "x-custom", "authorization")
+            .zip(value, (n, v) -> new String[] {n, v});
+        Gen<String[]> path = value.map(v -> new String[] {":path", v});
+        Gen<String[]> status = oneOf("200", "204", "302", "404", "503").map(v -> new String[] {":status", v});
+        Gen<List<String[]>> block = listOf(noise, 0, 8).zip(path, status, listOf(noise, 0, 3), (before, p, s, after) -> {
+            List<String[]> fields = new ArrayList<>(before);
+            fields.add(p);
+            fields.add(s);
+            fields.addAll(after);
+            return fields;
+        });
+        return listOf(block, 1, 30);
     }
 }

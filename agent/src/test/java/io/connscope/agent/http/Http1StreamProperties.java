@@ -1,6 +1,12 @@
 package io.connscope.agent.http;
 
+import static io.connscope.agent.testing.Generators.cuts;
+import static io.connscope.agent.testing.Generators.listOf;
+import static io.connscope.agent.testing.Generators.oneOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -9,14 +15,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import io.connscope.agent.testing.Generators;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /** The parser's result is the same however the bytes are split, and it stays bounded on any input. */
 class Http1StreamProperties {
@@ -34,31 +36,36 @@ class Http1StreamProperties {
         }
     }
 
-    @Provide
-    Arbitrary<List<Exchange>> traffic() {
-        Arbitrary<String> methods = Arbitraries.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS");
-        Arbitrary<Integer> statuses = Arbitraries.of(200, 201, 204, 304, 404, 500);
-        Arbitrary<Integer> framing = Arbitraries.integers().between(0, 2); // none or length, length, chunked
-        Arbitrary<List<Integer>> chunks = Arbitraries.integers().between(1, 120).list().ofMaxSize(4);
-        Arbitrary<Exchange> exchange = Combinators.combine(methods, statuses, framing, framing, chunks,
-            Arbitraries.of(true, false)).as((m, status, reqFraming, respFraming, sizes, interim) -> {
-                StringBuilder req = new StringBuilder(m).append(" /p?q=").append(sizes.size()).append(" HTTP/1.1\r\n")
-                    .append("Host: example\r\n");
-                appendBody(req, m.equals("GET") || m.equals("HEAD") ? 0 : reqFraming, sizes);
-                StringBuilder resp = new StringBuilder();
-                if (interim) {
-                    resp.append("HTTP/1.1 100 Continue\r\n\r\n");
-                }
-                resp.append("HTTP/1.1 ").append(status).append(" X\r\n");
-                boolean noBody = m.equals("HEAD") || status == 204 || status == 304;
-                if (noBody) {
-                    resp.append("Content-Length: 42\r\n\r\n");
-                } else {
-                    appendBody(resp, respFraming == 0 ? 1 : respFraming, sizes);
-                }
-                return new Exchange(m, bytes(req), bytes(resp));
-            });
-        return exchange.list().ofMinSize(1).ofMaxSize(6);
+    private static Gen<List<Exchange>> traffic() {
+        Gen<String> methods = oneOf("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS");
+        Gen<Integer> statuses = oneOf(200, 201, 204, 304, 404, 500);
+        Gen<Integer> framing = integers().between(0, 2); // none or length, length, chunked
+        Gen<List<Integer>> chunks = listOf(integers().between(1, 120), 0, 4);
+        Gen<Boolean> interims = booleans().all();
+        Gen<Exchange> exchange = in -> {
+            String m = methods.generate(in);
+            int status = statuses.generate(in);
+            int reqFraming = framing.generate(in);
+            int respFraming = framing.generate(in);
+            List<Integer> sizes = chunks.generate(in);
+            boolean interim = interims.generate(in);
+            StringBuilder req = new StringBuilder(m).append(" /p?q=").append(sizes.size()).append(" HTTP/1.1\r\n")
+                .append("Host: example\r\n");
+            appendBody(req, m.equals("GET") || m.equals("HEAD") ? 0 : reqFraming, sizes);
+            StringBuilder resp = new StringBuilder();
+            if (interim) {
+                resp.append("HTTP/1.1 100 Continue\r\n\r\n");
+            }
+            resp.append("HTTP/1.1 ").append(status).append(" X\r\n");
+            boolean noBody = m.equals("HEAD") || status == 204 || status == 304;
+            if (noBody) {
+                resp.append("Content-Length: 42\r\n\r\n");
+            } else {
+                appendBody(resp, respFraming == 0 ? 1 : respFraming, sizes);
+            }
+            return new Exchange(m, bytes(req), bytes(resp));
+        };
+        return listOf(exchange, 1, 6);
     }
 
     private static void appendBody(StringBuilder b, int framing, List<Integer> sizes) {
@@ -80,9 +87,12 @@ class Http1StreamProperties {
         return s.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    @Property
-    void requestsParseTheSameHoweverSplit(@ForAll("traffic") List<Exchange> traffic,
-                                          @ForAll @Size(min = 1, max = 8) List<@IntRange(min = 1, max = 40) Integer> cuts) {
+    @Test
+    void requestsParseTheSameHoweverSplit() {
+        qt().forAll(traffic(), cuts(1, 8, 40)).checkAssert(Http1StreamProperties::requestsParseTheSameHoweverSplit);
+    }
+
+    private static void requestsParseTheSameHoweverSplit(List<Exchange> traffic, List<Integer> cuts) {
         byte[] wire = concat(traffic, true);
         List<String> whole = run(true, wire, List.of(wire.length), false, methods(traffic));
         assertThat(whole).filteredOn(e -> e.startsWith("request")).hasSize(traffic.size());
@@ -91,9 +101,12 @@ class Http1StreamProperties {
         assertThat(run(true, wire, List.of(1), true, methods(traffic))).isEqualTo(whole);
     }
 
-    @Property
-    void responsesParseTheSameHoweverSplit(@ForAll("traffic") List<Exchange> traffic,
-                                           @ForAll @Size(min = 1, max = 8) List<@IntRange(min = 1, max = 40) Integer> cuts) {
+    @Test
+    void responsesParseTheSameHoweverSplit() {
+        qt().forAll(traffic(), cuts(1, 8, 40)).checkAssert(Http1StreamProperties::responsesParseTheSameHoweverSplit);
+    }
+
+    private static void responsesParseTheSameHoweverSplit(List<Exchange> traffic, List<Integer> cuts) {
         byte[] wire = concat(traffic, false);
         List<String> whole = run(false, wire, List.of(wire.length), false, methods(traffic));
         assertThat(whole).filteredOn(e -> e.startsWith("end")).hasSize(traffic.size());
@@ -102,10 +115,12 @@ class Http1StreamProperties {
         assertThat(run(false, wire, List.of(1), false, methods(traffic))).isEqualTo(whole);
     }
 
-    @Property
-    void anyBytesAreHandledWithoutExceptionsBoundedAndSplitInvariant(
-        @ForAll("hostile") byte[] wire, @ForAll boolean requests,
-        @ForAll @Size(min = 1, max = 8) List<@IntRange(min = 1, max = 64) Integer> cuts) {
+    @Test
+    void anyBytesAreHandledWithoutExceptionsBoundedAndSplitInvariant() {
+        qt().forAll(hostile(), booleans().all(), cuts(1, 8, 64)).checkAssert(Http1StreamProperties::splitInvariant);
+    }
+
+    private static void splitInvariant(byte[] wire, boolean requests, List<Integer> cuts) {
         List<String> whole = run(requests, wire, List.of(Math.max(1, wire.length)), false, new String[] {"GET", "HEAD"});
         assertThat(run(requests, wire, cuts, true, new String[] {"GET", "HEAD"})).isEqualTo(whole);
         assertThat(run(requests, wire, List.of(1), false, new String[] {"GET", "HEAD"})).isEqualTo(whole);
@@ -116,9 +131,12 @@ class Http1StreamProperties {
      * malformed; what it reports before the cut is what the whole stream reports, except that the
      * message the cut falls in may end truncated.
      */
-    @Property(tries = 40)
-    void everyTruncationAgreesWithTheWholeStreamUpToTheCut(@ForAll("traffic") List<Exchange> traffic,
-                                                           @ForAll boolean requests) {
+    @Test
+    void everyTruncationAgreesWithTheWholeStreamUpToTheCut() {
+        qt().withExamples(40).forAll(traffic(), booleans().all()).checkAssert(Http1StreamProperties::truncationsAgree);
+    }
+
+    private static void truncationsAgree(List<Exchange> traffic, boolean requests) {
         byte[] wire = concat(traffic, requests);
         List<String> whole = run(requests, wire, List.of(wire.length), false, methods(traffic));
         for (int cut = 0; cut <= wire.length; cut++) {
@@ -131,10 +149,9 @@ class Http1StreamProperties {
         }
     }
 
-    @Provide
-    Arbitrary<byte[]> hostile() {
-        Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(2000);
-        Arbitrary<String> prefixes = Arbitraries.of("GET / HTTP/1.1\r\n", "HTTP/1.1 200 OK\r\n",
+    private static Gen<byte[]> hostile() {
+        Gen<byte[]> random = Generators.bytes(2000);
+        Gen<String> prefixes = oneOf("GET / HTTP/1.1\r\n", "HTTP/1.1 200 OK\r\n",
             "POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\n",
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", "GET / HTTP/1.1\r\nX: a\r\n b\r\n",
             "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n",
@@ -144,15 +161,15 @@ class Http1StreamProperties {
             "GET / HTTP/1.1\r\nX-Nul: \u0000a\u0000\r\n\r\n",
             "GET / HTTP/1.1\r\nX-Utf8: \u00c3\u0028\u00ff\u00fe\r\n\r\n",
             "GET /\u0000 HTTP/1.1\r\n\r\n", "");
-        Arbitrary<byte[]> prefixed = Combinators.combine(prefixes, random).as((p, r) -> {
+        Gen<byte[]> prefixed = prefixes.zip(random, (p, r) -> {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             out.writeBytes(bytes(p));
             out.writeBytes(r);
             return out.toByteArray();
         });
-        Arbitrary<byte[]> hugeHeads = Arbitraries.integers().between(15_000, 40_000)
+        Gen<byte[]> hugeHeads = integers().between(15_000, 40_000)
             .map(n -> bytes("GET / HTTP/1.1\r\nX-Big: " + "a".repeat(n) + "\r\n\r\n"));
-        return Arbitraries.oneOf(random, prefixed, hugeHeads);
+        return Generate.oneOf(random, prefixed, hugeHeads);
     }
 
     private static String[] methods(List<Exchange> traffic) {

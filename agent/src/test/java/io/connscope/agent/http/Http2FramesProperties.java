@@ -1,22 +1,24 @@
 package io.connscope.agent.http;
 
+import static io.connscope.agent.testing.Generators.cuts;
+import static io.connscope.agent.testing.Generators.listOf;
+import static io.connscope.agent.testing.Generators.oneOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.strings;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http2.hpack.HpackEncoder;
+import io.connscope.agent.testing.Generators;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * An HTTP/2 connection, read through HttpConnection from its client preface on: streams (method,
@@ -51,23 +53,25 @@ class Http2FramesProperties {
         }
     }
 
-    @Provide
-    Arbitrary<List<Stream>> streams() {
-        Arbitrary<String> method = Arbitraries.of("GET", "POST", "PUT", "DELETE");
-        Arbitrary<String> path = Arbitraries.strings().withCharRange('a', 'z').ofMaxLength(40).map(s -> "/" + s);
-        Arbitrary<Integer> status = Arbitraries.of(200, 201, 204, 302, 404, 503);
-        Arbitrary<Integer> body = Arbitraries.integers().between(0, 40_000);
-        Arbitrary<Integer> padding = Arbitraries.of(-1, 0, 7, 255);
-        Arbitrary<int[]> dress = Combinators.combine(padding, Arbitraries.of(0, 1), Arbitraries.of(0, 1))
-            .as((pad, priority, continuation) -> new int[] {pad, priority, continuation});
-        return Combinators.combine(method, path, status, body, body, Arbitraries.of(false, false, true), dress)
-            .as((m, p, st, req, resp, reset, d) -> new Stream(m, p, st, req, resp, reset, d[0], d[1] == 1, d[2] == 1))
-            .list().ofMinSize(1).ofMaxSize(6);
+    private static Gen<List<Stream>> streams() {
+        Gen<String> method = oneOf("GET", "POST", "PUT", "DELETE");
+        Gen<String> path = strings().betweenCodePoints('a', 'z').ofLengthBetween(0, 40).map(s -> "/" + s);
+        Gen<Integer> status = oneOf(200, 201, 204, 302, 404, 503);
+        Gen<Integer> body = integers().between(0, 40_000);
+        Gen<Boolean> reset = oneOf(false, false, true);
+        Gen<Integer> padding = oneOf(-1, 0, 7, 255);
+        Gen<Boolean> flag = booleans().all();
+        Gen<Stream> stream = in -> new Stream(method.generate(in), path.generate(in), status.generate(in), body.generate(in),
+            body.generate(in), reset.generate(in), padding.generate(in), flag.generate(in), flag.generate(in));
+        return listOf(stream, 1, 6);
     }
 
-    @Property(tries = 100)
-    void streamsAreTheSameHoweverSplit(@ForAll("streams") List<Stream> streams,
-                                       @ForAll @Size(min = 1, max = 6) List<@IntRange(min = 1, max = 9000) Integer> cuts) {
+    @Test
+    void streamsAreTheSameHoweverSplit() {
+        qt().withExamples(100).forAll(streams(), cuts(1, 6, 9000)).checkAssert(Http2FramesProperties::sameHoweverSplit);
+    }
+
+    private static void sameHoweverSplit(List<Stream> streams, List<Integer> cuts) {
         byte[][] wire = wire(streams);
         List<String> whole = run(wire, List.of(Integer.MAX_VALUE), false);
         List<String> expected = new ArrayList<>();
@@ -83,9 +87,13 @@ class Http2FramesProperties {
         assertThat(run(wire, List.of(1), true)).isEqualTo(whole);
     }
 
-    @Property(tries = 500)
-    void hostileBytesNeverThrowAndStayBounded(@ForAll @Size(max = 3000) byte[] client, @ForAll @Size(max = 3000) byte[] server,
-                                             @ForAll @IntRange(min = 1, max = 64) int cut) {
+    @Test
+    void hostileBytesNeverThrowAndStayBounded() {
+        qt().withExamples(500).forAll(Generators.bytes(3000), Generators.bytes(3000), integers().between(1, 64))
+            .checkAssert(Http2FramesProperties::hostileBytes);
+    }
+
+    private static void hostileBytes(byte[] client, byte[] server, int cut) {
         HttpConnection http = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
         byte[] requests = H2Wire.concat(H2Wire.PREFACE, client);
         // The server's side starts as a server's must, with SETTINGS, then anything.
@@ -98,19 +106,20 @@ class Http2FramesProperties {
         assertThat(http.http2().streamsOpened()).isLessThanOrEqualTo(512);
     }
 
-    @Provide
-    Arbitrary<byte[]> hostileFrames() {
-        Arbitrary<byte[]> frame = Combinators.combine(Arbitraries.integers().between(0, 10),
-            Arbitraries.integers().between(0, 255), Arbitraries.integers().between(0, 20),
-            Arbitraries.bytes().array(byte[].class).ofMaxSize(200))
-            .as((type, flags, stream, payload) -> H2Wire.frame(type, flags, stream, payload));
-        return frame.list().ofMaxSize(40).map(frames -> frames.stream().reduce(new byte[0], H2Wire::concat));
+    private static Gen<byte[]> hostileFrames() {
+        Gen<byte[]> frame = integers().between(0, 10).zip(integers().between(0, 255), integers().between(0, 20),
+            Generators.bytes(200), (type, flags, stream, payload) -> H2Wire.frame(type, flags, stream, payload));
+        return listOf(frame, 0, 40).map(frames -> frames.stream().reduce(new byte[0], H2Wire::concat));
     }
 
     /** Well-framed, but anything else: any type, flags, stream and payload, header blocks of random bytes. */
-    @Property(tries = 500)
-    void hostileFramesNeverThrowAndStayBounded(@ForAll("hostileFrames") byte[] client, @ForAll("hostileFrames") byte[] server,
-                                               @ForAll @IntRange(min = 1, max = 300) int cut) {
+    @Test
+    void hostileFramesNeverThrowAndStayBounded() {
+        qt().withExamples(500).forAll(hostileFrames(), hostileFrames(), integers().between(1, 300))
+            .checkAssert(Http2FramesProperties::hostileFrames);
+    }
+
+    private static void hostileFrames(byte[] client, byte[] server, int cut) {
         HttpConnection http = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
         int[] i = {0};
         feed(http, true, H2Wire.concat(H2Wire.PREFACE, client), List.of(cut), i, false);
@@ -119,13 +128,15 @@ class Http2FramesProperties {
         assertThat(http.http2().streamsOpened()).isLessThanOrEqualTo(512);
     }
 
-    @Property(tries = 1000)
-    void hpackNeverThrowsOnHostileBlocks(@ForAll @Size(max = 500) List<byte[]> blocks) {
-        HpackDecoder decoder = new HpackDecoder(AnalysisMemory.unlimited().lease());
-        for (byte[] block : blocks) {
-            decoder.decode(block, 0, block.length);
-        }
-        assertThat(decoder.dynamicEntries()).isLessThanOrEqualTo(HpackDecoder.MAX_TABLE_SIZE / 32);
+    @Test
+    void hpackNeverThrowsOnHostileBlocks() {
+        qt().withExamples(1000).forAll(listOf(Generators.bytes(255), 0, 500)).checkAssert(blocks -> {
+            HpackDecoder decoder = new HpackDecoder(AnalysisMemory.unlimited().lease());
+            for (byte[] block : blocks) {
+                decoder.decode(block, 0, block.length);
+            }
+            assertThat(decoder.dynamicEntries()).isLessThanOrEqualTo(HpackDecoder.MAX_TABLE_SIZE / 32);
+        });
     }
 
     private static final int MAX_FRAME = 16_384;

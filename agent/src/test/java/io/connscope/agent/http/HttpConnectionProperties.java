@@ -1,18 +1,18 @@
 package io.connscope.agent.http;
 
+import static io.connscope.agent.testing.Generators.cuts;
+import static io.connscope.agent.testing.Generators.listOf;
+import static io.connscope.agent.testing.Generators.oneOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * Exchanges, as the rules see them (framing, body sizes, close announcements, truncation), are
@@ -31,23 +31,32 @@ class HttpConnectionProperties {
         }
     }
 
-    @Provide
-    Arbitrary<List<Pair>> conversation() {
-        Arbitrary<Pair> pair = Combinators.combine(Arbitraries.of("GET", "HEAD", "POST"), Arbitraries.of(200, 204, 404),
-            Arbitraries.integers().between(0, 300), Arbitraries.of("", "Connection: close\r\n", "Keep-Alive: timeout=3\r\n"),
-            Arbitraries.of("HTTP/1.1", "HTTP/1.0"), Arbitraries.of(true, false)).as((m, status, size, header, version, chunked) -> {
-                String body = "b".repeat(size);
-                String request = m + " /r?x=" + size + " " + version + "\r\n" + (m.equals("POST")
-                    ? "Content-Length: " + size + "\r\n\r\n" + body : "\r\n");
-                boolean noBody = m.equals("HEAD") || status == 204;
-                String framing = noBody ? "Content-Length: 7\r\n\r\n" : chunked
-                    ? "Transfer-Encoding: chunked\r\n\r\n" + (size == 0 ? "" : Integer.toHexString(size) + "\r\n" + body + "\r\n") + "0\r\n\r\n"
-                    : "Content-Length: " + size + "\r\n\r\n" + body;
-                return new Pair(request, "HTTP/1.1 " + status + " X\r\n" + header + framing);
-            });
-        Arbitrary<String> ending = Arbitraries.of("", "HTTP/1.1 200 OK\r\n\r\nuntil-close", "HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nshort",
+    private static Gen<List<Pair>> conversation() {
+        Gen<String> methods = oneOf("GET", "HEAD", "POST");
+        Gen<Integer> statuses = oneOf(200, 204, 404);
+        Gen<Integer> sizes = integers().between(0, 300);
+        Gen<String> headers = oneOf("", "Connection: close\r\n", "Keep-Alive: timeout=3\r\n");
+        Gen<String> versions = oneOf("HTTP/1.1", "HTTP/1.0");
+        Gen<Boolean> chunkings = booleans().all();
+        Gen<Pair> pair = in -> {
+            String m = methods.generate(in);
+            int status = statuses.generate(in);
+            int size = sizes.generate(in);
+            String header = headers.generate(in);
+            String version = versions.generate(in);
+            boolean chunked = chunkings.generate(in);
+            String body = "b".repeat(size);
+            String request = m + " /r?x=" + size + " " + version + "\r\n" + (m.equals("POST")
+                ? "Content-Length: " + size + "\r\n\r\n" + body : "\r\n");
+            boolean noBody = m.equals("HEAD") || status == 204;
+            String framing = noBody ? "Content-Length: 7\r\n\r\n" : chunked
+                ? "Transfer-Encoding: chunked\r\n\r\n" + (size == 0 ? "" : Integer.toHexString(size) + "\r\n" + body + "\r\n") + "0\r\n\r\n"
+                : "Content-Length: " + size + "\r\n\r\n" + body;
+            return new Pair(request, "HTTP/1.1 " + status + " X\r\n" + header + framing);
+        };
+        Gen<String> ending = oneOf("", "HTTP/1.1 200 OK\r\n\r\nuntil-close", "HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nshort",
             "HTTP/1.");
-        return Combinators.combine(pair.list().ofMinSize(1).ofMaxSize(5), ending).as((pairs, end) -> {
+        return listOf(pair, 1, 5).zip(ending, (pairs, end) -> {
             List<Pair> all = new ArrayList<>(pairs);
             if (!end.isEmpty()) {
                 all.add(new Pair("GET /last HTTP/1.1\r\n\r\n", end));
@@ -56,13 +65,14 @@ class HttpConnectionProperties {
         });
     }
 
-    @Property
-    void exchangesAreTheSameHoweverSplit(@ForAll("conversation") List<Pair> conversation,
-                                         @ForAll @Size(min = 1, max = 6) List<@IntRange(min = 1, max = 50) Integer> cuts) {
-        List<String> whole = run(conversation, List.of(Integer.MAX_VALUE));
-        assertThat(whole).hasSize(conversation.size());
-        assertThat(run(conversation, cuts)).isEqualTo(whole);
-        assertThat(run(conversation, List.of(1))).isEqualTo(whole);
+    @Test
+    void exchangesAreTheSameHoweverSplit() {
+        qt().forAll(conversation(), cuts(1, 6, 50)).checkAssert((conversation, cuts) -> {
+            List<String> whole = run(conversation, List.of(Integer.MAX_VALUE));
+            assertThat(whole).hasSize(conversation.size());
+            assertThat(run(conversation, cuts)).isEqualTo(whole);
+            assertThat(run(conversation, List.of(1))).isEqualTo(whole);
+        });
     }
 
     /** Feeds each exchange's request, then its response, in pieces; returns the exchanges as the rules read them. */

@@ -1,18 +1,19 @@
 package io.connscope.agent.websocket;
 
+import static io.connscope.agent.testing.Generators.cuts;
+import static io.connscope.agent.testing.Generators.listOf;
+import static io.connscope.agent.testing.Generators.oneOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 import java.io.ByteArrayOutputStream;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import io.connscope.agent.testing.Generators;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /** Frame counts are the ones written, however the bytes are split, and any input leaves the parser bounded and quiet. */
 class WebSocketFramesProperties {
@@ -28,19 +29,22 @@ class WebSocketFramesProperties {
         }
     }
 
-    @Provide
-    Arbitrary<List<Unit>> session() {
-        Arbitrary<Unit> data = Combinators.combine(Arbitraries.of(WebSocketFrames.TEXT, WebSocketFrames.BINARY),
-            Arbitraries.integers().between(0, 70_000).list().ofMinSize(1).ofMaxSize(3)).as(Unit::new);
-        Arbitrary<Unit> control = Combinators.combine(Arbitraries.of(WebSocketFrames.PING, WebSocketFrames.PONG),
-            Arbitraries.integers().between(0, 125).list().ofSize(1)).as(Unit::new);
-        return Arbitraries.oneOf(data, data, control).list().ofMaxSize(8);
+    private static Gen<List<Unit>> session() {
+        Gen<Unit> data = oneOf(WebSocketFrames.TEXT, WebSocketFrames.BINARY)
+            .zip(listOf(integers().between(0, 70_000), 1, 3), Unit::new);
+        Gen<Unit> control = oneOf(WebSocketFrames.PING, WebSocketFrames.PONG)
+            .zip(listOf(integers().between(0, 125), 1, 1), Unit::new);
+        return listOf(Generate.oneOf(data, data, control), 0, 8);
     }
 
-    @Property(tries = 300)
-    void countsDoNotDependOnHowTheBytesAreSplit(@ForAll("session") List<Unit> units, @ForAll boolean fromClient,
-                                                @ForAll @IntRange(min = 0, max = 123) int reasonLength,
-                                                @ForAll @Size(max = 6) List<@IntRange(min = 1, max = 9000) Integer> cuts) {
+    @Test
+    void countsDoNotDependOnHowTheBytesAreSplit() {
+        qt().withExamples(300).forAll(session(), booleans().all(), integers().between(0, 123), cuts(0, 6, 9000))
+            .checkAssert(WebSocketFramesProperties::countsDoNotDependOnHowTheBytesAreSplit);
+    }
+
+    private static void countsDoNotDependOnHowTheBytesAreSplit(List<Unit> units, boolean fromClient, int reasonLength,
+                                                               List<Integer> cuts) {
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         long frames = 0;
         long messages = 0;
@@ -89,14 +93,16 @@ class WebSocketFramesProperties {
         assertThat(parser.closeReasonLength()).isEqualTo(reasonLength);
     }
 
-    @Property
-    void anyBytesAreParsedOrRefusedWithoutAnException(@ForAll @Size(max = 300) byte[] garbage, @ForAll boolean fromClient) {
-        WebSocketFrames parser = new WebSocketFrames(fromClient, (ping, nanos) -> { });
-        parser.feed(garbage, 0, garbage.length);
-        assertThat(parser.frames()).isLessThanOrEqualTo(garbage.length / 2);
+    @Test
+    void anyBytesAreParsedOrRefusedWithoutAnException() {
+        qt().forAll(Generators.bytes(300), booleans().all()).checkAssert((garbage, fromClient) -> {
+            WebSocketFrames parser = new WebSocketFrames(fromClient, (ping, nanos) -> { });
+            parser.feed(garbage, 0, garbage.length);
+            assertThat(parser.frames()).isLessThanOrEqualTo(garbage.length / 2);
+        });
     }
 
-    @Example
+    @Test
     void framesMaskedTheWrongWayAreAViolation() {
         WebSocketFrames server = new WebSocketFrames(false, (ping, nanos) -> { });
         byte[] masked = Frames.text(true, "hi");
@@ -108,7 +114,7 @@ class WebSocketFramesProperties {
         assertThat(client.violation()).isEqualTo("unmasked frame from the client");
     }
 
-    @Example
+    @Test
     void aCloseWithoutStatusCodeIs1005() {
         WebSocketFrames parser = new WebSocketFrames(false, (ping, nanos) -> { });
         byte[] close = Frames.frame(false, WebSocketFrames.CLOSE, true, new byte[0]);
@@ -117,7 +123,7 @@ class WebSocketFramesProperties {
         assertThat(parser.closeReasonLength()).isZero();
     }
 
-    @Example
+    @Test
     void theAcceptValueIsTheRfcOne() {
         // RFC 6455 section 1.3's example.
         assertThat(WebSocketSession.expectedAccept("dGhlIHNhbXBsZSBub25jZQ==")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");

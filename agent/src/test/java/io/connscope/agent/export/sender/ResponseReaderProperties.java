@@ -1,18 +1,21 @@
 package io.connscope.agent.export.sender;
 
+import static io.connscope.agent.testing.Generators.bytes;
+import static io.connscope.agent.testing.Generators.cuts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * The collector's response reads back as written, whatever its framing, and the stream is left
@@ -20,11 +23,15 @@ import net.jqwik.api.constraints.Size;
  */
 class ResponseReaderProperties {
 
-    @Property
-    void bodyAndStatusReadBackWhateverTheFraming(@ForAll @Size(max = 300) byte[] body, @ForAll @IntRange(min = 0, max = 2) int framing,
-                                                 @ForAll @Size(max = 5) List<@IntRange(min = 1, max = 64) Integer> chunkSizes,
-                                                 @ForAll boolean interim, @ForAll @IntRange(min = 200, max = 599) int status)
-            throws IOException {
+    @Test
+    void bodyAndStatusReadBackWhateverTheFraming() {
+        // framing 0 (length), 1 (chunked) or 2 (until close), with the status (200-599) as one draw
+        Gen<int[]> framingAndStatus = integers().between(0, 2).zip(integers().between(200, 599), (f, s) -> new int[] {f, s});
+        qt().forAll(bytes(300), framingAndStatus, cuts(0, 5, 64), booleans().all())
+            .checkAssert((body, fs, chunkSizes, interim) -> readsBack(body, fs[0], chunkSizes, interim, fs[1]));
+    }
+
+    private static void readsBack(byte[] body, int framing, List<Integer> chunkSizes, boolean interim, int status) {
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         if (interim) {
             wire.writeBytes(ascii("HTTP/1.1 100 Continue\r\n\r\n"));
@@ -58,7 +65,12 @@ class ResponseReaderProperties {
         }
         ByteArrayInputStream in = new ByteArrayInputStream(wire.toByteArray());
 
-        PostResponse r = ResponseReader.read(in, 1 << 20);
+        PostResponse r;
+        try {
+            r = ResponseReader.read(in, 1 << 20);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
 
         assertThat(r.getStatusCode()).isEqualTo(status);
         assertThat(r.getStatusMessage()).isEqualTo("Some Reason");
@@ -67,16 +79,18 @@ class ResponseReaderProperties {
         assertThat(in.readAllBytes()).isEqualTo(toClose ? new byte[0] : next);
     }
 
-    @Property
-    void anyInputEndsInAResponseOrAnIOException(@ForAll @Size(max = 200) byte[] garbage) {
-        try {
-            ResponseReader.read(new ByteArrayInputStream(garbage), 1000);
-        } catch (IOException expected) {
-            // refused, never anything else: no runtime exception, no hang
-        }
+    @Test
+    void anyInputEndsInAResponseOrAnIOException() {
+        qt().forAll(bytes(200)).checkAssert(garbage -> {
+            try {
+                ResponseReader.read(new ByteArrayInputStream(garbage), 1000);
+            } catch (IOException expected) {
+                // refused, never anything else: no runtime exception, no hang
+            }
+        });
     }
 
-    @Example
+    @Test
     void aBodyLargerThanTheExporterAcceptsIsRefused() {
         assertThatThrownBy(() -> ResponseReader.read(new ByteArrayInputStream(
             ascii("HTTP/1.1 400 Bad\r\nContent-Length: 5000\r\n\r\n")), 1000))
@@ -86,14 +100,14 @@ class ResponseReaderProperties {
             .isInstanceOf(ResponseReader.ResponseTooLargeException.class);
     }
 
-    @Example
+    @Test
     void aTruncatedBodyIsAnError() {
         assertThatThrownBy(() -> ResponseReader.read(new ByteArrayInputStream(
             ascii("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")), 1000))
             .isInstanceOf(IOException.class).hasMessageContaining("3 of 10");
     }
 
-    @Example
+    @Test
     void http10ClosesUnlessKeptAlive() throws IOException {
         assertThat(ResponseReader.read(new ByteArrayInputStream(ascii("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n")), 10)
             .closesConnection()).isTrue();
