@@ -24,7 +24,20 @@ public final class ConformanceApp {
     private ConformanceApp() {
     }
 
-    public static void main(String[] args) throws Exception {
+    /**
+     * Runs the suite; a failure ends the JVM at once, with its stack trace, rather than leaving it to
+     * the servers' and clients' threads, which would keep it alive until the test's timeout.
+     */
+    public static void main(String[] args) {
+        try {
+            run();
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run() throws Exception {
         List<ConformanceServers.Running> servers = ConformanceServers.startAll();
         List<String> lines = new ArrayList<>();
         for (ConformanceServers.Running server : servers) {

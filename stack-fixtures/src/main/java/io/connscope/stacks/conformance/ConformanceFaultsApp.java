@@ -50,7 +50,20 @@ public final class ConformanceFaultsApp {
     private ConformanceFaultsApp() {
     }
 
-    public static void main(String[] args) throws Exception {
+    /**
+     * Runs the suite; a failure ends the JVM at once, with its stack trace, rather than leaving it to
+     * the servers' and clients' threads, which would keep it alive until the test's timeout.
+     */
+    public static void main(String[] args) {
+        try {
+            run();
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run() throws Exception {
         List<String> lines = new ArrayList<>();
         idleClose(lines);
         truncation(lines);
