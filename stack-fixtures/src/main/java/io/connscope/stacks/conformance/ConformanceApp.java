@@ -24,17 +24,8 @@ public final class ConformanceApp {
     private ConformanceApp() {
     }
 
-    /**
-     * Runs the suite; a failure ends the JVM at once, with its stack trace, rather than leaving it to
-     * the servers' and clients' threads, which would keep it alive until the test's timeout.
-     */
     public static void main(String[] args) {
-        try {
-            run();
-        } catch (Throwable t) {
-            t.printStackTrace();
-            System.exit(1);
-        }
+        SuiteMain.run(ConformanceApp::run);
     }
 
     private static void run() throws Exception {
