@@ -36,9 +36,9 @@ public final class ChildJvm {
         this.jvm = jvm;
         this.java = jvm.java().orElse(null);
         if (java == null) {
-            System.err.println("SKIPPED on " + jvm + ": not installed under /usr/lib/jvm");
+            System.err.println("SKIPPED on " + jvm + ": not found (looked at " + jvm.whereLooked() + ")");
         }
-        assumeTrue(java != null, jvm + " is not installed under /usr/lib/jvm; tests on it are skipped");
+        assumeTrue(java != null, jvm + " is not found (looked at " + jvm.whereLooked() + "); tests on it are skipped");
     }
 
     public static ChildJvm on(Jvm jvm) {

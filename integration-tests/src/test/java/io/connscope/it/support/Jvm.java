@@ -29,18 +29,44 @@ public enum Jvm {
         return label;
     }
 
-    /** The java launcher, or empty when this JDK is not installed here. */
+    /**
+     * The java launcher, or empty when this JDK is not found: the JDK home given by the setting
+     * {@code connscope.it.jdk17.home} or {@code connscope.it.jdk25.home} (a system property, or
+     * {@code CONNSCOPE_IT_JDK17_HOME} / {@code CONNSCOPE_IT_JDK25_HOME} in the environment); else, for 17,
+     * the JDK running the tests when it is a 17; else the first match under {@code /usr/lib/jvm}.
+     */
     public Optional<Path> java() {
-        switch (this) {
-            case JDK25:
-                return find("temurin-25");
-            default:
-                Path current = Paths.get(System.getProperty("java.home"), "bin", "java");
-                if (Runtime.version().feature() == 17) {
-                    return Optional.of(current);
-                }
-                return find("java-17-openjdk").or(() -> find("temurin-17"));
+        int feature = this == JDK25 ? 25 : 17;
+        Optional<Path> configured = configured(feature);
+        if (configured.isPresent()) {
+            return configured;
         }
+        if (feature == 17 && Runtime.version().feature() == 17) {
+            return Optional.of(Paths.get(System.getProperty("java.home"), "bin", "java"));
+        }
+        return feature == 25 ? find("temurin-25") : find("java-17-openjdk").or(() -> find("temurin-17"));
+    }
+
+    /** Where {@link #java()} looks, for a message that says how to point it elsewhere. */
+    public String whereLooked() {
+        int feature = this == JDK25 ? 25 : 17;
+        return "connscope.it.jdk" + feature + ".home, CONNSCOPE_IT_JDK" + feature + "_HOME, /usr/lib/jvm";
+    }
+
+    /** The launcher of the JDK home the setting names; a setting that names no JDK is an error, not a skip. */
+    private static Optional<Path> configured(int feature) {
+        String home = System.getProperty("connscope.it.jdk" + feature + ".home");
+        if (home == null || home.isBlank()) {
+            home = System.getenv("CONNSCOPE_IT_JDK" + feature + "_HOME");
+        }
+        if (home == null || home.isBlank()) {
+            return Optional.empty();
+        }
+        Path java = Paths.get(home.trim(), "bin", "java");
+        if (!Files.isExecutable(java)) {
+            throw new IllegalStateException("connscope.it.jdk" + feature + ".home is " + home + ", which has no executable bin/java");
+        }
+        return Optional.of(java);
     }
 
     public List<String> flags() {
