@@ -1,12 +1,13 @@
 package io.connscope.agent;
 
+import io.connscope.agent.runtime.AgentLog;
+import io.connscope.agent.runtime.AgentThreads;
 import io.connscope.agent.config.AgentConfig;
 import io.connscope.agent.connection.CallSites;
 import io.connscope.agent.connection.ConnectionRegistry;
 import io.connscope.agent.connection.ConnectionTracker;
 import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.connection.TelemetryEndpoints;
-import io.connscope.agent.diagnose.DiagnosingSink;
 import io.connscope.agent.diagnose.Diagnosis;
 import io.connscope.agent.diagnose.RuleCatalog;
 import io.connscope.agent.diagnose.WarningLog;
@@ -15,26 +16,26 @@ import io.connscope.agent.export.UnfollowedStacksMetric;
 import io.connscope.agent.export.Clock;
 import io.connscope.agent.export.ConnectionTelemetry;
 import io.connscope.agent.export.ExportHealth;
-import io.connscope.agent.export.ExportQueue;
 import io.connscope.agent.export.ExporterLogging;
 import io.connscope.agent.export.OtelSettings;
 import io.connscope.agent.export.OtelSetup;
-import io.connscope.agent.export.TelemetryPipeline;
+import io.connscope.agent.export.OtelSink;
 import io.connscope.agent.http.AnalysisMemory;
+import io.connscope.agent.pipeline.EventPipeline;
+import io.connscope.agent.pipeline.EventQueue;
+import io.connscope.agent.pipeline.EventSink;
 import io.connscope.agent.http.ResendDetector;
 import io.connscope.agent.instrument.Instrumenter;
 import io.connscope.agent.instrument.JdkInternals;
 import io.connscope.agent.report.ReportServer;
 import io.connscope.agent.report.ReportWriter;
 import io.connscope.agent.report.Timeline;
-import io.connscope.agent.connection.FailingHooksSink;
 import io.connscope.bridge.Bridge;
 import io.connscope.bridge.ConnectionSink;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** Wires the agent together once the bridge is on the bootstrap class path. */
@@ -121,7 +122,7 @@ final class AgentInstaller {
         AgentThreads group = new AgentThreads();
 
         JdkInternals jdk = JdkInternals.open(inst);
-        ExportQueue queue = new ExportQueue(config.exportQueueSize());
+        EventQueue queue = new EventQueue(config.exportQueueSize());
         Destinations destinations = new Destinations(config.maxDestinations());
         ConnectionRegistry registry = new ConnectionRegistry(config.maxConnections());
         WarningLog warnings = new WarningLog(MAX_WARNING_GROUPS, config.warningsPerMinute());
@@ -130,8 +131,8 @@ final class AgentInstaller {
             TimeUnit.MILLISECONDS.toNanos(config.resendWindowMillis()));
         AnalysisMemory analysisMemory = new AnalysisMemory(config.maxAnalysisMemory(Runtime.getRuntime().maxMemory()));
         ConnectionTracker tracker = new ConnectionTracker(registry, destinations, jdk,
-            new DiagnosingSink(diagnosis, queue), resends,
-            new CallSites(rules.leakStackFrames(), rules.leakStacksPerSecond()), collectors(config), analysisMemory);
+            queue, resends,
+            new CallSites(rules.leakStackFrames(), rules.leakStacksPerSecond()), collectors(config), analysisMemory, rules.nagleBand());
         if (attached) {
             tracker.adoptOpenConnections();
         }
@@ -140,18 +141,18 @@ final class AgentInstaller {
         ExportHealth exportHealth = new ExportHealth(queue);
         // Before the SDK is built, so that nothing it says reaches the application's log.
         ExporterLogging.install(exportHealth);
-        TelemetryPipeline pipeline = new TelemetryPipeline(queue, tracker, diagnosis, () -> buildSdk(config, exportHealth),
-            sdk -> {
-                AnalysisMemoryMetrics.register(sdk.getMeter(ConnectionTelemetry.SCOPE), analysisMemory);
-                UnfollowedStacksMetric.register(sdk.getMeter(ConnectionTelemetry.SCOPE));
-                return new ConnectionTelemetry(sdk, new Clock(), destinations, exportHealth, warnings, registry::open,
-                    config.exchangeSpansRatio(), config.captureQuery());
-            },
-            timeline);
+        OtelSink otel = new OtelSink(() -> buildSdk(config, exportHealth), sdk -> {
+            AnalysisMemoryMetrics.register(sdk.getMeter(ConnectionTelemetry.SCOPE), analysisMemory);
+            UnfollowedStacksMetric.register(sdk.getMeter(ConnectionTelemetry.SCOPE));
+            return new ConnectionTelemetry(sdk, new Clock(), destinations, exportHealth, warnings, registry::open,
+                config.exchangeSpansRatio(), config.captureQuery());
+        });
+        // The sinks, in the order each event reaches them.
+        List<EventSink> sinks = List.of(timeline, otel);
+        EventPipeline pipeline = new EventPipeline(queue, tracker.housekeeping(), diagnosis, sinks, System::nanoTime);
         pipeline.start(group);
 
-        Set<String> failing = config.failingHooks();
-        ConnectionSink sink = failing.isEmpty() ? tracker : new FailingHooksSink(tracker, failing);
+        ConnectionSink sink = tracker;
         Bridge.install(sink, group, config.hookMaxFailures());
         long instrumentStart = System.nanoTime();
         Instrumenter instrumenter = new Instrumenter(jdk.legacySocketPath(), config.instrumentCacheDir());

@@ -1,5 +1,6 @@
 package io.connscope.agent;
 
+import io.connscope.agent.runtime.AgentLog;
 import io.connscope.agent.config.AgentConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +34,7 @@ public final class ConnscopeAgent {
 
     /**
      * Loaded into a running JVM by {@code java -jar connscope-agent.jar attach|detach <pid>}
-     * ({@link io.connscope.agent.attach.AttachCli}); the argument {@value #DETACH} stops it again.
+     * (the {@code AttachCli} command); the argument {@value #DETACH} stops it again.
      */
     public static void agentmain(String args, Instrumentation inst) {
         try {

@@ -54,7 +54,7 @@ class Netty42StacksIT {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Jvm.class)
     void aFailingIoUringHookLeavesNettyAlone(Jvm jvm) throws Exception {
-        ChildJvm.Result run = ChildJvm.on(jvm).agentArgs("test.failing.hooks=io-uring,hook.max.failures=3")
+        ChildJvm.Result run = ChildJvm.on(jvm).agentArgs("hook.max.failures=3").failingHooks("io-uring")
             .main("io.connscope.stacks.Netty42App", classpath, "io_uring").assertSuccess();
         Map<String, String> truth = run.expectLine("stack=netty42-io_uring ");
         Assumptions.assumeTrue("true".equals(truth.get("available")),

@@ -26,7 +26,7 @@ class SafetyIT {
     void internalErrorsNeverReachTheApplicationAndDisableOnlyTheFailingHook(Jvm jvm) throws Exception {
         try (OtlpReceiver otlp = OtlpReceiver.start()) {
             ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp)
-                .agentArgs("test.failing.hooks=read,hook.max.failures=3")
+                .agentArgs("hook.max.failures=3").failingHooks("read")
                 .demo("half-close").assertSuccess();
             // The application saw none of the injected exceptions: it read its 300 bytes as usual.
             assertThat(run.stdout).contains("client sent 120 bytes, half-closed, read 300 bytes to EOF, closed");
@@ -48,7 +48,7 @@ class SafetyIT {
     void aFailingHttpUrlConnectionHookLeavesTheRequestsAndTheWireAnalysisAlone(Jvm jvm) throws Exception {
         try (OtlpReceiver otlp = OtlpReceiver.start()) {
             ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp)
-                .agentArgs("test.failing.hooks=http-url-connection,hook.max.failures=2")
+                .agentArgs("hook.max.failures=2").failingHooks("http-url-connection")
                 .demo("stale-keepalive").assertSuccess();
             // The JDK's requests and its silent resends went on as without the agent.
             assertThat(run.expectLine("step=post ").get("outcome")).isEqualTo("status_200");

@@ -3,10 +3,8 @@ package io.connscope.agent.config;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -73,8 +71,6 @@ public final class AgentConfig {
     public static final String HOOK_MAX_FAILURES = "connscope.hook.max.failures";
     /** Log start-up details and stack traces of internal errors. */
     public static final String DEBUG = "connscope.debug";
-    /** Test only: make these hooks throw. */
-    public static final String TEST_FAILING_HOOKS = "connscope.test.failing.hooks";
 
     private static final Map<String, Setting> SETTINGS = new LinkedHashMap<>();
 
@@ -97,7 +93,6 @@ public final class AgentConfig {
         define(INSTRUMENT_CACHE, "", SettingKind.PATH);
         define(HOOK_MAX_FAILURES, "10", SettingKind.POSITIVE_INT);
         define(DEBUG, "false", SettingKind.BOOLEAN);
-        define(TEST_FAILING_HOOKS, "", SettingKind.HOOK_NAMES);
     }
 
     private final Map<String, String> values;
@@ -311,12 +306,6 @@ public final class AgentConfig {
         return Boolean.parseBoolean(values.get(DEBUG));
     }
 
-    /** Hooks that must fail on purpose; empty outside tests. */
-    public Set<String> failingHooks() {
-        String v = values.get(TEST_FAILING_HOOKS);
-        return v.isEmpty() ? Set.of() : new LinkedHashSet<>(Arrays.asList(v.split("[;|]")));
-    }
-
     /** {@code otel.*} settings given as agent arguments. */
     public Map<String, String> otelOverrides() {
         return Collections.unmodifiableMap(otelOverrides);
@@ -325,6 +314,11 @@ public final class AgentConfig {
     /** One message per bad or unknown setting, in the order found. */
     public List<String> problems() {
         return Collections.unmodifiableList(problems);
+    }
+
+    /** Every setting's name, in the order defined. */
+    static Set<String> names() {
+        return Collections.unmodifiableSet(SETTINGS.keySet());
     }
 
     private static void define(String key, String defaultValue, SettingKind kind) {

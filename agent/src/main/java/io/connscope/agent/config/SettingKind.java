@@ -2,8 +2,6 @@ package io.connscope.agent.config;
 
 import io.connscope.agent.files.OwnerOnlyFiles;
 import java.nio.file.Paths;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 
 /** What a setting's value must be, and the message for one that is not. */
@@ -34,17 +32,6 @@ enum SettingKind {
             } catch (NumberFormatException e) {
                 return "is not a ratio between 0 and 1";
             }
-        }
-    },
-    HOOK_NAMES {
-        @Override
-        String check(String v) {
-            for (String name : v.split("[;|]")) {
-                if (!name.isEmpty() && !Hooks.NAMES.contains(name)) {
-                    return "names an unknown hook '" + name + "' (known: " + String.join(", ", Hooks.NAMES) + ")";
-                }
-            }
-            return null;
         }
     },
     /** A number of bytes, with an optional binary suffix: 4194304, 4096k, 4m, 1g. */
@@ -96,16 +83,6 @@ enum SettingKind {
     };
 
     abstract String check(String value);
-
-    /**
-     * The hooks {@link #HOOK_NAMES} knows: the bridge's, in its order. Not read from the bridge: settings
-     * are parsed before the bridge is defined in the bootstrap loader, and naming it here would load a
-     * second, disconnected copy through connscope's own loader (AgentConfigTest holds the two equal).
-     */
-    static final class Hooks {
-        static final List<String> NAMES = Arrays.asList("connect", "accept", "read", "write", "option", "shutdown",
-            "close", "tls-handshake", "tls-plaintext", "http-url-connection", "tls-engine", "io-uring");
-    }
 
     /** Parses a {@link #BYTES} value; throws NumberFormatException. */
     static long bytes(String v) {

@@ -23,19 +23,19 @@ final class AttachAdoption {
     private final ConnectionRegistry registry;
     private final Destinations destinations;
     private final TelemetryEndpoints collectors;
-    private final AtomicLong ids;
+    private final RecordFactory records;
     private final Follow follow;
     private final AtomicLong adopted = new AtomicLong();
     /** Sockets an attach found open and that are not to be followed. */
     private final DeclinedKeys declined = new DeclinedKeys(1024);
     private volatile boolean on;
 
-    AttachAdoption(ConnectionRegistry registry, Destinations destinations, TelemetryEndpoints collectors, AtomicLong ids,
+    AttachAdoption(ConnectionRegistry registry, Destinations destinations, TelemetryEndpoints collectors, RecordFactory records,
                    Follow follow) {
         this.registry = registry;
         this.destinations = destinations;
         this.collectors = collectors;
-        this.ids = ids;
+        this.records = records;
         this.follow = follow;
     }
 
@@ -104,7 +104,7 @@ final class AttachAdoption {
         Role role = local.getPort() < remote.getPort() ? Role.SERVER : Role.CLIENT;
         Destination d = role == Role.CLIENT ? destinations.of(Role.CLIENT, remote.getHostString(), remote.getPort())
             : destinations.of(Role.SERVER, null, local.getPort());
-        ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), role, key instanceof Socket ? "socket" : "channel", d,
+        ConnectionRecord r = records.create(role, key instanceof Socket ? "socket" : "channel", d,
             now);
         r.seenSinceAttach = true;
         ConnectionOpenings.describe(r, remote.getAddress(), remote.getPort(), local.getAddress(), local.getPort());

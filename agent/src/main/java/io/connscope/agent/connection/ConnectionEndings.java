@@ -1,15 +1,17 @@
 package io.connscope.agent.connection;
 
 import io.connscope.agent.http.HttpConnection;
+import io.connscope.agent.runtime.AgentLog;
 import java.io.IOException;
 import java.net.Socket;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * How connections stop being followed: a close (with what it did: input left unread, SO_LINGER 0, a
  * connect abandoned), a socket garbage-collected while open, the JVM's exit, and the settling of an
- * ended record on the export thread.
+ * ended record on the pipeline's clock.
  */
-final class ConnectionEndings {
+final class ConnectionEndings implements Housekeeping {
 
     /** error.type of a non-blocking connect that was closed before it completed. */
     static final String CONNECT_ABANDONED = "connect_abandoned";
@@ -18,6 +20,11 @@ final class ConnectionEndings {
     private final HttpAnalysis http;
     private final EngineTls engineTls;
     private final FinishedSink finished;
+    /**
+     * Ended connections waiting to be settled, in the order they ended. Bounded by the registry, which
+     * holds each of them until it is settled.
+     */
+    private final ConcurrentLinkedQueue<ConnectionRecord> ended = new ConcurrentLinkedQueue<>();
 
     ConnectionEndings(ConnectionRegistry registry, HttpAnalysis http, EngineTls engineTls, FinishedSink finished) {
         this.registry = registry;
@@ -43,7 +50,7 @@ final class ConnectionEndings {
             finish(r, now);
             return;
         }
-        // The record stays findable until the export thread releases it (see release()).
+        // The record stays findable until it is settled (see settle()).
         int unread = key instanceof Socket ? unreadInput((Socket) key, r) : 0;
         if (unread > 0) {
             r.unreadAtClose = unread;
@@ -71,18 +78,37 @@ final class ConnectionEndings {
         }
     }
 
-    /** Ends a record once: its destination counts it, and it goes to the export pipeline. */
+    /** Ends a record once: its destination counts it, and it waits to be settled. */
     void finish(ConnectionRecord r, long now) {
         if (r.finish(now)) {
             engineTls.connectionEnded(r, now);
             r.destination.stats.addEnded(r, r.classification());
+            ended.add(r);
+        }
+    }
+
+    @Override
+    public void settle(long now, boolean everything) {
+        try {
+            expungeCollected(now);
+        } catch (RuntimeException e) {
+            AgentLog.once("expunge-failed", "checking for collected sockets failed: " + e, e);
+        }
+        ConnectionRecord r;
+        while ((r = ended.peek()) != null && (everything || now - r.endNanos >= SETTLE_NANOS)) {
+            ended.poll();
+            try {
+                release(r);
+            } catch (RuntimeException e) {
+                // Its analysis is incomplete; the connection itself is still reported.
+                AgentLog.once("settle-failed", "settling an ended connection failed (the others are settled): " + e, e);
+            }
             finished.connection(r);
         }
     }
 
-    /** Reports connections whose socket was garbage-collected without close. */
-    void expungeCollected() {
-        long now = System.nanoTime();
+    /** Ends connections whose socket was garbage-collected without close. */
+    private void expungeCollected(long now) {
         for (ConnectionRecord r : registry.collected()) {
             if (!r.isFinished()) {
                 r.events.add(ConnectionEvent.COLLECTED);
@@ -92,10 +118,10 @@ final class ConnectionEndings {
     }
 
     /**
-     * Settles a connection that ended a while ago, on the export thread: stops tracking it, adds
-     * the bytes counted since it ended, and completes its HTTP analysis.
+     * Settles a connection that ended a while ago: stops tracking it, adds the bytes counted since it
+     * ended, and completes its HTTP analysis (its last exchanges go to the sink).
      */
-    void release(ConnectionRecord r) {
+    private void release(ConnectionRecord r) {
         registry.release(r);
         r.destination.stats.addLateBytes(r);
         HttpConnection http = r.http;
@@ -105,9 +131,8 @@ final class ConnectionEndings {
         }
     }
 
-    /** Ends every still-open connection as open-at-exit. */
-    void finishOpenAtExit() {
-        long now = System.nanoTime();
+    @Override
+    public void endAllOpen(long now) {
         for (ConnectionRecord r : registry.open()) {
             if (!r.isFinished()) {
                 finish(r, now);

@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -29,18 +28,18 @@ final class ConnectionOpenings {
     private final CallSites callSites;
     private final TelemetryEndpoints collectors;
     private final HttpAnalysis http;
-    private final AtomicLong ids;
+    private final RecordFactory records;
     private final Ending ending;
 
     ConnectionOpenings(ConnectionRegistry registry, Destinations destinations, JdkInternals jdk, CallSites callSites,
-                       TelemetryEndpoints collectors, HttpAnalysis http, AtomicLong ids, Ending ending) {
+                       TelemetryEndpoints collectors, HttpAnalysis http, RecordFactory records, Ending ending) {
         this.registry = registry;
         this.destinations = destinations;
         this.jdk = jdk;
         this.callSites = callSites;
         this.collectors = collectors;
         this.http = http;
-        this.ids = ids;
+        this.records = records;
         this.ending = ending;
     }
 
@@ -54,7 +53,7 @@ final class ConnectionOpenings {
         String host = target == null ? "unknown" : target.getHostString();
         int port = target == null ? 0 : target.getPort();
         Destination d = destinations.of(Role.CLIENT, host, port);
-        ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), Role.CLIENT, "socket", d, startNanos);
+        ConnectionRecord r = records.create(Role.CLIENT, "socket", d, startNanos);
         callSites.recordOpenedAt(r, startNanos);
         if (failure != null) {
             connectFailed(r, target, failure, endNanos);
@@ -83,7 +82,7 @@ final class ConnectionOpenings {
         }
         long now = System.nanoTime();
         Destination d = destinations.of(Role.SERVER, null, ((ServerSocket) serverSocket).getLocalPort());
-        ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), Role.SERVER, "socket", d, now);
+        ConnectionRecord r = records.create(Role.SERVER, "socket", d, now);
         describe(r, s.getInetAddress(), s.getPort(), s.getLocalAddress(), s.getLocalPort());
         r.noDelay = noDelayOf(s);
         r.connectEndNanos = now;
@@ -127,7 +126,7 @@ final class ConnectionOpenings {
             return;
         }
         Destination d = destinations.of(Role.CLIENT, target.getHostString(), target.getPort());
-        ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), Role.CLIENT, SocketKeys.api(channel), d, startNanos);
+        ConnectionRecord r = records.create(Role.CLIENT, SocketKeys.api(channel), d, startNanos);
         callSites.recordOpenedAt(r, startNanos);
         if (failure != null) {
             connectFailed(r, target, failure, System.nanoTime());
@@ -186,7 +185,7 @@ final class ConnectionOpenings {
         }
         long now = System.nanoTime();
         Destination d = destinations.of(Role.SERVER, null, listen.getPort());
-        ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), Role.SERVER, SocketKeys.api(channel), d, now);
+        ConnectionRecord r = records.create(Role.SERVER, SocketKeys.api(channel), d, now);
         InetSocketAddress peer = SocketKeys.address(channel, true);
         InetSocketAddress local = SocketKeys.address(channel, false);
         describe(r, peer == null ? null : peer.getAddress(), peer == null ? 0 : peer.getPort(),

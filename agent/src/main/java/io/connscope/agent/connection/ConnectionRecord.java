@@ -120,8 +120,6 @@ public final class ConnectionRecord {
     public volatile HttpConnection http;
     /** A TLS socket: its HTTP is analysed from the plaintext streams, not from the TCP bytes. */
     public volatile boolean tlsPlaintext;
-    /** The exporter's own slot: the exported exchange spans, linked from the connection span. Export thread only. */
-    public Object exportedExchanges;
     public volatile long endNanos;
     private volatile boolean finished;
     /** The registry key objects for this record, cleared when the connection is closed. */
@@ -143,12 +141,17 @@ public final class ConnectionRecord {
     volatile ServerHello.Resumption serverHelloResumption;
 
     public ConnectionRecord(long id, Role role, String api, Destination destination, long openNanos) {
+        this(id, role, api, destination, openNanos, NagleBand.DEFAULT);
+    }
+
+    /** @param nagleBand what counts as a Nagle stall (client connections keep their evidence against it) */
+    public ConnectionRecord(long id, Role role, String api, Destination destination, long openNanos, NagleBand nagleBand) {
         this.id = id;
         this.role = role;
         this.api = api;
         this.destination = destination;
         this.openNanos = openNanos;
-        this.nagle = role == Role.CLIENT ? new NagleEvidence() : null;
+        this.nagle = role == Role.CLIENT ? new NagleEvidence(nagleBand) : null;
     }
 
     // ---- hot path ----

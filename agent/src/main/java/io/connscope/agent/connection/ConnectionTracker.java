@@ -1,6 +1,6 @@
 package io.connscope.agent.connection;
 
-import io.connscope.agent.AgentLog;
+import io.connscope.agent.runtime.AgentLog;
 import io.connscope.agent.http.AnalysisMemory;
 import io.connscope.agent.http.ResendDetector;
 import io.connscope.agent.instrument.JdkInternals;
@@ -8,7 +8,6 @@ import io.connscope.bridge.Bridge;
 import io.connscope.bridge.ConnectionSink;
 import java.io.IOException;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -25,7 +24,6 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
     private final JdkInternals jdk;
     private final TelemetryEndpoints collectors;
     private final HttpAnalysis http;
-    private final AtomicLong ids = new AtomicLong();
     private final ConnectionOpenings openings;
     private final JdkClientEvents jdkEvents;
     private final ConnectionEndings endings;
@@ -36,7 +34,8 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
 
     public ConnectionTracker(ConnectionRegistry registry, Destinations destinations, JdkInternals jdk,
                              FinishedSink finished, ResendDetector resends, CallSites callSites,
-                             TelemetryEndpoints collectors, AnalysisMemory analysisMemory) {
+                             TelemetryEndpoints collectors, AnalysisMemory analysisMemory, NagleBand nagleBand) {
+        RecordFactory records = new RecordFactory(nagleBand);
         this.collectors = collectors;
         this.http = new HttpAnalysis(finished, resends, jdk, analysisMemory);
         this.registry = registry;
@@ -44,10 +43,10 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
         this.wire = new WireBytesFeed(http, engineTls);
         this.uring = new IoUringEvents(this, this);
         this.endings = new ConnectionEndings(registry, http, engineTls, finished);
-        this.openings = new ConnectionOpenings(registry, destinations, jdk, callSites, collectors, http, ids,
+        this.openings = new ConnectionOpenings(registry, destinations, jdk, callSites, collectors, http, records,
             endings::finish);
         this.jdkEvents = new JdkClientEvents(registry, jdk, http);
-        this.adoption = new AttachAdoption(registry, destinations, collectors, ids, openings::track);
+        this.adoption = new AttachAdoption(registry, destinations, collectors, records, openings::track);
         this.destinations = destinations;
         this.jdk = jdk;
     }
@@ -338,18 +337,9 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
     // ---- ending (see ConnectionEndings) ----
 
     /** Reports connections whose socket was garbage-collected without close. */
-    public void expungeCollected() {
-        endings.expungeCollected();
-    }
-
-    /** Settles a connection that ended a while ago, on the export thread (see {@link ConnectionEndings#release}). */
-    public void release(ConnectionRecord r) {
-        endings.release(r);
-    }
-
-    /** Ends every still-open connection as open-at-exit. */
-    public void finishOpenAtExit() {
-        endings.finishOpenAtExit();
+    /** What runs on the pipeline's clock: settling ended connections, and ending the open ones at exit. */
+    public Housekeeping housekeeping() {
+        return endings;
     }
 
     public ConnectionRegistry registry() {

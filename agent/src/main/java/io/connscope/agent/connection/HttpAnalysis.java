@@ -1,6 +1,6 @@
 package io.connscope.agent.connection;
 
-import io.connscope.agent.AgentLog;
+import io.connscope.agent.runtime.AgentLog;
 import io.connscope.agent.http.AnalysisMemory;
 import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.http.HttpExchange;

@@ -1,6 +1,6 @@
 package io.connscope.agent.connection;
 
-import io.connscope.agent.AgentLog;
+import io.connscope.agent.runtime.AgentLog;
 import io.connscope.agent.instrument.IoUringHooks;
 import io.connscope.agent.instrument.NativeMemory;
 import io.connscope.bridge.ConnectionSink;

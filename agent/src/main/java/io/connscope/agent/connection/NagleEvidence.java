@@ -1,6 +1,5 @@
 package io.connscope.agent.connection;
 
-import java.util.concurrent.TimeUnit;
 
 /**
  * What a client connection shows of Nagle's algorithm meeting delayed ACK, kept where an answer is
@@ -22,11 +21,7 @@ public final class NagleEvidence {
 
     public static final int SIZES = 4;
 
-    /** Writes larger than this end a burst of small writes; set once at start-up from the rule's settings. */
-    private static volatile int smallWriteBytes = 1460;
-    /** The delayed-ACK band: Linux holds an ACK at least 40 ms, other systems up to 200 ms, and the answer adds its own time. */
-    private static volatile long bandMinNanos = TimeUnit.MILLISECONDS.toNanos(36);
-    private static volatile long bandMaxNanos = TimeUnit.MILLISECONDS.toNanos(250);
+    private final NagleBand band;
 
     // This side's current burst of writes since the last read (the writing thread's).
     private int burstWrites;
@@ -55,27 +50,8 @@ public final class NagleEvidence {
     public volatile long stalledResponseMinNanos;
     public volatile long stalledResponseMaxNanos;
 
-    /** The small-write size and the band, from the rule's settings; once at start-up. */
-    public static void configure(int smallBytes, long minNanos, long maxNanos) {
-        smallWriteBytes = smallBytes;
-        bandMinNanos = minNanos;
-        bandMaxNanos = maxNanos;
-    }
-
-    public static long bandMinNanos() {
-        return bandMinNanos;
-    }
-
-    public static long bandMaxNanos() {
-        return bandMaxNanos;
-    }
-
-    public static int smallWriteBytes() {
-        return smallWriteBytes;
-    }
-
-    static boolean inBand(long waitNanos) {
-        return waitNanos >= bandMinNanos && waitNanos <= bandMaxNanos;
+    NagleEvidence(NagleBand band) {
+        this.band = band;
     }
 
     // ---- hot path (the connection's writing and reading threads) ----
@@ -86,7 +62,7 @@ public final class NagleEvidence {
         }
         burstWrites++;
         burstBytes += n;
-        if (n > smallWriteBytes) {
+        if (n > band.smallWriteBytes()) {
             burstHasLargeWrite = true;
         }
     }
@@ -99,14 +75,14 @@ public final class NagleEvidence {
     void answered(long waitNanos, boolean noDelay) {
         if (burstWrites == 1) {
             singleRequests++;
-            if (waitNanos >= bandMinNanos) {
+            if (waitNanos >= band.minNanos()) {
                 slowSingleRequests++;
             } else if (waitNanos > fastSingleMaxNanos) {
                 fastSingleMaxNanos = waitNanos;
             }
         } else if (!burstHasLargeWrite && !noDelay) {
             splitRequests++;
-            if (inBand(waitNanos)) {
+            if (band.contains(waitNanos)) {
                 stalled(waitNanos);
             }
         }
@@ -143,7 +119,7 @@ public final class NagleEvidence {
             return;
         }
         splitResponses++;
-        if (!wroteBetween && inBand(bodyWaitNanos)) {
+        if (!wroteBetween && band.contains(bodyWaitNanos)) {
             if (stalledResponses++ == 0) {
                 stalledResponseMinNanos = bodyWaitNanos;
                 stalledResponseMaxNanos = bodyWaitNanos;

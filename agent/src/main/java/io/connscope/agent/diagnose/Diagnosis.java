@@ -1,6 +1,6 @@
 package io.connscope.agent.diagnose;
 
-import io.connscope.agent.AgentLog;
+import io.connscope.agent.runtime.AgentLog;
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.http.HttpExchange;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package io.connscope.agent.diagnose;
 
 import io.connscope.agent.connection.ConnectionRecord;
+import io.connscope.agent.connection.NagleBand;
 import io.connscope.agent.connection.NagleEvidence;
 import io.connscope.agent.connection.Role;
 import io.connscope.agent.http.HttpConnection;
@@ -22,8 +23,16 @@ public final class NagleDelayedAckRule implements ConnectionRule {
     public static final String ID = "nagle-delayed-ack";
 
     private final long repeats;
+    private final NagleBand band;
 
-    public NagleDelayedAckRule(Thresholds t) {
+    /** @param band as {@link #band(Thresholds)} read it from the same settings */
+    NagleDelayedAckRule(Thresholds t, NagleBand band) {
+        repeats = Math.max(1, t.get("repeats", 3));
+        this.band = band;
+    }
+
+    /** The band and small-write size this rule's settings give; every connection's evidence is kept against it. */
+    static NagleBand band(Thresholds t) {
         long smallBytes = t.get("small.bytes", 1460);
         long min = t.get("band.min.ms", 36);
         long max = t.get("band.max.ms", 250);
@@ -32,8 +41,7 @@ public final class NagleDelayedAckRule implements ConnectionRule {
             min = 36;
             max = 250;
         }
-        repeats = Math.max(1, t.get("repeats", 3));
-        NagleEvidence.configure((int) Math.min(Integer.MAX_VALUE, smallBytes), TimeUnit.MILLISECONDS.toNanos(min),
+        return new NagleBand((int) Math.min(Integer.MAX_VALUE, smallBytes), TimeUnit.MILLISECONDS.toNanos(min),
             TimeUnit.MILLISECONDS.toNanos(max));
     }
 
@@ -60,9 +68,9 @@ public final class NagleDelayedAckRule implements ConnectionRule {
             sizes.append(" + …");
         }
         String evidence = "on connection " + r.id + " with TCP_NODELAY off, " + n.stalledRequests + " of " + n.splitRequests
-            + " requests written in several writes of at most " + NagleEvidence.smallWriteBytes() + " bytes (the first: "
+            + " requests written in several writes of at most " + band.smallWriteBytes() + " bytes (the first: "
             + sizes + " = " + n.stallBytes + " bytes) were answered " + range(n.stalledMinNanos, n.stalledMaxNanos)
-            + " after their last write, within the delayed-ACK band " + band() + "; " + contrast(n);
+            + " after their last write, within the delayed-ACK band " + band + "; " + contrast(n);
         return new Warning(ID, Severity.WARN, evidence, "Set TCP_NODELAY (Socket.setTcpNoDelay(true) or"
             + " StandardSocketOptions.TCP_NODELAY) before the first write, or write each request in one buffer.");
     }
@@ -80,11 +88,6 @@ public final class NagleDelayedAckRule implements ConnectionRule {
     private static boolean multiplexed(ConnectionRecord r) {
         HttpConnection http = r.http;
         return http != null && (http.http2() != null || http.webSocket() != null);
-    }
-
-    static String band() {
-        return "(" + TimeUnit.NANOSECONDS.toMillis(NagleEvidence.bandMinNanos()) + "–"
-            + TimeUnit.NANOSECONDS.toMillis(NagleEvidence.bandMaxNanos()) + " ms)";
     }
 
     static String range(long min, long max) {

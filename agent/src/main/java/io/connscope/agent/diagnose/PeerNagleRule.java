@@ -1,6 +1,7 @@
 package io.connscope.agent.diagnose;
 
 import io.connscope.agent.connection.ConnectionRecord;
+import io.connscope.agent.connection.NagleBand;
 import io.connscope.agent.connection.NagleEvidence;
 import io.connscope.agent.connection.Role;
 
@@ -18,9 +19,11 @@ public final class PeerNagleRule implements ConnectionRule {
     public static final String ID = "peer-nagle-delayed-ack";
 
     private final long repeats;
+    private final NagleBand band;
 
-    public PeerNagleRule(Thresholds t) {
+    PeerNagleRule(Thresholds t, NagleBand band) {
         repeats = Math.max(1, t.get("repeats", 3));
+        this.band = band;
     }
 
     @Override
@@ -38,7 +41,7 @@ public final class PeerNagleRule implements ConnectionRule {
         String evidence = "on connection " + r.id + ", " + n.stalledResponses + " of " + n.responsesWithBody
             + " responses arrived in two parts: the head, then the body "
             + NagleDelayedAckRule.range(n.stalledResponseMinNanos, n.stalledResponseMaxNanos)
-            + " later, within the delayed-ACK band " + NagleDelayedAckRule.band() + ", with nothing sent by this side in"
+            + " later, within the delayed-ACK band " + band + ", with nothing sent by this side in"
             + " between (" + together + " arrived with head and body together): the server writes head and body apart"
             + " with TCP_NODELAY off, and its Nagle held the body until this side's delayed ACK of the head.";
         return new Warning(ID, Severity.WARN, evidence, "Fix it on the server " + r.destination.key + ": set TCP_NODELAY"

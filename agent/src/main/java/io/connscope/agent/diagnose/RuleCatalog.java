@@ -1,5 +1,6 @@
 package io.connscope.agent.diagnose;
 
+import io.connscope.agent.connection.NagleBand;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,6 +22,7 @@ public final class RuleCatalog {
     private final List<String> problems = new ArrayList<>();
     private long leakStackFrames;
     private long leakStacksPerSecond;
+    private NagleBand nagleBand;
     private final Map<String, String> normalized = new LinkedHashMap<>();
     private final Set<String> read = new HashSet<>();
     private final Map<String, Thresholds> thresholds = new HashMap<>();
@@ -61,6 +63,7 @@ public final class RuleCatalog {
      * each lambda would cost the host's start-up a generated class.
      */
     private List<Rule> all() {
+        nagleBand = NagleDelayedAckRule.band(thresholds(NagleDelayedAckRule.ID));
         return List.of(
             new UnsafeResendRule(),
             new PipeliningRule(),
@@ -70,8 +73,8 @@ public final class RuleCatalog {
             new KeepAliveTimeoutRule(),
             new TruncatedBodyRule(),
             new HopByHopRule(),
-            new NagleDelayedAckRule(thresholds(NagleDelayedAckRule.ID)),
-            new PeerNagleRule(thresholds(PeerNagleRule.ID)),
+            new NagleDelayedAckRule(thresholds(NagleDelayedAckRule.ID), nagleBand),
+            new PeerNagleRule(thresholds(PeerNagleRule.ID), nagleBand),
             new NoDelayLateRule(),
             new AbortiveCloseRule(),
             new ConnectionResetRule(),
@@ -121,6 +124,11 @@ public final class RuleCatalog {
     /** One message per bad or unknown rule setting. */
     public List<String> problems() {
         return problems;
+    }
+
+    /** What counts as a Nagle stall, from the nagle-delayed-ack rule's settings: connections keep their evidence against it. */
+    public NagleBand nagleBand() {
+        return nagleBand;
     }
 
     /** Application frames of the connect call site to capture for leak reports (0 when the rule is off). */

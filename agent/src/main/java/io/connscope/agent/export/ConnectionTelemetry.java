@@ -7,7 +7,7 @@ import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.Destination;
 import io.connscope.agent.connection.DestinationStats;
 import io.connscope.agent.connection.Destinations;
-import io.connscope.agent.diagnose.ExchangeRecord;
+import io.connscope.agent.pipeline.ExchangeFinished;
 import io.connscope.agent.diagnose.LocalPorts;
 import io.connscope.agent.connection.Role;
 import io.connscope.agent.connection.TlsInfo;
@@ -198,16 +198,16 @@ public final class ConnectionTelemetry {
     }
 
     /** Counts every exchange; only those the sampler keeps get a span. */
-    public void export(ExchangeRecord item) {
-        Attributes destination = destinationAttributes(item.connection.destination);
+    public void export(ExchangeFinished item) {
+        Attributes destination = destinationAttributes(item.connection().destination);
         exchangeCount.add(1, destination);
-        if (item.exchange.resendCount() > 0) {
+        if (item.exchange().resendCount() > 0) {
             resendCount.add(1, destination);
         }
         // An exchange that opened a WebSocket session always gets a span: the session's span is its child.
-        boolean failed = ExchangeSpans.errorType(item.exchange, item.connection.role == Role.CLIENT) != null;
-        if (item.exchange.webSocket() != null
-            || sampler.keep(item.warnings, item.exchange.resendCount() > 0, failed, item.exchange.traceparent())) {
+        boolean failed = ExchangeSpans.errorType(item.exchange(), item.connection().role == Role.CLIENT) != null;
+        if (item.exchange().webSocket() != null
+            || sampler.keep(item.warnings(), item.exchange().resendCount() > 0, failed, item.exchange().traceparent())) {
             exchanges.export(item, destination);
         }
     }
@@ -223,7 +223,7 @@ public final class ConnectionTelemetry {
             .setStartTimestamp(clock.epochNanos(r.openNanos), TimeUnit.NANOSECONDS)
             .setAllAttributes(destination);
         connectionAttributes(sb, r, how);
-        for (SpanContext exchange : ExchangeSpans.links(r)) {
+        for (SpanContext exchange : exchanges.takeLinks(r)) {
             sb.addLink(exchange);
         }
         Span span = sb.startSpan();

@@ -3,7 +3,7 @@ package io.connscope.agent.export;
 import static io.connscope.agent.export.Semconv.*;
 
 import io.connscope.agent.connection.ConnectionRecord;
-import io.connscope.agent.diagnose.ExchangeRecord;
+import io.connscope.agent.pipeline.ExchangeFinished;
 import io.connscope.agent.connection.Role;
 import io.connscope.agent.http.ClientRequest;
 import io.connscope.agent.http.GrpcCall;
@@ -23,6 +23,8 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -53,6 +55,12 @@ final class ExchangeSpans {
     private final WarningExport warnings;
     private final boolean captureQuery;
 
+    /**
+     * Exported exchanges by connection, until the connection is exported. Weak, so that a record the
+     * registry gave up on (connscope.max.connections) is not kept here. Export thread only.
+     */
+    private final Map<ConnectionRecord, List<SpanContext>> exported = new WeakHashMap<>();
+
     ExchangeSpans(Tracer tracer, Clock clock, WarningExport warnings, boolean captureQuery) {
         this.tracer = tracer;
         this.clock = clock;
@@ -60,9 +68,9 @@ final class ExchangeSpans {
         this.captureQuery = captureQuery;
     }
 
-    void export(ExchangeRecord item, Attributes destination) {
-        ConnectionRecord r = item.connection;
-        HttpExchange e = item.exchange;
+    void export(ExchangeFinished item, Attributes destination) {
+        ConnectionRecord r = item.connection();
+        HttpExchange e = item.exchange();
         boolean client = r.role == Role.CLIENT;
         // The method is unknown when only the response was seen (the request did not parse as HTTP).
         String method = e.method() == null ? "_OTHER" : e.method();
@@ -142,7 +150,7 @@ final class ExchangeSpans {
             sb.setParent(parent);
         }
         Span span = sb.startSpan();
-        warnings.emit(item.warnings, span, destination, r.id, clock.epochNanos(e.responseEndNanos() != 0L
+        warnings.emit(item.warnings(), span, destination, r.id, clock.epochNanos(e.responseEndNanos() != 0L
             ? e.responseEndNanos() : e.requestStartNanos()));
         String error = errorType(e, client);
         if (error != null) {
@@ -167,19 +175,17 @@ final class ExchangeSpans {
             : e.status() >= 500 || client && e.status() >= 400 ? Integer.toString(e.status()) : null;
     }
 
-    /** Links for the connection span: its exported exchanges. */
-    @SuppressWarnings("unchecked")
-    static List<SpanContext> links(ConnectionRecord r) {
-        Object links = r.exportedExchanges;
-        return links == null ? Collections.emptyList() : (List<SpanContext>) links;
+    /**
+     * The connection span's links: its exported exchanges, forgotten as they are handed out (the
+     * connection is exported after all of its exchanges).
+     */
+    List<SpanContext> takeLinks(ConnectionRecord r) {
+        List<SpanContext> links = exported.remove(r);
+        return links == null ? Collections.emptyList() : links;
     }
 
-    @SuppressWarnings("unchecked")
-    private static void remember(ConnectionRecord r, SpanContext context) {
-        if (r.exportedExchanges == null) {
-            r.exportedExchanges = new ArrayList<SpanContext>();
-        }
-        List<SpanContext> links = (List<SpanContext>) r.exportedExchanges;
+    private void remember(ConnectionRecord r, SpanContext context) {
+        List<SpanContext> links = exported.computeIfAbsent(r, k -> new ArrayList<>());
         if (links.size() < MAX_LINKS) {
             links.add(context);
         }

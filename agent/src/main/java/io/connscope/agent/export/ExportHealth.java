@@ -1,6 +1,7 @@
 package io.connscope.agent.export;
 
-import io.connscope.agent.AgentLog;
+import io.connscope.agent.pipeline.EventQueue;
+import io.connscope.agent.runtime.AgentLog;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
@@ -30,7 +31,7 @@ public final class ExportHealth {
     private static final String QUEUE_FULL = "queue_full";
     private static final String EXPORT_FAILED = "export_failed";
 
-    private final ExportQueue queue;
+    private final EventQueue queue;
     final SignalAccount spans = new SignalAccount("spans", "span", this);
     final SignalAccount logs = new SignalAccount("logs", "log_record", this);
     final SignalAccount metrics = new SignalAccount("metrics", "metric_point", this);
@@ -39,7 +40,7 @@ public final class ExportHealth {
     private final Set<SignalAccount> failing = ConcurrentHashMap.newKeySet();
     private volatile boolean everFailed;
 
-    public ExportHealth(ExportQueue queue) {
+    public ExportHealth(EventQueue queue) {
         this.queue = queue;
     }
 

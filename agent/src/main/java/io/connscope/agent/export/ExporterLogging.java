@@ -2,7 +2,8 @@ package io.connscope.agent.export;
 
 import io.opentelemetry.exporter.logging.LoggingSpanExporter;
 import io.opentelemetry.exporter.logging.otlp.OtlpJsonLoggingSpanExporter;
-import io.connscope.agent.AgentLog;
+import io.connscope.agent.runtime.AgentLog;
+import io.connscope.agent.runtime.AgentThreads;
 import java.io.PrintStream;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -55,7 +56,7 @@ public final class ExporterLogging {
     public static void reinstallAfterLogManagerReset(long deadlineNanos) {
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.getClass().getName().equals(LOG_MANAGER_CLEANER)) {
-                TelemetryPipeline.join(t, deadlineNanos);
+                AgentThreads.joinUntil(t, deadlineNanos);
             }
         }
         install();

@@ -3,7 +3,7 @@ package io.connscope.agent.export;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
-import io.connscope.agent.AgentLog;
+import io.connscope.agent.runtime.AgentLog;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

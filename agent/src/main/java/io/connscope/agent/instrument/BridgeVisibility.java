@@ -1,6 +1,6 @@
 package io.connscope.agent.instrument;
 
-import io.connscope.agent.AgentLog;
+import io.connscope.agent.runtime.AgentLog;
 import io.connscope.bridge.Bridge;
 import java.util.Collections;
 import java.util.Map;

@@ -6,7 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import io.connscope.agent.AgentLog;
+import io.connscope.agent.runtime.AgentLog;
 import io.connscope.bridge.Bridge;
 import io.connscope.bridge.ConnectionSink;
 import io.connscope.bridge.EngineBridge;

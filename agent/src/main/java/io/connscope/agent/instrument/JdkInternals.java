@@ -1,6 +1,6 @@
 package io.connscope.agent.instrument;
 
-import io.connscope.agent.AgentLog;
+import io.connscope.agent.runtime.AgentLog;
 import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,6 +1,6 @@
 package io.connscope.agent.instrument;
 
-import io.connscope.agent.AgentLog;
+import io.connscope.agent.runtime.AgentLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.connscope.agent.report;
 
-import io.connscope.agent.AgentLog;
-import io.connscope.agent.AgentThreads;
+import io.connscope.agent.runtime.AgentLog;
+import io.connscope.agent.runtime.AgentThreads;
 import io.connscope.agent.config.AgentConfig;
 import io.connscope.agent.connection.ConnectionTracker;
 import io.connscope.agent.diagnose.WarningLog;

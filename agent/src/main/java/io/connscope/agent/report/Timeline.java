@@ -2,7 +2,9 @@ package io.connscope.agent.report;
 
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.TlsInfo;
-import io.connscope.agent.diagnose.ExchangeRecord;
+import io.connscope.agent.pipeline.ConnectionEnded;
+import io.connscope.agent.pipeline.EventSink;
+import io.connscope.agent.pipeline.ExchangeFinished;
 import io.connscope.agent.diagnose.Warning;
 import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.http.HttpExchange;
@@ -22,7 +24,7 @@ import java.util.Map;
  * worst, whatever the traffic. Fed by the export thread; read at exit or by the live report
  * endpoint. {@link #none()} keeps nothing, for when no HTML report is asked for.
  */
-public final class Timeline {
+public final class Timeline implements EventSink {
 
     public static final int MAX_CONNECTIONS = 1000;
     static final int MAX_EXCHANGES_PER_CONNECTION = 100;
@@ -124,31 +126,35 @@ public final class Timeline {
      * connections hold a place from their first exchange, so thousands of open connections cost
      * the timeline nothing beyond its bound.
      */
-    public synchronized void exchange(ExchangeRecord item) {
+    @Override
+    public synchronized void exchangeFinished(ExchangeFinished item) {
         if (!keeps) {
             return;
         }
-        List<Exchange> list = pending.get(item.connection.id);
+        List<Exchange> list = pending.get(item.connection().id);
         if (list == null) {
             if (connections.size() + pending.size() >= MAX_CONNECTIONS) {
                 omittedExchanges++;
                 return; // its connection will not be kept either
             }
             list = new ArrayList<>();
-            pending.put(item.connection.id, list);
+            pending.put(item.connection().id, list);
         }
         if (exchangeCount >= MAX_EXCHANGES || list.size() >= MAX_EXCHANGES_PER_CONNECTION) {
             omittedExchanges++;
             return;
         }
-        list.add(new Exchange(item.exchange, rules(item.warnings)));
+        list.add(new Exchange(item.exchange(), rules(item.warnings())));
         exchangeCount++;
     }
 
-    public synchronized void connection(ConnectionRecord r, List<Warning> warnings) {
+    @Override
+    public synchronized void connectionEnded(ConnectionEnded ended) {
         if (!keeps) {
             return;
         }
+        ConnectionRecord r = ended.connection();
+        List<Warning> warnings = ended.warnings();
         List<Exchange> exchanges = pending.remove(r.id);
         HttpConnection http = r.http;
         boolean lostExchanges = exchanges == null && http != null && http.requests() > 0;

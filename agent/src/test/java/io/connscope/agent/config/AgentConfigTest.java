@@ -2,13 +2,10 @@ package io.connscope.agent.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.connscope.bridge.Bridge;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -25,15 +22,6 @@ class AgentConfigTest {
     }
 
     @Test
-    void theHookNamesSettingsAcceptAreTheBridges() {
-        List<String> bridge = new ArrayList<>();
-        for (int hook = 0; hook < Bridge.HOOK_COUNT; hook++) {
-            bridge.add(Bridge.hookName(hook));
-        }
-        assertThat(SettingKind.Hooks.NAMES).isEqualTo(bridge);
-    }
-
-    @Test
     void defaultsWhenNothingIsSet() {
         AgentConfig c = AgentConfig.load(null, new Properties(), Map.of());
         assertThat(c.enabled()).isTrue();
@@ -41,7 +29,6 @@ class AgentConfigTest {
         assertThat(c.reportFile()).isNull();
         assertThat(c.maxConnections()).isEqualTo(65536);
         assertThat(c.exportQueueSize()).isEqualTo(8192);
-        assertThat(c.failingHooks()).isEmpty();
         assertThat(c.exchangeSpansRatio()).isEqualTo(0.01);
         assertThat(c.problems()).isEmpty();
     }
@@ -96,15 +83,6 @@ class AgentConfigTest {
             "setting connscope.export.queue.size='ten' is not a whole number; using the default '8192'")
             .anySatisfy(p -> assertThat(p).startsWith("unknown setting 'connscope.nope' ignored (known: connscope.enabled, ")
                 .contains("connscope.report.file"));
-    }
-
-    @Test
-    void failingHooksAreValidatedAgainstTheHookNames() {
-        AgentConfig ok = AgentConfig.load("test.failing.hooks=read;close", new Properties(), Map.of());
-        assertThat(ok.failingHooks()).containsExactly("read", "close");
-        AgentConfig bad = AgentConfig.load("test.failing.hooks=read;typo", new Properties(), Map.of());
-        assertThat(bad.failingHooks()).isEmpty();
-        assertThat(bad.problems()).singleElement().asString().contains("unknown hook 'typo'");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.connscope.agent.connection.ConnectionEvent;
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.Destinations;
+import io.connscope.agent.connection.NagleBand;
 import io.connscope.agent.connection.Role;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +26,12 @@ class NagleRulesTest {
     private long clock = 10 * MS;
 
     private ConnectionRecord connection(Role role) {
+        return connection(role, NagleBand.DEFAULT);
+    }
+
+    private ConnectionRecord connection(Role role, NagleBand band) {
         ConnectionRecord r = new ConnectionRecord(1, role, "socket",
-            destinations.of(role, role == Role.CLIENT ? "api" : null, 8080), 0L);
+            destinations.of(role, role == Role.CLIENT ? "api" : null, 8080), 0L, band);
         r.connectEndNanos = MS;
         r.events.add(role == Role.CLIENT ? ConnectionEvent.CONNECT : ConnectionEvent.ACCEPT);
         return r;
@@ -141,17 +146,25 @@ class NagleRulesTest {
 
     @Test
     void theBandAndTheRepeatsFollowTheirSettings() {
-        Diagnosis strict = new Diagnosis(new RuleCatalog(Map.of("connscope.rule.nagle-delayed-ack.band.min.ms", "190",
-            "connscope.rule.nagle-delayed-ack.band.max.ms", "210", "connscope.rule.nagle-delayed-ack.repeats", "2")),
-            new WarningLog(100, 1000));
-        ConnectionRecord r = connection(Role.CLIENT);
+        RuleCatalog catalog = new RuleCatalog(Map.of("connscope.rule.nagle-delayed-ack.band.min.ms", "190",
+            "connscope.rule.nagle-delayed-ack.band.max.ms", "210", "connscope.rule.nagle-delayed-ack.repeats", "2"));
+        Diagnosis strict = new Diagnosis(catalog, new WarningLog(100, 1000));
+        ConnectionRecord r = connection(Role.CLIENT, catalog.nagleBand());
         exchange(r, 200, 20, 80);
         exchange(r, 201, 20, 80);
         r.events.add(ConnectionEvent.CLOSE);
         r.finish(clock);
         assertThat(strict.check(r)).extracting(w -> w.rule).containsExactly("nagle-delayed-ack");
         assertThat(strict.check(r).get(0).evidence).contains("(190–210 ms)");
-        new RuleCatalog(Map.of()); // back to the defaults for the other tests
+        // Each record keeps its evidence against its own band: 100 ms waits are stalls in the default one only.
+        ConnectionRecord strictRecord = connection(Role.CLIENT, catalog.nagleBand());
+        ConnectionRecord usual = connection(Role.CLIENT);
+        for (ConnectionRecord c : List.of(strictRecord, usual)) {
+            exchange(c, 100, 20, 80);
+            exchange(c, 101, 20, 80);
+        }
+        assertThat(strictRecord.nagle.stalledRequests).isZero();
+        assertThat(usual.nagle.stalledRequests).isEqualTo(2);
     }
 
     @Test
@@ -160,7 +173,7 @@ class NagleRulesTest {
             "connscope.rule.nagle-delayed-ack.band.max.ms", "100"));
         assertThat(catalog.problems()).containsExactly("setting connscope.rule.nagle-delayed-ack.band.max.ms: 100 is below"
             + " band.min.ms 300; using the defaults 36 and 250");
-        assertThat(NagleDelayedAckRule.band()).isEqualTo("(36–250 ms)");
+        assertThat(catalog.nagleBand().toString()).isEqualTo("(36–250 ms)");
     }
 
     @Test

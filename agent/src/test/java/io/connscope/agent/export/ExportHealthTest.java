@@ -1,5 +1,6 @@
 package io.connscope.agent.export;
 
+import io.connscope.agent.pipeline.EventQueue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.api.trace.Tracer;
@@ -33,7 +34,7 @@ class ExportHealthTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
-        ExportHealth health = new ExportHealth(new ExportQueue(10));
+        ExportHealth health = new ExportHealth(new EventQueue(10));
         OpenTelemetrySdk sdk = OtelSetup.build(spansOnlyTo(closedPort), getClass().getClassLoader(), health);
         Tracer tracer = sdk.getTracer("test");
         for (int i = 0; i < 20; i++) {
@@ -67,7 +68,7 @@ class ExportHealthTest {
             acceptor.start();
             Map<String, String> settings = spansOnlyTo(stalled.getLocalPort());
             settings.put("otel.exporter.otlp.timeout", "3000");
-            ExportHealth health = new ExportHealth(new ExportQueue(10));
+            ExportHealth health = new ExportHealth(new EventQueue(10));
             OpenTelemetrySdk sdk = OtelSetup.build(settings, getClass().getClassLoader(), health);
             Tracer tracer = sdk.getTracer("test");
             long start = System.nanoTime();

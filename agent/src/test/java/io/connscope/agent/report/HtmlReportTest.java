@@ -8,7 +8,8 @@ import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.Destination;
 import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.connection.Role;
-import io.connscope.agent.diagnose.ExchangeRecord;
+import io.connscope.agent.pipeline.ConnectionEnded;
+import io.connscope.agent.pipeline.ExchangeFinished;
 import io.connscope.agent.diagnose.Severity;
 import io.connscope.agent.diagnose.Warning;
 import io.connscope.agent.diagnose.WarningLog;
@@ -36,7 +37,7 @@ class HtmlReportTest {
     void theWaterfallKeepsTheFirstThousandConnectionsAndSaysHowManyMore() {
         Timeline timeline = new Timeline();
         for (long id = 1; id <= Timeline.MAX_CONNECTIONS + 5; id++) {
-            timeline.connection(ended(id), List.of());
+            timeline.connectionEnded(new ConnectionEnded(ended(id), List.of()));
         }
         assertThat(timeline.connections()).hasSize(Timeline.MAX_CONNECTIONS);
         assertThat(timeline.omittedConnections()).isEqualTo(5);
@@ -50,7 +51,7 @@ class HtmlReportTest {
         List<ConnectionRecord> open = new ArrayList<>();
         for (long id = 1; id <= Timeline.MAX_CONNECTIONS + 5; id++) {
             ConnectionRecord r = new ConnectionRecord(id, Role.CLIENT, "socket", api, id);
-            r.http = new HttpConnection(e -> timeline.exchange(new ExchangeRecord(r, e, List.of())), AnalysisMemory.unlimited().lease());
+            r.http = new HttpConnection(e -> timeline.exchangeFinished(new ExchangeFinished(r, e, List.of())), AnalysisMemory.unlimited().lease());
             byte[] request = "GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
             byte[] response = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
             r.http.feed(true, request, 0, request.length);
@@ -61,10 +62,10 @@ class HtmlReportTest {
         assertThat(timeline.omittedExchanges()).isEqualTo(5);
         ConnectionRecord beyond = open.get(Timeline.MAX_CONNECTIONS);
         beyond.finish(beyond.openNanos + 10);
-        timeline.connection(beyond, List.of());
+        timeline.connectionEnded(new ConnectionEnded(beyond, List.of()));
         ConnectionRecord first = open.get(0);
         first.finish(first.openNanos + 10);
-        timeline.connection(first, List.of());
+        timeline.connectionEnded(new ConnectionEnded(first, List.of()));
         assertThat(timeline.connections()).hasSize(1);
         assertThat(timeline.omittedConnections()).isEqualTo(1);
     }
@@ -92,7 +93,7 @@ class HtmlReportTest {
             Destination d = many.of(Role.CLIENT, id + hostile, 443);
             warnings.add(d, new Warning("r" + id % 7, Severity.WARN, hostile.repeat(4), "a fix"), 0);
             ConnectionRecord r = new ConnectionRecord(id, Role.CLIENT, "socket", d, id);
-            r.http = new HttpConnection(e -> timeline.exchange(new ExchangeRecord(r, e, List.of())),
+            r.http = new HttpConnection(e -> timeline.exchangeFinished(new ExchangeFinished(r, e, List.of())),
                 AnalysisMemory.unlimited().lease());
             for (int k = 0; k < 5; k++) {
                 byte[] request = ("GET /" + hostile + " HTTP/1.1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
@@ -102,7 +103,7 @@ class HtmlReportTest {
             }
             r.events.add(ConnectionEvent.CLOSE);
             r.finish(id + 10);
-            timeline.connection(r, List.of());
+            timeline.connectionEnded(new ConnectionEnded(r, List.of()));
         }
         String html = HtmlReport.render(many, warnings.groups(), List.of(hostile), timeline);
         assertThat(html.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(HtmlReport.MAX_BYTES);

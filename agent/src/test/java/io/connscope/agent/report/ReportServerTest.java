@@ -2,7 +2,7 @@ package io.connscope.agent.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.connscope.agent.AgentThreads;
+import io.connscope.agent.runtime.AgentThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;

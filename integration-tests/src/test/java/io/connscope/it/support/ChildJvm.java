@@ -2,6 +2,7 @@ package io.connscope.it.support;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.connscope.it.faultagent.FaultAgentJar;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +71,14 @@ public final class ChildJvm {
     public ChildJvm env(String key, String value) {
         env.put(key, value);
         return this;
+    }
+
+    /**
+     * Makes the named connscope hooks (';'-separated, as the bridge names them) throw, as a bug in
+     * connscope would, through a test-only agent loaded after connscope's.
+     */
+    public ChildJvm failingHooks(String hooks) {
+        return jvmArg("-javaagent:" + FaultAgentJar.path() + "=" + hooks);
     }
 
     /** A JVM argument placed before connscope's -javaagent, such as another agent to load first. */

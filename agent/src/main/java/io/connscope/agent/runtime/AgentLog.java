@@ -1,4 +1,4 @@
-package io.connscope.agent;
+package io.connscope.agent.runtime;
 
 import io.connscope.agent.text.SafeText;
 import java.io.PrintWriter;

@@ -1,4 +1,4 @@
-package io.connscope.agent;
+package io.connscope.agent.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

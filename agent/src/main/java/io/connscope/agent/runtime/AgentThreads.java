@@ -1,4 +1,4 @@
-package io.connscope.agent;
+package io.connscope.agent.runtime;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -76,6 +76,19 @@ public final class AgentThreads extends ThreadGroup {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** Waits for a thread until the deadline (System.nanoTime()) at the latest. */
+    public static void joinUntil(Thread t, long deadlineNanos) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            t.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -1,0 +1,83 @@
+package io.connscope.agent.pipeline;
+
+import io.connscope.agent.connection.ConnectionRecord;
+import io.connscope.agent.connection.FinishedSink;
+import io.connscope.agent.http.HttpExchange;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Finished exchanges and settled connections on their way to the pipeline thread, in the order they
+ * finished. Lock-free: offering never blocks. Exchanges come from application threads and are
+ * bounded by the capacity: when it is reached, an exchange is dropped and counted. Connections come
+ * from settling, on the pipeline thread itself, and are never dropped: the registry bounds them
+ * (connscope.max.connections). A dropped exchange is not diagnosed either: its rules run on the
+ * pipeline thread, off the application's.
+ */
+public final class EventQueue implements FinishedSink {
+
+    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger exchanges = new AtomicInteger();
+    private final AtomicLong dropped = new AtomicLong();
+    private final int capacity;
+    /** The pipeline thread, woken when the queue is half full rather than at its next tick. */
+    private volatile Thread consumer;
+
+    public EventQueue(int capacity) {
+        this.capacity = capacity;
+    }
+
+    void consumer(Thread t) {
+        consumer = t;
+    }
+
+    @Override
+    public void connection(ConnectionRecord connection) {
+        queue.offer(connection);
+    }
+
+    /** Queues an exchange, or drops and counts it when the queue already holds its capacity of exchanges. */
+    @Override
+    public void exchange(ConnectionRecord connection, HttpExchange exchange) {
+        int held = exchanges.incrementAndGet();
+        if (held > capacity) {
+            exchanges.decrementAndGet();
+            dropped.incrementAndGet();
+            return;
+        }
+        queue.offer(new Queued(connection, exchange));
+        if (held == capacity / 2 + 1) {
+            Thread t = consumer;
+            if (t != null) {
+                LockSupport.unpark(t); // once per filling: the pipeline drains before the queue overflows
+            }
+        }
+    }
+
+    /** The next {@link ConnectionRecord} or {@link Queued} exchange, or null. */
+    Object poll() {
+        Object r = queue.poll();
+        if (r instanceof Queued) {
+            exchanges.decrementAndGet();
+        }
+        return r;
+    }
+
+    /** Exchanges dropped because the queue was full. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** An exchange waiting for diagnosis. */
+    static final class Queued {
+        final ConnectionRecord connection;
+        final HttpExchange exchange;
+
+        Queued(ConnectionRecord connection, HttpExchange exchange) {
+            this.connection = connection;
+            this.exchange = exchange;
+        }
+    }
+}

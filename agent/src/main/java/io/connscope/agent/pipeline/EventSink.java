@@ -1,0 +1,31 @@
+package io.connscope.agent.pipeline;
+
+/**
+ * Where diagnosed events go: OpenTelemetry, the report's waterfall, and whatever comes next. Every
+ * method runs on the pipeline thread, one call at a time, so a sink needs no locking of its own for
+ * what only it touches. A sink that throws loses that one event; the other sinks still get it.
+ * Adding a sink is one class: implement this, and register it where {@code AgentInstaller} builds
+ * the pipeline.
+ */
+public interface EventSink {
+
+    /**
+     * Prepares the sink, on the pipeline thread, before the first event: threads it starts join the
+     * agent's thread group, and the host's start-up does not wait for it. Events that arrive while a
+     * start is slow wait in the queue.
+     */
+    default void start() {
+    }
+
+    void exchangeFinished(ExchangeFinished event);
+
+    void connectionEnded(ConnectionEnded event);
+
+    /**
+     * At exit, after the last event: sends what the sink holds, returning by {@code deadlineNanos}
+     * (System.nanoTime()), {@code timeoutMillis} from now, at the latest. {@code budget} says in
+     * messages where that time comes from.
+     */
+    default void stop(long deadlineNanos, long timeoutMillis, String budget) {
+    }
+}

@@ -1,0 +1,161 @@
+package io.connscope.agent.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.connscope.agent.connection.ConnectionEvent;
+import io.connscope.agent.connection.ConnectionRecord;
+import io.connscope.agent.connection.Destinations;
+import io.connscope.agent.connection.Housekeeping;
+import io.connscope.agent.connection.Role;
+import io.connscope.agent.diagnose.Diagnosis;
+import io.connscope.agent.diagnose.RuleCatalog;
+import io.connscope.agent.diagnose.WarningLog;
+import io.connscope.agent.http.AnalysisMemory;
+import io.connscope.agent.http.HttpConnection;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The pipeline's own contract: housekeeping, then diagnosis, then every sink, in order, on one thread. */
+class EventPipelineTest {
+
+    private final Destinations destinations = new Destinations(10);
+    private final EventQueue queue = new EventQueue(4);
+    private final List<String> calls = new ArrayList<>();
+    private long now = 1_000_000_000L;
+
+    /** A lifecycle whose settling hands over what the test put in {@link #settling}. */
+    private final List<ConnectionRecord> settling = new ArrayList<>();
+    private final Housekeeping lifecycle = new Housekeeping() {
+        @Override
+        public void settle(long nowNanos, boolean everything) {
+            calls.add("settle " + (nowNanos - 1_000_000_000L) + (everything ? " everything" : ""));
+            settling.forEach(queue::connection);
+            settling.clear();
+        }
+
+        @Override
+        public void endAllOpen(long nowNanos) {
+            calls.add("endAllOpen");
+        }
+    };
+
+    private class Recording implements EventSink {
+        final String name;
+
+        Recording(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void start() {
+            calls.add(name + " start");
+        }
+
+        @Override
+        public void exchangeFinished(ExchangeFinished e) {
+            calls.add(name + " exchange " + e.connection().id + "/" + e.exchange().index + rules(e.warnings()));
+        }
+
+        @Override
+        public void connectionEnded(ConnectionEnded e) {
+            calls.add(name + " connection " + e.connection().id + rules(e.warnings()));
+        }
+
+        @Override
+        public void stop(long deadlineNanos, long timeoutMillis, String budget) {
+            calls.add(name + " stop " + timeoutMillis + " " + budget);
+        }
+    }
+
+    private static String rules(List<io.connscope.agent.diagnose.Warning> warnings) {
+        return warnings.isEmpty() ? "" : " " + warnings.stream().map(w -> w.rule).collect(Collectors.toList());
+    }
+
+    private EventPipeline pipeline(EventSink... sinks) {
+        Diagnosis diagnosis = new Diagnosis(new RuleCatalog(Map.of()), new WarningLog(100, 1000));
+        return new EventPipeline(queue, lifecycle, diagnosis, List.of(sinks), () -> now);
+    }
+
+    /** A client connection that carried one GET answered by a body cut short (a truncated-body exchange). */
+    private ConnectionRecord connectionWithTruncatedExchange(long id) {
+        ConnectionRecord r = new ConnectionRecord(id, Role.CLIENT, "socket", destinations.of(Role.CLIENT, "api", 80), 0L);
+        r.connectEndNanos = 1L;
+        r.events.add(ConnectionEvent.CONNECT);
+        r.http = new HttpConnection(e -> queue.exchange(r, e), AnalysisMemory.unlimited().lease());
+        byte[] request = "GET /a HTTP/1.1\r\nHost: api\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] response = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n12345".getBytes(StandardCharsets.US_ASCII);
+        r.http.feed(true, request, 0, request.length);
+        r.http.feed(false, response, 0, response.length);
+        r.events.add(ConnectionEvent.EOF);
+        r.events.add(ConnectionEvent.CLOSE);
+        r.finish(2L);
+        r.http.end(2L);
+        return r;
+    }
+
+    @Test
+    void eachTickSettlesThenDiagnosesThenHandsEveryEventToEverySinkInOrder() {
+        EventPipeline pipeline = pipeline(new Recording("timeline"), new Recording("otel"));
+        pipeline.startSinks();
+        settling.add(connectionWithTruncatedExchange(3));
+        now += 5;
+        pipeline.tick(false);
+        assertThat(calls).containsExactly(
+            "timeline start", "otel start",
+            "settle 5",
+            "timeline exchange 3/1 [truncated-body]", "otel exchange 3/1 [truncated-body]",
+            "timeline connection 3", "otel connection 3");
+    }
+
+    @Test
+    void aSinkThatThrowsLosesThatEventAloneAndTheOtherSinksGetIt() {
+        EventSink failing = new Recording("failing") {
+            @Override
+            public void connectionEnded(ConnectionEnded e) {
+                throw new IllegalStateException("a bug in a sink");
+            }
+        };
+        EventPipeline pipeline = pipeline(failing, new Recording("report"));
+        settling.add(connectionWithTruncatedExchange(1));
+        pipeline.tick(false);
+        settling.add(connectionWithTruncatedExchange(2));
+        pipeline.tick(false);
+        assertThat(calls).filteredOn(c -> c.contains("connection"))
+            .containsExactly("report connection 1", "report connection 2");
+    }
+
+    @Test
+    void exchangesBeyondTheQueuesCapacityAreDroppedAndCountedNeverBlocking() {
+        ConnectionRecord r = new ConnectionRecord(9, Role.CLIENT, "socket", destinations.of(Role.CLIENT, "api", 80), 0L);
+        for (int i = 0; i < 6; i++) {
+            queue.exchange(r, null);
+        }
+        assertThat(queue.dropped()).isEqualTo(2);
+    }
+
+    @Test
+    void shutdownEndsTheOpenConnectionsSettlesEverythingAndStopsEachSinkWithTheBudget() {
+        Recording sink = new Recording("report");
+        EventPipeline pipeline = pipeline(sink);
+        settling.add(connectionWithTruncatedExchange(4));
+        pipeline.shutdown(System.nanoTime() + 1_000_000_000L, 750, "three quarters");
+        assertThat(calls).containsExactly("endAllOpen", "settle 0 everything",
+            "report exchange 4/1 [truncated-body]", "report connection 4", "report stop 750 three quarters");
+    }
+
+    @Test
+    void aSinkThatFailsToStartDoesNotKeepTheOthersFromStarting() {
+        EventSink broken = new Recording("broken") {
+            @Override
+            public void start() {
+                throw new IllegalStateException("no collector configuration");
+            }
+        };
+        pipeline(broken, new Recording("report")).startSinks();
+        assertThat(calls).containsExactly("report start");
+    }
+}
