@@ -122,7 +122,7 @@ class ConformanceIT {
             for (String client : CLIENTS.subList(0, 5)) {
                 assertThat(provenStalls).contains(client + " -> mockwebserver: peer-nagle-delayed-ack");
             }
-            // What is told, as the README's table says: Tomcat's connector, as it stops, wakes its acceptor with a
+            // What is told, as the table in docs/rules.md says: Tomcat's connector, as it stops, wakes its acceptor with a
             // connection that carries nothing (no exchange). And each library brings its own SSLContext (the app makes
             // one per client object), so from the third handshake to Jetty over TLS on, a fresh context had nothing to
             // resume: told, unless a client with two connections there had resumed a session on its second (the rule

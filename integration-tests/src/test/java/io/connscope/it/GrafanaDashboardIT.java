@@ -157,7 +157,7 @@ class GrafanaDashboardIT {
                     .isNotEmpty();
                 assertThat(labelValues(prometheus, "service_name", "target_info")).containsExactly("connscope-demo");
 
-                // Every metric in the README's table reached Prometheus under its documented name: the demo's tour
+                // Every metric in docs/telemetry.md's table reached Prometheus under its documented name: the demo's tour
                 // has data for each (PrometheusIT checks the names its fixture has data for, with their types).
                 List<String> stored = new ArrayList<>();
                 prometheus.api("/api/v1/label/__name__/values").forEach(v -> stored.add(v.asText()));

@@ -25,11 +25,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * OTEL_METRICS_EXPORTER=prometheus serves a scrape endpoint on the standard port setting, with the
- * names the README documents and exact totals, next to OTLP metrics; its own scrapes are not tracked.
+ * names docs/telemetry.md documents and exact totals, next to OTLP metrics; its own scrapes are not tracked.
  */
 class PrometheusIT {
 
     static final Path README = Paths.get(System.getProperty("connscope.project.dir"), "README.md");
+    /** The reference that lists every metric. */
+    static final Path TELEMETRY_DOC = Paths.get(System.getProperty("connscope.project.dir"), "docs", "telemetry.md");
     private static final Pattern METRIC_ROW = Pattern.compile("(?m)^\\| `([a-z_.]+)` \\| `([a-z_]+)` \\| ([a-z -]+) \\|");
 
     @ParameterizedTest(name = "{0}")
@@ -140,10 +142,10 @@ class PrometheusIT {
         }
     }
 
-    /** Metric name to {Prometheus name, type}, from the README's metrics table. */
+    /** Metric name to {Prometheus name, type}, from the metrics table of docs/telemetry.md. */
     static Map<String, String[]> documentedMetrics() throws Exception {
         Map<String, String[]> out = new LinkedHashMap<>();
-        Matcher m = METRIC_ROW.matcher(Files.readString(README, StandardCharsets.UTF_8));
+        Matcher m = METRIC_ROW.matcher(Files.readString(TELEMETRY_DOC, StandardCharsets.UTF_8));
         while (m.find()) {
             out.put(m.group(1), new String[] {m.group(2), m.group(3)});
         }

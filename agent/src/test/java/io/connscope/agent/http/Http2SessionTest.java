@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The bounds and failure modes the README documents for HTTP/2 connections. */
+/** The bounds and failure modes docs/http-on-the-wire.md documents for HTTP/2 connections. */
 class Http2SessionTest extends H2Conversation {
 
     /** :method GET, :scheme http, :path / from the static table. */
