@@ -2,6 +2,7 @@ package io.connscope.agent.connection;
 
 import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.runtime.AgentLog;
+import io.connscope.agent.wire.WireAnalyser;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -124,9 +125,12 @@ final class ConnectionEndings implements Housekeeping {
     private void release(ConnectionRecord r) {
         registry.release(r);
         r.destination.stats.addLateBytes(r);
-        HttpConnection http = r.http;
+        WireAnalyser wire = r.wire;
+        if (wire != null) {
+            wire.end(r.endNanos);
+        }
+        HttpConnection http = r.http();
         if (http != null) {
-            http.end(r.endNanos);
             r.destination.stats.addHttp(http);
         }
     }

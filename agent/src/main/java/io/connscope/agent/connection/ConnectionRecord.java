@@ -1,6 +1,7 @@
 package io.connscope.agent.connection;
 
 import io.connscope.agent.http.HttpConnection;
+import io.connscope.agent.wire.WireAnalyser;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
@@ -31,114 +32,82 @@ public final class ConnectionRecord {
         }
     }
 
-    public final long id;
-    public final Role role;
+    final long id;
+    final Role role;
     /** "socket" or "channel": which JDK API carries the connection. */
-    public final String api;
-    public final Destination destination;
+    final String api;
+    final Destination destination;
     /** Connect start (client) or accept time (server), System.nanoTime(). */
-    public final long openNanos;
+    final long openNanos;
 
-    public volatile String peerAddress;
-    public volatile int peerPort;
-    public volatile String localAddress;
-    public volatile int localPort;
+    volatile String peerAddress;
+    volatile int peerPort;
+    volatile String localAddress;
+    volatile int localPort;
 
     /** 0 while a non-blocking connect is pending. */
-    public volatile long connectEndNanos;
+    volatile long connectEndNanos;
     /** Already open when connscope was attached: followed since its first I/O after that. */
-    public volatile boolean seenSinceAttach;
+    volatile boolean seenSinceAttach;
     /** The thread inside finishConnect() for this pending connect, else null. */
-    public volatile Thread finishingConnect;
+    volatile Thread finishingConnect;
     /** Exception class of a failed connect, else null. */
-    public volatile String connectError;
+    volatile String connectError;
     /** Its message (which may quote a host name: escaped, and cut to {@link #MAX_ERROR_MESSAGE}), else null. */
-    public volatile String connectErrorMessage;
+    volatile String connectErrorMessage;
     public static final int MAX_ERROR_MESSAGE = 500;
-    public volatile TlsInfo tls;
-    public volatile int tlsHandshakes;
 
     private volatile long bytesRead;
     private volatile long bytesWritten;
     private volatile long reads;
     private volatile long writes;
-    public volatile long firstReadNanos;
-    public volatile long firstWriteNanos;
-    public volatile long lastReadNanos;
-    public volatile long lastWriteNanos;
+    volatile long firstReadNanos;
+    volatile long firstWriteNanos;
+    volatile long lastReadNanos;
+    volatile long lastWriteNanos;
 
     /** Nagle and delayed-ACK evidence, kept on the client side only, where a read after writes is their answer. */
-    public final NagleEvidence nagle;
+    final NagleEvidence nagle;
 
     /** Unread input bytes when this side closed (a RST follows), or 0. */
-    public volatile int unreadAtClose;
+    volatile int unreadAtClose;
     /** SO_LINGER: seconds, or negative for off (the default), as read when followed and as set after. */
-    public volatile int lingerSeconds = -1;
+    volatile int lingerSeconds = -1;
     /** Closed with SO_LINGER 0: kept apart from the event log, whose last slot a later event can take. */
-    public volatile boolean closedWithLingerZero;
-    /** Whose FIN went first as the kernel told it, once looked up (diagnosis' slot, export thread); 0 until then. */
-    public volatile int closeOrderFromKernel;
+    volatile boolean closedWithLingerZero;
+    /** Whose FIN went first as the kernel told it, once looked up (see {@link #kernelCloseOrder()}); 0 until then. */
+    volatile int kernelCloseOrder;
     /** When a reset was first seen, System.nanoTime(), or 0. */
-    public volatile long resetNanos;
-    /** When this end's SSLEngine read the peer's close_notify (it ended the TLS session), or 0. */
-    public volatile long peerCloseNotifyNanos;
+    volatile long resetNanos;
     /** When this end first read the peer's end of stream (its FIN), System.nanoTime(), or 0. */
-    public volatile long eofNanos;
-    /**
-     * Whether this end's SSLEngine wrapped application data after the peer ended its side (its
-     * close_notify, or its end of stream): a reset could then destroy it.
-     */
-    public volatile boolean wroteAfterPeerEnded;
+    volatile long eofNanos;
     /** Connections open to this destination when this one was established, itself included (client role). */
-    public volatile long concurrentAtOpen;
-    /**
-     * For a full TLS handshake that began once an earlier handshake to this destination had ended
-     * (a session existed to resume): how many such there were then, this one included; else 0.
-     * And the resumed handshakes to the destination by then.
-     */
-    public volatile long tlsFullWithSessionToDestination;
-    /** The same, counting only handshakes from this one's session cache (0 when its cache is not known). */
-    public volatile long tlsFullWithSessionInCache;
-    /** How many session caches (SSLContexts) handshakes to the destination came from, as of this one; 0 if unknown. */
-    public volatile int tlsCachesToDestination;
-    public volatile long tlsResumedToDestination;
+    volatile long concurrentAtOpen;
     /** Where the application opened the connection ("Class.method:line < …"), when captured. */
-    public volatile String openedAt;
+    volatile String openedAt;
     /**
      * True when {@link #openedAt} was not captured for this connection but is its destination's
      * latest captured site: the destination opened connections faster than call sites are captured.
      */
-    public volatile boolean openedAtInferred;
+    volatile boolean openedAtInferred;
 
     /** TCP_NODELAY as last set; sockets start with it off. */
-    public volatile boolean noDelay;
+    volatile boolean noDelay;
     /** True once TCP_NODELAY was changed after data had already been written. */
-    public volatile boolean noDelayChangedAfterFirstWrite;
+    volatile boolean noDelayChangedAfterFirstWrite;
 
-    public final EventLog events = new EventLog();
-    /** The HTTP/1.x analysis of this connection's bytes; null once it failed. */
-    public volatile HttpConnection http;
-    /** A TLS socket: its HTTP is analysed from the plaintext streams, not from the TCP bytes. */
-    public volatile boolean tlsPlaintext;
-    public volatile long endNanos;
+    final EventLog events = new EventLog();
+    /** The analysis of this connection's bytes; null when there is none, or once it failed. */
+    volatile WireAnalyser wire;
+    /** What TLS did on this connection. */
+    final TlsFacts tls = new TlsFacts();
+    volatile long endNanos;
     private volatile boolean finished;
     /** The registry key objects for this record, cleared when the connection is closed. */
     volatile Object registryKey;
     volatile Object registryAlias;
     /** The SSLEngine whose plaintext this connection carries, as a registry key, or null. */
     volatile Object registryEngine;
-    /** The first bytes toward the server have been looked at for a TLS ClientHello. */
-    public volatile boolean firstRequestBytesSeen;
-    /** The ClientHello this connection carried while it waits for the engine that wrapped or unwraps it. */
-    volatile ClientHelloId clientHello;
-    /** When the SSLEngine handshake on this connection started (System.nanoTime), or 0. */
-    public volatile long engineHandshakeStartNanos;
-    /** The same moment by the wall clock, which SSLSession.getCreationTime() uses. */
-    public volatile long engineHandshakeStartEpochMillis;
-    /** The identity of the SSLEngine session last seen finishing a handshake. */
-    public volatile int engineSession;
-    /** What the ServerHello said of resumption, read from an engine's ciphertext; null until one is read. */
-    volatile ServerHello.Resumption serverHelloResumption;
 
     public ConnectionRecord(long id, Role role, String api, Destination destination, long openNanos) {
         this(id, role, api, destination, openNanos, NagleBand.DEFAULT);
@@ -152,6 +121,160 @@ public final class ConnectionRecord {
         this.destination = destination;
         this.openNanos = openNanos;
         this.nagle = role == Role.CLIENT ? new NagleEvidence(nagleBand) : null;
+    }
+
+    // ---- what the rules and the sinks read ----
+
+    public long id() {
+        return id;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    /** "socket" or "channel": which JDK API carries the connection. */
+    public String api() {
+        return api;
+    }
+
+    public Destination destination() {
+        return destination;
+    }
+
+    /** Connect start (client) or accept time (server), System.nanoTime(). */
+    public long openNanos() {
+        return openNanos;
+    }
+
+    public String peerAddress() {
+        return peerAddress;
+    }
+
+    public int peerPort() {
+        return peerPort;
+    }
+
+    public String localAddress() {
+        return localAddress;
+    }
+
+    public int localPort() {
+        return localPort;
+    }
+
+    /** 0 while a non-blocking connect is pending. */
+    public long connectEndNanos() {
+        return connectEndNanos;
+    }
+
+    /** Already open when connscope was attached: followed since its first I/O after that. */
+    public boolean seenSinceAttach() {
+        return seenSinceAttach;
+    }
+
+    /** Exception class of a failed connect, else null. */
+    public String connectError() {
+        return connectError;
+    }
+
+    /** Its message, escaped and cut short, else null. */
+    public String connectErrorMessage() {
+        return connectErrorMessage;
+    }
+
+    public long firstReadNanos() {
+        return firstReadNanos;
+    }
+
+    public long firstWriteNanos() {
+        return firstWriteNanos;
+    }
+
+    /** Nagle and delayed-ACK evidence: client side only, else null. */
+    public NagleEvidence nagle() {
+        return nagle;
+    }
+
+    /** Unread input bytes when this side closed (a RST follows), or 0. */
+    public int unreadAtClose() {
+        return unreadAtClose;
+    }
+
+    public boolean closedWithLingerZero() {
+        return closedWithLingerZero;
+    }
+
+    /** When a reset was first seen, System.nanoTime(), or 0. */
+    public long resetNanos() {
+        return resetNanos;
+    }
+
+    /** When this end first read the peer's end of stream, or 0. */
+    public long eofNanos() {
+        return eofNanos;
+    }
+
+    /** Connections open to this destination when this one was established, itself included (client role). */
+    public long concurrentAtOpen() {
+        return concurrentAtOpen;
+    }
+
+    /** Where the application opened the connection, when captured. */
+    public String openedAt() {
+        return openedAt;
+    }
+
+    /** The call site is the destination's latest captured one, not this connection's own. */
+    public boolean openedAtInferred() {
+        return openedAtInferred;
+    }
+
+    /** TCP_NODELAY as last set. */
+    public boolean noDelay() {
+        return noDelay;
+    }
+
+    public boolean noDelayChangedAfterFirstWrite() {
+        return noDelayChangedAfterFirstWrite;
+    }
+
+    public EventLog events() {
+        return events;
+    }
+
+    /** The analysis of this connection's bytes; null when there is none, or once it failed. */
+    public WireAnalyser wire() {
+        return wire;
+    }
+
+    /** The HTTP view of this connection's bytes (HTTP/1.x, and the HTTP/2, gRPC or WebSocket it switched to), or null. */
+    public HttpConnection http() {
+        WireAnalyser w = wire;
+        return w instanceof HttpConnection ? (HttpConnection) w : null;
+    }
+
+    /** When the connection ended (System.nanoTime()), or 0 while open. */
+    public long endNanos() {
+        return endNanos;
+    }
+
+    /** What TLS did on this connection. */
+    public TlsFacts tls() {
+        return tls;
+    }
+
+    /**
+     * Whose FIN went first, as the kernel tells it ({@link KernelCloseOrder}): looked up once, on the
+     * pipeline thread, for a connection this side closed before reading the peer's end of stream.
+     */
+    public int kernelCloseOrder() {
+        int known = kernelCloseOrder;
+        if (known == 0) {
+            known = KernelCloseOrder.lookUp(this);
+            kernelCloseOrder = known;
+        }
+        return known;
     }
 
     // ---- hot path ----

@@ -1,9 +1,9 @@
 package io.connscope.agent.connection;
 
-import io.connscope.agent.runtime.AgentLog;
 import io.connscope.agent.http.AnalysisMemory;
 import io.connscope.agent.http.ResendDetector;
 import io.connscope.agent.instrument.JdkInternals;
+import io.connscope.agent.runtime.AgentLog;
 import io.connscope.bridge.Bridge;
 import io.connscope.bridge.ConnectionSink;
 import java.io.IOException;
@@ -130,7 +130,7 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
         if (firstEof) {
             http.attemptFailed(r, key, "eof");
         }
-        return bytes > 0 && !r.tlsPlaintext;
+        return bytes > 0 && !r.tls.plaintext;
     }
 
     /** Counts a write; true when it sent bytes the analysis may want. */
@@ -140,7 +140,7 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
             return false;
         }
         r.onWrite(bytes, System.nanoTime());
-        return bytes > 0 && !r.tlsPlaintext;
+        return bytes > 0 && !r.tls.plaintext;
     }
 
     @Override

@@ -44,15 +44,15 @@ final class EngineTls {
         if (moved > 0) {
             http.feed(r, wrap == (r.role == Role.CLIENT), plain, plainOffset, moved);
         }
-        if (r.peerCloseNotifyNanos != 0L || r.eofNanos != 0L) {
+        if (r.tls.peerCloseNotifyNanos != 0L || r.eofNanos != 0L) {
             if (wrap && moved > 0) {
-                r.wroteAfterPeerEnded = true;
+                r.tls.wroteAfterPeerEnded = true;
             }
         }
-        if (r.peerCloseNotifyNanos == 0L && !wrap && res.getStatus() == SSLEngineResult.Status.CLOSED && res.bytesConsumed() > 0) {
-            r.peerCloseNotifyNanos = System.nanoTime(); // the peer's alert, read (not this side's closeInbound)
+        if (r.tls.peerCloseNotifyNanos == 0L && !wrap && res.getStatus() == SSLEngineResult.Status.CLOSED && res.bytesConsumed() > 0) {
+            r.tls.peerCloseNotifyNanos = System.nanoTime(); // the peer's alert, read (not this side's closeInbound)
         }
-        if (r.tls == null && r.serverHelloResumption == null && wrap == (r.role == Role.SERVER)) {
+        if (r.tls.info == null && r.tls.serverHelloResumption == null && wrap == (r.role == Role.SERVER)) {
             serverHello(r, wrap, res, net, netOffset);
         }
         if (res.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED) {
@@ -105,7 +105,7 @@ final class EngineTls {
         int from = before >= 0 && before <= b.position() ? before : b.position() - n;
         ServerHello.Resumption found = ServerHello.of(b, from, b.position() - from);
         if (found != ServerHello.Resumption.UNKNOWN) {
-            r.serverHelloResumption = found;
+            r.tls.serverHelloResumption = found;
         }
     }
 
@@ -114,16 +114,16 @@ final class EngineTls {
      * connection then waits for (or got) its engine, whose plaintext is analysed from then on.
      */
     boolean firstRequestBytes(ConnectionRecord r, Object key, Object data, int offset, long n) {
-        r.firstRequestBytesSeen = true;
+        r.tls.firstRequestBytesSeen = true;
         ClientHelloId id = ClientHelloId.in(data, offset, (int) Math.min(n, Integer.MAX_VALUE));
         if (id == null) {
             return false;
         }
         http.start(r, key);
-        r.tlsPlaintext = true;
+        r.tls.plaintext = true;
         TlsEngines.Side other = engines.pair(id, r.role == Role.CLIENT,
             new TlsEngines.Side(null, r, System.nanoTime(), System.currentTimeMillis()));
-        r.clientHello = other == null ? id : null;
+        r.tls.clientHello = other == null ? id : null;
         if (other != null) {
             Object engine = other.engine.get();
             if (engine != null) {
@@ -135,8 +135,8 @@ final class EngineTls {
     }
 
     private void pair(ConnectionRecord r, Object engine, long startNanos, long startEpochMillis) {
-        r.engineHandshakeStartNanos = startNanos;
-        r.engineHandshakeStartEpochMillis = startEpochMillis;
+        r.tls.engineHandshakeStartNanos = startNanos;
+        r.tls.engineHandshakeStartEpochMillis = startEpochMillis;
         if (r.isFinished()) {
             // The peer closed at once, and the reader saw it before the writer's hook saw the ClientHello go out.
             cutShort(r, r.endNanos);
@@ -153,9 +153,9 @@ final class EngineTls {
 
     /** An engine whose peer went away mid-handshake does not throw: its caller sees the end of stream. */
     private static void cutShort(ConnectionRecord r, long endNanos) {
-        if (r.tls == null && r.engineHandshakeStartNanos != 0L) {
-            r.tlsHandshakes++;
-            new TlsInfo(r.engineHandshakeStartNanos, Math.max(endNanos, r.engineHandshakeStartNanos), null, null, null, null,
+        if (r.tls.info == null && r.tls.engineHandshakeStartNanos != 0L) {
+            r.tls.handshakes++;
+            new TlsInfo(r.tls.engineHandshakeStartNanos, Math.max(endNanos, r.tls.engineHandshakeStartNanos), null, null, null, null,
                 HANDSHAKE_INCOMPLETE).recordOn(r);
         }
     }
@@ -168,20 +168,20 @@ final class EngineTls {
         SSLEngine e = (SSLEngine) engine;
         SSLSession session = e.getSession();
         int id = System.identityHashCode(session);
-        if (r.tls != null && id == r.engineSession) {
+        if (r.tls.info != null && id == r.tls.engineSession) {
             return;
         }
-        r.engineSession = id;
-        r.tlsHandshakes++;
-        if (r.tls != null) {
+        r.tls.engineSession = id;
+        r.tls.handshakes++;
+        if (r.tls.info != null) {
             return;
         }
         String alpn = e.getApplicationProtocol();
         // TLS 1.3: the ServerHello on the wire says it. Otherwise the session's creation time, before the handshake.
-        ServerHello.Resumption wire = r.serverHelloResumption;
+        ServerHello.Resumption wire = r.tls.serverHelloResumption;
         boolean resumed = wire != null ? wire == ServerHello.Resumption.RESUMED
-            : createdBefore(session.getCreationTime(), r.engineHandshakeStartEpochMillis);
-        new TlsInfo(r.engineHandshakeStartNanos, System.nanoTime(), TlsInfo.protocolVersion(session.getProtocol()),
+            : createdBefore(session.getCreationTime(), r.tls.engineHandshakeStartEpochMillis);
+        new TlsInfo(r.tls.engineHandshakeStartNanos, System.nanoTime(), TlsInfo.protocolVersion(session.getProtocol()),
             session.getCipherSuite(), resumed, alpn == null || alpn.isEmpty() ? null : alpn, null, TlsInfo.cacheOf(session))
             .recordOn(r);
     }
@@ -198,9 +198,9 @@ final class EngineTls {
     }
 
     private static void failed(ConnectionRecord r, Throwable failure) {
-        if (r.tls == null) {
-            r.tlsHandshakes++;
-            new TlsInfo(r.engineHandshakeStartNanos, System.nanoTime(), null, null, null, null, failure.getClass().getName())
+        if (r.tls.info == null) {
+            r.tls.handshakes++;
+            new TlsInfo(r.tls.engineHandshakeStartNanos, System.nanoTime(), null, null, null, null, failure.getClass().getName())
                 .recordOn(r);
         }
     }

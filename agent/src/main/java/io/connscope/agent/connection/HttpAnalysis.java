@@ -1,6 +1,7 @@
 package io.connscope.agent.connection;
 
 import io.connscope.agent.runtime.AgentLog;
+import io.connscope.agent.wire.WireAnalyser;
 import io.connscope.agent.http.AnalysisMemory;
 import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.http.HttpExchange;
@@ -43,20 +44,21 @@ public final class HttpAnalysis {
      * analysis only ends the analysis of that connection; counting goes on.
      */
     void feed(ConnectionRecord r, boolean requests, Object data, int offset, long n) {
-        HttpConnection http = r.http;
-        if (http == null || http.done()) {
+        WireAnalyser wire = r.wire;
+        if (wire == null || wire.done()) {
             return;
         }
         try {
+            // The boundary: the hook's bytes become the one view every analyser reads (see WireBytes).
             if (data instanceof byte[]) {
-                http.feed(requests, (byte[]) data, offset, (int) n);
+                wire.feed(requests, data, offset, (int) n);
             } else if (data instanceof ByteBuffer) {
                 ByteBuffer buffer = (ByteBuffer) data;
-                http.feed(requests, buffer, offset == Bridge.BEFORE_POSITION ? buffer.position() - (int) n : offset, (int) n);
+                wire.feed(requests, buffer, offset == Bridge.BEFORE_POSITION ? buffer.position() - (int) n : offset, (int) n);
             } else if (data instanceof ByteBuffer[]) {
-                feedVectored(http, requests, (ByteBuffer[]) data, offset, n);
+                feedVectored(wire, requests, (ByteBuffer[]) data, offset, n);
             } else {
-                http.stop(BYTES_UNREADABLE);
+                wire.stop(BYTES_UNREADABLE);
             }
         } catch (RuntimeException e) {
             analysisFailed(r, e);
@@ -65,8 +67,8 @@ public final class HttpAnalysis {
 
     /** Starts (or starts over) the connection's HTTP analysis, with its share of the analysis memory budget. */
     void start(ConnectionRecord r, Object key) {
-        HttpConnection earlier = r.http;
-        r.http = new HttpConnection(new Exchanges(r, key), memory.lease());
+        WireAnalyser earlier = r.wire;
+        r.wire = new HttpConnection(new Exchanges(r, key), memory.lease());
         if (earlier != null) {
             earlier.abandon();
         }
@@ -104,7 +106,7 @@ public final class HttpAnalysis {
             String ended = r.events.contains(ConnectionEvent.EOF) ? "eof"
                 : r.events.contains(ConnectionEvent.RESET_ON_READ) || r.events.contains(ConnectionEvent.RESET_ON_WRITE)
                     ? "connection_reset" : r.isFinished() ? "closed" : null;
-            HttpConnection http = r.http;
+            HttpConnection http = r.http();
             if (ended != null && http != null) {
                 resends.attemptFailed(http, r.id, r.destination.key, client, ended, System.nanoTime());
             }
@@ -116,7 +118,7 @@ public final class HttpAnalysis {
      * its response is a failed attempt that a repeat of the same request resends.
      */
     void attemptFailed(ConnectionRecord r, Object key, String failure) {
-        HttpConnection http = r.http;
+        HttpConnection http = r.http();
         if (http != null && r.role == Role.CLIENT) {
             resends.attemptFailed(http, r.id, r.destination.key, clientOf(key), failure, System.nanoTime());
         }
@@ -137,10 +139,10 @@ public final class HttpAnalysis {
     }
 
     /** Each buffer's bytes moved from its position before the call to its position now. */
-    private static void feedVectored(HttpConnection http, boolean requests, ByteBuffer[] buffers, int offset, long n) {
+    private static void feedVectored(WireAnalyser wire, boolean requests, ByteBuffer[] buffers, int offset, long n) {
         int[] before = Bridge.vectoredPositions();
         if (before == null) {
-            http.stop(VECTORED_NOT_ANALYSED);
+            wire.stop(VECTORED_NOT_ANALYSED);
             return;
         }
         long left = n;
@@ -148,15 +150,15 @@ public final class HttpAnalysis {
             ByteBuffer b = buffers[offset + i];
             int moved = b.position() - before[i + 1];
             if (moved > 0) {
-                http.feed(requests, b, before[i + 1], moved);
+                wire.feed(requests, b, before[i + 1], moved);
                 left -= moved;
             }
         }
     }
 
     private void analysisFailed(ConnectionRecord r, RuntimeException e) {
-        HttpConnection failed = r.http;
-        r.http = null;
+        WireAnalyser failed = r.wire;
+        r.wire = null;
         if (failed != null) {
             failed.abandon();
         }

@@ -33,17 +33,17 @@ final class JdkClientEvents {
         ConnectionRecord r = registry.get(sslSocket);
         if (r == null) {
             r = registry.get(jdk.sslTransport(sslSocket));
-            if (r != null && !r.tlsPlaintext) {
+            if (r != null && !r.tls.plaintext) {
                 // TLS layered over a tracked plain socket: analyse its plaintext from now on.
                 http.start(r, sslSocket);
-                r.tlsPlaintext = true;
+                r.tls.plaintext = true;
             }
         }
         if (r == null) {
             return;
         }
-        r.tlsHandshakes++;
-        if (r.tls != null) {
+        r.tls.handshakes++;
+        if (r.tls.info != null) {
             return;
         }
         TlsInfo info;
@@ -74,7 +74,7 @@ final class JdkClientEvents {
 
     void urlConnectionRequest(Object socket, boolean resending) {
         ConnectionRecord r = clientRecord(socket);
-        HttpConnection http = r == null ? null : r.http;
+        HttpConnection http = r == null ? null : r.http();
         if (http == null) {
             return;
         }
@@ -86,7 +86,7 @@ final class JdkClientEvents {
 
     void keepAliveCacheHit(Object httpClient) {
         ConnectionRecord r = clientRecord(jdk.networkClientSocket(httpClient));
-        HttpConnection http = r == null ? null : r.http;
+        HttpConnection http = r == null ? null : r.http();
         if (http != null) {
             http.clientHints().takenFromKeepAliveCache();
         }

@@ -47,14 +47,14 @@ public final class TlsInfo {
 
     /** Records this as the connection's first TLS handshake, and counts it for its destination. */
     void recordOn(ConnectionRecord r) {
-        r.tls = this;
+        r.tls.info = this;
         r.events.add(ConnectionEvent.TLS_HANDSHAKE);
         DestinationStats stats = r.destination.stats;
-        r.tlsFullWithSessionToDestination = stats.addTls(this);
-        r.tlsResumedToDestination = stats.tlsResumed.get();
+        r.tls.fullWithSessionToDestination = stats.addTls(this);
+        r.tls.resumedToDestination = stats.tlsResumed.get();
         if (sessionCache != 0 && error == null) {
-            r.tlsFullWithSessionInCache = stats.tlsCaches.add(sessionCache, this);
-            r.tlsCachesToDestination = stats.tlsCaches.count();
+            r.tls.fullWithSessionInCache = stats.tlsCaches.add(sessionCache, this);
+            r.tls.cachesToDestination = stats.tlsCaches.count();
         }
     }
 

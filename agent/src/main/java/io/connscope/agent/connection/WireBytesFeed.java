@@ -24,7 +24,7 @@ final class WireBytesFeed {
      * analysed from then on. Otherwise the bytes go to the HTTP analysis.
      */
     void bytes(ConnectionRecord r, Object key, boolean requests, Object data, int offset, long n) {
-        if (requests && !r.firstRequestBytesSeen && engineTls.firstRequestBytes(r, key, data, offset, n)) {
+        if (requests && !r.tls.firstRequestBytesSeen && engineTls.firstRequestBytes(r, key, data, offset, n)) {
             return;
         }
         http.feed(r, requests, data, offset, n);
@@ -33,7 +33,7 @@ final class WireBytesFeed {
     /** A gathering write: {@code n} bytes in order from each buffer's position on. */
     void gathered(ConnectionRecord r, Object key, boolean requests, Object[] buffers, int offset, long n) {
         long left = n;
-        for (int i = offset; i < buffers.length && left > 0 && !r.tlsPlaintext; i++) {
+        for (int i = offset; i < buffers.length && left > 0 && !r.tls.plaintext; i++) {
             if (buffers[i] instanceof ByteBuffer) {
                 ByteBuffer b = (ByteBuffer) buffers[i];
                 int take = (int) Math.min(b.remaining(), left);
@@ -50,7 +50,7 @@ final class WireBytesFeed {
      * piece by piece into this thread's scratch array, and only while the analysis still wants them.
      */
     void nativeBytes(ConnectionRecord r, Object key, boolean requests, long address, int iovecs, long n) {
-        if (r.firstRequestBytesSeen && (r.http == null || r.http.done())) {
+        if (r.tls.firstRequestBytesSeen && (r.wire == null || r.wire.done())) {
             return;
         }
         if (!NativeMemory.available() || iovecs >= 0 && !NativeMemory.iovecsReadable()) {
@@ -75,7 +75,7 @@ final class WireBytesFeed {
     }
 
     private void nativeRange(ConnectionRecord r, Object key, boolean requests, long from, long n, byte[] scratch) {
-        for (long done = 0; done < n && !r.tlsPlaintext; ) {
+        for (long done = 0; done < n && !r.tls.plaintext; ) {
             int k = (int) Math.min(scratch.length, n - done);
             NativeMemory.copy(from + done, scratch, k);
             bytes(r, key, requests, scratch, 0, k);

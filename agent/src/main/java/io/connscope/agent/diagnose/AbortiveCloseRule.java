@@ -25,23 +25,23 @@ public final class AbortiveCloseRule implements ConnectionRule {
         if (r.classification() != CloseClassification.ABORTIVE) {
             return null;
         }
-        if (r.closedWithLingerZero && !r.events.contains(ConnectionEvent.UNREAD_AT_CLOSE)) {
+        if (r.closedWithLingerZero() && !r.events().contains(ConnectionEvent.UNREAD_AT_CLOSE)) {
             if (r.bytesWritten() == 0 && r.bytesRead() == 0) {
                 // No data either way, so none was lost: a connection made only to wake a blocked accept (Tomcat's
                 // connectors do this as they stop) or to probe a port. Told, not warned of.
-                return new Warning(ID, Severity.INFO, "connection " + r.id + ", which carried no data either way, was"
+                return new Warning(ID, Severity.INFO, "connection " + r.id() + ", which carried no data either way, was"
                     + " closed with SO_LINGER 0, so the stack reset it instead of closing it; nothing was lost ("
                     + r.sequence() + ").", "Nothing to fix if the connection was only a probe or a wake-up; otherwise,"
                     + " leave SO_LINGER off and close normally.");
             }
-            boolean peerFirst = r.events.contains(ConnectionEvent.EOF);
+            boolean peerFirst = r.events().contains(ConnectionEvent.EOF);
             String ending = serverEnded(r, peerFirst);
             if (ending != null) {
-                return new Warning(ID, Severity.INFO, "connection " + r.id + " was closed with SO_LINGER 0 after " + ending
+                return new Warning(ID, Severity.INFO, "connection " + r.id() + " was closed with SO_LINGER 0 after " + ending
                     + ", so the stack reset it; nothing the server would still act on was lost (" + r.sequence() + ").",
                     "Nothing to fix for this connection; see why the server closed it (an idle timeout, Connection: close).");
             }
-            return new Warning(ID, Severity.WARN, "connection " + r.id + " was closed with SO_LINGER 0, so the stack ended"
+            return new Warning(ID, Severity.WARN, "connection " + r.id() + " was closed with SO_LINGER 0, so the stack ended"
                 + " it with a reset instead of a FIN (unless the peer's reset came first): whatever it had not yet sent was"
                 + " dropped" + (peerFirst ? " (the peer had already closed its side)"
                 : ", and a peer still reading sees \"connection reset\"") + " (" + r.sequence() + ").",
@@ -50,13 +50,13 @@ public final class AbortiveCloseRule implements ConnectionRule {
         }
         if (settled(r)) {
             // Bytes that answer nothing: a TLS server's close_notify or session ticket, an idle server's parting 408.
-            return new Warning(ID, Severity.INFO, "connection " + r.id + " was closed with " + r.unreadAtClose
+            return new Warning(ID, Severity.INFO, "connection " + r.id() + " was closed with " + r.unreadAtClose()
                 + " byte(s) of input unread after every response had come in full, with no request in flight, so the stack"
                 + " reset it; those bytes answered no request, and nothing of the exchanges was lost (" + r.sequence()
                 + ").", "Nothing to fix for the exchanges; a TLS client that waits for the server's close_notify before"
                 + " closing leaves nothing unread.");
         }
-        return new Warning(ID, Severity.WARN, "connection " + r.id + " was closed with " + r.unreadAtClose
+        return new Warning(ID, Severity.WARN, "connection " + r.id() + " was closed with " + r.unreadAtClose()
             + " byte(s) of input unread, so the stack reset it instead of closing it: the peer may lose data it had"
             + " sent and sees \"connection reset\" (" + r.sequence() + ").",
             "Read to end of stream (or shutdownOutput, then read until EOF) before close; never close with input pending.");
@@ -70,7 +70,7 @@ public final class AbortiveCloseRule implements ConnectionRule {
      * or said it would close, and (now and then) its pool's at shutdown.
      */
     private static String serverEnded(ConnectionRecord r, boolean peerFirst) {
-        if (r.role != Role.CLIENT || r.http == null || !r.http.seenHttp()) {
+        if (r.role() != Role.CLIENT || r.http() == null || !r.http().seenHttp()) {
             return null;
         }
         if (peerFirst) {
@@ -79,7 +79,7 @@ public final class AbortiveCloseRule implements ConnectionRule {
         if (!settled(r)) {
             return null;
         }
-        String announced = r.http.closeAnnouncedBy();
+        String announced = r.http().closeAnnouncedBy();
         return announced != null && announced.startsWith("response") ? "the server had said it would close it"
             + " (Connection: close, " + announced + ") and every response had come in full"
             : "every response had come in full, with no request in flight";
@@ -87,7 +87,7 @@ public final class AbortiveCloseRule implements ConnectionRule {
 
     /** An HTTP client's connection whose every request was answered in full: nothing was in flight either way. */
     private static boolean settled(ConnectionRecord r) {
-        return r.role == Role.CLIENT && r.http != null && r.http.seenHttp() && r.http.requests() > 0
-            && r.http.truncated() == 0 && r.http.responses() == r.http.requests();
+        return r.role() == Role.CLIENT && r.http() != null && r.http().seenHttp() && r.http().requests() > 0
+            && r.http().truncated() == 0 && r.http().responses() == r.http().requests();
     }
 }

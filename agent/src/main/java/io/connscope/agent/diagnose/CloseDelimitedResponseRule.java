@@ -18,7 +18,7 @@ public final class CloseDelimitedResponseRule implements ExchangeRule {
         if (!e.closeDelimited() || e.status() == 0) {
             return null;
         }
-        String evidence = "the response to " + Describe.request(e) + " on connection " + r.id + " (status " + e.status()
+        String evidence = "the response to " + Describe.request(e) + " on connection " + r.id() + " (status " + e.status()
             + ") had neither Content-Length nor chunked encoding: its " + e.responseBodyBytes()
             + " body bytes ended with the connection's close, so the connection cannot be reused and a cut-short"
             + " body looks complete.";

@@ -22,7 +22,7 @@ public final class CloseOrderingRule implements ConnectionRule {
 
     @Override
     public Warning check(ConnectionRecord r) {
-        List<ConnectionEvent> events = r.events.events();
+        List<ConnectionEvent> events = r.events().events();
         int in = events.indexOf(ConnectionEvent.SHUTDOWN_INPUT);
         int out = events.indexOf(ConnectionEvent.SHUTDOWN_OUTPUT);
         int close = events.indexOf(ConnectionEvent.CLOSE);
@@ -32,12 +32,12 @@ public final class CloseOrderingRule implements ConnectionRule {
         Severity severity = reset ? Severity.WARN : Severity.INFO;
         String outcome = reset ? " The connection was then reset." : " No reset followed: nothing is known to be lost.";
         if (in >= 0 && (out < 0 || in < out) && (eof < 0 || eof > in)) {
-            return new Warning(ID, severity, "connection " + r.id + " shut its input down before its output ("
+            return new Warning(ID, severity, "connection " + r.id() + " shut its input down before its output ("
                 + r.sequence() + "): whatever the peer still sends is discarded or answered with RST." + outcome,
                 "Half-close the other way: shutdownOutput, read until EOF, then close.");
         }
-        if (out >= 0 && close > out && (eof < 0 || eof > close) && r.unreadAtClose == 0 && !tlsClose(r, events, out)) {
-            return new Warning(ID, severity, "connection " + r.id + " called shutdownOutput and then closed without"
+        if (out >= 0 && close > out && (eof < 0 || eof > close) && r.unreadAtClose() == 0 && !tlsClose(r, events, out)) {
+            return new Warning(ID, severity, "connection " + r.id() + " called shutdownOutput and then closed without"
                 + " reading the peer's EOF (" + r.sequence() + "): the half-close bought nothing, and the peer's last"
                 + " bytes may meet a RST." + outcome, "After shutdownOutput, read until end of stream before close.");
         }
@@ -49,7 +49,7 @@ public final class CloseOrderingRule implements ConnectionRule {
      * that sequence, right before the close of a TLS connection, is the JDK's and not a mistake.
      */
     private static boolean tlsClose(ConnectionRecord r, List<ConnectionEvent> events, int out) {
-        return r.tls != null && out + 2 < events.size() && events.get(out + 1) == ConnectionEvent.SHUTDOWN_INPUT
+        return r.tls().info() != null && out + 2 < events.size() && events.get(out + 1) == ConnectionEvent.SHUTDOWN_INPUT
             && events.get(out + 2) == ConnectionEvent.CLOSE;
     }
 }

@@ -39,18 +39,18 @@ public final class ConnectionChurnRule implements ConnectionRule {
     public Warning check(ConnectionRecord r) {
         CloseClassification how = r.classification();
         boolean closedHereFirst = how == CloseClassification.LOCAL_CLOSE || how == CloseClassification.GRACEFUL;
-        if (r.role != Role.CLIENT || !closedHereFirst || r.connectError != null) {
+        if (r.role() != Role.CLIENT || !closedHereFirst || r.connectError() != null) {
             return null;
         }
-        long[] w = windows.computeIfAbsent(r.destination, d -> new long[] {r.endNanos, 0, 0});
-        if (r.endNanos - w[0] >= windowNanos) {
-            w[0] = r.endNanos;
+        long[] w = windows.computeIfAbsent(r.destination(), d -> new long[] {r.endNanos(), 0, 0});
+        if (r.endNanos() - w[0] >= windowNanos) {
+            w[0] = r.endNanos();
             w[1] = 0;
             w[2] = 0;
         }
         w[1]++;
         // The rate so far in this window, over at least one second so that a short burst does not count as a rate.
-        long elapsed = Math.max(r.endNanos - w[0], TimeUnit.SECONDS.toNanos(1));
+        long elapsed = Math.max(r.endNanos() - w[0], TimeUnit.SECONDS.toNanos(1));
         double perSecond = w[1] * 1e9 / elapsed;
         double limit = ports / (double) LocalPorts.TIME_WAIT_SECONDS;
         if (w[2] != 0 || perSecond * 100 < limit * percent) {
@@ -60,7 +60,7 @@ public final class ConnectionChurnRule implements ConnectionRule {
         String evidence = String.format(Locale.ROOT, "%d connections to this destination closed by this side first within"
             + " %d ms (at least %.0f/s); each holds its local port in TIME_WAIT for %d s, and %d local ports"
             + " last %.0f s at this rate (this rule fires at %d%% of %.0f/s). %s.", w[1],
-            TimeUnit.NANOSECONDS.toMillis(r.endNanos - w[0]), perSecond, LocalPorts.TIME_WAIT_SECONDS, ports, ports / perSecond, percent,
+            TimeUnit.NANOSECONDS.toMillis(r.endNanos() - w[0]), perSecond, LocalPorts.TIME_WAIT_SECONDS, ports, ports / perSecond, percent,
             limit, LocalPorts.describe());
         return new Warning(ID, Severity.WARN, evidence, "Reuse connections (HTTP keep-alive, a pool); if the peer must"
             + " close, let it close first so TIME_WAIT lands on its side.");

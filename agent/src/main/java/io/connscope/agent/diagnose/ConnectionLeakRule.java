@@ -33,11 +33,11 @@ public final class ConnectionLeakRule implements ConnectionRule {
 
     @Override
     public Warning check(ConnectionRecord r) {
-        if (!r.events.contains(ConnectionEvent.COLLECTED)) {
+        if (!r.events().contains(ConnectionEvent.COLLECTED)) {
             return null;
         }
-        return new Warning(ID, Severity.WARN, "connection " + r.id + " was never closed: its socket was"
-            + " garbage-collected " + Describe.millis(r.endNanos - r.lastActivityNanos()) + " after its last I/O"
+        return new Warning(ID, Severity.WARN, "connection " + r.id() + " was never closed: its socket was"
+            + " garbage-collected " + Describe.millis(r.endNanos() - r.lastActivityNanos()) + " after its last I/O"
             + Describe.openedAt(r) + ".",
             "Close sockets and channels in a finally block or try-with-resources, and read HTTP response bodies to the"
                 + " end (or close their streams).");

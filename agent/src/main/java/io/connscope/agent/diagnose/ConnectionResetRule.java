@@ -22,18 +22,18 @@ public final class ConnectionResetRule implements ConnectionRule {
 
     @Override
     public Warning check(ConnectionRecord r) {
-        boolean onRead = r.events.contains(ConnectionEvent.RESET_ON_READ);
-        if (!onRead && !r.events.contains(ConnectionEvent.RESET_ON_WRITE) || r.resetNanos == 0L) {
+        boolean onRead = r.events().contains(ConnectionEvent.RESET_ON_READ);
+        if (!onRead && !r.events().contains(ConnectionEvent.RESET_ON_WRITE) || r.resetNanos() == 0L) {
             return null;
         }
-        if (peerEndedTls(r) && !r.wroteAfterPeerEnded) {
+        if (peerEndedTls(r) && !r.tls().wroteAfterPeerEnded()) {
             return null;
         }
         long lastActivity = r.lastActivityNanos();
-        String evidence = "connection " + r.id + " was reset by the peer, seen on a " + (onRead ? "read" : "write") + " "
-            + Describe.millis(r.resetNanos - r.openNanos) + " after it opened"
-            + (lastActivity > 0 && lastActivity <= r.resetNanos
-                ? " and " + Describe.millis(r.resetNanos - lastActivity) + " after its last successful I/O" : "")
+        String evidence = "connection " + r.id() + " was reset by the peer, seen on a " + (onRead ? "read" : "write") + " "
+            + Describe.millis(r.resetNanos() - r.openNanos()) + " after it opened"
+            + (lastActivity > 0 && lastActivity <= r.resetNanos()
+                ? " and " + Describe.millis(r.resetNanos() - lastActivity) + " after its last successful I/O" : "")
             + ", after " + r.bytesWritten() + " bytes sent and " + r.bytesRead() + " received (" + r.sequence() + ").";
         return new Warning(ID, Severity.WARN, evidence, "Find why the peer aborted: it closed with unread input"
             + " (see abortive-close on its side), it timed the connection out while idle, or a middlebox dropped it."
@@ -45,8 +45,8 @@ public final class ConnectionResetRule implements ConnectionRule {
      * whose SSLEngine this end follows (so that data wrapped after it is known), its end of stream.
      */
     private static boolean peerEndedTls(ConnectionRecord r) {
-        long closeNotify = r.peerCloseNotifyNanos;
-        long eof = r.engineHandshakeStartNanos != 0L ? r.eofNanos : 0L;
-        return closeNotify != 0L && closeNotify <= r.resetNanos || eof != 0L && eof <= r.resetNanos;
+        long closeNotify = r.tls().peerCloseNotifyNanos();
+        long eof = r.tls().engineHandshakeStartNanos() != 0L ? r.eofNanos() : 0L;
+        return closeNotify != 0L && closeNotify <= r.resetNanos() || eof != 0L && eof <= r.resetNanos();
     }
 }

@@ -31,11 +31,11 @@ final class Describe {
 
     /** "; opened at Site" (marked when inferred from its destination's latest captured site), or "". */
     static String openedAt(ConnectionRecord r) {
-        String site = r.openedAt;
+        String site = r.openedAt();
         if (site == null) {
             return "";
         }
-        return r.openedAtInferred ? "; probably opened at " + site + " (its destination opened connections faster than"
+        return r.openedAtInferred() ? "; probably opened at " + site + " (its destination opened connections faster than"
             + " call sites are captured, so this is the latest one captured)" : "; opened at " + site;
     }
 

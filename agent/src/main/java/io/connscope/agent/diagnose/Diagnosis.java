@@ -1,8 +1,8 @@
 package io.connscope.agent.diagnose;
 
-import io.connscope.agent.runtime.AgentLog;
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.http.HttpExchange;
+import io.connscope.agent.runtime.AgentLog;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -60,7 +60,7 @@ public final class Diagnosis {
                 + " is not affected): " + ex, ex);
             return out;
         }
-        if (w == null || !log.add(r.destination, w, System.nanoTime())) {
+        if (w == null || !log.add(r.destination(), w, System.nanoTime())) {
             return out;
         }
         List<Warning> list = out == null ? new ArrayList<>(2) : out;

@@ -26,11 +26,11 @@ public final class GrpcMaxAgeCutRule extends Http2Rule {
             return null;
         }
         String first = g.firstCutPath() == null ? "" : ", the first " + g.firstCutPath();
-        return new Warning(ID, Severity.WARN, "the server's maximum connection age ended gRPC connection " + r.id
+        return new Warning(ID, Severity.WARN, "the server's maximum connection age ended gRPC connection " + r.id()
             + " (GOAWAY \"max_age\", " + Http2Session.errorName(g.errorCode()) + ") while " + g.streamsCut()
             + " call(s) were running" + first + "; they ended without a complete response (UNAVAILABLE or CANCELLED at"
             + " the client) after the connection had lived " + String.format(java.util.Locale.ROOT, "%.1f",
-                Math.max(0, r.endNanos - r.openNanos) / 1e9) + " s.",
+                Math.max(0, r.endNanos() - r.openNanos()) / 1e9) + " s.",
             "Give calls time to finish: set the server's maxConnectionAgeGrace (grpc-java: NettyServerBuilder) above the"
                 + " longest call, or have long streams end and resume before the age; clients should retry UNAVAILABLE"
                 + " with a new stream.");

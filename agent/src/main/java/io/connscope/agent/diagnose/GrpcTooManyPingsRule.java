@@ -27,9 +27,9 @@ public final class GrpcTooManyPingsRule extends Http2Rule {
             return null;
         }
         int pings = s.client().pings();
-        double seconds = Math.max(0, r.endNanos - r.openNanos) / 1e9;
+        double seconds = Math.max(0, r.endNanos() - r.openNanos()) / 1e9;
         String pace = pings > 1 ? String.format(java.util.Locale.ROOT, ", about one every %.1f s", seconds / pings) : "";
-        return new Warning(ID, Severity.WARN, "the server ended gRPC connection " + r.id
+        return new Warning(ID, Severity.WARN, "the server ended gRPC connection " + r.id()
             + " with GOAWAY ENHANCE_YOUR_CALM \"too_many_pings\" after the client sent " + pings + " PING(s) in "
             + String.format(java.util.Locale.ROOT, "%.1f", seconds) + " s" + pace + "; " + s.streamsOpened()
             + " call(s) on it, " + g.streamsCut() + " cut short (grpc-java fails them with RESOURCE_EXHAUSTED).",

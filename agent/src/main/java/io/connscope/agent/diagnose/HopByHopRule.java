@@ -40,6 +40,6 @@ public final class HopByHopRule implements ExchangeRule {
         } else {
             return null;
         }
-        return new Warning(ID, Severity.WARN, Describe.request(e) + " on connection " + r.id + " " + problem + ".", advice);
+        return new Warning(ID, Severity.WARN, Describe.request(e) + " on connection " + r.id() + " " + problem + ".", advice);
     }
 }

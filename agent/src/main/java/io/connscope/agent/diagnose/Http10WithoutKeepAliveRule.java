@@ -23,7 +23,7 @@ public final class Http10WithoutKeepAliveRule implements ExchangeRule {
         } else {
             return null;
         }
-        String evidence = Describe.request(e) + " on connection " + r.id + ": " + who
+        String evidence = Describe.request(e) + " on connection " + r.id() + ": " + who
             + ", so the connection closes after this one exchange and the next request pays a new handshake.";
         return new Warning(ID, Severity.WARN, evidence,
             "Speak HTTP/1.1 (persistent by default), or send Connection: keep-alive on both sides.");

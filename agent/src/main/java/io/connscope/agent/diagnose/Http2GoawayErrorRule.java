@@ -25,7 +25,7 @@ public final class Http2GoawayErrorRule extends Http2Rule {
             return null; // gRPC's "too_many_pings" has a rule of its own, which says what to change
         }
         String name = Http2Session.errorName(code);
-        return new Warning(ID, Severity.WARN, "the " + g.by() + " ended HTTP/2 connection " + r.id
+        return new Warning(ID, Severity.WARN, "the " + g.by() + " ended HTTP/2 connection " + r.id()
             + " with GOAWAY " + name + " (" + code + ")" + (g.debug() == null ? "" : " \"" + g.debug() + "\"")
             + ", last processed stream " + g.lastStreamId() + ", after "
             + s.streamsOpened() + " streams; streams above it were not processed.",

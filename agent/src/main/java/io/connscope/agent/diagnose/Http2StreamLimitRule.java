@@ -24,7 +24,7 @@ public final class Http2StreamLimitRule extends Http2Rule {
         if (limit <= 0 || peak < limit) {
             return null;
         }
-        return new Warning(ID, Severity.WARN, "HTTP/2 connection " + r.id + " had " + peak
+        return new Warning(ID, Severity.WARN, "HTTP/2 connection " + r.id() + " had " + peak
             + " streams open at once, the server's limit (SETTINGS_MAX_CONCURRENT_STREAMS=" + limit + "), over "
             + s.streamsOpened() + " streams in all: a request beyond the limit waits for a free stream or another"
             + " connection, or fails (java.net.http: IOException \"too many concurrent streams\").",

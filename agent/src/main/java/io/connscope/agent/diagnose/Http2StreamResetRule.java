@@ -44,6 +44,6 @@ public final class Http2StreamResetRule implements ExchangeRule {
     /** "stream 3 (POST /orders) on HTTP/2 connection 7". */
     static String stream(ConnectionRecord r, HttpExchange e) {
         return "stream " + e.http2StreamId() + " (" + e.method() + " " + Describe.target(e.target()) + ") on HTTP/2"
-            + " connection " + r.id;
+            + " connection " + r.id();
     }
 }

@@ -21,11 +21,11 @@ public final class IdleConnectionRule implements ConnectionRule {
 
     @Override
     public Warning check(ConnectionRecord r) {
-        long idle = r.endNanos - r.lastActivityNanos();
-        if (r.connectError != null || r.lastActivityNanos() == 0L || idle <= idleNanos) {
+        long idle = r.endNanos() - r.lastActivityNanos();
+        if (r.connectError() != null || r.lastActivityNanos() == 0L || idle <= idleNanos) {
             return null;
         }
-        return new Warning(ID, Severity.INFO, "connection " + r.id + " sat idle for " + Describe.millis(idle)
+        return new Warning(ID, Severity.INFO, "connection " + r.id() + " sat idle for " + Describe.millis(idle)
             + " (threshold " + Describe.millis(idleNanos) + ") before it ended (" + r.classification().label() + ").",
             "Close idle connections, or bound the pool's idle time below the server's and any middlebox's idle timeout.");
     }

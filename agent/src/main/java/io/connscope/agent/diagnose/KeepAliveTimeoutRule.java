@@ -20,7 +20,7 @@ public final class KeepAliveTimeoutRule implements ExchangeRule {
         if (e.idleBeforeNanos() < 0 || timeout < 0 || e.idleBeforeNanos() <= TimeUnit.SECONDS.toNanos(timeout)) {
             return null;
         }
-        String evidence = Describe.request(e) + " reused connection " + r.id + " after "
+        String evidence = Describe.request(e) + " reused connection " + r.id() + " after "
             + Describe.millis(e.idleBeforeNanos()) + " idle; the server had advertised Keep-Alive: timeout=" + timeout
             + " (" + TimeUnit.SECONDS.toMillis(timeout) + " ms) and may already have closed it.";
         return new Warning(ID, Severity.WARN, evidence,

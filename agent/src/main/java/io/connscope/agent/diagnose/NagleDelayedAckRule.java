@@ -52,8 +52,8 @@ public final class NagleDelayedAckRule implements ConnectionRule {
 
     @Override
     public Warning check(ConnectionRecord r) {
-        NagleEvidence n = r.nagle;
-        if (r.role != Role.CLIENT || n == null || multiplexed(r) || n.stalledRequests < repeats
+        NagleEvidence n = r.nagle();
+        if (r.role() != Role.CLIENT || n == null || multiplexed(r) || n.stalledRequests < repeats
             || 2L * n.stalledRequests < n.splitRequests) {
             return null;
         }
@@ -67,7 +67,7 @@ public final class NagleDelayedAckRule implements ConnectionRule {
         if (n.stallWrites > NagleEvidence.SIZES) {
             sizes.append(" + …");
         }
-        String evidence = "on connection " + r.id + " with TCP_NODELAY off, " + n.stalledRequests + " of " + n.splitRequests
+        String evidence = "on connection " + r.id() + " with TCP_NODELAY off, " + n.stalledRequests + " of " + n.splitRequests
             + " requests written in several writes of at most " + band.smallWriteBytes() + " bytes (the first: "
             + sizes + " = " + n.stallBytes + " bytes) were answered " + range(n.stalledMinNanos, n.stalledMaxNanos)
             + " after their last write, within the delayed-ACK band " + band + "; " + contrast(n);
@@ -86,7 +86,7 @@ public final class NagleDelayedAckRule implements ConnectionRule {
 
     /** HTTP/2 and WebSocket: a read after writes may carry another stream's data or a message of the peer's own. */
     private static boolean multiplexed(ConnectionRecord r) {
-        HttpConnection http = r.http;
+        HttpConnection http = r.http();
         return http != null && (http.http2() != null || http.webSocket() != null);
     }
 

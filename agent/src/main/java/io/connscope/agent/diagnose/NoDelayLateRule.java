@@ -14,10 +14,10 @@ public final class NoDelayLateRule implements ConnectionRule {
 
     @Override
     public Warning check(ConnectionRecord r) {
-        if (!r.noDelayChangedAfterFirstWrite || !r.noDelay) {
+        if (!r.noDelayChangedAfterFirstWrite() || !r.noDelay()) {
             return null;
         }
-        return new Warning(ID, Severity.INFO, "TCP_NODELAY was turned on for connection " + r.id + " only after its"
+        return new Warning(ID, Severity.INFO, "TCP_NODELAY was turned on for connection " + r.id() + " only after its"
             + " first write (" + r.sequence() + ").", "Set TCP_NODELAY right after connect, before writing.");
     }
 }

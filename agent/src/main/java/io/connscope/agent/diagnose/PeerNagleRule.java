@@ -33,18 +33,18 @@ public final class PeerNagleRule implements ConnectionRule {
 
     @Override
     public Warning check(ConnectionRecord r) {
-        NagleEvidence n = r.nagle;
-        if (r.role != Role.CLIENT || n == null || n.stalledResponses < repeats || 2L * n.stalledResponses < n.splitResponses) {
+        NagleEvidence n = r.nagle();
+        if (r.role() != Role.CLIENT || n == null || n.stalledResponses < repeats || 2L * n.stalledResponses < n.splitResponses) {
             return null;
         }
         int together = n.responsesWithBody - n.splitResponses;
-        String evidence = "on connection " + r.id + ", " + n.stalledResponses + " of " + n.responsesWithBody
+        String evidence = "on connection " + r.id() + ", " + n.stalledResponses + " of " + n.responsesWithBody
             + " responses arrived in two parts: the head, then the body "
             + NagleDelayedAckRule.range(n.stalledResponseMinNanos, n.stalledResponseMaxNanos)
             + " later, within the delayed-ACK band " + band + ", with nothing sent by this side in"
             + " between (" + together + " arrived with head and body together): the server writes head and body apart"
             + " with TCP_NODELAY off, and its Nagle held the body until this side's delayed ACK of the head.";
-        return new Warning(ID, Severity.WARN, evidence, "Fix it on the server " + r.destination.key + ": set TCP_NODELAY"
+        return new Warning(ID, Severity.WARN, evidence, "Fix it on the server " + r.destination().key + ": set TCP_NODELAY"
             + " on its accepted sockets (for the JDK's HttpServer, -Dsun.net.httpserver.nodelay=true), or have it write"
             + " each response's head and body in one buffer.");
     }

@@ -23,7 +23,7 @@ public final class PipeliningRule implements ExchangeRule {
             return null;
         }
         boolean unsafe = !e.idempotent();
-        String evidence = Describe.request(e) + " on connection " + r.id + " was written while response "
+        String evidence = Describe.request(e) + " on connection " + r.id() + " was written while response "
             + (e.index - 1) + " was still outstanding (pipelined)"
             + (unsafe ? "; " + e.method() + " is not idempotent, so after a failure the client cannot know whether"
                 + " the server acted on it." : ".");

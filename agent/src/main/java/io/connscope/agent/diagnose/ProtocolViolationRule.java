@@ -22,24 +22,24 @@ public final class ProtocolViolationRule implements ConnectionRule {
 
     @Override
     public Warning check(ConnectionRecord r) {
-        HttpConnection http = r.http;
+        HttpConnection http = r.http();
         if (http == null) {
             return null;
         }
-        boolean peerSendsRequests = r.role == Role.SERVER;
+        boolean peerSendsRequests = r.role() == Role.SERVER;
         String peer = peerSendsRequests ? "the client" : "the server";
         String malformed = http.violations().malformed(peerSendsRequests);
         if (malformed != null) {
-            return new Warning(ID, Severity.WARN, peer + " sent malformed HTTP on connection " + r.id + " ("
-                + r.destination.key + "): " + malformed + "; connscope read no further HTTP on it (its bytes are still"
+            return new Warning(ID, Severity.WARN, peer + " sent malformed HTTP on connection " + r.id() + " ("
+                + r.destination().key + "): " + malformed + "; connscope read no further HTTP on it (its bytes are still"
                 + " counted).",
                 "Fix the peer's HTTP implementation, or whatever rewrites its messages on the way (a proxy, a filter):"
                     + " parties that disagree on message framing desynchronise, which is how request smuggling starts.");
         }
         String irregular = http.violations().irregular(peerSendsRequests);
         if (irregular != null) {
-            return new Warning(ID, Severity.INFO, peer + " sent HTTP that parses only leniently on connection " + r.id
-                + " (" + r.destination.key + "): " + irregular + ".",
+            return new Warning(ID, Severity.INFO, peer + " sent HTTP that parses only leniently on connection " + r.id()
+                + " (" + r.destination().key + "): " + irregular + ".",
                 "Send CRLF line endings and each header field on one line (RFC 9112 §2.2 and §5.2): strict parsers reject"
                     + " these messages and lenient ones may split them differently.");
         }

@@ -19,7 +19,7 @@ public final class RequestAfterCloseRule implements ExchangeRule {
         if (announcedBy == null) {
             return null;
         }
-        String evidence = Describe.request(e) + " was sent on connection " + r.id + " after " + announcedBy
+        String evidence = Describe.request(e) + " was sent on connection " + r.id() + " after " + announcedBy
             + " announced the connection's close (Connection: close, or HTTP/1.0 without keep-alive); the server"
             + " will not read it, and the client finds out only by a failed read.";
         return new Warning(ID, Severity.WARN, evidence,

@@ -26,18 +26,18 @@ public final class SlowSetupRule implements ConnectionRule {
 
     @Override
     public Warning check(ConnectionRecord r) {
-        DestinationStats s = r.destination.stats;
-        if (r.role == Role.CLIENT && r.connectError == null && r.connectEndNanos != 0L
-            && r.connectEndNanos - r.openNanos > connectNanos) {
-            return new Warning(ID, Severity.WARN, "connecting connection " + r.id + " took "
-                + Describe.millis(r.connectEndNanos - r.openNanos) + " (threshold " + Describe.millis(connectNanos)
+        DestinationStats s = r.destination().stats;
+        if (r.role() == Role.CLIENT && r.connectError() == null && r.connectEndNanos() != 0L
+            && r.connectEndNanos() - r.openNanos() > connectNanos) {
+            return new Warning(ID, Severity.WARN, "connecting connection " + r.id() + " took "
+                + Describe.millis(r.connectEndNanos() - r.openNanos()) + " (threshold " + Describe.millis(connectNanos)
                 + "; p95 to this destination " + Describe.millis(s.connectTime.quantileNanos(0.95)) + " over "
                 + s.connectTime.count() + " connects).", "Reuse connections (keep-alive, a pool) so the connect is paid"
                 + " once; check DNS round-robin to far or overloaded addresses and the server's accept backlog.");
         }
-        TlsInfo tls = r.tls;
+        TlsInfo tls = r.tls().info();
         if (tls != null && tls.error == null && tls.durationNanos() > tlsNanos) {
-            return new Warning(ID, Severity.WARN, "the TLS handshake of connection " + r.id + " took "
+            return new Warning(ID, Severity.WARN, "the TLS handshake of connection " + r.id() + " took "
                 + Describe.millis(tls.durationNanos()) + " (threshold " + Describe.millis(tlsNanos) + "; p95 to this"
                 + " destination " + Describe.millis(s.tlsHandshakeTime.quantileNanos(0.95)) + " over "
                 + s.tlsHandshakeTime.count() + " handshakes; resumed: " + tls.resumed + ").",

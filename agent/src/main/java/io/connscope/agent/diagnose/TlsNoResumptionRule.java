@@ -28,27 +28,27 @@ public final class TlsNoResumptionRule implements ConnectionRule {
 
     @Override
     public Warning check(ConnectionRecord r) {
-        TlsInfo tls = r.tls;
-        long afterSession = r.tlsFullWithSessionToDestination;
+        TlsInfo tls = r.tls().info();
+        long afterSession = r.tls().fullWithSessionToDestination();
         // Client side only: a server cannot tell a client that threw its session away from another client,
         // which had none to offer (any TLS server with a few clients would warn).
-        if (r.role != Role.CLIENT || tls == null || tls.error != null || !Boolean.FALSE.equals(tls.resumed)
-            || r.tlsResumedToDestination > 0 || afterSession == 0 || afterSession + 1 < fullHandshakes) {
+        if (r.role() != Role.CLIENT || tls == null || tls.error != null || !Boolean.FALSE.equals(tls.resumed)
+            || r.tls().resumedToDestination() > 0 || afterSession == 0 || afterSession + 1 < fullHandshakes) {
             return null;
         }
-        String paid = "connection " + r.id + " paid a full TLS handshake (" + Describe.millis(tls.durationNanos())
+        String paid = "connection " + r.id() + " paid a full TLS handshake (" + Describe.millis(tls.durationNanos())
             + "), full handshake number " + (afterSession + 1) + " to this destination (threshold " + fullHandshakes
             + "), counting the first and those begun after an earlier one had ended";
-        if (r.tlsFullWithSessionInCache + 1 >= fullHandshakes) {
+        if (r.tls().fullWithSessionInCache() + 1 >= fullHandshakes) {
             return new Warning(ID, Severity.WARN, paid + ": its SSLContext's session cache held a session for this"
-                + " destination, and this was its full handshake number " + (r.tlsFullWithSessionInCache + 1)
+                + " destination, and this was its full handshake number " + (r.tls().fullWithSessionInCache() + 1)
                 + " there; not one resumed a session.", "The client offered sessions that the server did not resume:"
                 + " check that the server issues session tickets (or keeps a session cache) and that its ticket keys"
                 + " outlive the client's sessions; and reuse connections.");
         }
         // A fresh SSLContext has no session to resume: one per connection is a mistake, one per client library
         // (several in one JVM) is not, and the two look alike from here.
-        String caches = r.tlsCachesToDestination > 1 ? "from " + r.tlsCachesToDestination + " different SSLContexts"
+        String caches = r.tls().cachesToDestination() > 1 ? "from " + r.tls().cachesToDestination() + " different SSLContexts"
             : "from SSLContexts connscope could not tell apart";
         return new Warning(ID, Severity.INFO, paid + ", " + caches + ": a new SSLContext has no session to resume, and"
             + " not one resumed.", "If one client makes these connections, share one SSLContext (and its session"

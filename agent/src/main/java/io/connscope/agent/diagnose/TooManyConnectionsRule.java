@@ -21,10 +21,10 @@ public final class TooManyConnectionsRule implements ConnectionRule {
 
     @Override
     public Warning check(ConnectionRecord r) {
-        if (r.role != Role.CLIENT || r.concurrentAtOpen <= limit) {
+        if (r.role() != Role.CLIENT || r.concurrentAtOpen() <= limit) {
             return null;
         }
-        return new Warning(ID, Severity.WARN, "connection " + r.id + " was connection number " + r.concurrentAtOpen
+        return new Warning(ID, Severity.WARN, "connection " + r.id() + " was connection number " + r.concurrentAtOpen()
             + " open at once to this destination (limit " + limit + ").", "Bound the pool per host (e.g."
             + " http.maxConnections for HttpURLConnection, a connection pool's max per route) and reuse connections;"
             + " many parallel connections waste handshakes and can overload the server.");

@@ -20,11 +20,11 @@ public final class TruncatedBodyRule implements ExchangeRule {
             return null;
         }
         // A server's own view of the same cut: it sent what its client received.
-        String verb = r.role == Role.CLIENT ? "received " : "sent ";
+        String verb = r.role() == Role.CLIENT ? "received " : "sent ";
         String received = e.responseDeclaredBytes() >= 0
             ? verb + e.responseBodyBytes() + " of " + e.responseDeclaredBytes() + " bytes"
             : verb + e.responseBodyBytes() + " bytes of a chunked body without its last chunk";
-        String evidence = "the response to " + Describe.request(e) + " on connection " + r.id + " (status " + e.status()
+        String evidence = "the response to " + Describe.request(e) + " on connection " + r.id() + " (status " + e.status()
             + ") was truncated by the connection's close: " + received + ".";
         return new Warning(ID, Severity.WARN, evidence,
             "Find why the connection closed early (server crash or timeout, proxy limit, reset); clients must treat"

@@ -21,7 +21,7 @@ public final class UnsafeResendRule implements ExchangeRule {
 
     @Override
     public Warning check(ConnectionRecord r, HttpExchange e) {
-        if (r.role != Role.CLIENT || e.resendCount() == 0 || e.idempotent() || e.idempotencyKey()) {
+        if (r.role() != Role.CLIENT || e.resendCount() == 0 || e.idempotent() || e.idempotencyKey()) {
             return null;
         }
         StringBuilder evidence = new StringBuilder();
@@ -33,7 +33,7 @@ public final class UnsafeResendRule implements ExchangeRule {
                 .append(library.resendPath.equals("writeRequests") ? "write, which sun.net.http.retryPost does not govern"
                     : "read").append(')');
         }
-        evidence.append(" on connection ").append(r.id);
+        evidence.append(" on connection ").append(r.id());
         FailedAttempt previous = e.resendOf();
         if (previous == null) {
             evidence.append(" after its first attempt failed (the JDK resent it itself)");

@@ -2,8 +2,8 @@ package io.connscope.agent.diagnose;
 
 import io.connscope.agent.connection.CloseClassification;
 import io.connscope.agent.connection.ConnectionRecord;
-import io.connscope.agent.websocket.WebSocketSession;
 import io.connscope.agent.websocket.WebSocketSession.Side;
+import io.connscope.agent.websocket.WebSocketSession;
 
 /**
  * A WebSocket session whose TCP connection ended with no Close frame from either side: both
@@ -26,7 +26,7 @@ public final class WebSocketAbnormalClosureRule extends WebSocketRule {
             return null;
         }
         Side tcpFirst = WebSocketEnd.tcpClosedFirstBy(r);
-        return new Warning(ID, Severity.WARN, "WebSocket session on connection " + r.id + " ended without a Close frame"
+        return new Warning(ID, Severity.WARN, "WebSocket session on connection " + r.id() + " ended without a Close frame"
             + " from either side, after " + ws.frames(Side.CLIENT).frames() + " frames from the client and "
             + ws.frames(Side.SERVER).frames() + " from the server; the " + (tcpFirst == null ? "TCP connection ended"
             : tcpFirst.label() + " closed TCP first") + " (" + how.label() + ", " + r.sequence() + "). Both ends see"

@@ -19,10 +19,10 @@ public final class WebSocketAcceptMismatchRule extends WebSocketRule {
 
     @Override
     Warning check(ConnectionRecord r, WebSocketSession ws) {
-        if (r.role != Role.CLIENT || !Boolean.FALSE.equals(ws.acceptMatches())) {
+        if (r.role() != Role.CLIENT || !Boolean.FALSE.equals(ws.acceptMatches())) {
             return null;
         }
-        return new Warning(ID, Severity.WARN, "the 101 response on connection " + r.id + " carried a Sec-WebSocket-Accept"
+        return new Warning(ID, Severity.WARN, "the 101 response on connection " + r.id() + " carried a Sec-WebSocket-Accept"
             + " that does not match the request's Sec-WebSocket-Key, and the client exchanged "
             + (ws.frames(WebSocketSession.Side.CLIENT).frames() + ws.frames(WebSocketSession.Side.SERVER).frames())
             + " frames anyway: a client must fail such a handshake.", "Fix the server's handshake (base64 of SHA-1 of the"

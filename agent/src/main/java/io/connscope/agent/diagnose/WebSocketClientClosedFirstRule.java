@@ -3,8 +3,8 @@ package io.connscope.agent.diagnose;
 import io.connscope.agent.connection.CloseClassification;
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.Role;
-import io.connscope.agent.websocket.WebSocketSession;
 import io.connscope.agent.websocket.WebSocketSession.Side;
+import io.connscope.agent.websocket.WebSocketSession;
 
 /**
  * After a WebSocket close handshake, the client closed TCP before the server. RFC 6455 §7.1.1 has
@@ -22,11 +22,11 @@ public final class WebSocketClientClosedFirstRule extends WebSocketRule {
     @Override
     Warning check(ConnectionRecord r, WebSocketSession ws) {
         // A reset leaves no TIME_WAIT (abortive-close says what it costs); otherwise the kernel proved the order.
-        if (!ws.closeSent() || r.role != Role.CLIENT || r.classification() == CloseClassification.ABORTIVE
+        if (!ws.closeSent() || r.role() != Role.CLIENT || r.classification() == CloseClassification.ABORTIVE
             || WebSocketEnd.tcpClosedFirstBy(r) != Side.CLIENT) {
             return null;
         }
-        return new Warning(ID, Severity.WARN, "the client closed TCP on WebSocket connection " + r.id + " without waiting"
+        return new Warning(ID, Severity.WARN, "the client closed TCP on WebSocket connection " + r.id() + " without waiting"
             + " for the server to close it (" + r.classification().label() + ", " + r.sequence() + "), after "
             + closeHandshake(ws) + ": its FIN went first (its socket was left in FIN_WAIT or TIME_WAIT, as the kernel's"
             + " TCP table shows), so TIME_WAIT holds its local port for 60 s.",

@@ -2,8 +2,8 @@ package io.connscope.agent.diagnose;
 
 import io.connscope.agent.connection.CloseClassification;
 import io.connscope.agent.connection.ConnectionRecord;
-import io.connscope.agent.websocket.WebSocketSession;
 import io.connscope.agent.websocket.WebSocketSession.Side;
+import io.connscope.agent.websocket.WebSocketSession;
 
 /**
  * This side sent a WebSocket Close frame and the TCP connection ended before the peer answered
@@ -27,7 +27,7 @@ public final class WebSocketCloseUnansweredRule extends WebSocketRule {
         Side self = WebSocketEnd.side(r);
         Side tcpFirst = WebSocketEnd.tcpClosedFirstBy(r);
         return new Warning(ID, Severity.WARN, "the " + self.label() + " sent " + WebSocketEnd.describeClose(ws.frames(self))
-            + " on connection " + r.id + ", and the " + self.other().label() + " never answered with its own Close before"
+            + " on connection " + r.id() + ", and the " + self.other().label() + " never answered with its own Close before"
             + " the " + (tcpFirst == null ? "connection ended" : tcpFirst.label() + " closed TCP") + " ("
             + r.classification().label() + ", " + r.sequence() + "): the close handshake did not finish.",
             self == Side.CLIENT ? "Servers must answer Close with Close before closing TCP; on the client, keep reading"

@@ -2,11 +2,12 @@ package io.connscope.agent.diagnose;
 
 import io.connscope.agent.connection.CloseClassification;
 import io.connscope.agent.connection.ConnectionRecord;
+import io.connscope.agent.connection.KernelCloseOrder;
 import io.connscope.agent.connection.Role;
 import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.websocket.WebSocketFrames;
-import io.connscope.agent.websocket.WebSocketSession;
 import io.connscope.agent.websocket.WebSocketSession.Side;
+import io.connscope.agent.websocket.WebSocketSession;
 
 /** How a WebSocket session on an ended connection ended: its close handshake and the TCP close after it. */
 public final class WebSocketEnd {
@@ -16,7 +17,7 @@ public final class WebSocketEnd {
 
     /** The connection's WebSocket session, or null. */
     public static WebSocketSession session(ConnectionRecord r) {
-        HttpConnection http = r.http;
+        HttpConnection http = r.http();
         return http == null ? null : http.webSocket();
     }
 
@@ -32,7 +33,7 @@ public final class WebSocketEnd {
         switch (how) {
             case GRACEFUL:
             case LOCAL_CLOSE:
-                int order = KernelCloseOrder.of(r);
+                int order = r.kernelCloseOrder();
                 if (order == KernelCloseOrder.UNKNOWN) {
                     return null;
                 }
@@ -48,13 +49,13 @@ public final class WebSocketEnd {
             default:
                 return null;
         }
-        boolean client = r.role == Role.CLIENT;
+        boolean client = r.role() == Role.CLIENT;
         return thisSide == client ? Side.CLIENT : Side.SERVER;
     }
 
     /** This end's side of the session. */
     public static Side side(ConnectionRecord r) {
-        return r.role == Role.CLIENT ? Side.CLIENT : Side.SERVER;
+        return r.role() == Role.CLIENT ? Side.CLIENT : Side.SERVER;
     }
 
     /** "Close 1000 with a 6-byte reason" or "Close without a status code". */

@@ -7,21 +7,21 @@ import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.Destination;
 import io.connscope.agent.connection.DestinationStats;
 import io.connscope.agent.connection.Destinations;
-import io.connscope.agent.pipeline.ExchangeFinished;
-import io.connscope.agent.diagnose.LocalPorts;
 import io.connscope.agent.connection.Role;
 import io.connscope.agent.connection.TlsInfo;
+import io.connscope.agent.diagnose.LocalPorts;
 import io.connscope.agent.diagnose.Warning;
 import io.connscope.agent.diagnose.WarningLog;
 import io.connscope.agent.http.HttpConnection;
+import io.connscope.agent.pipeline.ExchangeFinished;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongHistogram;
-import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
@@ -32,9 +32,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Turns finished connection records into spans and histogram points, and exposes the running
@@ -174,9 +174,9 @@ public final class ConnectionTelemetry {
     private static void openHttpConnections(List<ConnectionRecord> open, ObservableLongMeasurement m) {
         Map<Destination, long[]> counts = new HashMap<>();
         for (ConnectionRecord r : open) {
-            HttpConnection http = r.http;
-            if (r.role == Role.CLIENT && !r.isFinished() && http != null && http.seenHttp()) {
-                counts.computeIfAbsent(r.destination, d -> new long[2])[http.inFlight() ? 0 : 1]++;
+            HttpConnection http = r.http();
+            if (r.role() == Role.CLIENT && !r.isFinished() && http != null && http.seenHttp()) {
+                counts.computeIfAbsent(r.destination(), d -> new long[2])[http.inFlight() ? 0 : 1]++;
             }
         }
         for (Map.Entry<Destination, long[]> e : counts.entrySet()) {
@@ -199,13 +199,13 @@ public final class ConnectionTelemetry {
 
     /** Counts every exchange; only those the sampler keeps get a span. */
     public void export(ExchangeFinished item) {
-        Attributes destination = destinationAttributes(item.connection().destination);
+        Attributes destination = destinationAttributes(item.connection().destination());
         exchangeCount.add(1, destination);
         if (item.exchange().resendCount() > 0) {
             resendCount.add(1, destination);
         }
         // An exchange that opened a WebSocket session always gets a span: the session's span is its child.
-        boolean failed = ExchangeSpans.errorType(item.exchange(), item.connection().role == Role.CLIENT) != null;
+        boolean failed = ExchangeSpans.errorType(item.exchange(), item.connection().role() == Role.CLIENT) != null;
         if (item.exchange().webSocket() != null
             || sampler.keep(item.warnings(), item.exchange().resendCount() > 0, failed, item.exchange().traceparent())) {
             exchanges.export(item, destination);
@@ -215,12 +215,12 @@ public final class ConnectionTelemetry {
     /** Exports a settled connection with the warnings its rules raised (as events on its span). */
     public void export(ConnectionRecord r, List<Warning> warnings) {
         CloseClassification how = r.classification();
-        Attributes destination = destinationAttributes(r.destination);
+        Attributes destination = destinationAttributes(r.destination());
         recordMetrics(r, how, destination);
 
         SpanBuilder sb = tracer.spanBuilder(spanName("connection", r))
             .setNoParent()
-            .setStartTimestamp(clock.epochNanos(r.openNanos), TimeUnit.NANOSECONDS)
+            .setStartTimestamp(clock.epochNanos(r.openNanos()), TimeUnit.NANOSECONDS)
             .setAllAttributes(destination);
         connectionAttributes(sb, r, how);
         for (SpanContext exchange : exchanges.takeLinks(r)) {
@@ -228,22 +228,22 @@ public final class ConnectionTelemetry {
         }
         Span span = sb.startSpan();
         if (how == CloseClassification.CONNECT_FAILED) {
-            span.setStatus(StatusCode.ERROR, "connect failed: " + r.connectError);
+            span.setStatus(StatusCode.ERROR, "connect failed: " + r.connectError());
         } else if (how == CloseClassification.RESET) {
             span.setStatus(StatusCode.ERROR, "connection reset by peer");
         }
         Context parent = Context.root().with(span);
-        if (r.role == Role.CLIENT && r.connectEndNanos != 0L) {
+        if (r.role() == Role.CLIENT && r.connectEndNanos() != 0L) {
             Span connect = tracer.spanBuilder(spanName("socket connect", r)).setParent(parent)
-                .setStartTimestamp(clock.epochNanos(r.openNanos), TimeUnit.NANOSECONDS)
+                .setStartTimestamp(clock.epochNanos(r.openNanos()), TimeUnit.NANOSECONDS)
                 .setAllAttributes(destination).startSpan();
-            if (r.connectError != null) {
-                connect.setAttribute(ERROR_TYPE, r.connectError);
+            if (r.connectError() != null) {
+                connect.setAttribute(ERROR_TYPE, r.connectError());
                 connect.setStatus(StatusCode.ERROR);
             }
-            connect.end(clock.epochNanos(r.connectEndNanos), TimeUnit.NANOSECONDS);
+            connect.end(clock.epochNanos(r.connectEndNanos()), TimeUnit.NANOSECONDS);
         }
-        TlsInfo tls = r.tls;
+        TlsInfo tls = r.tls().info();
         if (tls != null) {
             Span handshake = tracer.spanBuilder(spanName("TLS handshake", r)).setParent(parent)
                 .setStartTimestamp(clock.epochNanos(tls.startNanos), TimeUnit.NANOSECONDS)
@@ -254,17 +254,17 @@ public final class ConnectionTelemetry {
             handshake.end(clock.epochNanos(tls.endNanos), TimeUnit.NANOSECONDS);
         }
         webSockets.export(r, destination);
-        warningExport.emit(warnings, span, destination, r.id, clock.epochNanos(r.endNanos));
-        span.end(clock.epochNanos(r.endNanos), TimeUnit.NANOSECONDS);
+        warningExport.emit(warnings, span, destination, r.id(), clock.epochNanos(r.endNanos()));
+        span.end(clock.epochNanos(r.endNanos()), TimeUnit.NANOSECONDS);
     }
 
     private void recordMetrics(ConnectionRecord r, CloseClassification how, Attributes destination) {
-        if (r.connectEndNanos != 0L && r.role == Role.CLIENT) {
-            Attributes a = r.connectError == null ? destination
-                : destination.toBuilder().put(ERROR_TYPE, r.connectError).build();
-            connectDuration.record(seconds(r.connectEndNanos - r.openNanos), a);
+        if (r.connectEndNanos() != 0L && r.role() == Role.CLIENT) {
+            Attributes a = r.connectError() == null ? destination
+                : destination.toBuilder().put(ERROR_TYPE, r.connectError()).build();
+            connectDuration.record(seconds(r.connectEndNanos() - r.openNanos()), a);
         }
-        TlsInfo tls = r.tls;
+        TlsInfo tls = r.tls().info();
         if (tls != null) {
             AttributesBuilder a = destination.toBuilder();
             if (tls.protocolVersion != null) {
@@ -279,14 +279,14 @@ public final class ConnectionTelemetry {
             tlsDuration.record(seconds(tls.durationNanos()), a.build());
         }
         if (how != CloseClassification.CONNECT_FAILED) {
-            connectionDuration.record(seconds(r.endNanos - r.openNanos),
+            connectionDuration.record(seconds(r.endNanos() - r.openNanos()),
                 destination.toBuilder().put(CLOSE_CLASSIFICATION, how.label()).build());
         }
-        HttpConnection http = r.http;
+        HttpConnection http = r.http();
         if (http != null && http.requests() > 0) {
             requestsPerConnection.record(http.requests(), destination);
-            if (r.role == Role.CLIENT) {
-                httpConnectionDuration.record(seconds(r.endNanos - r.openNanos),
+            if (r.role() == Role.CLIENT) {
+                httpConnectionDuration.record(seconds(r.endNanos() - r.openNanos()),
                     destination.toBuilder().put(NETWORK_PROTOCOL_VERSION, http.version()).build());
             }
         }
@@ -295,42 +295,42 @@ public final class ConnectionTelemetry {
     /** Sets the connection's attributes on its span directly: an Attributes built first would be sorted for nothing. */
     private static void connectionAttributes(SpanBuilder b, ConnectionRecord r, CloseClassification how) {
         b.setAttribute(NETWORK_TRANSPORT, "tcp")
-            .setAttribute(CONNECTION_ID, r.id)
-            .setAttribute(API, r.api)
+            .setAttribute(CONNECTION_ID, r.id())
+            .setAttribute(API, r.api())
             .setAttribute(CLOSE_CLASSIFICATION, how.label())
             .setAttribute(CLOSE_SEQUENCE, r.sequence());
-        if (r.seenSinceAttach) {
+        if (r.seenSinceAttach()) {
             b.setAttribute(SEEN_SINCE_ATTACH, true);
         }
-        if (r.peerAddress != null) {
-            b.setAttribute(NETWORK_PEER_ADDRESS, r.peerAddress);
+        if (r.peerAddress() != null) {
+            b.setAttribute(NETWORK_PEER_ADDRESS, r.peerAddress());
         }
-        if (r.peerPort > 0) {
-            b.setAttribute(NETWORK_PEER_PORT, r.peerPort);
+        if (r.peerPort() > 0) {
+            b.setAttribute(NETWORK_PEER_PORT, r.peerPort());
         }
-        if (r.localAddress != null) {
-            b.setAttribute(NETWORK_LOCAL_ADDRESS, r.localAddress);
+        if (r.localAddress() != null) {
+            b.setAttribute(NETWORK_LOCAL_ADDRESS, r.localAddress());
         }
-        if (r.localPort > 0) {
-            b.setAttribute(NETWORK_LOCAL_PORT, r.localPort);
+        if (r.localPort() > 0) {
+            b.setAttribute(NETWORK_LOCAL_PORT, r.localPort());
         }
-        if (r.connectError != null) {
-            b.setAttribute(ERROR_TYPE, r.connectError);
+        if (r.connectError() != null) {
+            b.setAttribute(ERROR_TYPE, r.connectError());
             return;
         }
         b.setAttribute(BYTES_SENT, r.bytesWritten())
             .setAttribute(BYTES_RECEIVED, r.bytesRead())
             .setAttribute(WRITES, r.writes())
             .setAttribute(READS, r.reads())
-            .setAttribute(TCP_NODELAY, r.noDelay)
+            .setAttribute(TCP_NODELAY, r.noDelay())
             .setAttribute(TCP_NODELAY_BEFORE_FIRST_WRITE, r.noDelaySetBeforeFirstWrite())
             .setAttribute(CLOSE_INITIATOR, r.initiator())
-            .setAttribute(IDLE_MS, millis(r.endNanos - r.lastActivityNanos()));
-        if (r.firstWriteNanos != 0L) {
-            b.setAttribute(FIRST_WRITE_MS, millis(r.firstWriteNanos - r.openNanos));
+            .setAttribute(IDLE_MS, millis(r.endNanos() - r.lastActivityNanos()));
+        if (r.firstWriteNanos() != 0L) {
+            b.setAttribute(FIRST_WRITE_MS, millis(r.firstWriteNanos() - r.openNanos()));
         }
-        if (r.firstReadNanos != 0L) {
-            b.setAttribute(FIRST_READ_MS, millis(r.firstReadNanos - r.openNanos));
+        if (r.firstReadNanos() != 0L) {
+            b.setAttribute(FIRST_READ_MS, millis(r.firstReadNanos() - r.openNanos()));
         }
         if (how == CloseClassification.OPEN_AT_EXIT) {
             b.setAttribute(OPEN_AT_EXIT, true);
@@ -338,11 +338,11 @@ public final class ConnectionTelemetry {
         if (how == CloseClassification.RESET) {
             b.setAttribute(ERROR_TYPE, "connection_reset");
         }
-        TlsInfo tls = r.tls;
+        TlsInfo tls = r.tls().info();
         if (tls != null) {
-            b.setAllAttributes(tlsAttributes(tls)).setAttribute(TLS_HANDSHAKES, r.tlsHandshakes);
+            b.setAllAttributes(tlsAttributes(tls)).setAttribute(TLS_HANDSHAKES, r.tls().handshakes());
         }
-        HttpConnection http = r.http;
+        HttpConnection http = r.http();
         if (http != null && http.seenHttp()) {
             b.setAttribute(NETWORK_PROTOCOL_NAME, "http").setAttribute(NETWORK_PROTOCOL_VERSION, http.version())
                 .setAttribute(HTTP_REQUESTS, http.requests()).setAttribute(HTTP_RESPONSES, http.responses());
@@ -382,7 +382,7 @@ public final class ConnectionTelemetry {
     }
 
     private static String spanName(String what, ConnectionRecord r) {
-        Destination d = r.destination;
+        Destination d = r.destination();
         return d.role == Role.CLIENT ? what + " " + d.serverAddress + ":" + d.port : what + " :" + d.port;
     }
 

@@ -3,13 +3,13 @@ package io.connscope.agent.export;
 import static io.connscope.agent.export.Semconv.*;
 
 import io.connscope.agent.connection.ConnectionRecord;
-import io.connscope.agent.pipeline.ExchangeFinished;
 import io.connscope.agent.connection.Role;
 import io.connscope.agent.http.ClientRequest;
 import io.connscope.agent.http.GrpcCall;
 import io.connscope.agent.http.Http2Session;
 import io.connscope.agent.http.HttpExchange;
 import io.connscope.agent.http.RequestTarget;
+import io.connscope.agent.pipeline.ExchangeFinished;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -24,8 +24,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -71,7 +71,7 @@ final class ExchangeSpans {
     void export(ExchangeFinished item, Attributes destination) {
         ConnectionRecord r = item.connection();
         HttpExchange e = item.exchange();
-        boolean client = r.role == Role.CLIENT;
+        boolean client = r.role() == Role.CLIENT;
         // The method is unknown when only the response was seen (the request did not parse as HTTP).
         String method = e.method() == null ? "_OTHER" : e.method();
         boolean known = KNOWN_METHODS.contains(method);
@@ -83,7 +83,7 @@ final class ExchangeSpans {
             .setAllAttributes(destination)
             .setAttribute(NETWORK_PROTOCOL_NAME, "http")
             .setAttribute(NETWORK_PROTOCOL_VERSION, e.version() == null ? "1.1" : e.version())
-            .setAttribute(CONNECTION_ID, r.id)
+            .setAttribute(CONNECTION_ID, r.id())
             .setAttribute(REQUEST_INDEX, (long) e.index)
             .setAttribute(CONNECTION_REUSED, e.index > 1)
             .setAttribute(HTTP_PIPELINED, e.pipelined());
@@ -150,7 +150,7 @@ final class ExchangeSpans {
             sb.setParent(parent);
         }
         Span span = sb.startSpan();
-        warnings.emit(item.warnings(), span, destination, r.id, clock.epochNanos(e.responseEndNanos() != 0L
+        warnings.emit(item.warnings(), span, destination, r.id(), clock.epochNanos(e.responseEndNanos() != 0L
             ? e.responseEndNanos() : e.requestStartNanos()));
         String error = errorType(e, client);
         if (error != null) {

@@ -6,8 +6,8 @@ import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.Role;
 import io.connscope.agent.diagnose.WebSocketEnd;
 import io.connscope.agent.websocket.WebSocketFrames;
-import io.connscope.agent.websocket.WebSocketSession;
 import io.connscope.agent.websocket.WebSocketSession.Side;
+import io.connscope.agent.websocket.WebSocketSession;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
@@ -46,11 +46,11 @@ final class WebSocketSpans {
         WebSocketFrames client = ws.frames(Side.CLIENT);
         WebSocketFrames server = ws.frames(Side.SERVER);
         SpanBuilder sb = tracer.spanBuilder("WebSocket")
-            .setSpanKind(r.role == Role.CLIENT ? SpanKind.CLIENT : SpanKind.SERVER)
+            .setSpanKind(r.role() == Role.CLIENT ? SpanKind.CLIENT : SpanKind.SERVER)
             .setStartTimestamp(clock.epochNanos(ws.startNanos()), TimeUnit.NANOSECONDS)
             .setAllAttributes(destination)
             .setAttribute(NETWORK_PROTOCOL_NAME, "websocket")
-            .setAttribute(CONNECTION_ID, r.id)
+            .setAttribute(CONNECTION_ID, r.id())
             .setAttribute(WS_CLIENT_FRAMES, client.frames())
             .setAttribute(WS_CLIENT_MESSAGES, client.messages())
             .setAttribute(WS_CLIENT_PAYLOAD, client.payloadBytes())
@@ -98,6 +98,6 @@ final class WebSocketSpans {
             span.setAttribute(ERROR_TYPE, "1006");
             span.setStatus(StatusCode.ERROR, !ws.closeSent() ? "no close handshake" : "Close not answered");
         }
-        span.end(clock.epochNanos(r.endNanos), TimeUnit.NANOSECONDS);
+        span.end(clock.epochNanos(r.endNanos()), TimeUnit.NANOSECONDS);
     }
 }

@@ -1,4 +1,5 @@
 package io.connscope.agent.http;
+import io.connscope.agent.wire.WireBytes;
 
 /**
  * What an HTTP/2 stream says about the gRPC call it carries: the service and method (its

@@ -3,7 +3,6 @@ package io.connscope.agent.http;
 import static io.connscope.agent.http.HeaderFields.*;
 
 import io.connscope.agent.text.SafeText;
-
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -49,12 +49,8 @@ public interface Http1Events {
         return false;
     }
 
-    /** Bytes after the switch, when {@link #switchProtocols} took it. */
-    default void switchedBytes(byte[] b, int off, int len) {
-    }
-
-    /** Bytes after the switch, when {@link #switchProtocols} took it: absolute indexes. */
-    default void switchedBytes(java.nio.ByteBuffer buffer, int from, int len) {
+    /** Bytes after the switch, when {@link #switchProtocols} took it (see {@code WireBytes}). */
+    default void switchedBytes(Object data, int from, int len) {
     }
 
     /** The bytes are not HTTP/1.x (or stopped being: an upgrade or CONNECT tunnel); only counted from now on. */

@@ -95,13 +95,8 @@ final class Http1RequestEvents implements Http1Events {
     }
 
     @Override
-    public void switchedBytes(byte[] b, int off, int len) {
-        h2.feed(b, off, len);
-    }
-
-    @Override
-    public void switchedBytes(ByteBuffer buffer, int from, int len) {
-        h2.feed(buffer, from, len);
+    public void switchedBytes(Object data, int from, int len) {
+        h2.feed(data, from, len);
     }
 
     @Override

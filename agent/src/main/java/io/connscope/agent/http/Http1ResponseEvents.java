@@ -155,20 +155,11 @@ final class Http1ResponseEvents implements Http1Events, Http1Stream.RequestMetho
     }
 
     @Override
-    public void switchedBytes(byte[] b, int off, int len) {
+    public void switchedBytes(Object data, int from, int len) {
         if (h2 != null) {
-            h2.feed(b, off, len);
+            h2.feed(data, from, len);
         } else {
-            c.webSocket.feed(false, b, off, len);
-        }
-    }
-
-    @Override
-    public void switchedBytes(ByteBuffer buffer, int from, int len) {
-        if (h2 != null) {
-            h2.feed(buffer, from, len);
-        } else {
-            c.webSocket.feed(false, buffer, from, len);
+            c.webSocket.feed(false, data, from, len);
         }
     }
 

@@ -1,7 +1,8 @@
 package io.connscope.agent.http;
 
-import static io.connscope.agent.http.WireBytes.at;
+import static io.connscope.agent.wire.WireBytes.at;
 
+import io.connscope.agent.wire.WireBytes;
 import java.nio.ByteBuffer;
 
 /**
@@ -66,16 +67,8 @@ public final class Http1Stream {
         return state == OPAQUE;
     }
 
-    public void feed(byte[] b, int off, int len) {
-        feed((Object) b, off, len);
-    }
-
-    /** Feeds {@code len} bytes of the buffer starting at absolute index {@code from}. */
-    public void feed(ByteBuffer buffer, int from, int len) {
-        feed((Object) buffer, from, len);
-    }
-
-    private void feed(Object data, int off, int len) {
+    /** Feeds {@code len} bytes of the data (see {@link WireBytes}) from index {@code off}. */
+    public void feed(Object data, int off, int len) {
         int i = off;
         int end = off + len;
         if (bodyAwaited && len > 0) {
@@ -85,11 +78,7 @@ public final class Http1Stream {
         while (i < end && state != OPAQUE) {
             switch (state) {
                 case SWITCHED:
-                    if (data instanceof byte[]) {
-                        events.switchedBytes((byte[]) data, i, end - i);
-                    } else {
-                        events.switchedBytes((ByteBuffer) data, i, end - i);
-                    }
+                    events.switchedBytes(data, i, end - i);
                     i = end;
                     break;
                 case BODY_LENGTH:

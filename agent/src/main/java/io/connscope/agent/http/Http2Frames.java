@@ -1,11 +1,11 @@
 package io.connscope.agent.http;
 
-import static io.connscope.agent.http.WireBytes.at;
+import static io.connscope.agent.wire.WireBytes.at;
 
 import io.connscope.agent.text.SafeText;
-import java.nio.charset.StandardCharsets;
-
+import io.connscope.agent.wire.WireBytes;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The HTTP/2 frames (RFC 9113 §4, §6) of one direction of a connection, read incrementally from
@@ -101,15 +101,8 @@ final class Http2Frames {
         return hpack.failure();
     }
 
-    void feed(byte[] b, int off, int len) {
-        feed((Object) b, off, len);
-    }
-
-    void feed(ByteBuffer buffer, int from, int len) {
-        feed((Object) buffer, from, len);
-    }
-
-    private void feed(Object data, int off, int len) {
+    /** Feeds {@code len} bytes of the data (see {@link WireBytes}) from index {@code off}. */
+    void feed(Object data, int off, int len) {
         int i = off;
         int end = off + len;
         while (i < end && part != FAILED) {

@@ -1,6 +1,8 @@
 package io.connscope.agent.http;
 
 import io.connscope.agent.websocket.WebSocketSession;
+import io.connscope.agent.wire.WireAnalyser;
+import io.connscope.agent.wire.WireBytes;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * in its events ({@link Http1RequestEvents}, {@link Http1ResponseEvents}), touched only by the
  * thread feeding it; what they share is here.
  */
-public final class HttpConnection {
+public final class HttpConnection implements WireAnalyser {
 
     /** Receives each exchange once, when both halves ended or the connection did. */
     public interface ExchangeSink {
@@ -76,22 +78,17 @@ public final class HttpConnection {
         responseStream = new Http1Stream(false, responseEvents, responseEvents, memory);
     }
 
-    /** Feeds bytes of one direction; {@code requests} says whether they carry requests or responses. */
-    public void feed(boolean requests, byte[] b, int off, int len) {
+    /**
+     * Feeds bytes of one direction (see {@link WireBytes}); {@code requests} says whether they carry
+     * requests or responses.
+     */
+    @Override
+    public void feed(boolean requests, Object data, int from, int len) {
         WebSocketSession ws = webSocket;
         if (ws != null && (!requests || upgradeRequestSeen)) {
-            ws.feed(requests, b, off, len);
+            ws.feed(requests, data, from, len);
         } else {
-            (requests ? requestStream : responseStream).feed(b, off, len);
-        }
-    }
-
-    public void feed(boolean requests, ByteBuffer buffer, int from, int len) {
-        WebSocketSession ws = webSocket;
-        if (ws != null && (!requests || upgradeRequestSeen)) {
-            ws.feed(requests, buffer, from, len);
-        } else {
-            (requests ? requestStream : responseStream).feed(buffer, from, len);
+            (requests ? requestStream : responseStream).feed(data, from, len);
         }
     }
 
@@ -122,11 +119,13 @@ public final class HttpConnection {
     }
 
     /** Stops following a direction that cannot be analysed, with the reason. */
+    @Override
     public void stop(String reason) {
         stopped(reason);
     }
 
     /** True once neither direction needs bytes any more. */
+    @Override
     public boolean done() {
         return stopped != null || memory.refused() || requestStream.isOpaque() && responseStream.isOpaque();
     }
@@ -137,6 +136,7 @@ public final class HttpConnection {
      * the export thread). When the analysis memory budget stopped the analysis, the exchanges it
      * left open are dropped instead: whether they got their response is not known.
      */
+    @Override
     public void end(long endNanos) {
         endedAt = endNanos;
         try {
@@ -188,6 +188,7 @@ public final class HttpConnection {
      * The analysis is dropped without ending its exchanges (it failed, or was started over): what it
      * holds of the analysis memory budget goes back.
      */
+    @Override
     public void abandon() {
         memory.close();
     }

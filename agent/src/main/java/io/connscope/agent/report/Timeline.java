@@ -2,13 +2,13 @@ package io.connscope.agent.report;
 
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.TlsInfo;
-import io.connscope.agent.pipeline.ConnectionEnded;
-import io.connscope.agent.pipeline.EventSink;
-import io.connscope.agent.pipeline.ExchangeFinished;
 import io.connscope.agent.diagnose.Warning;
 import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.http.HttpExchange;
 import io.connscope.agent.http.RequestTarget;
+import io.connscope.agent.pipeline.ConnectionEnded;
+import io.connscope.agent.pipeline.EventSink;
+import io.connscope.agent.pipeline.ExchangeFinished;
 import io.connscope.agent.text.SafeText;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,16 +80,16 @@ public final class Timeline implements EventSink {
         final List<Exchange> exchanges;
 
         Connection(ConnectionRecord r, List<String> warnings, List<Exchange> exchanges) {
-            this.id = r.id;
-            this.role = r.role.label();
-            this.destination = r.destination.key;
-            this.api = r.api;
-            this.open = r.openNanos;
-            this.connectEnd = r.connectEndNanos;
-            TlsInfo tls = r.tls;
+            this.id = r.id();
+            this.role = r.role().label();
+            this.destination = r.destination().key;
+            this.api = r.api();
+            this.open = r.openNanos();
+            this.connectEnd = r.connectEndNanos();
+            TlsInfo tls = r.tls().info();
             this.tlsStart = tls == null ? 0 : tls.startNanos;
             this.tlsEnd = tls == null ? 0 : tls.endNanos;
-            this.end = r.endNanos;
+            this.end = r.endNanos();
             this.lastActivity = r.lastActivityNanos();
             this.classification = r.classification().label();
             this.sequence = r.sequence();
@@ -131,14 +131,14 @@ public final class Timeline implements EventSink {
         if (!keeps) {
             return;
         }
-        List<Exchange> list = pending.get(item.connection().id);
+        List<Exchange> list = pending.get(item.connection().id());
         if (list == null) {
             if (connections.size() + pending.size() >= MAX_CONNECTIONS) {
                 omittedExchanges++;
                 return; // its connection will not be kept either
             }
             list = new ArrayList<>();
-            pending.put(item.connection().id, list);
+            pending.put(item.connection().id(), list);
         }
         if (exchangeCount >= MAX_EXCHANGES || list.size() >= MAX_EXCHANGES_PER_CONNECTION) {
             omittedExchanges++;
@@ -155,8 +155,8 @@ public final class Timeline implements EventSink {
         }
         ConnectionRecord r = ended.connection();
         List<Warning> warnings = ended.warnings();
-        List<Exchange> exchanges = pending.remove(r.id);
-        HttpConnection http = r.http;
+        List<Exchange> exchanges = pending.remove(r.id());
+        HttpConnection http = r.http();
         boolean lostExchanges = exchanges == null && http != null && http.requests() > 0;
         if (lostExchanges || connections.size() + pending.size() >= MAX_CONNECTIONS) {
             omittedConnections++;

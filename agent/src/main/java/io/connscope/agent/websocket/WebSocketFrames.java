@@ -1,5 +1,6 @@
 package io.connscope.agent.websocket;
 
+import io.connscope.agent.wire.WireBytes;
 import java.nio.ByteBuffer;
 
 /**
@@ -63,16 +64,8 @@ public final class WebSocketFrames {
         this.events = events;
     }
 
-    public void feed(byte[] b, int off, int len) {
-        feed((Object) b, off, len);
-    }
-
-    /** Feeds {@code len} bytes of the buffer starting at absolute index {@code from}. */
-    public void feed(ByteBuffer buffer, int from, int len) {
-        feed((Object) buffer, from, len);
-    }
-
-    void feed(Object data, int off, int len) {
+    /** Feeds {@code len} bytes of the data (see {@link WireBytes}) from index {@code off}. */
+    public void feed(Object data, int off, int len) {
         int i = off;
         int end = off + len;
         while (i < end && state != STOPPED) {
@@ -84,7 +77,7 @@ public final class WebSocketFrames {
                     frameEnd();
                 }
             } else if (state == CLOSE_CODE) {
-                int unmasked = (at(data, i) ^ mask(closeCodeBytes)) & 0xFF;
+                int unmasked = (WireBytes.at(data, i) ^ mask(closeCodeBytes)) & 0xFF;
                 closeCode = closeCode << 8 | unmasked;
                 closeCodeBytes++;
                 remaining--;
@@ -96,7 +89,7 @@ public final class WebSocketFrames {
                     }
                 }
             } else {
-                header[headerLength++] = at(data, i++);
+                header[headerLength++] = WireBytes.at(data, i++);
                 if (headerLength >= 2 && headerLength == headerSize()) {
                     headerEnd();
                 }
@@ -215,10 +208,6 @@ public final class WebSocketFrames {
     private void stop(String reason) {
         violation = reason;
         state = STOPPED;
-    }
-
-    private static byte at(Object data, int i) {
-        return data instanceof byte[] ? ((byte[]) data)[i] : ((ByteBuffer) data).get(i);
     }
 
     public long frames() {

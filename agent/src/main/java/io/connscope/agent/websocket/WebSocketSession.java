@@ -1,5 +1,6 @@
 package io.connscope.agent.websocket;
 
+import io.connscope.agent.wire.WireBytes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -51,12 +52,9 @@ public final class WebSocketSession {
         }
     }
 
-    public void feed(boolean clientToServer, byte[] b, int off, int len) {
-        (clientToServer ? client : server).frames.feed(b, off, len);
-    }
-
-    public void feed(boolean clientToServer, ByteBuffer buffer, int from, int len) {
-        (clientToServer ? client : server).frames.feed(buffer, from, len);
+    /** Feeds one direction's bytes (see {@link WireBytes}). */
+    public void feed(boolean clientToServer, Object data, int from, int len) {
+        (clientToServer ? client : server).frames.feed(data, from, len);
     }
 
     /** The frames one side sent. */

@@ -67,11 +67,11 @@ class SettlingTest {
     void settlingCompletesTheHttpAnalysisSoTheLastExchangeGoesOutBeforeItsConnection() {
         Object key = new Object();
         ConnectionRecord r = open(key, 7, MS);
-        r.http = new HttpConnection(e -> sink.exchange(r, e), AnalysisMemory.unlimited().lease());
+        r.wire = new HttpConnection(e -> sink.exchange(r, e), AnalysisMemory.unlimited().lease());
         byte[] request = "GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         byte[] response = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n12345".getBytes(StandardCharsets.US_ASCII);
-        r.http.feed(true, request, 0, request.length);
-        r.http.feed(false, response, 0, response.length);
+        r.wire.feed(true, request, 0, request.length);
+        r.wire.feed(false, response, 0, response.length);
         endings.closing(key);
         assertThat(out).as("the truncated response is only known to be cut once the connection settles").isEmpty();
 

@@ -1,6 +1,5 @@
 package io.connscope.agent.diagnose;
 
-import io.connscope.agent.http.AnalysisMemory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.connscope.agent.connection.ConnectionEvent;
@@ -8,7 +7,9 @@ import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.Destination;
 import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.connection.Role;
+import io.connscope.agent.connection.TestRecords;
 import io.connscope.agent.connection.TlsInfo;
+import io.connscope.agent.http.AnalysisMemory;
 import io.connscope.agent.http.HttpConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -27,8 +28,8 @@ class ConnectionRulesTest {
 
     private ConnectionRecord connected(long id) {
         ConnectionRecord r = new ConnectionRecord(id, Role.CLIENT, "socket", api, 0L);
-        r.connectEndNanos = MS;
-        r.events.add(ConnectionEvent.CONNECT);
+        TestRecords.connectEndNanos(r, MS);
+        r.events().add(ConnectionEvent.CONNECT);
         return r;
     }
 
@@ -44,9 +45,9 @@ class ConnectionRulesTest {
         r.onWrite(100, 2 * MS);
         r.onWrite(100, 2 * MS);
         r.onRead(500, 60 * MS);
-        r.events.add(ConnectionEvent.SHUTDOWN_OUTPUT);
+        r.events().add(ConnectionEvent.SHUTDOWN_OUTPUT);
         r.onRead(-1, 61 * MS);
-        r.events.add(ConnectionEvent.CLOSE);
+        r.events().add(ConnectionEvent.CLOSE);
         assertThat(rules(r, 62 * MS)).isEmpty();
     }
 
@@ -63,14 +64,14 @@ class ConnectionRulesTest {
     void lingerZeroResetsWarnOnlyWhenTheConnectionCarriedData() {
         ConnectionRecord used = connected(1);
         used.onWrite(40, 2 * MS);
-        used.closedWithLingerZero = true;
-        used.events.add(ConnectionEvent.CLOSE);
+        TestRecords.closedWithLingerZero(used, true);
+        used.events().add(ConnectionEvent.CLOSE);
         assertThat(rules(used, 3 * MS)).containsExactly("abortive-close");
         assertThat(diagnosis.check(used).get(0).severity).isEqualTo(Severity.WARN);
 
         ConnectionRecord wakeUp = connected(2);
-        wakeUp.closedWithLingerZero = true;
-        wakeUp.events.add(ConnectionEvent.CLOSE);
+        TestRecords.closedWithLingerZero(wakeUp, true);
+        wakeUp.events().add(ConnectionEvent.CLOSE);
         assertThat(rules(wakeUp, 3 * MS)).containsExactly("abortive-close");
         Warning told = diagnosis.check(wakeUp).get(0);
         assertThat(told.severity).isEqualTo(Severity.INFO);
@@ -79,7 +80,7 @@ class ConnectionRulesTest {
         // Apache HttpClient 5 closes a pooled connection it found closed by the server with SO_LINGER 0.
         ConnectionRecord found = httpClient(3, null, 0);
         found.onRead(-1, 3 * MS);
-        found.closedWithLingerZero = true;
+        TestRecords.closedWithLingerZero(found, true);
         Warning afterServerClose = abortive(found);
         assertThat(afterServerClose.severity).isEqualTo(Severity.INFO);
         assertThat(afterServerClose.evidence).contains("after the server had closed its side");
@@ -88,7 +89,7 @@ class ConnectionRulesTest {
         byte[] close = ascii("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok");
         for (boolean answered : new boolean[] {true, false}) {
             ConnectionRecord announced = httpClient(answered ? 4 : 5, close, answered ? close.length : close.length - 1);
-            announced.closedWithLingerZero = true;
+            TestRecords.closedWithLingerZero(announced, true);
             Warning w = abortive(announced);
             assertThat(w.severity).as("answered in full: %s", answered).isEqualTo(answered ? Severity.INFO : Severity.WARN);
             if (answered) {
@@ -99,7 +100,7 @@ class ConnectionRulesTest {
         // A pool closed with SO_LINGER 0 after its exchanges were all done: nothing in flight, nothing lost.
         byte[] ok = ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
         ConnectionRecord pooled = httpClient(6, ok, ok.length);
-        pooled.closedWithLingerZero = true;
+        TestRecords.closedWithLingerZero(pooled, true);
         Warning idle = abortive(pooled);
         assertThat(idle.severity).isEqualTo(Severity.INFO);
         assertThat(idle.evidence).contains("every response had come in full, with no request in flight");
@@ -107,8 +108,8 @@ class ConnectionRulesTest {
         // Input left unread after every response (a TLS server's close_notify, say): told; with a response cut, a WARN.
         for (boolean answered : new boolean[] {true, false}) {
             ConnectionRecord unread = httpClient(answered ? 7 : 8, ok, answered ? ok.length : ok.length - 1);
-            unread.unreadAtClose = 40;
-            unread.events.add(ConnectionEvent.UNREAD_AT_CLOSE);
+            TestRecords.unreadAtClose(unread, 40);
+            unread.events().add(ConnectionEvent.UNREAD_AT_CLOSE);
             Warning w = abortive(unread);
             assertThat(w.severity).as("answered in full: %s", answered).isEqualTo(answered ? Severity.INFO : Severity.WARN);
             assertThat(w.evidence).contains("40 byte(s) of input unread");
@@ -118,11 +119,11 @@ class ConnectionRulesTest {
     /** An HTTP client connection that wrote a GET and read {@code length} bytes of {@code response} (none when null). */
     private ConnectionRecord httpClient(long id, byte[] response, int length) {
         ConnectionRecord r = connected(id);
-        r.http = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
+        TestRecords.http(r, new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease()));
         byte[] get = ascii("GET / HTTP/1.1\r\nHost: api\r\n\r\n");
-        r.http.feed(true, get, 0, get.length);
+        r.http().feed(true, get, 0, get.length);
         if (response != null) {
-            r.http.feed(false, response, 0, length);
+            r.http().feed(false, response, 0, length);
         }
         r.onWrite(get.length, 2 * MS);
         return r;
@@ -130,7 +131,7 @@ class ConnectionRulesTest {
 
     /** The connection closes now, abortively as set up: its abortive-close warning. */
     private Warning abortive(ConnectionRecord r) {
-        r.events.add(ConnectionEvent.CLOSE);
+        r.events().add(ConnectionEvent.CLOSE);
         assertThat(rules(r, 4 * MS)).contains("abortive-close");
         return diagnosis.check(r).stream().filter(w -> w.rule.equals("abortive-close")).findFirst().orElseThrow();
     }
@@ -142,61 +143,61 @@ class ConnectionRulesTest {
     @Test
     void closesThatLoseData() {
         ConnectionRecord abortive = connected(1);
-        abortive.unreadAtClose = 12;
-        abortive.events.add(ConnectionEvent.UNREAD_AT_CLOSE);
-        abortive.events.add(ConnectionEvent.CLOSE);
+        TestRecords.unreadAtClose(abortive, 12);
+        abortive.events().add(ConnectionEvent.UNREAD_AT_CLOSE);
+        abortive.events().add(ConnectionEvent.CLOSE);
         assertThat(rules(abortive, 2 * MS)).containsExactly("abortive-close");
         assertThat(diagnosis.check(abortive).get(0).evidence).contains("with 12 byte(s) of input unread");
 
         ConnectionRecord reset = connected(2);
         reset.onWrite(10, 2 * MS);
-        reset.resetNanos = 12 * MS;
-        reset.events.add(ConnectionEvent.RESET_ON_READ);
+        TestRecords.resetNanos(reset, 12 * MS);
+        reset.events().add(ConnectionEvent.RESET_ON_READ);
         assertThat(rules(reset, 13 * MS)).containsExactly("connection-reset");
         assertThat(diagnosis.check(reset).get(0).evidence).contains("seen on a read 12 ms after it opened and 10 ms after"
             + " its last successful I/O, after 10 bytes sent and 0 received");
 
         // A reset after the peer's TLS close_notify answers this end's reply to it: nothing is lost.
         ConnectionRecord afterCloseNotify = connected(6);
-        afterCloseNotify.peerCloseNotifyNanos = 11 * MS;
-        afterCloseNotify.resetNanos = 12 * MS;
-        afterCloseNotify.events.add(ConnectionEvent.RESET_ON_READ);
+        TestRecords.peerCloseNotifyNanos(afterCloseNotify, 11 * MS);
+        TestRecords.resetNanos(afterCloseNotify, 12 * MS);
+        afterCloseNotify.events().add(ConnectionEvent.RESET_ON_READ);
         assertThat(rules(afterCloseNotify, 13 * MS)).isEmpty();
-        afterCloseNotify.wroteAfterPeerEnded = true;
+        TestRecords.wroteAfterPeerEnded(afterCloseNotify, true);
         assertThat(rules(afterCloseNotify, 13 * MS)).as("data written after it may be lost").containsExactly("connection-reset");
         ConnectionRecord beforeCloseNotify = connected(7);
-        beforeCloseNotify.resetNanos = 12 * MS;
-        beforeCloseNotify.peerCloseNotifyNanos = 12 * MS + 1;
-        beforeCloseNotify.events.add(ConnectionEvent.RESET_ON_READ);
+        TestRecords.resetNanos(beforeCloseNotify, 12 * MS);
+        TestRecords.peerCloseNotifyNanos(beforeCloseNotify, 12 * MS + 1);
+        beforeCloseNotify.events().add(ConnectionEvent.RESET_ON_READ);
         assertThat(rules(beforeCloseNotify, 13 * MS)).containsExactly("connection-reset");
         // The peer's FIN without close_notify, read on a connection whose SSLEngine this end follows: its close_notify
         // reply met a closed socket. Without the engine (plain TCP, SSLSocket), what was written after the FIN is unknown.
         ConnectionRecord afterTlsEof = connected(8);
-        afterTlsEof.engineHandshakeStartNanos = 1 * MS;
+        TestRecords.engineHandshakeStartNanos(afterTlsEof, 1 * MS);
         afterTlsEof.onRead(-1, 11 * MS);
-        afterTlsEof.resetNanos = 12 * MS;
-        afterTlsEof.events.add(ConnectionEvent.RESET_ON_WRITE);
+        TestRecords.resetNanos(afterTlsEof, 12 * MS);
+        afterTlsEof.events().add(ConnectionEvent.RESET_ON_WRITE);
         assertThat(rules(afterTlsEof, 13 * MS)).isEmpty();
-        afterTlsEof.wroteAfterPeerEnded = true;
+        TestRecords.wroteAfterPeerEnded(afterTlsEof, true);
         assertThat(rules(afterTlsEof, 13 * MS)).as("a response wrapped after the FIN may be lost").containsExactly("connection-reset");
         ConnectionRecord afterPlainEof = connected(9);
         afterPlainEof.onRead(-1, 11 * MS);
-        afterPlainEof.resetNanos = 12 * MS;
-        afterPlainEof.events.add(ConnectionEvent.RESET_ON_WRITE);
+        TestRecords.resetNanos(afterPlainEof, 12 * MS);
+        afterPlainEof.events().add(ConnectionEvent.RESET_ON_WRITE);
         assertThat(rules(afterPlainEof, 13 * MS)).containsExactly("connection-reset");
 
         ConnectionRecord inputFirst = connected(3);
-        inputFirst.events.add(ConnectionEvent.SHUTDOWN_INPUT);
-        inputFirst.events.add(ConnectionEvent.SHUTDOWN_OUTPUT);
-        inputFirst.events.add(ConnectionEvent.CLOSE);
+        inputFirst.events().add(ConnectionEvent.SHUTDOWN_INPUT);
+        inputFirst.events().add(ConnectionEvent.SHUTDOWN_OUTPUT);
+        inputFirst.events().add(ConnectionEvent.CLOSE);
         ConnectionRecord noEof = connected(4);
-        noEof.events.add(ConnectionEvent.SHUTDOWN_OUTPUT);
-        noEof.events.add(ConnectionEvent.CLOSE);
+        noEof.events().add(ConnectionEvent.SHUTDOWN_OUTPUT);
+        noEof.events().add(ConnectionEvent.CLOSE);
         ConnectionRecord inputAfterEof = connected(5);
-        inputAfterEof.events.add(ConnectionEvent.EOF);
-        inputAfterEof.events.add(ConnectionEvent.SHUTDOWN_INPUT);
-        inputAfterEof.events.add(ConnectionEvent.SHUTDOWN_OUTPUT);
-        inputAfterEof.events.add(ConnectionEvent.CLOSE);
+        inputAfterEof.events().add(ConnectionEvent.EOF);
+        inputAfterEof.events().add(ConnectionEvent.SHUTDOWN_INPUT);
+        inputAfterEof.events().add(ConnectionEvent.SHUTDOWN_OUTPUT);
+        inputAfterEof.events().add(ConnectionEvent.CLOSE);
         assertThat(rules(inputFirst, 2 * MS)).containsExactly("close-ordering");
         assertThat(rules(noEof, 2 * MS)).containsExactly("close-ordering");
         assertThat(rules(inputAfterEof, 2 * MS)).as("nothing more could arrive").isEmpty();
@@ -204,10 +205,10 @@ class ConnectionRulesTest {
             .endsWith("No reset followed: nothing is known to be lost.");
         assertThat(diagnosis.check(noEof).get(0).severity).as("the order alone proves no loss").isEqualTo(Severity.INFO);
         ConnectionRecord noEofThenReset = connected(8);
-        noEofThenReset.events.add(ConnectionEvent.SHUTDOWN_OUTPUT);
-        noEofThenReset.resetNanos = MS;
-        noEofThenReset.events.add(ConnectionEvent.RESET_ON_READ);
-        noEofThenReset.events.add(ConnectionEvent.CLOSE);
+        noEofThenReset.events().add(ConnectionEvent.SHUTDOWN_OUTPUT);
+        TestRecords.resetNanos(noEofThenReset, MS);
+        noEofThenReset.events().add(ConnectionEvent.RESET_ON_READ);
+        noEofThenReset.events().add(ConnectionEvent.CLOSE);
         Warning ordering = diagnosis.check(noEofThenReset).stream().filter(w -> w.rule.equals("close-ordering")).findFirst()
             .orElseThrow();
         assertThat(ordering.severity).isEqualTo(Severity.WARN);
@@ -217,7 +218,7 @@ class ConnectionRulesTest {
     @Test
     void slowSetupAndFullHandshakesWithoutResumption() {
         ConnectionRecord slow = connected(1);
-        slow.connectEndNanos = 250 * MS;
+        TestRecords.connectEndNanos(slow, 250 * MS);
         api.stats.connectTime.record(250 * MS);
         assertThat(rules(slow, 300 * MS)).containsExactly("slow-setup");
 
@@ -238,11 +239,11 @@ class ConnectionRulesTest {
         assertThat(diagnosis.check(last).get(0).evidence).contains("full handshake number 3 to this destination");
         // Their session caches were not known apart: each may have been a new SSLContext's first, so it is told.
         assertThat(diagnosis.check(last).get(0).severity).isEqualTo(Severity.INFO);
-        last.tlsCachesToDestination = 3;
+        TestRecords.tlsCachesToDestination(last, 3);
         assertThat(diagnosis.check(last).get(0).evidence).contains("from 3 different SSLContexts: a new SSLContext has no"
             + " session to resume");
         // The same SSLContext, holding a session for the destination, paid full handshakes again: that is a claim.
-        last.tlsFullWithSessionInCache = 2;
+        TestRecords.tlsFullWithSessionInCache(last, 2);
         Warning sameCache = diagnosis.check(last).get(0);
         assertThat(sameCache.severity).isEqualTo(Severity.WARN);
         assertThat(sameCache.evidence).contains("its SSLContext's session cache held a session for this destination, and"
@@ -256,7 +257,7 @@ class ConnectionRulesTest {
         List<List<String>> atServer = new java.util.ArrayList<>();
         for (int i = 0; i < 4; i++) {
             ConnectionRecord accepted = new ConnectionRecord(40 + i, Role.SERVER, "socket", listening, 0L);
-            accepted.events.add(ConnectionEvent.ACCEPT);
+            accepted.events().add(ConnectionEvent.ACCEPT);
             atServer.add(rules(handshake(accepted, listening, (1 + 30 * i) * MS, (21 + 30 * i) * MS, false), 200 * MS));
         }
         assertThat(atServer).allSatisfy(raised -> assertThat(raised).isEmpty());
@@ -264,34 +265,33 @@ class ConnectionRulesTest {
 
     /** A handshake as the tracker records it: counted for its destination, and what the count says kept on the record. */
     private static ConnectionRecord handshake(ConnectionRecord r, Destination d, long start, long end, boolean resumed) {
-        r.tls = new TlsInfo(start, end, "1.3", "TLS_AES_128_GCM_SHA256", resumed, null, null);
-        r.tlsFullWithSessionToDestination = d.stats.addTls(r.tls);
-        r.tlsResumedToDestination = d.stats.tlsResumed.get();
+        TestRecords.tls(r, new TlsInfo(start, end, "1.3", "TLS_AES_128_GCM_SHA256", resumed, null, null));
+        TestRecords.tlsHistory(r, d.stats.addTls(r.tls().info()), d.stats.tlsResumed.get());
         return r;
     }
 
     @Test
     void tooManyConnectionsLeaksAndPortExhaustion() {
         ConnectionRecord seventh = connected(1);
-        seventh.concurrentAtOpen = 7;
+        TestRecords.concurrentAtOpen(seventh, 7);
         assertThat(rules(seventh, 2 * MS)).containsExactly("too-many-connections");
 
         ConnectionRecord leaked = connected(2);
-        leaked.openedAt = "com.example.Client.call:42 < com.example.Main.main:7";
-        leaked.events.add(ConnectionEvent.COLLECTED);
+        TestRecords.openedAt(leaked, "com.example.Client.call:42 < com.example.Main.main:7");
+        leaked.events().add(ConnectionEvent.COLLECTED);
         assertThat(rules(leaked, 5 * MS)).containsExactly("connection-leak");
         assertThat(diagnosis.check(leaked).get(0).evidence).endsWith("opened at com.example.Client.call:42 < com.example.Main.main:7.");
-        leaked.openedAtInferred = true;
+        TestRecords.openedAtInferred(leaked, true);
         assertThat(diagnosis.check(leaked).get(0).evidence).endsWith("; probably opened at com.example.Client.call:42"
             + " < com.example.Main.main:7 (its destination opened connections faster than call sites are captured, so this"
             + " is the latest one captured).");
 
         ConnectionRecord exhausted = new ConnectionRecord(3, Role.CLIENT, "socket", api, 0L);
-        exhausted.connectError = "java.net.NoRouteToHostException";
-        exhausted.connectErrorMessage = "Cannot assign requested address";
+        TestRecords.connectError(exhausted, "java.net.NoRouteToHostException");
+        TestRecords.connectErrorMessage(exhausted, "Cannot assign requested address");
         ConnectionRecord unreachable = new ConnectionRecord(4, Role.CLIENT, "socket", api, 0L);
-        unreachable.connectError = "java.net.NoRouteToHostException";
-        unreachable.connectErrorMessage = "No route to host";
+        TestRecords.connectError(unreachable, "java.net.NoRouteToHostException");
+        TestRecords.connectErrorMessage(unreachable, "No route to host");
         assertThat(rules(exhausted, MS)).containsExactly("port-exhaustion");
         assertThat(rules(unreachable, MS)).isEmpty();
     }
@@ -317,14 +317,14 @@ class ConnectionRulesTest {
         List<String> fired = new java.util.ArrayList<>();
         for (int i = 0; i < 20; i++) {
             ConnectionRecord r = connected(100 + i);
-            r.events.add(ConnectionEvent.CLOSE);
+            r.events().add(ConnectionEvent.CLOSE);
             r.finish((10 + i) * MS);
             churn.check(r).forEach(w -> fired.add(w.rule + ": " + w.evidence));
         }
         // A peer that closes first leaves TIME_WAIT on its side: not counted.
         ConnectionRecord peerFirst = connected(200);
         peerFirst.onRead(-1, 40 * MS);
-        peerFirst.events.add(ConnectionEvent.CLOSE);
+        peerFirst.events().add(ConnectionEvent.CLOSE);
         peerFirst.finish(41 * MS);
         assertThat(churn.check(peerFirst)).isEmpty();
         assertThat(fired).singleElement().satisfies(f -> assertThat(f).startsWith("connection-churn: ")
@@ -352,19 +352,19 @@ class ConnectionRulesTest {
         // This side's own malformed requests are not the peer's violation.
         ConnectionRecord ours = exchanged(3, "GET / HTTP/1.1\r\nHost: api\r\n\r\n", "HTTP/1.1 204 No Content\r\n\r\n",
             "GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n");
-        assertThat(ours.http.violations().malformed(true)).isEqualTo("request 2: conflicting Content-Length values");
+        assertThat(ours.http().violations().malformed(true)).isEqualTo("request 2: conflicting Content-Length values");
         assertThat(rules(ours, 5 * MS)).isEmpty();
     }
 
     /** A closed client connection whose HTTP analysis saw these messages: request, response, request, … */
     private ConnectionRecord exchanged(long id, String... messages) {
         ConnectionRecord r = connected(id);
-        r.http = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
+        TestRecords.http(r, new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease()));
         for (int i = 0; i < messages.length; i++) {
             byte[] b = messages[i].getBytes(StandardCharsets.ISO_8859_1);
-            r.http.feed(i % 2 == 0, b, 0, b.length);
+            r.http().feed(i % 2 == 0, b, 0, b.length);
         }
-        r.events.add(ConnectionEvent.CLOSE);
+        r.events().add(ConnectionEvent.CLOSE);
         return r;
     }
 }

@@ -1,12 +1,13 @@
 package io.connscope.agent.diagnose;
 
-import io.connscope.agent.http.AnalysisMemory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.connscope.agent.connection.ConnectionEvent;
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.connection.Role;
+import io.connscope.agent.connection.TestRecords;
+import io.connscope.agent.http.AnalysisMemory;
 import io.connscope.agent.http.H2Wire;
 import io.connscope.agent.http.HttpConnection;
 import java.util.List;
@@ -28,8 +29,8 @@ class Http2RulesTest {
     /** A connection whose server allows {@code limit} streams (-1: says nothing) and whose client opens {@code atOnce}. */
     private ConnectionRecord connection(Role role, int limit, int atOnce, int goawayCode) {
         ConnectionRecord r = new ConnectionRecord(1, role, "channel", destinations.of(role, "api", 443), 0L);
-        r.events.add(role == Role.CLIENT ? ConnectionEvent.CONNECT : ConnectionEvent.ACCEPT);
-        r.http = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
+        r.events().add(role == Role.CLIENT ? ConnectionEvent.CONNECT : ConnectionEvent.ACCEPT);
+        TestRecords.http(r, new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease()));
         feed(r, true, H2Wire.PREFACE);
         feed(r, true, H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]));
         feed(r, false, H2Wire.frame(H2Wire.SETTINGS, 0, 0,
@@ -48,11 +49,11 @@ class Http2RulesTest {
     }
 
     private static void feed(ConnectionRecord r, boolean fromClient, byte[] b) {
-        r.http.feed(fromClient, b, 0, b.length);
+        r.http().feed(fromClient, b, 0, b.length);
     }
 
     private List<Warning> check(ConnectionRecord r) {
-        r.events.add(ConnectionEvent.CLOSE);
+        r.events().add(ConnectionEvent.CLOSE);
         r.finish(1_000_000L);
         return diagnosis.check(r);
     }
@@ -101,7 +102,7 @@ class Http2RulesTest {
     void resetStreamsAreSafeToRetryOnlyWhenRefusedOrIdempotent() {
         List<io.connscope.agent.http.HttpExchange> finished = new java.util.ArrayList<>();
         ConnectionRecord r = new ConnectionRecord(7, Role.CLIENT, "channel", destinations.of(Role.CLIENT, "api", 443), 0L);
-        r.http = new HttpConnection(finished::add, AnalysisMemory.unlimited().lease());
+        TestRecords.http(r, new HttpConnection(finished::add, AnalysisMemory.unlimited().lease()));
         feed(r, true, H2Wire.PREFACE);
         feed(r, true, H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]));
         feed(r, false, H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]));

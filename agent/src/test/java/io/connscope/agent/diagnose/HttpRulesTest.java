@@ -1,11 +1,11 @@
 package io.connscope.agent.diagnose;
 
-import io.connscope.agent.http.AnalysisMemory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.connection.Role;
+import io.connscope.agent.http.AnalysisMemory;
 import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.http.HttpExchange;
 import io.connscope.agent.http.ResendDetector;
@@ -42,26 +42,26 @@ class HttpRulesTest {
 
                 @Override
                 public void requestStarted(HttpExchange e) {
-                    resends.requestStarted(e, record.id, record.destination.key, CLIENT, System.nanoTime());
+                    resends.requestStarted(e, record.id(), record.destination().key, CLIENT, System.nanoTime());
                 }
             }, AnalysisMemory.unlimited().lease());
         }
 
         Wire send(String wire) {
             byte[] b = wire.getBytes(StandardCharsets.ISO_8859_1);
-            http.feed(record.role == Role.CLIENT, b, 0, b.length);
+            http.feed(record.role() == Role.CLIENT, b, 0, b.length);
             return this;
         }
 
         Wire receive(String wire) {
             byte[] b = wire.getBytes(StandardCharsets.ISO_8859_1);
-            http.feed(record.role != Role.CLIENT, b, 0, b.length);
+            http.feed(record.role() != Role.CLIENT, b, 0, b.length);
             return this;
         }
 
         /** The connection fails: what is unanswered is a failed attempt, then the analysis ends. */
         void fail(String how) {
-            resends.attemptFailed(http, record.id, record.destination.key, CLIENT, how, System.nanoTime());
+            resends.attemptFailed(http, record.id(), record.destination().key, CLIENT, how, System.nanoTime());
             http.end(System.nanoTime());
         }
     }

@@ -7,6 +7,7 @@ import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.connection.NagleBand;
 import io.connscope.agent.connection.Role;
+import io.connscope.agent.connection.TestRecords;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -32,8 +33,8 @@ class NagleRulesTest {
     private ConnectionRecord connection(Role role, NagleBand band) {
         ConnectionRecord r = new ConnectionRecord(1, role, "socket",
             destinations.of(role, role == Role.CLIENT ? "api" : null, 8080), 0L, band);
-        r.connectEndNanos = MS;
-        r.events.add(role == Role.CLIENT ? ConnectionEvent.CONNECT : ConnectionEvent.ACCEPT);
+        TestRecords.connectEndNanos(r, MS);
+        r.events().add(role == Role.CLIENT ? ConnectionEvent.CONNECT : ConnectionEvent.ACCEPT);
         return r;
     }
 
@@ -48,7 +49,7 @@ class NagleRulesTest {
     }
 
     private List<Warning> check(ConnectionRecord r) {
-        r.events.add(ConnectionEvent.CLOSE);
+        r.events().add(ConnectionEvent.CLOSE);
         r.finish(clock);
         return diagnosis.check(r);
     }
@@ -141,7 +142,7 @@ class NagleRulesTest {
         assertThat(rules(noDelay)).isEmpty();
         assertThat(rules(large)).isEmpty();
         assertThat(rules(server)).isEmpty();
-        assertThat(server.nagle).isNull();
+        assertThat(server.nagle()).isNull();
     }
 
     @Test
@@ -152,7 +153,7 @@ class NagleRulesTest {
         ConnectionRecord r = connection(Role.CLIENT, catalog.nagleBand());
         exchange(r, 200, 20, 80);
         exchange(r, 201, 20, 80);
-        r.events.add(ConnectionEvent.CLOSE);
+        r.events().add(ConnectionEvent.CLOSE);
         r.finish(clock);
         assertThat(strict.check(r)).extracting(w -> w.rule).containsExactly("nagle-delayed-ack");
         assertThat(strict.check(r).get(0).evidence).contains("(190–210 ms)");
@@ -163,8 +164,8 @@ class NagleRulesTest {
             exchange(c, 100, 20, 80);
             exchange(c, 101, 20, 80);
         }
-        assertThat(strictRecord.nagle.stalledRequests).isZero();
-        assertThat(usual.nagle.stalledRequests).isEqualTo(2);
+        assertThat(strictRecord.nagle().stalledRequests).isZero();
+        assertThat(usual.nagle().stalledRequests).isEqualTo(2);
     }
 
     @Test
@@ -179,11 +180,11 @@ class NagleRulesTest {
     @Test
     void responsesWhoseBodyFollowedTheHeadInTheBandNameTheServersNagle() {
         ConnectionRecord r = connection(Role.CLIENT);
-        r.nagle.response(-1, false); // head and body together
-        r.nagle.response(300_000, false); // apart, but at once
-        r.nagle.response(40_100_000, false);
-        r.nagle.response(41_900_000, false);
-        r.nagle.response(40_500_000, false);
+        r.nagle().response(-1, false); // head and body together
+        r.nagle().response(300_000, false); // apart, but at once
+        r.nagle().response(40_100_000, false);
+        r.nagle().response(41_900_000, false);
+        r.nagle().response(40_500_000, false);
         List<Warning> warnings = check(r);
         assertThat(warnings).extracting(w -> w.rule).containsExactly("peer-nagle-delayed-ack");
         assertThat(warnings.get(0).evidence).isEqualTo("on connection 1, 3 of 5 responses arrived in two parts: the head,"
@@ -198,10 +199,10 @@ class NagleRulesTest {
         ConnectionRecord wrote = connection(Role.CLIENT);
         ConnectionRecord twice = connection(Role.CLIENT);
         for (int i = 0; i < 4; i++) {
-            wrote.nagle.response(41_000_000, true);
+            wrote.nagle().response(41_000_000, true);
         }
-        twice.nagle.response(41_000_000, false);
-        twice.nagle.response(41_000_000, false);
+        twice.nagle().response(41_000_000, false);
+        twice.nagle().response(41_000_000, false);
         assertThat(rules(wrote)).isEmpty();
         assertThat(rules(twice)).isEmpty();
     }

@@ -1,16 +1,18 @@
 package io.connscope.agent.diagnose;
 
-import io.connscope.agent.http.AnalysisMemory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.connscope.agent.connection.ConnectionEvent;
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.Destinations;
+import io.connscope.agent.connection.KernelCloseOrder;
 import io.connscope.agent.connection.Role;
+import io.connscope.agent.connection.TestRecords;
+import io.connscope.agent.http.AnalysisMemory;
 import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.websocket.Frames;
-import io.connscope.agent.websocket.WebSocketSession;
 import io.connscope.agent.websocket.WebSocketSession.Side;
+import io.connscope.agent.websocket.WebSocketSession;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +35,8 @@ class WebSocketRulesTest {
     /** A connection of this role that did the handshake and exchanged one message each way. */
     private ConnectionRecord session(Role role, String accept) {
         ConnectionRecord r = new ConnectionRecord(1, role, "socket", destinations.of(role, "chat", 8080), 0L);
-        r.events.add(role == Role.CLIENT ? ConnectionEvent.CONNECT : ConnectionEvent.ACCEPT);
-        r.http = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
+        r.events().add(role == Role.CLIENT ? ConnectionEvent.CONNECT : ConnectionEvent.ACCEPT);
+        TestRecords.http(r, new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease()));
         feed(r, true, ascii("GET /chat HTTP/1.1\r\nHost: chat\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: " + KEY + "\r\nSec-WebSocket-Version: 13\r\n\r\n"));
         feed(r, false, ascii("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -45,12 +47,12 @@ class WebSocketRulesTest {
     }
 
     private static void feed(ConnectionRecord r, boolean fromClient, byte[] b) {
-        r.http.feed(fromClient, b, 0, b.length);
+        r.http().feed(fromClient, b, 0, b.length);
     }
 
     private List<String> rules(ConnectionRecord r, ConnectionEvent... ending) {
         for (ConnectionEvent e : ending) {
-            r.events.add(e);
+            r.events().add(e);
         }
         r.finish(10 * MS);
         return diagnosis.check(r).stream().map(w -> w.rule).collect(Collectors.toList());
@@ -62,7 +64,7 @@ class WebSocketRulesTest {
             ConnectionRecord r = session(role, ACCEPT);
             feed(r, true, Frames.close(true, 1000, "bye"));
             feed(r, false, Frames.close(false, 1000, "bye"));
-            r.closeOrderFromKernel = KernelCloseOrder.THIS_SIDE; // the server's socket left in FIN_WAIT or TIME_WAIT
+            TestRecords.kernelCloseOrder(r, KernelCloseOrder.THIS_SIDE); // the server's socket left in FIN_WAIT or TIME_WAIT
             List<String> raised = role == Role.CLIENT ? rules(r, ConnectionEvent.EOF, ConnectionEvent.CLOSE)
                 : rules(r, ConnectionEvent.CLOSE);
             assertThat(raised).as("%s", role).isEmpty();
@@ -96,7 +98,7 @@ class WebSocketRulesTest {
         ConnectionRecord r = session(Role.CLIENT, ACCEPT);
         feed(r, true, Frames.close(true, 1000, ""));
         feed(r, false, Frames.close(false, 1000, ""));
-        r.closeOrderFromKernel = KernelCloseOrder.THIS_SIDE; // the client's socket left in FIN_WAIT or TIME_WAIT
+        TestRecords.kernelCloseOrder(r, KernelCloseOrder.THIS_SIDE); // the client's socket left in FIN_WAIT or TIME_WAIT
         assertThat(rules(r, ConnectionEvent.CLOSE)).containsExactly(WebSocketClientClosedFirstRule.ID);
         assertThat(diagnosis.check(r).get(0).evidence).contains("after the client sent Close 1000 and the server answered")
             .contains("its FIN went first");
@@ -125,7 +127,7 @@ class WebSocketRulesTest {
         Thread clientWriter = new Thread(() -> feed(client, true, Frames.close(true, 1000, "")));
         clientWriter.start();
         clientWriter.join();
-        client.closeOrderFromKernel = KernelCloseOrder.THIS_SIDE;
+        TestRecords.kernelCloseOrder(client, KernelCloseOrder.THIS_SIDE);
         assertThat(rules(client, ConnectionEvent.CLOSE)).containsExactly(WebSocketClientClosedFirstRule.ID);
         assertThat(diagnosis.check(client).get(0).evidence)
             .contains("both sides sent Close (which first is not known here; the client saw Close 1000 first)");
@@ -138,7 +140,7 @@ class WebSocketRulesTest {
             ConnectionRecord r = session(Role.CLIENT, ACCEPT);
             feed(r, true, Frames.close(true, 1000, ""));
             feed(r, false, Frames.close(false, 1000, ""));
-            r.closeOrderFromKernel = order;
+            TestRecords.kernelCloseOrder(r, order);
             assertThat(rules(r, ConnectionEvent.CLOSE)).as("kernel order %d", order).isEmpty();
             assertThat(WebSocketEnd.tcpClosedFirstBy(r)).isEqualTo(order == KernelCloseOrder.PEER
                 ? io.connscope.agent.websocket.WebSocketSession.Side.SERVER : null);

@@ -34,7 +34,8 @@ class HotPathBytecodeTest {
         "io/connscope/bridge/ConnectionSink", List.of(TRACKER),
         "io/connscope/agent/connection/UringWrites", List.of(TRACKER),
         "io/connscope/agent/http/Http1Events",
-        List.of("io/connscope/agent/http/Http1RequestEvents", "io/connscope/agent/http/Http1ResponseEvents"));
+        List.of("io/connscope/agent/http/Http1RequestEvents", "io/connscope/agent/http/Http1ResponseEvents"),
+        "io/connscope/agent/wire/WireAnalyser", List.of("io/connscope/agent/http/HttpConnection"));
 
     /** JDK methods the hot path may call: lock-free and allocation-free on the paths used. */
     private static final Set<String> ALLOWED = Set.of(

@@ -7,6 +7,7 @@ import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.connection.Housekeeping;
 import io.connscope.agent.connection.Role;
+import io.connscope.agent.connection.TestRecords;
 import io.connscope.agent.diagnose.Diagnosis;
 import io.connscope.agent.diagnose.RuleCatalog;
 import io.connscope.agent.diagnose.WarningLog;
@@ -57,12 +58,12 @@ class EventPipelineTest {
 
         @Override
         public void exchangeFinished(ExchangeFinished e) {
-            calls.add(name + " exchange " + e.connection().id + "/" + e.exchange().index + rules(e.warnings()));
+            calls.add(name + " exchange " + e.connection().id() + "/" + e.exchange().index + rules(e.warnings()));
         }
 
         @Override
         public void connectionEnded(ConnectionEnded e) {
-            calls.add(name + " connection " + e.connection().id + rules(e.warnings()));
+            calls.add(name + " connection " + e.connection().id() + rules(e.warnings()));
         }
 
         @Override
@@ -83,17 +84,17 @@ class EventPipelineTest {
     /** A client connection that carried one GET answered by a body cut short (a truncated-body exchange). */
     private ConnectionRecord connectionWithTruncatedExchange(long id) {
         ConnectionRecord r = new ConnectionRecord(id, Role.CLIENT, "socket", destinations.of(Role.CLIENT, "api", 80), 0L);
-        r.connectEndNanos = 1L;
-        r.events.add(ConnectionEvent.CONNECT);
-        r.http = new HttpConnection(e -> queue.exchange(r, e), AnalysisMemory.unlimited().lease());
+        TestRecords.connectEndNanos(r, 1L);
+        r.events().add(ConnectionEvent.CONNECT);
+        TestRecords.http(r, new HttpConnection(e -> queue.exchange(r, e), AnalysisMemory.unlimited().lease()));
         byte[] request = "GET /a HTTP/1.1\r\nHost: api\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         byte[] response = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n12345".getBytes(StandardCharsets.US_ASCII);
-        r.http.feed(true, request, 0, request.length);
-        r.http.feed(false, response, 0, response.length);
-        r.events.add(ConnectionEvent.EOF);
-        r.events.add(ConnectionEvent.CLOSE);
+        r.http().feed(true, request, 0, request.length);
+        r.http().feed(false, response, 0, response.length);
+        r.events().add(ConnectionEvent.EOF);
+        r.events().add(ConnectionEvent.CLOSE);
         r.finish(2L);
-        r.http.end(2L);
+        r.http().end(2L);
         return r;
     }
 

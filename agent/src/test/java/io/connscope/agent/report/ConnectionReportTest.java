@@ -8,6 +8,7 @@ import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.Destination;
 import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.connection.Role;
+import io.connscope.agent.connection.TestRecords;
 import io.connscope.agent.diagnose.Severity;
 import io.connscope.agent.diagnose.Warning;
 import io.connscope.agent.diagnose.WarningLog;
@@ -25,8 +26,8 @@ class ConnectionReportTest {
             ConnectionRecord r = new ConnectionRecord(i, Role.CLIENT, "socket", api, 0L);
             r.onWrite(100, 1L);
             r.onRead(250, 2L);
-            r.noDelay = i > 0;
-            r.events.add(ConnectionEvent.CLOSE);
+            TestRecords.noDelay(r, i > 0);
+            r.events().add(ConnectionEvent.CLOSE);
             api.stats.opened.incrementAndGet();
             api.stats.connectTime.record(2_000_000L);
             api.stats.addEnded(r, r.classification());

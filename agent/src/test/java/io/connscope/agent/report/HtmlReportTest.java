@@ -1,6 +1,5 @@
 package io.connscope.agent.report;
 
-import io.connscope.agent.http.AnalysisMemory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.connscope.agent.connection.ConnectionEvent;
@@ -8,12 +7,14 @@ import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.Destination;
 import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.connection.Role;
-import io.connscope.agent.pipeline.ConnectionEnded;
-import io.connscope.agent.pipeline.ExchangeFinished;
+import io.connscope.agent.connection.TestRecords;
 import io.connscope.agent.diagnose.Severity;
 import io.connscope.agent.diagnose.Warning;
 import io.connscope.agent.diagnose.WarningLog;
+import io.connscope.agent.http.AnalysisMemory;
 import io.connscope.agent.http.HttpConnection;
+import io.connscope.agent.pipeline.ConnectionEnded;
+import io.connscope.agent.pipeline.ExchangeFinished;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +27,9 @@ class HtmlReportTest {
 
     private ConnectionRecord ended(long id) {
         ConnectionRecord r = new ConnectionRecord(id, Role.CLIENT, "socket", api, id);
-        r.connectEndNanos = id + 1;
-        r.events.add(ConnectionEvent.CONNECT);
-        r.events.add(ConnectionEvent.CLOSE);
+        TestRecords.connectEndNanos(r, id + 1);
+        r.events().add(ConnectionEvent.CONNECT);
+        r.events().add(ConnectionEvent.CLOSE);
         r.finish(id + 2);
         return r;
     }
@@ -51,20 +52,20 @@ class HtmlReportTest {
         List<ConnectionRecord> open = new ArrayList<>();
         for (long id = 1; id <= Timeline.MAX_CONNECTIONS + 5; id++) {
             ConnectionRecord r = new ConnectionRecord(id, Role.CLIENT, "socket", api, id);
-            r.http = new HttpConnection(e -> timeline.exchangeFinished(new ExchangeFinished(r, e, List.of())), AnalysisMemory.unlimited().lease());
+            TestRecords.http(r, new HttpConnection(e -> timeline.exchangeFinished(new ExchangeFinished(r, e, List.of())), AnalysisMemory.unlimited().lease()));
             byte[] request = "GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
             byte[] response = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-            r.http.feed(true, request, 0, request.length);
-            r.http.feed(false, response, 0, response.length);
+            r.http().feed(true, request, 0, request.length);
+            r.http().feed(false, response, 0, response.length);
             open.add(r);
         }
         // A place per connection from its first exchange, up to the bound; the rest are counted, not held.
         assertThat(timeline.omittedExchanges()).isEqualTo(5);
         ConnectionRecord beyond = open.get(Timeline.MAX_CONNECTIONS);
-        beyond.finish(beyond.openNanos + 10);
+        beyond.finish(beyond.openNanos() + 10);
         timeline.connectionEnded(new ConnectionEnded(beyond, List.of()));
         ConnectionRecord first = open.get(0);
-        first.finish(first.openNanos + 10);
+        first.finish(first.openNanos() + 10);
         timeline.connectionEnded(new ConnectionEnded(first, List.of()));
         assertThat(timeline.connections()).hasSize(1);
         assertThat(timeline.omittedConnections()).isEqualTo(1);
@@ -93,15 +94,15 @@ class HtmlReportTest {
             Destination d = many.of(Role.CLIENT, id + hostile, 443);
             warnings.add(d, new Warning("r" + id % 7, Severity.WARN, hostile.repeat(4), "a fix"), 0);
             ConnectionRecord r = new ConnectionRecord(id, Role.CLIENT, "socket", d, id);
-            r.http = new HttpConnection(e -> timeline.exchangeFinished(new ExchangeFinished(r, e, List.of())),
-                AnalysisMemory.unlimited().lease());
+            TestRecords.http(r, new HttpConnection(e -> timeline.exchangeFinished(new ExchangeFinished(r, e, List.of())),
+                AnalysisMemory.unlimited().lease()));
             for (int k = 0; k < 5; k++) {
                 byte[] request = ("GET /" + hostile + " HTTP/1.1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
                 byte[] response = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-                r.http.feed(true, request, 0, request.length);
-                r.http.feed(false, response, 0, response.length);
+                r.http().feed(true, request, 0, request.length);
+                r.http().feed(false, response, 0, response.length);
             }
-            r.events.add(ConnectionEvent.CLOSE);
+            r.events().add(ConnectionEvent.CLOSE);
             r.finish(id + 10);
             timeline.connectionEnded(new ConnectionEnded(r, List.of()));
         }

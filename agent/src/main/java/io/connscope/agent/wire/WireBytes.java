@@ -1,22 +1,24 @@
-package io.connscope.agent.http;
+package io.connscope.agent.wire;
 
 import java.nio.ByteBuffer;
 
 /**
- * The bytes a hook hands over, a {@code byte[]} or a {@link ByteBuffer} read by absolute index (its
- * position is left alone), as the HTTP analysis reads them.
+ * The one view of the bytes a hook hands over, converted at the boundary (HttpAnalysis): a
+ * {@code byte[]} with an offset, or a {@link ByteBuffer} with an absolute index (its position is
+ * left alone). Every analyser reads them through here, so none has a byte[] and a ByteBuffer twin of
+ * the same method.
  */
-final class WireBytes {
+public final class WireBytes {
 
     private WireBytes() {
     }
 
-    static byte at(Object data, int i) {
+    public static byte at(Object data, int i) {
         return data instanceof byte[] ? ((byte[]) data)[i] : ((ByteBuffer) data).get(i);
     }
 
     /** Copies {@code n} bytes from index {@code from} of the data to {@code to[at..]}. */
-    static void copy(Object data, int from, byte[] to, int at, int n) {
+    public static void copy(Object data, int from, byte[] to, int at, int n) {
         if (data instanceof byte[]) {
             System.arraycopy((byte[]) data, from, to, at, n);
         } else {

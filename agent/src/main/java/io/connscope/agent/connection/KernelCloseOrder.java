@@ -1,6 +1,5 @@
-package io.connscope.agent.diagnose;
+package io.connscope.agent.connection;
 
-import io.connscope.agent.connection.ConnectionRecord;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,11 +16,11 @@ import java.nio.file.Paths;
  * application's threads (rules and export run on the export thread), and only where the
  * application's own reads cannot tell.
  */
-final class KernelCloseOrder {
+public final class KernelCloseOrder {
 
-    static final int UNKNOWN = 1;
-    static final int THIS_SIDE = 2;
-    static final int PEER = 3;
+    public static final int UNKNOWN = 1;
+    public static final int THIS_SIDE = 2;
+    public static final int PEER = 3;
     /** Still open in the kernel: the close hook runs as close begins, and the export thread can be quicker. */
     static final int NOT_YET = 4;
     private static final int TRIES = 4;
@@ -34,24 +33,19 @@ final class KernelCloseOrder {
     private KernelCloseOrder() {
     }
 
-    /** The order for this connection, looked up once and kept on the record. */
-    static int of(ConnectionRecord r) {
-        int known = r.closeOrderFromKernel;
-        if (known == 0) {
-            known = lookUp(r.localPort, r.peerPort);
-            for (int i = 1; i < TRIES && known == NOT_YET; i++) {
-                try {
-                    Thread.sleep(PAUSE_MILLIS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-                known = lookUp(r.localPort, r.peerPort);
+    /** The order for this connection; the record keeps it (see {@link ConnectionRecord#kernelCloseOrder()}). */
+    static int lookUp(ConnectionRecord r) {
+        int known = lookUp(r.localPort, r.peerPort);
+        for (int i = 1; i < TRIES && known == NOT_YET; i++) {
+            try {
+                Thread.sleep(PAUSE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
-            known = known == NOT_YET ? UNKNOWN : known;
-            r.closeOrderFromKernel = known;
+            known = lookUp(r.localPort, r.peerPort);
         }
-        return known;
+        return known == NOT_YET ? UNKNOWN : known;
     }
 
     static int lookUp(int localPort, int peerPort) {

@@ -1,4 +1,4 @@
-package io.connscope.agent.diagnose;
+package io.connscope.agent.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
