@@ -1,14 +1,14 @@
 package io.connscope.bench;
 
+import io.connscope.testsupport.ChildProcess;
+import io.connscope.testsupport.JavaCommand;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Runs one child JVM to completion, collecting its stdout; stderr goes to a log file. */
 final class ChildJvm {
@@ -47,13 +47,7 @@ final class ChildJvm {
 
     Output run(String logName, List<String> jvmArgs, String mainClass, List<String> args, long timeoutSeconds)
         throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmArgs);
-        command.add("-cp");
-        command.add(classPath);
-        command.add(mainClass);
-        command.addAll(args);
+        List<String> command = JavaCommand.current().options(jvmArgs).mainClass(List.of(classPath), mainClass, args).toList();
         Path log = logDir.resolve(logName + ".stderr.log");
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(log.toFile());
         long start = System.nanoTime();
@@ -66,8 +60,7 @@ final class ChildJvm {
                 out.lines.add(line);
             }
         }
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
+        if (!ChildProcess.exitsWithin(p, timeoutSeconds)) {
             throw new IllegalStateException(logName + ": child JVM did not finish in " + timeoutSeconds + " s; see " + log);
         }
         if (p.exitValue() != 0) {

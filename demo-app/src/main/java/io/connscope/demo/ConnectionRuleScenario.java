@@ -1,5 +1,6 @@
 package io.connscope.demo;
 
+import io.connscope.testsupport.LoopbackTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -130,7 +131,7 @@ final class ConnectionRuleScenario extends NamedScenario {
     static Scenario slowSetup() {
         return new ConnectionRuleScenario("slow-setup", "a TLS handshake through a proxy that holds the server's first bytes"
             + " for " + PROXY_DELAY_MS + " ms", out -> {
-                SSLContext tls = DemoTls.context();
+                SSLContext tls = LoopbackTls.context();
                 SSLServerSocket listener = (SSLServerSocket) DemoPorts.listen(tls.getServerSocketFactory(), 50);
                 try (LoopbackServer server = new LoopbackServer(listener, 1, s -> {
                     s.setTcpNoDelay(true);
@@ -240,7 +241,7 @@ final class ConnectionRuleScenario extends NamedScenario {
     static Scenario tlsNoResumption() {
         return new ConnectionRuleScenario("tls-no-resumption", TLS_CONNECTIONS + " TLS connections, each client with a"
             + " fresh SSLContext: every handshake is a full one", out -> {
-                SSLContext serverContext = DemoTls.context();
+                SSLContext serverContext = LoopbackTls.context();
                 SSLServerSocket listener = (SSLServerSocket) DemoPorts.listen(serverContext.getServerSocketFactory(), 50);
                 try (LoopbackServer server = new LoopbackServer(listener, TLS_CONNECTIONS, s -> {
                     s.setTcpNoDelay(true);
@@ -250,7 +251,7 @@ final class ConnectionRuleScenario extends NamedScenario {
                     s.getInputStream().readAllBytes(); // until the client's close_notify
                 })) {
                     for (int i = 0; i < TLS_CONNECTIONS; i++) {
-                        SSLContext fresh = DemoTls.context(); // the mistake: a new context, so a new session cache
+                        SSLContext fresh = LoopbackTls.context(); // the mistake: a new context, so a new session cache
                         try (SSLSocket s = (SSLSocket) fresh.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
                             server.port())) {
                             s.setTcpNoDelay(true);
@@ -286,5 +287,4 @@ final class ConnectionRuleScenario extends NamedScenario {
                 }
             });
     }
-
 }

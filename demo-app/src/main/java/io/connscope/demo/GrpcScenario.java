@@ -1,5 +1,6 @@
 package io.connscope.demo;
 
+import io.connscope.testsupport.LoopbackTls;
 import io.grpc.Attributes;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
@@ -74,7 +75,7 @@ final class GrpcScenario extends NamedScenario {
                 }
             });
         if (tls) {
-            serverBuilder.sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(DemoTls.keyManagers()),
+            serverBuilder.sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(LoopbackTls.keyManagers()),
                 SslProvider.OPENSSL).build());
         }
         if (kind == Kind.MAX_AGE) {
@@ -84,7 +85,7 @@ final class GrpcScenario extends NamedScenario {
         int port = ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
         NettyChannelBuilder channelBuilder = NettyChannelBuilder.forAddress("localhost", port);
         if (tls) {
-            channelBuilder.sslContext(GrpcSslContexts.configure(SslContextBuilder.forClient().trustManager(DemoTls.trustManagers()),
+            channelBuilder.sslContext(GrpcSslContexts.configure(SslContextBuilder.forClient().trustManager(LoopbackTls.trustManagers()),
                 SslProvider.OPENSSL).build());
         } else {
             channelBuilder.usePlaintext();

@@ -1,5 +1,6 @@
 package io.connscope.demo;
 
+import io.connscope.testsupport.LoopbackTls;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -33,7 +34,7 @@ final class Http2ResetScenario implements Scenario {
         int processed;
         try (Http2ResetServer server = new Http2ResetServer()) {
             port = server.port();
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(DemoTls.context())
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(LoopbackTls.context())
                 .build();
             URI base = URI.create("https://localhost:" + port);
             HttpResponse<String> first = client.send(HttpRequest.newBuilder(base.resolve("/first")).build(),

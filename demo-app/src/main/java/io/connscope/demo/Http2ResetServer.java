@@ -1,5 +1,6 @@
 package io.connscope.demo;
 
+import io.connscope.testsupport.LoopbackTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -49,7 +50,7 @@ final class Http2ResetServer implements AutoCloseable {
     private final AtomicInteger processed = new AtomicInteger();
 
     Http2ResetServer() throws Exception {
-        SslContext tls = SslContextBuilder.forServer(DemoTls.keyManagers()).sslProvider(SslProvider.JDK)
+        SslContext tls = SslContextBuilder.forServer(LoopbackTls.keyManagers()).sslProvider(SslProvider.JDK)
             .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                 ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                 ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_2))

@@ -1,5 +1,6 @@
 package io.connscope.demo;
 
+import io.connscope.testsupport.LoopbackTls;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -85,7 +86,7 @@ final class Http2Scenario implements Scenario {
 
     @Override
     public void run(PrintStream out) throws Exception {
-        SSLContext tls = way == Way.ALPN ? DemoTls.context() : null;
+        SSLContext tls = way == Way.ALPN ? LoopbackTls.context() : null;
         int port;
         int served;
         try (Http2DemoServer server = new Http2DemoServer(tls,

@@ -2,6 +2,7 @@ package io.connscope.demo;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.connscope.testsupport.LoopbackTls;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -32,7 +33,7 @@ final class HttpsKeepAliveScenario implements Scenario {
 
     @Override
     public void run(PrintStream out) throws Exception {
-        SSLContext tls = DemoTls.context();
+        SSLContext tls = LoopbackTls.context();
         HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         server.setHttpsConfigurator(new HttpsConfigurator(tls));
         server.createContext("/", exchange -> {

@@ -1,5 +1,6 @@
 package io.connscope.demo;
 
+import io.connscope.testsupport.LoopbackTls;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -43,7 +44,7 @@ final class JavaHttpClientRetryScenario implements Scenario {
 
     @Override
     public void run(PrintStream out) throws Exception {
-        SSLContext tls = https ? DemoTls.context() : null;
+        SSLContext tls = https ? LoopbackTls.context() : null;
         try (WireServer server = new WireServer(0, 0, tls)) {
             HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
             HttpClient client = (tls == null ? builder : builder.sslContext(tls)).build();

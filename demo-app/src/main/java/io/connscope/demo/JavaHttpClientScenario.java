@@ -1,5 +1,6 @@
 package io.connscope.demo;
 
+import io.connscope.testsupport.LoopbackTls;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,7 +45,7 @@ final class JavaHttpClientScenario implements Scenario {
 
     @Override
     public void run(PrintStream out) throws Exception {
-        SSLContext tls = https ? DemoTls.context() : null;
+        SSLContext tls = https ? LoopbackTls.context() : null;
         try (HttpDemoServer server = new HttpDemoServer(tls)) {
             URI uri = server.url("/" + name()).toURI();
             HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);

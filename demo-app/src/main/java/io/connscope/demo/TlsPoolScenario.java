@@ -1,5 +1,6 @@
 package io.connscope.demo;
 
+import io.connscope.testsupport.LoopbackTls;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -35,8 +36,8 @@ final class TlsPoolScenario implements Scenario {
 
     @Override
     public void run(PrintStream out) throws Exception {
-        SSLContext serverContext = DemoTls.context();
-        SSLContext client = DemoTls.context();
+        SSLContext serverContext = LoopbackTls.context();
+        SSLContext client = LoopbackTls.context();
         try (SSLServerSocket listener = (SSLServerSocket) DemoPorts.listen(serverContext.getServerSocketFactory(), 50)) {
             Thread acceptor = new Thread(() -> serve(listener), "demo-tls-pool-server");
             acceptor.setDaemon(true);

@@ -1,5 +1,6 @@
 package io.connscope.demo;
 
+import io.connscope.testsupport.LoopbackTls;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -31,7 +32,7 @@ final class TlsScenario implements Scenario {
 
     @Override
     public void run(PrintStream out) throws Exception {
-        SSLContext context = DemoTls.context();
+        SSLContext context = LoopbackTls.context();
         SSLServerSocket listener = (SSLServerSocket) DemoPorts.listen(context.getServerSocketFactory(), 50);
         SSLParameters serverParams = listener.getSSLParameters();
         serverParams.setApplicationProtocols(new String[] {"http/1.1"});

@@ -1,5 +1,6 @@
 package io.connscope.demo;
 
+import io.connscope.testsupport.LoopbackTls;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -53,7 +54,7 @@ final class WebSocketScenario implements Scenario {
 
     @Override
     public void run(PrintStream out) throws Exception {
-        SSLContext context = tls ? DemoTls.context() : null;
+        SSLContext context = tls ? LoopbackTls.context() : null;
         try (WebSocketDemoServer server = new WebSocketDemoServer(1, true, context)) {
             Echoes echoes = new Echoes(abort ? 1 : 2);
             HttpClient client = tls ? HttpClient.newBuilder().sslContext(context).build() : HttpClient.newHttpClient();

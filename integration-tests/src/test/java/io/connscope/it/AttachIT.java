@@ -2,12 +2,12 @@ package io.connscope.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.connscope.it.fixtures.LongLivedConnectionApp;
 import io.connscope.it.support.Await;
 import io.connscope.it.support.ChildJvm;
-import io.connscope.it.support.Jvm;
-import io.connscope.it.fixtures.LongLivedConnectionApp;
 import io.connscope.it.support.OtlpReceiver;
 import io.connscope.it.support.SpanView;
+import io.connscope.testsupport.Jvm;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -4,8 +4,8 @@ import static io.connscope.it.SafetyIT.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.connscope.it.support.ChildJvm;
-import io.connscope.it.support.Jvm;
 import io.connscope.it.support.OtlpReceiver;
+import io.connscope.testsupport.Jvm;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Files;

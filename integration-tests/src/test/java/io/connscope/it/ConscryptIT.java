@@ -3,11 +3,11 @@ package io.connscope.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.connscope.it.support.ChildJvm;
-import io.connscope.it.support.Jvm;
 import io.connscope.it.support.OtlpReceiver;
 import io.connscope.it.support.SpanView;
 import io.connscope.it.support.Spans;
 import io.connscope.it.support.StackFixtures;
+import io.connscope.testsupport.Jvm;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.connscope.it.fixtures.HostileTargetApp;
 import io.connscope.it.support.ChildJvm;
 import io.connscope.it.support.HostilePeers;
-import io.connscope.it.support.Jvm;
+import io.connscope.testsupport.Jvm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

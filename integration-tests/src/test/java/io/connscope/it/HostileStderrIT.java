@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.connscope.it.fixtures.HostileStderrApp;
 import io.connscope.it.support.ChildJvm;
-import io.connscope.it.support.Jvm;
+import io.connscope.testsupport.Jvm;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.connscope.it.fixtures.HostileWireApp;
 import io.connscope.it.support.ChildJvm;
-import io.connscope.it.support.Jvm;
+import io.connscope.testsupport.Jvm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

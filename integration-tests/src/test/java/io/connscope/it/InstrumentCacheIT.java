@@ -3,11 +3,11 @@ package io.connscope.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.connscope.it.support.ChildJvm;
-import io.connscope.it.support.Jvm;
 import io.connscope.it.support.OtlpReceiver;
 import io.connscope.it.support.ScenarioPort;
 import io.connscope.it.support.SpanView;
 import io.connscope.it.support.Spans;
+import io.connscope.testsupport.Jvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

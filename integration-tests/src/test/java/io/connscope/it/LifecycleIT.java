@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.connscope.it.fixtures.LifecycleApp;
 import io.connscope.it.support.ChildJvm;
-import io.connscope.it.support.Jvm;
 import io.connscope.it.support.OtlpReceiver;
 import io.connscope.it.support.SpanView;
 import io.connscope.it.support.Spans;
+import io.connscope.testsupport.Jvm;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;

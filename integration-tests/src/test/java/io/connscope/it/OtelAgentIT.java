@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.connscope.it.fixtures.TwoClientsApp;
 import io.connscope.it.support.ChildJvm;
-import io.connscope.it.support.Jvm;
 import io.connscope.it.support.OtlpReceiver;
 import io.connscope.it.support.SpanView;
+import io.connscope.testsupport.Jvm;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.Set;

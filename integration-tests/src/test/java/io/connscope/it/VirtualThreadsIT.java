@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.connscope.it.fixtures.VirtualThreadsApp;
 import io.connscope.it.support.ChildJvm;
-import io.connscope.it.support.Jvm;
 import io.connscope.it.support.OtlpReceiver;
+import io.connscope.testsupport.Jvm;
 import org.junit.jupiter.api.Test;
 
 /** Thousands of concurrent requests on virtual threads (JDK 25): every connection and exchange, on both sides. */

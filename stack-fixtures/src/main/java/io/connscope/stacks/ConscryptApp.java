@@ -2,6 +2,7 @@ package io.connscope.stacks;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.connscope.testsupport.LoopbackTls;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -27,7 +28,7 @@ public final class ConscryptApp {
     public static void main(String[] args) throws Exception {
         // The server's TCP_NODELAY on, as a server should have it: Nagle's delays are not what this is about.
         System.setProperty("sun.net.httpserver.nodelay", "true");
-        SSLContext serverTls = FixtureTls.serverContext();
+        SSLContext serverTls = LoopbackTls.serverContext();
         AtomicInteger served = new AtomicInteger();
         HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(serverTls));
@@ -44,7 +45,7 @@ public final class ConscryptApp {
         int port = server.getAddress().getPort();
 
         SSLContext clientTls = SSLContext.getInstance("TLS", Conscrypt.newProvider());
-        clientTls.init(null, FixtureTls.trustManagers().getTrustManagers(), null);
+        clientTls.init(null, LoopbackTls.trustManagers().getTrustManagers(), null);
         HttpClient client = HttpClient.newBuilder().sslContext(clientTls).version(HttpClient.Version.HTTP_1_1).build();
         int answered = 0;
         SSLSession session = null;

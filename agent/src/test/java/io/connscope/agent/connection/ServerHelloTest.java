@@ -2,32 +2,19 @@ package io.connscope.agent.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
+import io.connscope.testsupport.LoopbackTls;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.security.KeyStore;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * ServerHellos made by the JDK's own TLS 1.3 server, in memory: a first handshake, then one that
  * resumes its session. The JDK's client session, whose creation time a resumption keeps, is the truth.
  */
 class ServerHelloTest {
-
-    private static final char[] PASSWORD = "changeit".toCharArray();
-
-    @TempDir
-    Path dir;
 
     @Test
     void aTls13ServerHelloSaysWhetherItResumed() throws Exception {
@@ -123,29 +110,10 @@ class ServerHelloTest {
         }
     }
 
-    /** A self-signed localhost key made by the JDK's keytool, trusted by the same context. */
-    private SSLContext context(String protocol) throws Exception {
-        Path store = dir.resolve(protocol + ".p12");
-        if (!Files.exists(store)) {
-            Path keytool = Paths.get(System.getProperty("java.home"), "bin", "keytool");
-            Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname",
-                "secp256r1", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost", "-validity", "2", "-storetype", "PKCS12",
-                "-keystore", store.toString(), "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
-                .redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).isZero();
-        }
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            keys.load(in, PASSWORD);
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, PASSWORD);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(keys);
+    /** The loopback key for localhost, trusted by the same context, for one protocol version. */
+    private static SSLContext context(String protocol) throws Exception {
         SSLContext tls = SSLContext.getInstance(protocol);
-        tls.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        tls.init(LoopbackTls.keyManagers().getKeyManagers(), LoopbackTls.trustManagers().getTrustManagers(), null);
         return tls;
     }
 }

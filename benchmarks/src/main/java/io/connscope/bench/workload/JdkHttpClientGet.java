@@ -1,5 +1,6 @@
 package io.connscope.bench.workload;
 
+import io.connscope.testsupport.LoopbackTls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +19,7 @@ final class JdkHttpClientGet implements Workload {
     private final HttpRequest request;
 
     JdkHttpClientGet(boolean https) throws Exception {
-        SSLContext tls = https ? SelfSignedTls.context() : null;
+        SSLContext tls = https ? LoopbackTls.context() : null;
         server = new LoopbackHttpServer(tls);
         HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
         client = (tls == null ? builder : builder.sslContext(tls)).build();

@@ -3,7 +3,9 @@ package io.connscope.it.support;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.connscope.it.faultagent.FaultAgentJar;
-import java.io.File;
+import io.connscope.testsupport.ChildProcess;
+import io.connscope.testsupport.JavaCommand;
+import io.connscope.testsupport.Jvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,10 +26,10 @@ public final class ChildJvm {
     private static final Path WORK = Paths.get(System.getProperty("connscope.work.dir")).toAbsolutePath();
 
     private final Jvm jvm;
-    private final Path java;
     private final List<String> jvmArgs = new ArrayList<>();
     private final List<String> argsBeforeAgent = new ArrayList<>();
-    private final List<String> mainArgs = new ArrayList<>();
+    /** What the child runs: the demo, a fixture, a main class or a module. */
+    private JavaCommand command;
     private final Map<String, String> env = new LinkedHashMap<>();
     private String agentArgs;
     private boolean withAgent = true;
@@ -35,11 +37,12 @@ public final class ChildJvm {
 
     private ChildJvm(Jvm jvm) {
         this.jvm = jvm;
-        this.java = jvm.java().orElse(null);
+        Path java = jvm.java().orElse(null);
         if (java == null) {
             System.err.println("SKIPPED on " + jvm + ": not found (looked at " + jvm.whereLooked() + ")");
         }
         assumeTrue(java != null, jvm + " is not found (looked at " + jvm.whereLooked() + "); tests on it are skipped");
+        this.command = JavaCommand.of(java);
     }
 
     public static ChildJvm on(Jvm jvm) {
@@ -98,9 +101,7 @@ public final class ChildJvm {
     }
 
     public Result demo(String... scenarios) throws IOException, InterruptedException {
-        mainArgs.add("-jar");
-        mainArgs.add(DEMO_JAR.toString());
-        mainArgs.addAll(List.of(scenarios));
+        command.jar(DEMO_JAR, List.of(scenarios));
         return run();
     }
 
@@ -113,10 +114,7 @@ public final class ChildJvm {
 
     /** Runs a main class from this classpath alone (e.g. the stack fixtures, built apart). */
     public Result main(String mainClass, List<String> classpath, String... args) throws IOException, InterruptedException {
-        mainArgs.add("-cp");
-        mainArgs.add(String.join(File.pathSeparator, classpath));
-        mainArgs.add(mainClass);
-        mainArgs.addAll(List.of(args));
+        command.mainClass(classpath, mainClass, List.of(args));
         return run();
     }
 
@@ -126,11 +124,7 @@ public final class ChildJvm {
 
     /** Runs a modular application: {@code --module-path modulePath -m module/mainClass args}. */
     public Result module(Path modulePath, String moduleAndMainClass, String... args) throws IOException, InterruptedException {
-        mainArgs.add("--module-path");
-        mainArgs.add(modulePath.toString());
-        mainArgs.add("-m");
-        mainArgs.add(moduleAndMainClass);
-        mainArgs.addAll(List.of(args));
+        command.module(modulePath, moduleAndMainClass, List.of(args));
         return run();
     }
 
@@ -148,18 +142,13 @@ public final class ChildJvm {
 
     /** Starts the demo without waiting for it, e.g. to attach to it: {@link Running#stop()} ends it. */
     public Running startDemo(String... args) throws IOException {
-        mainArgs.add("-jar");
-        mainArgs.add(DEMO_JAR.toString());
-        mainArgs.addAll(List.of(args));
+        command.jar(DEMO_JAR, List.of(args));
         return start();
     }
 
     /** Starts a fixture main class without waiting for it. */
     public Running startFixture(Class<?> main, String... args) throws IOException {
-        mainArgs.add("-cp");
-        mainArgs.add(FIXTURES.toString());
-        mainArgs.add(main.getName());
-        mainArgs.addAll(List.of(args));
+        command.mainClass(List.of(FIXTURES.toString()), main.getName(), List.of(args));
         return start();
     }
 
@@ -188,8 +177,7 @@ public final class ChildJvm {
 
         /** Waits for the JVM to exit by itself, at most {@code seconds}; fails (and kills it) when it does not. */
         public Result awaitExit(long seconds) throws IOException, InterruptedException {
-            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+            if (!ChildProcess.exitsWithin(process, seconds)) {
                 throw new AssertionError("child JVM did not exit within " + seconds + " s: " + command
                     + "\nstderr:\n" + stderr());
             }
@@ -232,10 +220,7 @@ public final class ChildJvm {
 
         /** Ends the JVM as a normal stop would (SIGTERM), so its shutdown hooks run. */
         public void stop() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
+            ChildProcess.stop(process);
         }
 
         @Override
@@ -254,8 +239,7 @@ public final class ChildJvm {
         ProcessBuilder pb = processBuilder(cmd, out, err);
         long start = System.nanoTime();
         Process p = pb.start();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
+        if (!ChildProcess.exitsWithin(p, timeoutSeconds)) {
             throw new AssertionError("child JVM did not finish within " + timeoutSeconds + " s: " + cmd
                 + "\nstderr:\n" + Files.readString(err));
         }
@@ -264,16 +248,11 @@ public final class ChildJvm {
     }
 
     private List<String> command() {
-        List<String> cmd = new ArrayList<>(launcher);
-        cmd.add(java.toString());
-        cmd.addAll(jvm.flags());
-        cmd.addAll(argsBeforeAgent);
+        command.launchedBy(launcher).options(jvm.flags()).options(argsBeforeAgent);
         if (withAgent) {
-            cmd.add("-javaagent:" + AGENT_JAR + (agentArgs == null ? "" : "=" + agentArgs));
+            command.agent(AGENT_JAR, agentArgs);
         }
-        cmd.addAll(jvmArgs);
-        cmd.addAll(mainArgs);
-        return cmd;
+        return command.options(jvmArgs).toList();
     }
 
     private ProcessBuilder processBuilder(List<String> cmd, Path out, Path err) {

@@ -1,6 +1,6 @@
 package io.connscope.stacks.conformance;
 
-import io.connscope.stacks.FixtureTls;
+import io.connscope.testsupport.LoopbackTls;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -32,10 +32,10 @@ import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
@@ -103,7 +103,7 @@ final class ConformanceClients {
 
     /** Its keep-alive cache keeps connections until the JVM exits. */
     private static Session httpUrlConnection(boolean tls) throws Exception {
-        SSLSocketFactory sockets = tls ? FixtureTls.clientContext().getSocketFactory() : null;
+        SSLSocketFactory sockets = tls ? LoopbackTls.clientContext().getSocketFactory() : null;
         return session((uri, post) -> {
             HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
             if (c instanceof HttpsURLConnection) {
@@ -127,7 +127,7 @@ final class ConformanceClients {
     private static Session javaNetHttp(boolean tls) throws Exception {
         HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
         if (tls) {
-            builder.sslContext(FixtureTls.clientContext());
+            builder.sslContext(LoopbackTls.clientContext());
         }
         return javaNetHttp(builder.build());
     }
@@ -149,7 +149,7 @@ final class ConformanceClients {
     private static Session okHttp(boolean tls) throws Exception {
         OkHttpClient.Builder builder = new OkHttpClient.Builder();
         if (tls) {
-            builder.sslSocketFactory(FixtureTls.clientContext().getSocketFactory(), FixtureTls.trustManager());
+            builder.sslSocketFactory(LoopbackTls.clientContext().getSocketFactory(), LoopbackTls.trustManager());
         }
         return okHttp(builder);
     }
@@ -173,7 +173,7 @@ final class ConformanceClients {
     private static Session apache(boolean tls) throws Exception {
         CloseableHttpClient client = !tls ? HttpClients.createDefault() : HttpClients.custom()
             .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                .setTlsSocketStrategy(ClientTlsStrategyBuilder.create().setSslContext(FixtureTls.clientContext()).buildClassic())
+                .setTlsSocketStrategy(ClientTlsStrategyBuilder.create().setSslContext(LoopbackTls.clientContext()).buildClassic())
                 .build())
             .build();
         return session((uri, post) -> {
@@ -193,7 +193,7 @@ final class ConformanceClients {
         org.eclipse.jetty.client.HttpClient client = new org.eclipse.jetty.client.HttpClient();
         if (tls) {
             SslContextFactory.Client ssl = new SslContextFactory.Client();
-            ssl.setSslContext(FixtureTls.clientContext());
+            ssl.setSslContext(LoopbackTls.clientContext());
             client.setSslContextFactory(ssl);
         }
         return jetty(client);
@@ -214,7 +214,7 @@ final class ConformanceClients {
     private static Session apacheAsync(boolean tls) throws Exception {
         return apacheAsync(!tls ? HttpAsyncClients.createDefault() : HttpAsyncClients.custom()
             .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
-                .setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(FixtureTls.clientContext()).buildAsync())
+                .setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(LoopbackTls.clientContext()).buildAsync())
                 .build())
             .build());
     }
@@ -238,7 +238,7 @@ final class ConformanceClients {
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         HttpClientOptions options = new HttpClientOptions();
         if (tls) {
-            options.setSsl(true).setTrustOptions(TrustOptions.wrap(FixtureTls.trustManager()));
+            options.setSsl(true).setTrustOptions(TrustOptions.wrap(LoopbackTls.trustManager()));
         }
         HttpClientAgent client = vertx.createHttpClient(options);
         Context context = vertx.getOrCreateContext();

@@ -1,6 +1,6 @@
 package io.connscope.stacks.conformance;
 
-import io.connscope.stacks.FixtureTls;
+import io.connscope.testsupport.LoopbackTls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
@@ -125,7 +125,7 @@ final class ConformanceNetty {
         private Channel channel;
 
         Client(boolean tls, boolean noDelay, boolean streamPosts) throws Exception {
-            this.ssl = tls ? SslContextBuilder.forClient().trustManager(FixtureTls.trustManager()).build() : null;
+            this.ssl = tls ? SslContextBuilder.forClient().trustManager(LoopbackTls.trustManager()).build() : null;
             this.noDelay = noDelay;
             this.streamPosts = streamPosts;
         }

@@ -1,7 +1,7 @@
 package io.connscope.stacks.conformance;
 
 import com.sun.net.httpserver.HttpServer;
-import io.connscope.stacks.FixtureTls;
+import io.connscope.testsupport.LoopbackTls;
 import io.undertow.Undertow;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -97,7 +97,7 @@ final class ConformanceServers {
         ServerConnector connector;
         if (tls) {
             SslContextFactory.Server ssl = new SslContextFactory.Server();
-            ssl.setSslContext(FixtureTls.serverContext());
+            ssl.setSslContext(LoopbackTls.serverContext());
             connector = new ServerConnector(server, ssl);
         } else {
             connector = new ServerConnector(server);

@@ -2,7 +2,7 @@ package io.connscope.agent.export.sender;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.connscope.demo.DemoTls;
+import io.connscope.testsupport.LoopbackTls;
 import io.opentelemetry.sdk.common.export.Compressor;
 import io.opentelemetry.sdk.common.export.HttpResponse;
 import io.opentelemetry.sdk.common.export.HttpSenderConfig;
@@ -177,7 +177,7 @@ class SocketHttpSenderTest {
 
     @Test
     void sendsOverTlsCheckingTheCollectorsName() throws Exception {
-        SSLContext tls = DemoTls.context(); // a certificate for localhost and 127.0.0.1
+        SSLContext tls = LoopbackTls.context(); // a certificate for localhost and 127.0.0.1
         serve(n -> ok(n), tls, InetAddress.getLoopbackAddress());
         sender = new SocketHttpSender(config(URI.create("https://localhost:" + server.getLocalPort() + "/v1/logs"), tls,
             retry(3), Map.of(), Duration.ofSeconds(5)));
@@ -189,7 +189,7 @@ class SocketHttpSenderTest {
 
     @Test
     void aCollectorWhoseCertificateNamesAnotherHostIsRefusedWithoutRetrying() throws Exception {
-        SSLContext tls = DemoTls.context(); // a certificate for localhost and 127.0.0.1
+        SSLContext tls = LoopbackTls.context(); // a certificate for localhost and 127.0.0.1
         InetAddress other = InetAddress.getByName("127.0.0.2"); // loopback too, but not in the certificate
         serve(n -> ok(n), tls, other);
         sender = new SocketHttpSender(config(URI.create("https://127.0.0.2:" + server.getLocalPort() + "/v1/logs"), tls,

@@ -1,4 +1,4 @@
-package io.connscope.it.support;
+package io.connscope.testsupport;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** The JVMs every integration test runs on. */
+/** The JDKs connscope is tested on: every integration test runs on each, where it is found. */
 public enum Jvm {
     /** JDK 17 with its default NioSocketImpl. */
     JDK17("JDK 17"),
