@@ -1,7 +1,5 @@
 package io.connscope.agent;
 
-import io.connscope.agent.runtime.AgentLog;
-import io.connscope.agent.runtime.AgentThreads;
 import io.connscope.agent.config.AgentConfig;
 import io.connscope.agent.connection.CallSites;
 import io.connscope.agent.connection.ConnectionRegistry;
@@ -12,24 +10,27 @@ import io.connscope.agent.diagnose.Diagnosis;
 import io.connscope.agent.diagnose.RuleCatalog;
 import io.connscope.agent.diagnose.WarningLog;
 import io.connscope.agent.export.AnalysisMemoryMetrics;
-import io.connscope.agent.export.UnfollowedStacksMetric;
-import io.connscope.agent.export.Clock;
 import io.connscope.agent.export.ConnectionTelemetry;
 import io.connscope.agent.export.ExportHealth;
 import io.connscope.agent.export.ExporterLogging;
 import io.connscope.agent.export.OtelSettings;
 import io.connscope.agent.export.OtelSetup;
 import io.connscope.agent.export.OtelSink;
+import io.connscope.agent.export.UnfollowedStacksMetric;
 import io.connscope.agent.http.AnalysisMemory;
-import io.connscope.agent.pipeline.EventPipeline;
-import io.connscope.agent.pipeline.EventQueue;
-import io.connscope.agent.pipeline.EventSink;
 import io.connscope.agent.http.ResendDetector;
 import io.connscope.agent.instrument.Instrumenter;
 import io.connscope.agent.instrument.JdkInternals;
+import io.connscope.agent.jfr.JfrSink;
+import io.connscope.agent.pipeline.EventPipeline;
+import io.connscope.agent.pipeline.EventQueue;
+import io.connscope.agent.pipeline.EventSink;
 import io.connscope.agent.report.ReportServer;
 import io.connscope.agent.report.ReportWriter;
 import io.connscope.agent.report.Timeline;
+import io.connscope.agent.runtime.AgentLog;
+import io.connscope.agent.runtime.AgentThreads;
+import io.connscope.agent.runtime.Clock;
 import io.connscope.bridge.Bridge;
 import io.connscope.bridge.ConnectionSink;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -141,14 +142,19 @@ final class AgentInstaller {
         ExportHealth exportHealth = new ExportHealth(queue);
         // Before the SDK is built, so that nothing it says reaches the application's log.
         ExporterLogging.install(exportHealth);
+        Clock clock = new Clock();
         OtelSink otel = new OtelSink(() -> buildSdk(config, exportHealth), sdk -> {
             AnalysisMemoryMetrics.register(sdk.getMeter(ConnectionTelemetry.SCOPE), analysisMemory);
             UnfollowedStacksMetric.register(sdk.getMeter(ConnectionTelemetry.SCOPE));
-            return new ConnectionTelemetry(sdk, new Clock(), destinations, exportHealth, warnings, registry::open,
+            return new ConnectionTelemetry(sdk, clock, destinations, exportHealth, warnings, registry::open,
                 config.exchangeSpansRatio(), config.captureQuery());
         });
-        // The sinks, in the order each event reaches them.
-        List<EventSink> sinks = List.of(timeline, otel);
+        // The sinks, in the order each event reaches them. JFR's costs nothing until a recording runs.
+        List<EventSink> sinks = new ArrayList<>(List.of(timeline, otel));
+        EventSink jfr = JfrSink.ifAvailable(clock);
+        if (jfr != null) {
+            sinks.add(jfr);
+        }
         EventPipeline pipeline = new EventPipeline(queue, tracker.housekeeping(), diagnosis, sinks, System::nanoTime);
         pipeline.start(group);
 

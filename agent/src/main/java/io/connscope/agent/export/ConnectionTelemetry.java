@@ -14,6 +14,7 @@ import io.connscope.agent.diagnose.Warning;
 import io.connscope.agent.diagnose.WarningLog;
 import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.pipeline.ExchangeFinished;
+import io.connscope.agent.runtime.Clock;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;

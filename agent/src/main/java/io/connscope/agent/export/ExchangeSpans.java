@@ -10,6 +10,7 @@ import io.connscope.agent.http.Http2Session;
 import io.connscope.agent.http.HttpExchange;
 import io.connscope.agent.http.RequestTarget;
 import io.connscope.agent.pipeline.ExchangeFinished;
+import io.connscope.agent.runtime.Clock;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;

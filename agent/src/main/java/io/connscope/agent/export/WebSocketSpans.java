@@ -5,6 +5,7 @@ import static io.connscope.agent.export.Semconv.*;
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.Role;
 import io.connscope.agent.diagnose.WebSocketEnd;
+import io.connscope.agent.runtime.Clock;
 import io.connscope.agent.websocket.WebSocketFrames;
 import io.connscope.agent.websocket.WebSocketSession.Side;
 import io.connscope.agent.websocket.WebSocketSession;

@@ -52,6 +52,7 @@ class PackageLayersTest {
         // sinks
         Map.entry(AGENT + ".export", 7),
         Map.entry(AGENT + ".export.sender", 7),
+        Map.entry(AGENT + ".jfr", 7),
         Map.entry(AGENT + ".report", 8), // its account of export health comes from export
         // the wiring, then the attach command that starts it
         Map.entry(AGENT, 9),

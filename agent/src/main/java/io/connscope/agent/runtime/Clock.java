@@ -1,4 +1,4 @@
-package io.connscope.agent.export;
+package io.connscope.agent.runtime;
 
 import java.time.Instant;
 

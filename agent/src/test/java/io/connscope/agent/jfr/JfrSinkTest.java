@@ -1,0 +1,141 @@
+package io.connscope.agent.jfr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.connscope.agent.connection.ConnectionEvent;
+import io.connscope.agent.connection.ConnectionRecord;
+import io.connscope.agent.connection.Destinations;
+import io.connscope.agent.connection.Housekeeping;
+import io.connscope.agent.connection.Role;
+import io.connscope.agent.connection.TestRecords;
+import io.connscope.agent.diagnose.Diagnosis;
+import io.connscope.agent.diagnose.RuleCatalog;
+import io.connscope.agent.diagnose.WarningLog;
+import io.connscope.agent.http.AnalysisMemory;
+import io.connscope.agent.http.HttpConnection;
+import io.connscope.agent.pipeline.EventPipeline;
+import io.connscope.agent.pipeline.EventQueue;
+import io.connscope.agent.pipeline.EventSink;
+import io.connscope.agent.runtime.Clock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The JFR sink driven through a real pipeline, into a real recording, read back with RecordingFile. */
+class JfrSinkTest {
+
+    @TempDir
+    Path dir;
+
+    private final Destinations destinations = new Destinations(10);
+    private final EventQueue queue = new EventQueue(16);
+    private final List<ConnectionRecord> settling = new ArrayList<>();
+
+    /** A client connection whose one GET got 5 of the 10 body bytes its response declared. */
+    private ConnectionRecord truncated() {
+        ConnectionRecord r = new ConnectionRecord(7, Role.CLIENT, "socket", destinations.of(Role.CLIENT, "api", 8080), 1L);
+        TestRecords.connectEndNanos(r, 1_000_001L);
+        r.events().add(ConnectionEvent.CONNECT);
+        TestRecords.http(r, new HttpConnection(e -> queue.exchange(r, e), AnalysisMemory.unlimited().lease()));
+        byte[] request = "GET /orders/9?secret=1 HTTP/1.1\r\nHost: api\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] response = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n12345".getBytes(StandardCharsets.US_ASCII);
+        r.onWrite(request.length, 2_000_000L);
+        r.http().feed(true, request, 0, request.length);
+        r.onRead(response.length, 3_000_000L);
+        r.http().feed(false, response, 0, response.length);
+        r.onRead(-1, 4_000_000L);
+        r.events().add(ConnectionEvent.CLOSE);
+        r.finish(5_000_000L);
+        r.http().end(5_000_000L);
+        return r;
+    }
+
+    private EventPipeline pipeline(EventSink sink) {
+        Housekeeping lifecycle = new Housekeeping() {
+            @Override
+            public void settle(long nowNanos, boolean everything) {
+                settling.forEach(queue::connection);
+                settling.clear();
+            }
+
+            @Override
+            public void endAllOpen(long nowNanos) {
+            }
+        };
+        return new EventPipeline(queue, lifecycle, new Diagnosis(new RuleCatalog(Map.of()), new WarningLog(10, 100)),
+            List.of(sink), System::nanoTime);
+    }
+
+    @Test
+    void aConnectionItsExchangeAndItsWarningAreRecordedWithTheirFacts() throws Exception {
+        EventSink sink = JfrSink.ifAvailable(new Clock());
+        assertThat(sink).as("the JDK running the tests has JFR").isNotNull();
+        Path file = dir.resolve("sink.jfr");
+        try (Recording recording = new Recording()) {
+            recording.enable(ConnectionEndedEvent.NAME);
+            recording.enable(HttpExchangeEvent.NAME);
+            recording.enable(WarningEvent.NAME);
+            recording.start();
+            settling.add(truncated());
+            pipeline(sink).shutdown(System.nanoTime() + 5_000_000_000L, 5000, "the test's");
+            recording.stop();
+            recording.dump(file);
+        }
+        List<RecordedEvent> events = RecordingFile.readAllEvents(file).stream()
+            .filter(e -> e.getEventType().getName().startsWith("connscope.")).collect(Collectors.toList());
+        assertThat(events).extracting(e -> e.getEventType().getName())
+            .containsExactly(HttpExchangeEvent.NAME, WarningEvent.NAME, ConnectionEndedEvent.NAME);
+
+        RecordedEvent exchange = events.get(0);
+        assertThat(exchange.getLong("connectionId")).isEqualTo(7);
+        assertThat(exchange.getString("method")).isEqualTo("GET");
+        assertThat(exchange.getString("path")).as("never the query").isEqualTo("/orders/9");
+        assertThat(exchange.getInt("status")).isEqualTo(200);
+        assertThat(exchange.getLong("responseBodyBytes")).isEqualTo(5);
+        assertThat(exchange.getString("failure")).isEqualTo("truncated_response");
+        assertThat(exchange.getString("warnings")).isEqualTo("truncated-body");
+
+        RecordedEvent warning = events.get(1);
+        assertThat(warning.getString("rule")).isEqualTo("truncated-body");
+        assertThat(warning.getString("severity")).isEqualTo("WARN");
+        assertThat(warning.getString("evidence")).contains("received 5 of 10 bytes");
+        assertThat(warning.getString("destination")).isEqualTo("api:8080");
+
+        RecordedEvent connection = events.get(2);
+        assertThat(connection.getString("role")).isEqualTo("client");
+        assertThat(connection.getString("destination")).isEqualTo("api:8080");
+        assertThat(connection.getLong("bytesSent")).isEqualTo(46);
+        assertThat(connection.getLong("bytesReceived")).isEqualTo(44);
+        assertThat(connection.getLong("connectDuration")).isEqualTo(1_000_000L);
+        assertThat(connection.getLong("lifetime")).isEqualTo(4_999_999L);
+        assertThat(connection.getString("closeClassification")).isEqualTo("peer-first");
+        assertThat(connection.getInt("httpRequests")).isEqualTo(1);
+        assertThat(connection.getLong("ended") - connection.getLong("opened")).isBetween(4L, 5L);
+    }
+
+    @Test
+    void eventTypesARecordingLeavesOffAreNotRecorded() throws Exception {
+        EventSink sink = JfrSink.ifAvailable(new Clock());
+        Path file = dir.resolve("only-warnings.jfr");
+        try (Recording recording = new Recording()) {
+            recording.enable(WarningEvent.NAME);
+            recording.disable(ConnectionEndedEvent.NAME);
+            recording.disable(HttpExchangeEvent.NAME);
+            recording.start();
+            settling.add(truncated());
+            pipeline(sink).shutdown(System.nanoTime() + 5_000_000_000L, 5000, "the test's");
+            recording.stop();
+            recording.dump(file);
+        }
+        assertThat(RecordingFile.readAllEvents(file)).extracting(e -> e.getEventType().getName())
+            .filteredOn(n -> n.startsWith("connscope.")).containsExactly(WarningEvent.NAME);
+    }
+}
