@@ -9,8 +9,11 @@ import java.lang.ref.WeakReference;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
@@ -284,6 +287,36 @@ final class ConnectionRuleScenario extends NamedScenario {
                     RawHttp.readResponse(s.getInputStream());
                     out.println("  2 requests, each misusing a hop-by-hop header");
                     return "client.connections=1 hop.by.hop=2 port=" + port;
+                }
+            });
+    }
+
+    /** GETs in keepalive-disabled: one more than the rule's default of 5, so it is claimed twice. */
+    static final int CLOSING_REQUESTS = 6;
+
+    static Scenario keepAliveDisabled() {
+        return new ConnectionRuleScenario("keepalive-disabled", CLOSING_REQUESTS + " GETs with HttpURLConnection, each"
+            + " asking the server to close (Connection: close): a new connection for every request", out -> {
+                int[] asked = new int[1];
+                try (LoopbackServer server = LoopbackServer.start(CLOSING_REQUESTS, s -> {
+                    String head = RawHttp.readHead(s.getInputStream());
+                    if (head.toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n")) {
+                        asked[0]++;
+                    }
+                    // As HTTP/1.1 servers do: the answer says the connection closes, then the client closes it.
+                    s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                        .getBytes(StandardCharsets.US_ASCII));
+                    s.getInputStream().readAllBytes();
+                })) {
+                    URL url = new URL("http://127.0.0.1:" + server.port() + "/closing");
+                    for (int i = 0; i < CLOSING_REQUESTS; i++) {
+                        HttpDemoServer.request(url, "GET", true, null);
+                    }
+                    server.await();
+                    out.println("  " + CLOSING_REQUESTS + " requests, " + CLOSING_REQUESTS + " connections; the server"
+                        + " counted " + asked[0] + " requests asking it to close");
+                    return "client.requests=" + CLOSING_REQUESTS + " server.connections=" + CLOSING_REQUESTS
+                        + " server.close.requests=" + asked[0] + " port=" + server.port();
                 }
             });
     }

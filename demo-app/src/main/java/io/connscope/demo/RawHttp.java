@@ -69,6 +69,15 @@ final class RawHttp {
         return Integer.parseInt(status.split(" ")[1]);
     }
 
+    /** Reads one message head, its lines ended by CRLF as on the wire (the start line included). */
+    static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder(line(in, true)).append("\r\n");
+        for (String h = line(in, false); !h.isEmpty(); h = line(in, false)) {
+            head.append(h).append("\r\n");
+        }
+        return head.toString();
+    }
+
     private static String line(InputStream in, boolean first) throws IOException {
         StringBuilder sb = new StringBuilder();
         for (int c = in.read(); c != '\n'; c = in.read()) {

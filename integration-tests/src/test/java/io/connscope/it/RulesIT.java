@@ -8,8 +8,10 @@ import io.connscope.it.support.OtlpReceiver;
 import io.connscope.it.support.ScenarioPort;
 import io.connscope.it.support.SpanView;
 import io.connscope.it.support.Spans;
+import io.connscope.it.support.TimeWait;
 import io.connscope.testsupport.Jvm;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -152,6 +154,37 @@ class RulesIT {
                 assertThat(w.num("connscope.connection.id")).isEqualTo(span.num("connscope.connection.id"));
             }
             assertThat(run.stderr).contains("WARN too-many-connections at localhost:" + parallel.port + ", 2 time(s)\n");
+        }
+    }
+
+    /**
+     * A client that asks the server to close after every request: the server's own counts say how many
+     * connections and requests asked to close, and the kernel says which ports wait in TIME_WAIT.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void aClientThatTurnedKeepAliveOffIsClaimedWithTheServersCountsAndTheKernelsTimeWait(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).demo("keepalive-disabled").assertSuccess();
+            Map<String, String> truth = run.expectLine("server.close.requests=");
+            assertThat(truth).containsEntry("server.connections", "6").containsEntry("server.close.requests", "6");
+            ScenarioPort closing = port(run, "server.close.requests=");
+            List<LogView> all = warnings(otlp);
+            // Claimed from the 5th such connection on: the 5th and the 6th.
+            assertThat(rules(all, "client", closing)).containsExactly("keepalive-disabled", "keepalive-disabled");
+            assertThat(rules(all, "server", closing)).isEmpty();
+            List<SpanView> clients = otlp.spans().connections("client", closing.port);
+            assertThat(clients).hasSize(Integer.parseInt(truth.get("server.connections")));
+            long inTimeWait = 0;
+            for (SpanView c : clients) {
+                if (TimeWait.holds(c.num("network.local.port").intValue(), closing.port)) {
+                    inTimeWait++;
+                }
+            }
+            assertThat(inTimeWait).as("the kernel's TIME_WAIT entries on the client's ports").isEqualTo(6);
+            assertThat(evidence(all, "client", closing).get(1)).contains("it is connection 6 to this destination that did"
+                + " so").contains("; " + inTimeWait + " of them were closed by this side first, each holding its local port"
+                + " in TIME_WAIT for 60 s.");
         }
     }
 

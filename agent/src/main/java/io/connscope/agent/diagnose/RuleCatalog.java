@@ -92,6 +92,7 @@ public final class RuleCatalog {
             new SlowSetupRule(thresholds(SlowSetupRule.ID)),
             new TlsNoResumptionRule(thresholds(TlsNoResumptionRule.ID)),
             new TooManyConnectionsRule(thresholds(TooManyConnectionsRule.ID)),
+            new KeepAliveDisabledRule(thresholds(KeepAliveDisabledRule.ID)),
             new ConnectionLeakRule(thresholds(ConnectionLeakRule.ID)),
             new IdleConnectionRule(thresholds(IdleConnectionRule.ID)),
             new PortExhaustionRule(),

@@ -12,6 +12,7 @@ import io.connscope.agent.connection.TlsInfo;
 import io.connscope.agent.http.AnalysisMemory;
 import io.connscope.agent.http.HttpConnection;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -354,6 +355,41 @@ class ConnectionRulesTest {
             "GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n");
         assertThat(ours.http().violations().malformed(true)).isEqualTo("request 2: conflicting Content-Length values");
         assertThat(rules(ours, 5 * MS)).isEmpty();
+    }
+
+    /** A client that asks the server to close after each request: claimed from the fifth such connection on. */
+    @Test
+    void aClientThatClosesAfterEveryRequestIsClaimedFromItsFifthConnection() {
+        String close = "GET /a HTTP/1.1\r\nHost: api\r\nConnection: close\r\n\r\n";
+        String ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        List<List<String>> fired = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            fired.add(rules(exchanged(i, close, ok), 5 * MS));
+        }
+        assertThat(fired).containsExactly(List.of(), List.of(), List.of(), List.of(), List.of("keepalive-disabled"),
+            List.of("keepalive-disabled"));
+        ConnectionRecord sixth = exchanged(7, close, ok);
+        sixth.finish(5 * MS);
+        assertThat(diagnosis.check(sixth).get(0).evidence).isEqualTo("connection 7 carried one request, which itself asked"
+            + " the server to close the connection (Connection: close); it is connection 7 to this destination that did so."
+            + " Together they paid 7 ms of connecting; 7 of them were closed by this side first, each holding its local port"
+            + " in TIME_WAIT for 60 s.");
+    }
+
+    /** Not the client's doing, or not one request per connection: other rules', or nothing to say. */
+    @Test
+    void closesTheClientDidNotAskForOrConnectionsThatWereReusedAreNotClaimed() {
+        String ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        for (int i = 1; i <= 6; i++) {
+            // the server said close
+            assertThat(rules(exchanged(10 + i, "GET / HTTP/1.1\r\nHost: api\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"), 5 * MS)).isEmpty();
+            // HTTP/1.0 without keep-alive: the exchange rule http10-no-keepalive says it
+            assertThat(rules(exchanged(20 + i, "GET / HTTP/1.0\r\n\r\n", ok), 5 * MS)).isEmpty();
+            // two requests, the second asking to close: the connection was reused
+            assertThat(rules(exchanged(30 + i, "GET / HTTP/1.1\r\nHost: api\r\n\r\n", ok,
+                "GET / HTTP/1.1\r\nHost: api\r\nConnection: close\r\n\r\n", ok), 5 * MS)).isEmpty();
+        }
     }
 
     /** A closed client connection whose HTTP analysis saw these messages: request, response, request, … */
