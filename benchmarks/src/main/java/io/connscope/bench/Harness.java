@@ -36,7 +36,8 @@ public final class Harness {
 
     Harness(Options options) throws IOException {
         this.options = options;
-        this.agents = new Setup.Agents(options.connscopeJar.toAbsolutePath(), options.otelJar.toAbsolutePath());
+        this.agents = new Setup.Agents(options.connscopeJar.toAbsolutePath(), options.otelJar.toAbsolutePath(),
+            options.baselineJar == null ? null : options.baselineJar.toAbsolutePath());
         Files.createDirectories(options.logs);
         this.child = new ChildJvm(childClassPath(), options.logs);
     }

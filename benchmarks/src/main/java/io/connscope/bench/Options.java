@@ -20,10 +20,12 @@ final class Options {
         "  --startup-runs N       start-up probes per configuration and round (2)",
         "  --idle-connections N   connections held open for the retained-heap figure (10000)",
         "  --jmh-forks N          JMH hot-path forks per configuration and round, 0 to skip (1)",
-        "  --configs A,B          of none, connscope, connscope-otlp, otel-agent, both (all)",
+        "  --configs A,B          of none, connscope, connscope-otlp, otel-agent, both, baseline, baseline-otlp"
+            + " (all but the baseline ones, which need --baseline-jar)",
         "  --workloads A,B        of " + String.join(", ", Workloads.names()) + " (all)",
         "  --connscope-jar PATH   (agent/target/connscope-agent.jar)",
         "  --otel-jar PATH        (benchmarks/target/agents/opentelemetry-javaagent.jar)",
+        "  --baseline-jar PATH    another connscope jar, usually the previous build, for the baseline configurations",
         "  --out FILE             Markdown results (benchmarks/RESULTS.md)",
         "  --logs DIR             child JVMs' stderr and connscope reports (benchmarks/target/bench-logs)",
         "  --smoke                a few-second pass that checks everything runs; figures are meaningless");
@@ -39,10 +41,11 @@ final class Options {
     long jmhIterationMillis = 1000;
     int jmhWarmups = 2;
     int jmhIterations = 3;
-    List<Setup> setups = new ArrayList<>(Arrays.asList(Setup.values()));
+    List<Setup> setups = Setup.standard();
     List<String> workloads = new ArrayList<>(Workloads.names());
     Path connscopeJar = Paths.get("agent/target/connscope-agent.jar");
     Path otelJar = Paths.get("benchmarks/target/agents/opentelemetry-javaagent.jar");
+    Path baselineJar;
     Path out = Paths.get("benchmarks/RESULTS.md");
     Path logs = Paths.get("benchmarks/target/bench-logs");
     boolean smoke;
@@ -78,6 +81,7 @@ final class Options {
                 case "--workloads": o.workloads = workloads(v); break;
                 case "--connscope-jar": o.connscopeJar = Paths.get(v); break;
                 case "--otel-jar": o.otelJar = Paths.get(v); break;
+                case "--baseline-jar": o.baselineJar = Paths.get(v); break;
                 case "--out": o.out = Paths.get(v); break;
                 case "--logs": o.logs = Paths.get(v); break;
                 default: throw new IllegalArgumentException("unknown option " + a);

@@ -11,7 +11,10 @@ enum Setup {
     CONNSCOPE("connscope"),
     CONNSCOPE_OTLP("connscope + OTLP"),
     OTEL_AGENT("OTel Java agent"),
-    BOTH("OTel agent + connscope");
+    BOTH("OTel agent + connscope"),
+    /** connscope from another jar (--baseline-jar), usually the previous build: a regression shows beside it. */
+    BASELINE("connscope, baseline jar"),
+    BASELINE_OTLP("connscope + OTLP, baseline jar");
 
     final String label;
 
@@ -30,7 +33,7 @@ enum Setup {
             }
         }
         throw new IllegalArgumentException("unknown configuration '" + id + "', known: none, connscope, connscope-otlp,"
-            + " otel-agent, both");
+            + " otel-agent, both, baseline, baseline-otlp");
     }
 
     /**
@@ -42,16 +45,18 @@ enum Setup {
      */
     List<String> jvmArgs(Agents agents, int otlpSinkPort, Path reportFile, Path instrumentCache) {
         List<String> args = new ArrayList<>();
-        String connscope = "-javaagent:" + agents.connscope + "=report.file=" + reportFile + ",instrument.cache="
-            + instrumentCache;
+        String connscope = "-javaagent:" + (usesBaseline() ? agents.baseline : agents.connscope) + "=report.file="
+            + reportFile + ",instrument.cache=" + instrumentCache;
         String otelOff = "-Dotel.traces.exporter=none";
         switch (this) {
             case NONE:
                 break;
             case CONNSCOPE:
+            case BASELINE:
                 args.add(connscope);
                 break;
             case CONNSCOPE_OTLP:
+            case BASELINE_OTLP:
                 args.add(connscope + ",otel.exporter.otlp.endpoint=http://127.0.0.1:" + otlpSinkPort);
                 break;
             case OTEL_AGENT:
@@ -73,14 +78,32 @@ enum Setup {
         return this == OTEL_AGENT || this == BOTH;
     }
 
+    boolean usesBaseline() {
+        return this == BASELINE || this == BASELINE_OTLP;
+    }
+
+    /** Every configuration that needs nothing but the two agents' jars: all but the baseline ones. */
+    static List<Setup> standard() {
+        List<Setup> out = new ArrayList<>();
+        for (Setup s : values()) {
+            if (!s.usesBaseline()) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
     /** Where the agent jars are; both are checked before anything runs. */
     static final class Agents {
         final Path connscope;
         final Path otel;
+        /** Another connscope jar to compare with, or null. */
+        final Path baseline;
 
-        Agents(Path connscope, Path otel) {
+        Agents(Path connscope, Path otel, Path baseline) {
             this.connscope = connscope;
             this.otel = otel;
+            this.baseline = baseline;
         }
 
         void check(List<Setup> setups) {
@@ -88,6 +111,12 @@ enum Setup {
             if (setups.stream().anyMatch(Setup::needsOtelAgent)) {
                 require(otel, "OpenTelemetry Java agent jar (mvn package copies it to benchmarks/target/agents,"
                     + " or pass --otel-jar)");
+            }
+            if (setups.stream().anyMatch(Setup::usesBaseline)) {
+                if (baseline == null) {
+                    throw new IllegalArgumentException("the baseline configurations need --baseline-jar");
+                }
+                require(baseline, "baseline connscope agent jar (--baseline-jar)");
             }
         }
 

@@ -70,9 +70,13 @@ class HarnessSmokeTest {
     @Test
     void theComparisonAgentIsThereAndBadOptionsAreRefusedClearly() {
         assertThat(OTEL).isRegularFile();
-        new Setup.Agents(CONNSCOPE, OTEL).check(List.of(Setup.values()));
-        assertThatThrownBy(() -> new Setup.Agents(CONNSCOPE, Paths.get("missing.jar")).check(List.of(Setup.BOTH)))
+        new Setup.Agents(CONNSCOPE, OTEL, CONNSCOPE).check(List.of(Setup.values()));
+        assertThatThrownBy(() -> new Setup.Agents(CONNSCOPE, Paths.get("missing.jar"), null).check(List.of(Setup.BOTH)))
             .hasMessageContaining("OpenTelemetry Java agent jar").hasMessageContaining("missing.jar");
+        assertThatThrownBy(() -> new Setup.Agents(CONNSCOPE, OTEL, null).check(List.of(Setup.NONE, Setup.BASELINE)))
+            .hasMessage("the baseline configurations need --baseline-jar");
+        assertThat(Options.parse(new String[0]).setups).as("the baseline ones only when asked for")
+            .doesNotContain(Setup.BASELINE, Setup.BASELINE_OTLP).contains(Setup.CONNSCOPE, Setup.OTEL_AGENT);
         assertThatThrownBy(() -> Options.parse(new String[] {"--rounds", "zero"}))
             .hasMessage("--rounds needs a whole number >= 0, not 'zero'");
         assertThatThrownBy(() -> Options.parse(new String[] {"--configs", "connscope"}))
