@@ -357,23 +357,24 @@ class ConnectionRulesTest {
         assertThat(rules(ours, 5 * MS)).isEmpty();
     }
 
-    /** A client that asks the server to close after each request: claimed from the fifth such connection on. */
+    /** A client that asks the server to close after each request: claimed at the fifth such connection, then once a window. */
     @Test
-    void aClientThatClosesAfterEveryRequestIsClaimedFromItsFifthConnection() {
+    void aClientThatClosesAfterEveryRequestIsClaimedAtItsFifthConnectionThenOncePerWindow() {
         String close = "GET /a HTTP/1.1\r\nHost: api\r\nConnection: close\r\n\r\n";
         String ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
         List<List<String>> fired = new ArrayList<>();
-        for (int i = 1; i <= 6; i++) {
-            fired.add(rules(exchanged(i, close, ok), 5 * MS));
+        for (int i = 1; i <= 7; i++) {
+            fired.add(rules(exchanged(i, close, ok), i * MS));
         }
         assertThat(fired).containsExactly(List.of(), List.of(), List.of(), List.of(), List.of("keepalive-disabled"),
-            List.of("keepalive-disabled"));
-        ConnectionRecord sixth = exchanged(7, close, ok);
-        sixth.finish(5 * MS);
-        assertThat(diagnosis.check(sixth).get(0).evidence).isEqualTo("connection 7 carried one request, which itself asked"
-            + " the server to close the connection (Connection: close); it is connection 7 to this destination that did so."
-            + " Together they paid 7 ms of connecting; 7 of them were closed by this side first, each holding its local port"
-            + " in TIME_WAIT for 60 s.");
+            List.of(), List.of());
+        // A minute after the claim (connscope.rule.keepalive-disabled.window.ms), it is claimed again, with the totals.
+        ConnectionRecord later = exchanged(8, close, ok);
+        later.finish(5 * MS + 60_000 * MS);
+        assertThat(diagnosis.check(later)).extracting(w -> w.evidence).containsExactly("connection 8 carried one request,"
+            + " which itself asked the server to close the connection (Connection: close); it is connection 8 to this"
+            + " destination that did so. Together they paid 8 ms of connecting; 8 of them were closed by this side first,"
+            + " each holding its local port in TIME_WAIT for 60 s.");
     }
 
     /** Not the client's doing, or not one request per connection: other rules', or nothing to say. */
