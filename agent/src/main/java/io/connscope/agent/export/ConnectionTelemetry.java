@@ -72,7 +72,7 @@ public final class ConnectionTelemetry {
         this.warningExport = new WarningExport(otel.getLogsBridge().get(SCOPE));
         this.exchanges = new ExchangeSpans(tracer, clock, warningExport, captureQuery);
         this.sampler = new ExchangeSampler(exchangeSpansRatio);
-        this.webSockets = new WebSocketSpans(tracer, clock, otel.getMeter(SCOPE));
+        this.webSockets = new WebSocketSpans(tracer, clock, otel.getMeter(SCOPE), exchanges::takeUpgradeSpan);
         Meter meter = otel.getMeter(SCOPE);
         exchangeCount = meter.counterBuilder("connscope.http.exchanges").setUnit("{exchange}")
             .setDescription("HTTP exchanges seen on the wire, every one, whether or not it got a span.").build();

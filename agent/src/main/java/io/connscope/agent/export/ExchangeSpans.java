@@ -11,6 +11,7 @@ import io.connscope.agent.http.HttpExchange;
 import io.connscope.agent.http.RequestTarget;
 import io.connscope.agent.pipeline.ExchangeFinished;
 import io.connscope.agent.runtime.Clock;
+import io.connscope.agent.websocket.WebSocketSession;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -61,6 +62,8 @@ final class ExchangeSpans {
      * registry gave up on (connscope.max.connections) is not kept here. Export thread only.
      */
     private final Map<ConnectionRecord, List<SpanContext>> exported = new WeakHashMap<>();
+    /** The span of the exchange that opened each WebSocket session, the session span's parent. Export thread only. */
+    private final Map<WebSocketSession, SpanContext> upgradeSpans = new WeakHashMap<>();
 
     ExchangeSpans(Tracer tracer, Clock clock, WarningExport warnings, boolean captureQuery) {
         this.tracer = tracer;
@@ -162,7 +165,7 @@ final class ExchangeSpans {
         span.end(clock.epochNanos(end), TimeUnit.NANOSECONDS);
         remember(r, span.getSpanContext());
         if (e.webSocket() != null) {
-            e.webSocket().upgradeSpan = span.getSpanContext();
+            upgradeSpans.put(e.webSocket(), span.getSpanContext());
         }
     }
 
@@ -183,6 +186,11 @@ final class ExchangeSpans {
     List<SpanContext> takeLinks(ConnectionRecord r) {
         List<SpanContext> links = exported.remove(r);
         return links == null ? Collections.emptyList() : links;
+    }
+
+    /** The span of the exchange that opened this session, forgotten as it is handed out; null when it had none. */
+    SpanContext takeUpgradeSpan(WebSocketSession session) {
+        return upgradeSpans.remove(session);
     }
 
     private void remember(ConnectionRecord r, SpanContext context) {

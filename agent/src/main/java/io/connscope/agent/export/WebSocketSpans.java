@@ -20,6 +20,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The span of a WebSocket session, a child of the exchange whose 101 opened it: frames and
@@ -30,10 +31,13 @@ final class WebSocketSpans {
     private final Tracer tracer;
     private final Clock clock;
     private final LongCounter sessions;
+    /** The span of the exchange that opened a session, its span's parent (see ExchangeSpans). */
+    private final Function<WebSocketSession, SpanContext> upgradeSpans;
 
-    WebSocketSpans(Tracer tracer, Clock clock, Meter meter) {
+    WebSocketSpans(Tracer tracer, Clock clock, Meter meter, Function<WebSocketSession, SpanContext> upgradeSpans) {
         this.tracer = tracer;
         this.clock = clock;
+        this.upgradeSpans = upgradeSpans;
         this.sessions = meter.counterBuilder("connscope.websocket.sessions").setUnit("{session}")
             .setDescription("WebSocket sessions ended, by how their close handshake went: clean, unanswered, or none.")
             .build();
@@ -85,9 +89,9 @@ final class WebSocketSpans {
         if (ws.violation() != null) {
             sb.setAttribute(WS_VIOLATION, ws.violation());
         }
-        Object upgrade = ws.upgradeSpan;
-        if (upgrade instanceof SpanContext) {
-            sb.setParent(Context.root().with(Span.wrap((SpanContext) upgrade)));
+        SpanContext upgrade = upgradeSpans.apply(ws);
+        if (upgrade != null) {
+            sb.setParent(Context.root().with(Span.wrap(upgrade)));
         } else {
             sb.setNoParent();
         }

@@ -35,8 +35,6 @@ public final class WebSocketSession {
     private final long startNanos;
     private final Direction client = new Direction(Side.CLIENT);
     private final Direction server = new Direction(Side.SERVER);
-    /** The upgrade exchange's span context, set by the export thread, for the session span's parent. */
-    public volatile Object upgradeSpan;
 
     /** {@code key} and {@code accept}: the handshake's Sec-WebSocket-Key and -Accept values, or null. */
     public WebSocketSession(String key, String accept, long startNanos) {
