@@ -49,7 +49,12 @@ class Http2IT {
                 assertThat(c.num("connscope.http.responses")).isEqualTo(6);
                 assertThat(c.num("connscope.http2.server.max_concurrent_streams")).isEqualTo(50);
                 assertThat(c.num("connscope.http2.server.rst_streams")).isEqualTo(1);
-                assertThat(c.num("connscope.http2.client.rst_streams")).isZero();
+                // Seen once in six runs on JDK 17 (2026-12-05): 1 here. Which end's view, and on which stream, says
+                // whether java.net.http really sent a RST_STREAM (then both ends count it) or one view misread it.
+                assertThat(c.num("connscope.http2.client.rst_streams")).as("%s's view; streams: %s", role,
+                    spans.exchanges(role, alpn).stream().map(e -> e.num("connscope.http2.stream_id") + " "
+                        + e.str("http.request.method") + " " + e.str("url.path") + " reset_by=" + e.str("connscope.http2.reset_by"))
+                        .collect(Collectors.toList())).isZero();
                 assertThat(c.str("connscope.http2.goaway.sent_by")).isEqualTo("server");
                 assertThat(c.str("connscope.http2.goaway.error")).isEqualTo("NO_ERROR");
                 assertThat(c.num("connscope.http2.goaway.last_stream_id")).isEqualTo(13);
