@@ -133,6 +133,8 @@ public final class EventPipeline implements Runnable {
             LockSupport.unpark(t);
             AgentThreads.joinUntil(t, deadlineNanos);
             awaitStarted(deadlineNanos);
+        } else {
+            startSinks(); // never started: the sinks still get this run's events
         }
         lifecycle.endAllOpen(nanoClock.getAsLong());
         tick(true);

@@ -139,12 +139,12 @@ class EventPipelineTest {
     }
 
     @Test
-    void shutdownEndsTheOpenConnectionsSettlesEverythingAndStopsEachSinkWithTheBudget() {
+    void shutdownEndsTheOpenConnectionsSettlesEverythingAndStopsEachSinkWithTheBudgetStartingThemIfNeverStarted() {
         Recording sink = new Recording("report");
         EventPipeline pipeline = pipeline(sink);
         settling.add(connectionWithTruncatedExchange(4));
         pipeline.shutdown(System.nanoTime() + 1_000_000_000L, 750, "three quarters");
-        assertThat(calls).containsExactly("endAllOpen", "settle 0 everything",
+        assertThat(calls).containsExactly("report start", "endAllOpen", "settle 0 everything",
             "report exchange 4/1 [truncated-body]", "report connection 4", "report stop 750 three quarters");
     }
 
