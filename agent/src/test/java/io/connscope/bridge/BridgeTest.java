@@ -63,11 +63,18 @@ class BridgeTest {
     void connscopesOwnThreadsAreNotFollowed() throws InterruptedException {
         ThreadGroup own = new ThreadGroup("connscope-test");
         Bridge.install(sink(m -> { }), own, 10);
+        // A thread of connscope's group, and one started by it (a child group, as the SDK's threads are).
         Thread t = new Thread(own, () -> Bridge.socketConnected(new Object(), null, 1L, null));
-        t.start();
-        t.join();
-        assertThat(Bridge.isAgentThread()).isFalse();
+        Thread grandchild = new Thread(new ThreadGroup(own, "sdk"), () -> Bridge.socketConnected(new Object(), null, 1L, null));
+        for (Thread each : new Thread[] {t, grandchild}) {
+            each.start();
+            each.join();
+        }
         assertThat(calls).isEmpty();
+        // The same call from an application thread is followed.
+        assertThat(Bridge.isAgentThread()).isFalse();
+        Bridge.socketConnected(new Object(), null, 1L, null);
+        assertThat(calls).containsExactly("socketConnected");
     }
 
     @Test
