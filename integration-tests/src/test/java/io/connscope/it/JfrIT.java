@@ -114,6 +114,17 @@ class JfrIT {
         assertThat(cutExchange.get("warnings")).isEqualTo("truncated-body");
     }
 
+    /** Without a recording, the JFR sink makes nothing: not one of its event classes is even loaded. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void withoutARecordingNoEventIsMade(Jvm jvm) throws Exception {
+        ChildJvm.Result run = ChildJvm.on(jvm).jvmArg("-Xlog:class+load=info").fixture(JfrApp.class).assertSuccess();
+        assertThat(run.expectLine("keepalive.port=")).containsKey("cut.port");
+        assertThat(run.stdout).as("connscope ran and settled the connections").contains("io.connscope.agent.jfr.JfrSink ")
+            .doesNotContain("io.connscope.agent.jfr.ConnectionEndedEvent").doesNotContain("io.connscope.agent.jfr.HttpExchangeEvent")
+            .doesNotContain("io.connscope.agent.jfr.WarningEvent");
+    }
+
     /** The recording's events, read by JfrDump in a child JVM of the JDK that wrote it. */
     private static List<Map<String, String>> read(Jvm jvm, Path recording) throws Exception {
         ChildJvm.Result dump = ChildJvm.on(jvm).withoutAgent().fixture(JfrDump.class, recording.toString()).assertSuccess();
