@@ -28,9 +28,11 @@ import io.connscope.agent.pipeline.EventSink;
 import io.connscope.agent.report.ReportServer;
 import io.connscope.agent.report.ReportWriter;
 import io.connscope.agent.report.Timeline;
+import io.connscope.agent.resp.RespProtocol;
 import io.connscope.agent.runtime.AgentLog;
 import io.connscope.agent.runtime.AgentThreads;
 import io.connscope.agent.runtime.Clock;
+import io.connscope.agent.wire.WireProtocol;
 import io.connscope.bridge.Bridge;
 import io.connscope.bridge.ConnectionSink;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -46,6 +48,8 @@ final class AgentInstaller {
     private static final int MAX_WARNING_GROUPS = 200;
     /** Failed request attempts remembered at once for resend detection. */
     private static final int MAX_FAILED_ATTEMPTS = 1024;
+    /** The protocols followed besides HTTP, the default: each is chosen by a connection's first bytes. */
+    private static final List<WireProtocol> PROTOCOLS = List.of(new RespProtocol());
 
     /** The agent as installed in this JVM, or null: set once started, cleared by a detach. */
     private static volatile Running running;
@@ -133,7 +137,8 @@ final class AgentInstaller {
         AnalysisMemory analysisMemory = new AnalysisMemory(config.maxAnalysisMemory(Runtime.getRuntime().maxMemory()));
         ConnectionTracker tracker = new ConnectionTracker(registry, destinations, jdk,
             queue, resends,
-            new CallSites(rules.leakStackFrames(), rules.leakStacksPerSecond()), collectors(config), analysisMemory, rules.nagleBand());
+            new CallSites(rules.leakStackFrames(), rules.leakStacksPerSecond()), collectors(config), analysisMemory, rules.nagleBand(),
+            PROTOCOLS);
         if (attached) {
             tracker.adoptOpenConnections();
         }

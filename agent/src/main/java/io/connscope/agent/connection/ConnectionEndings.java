@@ -2,7 +2,6 @@ package io.connscope.agent.connection;
 
 import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.runtime.AgentLog;
-import io.connscope.agent.wire.WireAnalyser;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -18,7 +17,7 @@ final class ConnectionEndings implements Housekeeping {
     static final String CONNECT_ABANDONED = "connect_abandoned";
 
     private final ConnectionRegistry registry;
-    private final HttpAnalysis http;
+    private final WireAnalysis http;
     private final EngineTls engineTls;
     private final FinishedSink finished;
     /**
@@ -27,7 +26,7 @@ final class ConnectionEndings implements Housekeeping {
      */
     private final ConcurrentLinkedQueue<ConnectionRecord> ended = new ConcurrentLinkedQueue<>();
 
-    ConnectionEndings(ConnectionRegistry registry, HttpAnalysis http, EngineTls engineTls, FinishedSink finished) {
+    ConnectionEndings(ConnectionRegistry registry, WireAnalysis http, EngineTls engineTls, FinishedSink finished) {
         this.registry = registry;
         this.http = http;
         this.engineTls = engineTls;
@@ -125,10 +124,7 @@ final class ConnectionEndings implements Housekeeping {
     private void release(ConnectionRecord r) {
         registry.release(r);
         r.destination.stats.addLateBytes(r);
-        WireAnalyser wire = r.wire;
-        if (wire != null) {
-            wire.end(r.endNanos);
-        }
+        http.end(r);
         HttpConnection http = r.http();
         if (http != null) {
             r.destination.stats.addHttp(http);

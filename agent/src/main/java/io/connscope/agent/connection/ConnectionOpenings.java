@@ -27,12 +27,12 @@ final class ConnectionOpenings {
     private final JdkInternals jdk;
     private final CallSites callSites;
     private final TelemetryEndpoints collectors;
-    private final HttpAnalysis http;
+    private final WireAnalysis http;
     private final RecordFactory records;
     private final Ending ending;
 
     ConnectionOpenings(ConnectionRegistry registry, Destinations destinations, JdkInternals jdk, CallSites callSites,
-                       TelemetryEndpoints collectors, HttpAnalysis http, RecordFactory records, Ending ending) {
+                       TelemetryEndpoints collectors, WireAnalysis http, RecordFactory records, Ending ending) {
         this.registry = registry;
         this.destinations = destinations;
         this.jdk = jdk;

@@ -1,6 +1,7 @@
 package io.connscope.agent.connection;
 
 import io.connscope.agent.http.HttpConnection;
+import io.connscope.agent.wire.ProtocolSniffer;
 import io.connscope.agent.wire.WireAnalyser;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -99,6 +100,8 @@ public final class ConnectionRecord {
     final EventLog events = new EventLog();
     /** The analysis of this connection's bytes; null when there is none, or once it failed. */
     volatile WireAnalyser wire;
+    /** Tells the connection's protocol from its first bytes; null once told, or with no protocol but HTTP. */
+    volatile ProtocolSniffer sniffer;
     /** What TLS did on this connection. */
     final TlsFacts tls = new TlsFacts();
     volatile long endNanos;

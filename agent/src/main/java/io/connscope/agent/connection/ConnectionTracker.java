@@ -4,9 +4,11 @@ import io.connscope.agent.http.AnalysisMemory;
 import io.connscope.agent.http.ResendDetector;
 import io.connscope.agent.instrument.JdkInternals;
 import io.connscope.agent.runtime.AgentLog;
+import io.connscope.agent.wire.WireProtocol;
 import io.connscope.bridge.Bridge;
 import io.connscope.bridge.ConnectionSink;
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 import javax.net.ssl.SSLSocket;
 
@@ -23,7 +25,7 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
     private final Destinations destinations;
     private final JdkInternals jdk;
     private final TelemetryEndpoints collectors;
-    private final HttpAnalysis http;
+    private final WireAnalysis http;
     private final ConnectionOpenings openings;
     private final JdkClientEvents jdkEvents;
     private final ConnectionEndings endings;
@@ -34,10 +36,11 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
 
     public ConnectionTracker(ConnectionRegistry registry, Destinations destinations, JdkInternals jdk,
                              FinishedSink finished, ResendDetector resends, CallSites callSites,
-                             TelemetryEndpoints collectors, AnalysisMemory analysisMemory, NagleBand nagleBand) {
+                             TelemetryEndpoints collectors, AnalysisMemory analysisMemory, NagleBand nagleBand,
+                             List<WireProtocol> protocols) {
         RecordFactory records = new RecordFactory(nagleBand);
         this.collectors = collectors;
-        this.http = new HttpAnalysis(finished, resends, jdk, analysisMemory);
+        this.http = new WireAnalysis(finished, resends, jdk, analysisMemory, protocols);
         this.registry = registry;
         this.engineTls = new EngineTls(registry, http);
         this.wire = new WireBytesFeed(http, engineTls);
@@ -171,7 +174,7 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
     }
 
     /** The HTTP analysis of the connections, and what it could not do. */
-    public HttpAnalysis http() {
+    public WireAnalysis http() {
         return http;
     }
 

@@ -17,10 +17,10 @@ final class EngineTls {
     static final String HANDSHAKE_INCOMPLETE = "handshake_incomplete";
 
     private final ConnectionRegistry registry;
-    private final HttpAnalysis http;
+    private final WireAnalysis http;
     private final TlsEngines engines = new TlsEngines();
 
-    EngineTls(ConnectionRegistry registry, HttpAnalysis http) {
+    EngineTls(ConnectionRegistry registry, WireAnalysis http) {
         this.registry = registry;
         this.http = http;
     }

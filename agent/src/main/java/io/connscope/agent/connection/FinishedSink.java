@@ -1,11 +1,11 @@
 package io.connscope.agent.connection;
 
-import io.connscope.agent.http.HttpExchange;
+import io.connscope.agent.wire.WireExchange;
 
-/** Where finished connections and exchanges go for export. Must never block. */
+/** Where finished connections and exchanges (of any protocol) go for diagnosis and the sinks. Must never block. */
 public interface FinishedSink {
 
     void connection(ConnectionRecord connection);
 
-    void exchange(ConnectionRecord connection, HttpExchange exchange);
+    void exchange(ConnectionRecord connection, WireExchange exchange);
 }

@@ -16,14 +16,14 @@ final class JdkClientEvents {
 
     private final ConnectionRegistry registry;
     private final JdkInternals jdk;
-    private final HttpAnalysis http;
+    private final WireAnalysis http;
     /**
      * Per thread: the HttpURLConnection whose request is being written ([0] its identity hash, [1]
      * 1 when it is resending after a failed write), for the JDK HttpClient's writeRequests that follows.
      */
     private final ThreadLocal<int[]> urlConnection = new ThreadLocal<>();
 
-    JdkClientEvents(ConnectionRegistry registry, JdkInternals jdk, HttpAnalysis http) {
+    JdkClientEvents(ConnectionRegistry registry, JdkInternals jdk, WireAnalysis http) {
         this.registry = registry;
         this.jdk = jdk;
         this.http = http;

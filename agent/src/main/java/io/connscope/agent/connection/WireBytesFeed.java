@@ -10,10 +10,10 @@ import java.nio.ByteBuffer;
  */
 final class WireBytesFeed {
 
-    private final HttpAnalysis http;
+    private final WireAnalysis http;
     private final EngineTls engineTls;
 
-    WireBytesFeed(HttpAnalysis http, EngineTls engineTls) {
+    WireBytesFeed(WireAnalysis http, EngineTls engineTls) {
         this.http = http;
         this.engineTls = engineTls;
     }

@@ -3,6 +3,7 @@ package io.connscope.agent.diagnose;
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.http.HttpExchange;
 import io.connscope.agent.runtime.AgentLog;
+import io.connscope.agent.wire.WireExchange;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -28,8 +29,12 @@ public final class Diagnosis {
         this.log = log;
     }
 
-    /** The warnings to export for this exchange. */
-    public List<Warning> check(ConnectionRecord r, HttpExchange e) {
+    /** The warnings to export for this exchange: the exchange rules are HTTP's. */
+    public List<Warning> check(ConnectionRecord r, WireExchange exchange) {
+        if (!(exchange instanceof HttpExchange)) {
+            return Collections.emptyList();
+        }
+        HttpExchange e = (HttpExchange) exchange;
         List<Warning> out = null;
         for (ExchangeRule rule : exchangeRules) {
             out = add(out, r, rule, () -> rule.check(r, e));

@@ -13,8 +13,10 @@ import io.connscope.agent.diagnose.LocalPorts;
 import io.connscope.agent.diagnose.Warning;
 import io.connscope.agent.diagnose.WarningLog;
 import io.connscope.agent.http.HttpConnection;
+import io.connscope.agent.http.HttpExchange;
 import io.connscope.agent.pipeline.ExchangeFinished;
 import io.connscope.agent.runtime.Clock;
+import io.connscope.agent.wire.WireExchange;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -198,18 +200,28 @@ public final class ConnectionTelemetry {
         return b.build();
     }
 
-    /** Counts every exchange; only those the sampler keeps get a span. */
+    /**
+     * Counts every HTTP exchange; only those the sampler keeps get a span. An exchange of another
+     * protocol gets a span on the same terms, through what every protocol tells.
+     */
     public void export(ExchangeFinished item) {
         Attributes destination = destinationAttributes(item.connection().destination());
+        HttpExchange http = item.http();
+        if (http == null) {
+            WireExchange e = item.exchange();
+            if (sampler.keep(item.warnings(), false, e.failure() != null || e.errorType() != null, null)) {
+                exchanges.exportOther(item, destination);
+            }
+            return;
+        }
         exchangeCount.add(1, destination);
-        if (item.exchange().resendCount() > 0) {
+        if (http.resendCount() > 0) {
             resendCount.add(1, destination);
         }
         // An exchange that opened a WebSocket session always gets a span: the session's span is its child.
-        boolean failed = ExchangeSpans.errorType(item.exchange(), item.connection().role() == Role.CLIENT) != null;
-        if (item.exchange().webSocket() != null
-            || sampler.keep(item.warnings(), item.exchange().resendCount() > 0, failed, item.exchange().traceparent())) {
-            exchanges.export(item, destination);
+        boolean failed = ExchangeSpans.errorType(http, item.connection().role() == Role.CLIENT) != null;
+        if (http.webSocket() != null || sampler.keep(item.warnings(), http.resendCount() > 0, failed, http.traceparent())) {
+            exchanges.export(item, http, destination);
         }
     }
 

@@ -12,6 +12,7 @@ import io.connscope.agent.http.RequestTarget;
 import io.connscope.agent.pipeline.ExchangeFinished;
 import io.connscope.agent.runtime.Clock;
 import io.connscope.agent.websocket.WebSocketSession;
+import io.connscope.agent.wire.WireExchange;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -31,7 +32,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One span per HTTP exchange, CLIENT on outbound connections and SERVER on accepted ones. A request
+ * One span per exchange (any protocol; HTTP's in full), CLIENT on outbound connections and SERVER on accepted ones. A request
  * that carried a W3C traceparent gets its span under that parent, so the wire view sits under the
  * application's own HTTP span. The connection span links to (up to {@link #MAX_LINKS}) exchanges.
  */
@@ -72,9 +73,8 @@ final class ExchangeSpans {
         this.captureQuery = captureQuery;
     }
 
-    void export(ExchangeFinished item, Attributes destination) {
+    void export(ExchangeFinished item, HttpExchange e, Attributes destination) {
         ConnectionRecord r = item.connection();
-        HttpExchange e = item.exchange();
         boolean client = r.role() == Role.CLIENT;
         // The method is unknown when only the response was seen (the request did not parse as HTTP).
         String method = e.method() == null ? "_OTHER" : e.method();
@@ -167,6 +167,46 @@ final class ExchangeSpans {
         if (e.webSocket() != null) {
             upgradeSpans.put(e.webSocket(), span.getSpanContext());
         }
+    }
+
+    /**
+     * An exchange of a protocol other than HTTP, shown through what every protocol tells: named after
+     * its operation, with the protocol's own attributes, and a root span linked from its connection's
+     * as HTTP's are.
+     */
+    void exportOther(ExchangeFinished item, Attributes destination) {
+        ConnectionRecord r = item.connection();
+        WireExchange e = item.exchange();
+        long start = e.requestStartNanos() != 0L ? e.requestStartNanos() : e.responseStartNanos();
+        SpanBuilder sb = tracer.spanBuilder(e.operation() != null ? e.operation() : e.protocol())
+            .setSpanKind(r.role() == Role.CLIENT ? SpanKind.CLIENT : SpanKind.SERVER)
+            .setNoParent()
+            .setStartTimestamp(clock.epochNanos(start), TimeUnit.NANOSECONDS)
+            .setAllAttributes(destination)
+            .setAttribute(NETWORK_PROTOCOL_NAME, e.protocol())
+            .setAttribute(CONNECTION_ID, r.id())
+            .setAttribute(REQUEST_INDEX, (long) e.index())
+            .setAttribute(CONNECTION_REUSED, e.index() > 1);
+        for (Map.Entry<String, Object> a : e.attributes().entrySet()) {
+            Object v = a.getValue();
+            if (v instanceof Long) {
+                sb.setAttribute(a.getKey(), (Long) v);
+            } else if (v instanceof Boolean) {
+                sb.setAttribute(a.getKey(), (Boolean) v);
+            } else {
+                sb.setAttribute(a.getKey(), String.valueOf(v));
+            }
+        }
+        Span span = sb.startSpan();
+        long end = e.responseEndNanos() != 0L ? e.responseEndNanos() : Math.max(e.requestEndNanos(), start);
+        warnings.emit(item.warnings(), span, destination, r.id(), clock.epochNanos(end));
+        String error = e.failure() != null ? e.failure() : e.errorType();
+        if (error != null) {
+            span.setAttribute(ERROR_TYPE, error);
+            span.setStatus(StatusCode.ERROR);
+        }
+        span.end(clock.epochNanos(end), TimeUnit.NANOSECONDS);
+        remember(r, span.getSpanContext());
     }
 
     /**

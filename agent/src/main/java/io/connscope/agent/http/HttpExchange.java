@@ -1,6 +1,9 @@
 package io.connscope.agent.http;
 
 import io.connscope.agent.websocket.WebSocketSession;
+import io.connscope.agent.wire.WireExchange;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -9,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * order: a full-duplex client may read the response before the writer's hook has seen the
  * request. The second half to finish completes the exchange. Read by the export thread after that.
  */
-public final class HttpExchange {
+public final class HttpExchange implements WireExchange {
 
     /** The n-th request on its connection, from 1. */
     public final int index;
@@ -134,6 +137,44 @@ public final class HttpExchange {
         return method;
     }
 
+    @Override
+    public String protocol() {
+        return "http";
+    }
+
+    /** The request method. */
+    @Override
+    public String operation() {
+        return method;
+    }
+
+    @Override
+    public int index() {
+        return index;
+    }
+
+    /**
+     * A 5xx status, an error for both ends. (The HTTP sinks read the exchange through this type, and
+     * add what the conventions add: a gRPC status, and 4xx on the client's side.)
+     */
+    @Override
+    public String errorType() {
+        return status >= 500 ? Integer.toString(status) : null;
+    }
+
+    /** The request method and response status, for a sink that shows every protocol alike. */
+    @Override
+    public Map<String, Object> attributes() {
+        Map<String, Object> a = new LinkedHashMap<>();
+        if (method != null) {
+            a.put("http.request.method", method);
+        }
+        if (status > 0) {
+            a.put("http.response.status_code", (long) status);
+        }
+        return a;
+    }
+
     /** Request target as sent; the exporter strips the query. */
     public String target() {
         return target;
@@ -152,6 +193,7 @@ public final class HttpExchange {
     }
 
     /** When the request's first byte was seen. */
+    @Override
     public long requestStartNanos() {
         return requestStartNanos;
     }
@@ -166,11 +208,13 @@ public final class HttpExchange {
         return pipelined;
     }
 
+    @Override
     public long requestEndNanos() {
         return requestEndNanos;
     }
 
     /** When the first byte of the response was seen, or 0. */
+    @Override
     public long responseStartNanos() {
         return responseStartNanos;
     }
@@ -186,6 +230,7 @@ public final class HttpExchange {
     }
 
     /** When the response ended (or the connection did), or 0. */
+    @Override
     public long responseEndNanos() {
         return responseEndNanos;
     }
@@ -200,6 +245,7 @@ public final class HttpExchange {
     }
 
     /** Why no complete response arrived, or null. */
+    @Override
     public String failure() {
         return failure;
     }

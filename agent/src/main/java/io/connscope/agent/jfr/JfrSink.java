@@ -11,12 +11,13 @@ import io.connscope.agent.pipeline.ConnectionEnded;
 import io.connscope.agent.pipeline.EventSink;
 import io.connscope.agent.pipeline.ExchangeFinished;
 import io.connscope.agent.runtime.Clock;
+import io.connscope.agent.wire.WireExchange;
 import java.util.List;
 import jdk.jfr.FlightRecorder;
 
 /**
  * connscope's facts as JDK Flight Recorder events, beside the JDK's own (jdk.SocketRead, ...): each
- * connection as it ended, each HTTP exchange, each warning. Nothing is built until a recording has
+ * connection as it ended, each exchange (HTTP's, and other protocols'), each warning. Nothing is built until a recording has
  * run in this JVM, and then only the event types a recording enables. The events are committed on
  * connscope's pipeline thread once a connection has settled, so their JFR start time is when
  * connscope reported them: the connection's and the exchange's own times and durations are fields,
@@ -49,7 +50,11 @@ public final class JfrSink implements EventSink {
             return;
         }
         ConnectionRecord r = event.connection();
-        HttpExchange e = event.exchange();
+        HttpExchange e = event.http();
+        if (e == null) {
+            other(r, event);
+            return;
+        }
         HttpExchangeEvent jfr = new HttpExchangeEvent();
         if (jfr.shouldCommit()) {
             jfr.connectionId = r.id();
@@ -102,6 +107,31 @@ public final class JfrSink implements EventSink {
             jfr.sequence = r.sequence();
             HttpConnection http = r.http();
             jfr.httpRequests = http == null ? 0 : http.requests();
+            jfr.warnings = rules(event.warnings());
+            jfr.commit();
+        }
+        warnings(r, event.warnings());
+    }
+
+    /** An exchange of another protocol, as every protocol tells it. */
+    private void other(ConnectionRecord r, ExchangeFinished event) {
+        WireExchange e = event.exchange();
+        ExchangeEvent jfr = new ExchangeEvent();
+        if (jfr.shouldCommit()) {
+            jfr.connectionId = r.id();
+            jfr.role = r.role().label();
+            jfr.destination = r.destination().key;
+            jfr.protocol = e.protocol();
+            jfr.requestIndex = e.index();
+            jfr.operation = e.operation();
+            long start = e.requestStartNanos() != 0L ? e.requestStartNanos() : e.responseStartNanos();
+            jfr.started = millis(start);
+            jfr.exchangeDuration = e.responseEndNanos() > start ? e.responseEndNanos() - start : 0L;
+            jfr.error = e.failure() != null ? e.failure() : e.errorType();
+            StringBuilder attributes = new StringBuilder();
+            e.attributes().forEach((k, v) -> attributes.append(attributes.length() == 0 ? "" : " ").append(k)
+                .append('=').append(v));
+            jfr.attributes = attributes.toString();
             jfr.warnings = rules(event.warnings());
             jfr.commit();
         }

@@ -2,7 +2,7 @@ package io.connscope.agent.pipeline;
 
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.FinishedSink;
-import io.connscope.agent.http.HttpExchange;
+import io.connscope.agent.wire.WireExchange;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,7 +40,7 @@ public final class EventQueue implements FinishedSink {
 
     /** Queues an exchange, or drops and counts it when the queue already holds its capacity of exchanges. */
     @Override
-    public void exchange(ConnectionRecord connection, HttpExchange exchange) {
+    public void exchange(ConnectionRecord connection, WireExchange exchange) {
         int held = exchanges.incrementAndGet();
         if (held > capacity) {
             exchanges.decrementAndGet();
@@ -73,9 +73,9 @@ public final class EventQueue implements FinishedSink {
     /** An exchange waiting for diagnosis. */
     static final class Queued {
         final ConnectionRecord connection;
-        final HttpExchange exchange;
+        final WireExchange exchange;
 
-        Queued(ConnectionRecord connection, HttpExchange exchange) {
+        Queued(ConnectionRecord connection, WireExchange exchange) {
             this.connection = connection;
             this.exchange = exchange;
         }

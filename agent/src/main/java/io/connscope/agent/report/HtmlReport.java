@@ -1,13 +1,13 @@
 package io.connscope.agent.report;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import io.connscope.agent.connection.Destination;
 import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.diagnose.WarningLog;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.io.CharacterEscapes;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import io.connscope.agent.text.SafeText;
 import java.io.IOException;
 import java.io.InputStream;
@@ -201,6 +201,7 @@ public final class HtmlReport {
         for (Timeline.Exchange x : c.exchanges) {
             g.writeStartObject();
             g.writeNumberField("index", x.index);
+            g.writeStringField("protocol", x.protocol);
             g.writeStringField("method", x.method == null ? "?" : x.method);
             g.writeStringField("path", x.path == null ? "" : x.path);
             g.writeNumberField("status", x.status);

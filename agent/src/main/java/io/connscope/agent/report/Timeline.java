@@ -10,6 +10,7 @@ import io.connscope.agent.pipeline.ConnectionEnded;
 import io.connscope.agent.pipeline.EventSink;
 import io.connscope.agent.pipeline.ExchangeFinished;
 import io.connscope.agent.text.SafeText;
+import io.connscope.agent.wire.WireExchange;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,6 +37,8 @@ public final class Timeline implements EventSink {
     /** One exchange's phases, System.nanoTime() values (0 when absent). */
     static final class Exchange {
         final int index;
+        /** "http", or the other protocol's name: its exchanges have no path or status. */
+        final String protocol;
         final String method;
         final String path;
         final int status;
@@ -46,16 +49,18 @@ public final class Timeline implements EventSink {
         final String failure;
         final List<String> warnings;
 
-        Exchange(HttpExchange e, List<String> warnings) {
-            this.index = e.index;
-            this.method = e.method();
-            this.path = SafeText.of(RequestTarget.path(e.target()), MAX_PATH);
-            this.status = e.status();
+        Exchange(WireExchange e, List<String> warnings) {
+            HttpExchange http = e instanceof HttpExchange ? (HttpExchange) e : null;
+            this.index = e.index();
+            this.protocol = e.protocol();
+            this.method = e.operation();
+            this.path = http == null ? null : SafeText.of(RequestTarget.path(http.target()), MAX_PATH);
+            this.status = http == null ? 0 : http.status();
             this.start = e.requestStartNanos();
             this.requestEnd = e.requestEndNanos();
             this.responseStart = e.responseStartNanos();
             this.responseEnd = e.responseEndNanos();
-            this.failure = e.failure();
+            this.failure = e.failure() != null || http != null ? e.failure() : e.errorType();
             this.warnings = warnings;
         }
     }

@@ -3,7 +3,7 @@ package io.connscope.agent.wire;
 import java.nio.ByteBuffer;
 
 /**
- * The one view of the bytes a hook hands over, converted at the boundary (HttpAnalysis): a
+ * The one view of the bytes a hook hands over, converted at the boundary (WireAnalysis): a
  * {@code byte[]} with an offset, or a {@link ByteBuffer} with an absolute index (its position is
  * left alone). Every analyser reads them through here, so none has a byte[] and a ByteBuffer twin of
  * the same method.

@@ -43,6 +43,7 @@ class PackageLayersTest {
         // wire analysis
         Map.entry(AGENT + ".websocket", 2),
         Map.entry(AGENT + ".http", 3),
+        Map.entry(AGENT + ".resp", 3),
         // lifecycle tracking: the bridge's sink, one class per source of events
         Map.entry(AGENT + ".connection", 4),
         // the rules

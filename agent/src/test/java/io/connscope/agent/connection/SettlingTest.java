@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.connscope.agent.http.AnalysisMemory;
 import io.connscope.agent.http.HttpConnection;
-import io.connscope.agent.http.HttpExchange;
 import io.connscope.agent.http.ResendDetector;
+import io.connscope.agent.wire.WireExchange;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,12 +27,12 @@ class SettlingTest {
         }
 
         @Override
-        public void exchange(ConnectionRecord connection, HttpExchange exchange) {
-            out.add("exchange " + connection.id + "/" + exchange.index);
+        public void exchange(ConnectionRecord connection, WireExchange exchange) {
+            out.add("exchange " + connection.id + "/" + exchange.index());
         }
     };
-    private final HttpAnalysis http = new HttpAnalysis(sink, new ResendDetector(10, 1_000 * MS), null,
-        AnalysisMemory.unlimited());
+    private final WireAnalysis http = new WireAnalysis(sink, new ResendDetector(10, 1_000 * MS), null,
+        AnalysisMemory.unlimited(), List.of());
     private final ConnectionEndings endings = new ConnectionEndings(registry, http, new EngineTls(registry, http), sink);
 
     private ConnectionRecord open(Object key, long id, long at) {

@@ -26,16 +26,18 @@ import org.junit.jupiter.api.Test;
 class HotPathBytecodeTest {
 
     private static final String TRACKER = "io/connscope/agent/connection/ConnectionTracker";
-    private static final String ANALYSIS = "io/connscope/agent/connection/HttpAnalysis";
+    private static final String ANALYSIS = "io/connscope/agent/connection/WireAnalysis";
     private static final String ENGINE_TLS = "io/connscope/agent/connection/EngineTls";
     private static final String URING = "io/connscope/agent/connection/IoUringEvents";
+    private static final String RESP = "io/connscope/agent/resp/";
     /** Interfaces on the path, and the production class behind each. */
     private static final Map<String, List<String>> IMPLEMENTATIONS = Map.of(
         "io/connscope/bridge/ConnectionSink", List.of(TRACKER),
         "io/connscope/agent/connection/UringWrites", List.of(TRACKER),
         "io/connscope/agent/http/Http1Events",
         List.of("io/connscope/agent/http/Http1RequestEvents", "io/connscope/agent/http/Http1ResponseEvents"),
-        "io/connscope/agent/wire/WireAnalyser", List.of("io/connscope/agent/http/HttpConnection"));
+        "io/connscope/agent/wire/WireAnalyser", List.of("io/connscope/agent/http/HttpConnection", RESP + "RespConnection"),
+        RESP + "RespReader$Values", List.of(RESP + "RespConnection$Commands", RESP + "RespConnection$Replies"));
 
     /** JDK methods the hot path may call: lock-free and allocation-free on the paths used. */
     private static final Set<String> ALLOWED = Set.of(
@@ -50,6 +52,7 @@ class HotPathBytecodeTest {
         "java/lang/ref/WeakReference.get", // inherited Reference.get
         "java/lang/Enum.ordinal",
         "java/lang/Math.min",
+        "java/lang/System.arraycopy", // a Redis command's name, at most 32 bytes
         "java/lang/Math.max",
         "java/nio/ByteBuffer.get",
         "java/nio/ByteBuffer.position",
@@ -79,6 +82,8 @@ class HotPathBytecodeTest {
     private static final Set<String> COLD = Set.of(
         TRACKER + ".onIoFailure",
         ANALYSIS + ".analysisFailed",
+        // once per connection: its first bytes, judged (and up to 16 of them kept) until its protocol is told
+        ANALYSIS + ".sniff",
         // once per client connection, at its first end of stream: looks for a request left unanswered
         ANALYSIS + ".attemptFailed",
         // once per exchange, when its response ends: hands the exchange to the export queue
@@ -115,6 +120,11 @@ class HotPathBytecodeTest {
         // once per HTTP/2 stream, as each direction ends: the second hands the exchange to the export queue
         "io/connscope/agent/http/Http2Session.halfDone",
         "io/connscope/agent/http/Http2Session.close",
+        // RESP: once per command (made by whichever direction reaches it first), and once per command
+        // and per reply as each ends (its name or error read from the 32 bytes kept; the exchange handed on)
+        RESP + "RespConnection.newCommand",
+        RESP + "RespConnection$Commands.ended",
+        RESP + "RespConnection$Replies.ended",
         // once per TLS handshake through an SSLEngine
         ENGINE_TLS + ".handshakeFinished",
         ENGINE_TLS + ".serverHello", // during a handshake only: looks for the ServerHello in the ciphertext
@@ -167,7 +177,7 @@ class HotPathBytecodeTest {
         assertThat(seen).as("methods analysed").anyMatch(s -> s.contains("ConnectionRecord.onRead"))
             .anyMatch(s -> s.contains("ConnectionRegistry.get")).anyMatch(s -> s.contains("EventLog.add"))
             .anyMatch(s -> s.contains("Http1Stream.feed")).anyMatch(s -> s.contains("Http1ResponseEvents.messageEnd"))
-            .anyMatch(s -> s.contains("EngineTls.engineCall")).anyMatch(s -> s.contains("HttpAnalysis.feed"))
+            .anyMatch(s -> s.contains("EngineTls.engineCall")).anyMatch(s -> s.contains("WireAnalysis.feed"))
             .anyMatch(s -> s.contains("Http2Frames.content")).anyMatch(s -> s.contains("Http2Session.data"))
             .anyMatch(s -> s.contains("WireBytesFeed.nativeRange")).anyMatch(s -> s.contains("NativeMemory.copy"))
             .anyMatch(s -> s.contains("UringPending.put")).anyMatch(s -> s.contains("UringPending.remove"))

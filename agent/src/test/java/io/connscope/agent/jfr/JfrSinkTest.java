@@ -16,7 +16,9 @@ import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.pipeline.EventPipeline;
 import io.connscope.agent.pipeline.EventQueue;
 import io.connscope.agent.pipeline.EventSink;
+import io.connscope.agent.resp.RespProtocol;
 import io.connscope.agent.runtime.Clock;
+import io.connscope.agent.wire.WireAnalyser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,6 +60,22 @@ class JfrSinkTest {
         return r;
     }
 
+    /** A client connection to Redis whose one command the server refused. */
+    private ConnectionRecord redis() {
+        ConnectionRecord r = new ConnectionRecord(8, Role.CLIENT, "socket", destinations.of(Role.CLIENT, "cache", 6379), 1L);
+        TestRecords.connectEndNanos(r, 1_000_001L);
+        r.events().add(ConnectionEvent.CONNECT);
+        WireAnalyser resp = new RespProtocol().start(e -> queue.exchange(r, e));
+        byte[] command = "*3\r\n$5\r\nLPUSH\r\n$1\r\nk\r\n$1\r\nx\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] reply = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"
+            .getBytes(StandardCharsets.US_ASCII);
+        resp.feed(true, command, 0, command.length);
+        resp.feed(false, reply, 0, reply.length);
+        r.events().add(ConnectionEvent.CLOSE);
+        r.finish(5_000_000L);
+        return r;
+    }
+
     private EventPipeline pipeline(EventSink sink) {
         Housekeeping lifecycle = new Housekeeping() {
             @Override
@@ -74,13 +92,14 @@ class JfrSinkTest {
             List.of(sink), System::nanoTime);
     }
 
-    /** A truncated exchange through the sink, into a recording that enables only these event types. */
-    private List<RecordedEvent> record(String... enabled) throws Exception {
+    /** A connection's exchanges through the sink, into a recording that enables only these event types. */
+    private List<RecordedEvent> record(ConnectionRecord connection, String... enabled) throws Exception {
         EventSink sink = JfrSink.ifAvailable(new Clock());
         assertThat(sink).as("the JDK running the tests has JFR").isNotNull();
         Path file = dir.resolve("sink.jfr");
         try (Recording recording = new Recording()) {
-            for (String type : List.of(ConnectionEndedEvent.NAME, HttpExchangeEvent.NAME, WarningEvent.NAME)) {
+            for (String type : List.of(ConnectionEndedEvent.NAME, HttpExchangeEvent.NAME, ExchangeEvent.NAME,
+                WarningEvent.NAME)) {
                 if (List.of(enabled).contains(type)) {
                     recording.enable(type);
                 } else {
@@ -88,7 +107,7 @@ class JfrSinkTest {
                 }
             }
             recording.start();
-            settling.add(truncated());
+            settling.add(connection);
             pipeline(sink).shutdown(System.nanoTime() + 5_000_000_000L, 5000, "the test's");
             recording.stop();
             recording.dump(file);
@@ -99,7 +118,8 @@ class JfrSinkTest {
 
     @Test
     void aConnectionItsExchangeAndItsWarningAreRecordedWithTheirFacts() throws Exception {
-        List<RecordedEvent> events = record(ConnectionEndedEvent.NAME, HttpExchangeEvent.NAME, WarningEvent.NAME);
+        List<RecordedEvent> events = record(truncated(), ConnectionEndedEvent.NAME, HttpExchangeEvent.NAME,
+            ExchangeEvent.NAME, WarningEvent.NAME);
         assertThat(events).extracting(e -> e.getEventType().getName())
             .containsExactly(HttpExchangeEvent.NAME, WarningEvent.NAME, ConnectionEndedEvent.NAME);
 
@@ -132,7 +152,26 @@ class JfrSinkTest {
 
     @Test
     void eventTypesARecordingLeavesOffAreNotRecorded() throws Exception {
-        assertThat(record(WarningEvent.NAME)).extracting(e -> e.getEventType().getName())
+        assertThat(record(truncated(), WarningEvent.NAME)).extracting(e -> e.getEventType().getName())
             .containsExactly(WarningEvent.NAME);
+    }
+
+    @Test
+    void anExchangeOfAnotherProtocolIsRecordedAsEveryProtocolTellsIt() throws Exception {
+        List<RecordedEvent> events = record(redis(), ConnectionEndedEvent.NAME, HttpExchangeEvent.NAME,
+            ExchangeEvent.NAME, WarningEvent.NAME);
+        assertThat(events).extracting(e -> e.getEventType().getName())
+            .containsExactly(ExchangeEvent.NAME, ConnectionEndedEvent.NAME);
+        RecordedEvent exchange = events.get(0);
+        assertThat(exchange.getLong("connectionId")).isEqualTo(8);
+        assertThat(exchange.getString("destination")).isEqualTo("cache:6379");
+        assertThat(exchange.getString("protocol")).isEqualTo("resp");
+        assertThat(exchange.getString("operation")).isEqualTo("LPUSH");
+        assertThat(exchange.getInt("requestIndex")).isEqualTo(1);
+        assertThat(exchange.getString("error")).isEqualTo("WRONGTYPE");
+        assertThat(exchange.getString("attributes")).isEqualTo("db.system.name=redis db.operation.name=LPUSH"
+            + " db.namespace=0 db.response.status_code=WRONGTYPE connscope.resp.request.bytes=29"
+            + " connscope.resp.reply.bytes=68 connscope.resp.awaiting_before=0");
+        assertThat(events.get(1).getInt("httpRequests")).isZero();
     }
 }

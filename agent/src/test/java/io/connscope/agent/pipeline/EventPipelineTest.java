@@ -58,7 +58,7 @@ class EventPipelineTest {
 
         @Override
         public void exchangeFinished(ExchangeFinished e) {
-            calls.add(name + " exchange " + e.connection().id() + "/" + e.exchange().index + rules(e.warnings()));
+            calls.add(name + " exchange " + e.connection().id() + "/" + e.exchange().index() + rules(e.warnings()));
         }
 
         @Override

@@ -1,26 +1,29 @@
 package io.connscope.agent.connection;
 
-import io.connscope.agent.runtime.AgentLog;
-import io.connscope.agent.wire.WireAnalyser;
 import io.connscope.agent.http.AnalysisMemory;
 import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.http.HttpExchange;
 import io.connscope.agent.http.ResendDetector;
 import io.connscope.agent.instrument.JdkInternals;
+import io.connscope.agent.runtime.AgentLog;
+import io.connscope.agent.wire.ProtocolSniffer;
+import io.connscope.agent.wire.WireAnalyser;
+import io.connscope.agent.wire.WireProtocol;
 import io.connscope.bridge.Bridge;
 import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.Selector;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The HTTP analysis of the tracked connections: it starts each connection's analysis with its
- * share of the analysis memory budget, hands it the bytes while it wants them, wires what it finds
- * to resend detection and to the rules and export, and stops it for that connection alone when it
- * fails.
+ * The analysis of the tracked connections' bytes: it starts each connection's analysis (HTTP, with
+ * its share of the analysis memory budget, until the first bytes show one of the other registered
+ * protocols), hands it the bytes while it wants them, wires what it finds to resend detection and to
+ * the rules and export, and stops it for that connection alone when it fails.
  */
-public final class HttpAnalysis {
+public final class WireAnalysis {
 
     static final String VECTORED_NOT_ANALYSED = "vectored I/O positions unavailable";
     /** Netty's native writev without Unsafe, or native memory connscope cannot read. */
@@ -30,13 +33,17 @@ public final class HttpAnalysis {
     private final ResendDetector resends;
     private final JdkInternals jdk;
     private final AnalysisMemory memory;
+    /** The protocols other than HTTP, each tried on every connection's first bytes. */
+    private final List<WireProtocol> protocols;
     private final AtomicLong failures = new AtomicLong();
 
-    HttpAnalysis(FinishedSink finished, ResendDetector resends, JdkInternals jdk, AnalysisMemory memory) {
+    WireAnalysis(FinishedSink finished, ResendDetector resends, JdkInternals jdk, AnalysisMemory memory,
+                 List<WireProtocol> protocols) {
         this.finished = finished;
         this.resends = resends;
         this.jdk = jdk;
         this.memory = memory;
+        this.protocols = List.copyOf(protocols);
     }
 
     /**
@@ -51,12 +58,12 @@ public final class HttpAnalysis {
         try {
             // The boundary: the hook's bytes become the one view every analyser reads (see WireBytes).
             if (data instanceof byte[]) {
-                wire.feed(requests, data, offset, (int) n);
+                deliver(r, wire, requests, data, offset, (int) n);
             } else if (data instanceof ByteBuffer) {
                 ByteBuffer buffer = (ByteBuffer) data;
-                wire.feed(requests, buffer, offset == Bridge.BEFORE_POSITION ? buffer.position() - (int) n : offset, (int) n);
+                deliver(r, wire, requests, buffer, offset == Bridge.BEFORE_POSITION ? buffer.position() - (int) n : offset, (int) n);
             } else if (data instanceof ByteBuffer[]) {
-                feedVectored(wire, requests, (ByteBuffer[]) data, offset, n);
+                feedVectored(r, wire, requests, (ByteBuffer[]) data, offset, n);
             } else {
                 wire.stop(BYTES_UNREADABLE);
             }
@@ -65,12 +72,67 @@ public final class HttpAnalysis {
         }
     }
 
-    /** Starts (or starts over) the connection's HTTP analysis, with its share of the analysis memory budget. */
+    /** Bytes in the one view, to the connection's analysis: once its protocol is known, directly. */
+    private void deliver(ConnectionRecord r, WireAnalyser wire, boolean requests, Object data, int from, int len) {
+        if (r.sniffer != null) {
+            sniff(r, requests, data, from, len);
+        } else {
+            wire.feed(requests, data, from, len);
+        }
+    }
+
+    /**
+     * The connection's first bytes: kept until the protocol can be told, then fed to the analysis of
+     * the protocol that claimed them, which replaces the HTTP analysis, or to the HTTP analysis.
+     */
+    private void sniff(ConnectionRecord r, boolean requests, Object data, int from, int len) {
+        ProtocolSniffer sniffer = r.sniffer;
+        if (sniffer == null || !sniffer.offer(requests, data, from, len)) {
+            return; // kept to be judged with the next bytes; or (both directions at once, rarely) the other side decided
+        }
+        r.sniffer = null;
+        WireProtocol chosen = sniffer.chosen();
+        if (chosen != null) {
+            WireAnalyser http = r.wire;
+            r.wire = chosen.start(exchange -> finished.exchange(r, exchange));
+            http.abandon();
+        }
+        WireAnalyser wire = r.wire;
+        sniffer.replay(wire);
+        wire.feed(requests, data, from, len);
+    }
+
+    /**
+     * Starts (or starts over) the connection's analysis: HTTP, with its share of the analysis memory
+     * budget, while its first bytes may still show another protocol.
+     */
     void start(ConnectionRecord r, Object key) {
         WireAnalyser earlier = r.wire;
         r.wire = new HttpConnection(new Exchanges(r, key), memory.lease());
+        r.sniffer = protocols.isEmpty() ? null : new ProtocolSniffer(protocols);
         if (earlier != null) {
             earlier.abandon();
+        }
+    }
+
+    /**
+     * The connection ended: bytes still kept to tell its protocol go to the HTTP analysis, and its
+     * analysis settles what was open as of the end. On the pipeline thread, as the connection settles.
+     */
+    void end(ConnectionRecord r) {
+        ProtocolSniffer sniffer = r.sniffer;
+        WireAnalyser wire = r.wire;
+        r.sniffer = null;
+        if (wire == null) {
+            return;
+        }
+        try {
+            if (sniffer != null) {
+                sniffer.replay(wire);
+            }
+            wire.end(r.endNanos);
+        } catch (RuntimeException e) {
+            analysisFailed(r, e);
         }
     }
 
@@ -139,7 +201,8 @@ public final class HttpAnalysis {
     }
 
     /** Each buffer's bytes moved from its position before the call to its position now. */
-    private static void feedVectored(WireAnalyser wire, boolean requests, ByteBuffer[] buffers, int offset, long n) {
+    private void feedVectored(ConnectionRecord r, WireAnalyser wire, boolean requests, ByteBuffer[] buffers,
+                              int offset, long n) {
         int[] before = Bridge.vectoredPositions();
         if (before == null) {
             wire.stop(VECTORED_NOT_ANALYSED);
@@ -150,7 +213,7 @@ public final class HttpAnalysis {
             ByteBuffer b = buffers[offset + i];
             int moved = b.position() - before[i + 1];
             if (moved > 0) {
-                wire.feed(requests, b, before[i + 1], moved);
+                deliver(r, wire, requests, b, before[i + 1], moved);
                 left -= moved;
             }
         }
@@ -159,11 +222,12 @@ public final class HttpAnalysis {
     private void analysisFailed(ConnectionRecord r, RuntimeException e) {
         WireAnalyser failed = r.wire;
         r.wire = null;
+        r.sniffer = null;
         if (failed != null) {
             failed.abandon();
         }
         failures.incrementAndGet();
-        AgentLog.once("http-analysis-failed", "HTTP analysis failed on a connection and was stopped for it"
+        AgentLog.once("http-analysis-failed", "The analysis of a connection's bytes failed and was stopped for it"
             + " (counting goes on; the application is not affected): " + e, e);
     }
 
@@ -172,7 +236,7 @@ public final class HttpAnalysis {
         return resends.forgotten();
     }
 
-    /** Connections whose HTTP analysis failed internally and was stopped. */
+    /** Connections whose analysis failed internally and was stopped. */
     public long failures() {
         return failures.get();
     }

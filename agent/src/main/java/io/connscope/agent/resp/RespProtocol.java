@@ -1,0 +1,52 @@
+package io.connscope.agent.resp;
+
+import io.connscope.agent.wire.WireAnalyser;
+import io.connscope.agent.wire.WireExchange;
+import io.connscope.agent.wire.WireProtocol;
+import java.util.function.Consumer;
+
+/**
+ * RESP, the protocol of Redis (and of Valkey, KeyDB, Dragonfly): a connection whose client starts with
+ * a command array, {@code *<count>\r\n$}, is followed command by command.
+ */
+public final class RespProtocol implements WireProtocol {
+
+    public static final String NAME = "resp";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Verdict sniff(boolean towardServer, byte[] first, int len) {
+        if (!towardServer || first[0] != '*') {
+            return Verdict.NO;
+        }
+        int i = 1;
+        while (i < len && first[i] >= '0' && first[i] <= '9') {
+            i++;
+        }
+        if (i == len) {
+            return i > 11 ? Verdict.NO : Verdict.MORE;
+        }
+        if (i == 1 || first[i] != '\r') {
+            return Verdict.NO;
+        }
+        if (++i == len) {
+            return Verdict.MORE;
+        }
+        if (first[i] != '\n') {
+            return Verdict.NO;
+        }
+        if (++i == len) {
+            return Verdict.MORE;
+        }
+        return first[i] == '$' ? Verdict.YES : Verdict.NO;
+    }
+
+    @Override
+    public WireAnalyser start(Consumer<WireExchange> finished) {
+        return new RespConnection(finished);
+    }
+}

@@ -1,0 +1,94 @@
+package io.connscope.agent.connection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.connscope.agent.http.AnalysisMemory;
+import io.connscope.agent.http.ResendDetector;
+import io.connscope.agent.resp.RespProtocol;
+import io.connscope.agent.wire.WireExchange;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The choice of a connection's analysis by its first bytes: the registered protocol that claims them
+ * gets them all, however they were split, and HTTP gets everything else, as before there was a choice.
+ */
+class WireAnalysisTest {
+
+    private final List<String> out = new ArrayList<>();
+    private final FinishedSink sink = new FinishedSink() {
+        @Override
+        public void connection(ConnectionRecord connection) {
+        }
+
+        @Override
+        public void exchange(ConnectionRecord connection, WireExchange e) {
+            out.add(e.protocol() + " " + e.operation() + " " + e.failure());
+        }
+    };
+    private final WireAnalysis analysis = new WireAnalysis(sink, new ResendDetector(10, 1_000_000_000L), null,
+        AnalysisMemory.unlimited(), List.of(new RespProtocol()));
+    private final Destinations destinations = new Destinations(10);
+    private final Object key = new Object();
+    private final ConnectionRecord r = new ConnectionRecord(1, Role.CLIENT, "socket",
+        destinations.of(Role.CLIENT, "redis", 6379), 1L);
+
+    /** Feeds the bytes a few at a time, alternately from an array and from a buffer. */
+    private void feed(boolean requests, String s, int piece) {
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        for (int at = 0, i = 0; at < b.length; at += piece, i++) {
+            int n = Math.min(piece, b.length - at);
+            analysis.feed(r, requests, i % 2 == 0 ? b : ByteBuffer.wrap(b), at, n);
+        }
+    }
+
+    @Test
+    void aConnectionWhoseClientStartsWithACommandArrayIsFollowedAsResp() {
+        analysis.start(r, key);
+        feed(true, "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", 1);
+        feed(false, "$1\r\nv\r\n", 1);
+        assertThat(out).containsExactly("resp GET null");
+        assertThat(r.http()).as("its HTTP analysis is let go").isNull();
+        assertThat(r.wire().done()).isFalse();
+    }
+
+    @Test
+    void everythingElseIsFollowedAsHttpAsBefore() {
+        analysis.start(r, key);
+        feed(true, "GET / HTTP/1.1\r\nHost: a\r\n\r\n", 1);
+        feed(false, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", 3);
+        assertThat(out).containsExactly("http GET null");
+        assertThat(r.http().requests()).isEqualTo(1);
+    }
+
+    @Test
+    void bytesKeptWhileUndecidedAreNotLostWhenTheConnectionEnds() {
+        analysis.start(r, key);
+        feed(true, "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", 40);
+        analysis.end(r);
+        assertThat(out).containsExactly("resp GET no_reply");
+
+        ConnectionRecord other = new ConnectionRecord(2, Role.CLIENT, "socket", destinations.of(Role.CLIENT, "a", 80), 1L);
+        analysis.start(other, new Object());
+        byte[] first = "*1\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        analysis.feed(other, true, first, 0, first.length);
+        assertThat(other.sniffer).as("these bytes cannot tell").isNotNull();
+        analysis.end(other);
+        assertThat(other.sniffer).as("decided at the end: HTTP, which gets the kept bytes (see ProtocolSnifferTest)")
+            .isNull();
+        assertThat(other.http()).isNotNull();
+    }
+
+    @Test
+    void startingOverTellsTheProtocolAgainFromTheNextBytes() {
+        analysis.start(r, key);
+        feed(true, "GET / HTTP/1.1\r\n\r\n", 100);
+        analysis.start(r, key); // e.g. the plaintext under TLS, once the ClientHello was seen
+        feed(true, "*1\r\n$4\r\nPING\r\n", 2);
+        feed(false, "+PONG\r\n", 2);
+        assertThat(out).containsExactly("resp PING null");
+    }
+}
