@@ -10,6 +10,8 @@ import io.connscope.it.support.SpanView;
 import io.connscope.testsupport.Jvm;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -86,8 +88,12 @@ class AttachIT {
     /**
      * Each attach and detach retransforms the same JDK classes (13 on JDK 17), and the JVM's
      * java.cls.loadedClasses counter counts every retransformation as a load; but no class is added:
-     * the JVM holds as many classes after many cycles as after the first, and metaspace grows only by
-     * the redefinitions' bookkeeping (measured: 25 to 30 KB a cycle on JDK 17, 12 to 14 KB on JDK 25).
+     * after many cycles the JVM holds no class by a name it did not hold after the first, and metaspace
+     * grows only by the redefinitions' bookkeeping (measured: 25 to 30 KB a cycle on JDK 17, 12 to 14 KB
+     * on JDK 25). Names, not a count: a retransformed class whose old methods are still running (the
+     * application's thread blocked in SocketInputStream.read) keeps its old version beside the new one
+     * until they return, which a count of classes takes for one more class (measured on JDK 25: 2 to 4
+     * of them after 8 cycles, with the previous jar as with this one).
      */
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Jvm.class, names = {"JDK17", "JDK25"})
@@ -103,30 +109,40 @@ class AttachIT {
                 cli(jvm, "attach", pid, "report.enabled=false");
                 cli(jvm, "detach", pid);
             }
-            long classes = classes(jvm, pid);
+            Set<String> classes = classNames(jvm, pid);
             long metaspace = metaspaceUsed(jvm, pid);
             int cycles = 8;
             for (int i = 0; i < cycles; i++) {
                 cli(jvm, "attach", pid, "report.enabled=false");
                 cli(jvm, "detach", pid);
             }
-            long moreClasses = classes(jvm, pid) - classes;
+            Set<String> moreClasses = new TreeSet<>(classNames(jvm, pid));
+            moreClasses.removeAll(classes);
             long moreMetaspace = metaspaceUsed(jvm, pid) - metaspace;
-            System.out.printf("AttachIT on %s: %d attach/detach cycles added %d classes and %d bytes of metaspace%n", jvm,
+            System.out.printf("AttachIT on %s: %d attach/detach cycles added classes %s and %d bytes of metaspace%n", jvm,
                 cycles, moreClasses, moreMetaspace);
-            assertThat(moreClasses).as("classes added by %d cycles (reflection may add one or two)", cycles)
-                .isLessThanOrEqualTo(2);
+            assertThat(moreClasses).as("classes added by %d cycles", cycles)
+                .noneMatch(c -> c.startsWith("io.connscope.") || c.startsWith("net.bytebuddy."))
+                .as("classes added by %d cycles: a class a cycle would be %d (the JDK's own code loads a few the"
+                    + " first time a path runs, such as java.lang.foreign's for FileChannelImpl on JDK 25)", cycles, cycles)
+                .hasSizeLessThan(cycles / 2);
             assertThat(moreMetaspace / cycles).as("metaspace per cycle").isLessThan(64 * 1024);
             assertThat(app.stderr()).doesNotContain("Exception").doesNotContain("internal error");
         }
     }
 
     /** Classes the JVM holds now, over every class loader (jcmd VM.classloader_stats). */
-    private static long classes(Jvm jvm, String pid) throws Exception {
-        String stats = jcmd(jvm, pid, "VM.classloader_stats");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^Total = \\d+ +(\\d+) ").matcher(stats);
-        assertThat(m.find()).as("classloader stats: %s", stats).isTrue();
-        return Long.parseLong(m.group(1));
+    /** The names of the classes the JVM holds, each with its loader (jcmd VM.class_hierarchy). */
+    private static Set<String> classNames(Jvm jvm, String pid) throws Exception {
+        Set<String> names = new TreeSet<>();
+        for (String line : jcmd(jvm, pid, "VM.class_hierarchy").split("\n")) {
+            String name = line.replaceFirst("^[ |-]*", "").replaceFirst(" .*", "").trim();
+            if (!name.isEmpty() && !name.endsWith(":")) {
+                names.add(name);
+            }
+        }
+        assertThat(names).as("class hierarchy").contains("java.lang.Object/null");
+        return names;
     }
 
     /** Metaspace in use after a full GC, in bytes (jcmd VM.metaspace, its "Both" line). */

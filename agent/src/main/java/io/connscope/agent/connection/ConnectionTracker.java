@@ -1,9 +1,9 @@
 package io.connscope.agent.connection;
 
-import io.connscope.agent.http.AnalysisMemory;
 import io.connscope.agent.http.ResendDetector;
 import io.connscope.agent.instrument.JdkInternals;
 import io.connscope.agent.runtime.AgentLog;
+import io.connscope.agent.wire.AnalysisMemory;
 import io.connscope.agent.wire.WireProtocol;
 import io.connscope.bridge.Bridge;
 import io.connscope.bridge.ConnectionSink;

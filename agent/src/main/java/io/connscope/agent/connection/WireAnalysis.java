@@ -1,11 +1,11 @@
 package io.connscope.agent.connection;
 
-import io.connscope.agent.http.AnalysisMemory;
 import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.http.HttpExchange;
 import io.connscope.agent.http.ResendDetector;
 import io.connscope.agent.instrument.JdkInternals;
 import io.connscope.agent.runtime.AgentLog;
+import io.connscope.agent.wire.AnalysisMemory;
 import io.connscope.agent.wire.ProtocolSniffer;
 import io.connscope.agent.wire.WireAnalyser;
 import io.connscope.agent.wire.WireProtocol;
@@ -47,10 +47,13 @@ public final class WireAnalysis {
     }
 
     /**
-     * Hands bytes to the connection's HTTP analysis while it still wants them. A failure of the
+     * Hands bytes to the connection's analysis while it still wants them. A failure of the
      * analysis only ends the analysis of that connection; counting goes on.
      */
     void feed(ConnectionRecord r, boolean requests, Object data, int offset, long n) {
+        // The sniffer first: a choice sets the new analysis before it clears the sniffer, so once no
+        // sniffer is seen, the analysis read next is the chosen one.
+        ProtocolSniffer sniffer = r.sniffer;
         WireAnalyser wire = r.wire;
         if (wire == null || wire.done()) {
             return;
@@ -58,10 +61,11 @@ public final class WireAnalysis {
         try {
             // The boundary: the hook's bytes become the one view every analyser reads (see WireBytes).
             if (data instanceof byte[]) {
-                deliver(r, wire, requests, data, offset, (int) n);
+                deliver(r, sniffer, wire, requests, data, offset, (int) n);
             } else if (data instanceof ByteBuffer) {
                 ByteBuffer buffer = (ByteBuffer) data;
-                deliver(r, wire, requests, buffer, offset == Bridge.BEFORE_POSITION ? buffer.position() - (int) n : offset, (int) n);
+                deliver(r, sniffer, wire, requests, buffer,
+                    offset == Bridge.BEFORE_POSITION ? buffer.position() - (int) n : offset, (int) n);
             } else if (data instanceof ByteBuffer[]) {
                 feedVectored(r, wire, requests, (ByteBuffer[]) data, offset, n);
             } else {
@@ -73,9 +77,10 @@ public final class WireAnalysis {
     }
 
     /** Bytes in the one view, to the connection's analysis: once its protocol is known, directly. */
-    private void deliver(ConnectionRecord r, WireAnalyser wire, boolean requests, Object data, int from, int len) {
-        if (r.sniffer != null) {
-            sniff(r, requests, data, from, len);
+    private void deliver(ConnectionRecord r, ProtocolSniffer sniffer, WireAnalyser wire, boolean requests, Object data,
+                         int from, int len) {
+        if (sniffer != null) {
+            sniff(r, sniffer, requests, data, from, len);
         } else {
             wire.feed(requests, data, from, len);
         }
@@ -83,33 +88,46 @@ public final class WireAnalysis {
 
     /**
      * The connection's first bytes: kept until the protocol can be told, then fed to the analysis of
-     * the protocol that claimed them, which replaces the HTTP analysis, or to the HTTP analysis.
+     * the protocol that claimed them, which replaces the HTTP analysis, or to the HTTP analysis. Once
+     * per connection, under the sniffer's lock, so that the two sides' first bytes, read and written on
+     * two threads at once, are judged together and fed in order.
      */
-    private void sniff(ConnectionRecord r, boolean requests, Object data, int from, int len) {
-        ProtocolSniffer sniffer = r.sniffer;
-        if (sniffer == null || !sniffer.offer(requests, data, from, len)) {
-            return; // kept to be judged with the next bytes; or (both directions at once, rarely) the other side decided
+    private void sniff(ConnectionRecord r, ProtocolSniffer sniffer, boolean requests, Object data, int from, int len) {
+        synchronized (sniffer) {
+            if (r.sniffer != sniffer) { // the other side's thread decided meanwhile
+                WireAnalyser wire = r.wire;
+                if (wire != null) {
+                    wire.feed(requests, data, from, len);
+                }
+                return;
+            }
+            if (!sniffer.offer(requests, data, from, len)) {
+                return; // kept, to be judged with the next bytes
+            }
+            WireProtocol chosen = sniffer.chosen();
+            if (chosen != null) {
+                WireAnalyser http = r.wire;
+                r.wire = chosen.start(exchange -> finished.exchange(r, exchange), memory.lease());
+                if (http != null) {
+                    http.abandon();
+                }
+            }
+            WireAnalyser wire = r.wire;
+            sniffer.replay(wire);
+            wire.feed(requests, data, from, len);
+            r.sniffer = null;
         }
-        r.sniffer = null;
-        WireProtocol chosen = sniffer.chosen();
-        if (chosen != null) {
-            WireAnalyser http = r.wire;
-            r.wire = chosen.start(exchange -> finished.exchange(r, exchange));
-            http.abandon();
-        }
-        WireAnalyser wire = r.wire;
-        sniffer.replay(wire);
-        wire.feed(requests, data, from, len);
     }
 
     /**
      * Starts (or starts over) the connection's analysis: HTTP, with its share of the analysis memory
-     * budget, while its first bytes may still show another protocol.
+     * budget, while its first bytes may still show another protocol. A connection adopted after an
+     * attach is HTTP's, as before: its first bytes seen are not its first.
      */
     void start(ConnectionRecord r, Object key) {
         WireAnalyser earlier = r.wire;
         r.wire = new HttpConnection(new Exchanges(r, key), memory.lease());
-        r.sniffer = protocols.isEmpty() ? null : new ProtocolSniffer(protocols);
+        r.sniffer = protocols.isEmpty() || r.seenSinceAttach ? null : new ProtocolSniffer(protocols);
         if (earlier != null) {
             earlier.abandon();
         }
@@ -121,16 +139,20 @@ public final class WireAnalysis {
      */
     void end(ConnectionRecord r) {
         ProtocolSniffer sniffer = r.sniffer;
-        WireAnalyser wire = r.wire;
-        r.sniffer = null;
-        if (wire == null) {
-            return;
-        }
         try {
             if (sniffer != null) {
-                sniffer.replay(wire);
+                synchronized (sniffer) {
+                    WireAnalyser wire = r.wire;
+                    if (r.sniffer == sniffer && wire != null) {
+                        sniffer.replay(wire);
+                    }
+                    r.sniffer = null;
+                }
             }
-            wire.end(r.endNanos);
+            WireAnalyser wire = r.wire;
+            if (wire != null) {
+                wire.end(r.endNanos);
+            }
         } catch (RuntimeException e) {
             analysisFailed(r, e);
         }
@@ -200,7 +222,10 @@ public final class WireAnalysis {
             : ResendDetector.CHANNEL_CLIENT + Integer.toHexString(System.identityHashCode(selector));
     }
 
-    /** Each buffer's bytes moved from its position before the call to its position now. */
+    /**
+     * Each buffer's bytes moved from its position before the call to its position now. The first
+     * buffers may choose the connection's protocol, so each buffer goes to the analysis of then.
+     */
     private void feedVectored(ConnectionRecord r, WireAnalyser wire, boolean requests, ByteBuffer[] buffers,
                               int offset, long n) {
         int[] before = Bridge.vectoredPositions();
@@ -213,7 +238,12 @@ public final class WireAnalysis {
             ByteBuffer b = buffers[offset + i];
             int moved = b.position() - before[i + 1];
             if (moved > 0) {
-                deliver(r, wire, requests, b, before[i + 1], moved);
+                ProtocolSniffer sniffer = r.sniffer; // read before the analysis, as in feed
+                WireAnalyser current = r.wire;
+                if (current == null) {
+                    return;
+                }
+                deliver(r, sniffer, current, requests, b, before[i + 1], moved);
                 left -= moved;
             }
         }

@@ -1,6 +1,6 @@
 package io.connscope.agent.export;
 
-import io.connscope.agent.http.AnalysisMemory;
+import io.connscope.agent.wire.AnalysisMemory;
 import io.opentelemetry.api.metrics.Meter;
 
 /** The analysis memory budget as metrics: what it holds now, and the connections it refused. */

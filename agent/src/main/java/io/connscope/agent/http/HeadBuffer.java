@@ -1,5 +1,6 @@
 package io.connscope.agent.http;
 
+import io.connscope.agent.wire.AnalysisMemory;
 import io.connscope.agent.wire.WireBytes;
 import java.util.Arrays;
 

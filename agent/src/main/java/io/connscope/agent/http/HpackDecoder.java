@@ -1,6 +1,7 @@
 package io.connscope.agent.http;
 
 import io.connscope.agent.text.SafeText;
+import io.connscope.agent.wire.AnalysisMemory;
 
 /**
  * Decodes the HPACK header blocks (RFC 7541) of one direction of an HTTP/2 connection, keeping its

@@ -2,6 +2,7 @@ package io.connscope.agent.http;
 
 import static io.connscope.agent.wire.WireBytes.at;
 
+import io.connscope.agent.wire.AnalysisMemory;
 import io.connscope.agent.wire.WireBytes;
 import java.nio.ByteBuffer;
 

@@ -3,6 +3,7 @@ package io.connscope.agent.http;
 import static io.connscope.agent.wire.WireBytes.at;
 
 import io.connscope.agent.text.SafeText;
+import io.connscope.agent.wire.AnalysisMemory;
 import io.connscope.agent.wire.WireBytes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

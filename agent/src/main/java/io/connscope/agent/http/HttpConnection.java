@@ -1,6 +1,7 @@
 package io.connscope.agent.http;
 
 import io.connscope.agent.websocket.WebSocketSession;
+import io.connscope.agent.wire.AnalysisMemory;
 import io.connscope.agent.wire.WireAnalyser;
 import io.connscope.agent.wire.WireBytes;
 import java.nio.ByteBuffer;

@@ -1,14 +1,14 @@
 package io.connscope.agent.report;
 
-import io.connscope.agent.runtime.AgentLog;
-import io.connscope.agent.runtime.AgentThreads;
 import io.connscope.agent.config.AgentConfig;
 import io.connscope.agent.connection.ConnectionTracker;
 import io.connscope.agent.diagnose.WarningLog;
 import io.connscope.agent.export.ExportHealth;
 import io.connscope.agent.files.OwnerOnlyFiles;
-import io.connscope.agent.http.AnalysisMemory;
 import io.connscope.agent.instrument.UnfollowedStacks;
+import io.connscope.agent.runtime.AgentLog;
+import io.connscope.agent.runtime.AgentThreads;
+import io.connscope.agent.wire.AnalysisMemory;
 import io.connscope.bridge.Bridge;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -136,7 +136,7 @@ public final class ReportWriter {
                 + "); what they were doing is incomplete");
         }
         if (tracker.http().failures() > 0) {
-            notes.add("HTTP analysis failed internally on " + tracker.http().failures()
+            notes.add("The analysis of the bytes (HTTP, RESP) failed internally on " + tracker.http().failures()
                 + " connection(s) and was stopped for them; their bytes and closes are still counted");
         }
         for (int hook = 0; hook < Bridge.HOOK_COUNT; hook++) {

@@ -12,14 +12,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class RedisCommand implements WireExchange {
 
-    private final int index;
+    /** Its place on the connection, from 0. */
+    final long seq;
     private final AtomicInteger halvesDone = new AtomicInteger();
     // command half
     volatile String name;
-    /** The database it used (its index), or null when not known. */
+    /** The database the server ran it in (its index), or null when not known. */
     volatile String database;
-    /** It is a SELECT: it changes the database of the commands after it. */
-    volatile boolean selects;
+    /** For a SELECT, the database it selects ("" when that is no index); else null. */
+    volatile String selects;
     volatile long requestStartNanos;
     volatile long requestEndNanos;
     volatile long requestBytes;
@@ -32,8 +33,8 @@ final class RedisCommand implements WireExchange {
     volatile String errorPrefix;
     volatile String failure;
 
-    RedisCommand(int index) {
-        this.index = index;
+    RedisCommand(long seq) {
+        this.seq = seq;
     }
 
     /** Marks one half done; true for the second, which completes the exchange. */
@@ -53,7 +54,7 @@ final class RedisCommand implements WireExchange {
 
     @Override
     public int index() {
-        return index;
+        return (int) Math.min(seq + 1, Integer.MAX_VALUE);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.connscope.agent.resp;
 
+import io.connscope.agent.wire.AnalysisMemory;
 import io.connscope.agent.wire.WireAnalyser;
 import io.connscope.agent.wire.WireExchange;
 import java.util.Set;
@@ -10,44 +11,58 @@ import java.util.function.Consumer;
  * The RESP analysis of one connection to (or from) a Redis server: commands and replies, paired in
  * order (RESP answers every command in the order sent, pipelined or not), each pair one
  * {@link RedisCommand}. Out-of-band values (RESP3 pushes and attributes) answer nothing and are
- * skipped. After a SUBSCRIBE or MONITOR, what the server sends are messages rather than replies, so
- * the analysis stops there, as it does past {@link #MAX_AWAITING} commands awaiting replies.
+ * skipped. After a SUBSCRIBE or MONITOR the server sends messages rather than replies, and after a
+ * CLIENT REPLY it may leave commands unanswered, so the analysis stops there, as it does past
+ * {@link #MAX_AWAITING} commands awaiting replies. What it holds is charged to the analysis memory
+ * budget, and given back when the connection ends.
  */
 final class RespConnection implements WireAnalyser {
 
-    /** Commands sent and not yet answered that the analysis follows; a deeper pipeline stops it. */
+    /** Commands sent and not yet answered that the analysis follows (a power of two); a deeper pipeline stops it. */
     static final int MAX_AWAITING = 1024;
+    /** The table of commands awaiting replies, and one command, as charged to the analysis memory budget. */
+    static final long TABLE_BYTES = 16L + 8L * MAX_AWAITING;
+    static final long COMMAND_BYTES = 128L;
     static final String SUBSCRIBED = "subscribed: what the server sends next are messages, not replies";
+    static final String REPLIES_OFF = "CLIENT REPLY: the server may leave commands unanswered";
     static final String TOO_DEEP = "more than " + MAX_AWAITING + " commands awaiting replies";
     static final String INLINE = "a command that is not an array (inline commands are not followed)";
     static final String ABANDONED = "replaced by a new analysis";
-    /** Commands after which the server's values are not replies to later commands. */
-    private static final Set<String> MESSAGE_MODES = Set.of("SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "MONITOR");
+    /** Commands after which what the server sends does not answer the commands in order. */
+    private static final Set<String> UNPAIRED = Set.of("SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "MONITOR", "CLIENT REPLY");
     /** Commands named with their subcommand, as Redis names them in its own command statistics. */
     private static final Set<String> CONTAINERS = Set.of("ACL", "CLIENT", "CLUSTER", "COMMAND", "CONFIG",
         "FUNCTION", "LATENCY", "MEMORY", "MODULE", "OBJECT", "PUBSUB", "SCRIPT", "SLOWLOG", "XGROUP", "XINFO");
 
     private final Consumer<WireExchange> finished;
-    /** The commands in flight, each at its sequence number modulo the capacity. */
-    private final AtomicReferenceArray<RedisCommand> awaiting = new AtomicReferenceArray<>(MAX_AWAITING);
+    private final AnalysisMemory.Lease memory;
+    /** The commands in flight, each at its sequence number modulo the capacity; null when the budget refused it. */
+    private final AtomicReferenceArray<RedisCommand> awaiting;
     private final RespReader commands = new RespReader(new Commands());
     private final RespReader replies = new RespReader(new Replies());
     /** Written by the thread feeding commands only. */
-    private int commandsStarted;
-    private volatile int commandsEnded;
+    private long commandsStarted;
+    private volatile long commandsEnded;
     /** Written by the thread feeding replies only. */
-    private int repliesStarted;
-    private volatile int repliesEnded;
+    private long repliesStarted;
+    private volatile long repliesEnded;
     private RedisCommand sending;
     private RedisCommand answering;
     /** The reply being read is out of band (a push or an attribute): it answers no command. */
     private boolean outOfBand;
-    /** The database the connection uses: 0 until a SELECT succeeds. */
-    private volatile String database = "0";
+    /**
+     * The database the server runs the next reply's command in: 0 until a SELECT succeeds; null once
+     * not known. Kept by the thread feeding replies, in their order, which is the order Redis ran them.
+     */
+    private String database = "0";
     private volatile String stopped;
 
-    RespConnection(Consumer<WireExchange> finished) {
+    RespConnection(Consumer<WireExchange> finished, AnalysisMemory.Lease memory) {
         this.finished = finished;
+        this.memory = memory;
+        boolean room = memory.reserve(TABLE_BYTES);
+        this.awaiting = room ? new AtomicReferenceArray<>(MAX_AWAITING) : null;
+        this.stopped = room ? null : AnalysisMemory.SPENT;
     }
 
     @Override
@@ -78,80 +93,121 @@ final class RespConnection implements WireAnalyser {
         return stopped;
     }
 
-    /** Commands still awaiting replies end without them, unless the analysis had stopped following them. */
+    /**
+     * Commands still awaiting replies end without them, unless the analysis had stopped following
+     * them; what the analysis held goes back to the budget.
+     */
     @Override
     public void end(long endNanos) {
-        if (stopped != null) {
-            return;
-        }
-        stopped = "connection ended";
-        for (int seq = repliesEnded; seq < commandsEnded; seq++) {
-            RedisCommand c = awaiting.get(seq % MAX_AWAITING);
-            if (c != null && c.index() == seq + 1 && c.responseEndNanos == 0L) {
-                c.failure = c.responseStartNanos == 0L ? "no_reply" : "reply_cut";
-                complete(seq, c);
+        if (stopped == null) {
+            stopped = "connection ended";
+            for (long seq = repliesEnded; seq < commandsEnded; seq++) {
+                RedisCommand c = awaiting.get(slot(seq));
+                if (c != null && c.seq == seq && c.responseEndNanos == 0L) {
+                    c.failure = c.responseStartNanos == 0L ? "no_reply" : "reply_cut";
+                    c.database = database;
+                    complete(seq, c);
+                }
             }
         }
+        memory.close();
     }
 
     @Override
     public void abandon() {
         stopped = ABANDONED;
+        memory.close();
+    }
+
+    private static int slot(long seq) {
+        return (int) (seq & (MAX_AWAITING - 1));
     }
 
     /** The command with this sequence number, made by whichever direction reaches it first; null when there is no room. */
-    private RedisCommand command(int seq) {
-        RedisCommand c = awaiting.get(seq % MAX_AWAITING);
-        if (c != null && c.index() == seq + 1) {
+    private RedisCommand command(long seq) {
+        RedisCommand c = awaiting.get(slot(seq));
+        if (c != null && c.seq == seq) {
             return c;
         }
-        return c == null ? newCommand(seq) : overflow();
+        return c == null ? newCommand(seq) : overflow(TOO_DEEP);
     }
 
-    private RedisCommand newCommand(int seq) {
-        RedisCommand made = new RedisCommand(seq + 1);
-        if (awaiting.compareAndSet(seq % MAX_AWAITING, null, made)) {
+    private RedisCommand newCommand(long seq) {
+        if (!memory.reserve(COMMAND_BYTES)) {
+            return overflow(AnalysisMemory.SPENT);
+        }
+        RedisCommand made = new RedisCommand(seq);
+        if (awaiting.compareAndSet(slot(seq), null, made)) {
             return made;
         }
-        RedisCommand other = awaiting.get(seq % MAX_AWAITING);
-        return other != null && other.index() == seq + 1 ? other : overflow();
+        memory.release(COMMAND_BYTES);
+        RedisCommand other = awaiting.get(slot(seq));
+        return other != null && other.seq == seq ? other : overflow(TOO_DEEP);
     }
 
-    private RedisCommand overflow() {
-        stop(TOO_DEEP);
+    private RedisCommand overflow(String reason) {
+        stop(reason);
         return null;
     }
 
-    private void complete(int seq, RedisCommand c) {
+    private void complete(long seq, RedisCommand c) {
         if (c.halfDone()) {
-            awaiting.compareAndSet(seq % MAX_AWAITING, c, null);
+            awaiting.compareAndSet(slot(seq), c, null);
+            memory.release(COMMAND_BYTES);
             finished.accept(c);
         }
     }
 
-    /** The command's name as Redis's own statistics give it: upper case, with the subcommand of a container. */
+    /**
+     * The command's name as Redis's own statistics give it: upper case, with the subcommand of a
+     * container; {@code _OTHER} for what is no command name (only letters, digits and . _ - |).
+     */
     private void named(RedisCommand c) {
-        String name = commands.word(0);
-        if (name != null && CONTAINERS.contains(name) && commands.elements() > 1 && commands.word(1) != null) {
-            name = name + " " + commands.word(1);
+        String name = nameOf(commands.word(0, true));
+        if (CONTAINERS.contains(name) && commands.elements() > 1) {
+            name = name + " " + nameOf(commands.word(1, true));
         }
         c.name = name;
-        c.database = database;
         if ("SELECT".equals(name)) {
-            // Redis runs commands in the order sent, so the commands after a SELECT use its database;
-            // should it fail, the database is unknown from then on (see Replies.ended).
-            c.selects = true;
-            database = commands.word(1);
-        } else if (name != null && MESSAGE_MODES.contains(name)) {
-            stop(SUBSCRIBED);
+            String index = commands.word(1, false);
+            c.selects = index != null && index.length() <= 5 && index.chars().allMatch(Character::isDigit) ? index : "";
+        } else if (UNPAIRED.contains(name)) {
+            stop(name.equals("CLIENT REPLY") ? REPLIES_OFF : SUBSCRIBED);
         }
     }
 
-    /** An error reply: its first word is the error's type (ERR, WRONGTYPE, NOAUTH...). */
-    private void failed(RedisCommand c) {
-        c.errorPrefix = replies.word(0);
-        if (c.selects) {
+    private static String nameOf(String word) {
+        if (word == null) {
+            return "_OTHER";
+        }
+        for (int i = 0; i < word.length(); i++) {
+            char ch = word.charAt(i);
+            if (!(ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '.' || ch == '_' || ch == '-' || ch == '|')) {
+                return "_OTHER";
+            }
+        }
+        return word;
+    }
+
+    /**
+     * A reply, in the order Redis ran the commands: the database its command ran in, its error (an
+     * error reply's first word, as Redis's error statistics name it), and the database of the
+     * commands after it (a SELECT that succeeded; RESET; a SELECT queued in a transaction, or one
+     * whose command was not seen yet, leaves it unknown).
+     */
+    private void answered(RedisCommand c) {
+        c.database = database;
+        byte type = replies.topType();
+        String word = replies.word(0, false);
+        if (type == '-' || type == '!') {
+            c.errorPrefix = word;
+        } else if (c.name == null) {
             database = null;
+        } else if (c.selects != null) {
+            database = c.selects.isEmpty() || !"OK".equals(word) ? "QUEUED".equals(word) ? null : database
+                : c.selects;
+        } else if ("RESET".equals(c.name)) {
+            database = "0";
         }
     }
 
@@ -162,11 +218,11 @@ final class RespConnection implements WireAnalyser {
                 stop(INLINE);
                 return;
             }
-            int seq = commandsStarted++;
+            long seq = commandsStarted++;
             RedisCommand c = command(seq);
             if (c != null) {
                 c.requestStartNanos = System.nanoTime();
-                c.awaitingBefore = Math.max(0, seq - repliesEnded);
+                c.awaitingBefore = (int) Math.min(Math.max(0L, seq - repliesEnded), Integer.MAX_VALUE);
             }
             sending = c;
         }
@@ -180,7 +236,7 @@ final class RespConnection implements WireAnalyser {
             c.requestEndNanos = System.nanoTime();
             c.requestBytes = bytes;
             named(c);
-            int seq = commandsEnded;
+            long seq = commandsEnded;
             commandsEnded = seq + 1;
             if (stopped == null) {
                 complete(seq, c);
@@ -210,10 +266,8 @@ final class RespConnection implements WireAnalyser {
             }
             c.responseEndNanos = System.nanoTime();
             c.replyBytes = bytes;
-            if (replies.topType() == '-') {
-                failed(c);
-            }
-            int seq = repliesEnded;
+            answered(c);
+            long seq = repliesEnded;
             repliesEnded = seq + 1;
             complete(seq, c);
         }

@@ -1,5 +1,6 @@
 package io.connscope.agent.resp;
 
+import io.connscope.agent.wire.AnalysisMemory;
 import io.connscope.agent.wire.WireAnalyser;
 import io.connscope.agent.wire.WireExchange;
 import io.connscope.agent.wire.WireProtocol;
@@ -18,9 +19,16 @@ public final class RespProtocol implements WireProtocol {
         return NAME;
     }
 
+    /**
+     * The client's first bytes tell. A server's that could be a reply (read before the hook of the
+     * command it answers has run, on another thread) wait for the client's.
+     */
     @Override
     public Verdict sniff(boolean towardServer, byte[] first, int len) {
-        if (!towardServer || first[0] != '*') {
+        if (!towardServer) {
+            return "+-:$*_,#(!=%~>|".indexOf(first[0]) >= 0 ? Verdict.MORE : Verdict.NO;
+        }
+        if (first[0] != '*') {
             return Verdict.NO;
         }
         int i = 1;
@@ -46,7 +54,7 @@ public final class RespProtocol implements WireProtocol {
     }
 
     @Override
-    public WireAnalyser start(Consumer<WireExchange> finished) {
-        return new RespConnection(finished);
+    public WireAnalyser start(Consumer<WireExchange> finished, AnalysisMemory.Lease memory) {
+        return new RespConnection(finished, memory);
     }
 }

@@ -7,8 +7,10 @@ import io.connscope.agent.wire.WireBytes;
 /**
  * Reads one direction of a RESP (Redis serialization protocol, versions 2 and 3) stream into its
  * top-level values, without keeping them: bulk payloads are skipped by count, and only what names a
- * value is copied (the first two bulk strings of a command, the first word of an error). Any split of
- * the stream into chunks gives the same values. It allocates nothing: its arrays come with it.
+ * value is copied (the first two bulk strings of a command; the first 32 bytes of a top-level simple
+ * string or error). Any split of the stream into chunks gives the same values. An attribute (RESP3
+ * {@code |}) describes the value after it, and is not an element of its own. It allocates nothing:
+ * its arrays come with it.
  */
 final class RespReader {
 
@@ -34,8 +36,9 @@ final class RespReader {
     private static final int BULK_LF = 5;
 
     private final Values values;
-    /** Elements still to come in each open aggregate, outermost first. */
+    /** Elements still to come in each open aggregate, outermost first, and each one's type. */
     private final long[] remaining = new long[MAX_DEPTH];
+    private final byte[] aggregates = new byte[MAX_DEPTH];
     private int depth;
     private int state = TYPE;
     private byte type;
@@ -47,7 +50,7 @@ final class RespReader {
     private long valueBytes;
     /** Elements of the top-level aggregate begun so far. */
     private int topElements;
-    /** Where the current bulk string or error line is copied (word 0 or 1), or -1. */
+    /** Where the current bulk string or line is copied (word 0 or 1), or -1. */
     private int capturing = -1;
     private final byte[][] words = {new byte[WORD], new byte[WORD]};
     private final int[] wordLengths = new int[2];
@@ -129,21 +132,22 @@ final class RespReader {
             wordLengths[1] = 0;
             valueBytes = 1;
             values.started(b);
-        } else if (depth == 1) {
+        } else if (depth == 1 && b != '|') {
             topElements++;
         }
         type = b;
         number = 0;
         negative = false;
         lineChars = 0;
-        // a command's name and first argument; an error reply's first word
-        capturing = depth == 1 && topElements <= 2 && b == '$' ? topElements - 1 : depth == 0 && b == '-' ? 0 : -1;
+        // a command's name and first argument; a reply's status (OK, QUEUED) or error (ERR, WRONGTYPE)
+        capturing = depth == 1 && topElements <= 2 && b == '$' ? topElements - 1
+            : depth == 0 && (b == '+' || b == '-' || b == '!') ? 0 : -1;
         state = LINE;
     }
 
     private void lineByte(byte b) {
         if (!counted(type)) {
-            if (capturing >= 0 && b != ' ' && wordLengths[0] == lineChars) {
+            if (capturing >= 0) {
                 capture(b);
             }
             lineChars++;
@@ -161,28 +165,39 @@ final class RespReader {
 
     private void lineEnded() {
         state = TYPE;
-        if (!counted(type) || negative) { // a simple value, or a null bulk string or aggregate
+        if (counted(type) && (lineChars == 0 || negative && (number != 1 || lineChars != 2))) {
+            violation = "a length that is not a number"; // none, or negative but the null's -1
+        } else if (!counted(type) || negative) { // a simple value, or a null bulk string or aggregate
             capturing = -1;
             elementDone();
         } else if (type == '$' || type == '!' || type == '=') {
             bulkLeft = number;
             state = number == 0 ? BULK_CR : BULK;
         } else if (number == 0) {
-            elementDone();
+            if (type != '|' || depth == 0) { // an empty attribute inside an aggregate is no element either
+                elementDone();
+            }
         } else if (depth == MAX_DEPTH) {
             violation = "values nested deeper than " + MAX_DEPTH;
         } else {
+            aggregates[depth] = type;
             remaining[depth++] = type == '%' || type == '|' ? 2 * number : number; // maps and attributes: pairs
         }
     }
 
-    /** One element is complete: it completes each aggregate it was the last element of, outward. */
+    /**
+     * One element is complete: it completes each aggregate it was the last element of, outward. An
+     * attribute that completes is no element of the aggregate it sits in: the value it describes is.
+     */
     private void elementDone() {
         while (depth > 0) {
             if (--remaining[depth - 1] > 0) {
                 return;
             }
             depth--;
+            if (aggregates[depth] == '|' && depth > 0) {
+                return;
+            }
         }
         values.ended(valueBytes);
     }
@@ -201,16 +216,22 @@ final class RespReader {
         }
     }
 
-    /** The n-th (0 or 1) word kept of the current or last top-level value, upper-cased, or null. */
-    String word(int n) {
-        int len = wordLengths[n];
+    /**
+     * The n-th (0 or 1) word kept of the current or last top-level value, up to its first space (at
+     * most 32 bytes), upper-cased when asked, or null when empty.
+     */
+    String word(int n, boolean upperCase) {
+        int len = 0;
+        while (len < wordLengths[n] && words[n][len] != ' ') {
+            len++;
+        }
         if (len == 0) {
             return null;
         }
         char[] c = new char[len];
         for (int k = 0; k < len; k++) {
             int b = words[n][k] & 0xff;
-            c[k] = (char) (b >= 'a' && b <= 'z' ? b - 32 : b);
+            c[k] = (char) (upperCase && b >= 'a' && b <= 'z' ? b - 32 : b);
         }
         return new String(c);
     }

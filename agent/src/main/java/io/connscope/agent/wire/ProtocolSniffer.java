@@ -4,20 +4,21 @@ import java.util.List;
 
 /**
  * Chooses one connection's protocol from its first bytes. Each registered {@link WireProtocol}
- * judges them; the first to claim them wins. While one still needs more bytes to tell, up to
- * {@link #KEPT} bytes of one direction are kept here and fed to the analysis chosen once it is
- * known (see {@link #replay}), so no byte is lost to the choice. When none claims them, the default
- * (HTTP) analysis goes on. Used on the threads that do the connection's I/O, only until decided.
+ * judges what each side sent first; the first to claim them wins. While one still needs more bytes
+ * to tell, up to {@link #KEPT} bytes of each side are kept here and fed to the analysis chosen once
+ * it is known (see {@link #replay}), so no byte is lost to the choice. When none claims them, the
+ * default (HTTP) analysis goes on. Used on the threads that do the connection's I/O, only until
+ * decided, one at a time (the caller holds this object's lock).
  */
 public final class ProtocolSniffer {
 
-    /** The most bytes kept while undecided: enough for any registered protocol to tell. */
+    /** The most bytes kept of each side while undecided: enough for any registered protocol to tell. */
     public static final int KEPT = 16;
 
     private final List<WireProtocol> protocols;
-    private final byte[] kept = new byte[KEPT];
-    private int count;
-    private boolean keptTowardServer;
+    /** What each side sent first: [0] toward the server, [1] toward the client. */
+    private final byte[][] kept = {new byte[KEPT], new byte[KEPT]};
+    private final int[] counts = new int[2];
     private WireProtocol chosen;
 
     public ProtocolSniffer(List<WireProtocol> protocols) {
@@ -25,39 +26,45 @@ public final class ProtocolSniffer {
     }
 
     /**
-     * Judges the bytes kept so far followed by these. Returns false when they were all kept to be
-     * judged with the next ones (the caller feeds them nowhere); true once decided: then
-     * {@link #chosen()} says what, {@link #replay} feeds what was kept before this call, and the caller
-     * feeds these bytes after it.
+     * Judges the bytes kept so far with these. Returns false when they were all kept to be judged
+     * with the next ones (the caller feeds them nowhere); true once decided: then {@link #chosen()}
+     * says what, {@link #replay} feeds what was kept before this call, and the caller feeds these
+     * bytes after it.
      */
     public boolean offer(boolean towardServer, Object data, int from, int len) {
-        if (count > 0 && towardServer != keptTowardServer) {
-            judge(count, false); // the other side spoke: decide on what one side said
-            return true;
-        }
-        int n = Math.min(len, KEPT - count);
-        WireBytes.copy(data, from, kept, count, n);
-        keptTowardServer = towardServer;
-        boolean more = judge(count + n, true);
-        if (more && n == len && count + n < KEPT) {
-            count += n;
+        int side = towardServer ? 0 : 1;
+        int n = Math.min(len, KEPT - counts[side]);
+        WireBytes.copy(data, from, kept[side], counts[side], n);
+        int[] lengths = counts.clone();
+        lengths[side] += n;
+        boolean more = judge(lengths);
+        if (more && n == len && lengths[side] < KEPT) {
+            counts[side] = lengths[side];
             return false;
         }
         return true;
     }
 
-    /** True when no protocol claimed the bytes yet and one needs more of them to tell. */
-    private boolean judge(int len, boolean mayWait) {
+    /**
+     * True when no protocol claimed the bytes yet and one needs more of them to tell: it said so of
+     * a side whose kept bytes are not yet full.
+     */
+    private boolean judge(int[] lengths) {
         boolean more = false;
         for (WireProtocol p : protocols) {
-            WireProtocol.Verdict v = p.sniff(keptTowardServer, kept, len);
-            if (v == WireProtocol.Verdict.YES) {
-                chosen = p;
-                return false;
+            for (int side = 0; side < 2; side++) {
+                if (lengths[side] == 0) {
+                    continue;
+                }
+                WireProtocol.Verdict v = p.sniff(side == 0, kept[side], lengths[side]);
+                if (v == WireProtocol.Verdict.YES) {
+                    chosen = p;
+                    return false;
+                }
+                more |= v == WireProtocol.Verdict.MORE && lengths[side] < KEPT;
             }
-            more |= v == WireProtocol.Verdict.MORE;
         }
-        return more && mayWait;
+        return more;
     }
 
     /** The protocol that claimed the connection; null for the default. */
@@ -65,10 +72,12 @@ public final class ProtocolSniffer {
         return chosen;
     }
 
-    /** Feeds the bytes kept by earlier calls to the analysis the connection goes to. */
+    /** Feeds the bytes kept by earlier calls to the analysis the connection goes to, each side in its order. */
     public void replay(WireAnalyser to) {
-        if (count > 0) {
-            to.feed(keptTowardServer, kept, 0, count);
+        for (int side = 0; side < 2; side++) {
+            if (counts[side] > 0) {
+                to.feed(side == 0, kept[side], 0, counts[side]);
+            }
         }
     }
 }

@@ -24,16 +24,18 @@ public interface WireProtocol {
     String name();
 
     /**
-     * Judges the first {@code len} bytes of a connection ({@code len} ≥ 1, at most
-     * {@link ProtocolSniffer#KEPT}), all sent in one direction: toward the server when
-     * {@code towardServer}. Must not keep the array.
+     * Judges the first {@code len} bytes one side of a connection sent ({@code len} ≥ 1, at most
+     * {@link ProtocolSniffer#KEPT}): the client's when {@code towardServer}. Each side is asked about
+     * what it sent, once it sent something; MORE keeps the bytes while the side's are not
+     * {@link ProtocolSniffer#KEPT} yet (to wait for the other side's, too). Must not keep the array.
      */
     Verdict sniff(boolean towardServer, byte[] first, int len);
 
     /**
      * A new analysis of one connection, whose finished exchanges go to {@code finished} (from the
-     * threads that feed it, or from {@link WireAnalyser#end} on the pipeline thread). It is fed the
-     * bytes it was chosen on first.
+     * threads that feed it, or from {@link WireAnalyser#end} on the pipeline thread). What it holds
+     * is charged to {@code memory}, the connection's share of the analysis memory budget, which it
+     * closes when it ends or is abandoned. It is fed the bytes it was chosen on first.
      */
-    WireAnalyser start(Consumer<WireExchange> finished);
+    WireAnalyser start(Consumer<WireExchange> finished, AnalysisMemory.Lease memory);
 }

@@ -2,9 +2,9 @@ package io.connscope.agent.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.connscope.agent.http.AnalysisMemory;
 import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.http.ResendDetector;
+import io.connscope.agent.wire.AnalysisMemory;
 import io.connscope.agent.wire.WireExchange;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -2,14 +2,17 @@ package io.connscope.agent.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.connscope.agent.http.AnalysisMemory;
 import io.connscope.agent.http.ResendDetector;
 import io.connscope.agent.resp.RespProtocol;
+import io.connscope.agent.wire.AnalysisMemory;
 import io.connscope.agent.wire.WireExchange;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,22 +22,27 @@ import org.junit.jupiter.api.Test;
 class WireAnalysisTest {
 
     private final List<String> out = new ArrayList<>();
-    private final FinishedSink sink = new FinishedSink() {
-        @Override
-        public void connection(ConnectionRecord connection) {
-        }
-
-        @Override
-        public void exchange(ConnectionRecord connection, WireExchange e) {
-            out.add(e.protocol() + " " + e.operation() + " " + e.failure());
-        }
-    };
-    private final WireAnalysis analysis = new WireAnalysis(sink, new ResendDetector(10, 1_000_000_000L), null,
-        AnalysisMemory.unlimited(), List.of(new RespProtocol()));
+    private final WireAnalysis analysis = analysis(out, (c, e) -> e.protocol() + " " + e.operation() + " " + e.failure());
     private final Destinations destinations = new Destinations(10);
     private final Object key = new Object();
     private final ConnectionRecord r = new ConnectionRecord(1, Role.CLIENT, "socket",
         destinations.of(Role.CLIENT, "redis", 6379), 1L);
+
+    /** The analysis with RESP registered, whose exchanges go to {@code into} as the lines {@code line} makes. */
+    private static WireAnalysis analysis(List<String> into, BiFunction<ConnectionRecord, WireExchange, String> line) {
+        FinishedSink sink = new FinishedSink() {
+            @Override
+            public void connection(ConnectionRecord connection) {
+            }
+
+            @Override
+            public void exchange(ConnectionRecord connection, WireExchange e) {
+                into.add(line.apply(connection, e));
+            }
+        };
+        return new WireAnalysis(sink, new ResendDetector(10, 1_000_000_000L), null, AnalysisMemory.unlimited(),
+            List.of(new RespProtocol()));
+    }
 
     /** Feeds the bytes a few at a time, alternately from an array and from a buffer. */
     private void feed(boolean requests, String s, int piece) {
@@ -53,6 +61,69 @@ class WireAnalysisTest {
         assertThat(out).containsExactly("resp GET null");
         assertThat(r.http()).as("its HTTP analysis is let go").isNull();
         assertThat(r.wire().done()).isFalse();
+    }
+
+    @Test
+    void aReplyReadBeforeItsCommandWasSeenWaitsForTheCommandToTell() {
+        analysis.start(r, key);
+        feed(false, "+OK\r\n", 2);
+        assertThat(r.http()).as("not told yet").isNotNull();
+        feed(true, "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n", 3);
+        assertThat(out).containsExactly("resp SET null");
+    }
+
+    /**
+     * The command written on one thread while its reply is read on another, both the connection's
+     * first bytes: whichever side comes first, the two are judged together and fed once, in order.
+     */
+    @Test
+    void bothSidesFirstBytesOnTwoThreadsAtOnceMakeOneExchange() throws Exception {
+        byte[] command = "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] reply = "$1\r\nv\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        List<String> exchanges = Collections.synchronizedList(new ArrayList<>());
+        WireAnalysis shared = analysis(exchanges, (c, e) -> c.id() + " " + e.protocol() + " " + e.operation());
+        int runs = 2000;
+        CyclicBarrier together = new CyclicBarrier(2);
+        ConnectionRecord[] records = new ConnectionRecord[runs];
+        for (int i = 0; i < runs; i++) {
+            records[i] = new ConnectionRecord(i, Role.CLIENT, "socket", destinations.of(Role.CLIENT, "redis", 6379), 1L);
+            shared.start(records[i], new Object());
+        }
+        Thread replies = new Thread(() -> {
+            for (ConnectionRecord c : records) {
+                await(together);
+                for (int at = 0; at < reply.length; at += 2) {
+                    shared.feed(c, false, reply, at, Math.min(2, reply.length - at));
+                }
+            }
+        });
+        replies.start();
+        for (ConnectionRecord c : records) {
+            await(together);
+            for (int at = 0; at < command.length; at += 3) {
+                shared.feed(c, true, command, at, Math.min(3, command.length - at));
+            }
+        }
+        replies.join();
+        assertThat(exchanges).hasSize(runs).allSatisfy(e -> assertThat(e).endsWith(" resp GET"));
+        assertThat(exchanges.stream().map(e -> e.split(" ")[0]).distinct()).hasSize(runs);
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aConnectionAdoptedAfterAnAttachStaysHttps() {
+        r.seenSinceAttach = true;
+        analysis.start(r, key);
+        feed(true, "*1\r\n$4\r\nPING\r\n", 100);
+        assertThat(r.http()).isNotNull();
+        assertThat(out).isEmpty();
     }
 
     @Test
@@ -77,8 +148,7 @@ class WireAnalysisTest {
         analysis.feed(other, true, first, 0, first.length);
         assertThat(other.sniffer).as("these bytes cannot tell").isNotNull();
         analysis.end(other);
-        assertThat(other.sniffer).as("decided at the end: HTTP, which gets the kept bytes (see ProtocolSnifferTest)")
-            .isNull();
+        assertThat(other.sniffer).as("decided at the end: the connection stays HTTP's").isNull();
         assertThat(other.http()).isNotNull();
     }
 

@@ -1,5 +1,6 @@
 package io.connscope.agent.http;
 
+import io.connscope.agent.wire.AnalysisMemory;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.strings;
 
+import io.connscope.agent.wire.AnalysisMemory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

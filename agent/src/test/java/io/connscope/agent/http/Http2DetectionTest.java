@@ -2,6 +2,7 @@ package io.connscope.agent.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.connscope.agent.wire.AnalysisMemory;
 import org.junit.jupiter.api.Test;
 
 /** When a connection is taken for HTTP/2, and when it is not. */

@@ -9,6 +9,8 @@ import static org.quicktheories.generators.SourceDSL.booleans;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.strings;
 
+import io.connscope.agent.testing.Generators;
+import io.connscope.agent.wire.AnalysisMemory;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -16,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http2.hpack.HpackEncoder;
-import io.connscope.agent.testing.Generators;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 

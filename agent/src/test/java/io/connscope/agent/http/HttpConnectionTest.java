@@ -2,6 +2,7 @@ package io.connscope.agent.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.connscope.agent.wire.AnalysisMemory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -82,7 +82,8 @@ class HotPathBytecodeTest {
     private static final Set<String> COLD = Set.of(
         TRACKER + ".onIoFailure",
         ANALYSIS + ".analysisFailed",
-        // once per connection: its first bytes, judged (and up to 16 of them kept) until its protocol is told
+        // once per connection: its first bytes, judged (up to 16 of each side kept) until its protocol is
+        // told, under that connection's own sniffer lock (its two sides may carry first bytes at once)
         ANALYSIS + ".sniff",
         // once per client connection, at its first end of stream: looks for a request left unanswered
         ANALYSIS + ".attemptFailed",

@@ -11,13 +11,13 @@ import io.connscope.agent.connection.TestRecords;
 import io.connscope.agent.diagnose.Diagnosis;
 import io.connscope.agent.diagnose.RuleCatalog;
 import io.connscope.agent.diagnose.WarningLog;
-import io.connscope.agent.http.AnalysisMemory;
 import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.pipeline.EventPipeline;
 import io.connscope.agent.pipeline.EventQueue;
 import io.connscope.agent.pipeline.EventSink;
 import io.connscope.agent.resp.RespProtocol;
 import io.connscope.agent.runtime.Clock;
+import io.connscope.agent.wire.AnalysisMemory;
 import io.connscope.agent.wire.WireAnalyser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -65,7 +65,7 @@ class JfrSinkTest {
         ConnectionRecord r = new ConnectionRecord(8, Role.CLIENT, "socket", destinations.of(Role.CLIENT, "cache", 6379), 1L);
         TestRecords.connectEndNanos(r, 1_000_001L);
         r.events().add(ConnectionEvent.CONNECT);
-        WireAnalyser resp = new RespProtocol().start(e -> queue.exchange(r, e));
+        WireAnalyser resp = new RespProtocol().start(e -> queue.exchange(r, e), AnalysisMemory.unlimited().lease());
         byte[] command = "*3\r\n$5\r\nLPUSH\r\n$1\r\nk\r\n$1\r\nx\r\n".getBytes(StandardCharsets.US_ASCII);
         byte[] reply = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"
             .getBytes(StandardCharsets.US_ASCII);

@@ -2,6 +2,7 @@ package io.connscope.agent.resp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.connscope.agent.wire.AnalysisMemory;
 import io.connscope.agent.wire.WireExchange;
 import io.connscope.agent.wire.WireProtocol.Verdict;
 import java.nio.ByteBuffer;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.Test;
 class RespConnectionTest {
 
     private final List<WireExchange> finished = new ArrayList<>();
-    private final RespConnection resp = new RespConnection(finished::add);
+    private final AnalysisMemory.Lease memory = AnalysisMemory.unlimited().lease();
+    private final RespConnection resp = new RespConnection(finished::add, memory);
 
     private static String command(String... words) {
         StringBuilder sb = new StringBuilder("*").append(words.length).append("\r\n");
@@ -82,15 +84,58 @@ class RespConnectionTest {
     }
 
     @Test
-    void aSelectChangesTheDatabaseOfTheCommandsAfterItAndAFailedOneMakesItUnknown() {
+    void aSelectChangesTheDatabaseOfTheCommandsAfterItAsRedisRanThem() {
         send(command("GET", "a") + command("SELECT", "2") + command("GET", "a"));
         reply("$-1\r\n+OK\r\n$-1\r\n");
-        send(command("SELECT", "99"));
-        reply("-ERR DB index is out of range\r\n");
-        send(command("GET", "a"));
-        reply("$-1\r\n");
+        send(command("SELECT", "99") + command("GET", "a")); // refused: the database stays 2
+        reply("-ERR DB index is out of range\r\n$-1\r\n");
+        send(command("RESET") + command("GET", "a"));
+        reply("+RESET\r\n$-1\r\n");
         assertThat(finished).extracting(e -> e.attributes().get("db.namespace"))
-            .containsExactly("0", "0", "2", "2", null);
+            .containsExactly("0", "0", "2", "2", "2", "2", "0");
+    }
+
+    @Test
+    void aSelectQueuedInATransactionLeavesTheDatabaseUnknown() {
+        send(command("MULTI") + command("SELECT", "3") + command("GET", "a") + command("EXEC"));
+        reply("+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n+OK\r\n$-1\r\n");
+        assertThat(finished).extracting(e -> e.attributes().get("db.namespace")).containsExactly("0", "0", null, null);
+    }
+
+    @Test
+    void errorsAreNamedAsSentAndBlobErrorsToo() {
+        send(command("EVAL", "return redis.error_reply('my_err boom')", "0") + command("BAD"));
+        reply("-my_err boom\r\n!25\r\nSYNTAX something is wrong\r\n");
+        assertThat(finished).extracting(WireExchange::errorType).containsExactly("my_err", "SYNTAX");
+    }
+
+    @Test
+    void whatIsNoCommandNameIsOther() {
+        send(command("GE\u0001T", "k") + command("CLIENT", "no\u0002such"));
+        reply("-ERR unknown command\r\n-ERR unknown subcommand\r\n");
+        assertThat(finished).extracting(WireExchange::operation).containsExactly("_OTHER", "CLIENT _OTHER");
+    }
+
+    @Test
+    void clientReplyStopsTheAnalysisForTheServerMayNotAnswer() {
+        send(command("CLIENT", "REPLY", "SKIP") + command("SET", "a", "b") + command("GET", "a"));
+        assertThat(resp.stopped()).isEqualTo(RespConnection.REPLIES_OFF);
+    }
+
+    @Test
+    void whatTheAnalysisHoldsIsChargedToTheBudgetAndGivenBackAtTheEnd() {
+        assertThat(memory.held()).isEqualTo(RespConnection.TABLE_BYTES);
+        send(command("GET", "a") + command("GET", "b"));
+        assertThat(memory.held()).isEqualTo(RespConnection.TABLE_BYTES + 2 * RespConnection.COMMAND_BYTES);
+        reply("$-1\r\n");
+        assertThat(memory.held()).isEqualTo(RespConnection.TABLE_BYTES + RespConnection.COMMAND_BYTES);
+        resp.end(System.nanoTime());
+        assertThat(memory.held()).isNegative(); // closed: everything went back
+
+        AnalysisMemory small = new AnalysisMemory(RespConnection.TABLE_BYTES - 1);
+        RespConnection refused = new RespConnection(finished::add, small.lease());
+        assertThat(refused.stopped()).isEqualTo(AnalysisMemory.SPENT);
+        assertThat(small.used()).isZero();
     }
 
     @Test
@@ -136,7 +181,7 @@ class RespConnectionTest {
     void inlineCommandsAreNotFollowed() {
         send("PING\r\n");
         assertThat(resp.stopped()).isEqualTo("a value of unknown type");
-        RespConnection other = new RespConnection(finished::add);
+        RespConnection other = new RespConnection(finished::add, AnalysisMemory.unlimited().lease());
         byte[] b = "+PING\r\n".getBytes(StandardCharsets.ISO_8859_1);
         other.feed(true, b, 0, b.length);
         assertThat(other.stopped()).isEqualTo(RespConnection.INLINE);
@@ -163,7 +208,8 @@ class RespConnectionTest {
             "*123456789012", "PING\r\n"}) {
             assertThat(sniff(p, true, other)).as(other).isEqualTo(Verdict.NO);
         }
-        assertThat(sniff(p, false, "*1\r\n$")).as("the server speaks second").isEqualTo(Verdict.NO);
+        assertThat(sniff(p, false, "+OK")).as("a reply read first: the client's bytes will tell").isEqualTo(Verdict.MORE);
+        assertThat(sniff(p, false, "HTTP/1.1 200 OK")).as("no reply").isEqualTo(Verdict.NO);
     }
 
     private static Verdict sniff(RespProtocol p, boolean towardServer, String first) {

@@ -32,8 +32,8 @@ import org.quicktheories.core.Gen;
  * The RESP reader against an independent encoder, Netty's Redis codec: any stream of RESP2 values
  * Netty writes (simple strings, errors, integers, bulk strings with any bytes, null and nested
  * arrays) reads back as the same values, each with its encoded length and the words connscope keeps
- * (a command's name and first argument, an error's first word), however the stream is split into
- * reads, from arrays or from buffers.
+ * (a command's name and first argument, upper-cased; a status's or an error's first word, as sent),
+ * however the stream is split into reads, from arrays or from buffers.
  */
 class RespReaderProperties {
 
@@ -144,8 +144,8 @@ class RespReaderProperties {
     private static String expectation(Node value, int length) {
         String first = null;
         String second = null;
-        if (value.type == '-') {
-            first = word(value.text.split(" ", -1)[0].getBytes(StandardCharsets.ISO_8859_1));
+        if (value.type == '-' || value.type == '+') {
+            first = word(value.text.getBytes(StandardCharsets.ISO_8859_1), false);
         } else if (value.type == '*' && value.elements != null) {
             first = value.elements.size() > 0 ? bulkWord(value.elements.get(0)) : null;
             second = value.elements.size() > 1 ? bulkWord(value.elements.get(1)) : null;
@@ -154,20 +154,17 @@ class RespReaderProperties {
     }
 
     private static String bulkWord(Node element) {
-        return element.type == '$' && element.bulk != null ? word(element.bulk) : null;
+        return element.type == '$' && element.bulk != null ? word(element.bulk, true) : null;
     }
 
-    /** The first 32 bytes, a-z upper-cased, each byte a char; null when empty. */
-    private static String word(byte[] bytes) {
-        if (bytes.length == 0) {
-            return null;
-        }
+    /** Up to the first space, at most 32 bytes, a-z upper-cased when asked, each byte a char; null when empty. */
+    private static String word(byte[] bytes, boolean upperCase) {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < Math.min(bytes.length, RespReader.WORD); i++) {
+        for (int i = 0; i < Math.min(bytes.length, RespReader.WORD) && bytes[i] != ' '; i++) {
             int b = bytes[i] & 0xff;
-            sb.append((char) (b >= 'a' && b <= 'z' ? b - 32 : b));
+            sb.append((char) (upperCase && b >= 'a' && b <= 'z' ? b - 32 : b));
         }
-        return sb.toString();
+        return sb.length() == 0 ? null : sb.toString();
     }
 
     /** Feeds the stream in pieces of the cut sizes, used in turn; returns each value as reported. */
@@ -182,7 +179,8 @@ class RespReaderProperties {
             @Override
             public void ended(long bytes) {
                 RespReader r = reader[0];
-                out.add((char) r.topType() + " " + bytes + " " + r.word(0) + " " + r.word(1));
+                boolean command = r.topType() == '*';
+                out.add((char) r.topType() + " " + bytes + " " + r.word(0, command) + " " + (command ? r.word(1, true) : null));
             }
         });
         Object data = buffers ? ByteBuffer.wrap(stream) : stream;

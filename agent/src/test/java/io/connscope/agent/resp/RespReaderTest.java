@@ -54,6 +54,24 @@ class RespReaderTest {
     }
 
     @Test
+    void anAttributeInsideAnAggregateIsNoElementOfIt() {
+        String nested = "*2\r\n|1\r\n+a\r\n+b\r\n:1\r\n:2\r\n";
+        String empty = "*1\r\n|0\r\n:1\r\n";
+        assertThat(feed(nested + empty + "+OK\r\n")).isTrue();
+        assertThat(values).containsExactly("*" + nested.length(), "*" + empty.length(), "+5");
+    }
+
+    @Test
+    void statusesAndErrorsKeepTheirFirstWordAsSent() {
+        assertThat(feed("-my_err something broke\r\n")).isTrue();
+        assertThat(reader.word(0, false)).isEqualTo("my_err");
+        assertThat(feed("!21\r\nSYNTAX invalid syntax\r\n")).isTrue();
+        assertThat(reader.word(0, false)).isEqualTo("SYNTAX");
+        assertThat(feed("+QUEUED\r\n")).isTrue();
+        assertThat(reader.word(0, false)).isEqualTo("QUEUED");
+    }
+
+    @Test
     void anUnknownTypeIsNotResp() {
         assertThat(feed("+OK\r\nGET / HTTP/1.1\r\n")).isFalse();
         assertThat(reader.violation()).isEqualTo("a value of unknown type");
@@ -69,6 +87,17 @@ class RespReaderTest {
         RespReader other = reader();
         assertThat(feed(other, "+OK\r\r")).isFalse();
         assertThat(other.violation()).isEqualTo("a line not ended by CRLF");
+    }
+
+    @Test
+    void aLengthIsDigitsOrTheNullsMinusOne() {
+        for (String bad : new String[] {"$\r\n", "*\r\n", "$-5\r\n", "*-\r\n", "$-10\r\n"}) {
+            RespReader r = reader();
+            assertThat(feed(r, bad)).as(bad).isFalse();
+            assertThat(r.violation()).isEqualTo("a length that is not a number");
+        }
+        assertThat(feed("$-1\r\n*-1\r\n$0\r\n\r\n")).isTrue();
+        assertThat(values).containsExactly("$5", "*5", "$6");
     }
 
     @Test

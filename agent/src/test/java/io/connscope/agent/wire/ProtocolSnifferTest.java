@@ -36,7 +36,7 @@ class ProtocolSnifferTest {
         }
 
         @Override
-        public WireAnalyser start(Consumer<WireExchange> finished) {
+        public WireAnalyser start(Consumer<WireExchange> finished, AnalysisMemory.Lease memory) {
             throw new UnsupportedOperationException("not started here");
         }
     }
@@ -99,13 +99,22 @@ class ProtocolSnifferTest {
     }
 
     @Test
-    void theOtherSideSpeakingDecidesOnWhatWasKept() {
+    void theOtherSidesBytesAreKeptTooWhileOneSideCannotTellYet() {
         assertThat(sniffer.offer(true, bytes("ab"), 0, 2)).isFalse();
-        assertThat(sniffer.offer(false, bytes("220 ready"), 0, 9)).isTrue();
-        assertThat(sniffer.chosen()).isNull();
+        assertThat(sniffer.offer(false, bytes("+OK"), 0, 3)).as("a reply read first: kept").isFalse();
+        assertThat(sniffer.offer(true, bytes("c"), 0, 1)).isTrue();
+        assertThat(sniffer.chosen()).isSameAs(first);
         Recorder to = new Recorder();
         sniffer.replay(to);
-        assertThat(to.fed).containsExactly(">ab");
+        assertThat(to.fed).as("each side's kept bytes, in order; the caller feeds the last").containsExactly(">ab", "<+OK");
+    }
+
+    @Test
+    void aSideWhoseKeptBytesAreFullDecides() {
+        assertThat(sniffer.offer(true, bytes("ab"), 0, 2)).isFalse();
+        byte[] banner = bytes("220 smtp.example ESMTP ready");
+        assertThat(sniffer.offer(false, banner, 0, banner.length)).as("more than can be kept").isTrue();
+        assertThat(sniffer.chosen()).isNull();
     }
 
     @Test

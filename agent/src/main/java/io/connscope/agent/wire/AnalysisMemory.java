@@ -1,4 +1,4 @@
-package io.connscope.agent.http;
+package io.connscope.agent.wire;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -93,7 +93,7 @@ public final class AnalysisMemory {
          * admitted so, and is charged only if it is kept between calls. False (and the connection refused)
          * when it has not, so that a spent budget admits no new analysis, as {@link #reserve} would not.
          */
-        boolean admits(long bytes) {
+        public boolean admits(long bytes) {
             if (refusedOnce) {
                 return false;
             }
@@ -108,7 +108,7 @@ public final class AnalysisMemory {
          * Takes {@code bytes} from the budget for a buffer about to grow; false when that would pass
          * the limit (the connection's analysis must then stop) or the lease is closed.
          */
-        boolean reserve(long bytes) {
+        public boolean reserve(long bytes) {
             if (refusedOnce) {
                 return false;
             }
@@ -146,7 +146,7 @@ public final class AnalysisMemory {
         }
 
         /** Gives back {@code bytes} of a buffer that was let go. */
-        void release(long bytes) {
+        public void release(long bytes) {
             while (true) {
                 long h = held;
                 if (h == CLOSED) {
@@ -160,7 +160,7 @@ public final class AnalysisMemory {
         }
 
         /** Bytes this lease holds now (negative once closed), for tests of the accounting. */
-        long held() {
+        public long held() {
             return held;
         }
 
@@ -170,7 +170,7 @@ public final class AnalysisMemory {
         }
 
         /** The connection ended: everything it holds goes back, and it takes nothing more. */
-        void close() {
+        public void close() {
             long h = (long) HELD.getAndSet(this, CLOSED);
             if (h != CLOSED) {
                 USED.getAndAdd(AnalysisMemory.this, -h);
