@@ -16,6 +16,7 @@ import static io.connscope.agent.export.Semconv.HTTP2_STREAMS;
 import io.connscope.agent.connection.TlsInfo;
 import io.connscope.agent.http.Http2Goaway;
 import io.connscope.agent.http.Http2Session;
+import io.connscope.agent.http.Http2Side;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -57,7 +58,7 @@ final class Http2Attributes {
     }
 
     /** connscope.http2.{client,server}.*: the SETTINGS this end sent, and its RST_STREAM and PING frames. */
-    private static void side(AttributesBuilder b, String end, Http2Session.Side side) {
+    private static void side(AttributesBuilder b, String end, Http2Side side) {
         String prefix = "connscope.http2." + end + ".";
         setting(b, prefix + "max_concurrent_streams", side.maxConcurrentStreams());
         setting(b, prefix + "initial_window_size", side.initialWindowSize());

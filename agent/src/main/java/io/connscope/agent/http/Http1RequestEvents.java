@@ -1,6 +1,7 @@
 package io.connscope.agent.http;
 
 import io.connscope.agent.websocket.WebSocketSession;
+import io.connscope.agent.wire.WireAnalyser;
 import java.nio.ByteBuffer;
 
 /**
@@ -15,7 +16,8 @@ final class Http1RequestEvents implements Http1Events {
     private HttpExchange requesting;
     private int requestIndex;
     /** The HTTP/2 frames of this direction, after the connection preface. */
-    private Http2Frames h2;
+    /** The analysis the requests switched to: HTTP/2's, after its connection preface. */
+    private WireAnalyser switched;
 
     Http1RequestEvents(HttpConnection connection) {
         this.c = connection;
@@ -89,14 +91,15 @@ final class Http1RequestEvents implements Http1Events {
 
     @Override
     public boolean http2Preface() {
-        h2 = c.http2Session(Http2Session.PRIOR_KNOWLEDGE).requestFrames;
-        h2.expectPrefaceTail();
+        Http2Session s = c.http2Session(Http2Session.PRIOR_KNOWLEDGE);
+        s.requestFrames.expectPrefaceTail();
+        switched = s;
         return true;
     }
 
     @Override
     public void switchedBytes(Object data, int from, int len) {
-        h2.feed(data, from, len);
+        switched.feed(true, data, from, len);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.connscope.agent.http;
 
 import io.connscope.agent.websocket.WebSocketSession;
+import io.connscope.agent.wire.WireAnalyser;
 import java.nio.ByteBuffer;
 
 /**
@@ -21,7 +22,8 @@ final class Http1ResponseEvents implements Http1Events, Http1Stream.RequestMetho
     /** The exchange a 101 to h2c answered, between its head and the switch: it becomes stream 1. */
     private HttpExchange upgradedToHttp2;
     /** The HTTP/2 frames of this direction, once it speaks HTTP/2. */
-    private Http2Frames h2;
+    /** The analysis the responses switched to: HTTP/2's (after an h2c upgrade, or its first frames), or WebSocket's. */
+    private WireAnalyser switched;
 
     Http1ResponseEvents(HttpConnection connection) {
         this.c = connection;
@@ -135,13 +137,14 @@ final class Http1ResponseEvents implements Http1Events, Http1Stream.RequestMetho
             Http2Session s = c.http2Session(Http2Session.H2C_UPGRADE);
             s.upgradeRequest(upgradedToHttp2);
             upgradedToHttp2 = null;
-            h2 = s.responseFrames;
+            switched = s;
             return true;
         }
         if (upgraded == null) {
             return false;
         }
         c.webSocket = upgraded;
+        switched = upgraded;
         return true;
     }
 
@@ -150,17 +153,13 @@ final class Http1ResponseEvents implements Http1Events, Http1Stream.RequestMetho
         if (!settings && c.http2 == null) {
             return false;
         }
-        h2 = c.http2Session(Http2Session.PRIOR_KNOWLEDGE).responseFrames;
+        switched = c.http2Session(Http2Session.PRIOR_KNOWLEDGE);
         return true;
     }
 
     @Override
     public void switchedBytes(Object data, int from, int len) {
-        if (h2 != null) {
-            h2.feed(data, from, len);
-        } else {
-            c.webSocket.feed(false, data, from, len);
-        }
+        switched.feed(false, data, from, len);
     }
 
     @Override

@@ -370,7 +370,7 @@ final class Http2Frames {
         blockLength += n;
     }
 
-    private void fail(String reason) {
+    void fail(String reason) {
         failure = reason;
         part = FAILED;
         dropBlock();

@@ -1,6 +1,7 @@
 package io.connscope.agent.http;
 
 import io.connscope.agent.wire.AnalysisMemory;
+import io.connscope.agent.wire.WireAnalyser;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -10,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * The request direction and the response direction are fed by their own {@link Http2Frames},
  * possibly from two threads; streams are shared between them through a fixed table.
  */
-public final class Http2Session {
+public final class Http2Session implements WireAnalyser {
 
     /** How the connection came to speak HTTP/2. */
     public static final String PRIOR_KNOWLEDGE = "prior_knowledge";
@@ -45,45 +46,9 @@ public final class Http2Session {
     private final AtomicInteger peakConcurrent = new AtomicInteger();
     private volatile int pushPromises;
     private final AtomicInteger notFollowed = new AtomicInteger();
-    private final Side client = new Side();
-    private final Side server = new Side();
+    private final Http2Side client = new Http2Side();
+    private final Http2Side server = new Http2Side();
     private final Http2Goaway goaway = new Http2Goaway();
-
-    /** What one end sent. */
-    public static final class Side {
-        volatile long maxConcurrentStreams = -1;
-        volatile long initialWindowSize = -1;
-        volatile long maxFrameSize = -1;
-        volatile long headerTableSize = -1;
-        volatile int resets;
-        volatile int pings;
-
-        public long maxConcurrentStreams() {
-            return maxConcurrentStreams;
-        }
-
-        public long initialWindowSize() {
-            return initialWindowSize;
-        }
-
-        public long maxFrameSize() {
-            return maxFrameSize;
-        }
-
-        public long headerTableSize() {
-            return headerTableSize;
-        }
-
-        /** RST_STREAM frames this end sent. */
-        public int resets() {
-            return resets;
-        }
-
-        /** PING frames this end sent (acknowledgements excluded). */
-        public int pings() {
-            return pings;
-        }
-    }
 
     Http2Session(HttpConnection.ExchangeSink sink, String detectedBy, AnalysisMemory.Lease memory) {
         this.sink = sink;
@@ -248,7 +213,7 @@ public final class Http2Session {
     }
 
     void setting(boolean requests, int id, long value) {
-        Side side = requests ? client : server;
+        Http2Side side = requests ? client : server;
         switch (id) {
             case HEADER_TABLE_SIZE:
                 side.headerTableSize = value;
@@ -279,11 +244,37 @@ public final class Http2Session {
         pushPromises++;
     }
 
-    /**
-     * The connection ended: streams still open end with it. When the analysis was {@code abandoned}
-     * before they ended, nothing is known of how they did, and they are dropped unreported.
-     */
-    void end(long endNanos, boolean abandoned) {
+    /** One direction's frames (see {@link io.connscope.agent.wire.WireBytes}): the client's when {@code requests}. */
+    @Override
+    public void feed(boolean requests, Object data, int from, int len) {
+        (requests ? requestFrames : responseFrames).feed(data, from, len);
+    }
+
+    /** True once neither direction's frames are read any more. */
+    @Override
+    public boolean done() {
+        return requestFrames.failure() != null && responseFrames.failure() != null;
+    }
+
+    @Override
+    public void stop(String reason) {
+        requestFrames.fail(reason);
+        responseFrames.fail(reason);
+    }
+
+    /** The connection ended: streams still open end with it. */
+    @Override
+    public void end(long endNanos) {
+        end(endNanos, false);
+    }
+
+    /** The analysis was dropped before its streams ended: nothing is known of how they did, and they go unreported. */
+    @Override
+    public void abandon() {
+        end(0L, true);
+    }
+
+    private void end(long endNanos, boolean abandoned) {
         requestFrames.end();
         responseFrames.end();
         for (int i = 0; i < STREAM_SLOTS; i++) {
@@ -371,11 +362,11 @@ public final class Http2Session {
         return notFollowed.get();
     }
 
-    public Side client() {
+    public Http2Side client() {
         return client;
     }
 
-    public Side server() {
+    public Http2Side server() {
         return server;
     }
 

@@ -156,7 +156,7 @@ public final class HttpConnection implements WireAnalyser {
         responseStream.end();
         Http2Session s = http2;
         if (s != null) {
-            s.end(endNanos, false);
+            s.end(endNanos);
         }
         List<HttpExchange> left = new ArrayList<>(open.values());
         left.sort(Comparator.comparingInt(x -> x.index));
@@ -180,7 +180,7 @@ public final class HttpConnection implements WireAnalyser {
         responseStream.abandon();
         Http2Session s = http2;
         if (s != null) {
-            s.end(endNanos, true);
+            s.abandon();
         }
         open.clear();
     }

@@ -1,5 +1,6 @@
 package io.connscope.agent.websocket;
 
+import io.connscope.agent.wire.WireAnalyser;
 import io.connscope.agent.wire.WireBytes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -8,11 +9,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /**
- * A WebSocket session on one connection, from the 101 response on: both directions' frames, ping
- * round trips and the close handshake. Each direction is fed by one thread and writes only its own
+ * A WebSocket session on one connection, from the 101 response on, the analysis HTTP/1.x switches
+ * to: both directions' frames, ping round trips and the close handshake. Each direction is fed by one thread and writes only its own
  * fields; the export thread reads them once the connection ended.
  */
-public final class WebSocketSession {
+public final class WebSocketSession implements WireAnalyser {
 
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
@@ -51,8 +52,31 @@ public final class WebSocketSession {
     }
 
     /** Feeds one direction's bytes (see {@link WireBytes}). */
+    @Override
     public void feed(boolean clientToServer, Object data, int from, int len) {
         (clientToServer ? client : server).frames.feed(data, from, len);
+    }
+
+    /** True once neither direction's frames are read any more. */
+    @Override
+    public boolean done() {
+        return client.frames.violation() != null && server.frames.violation() != null;
+    }
+
+    @Override
+    public void stop(String reason) {
+        client.frames.stop(reason);
+        server.frames.stop(reason);
+    }
+
+    /** Nothing is left to settle: a session's facts are read as they are when its connection is exported. */
+    @Override
+    public void end(long endNanos) {
+    }
+
+    /** Nothing to give back: a session holds none of the analysis memory budget. */
+    @Override
+    public void abandon() {
     }
 
     /** The frames one side sent. */

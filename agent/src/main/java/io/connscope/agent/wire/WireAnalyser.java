@@ -1,9 +1,10 @@
 package io.connscope.agent.wire;
 
 /**
- * The analysis of one connection's bytes, behind which each protocol sits: the HTTP family
- * (HTTP/1.x, and the HTTP/2, gRPC and WebSocket it switches to) is one implementation today. One per
- * connection, fed on the threads that do the connection's I/O: while a message head is in flight it
+ * The analysis of one connection's bytes, behind which each protocol sits: HTTP/1.x
+ * ({@code HttpConnection}, the default), which switches to HTTP/2 ({@code Http2Session}, on its
+ * preface or an h2c upgrade; gRPC is read from its streams) or WebSocket ({@code WebSocketSession}, on
+ * a 101), and RESP ({@code RespConnection}, chosen by its first bytes). One per connection, fed on the threads that do the connection's I/O: while a message head is in flight it
  * may parse and allocate; otherwise it only counts, and it never blocks or throws on purpose (a
  * failure stops the analysis of that connection alone).
  */

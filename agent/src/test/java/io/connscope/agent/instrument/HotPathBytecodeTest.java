@@ -36,7 +36,8 @@ class HotPathBytecodeTest {
         "io/connscope/agent/connection/UringWrites", List.of(TRACKER),
         "io/connscope/agent/http/Http1Events",
         List.of("io/connscope/agent/http/Http1RequestEvents", "io/connscope/agent/http/Http1ResponseEvents"),
-        "io/connscope/agent/wire/WireAnalyser", List.of("io/connscope/agent/http/HttpConnection", RESP + "RespConnection"),
+        "io/connscope/agent/wire/WireAnalyser", List.of("io/connscope/agent/http/HttpConnection",
+            "io/connscope/agent/http/Http2Session", "io/connscope/agent/websocket/WebSocketSession", RESP + "RespConnection"),
         RESP + "RespReader$Values", List.of(RESP + "RespConnection$Commands", RESP + "RespConnection$Replies"));
 
     /** JDK methods the hot path may call: lock-free and allocation-free on the paths used. */
