@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -37,6 +38,7 @@ class Http2IT {
             List<LogView> warnings = otlp.logs().stream().filter(l -> l.has("connscope.rule")).collect(Collectors.toList());
 
             int alpn = port(run, "http2");
+            Map<String, Long> clientResets = new TreeMap<>();
             assertThat(run.expectLine("scenario.http2=http2 ").get("server.requests")).isEqualTo("7");
             for (String role : ROLES) {
                 SpanView c = spans.connection(role, alpn);
@@ -49,12 +51,7 @@ class Http2IT {
                 assertThat(c.num("connscope.http.responses")).isEqualTo(6);
                 assertThat(c.num("connscope.http2.server.max_concurrent_streams")).isEqualTo(50);
                 assertThat(c.num("connscope.http2.server.rst_streams")).isEqualTo(1);
-                // Seen once in six runs on JDK 17 (2026-12-05): 1 here. Which end's view, and on which stream, says
-                // whether java.net.http really sent a RST_STREAM (then both ends count it) or one view misread it.
-                assertThat(c.num("connscope.http2.client.rst_streams")).as("%s's view; streams: %s", role,
-                    spans.exchanges(role, alpn).stream().map(e -> e.num("connscope.http2.stream_id") + " "
-                        + e.str("http.request.method") + " " + e.str("url.path") + " reset_by=" + e.str("connscope.http2.reset_by"))
-                        .collect(Collectors.toList())).isZero();
+                clientResets.put(role, c.num("connscope.http2.client.rst_streams"));
                 assertThat(c.str("connscope.http2.goaway.sent_by")).isEqualTo("server");
                 assertThat(c.str("connscope.http2.goaway.error")).isEqualTo("NO_ERROR");
                 assertThat(c.num("connscope.http2.goaway.last_stream_id")).isEqualTo(13);
@@ -100,6 +97,11 @@ class Http2IT {
                 assertThat(exchanges).extracting(e -> e.str("network.protocol.version")).containsOnly("2");
                 assertThat(exchanges).extracting(e -> e.num("http.response.body.size")).containsOnly(18L);
             }
+            // The client sent no RST_STREAM of its own, or (java.net.http, 2 runs in about 25, on JDK 17) one after
+            // the server reset /reset's stream, whose first reset stays the server's: then the two ends, each
+            // reading the bytes on its own side of the socket, both count it.
+            assertThat(clientResets.get("client")).as("client RST_STREAMs, the client's view and the server's")
+                .isEqualTo(clientResets.get("server")).isBetween(0L, 1L);
 
             int prior = port(run, "http2-prior-knowledge");
             for (String role : ROLES) {

@@ -115,7 +115,9 @@ public final class WireAnalysis {
             WireAnalyser wire = r.wire;
             sniffer.replay(wire);
             wire.feed(requests, data, from, len);
-            r.sniffer = null;
+            if (r.sniffer == sniffer) {
+                r.sniffer = null;
+            }
         }
     }
 
@@ -125,6 +127,17 @@ public final class WireAnalysis {
      * attach is HTTP's, as before: its first bytes seen are not its first.
      */
     void start(ConnectionRecord r, Object key) {
+        ProtocolSniffer telling = r.sniffer;
+        if (telling == null) {
+            startOver(r, key);
+        } else {
+            synchronized (telling) { // not while the other side's thread is telling the protocol
+                startOver(r, key);
+            }
+        }
+    }
+
+    private void startOver(ConnectionRecord r, Object key) {
         WireAnalyser earlier = r.wire;
         r.wire = new HttpConnection(new Exchanges(r, key), memory.lease());
         r.sniffer = protocols.isEmpty() || r.seenSinceAttach ? null : new ProtocolSniffer(protocols);

@@ -15,7 +15,6 @@ final class Http1RequestEvents implements Http1Events {
     private long requestStartNanos;
     private HttpExchange requesting;
     private int requestIndex;
-    /** The HTTP/2 frames of this direction, after the connection preface. */
     /** The analysis the requests switched to: HTTP/2's, after its connection preface. */
     private WireAnalyser switched;
 

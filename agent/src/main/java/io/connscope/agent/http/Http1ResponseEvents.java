@@ -21,7 +21,6 @@ final class Http1ResponseEvents implements Http1Events, Http1Stream.RequestMetho
     private WebSocketSession upgraded;
     /** The exchange a 101 to h2c answered, between its head and the switch: it becomes stream 1. */
     private HttpExchange upgradedToHttp2;
-    /** The HTTP/2 frames of this direction, once it speaks HTTP/2. */
     /** The analysis the responses switched to: HTTP/2's (after an h2c upgrade, or its first frames), or WebSocket's. */
     private WireAnalyser switched;
 

@@ -370,7 +370,7 @@ final class Http2Frames {
         blockLength += n;
     }
 
-    void fail(String reason) {
+    private void fail(String reason) {
         failure = reason;
         part = FAILED;
         dropBlock();

@@ -49,6 +49,8 @@ public final class Http2Session implements WireAnalyser {
     private final Http2Side client = new Http2Side();
     private final Http2Side server = new Http2Side();
     private final Http2Goaway goaway = new Http2Goaway();
+    /** Why the frames are no longer read, when {@link #stop} said so; else null. */
+    private volatile String stopped;
 
     Http2Session(HttpConnection.ExchangeSink sink, String detectedBy, AnalysisMemory.Lease memory) {
         this.sink = sink;
@@ -247,19 +249,21 @@ public final class Http2Session implements WireAnalyser {
     /** One direction's frames (see {@link io.connscope.agent.wire.WireBytes}): the client's when {@code requests}. */
     @Override
     public void feed(boolean requests, Object data, int from, int len) {
-        (requests ? requestFrames : responseFrames).feed(data, from, len);
+        if (stopped == null) {
+            (requests ? requestFrames : responseFrames).feed(data, from, len);
+        }
     }
 
     /** True once neither direction's frames are read any more. */
     @Override
     public boolean done() {
-        return requestFrames.failure() != null && responseFrames.failure() != null;
+        return stopped != null || requestFrames.failure() != null && responseFrames.failure() != null;
     }
 
+    /** Reads no more frames; each direction's parser stays its own thread's. */
     @Override
     public void stop(String reason) {
-        requestFrames.fail(reason);
-        responseFrames.fail(reason);
+        stopped = reason;
     }
 
     /** The connection ended: streams still open end with it. */

@@ -22,7 +22,7 @@ final class RespConnection implements WireAnalyser {
     static final int MAX_AWAITING = 1024;
     /** The table of commands awaiting replies, and one command, as charged to the analysis memory budget. */
     static final long TABLE_BYTES = 16L + 8L * MAX_AWAITING;
-    static final long COMMAND_BYTES = 128L;
+    static final long COMMAND_BYTES = 192L;
     static final String SUBSCRIBED = "subscribed: what the server sends next are messages, not replies";
     static final String REPLIES_OFF = "CLIENT REPLY: the server may leave commands unanswered";
     static final String TOO_DEEP = "more than " + MAX_AWAITING + " commands awaiting replies";
@@ -81,10 +81,21 @@ final class RespConnection implements WireAnalyser {
         return stopped != null;
     }
 
+    /**
+     * Stops following the connection: the commands awaiting replies are let go, and their share of the
+     * budget given back (the table's stays charged until the connection ends, as it is held until then).
+     */
     @Override
     public void stop(String reason) {
-        if (stopped == null) {
-            stopped = reason;
+        if (stopped != null) {
+            return;
+        }
+        stopped = reason;
+        for (int i = 0; awaiting != null && i < MAX_AWAITING; i++) {
+            RedisCommand c = awaiting.get(i);
+            if (c != null && awaiting.compareAndSet(i, c, null)) {
+                memory.release(COMMAND_BYTES);
+            }
         }
     }
 
@@ -152,8 +163,9 @@ final class RespConnection implements WireAnalyser {
 
     private void complete(long seq, RedisCommand c) {
         if (c.halfDone()) {
-            awaiting.compareAndSet(slot(seq), c, null);
-            memory.release(COMMAND_BYTES);
+            if (awaiting.compareAndSet(slot(seq), c, null)) { // else a stop let it go, and gave its bytes back
+                memory.release(COMMAND_BYTES);
+            }
             finished.accept(c);
         }
     }
@@ -167,11 +179,12 @@ final class RespConnection implements WireAnalyser {
         if (CONTAINERS.contains(name) && commands.elements() > 1) {
             name = name + " " + nameOf(commands.word(1, true));
         }
-        c.name = name;
-        if ("SELECT".equals(name)) {
+        if ("SELECT".equals(name)) { // before the name: a reply that sees the name sees this too
             String index = commands.word(1, false);
             c.selects = index != null && index.length() <= 5 && index.chars().allMatch(Character::isDigit) ? index : "";
-        } else if (UNPAIRED.contains(name)) {
+        }
+        c.name = name;
+        if (UNPAIRED.contains(name)) {
             stop(name.equals("CLIENT REPLY") ? REPLIES_OFF : SUBSCRIBED);
         }
     }
@@ -192,8 +205,8 @@ final class RespConnection implements WireAnalyser {
     /**
      * A reply, in the order Redis ran the commands: the database its command ran in, its error (an
      * error reply's first word, as Redis's error statistics name it), and the database of the
-     * commands after it (a SELECT that succeeded; RESET; a SELECT queued in a transaction, or one
-     * whose command was not seen yet, leaves it unknown).
+     * commands after it (a SELECT that succeeded; RESET; a SELECT queued in a transaction leaves it
+     * unknown, and so does an OK or QUEUED answering a command not seen yet, which may be a SELECT).
      */
     private void answered(RedisCommand c) {
         c.database = database;
@@ -202,7 +215,9 @@ final class RespConnection implements WireAnalyser {
         if (type == '-' || type == '!') {
             c.errorPrefix = word;
         } else if (c.name == null) {
-            database = null;
+            if (type == '+' && ("OK".equals(word) || "QUEUED".equals(word))) {
+                database = null;
+            }
         } else if (c.selects != null) {
             database = c.selects.isEmpty() || !"OK".equals(word) ? "QUEUED".equals(word) ? null : database
                 : c.selects;

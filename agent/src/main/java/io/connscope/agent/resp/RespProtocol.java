@@ -1,6 +1,7 @@
 package io.connscope.agent.resp;
 
 import io.connscope.agent.wire.AnalysisMemory;
+import io.connscope.agent.wire.ProtocolSniffer;
 import io.connscope.agent.wire.WireAnalyser;
 import io.connscope.agent.wire.WireExchange;
 import io.connscope.agent.wire.WireProtocol;
@@ -21,12 +22,14 @@ public final class RespProtocol implements WireProtocol {
 
     /**
      * The client's first bytes tell. A server's that could be a reply (read before the hook of the
-     * command it answers has run, on another thread) wait for the client's.
+     * command it answers has run, on another thread) wait for the client's; when there is no more room
+     * to wait in, they are taken for one: no HTTP server starts with those bytes.
      */
     @Override
     public Verdict sniff(boolean towardServer, byte[] first, int len) {
         if (!towardServer) {
-            return "+-:$*_,#(!=%~>|".indexOf(first[0]) >= 0 ? Verdict.MORE : Verdict.NO;
+            return "+-:$*_,#(!=%~>|".indexOf(first[0]) < 0 ? Verdict.NO
+                : len >= ProtocolSniffer.KEPT ? Verdict.YES : Verdict.MORE;
         }
         if (first[0] != '*') {
             return Verdict.NO;

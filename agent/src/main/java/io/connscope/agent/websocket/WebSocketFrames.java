@@ -205,7 +205,7 @@ public final class WebSocketFrames {
         return maskOffset < 0 ? 0 : header[maskOffset + index % 4];
     }
 
-    void stop(String reason) {
+    private void stop(String reason) {
         violation = reason;
         state = STOPPED;
     }

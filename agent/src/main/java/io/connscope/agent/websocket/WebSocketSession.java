@@ -36,6 +36,8 @@ public final class WebSocketSession implements WireAnalyser {
     private final long startNanos;
     private final Direction client = new Direction(Side.CLIENT);
     private final Direction server = new Direction(Side.SERVER);
+    /** Why the frames are no longer read, when {@link #stop} said so; else null. */
+    private volatile String stopped;
 
     /** {@code key} and {@code accept}: the handshake's Sec-WebSocket-Key and -Accept values, or null. */
     public WebSocketSession(String key, String accept, long startNanos) {
@@ -54,19 +56,21 @@ public final class WebSocketSession implements WireAnalyser {
     /** Feeds one direction's bytes (see {@link WireBytes}). */
     @Override
     public void feed(boolean clientToServer, Object data, int from, int len) {
-        (clientToServer ? client : server).frames.feed(data, from, len);
+        if (stopped == null) {
+            (clientToServer ? client : server).frames.feed(data, from, len);
+        }
     }
 
     /** True once neither direction's frames are read any more. */
     @Override
     public boolean done() {
-        return client.frames.violation() != null && server.frames.violation() != null;
+        return stopped != null || client.frames.violation() != null && server.frames.violation() != null;
     }
 
+    /** Reads no more frames; each direction's parser stays its own thread's. */
     @Override
     public void stop(String reason) {
-        client.frames.stop(reason);
-        server.frames.stop(reason);
+        stopped = reason;
     }
 
     /** Nothing is left to settle: a session's facts are read as they are when its connection is exported. */

@@ -27,7 +27,8 @@ public interface WireProtocol {
      * Judges the first {@code len} bytes one side of a connection sent ({@code len} ≥ 1, at most
      * {@link ProtocolSniffer#KEPT}): the client's when {@code towardServer}. Each side is asked about
      * what it sent, once it sent something; MORE keeps the bytes while the side's are not
-     * {@link ProtocolSniffer#KEPT} yet (to wait for the other side's, too). Must not keep the array.
+     * {@link ProtocolSniffer#KEPT} yet (to wait for the other side's, too). At {@code KEPT} bytes no
+     * more can be waited for: MORE then counts as NO. Must not keep the array.
      */
     Verdict sniff(boolean towardServer, byte[] first, int len);
 

@@ -118,6 +118,15 @@ class WireAnalysisTest {
     }
 
     @Test
+    void aFirstReplyLongerThanCanBeKeptIsTakenForResp() {
+        analysis.start(r, key);
+        feed(false, "$20\r\n01234567890123456789\r\n", 27);
+        assertThat(r.http()).as("told by the reply alone").isNull();
+        feed(true, "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", 5);
+        assertThat(out).containsExactly("resp GET null");
+    }
+
+    @Test
     void aConnectionAdoptedAfterAnAttachStaysHttps() {
         r.seenSinceAttach = true;
         analysis.start(r, key);

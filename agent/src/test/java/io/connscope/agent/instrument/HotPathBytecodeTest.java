@@ -125,6 +125,7 @@ class HotPathBytecodeTest {
         // RESP: once per command (made by whichever direction reaches it first), and once per command
         // and per reply as each ends (its name or error read from the 32 bytes kept; the exchange handed on)
         RESP + "RespConnection.newCommand",
+        RESP + "RespConnection.stop", // once per connection, as its analysis stops: its commands let go
         RESP + "RespConnection$Commands.ended",
         RESP + "RespConnection$Replies.ended",
         // once per TLS handshake through an SSLEngine

@@ -96,6 +96,14 @@ class RespConnectionTest {
     }
 
     @Test
+    void anOkReadBeforeItsCommandWasSeenLeavesTheDatabaseUnknownForItMayHaveBeenASelect() {
+        reply("+OK\r\n");
+        send(command("SET", "a", "b") + command("GET", "a"));
+        reply("$1\r\nb\r\n");
+        assertThat(finished).extracting(e -> e.attributes().get("db.namespace")).containsExactly("0", null);
+    }
+
+    @Test
     void aSelectQueuedInATransactionLeavesTheDatabaseUnknown() {
         send(command("MULTI") + command("SELECT", "3") + command("GET", "a") + command("EXEC"));
         reply("+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n+OK\r\n$-1\r\n");
@@ -131,6 +139,13 @@ class RespConnectionTest {
         assertThat(memory.held()).isEqualTo(RespConnection.TABLE_BYTES + RespConnection.COMMAND_BYTES);
         resp.end(System.nanoTime());
         assertThat(memory.held()).isNegative(); // closed: everything went back
+
+        AnalysisMemory.Lease lease = AnalysisMemory.unlimited().lease();
+        RespConnection subscribing = new RespConnection(finished::add, lease);
+        byte[] b = (command("GET", "a") + command("SUBSCRIBE", "news")).getBytes(StandardCharsets.ISO_8859_1);
+        subscribing.feed(true, b, 0, b.length);
+        assertThat(subscribing.stopped()).isEqualTo(RespConnection.SUBSCRIBED);
+        assertThat(lease.held()).as("stopped: its commands let go").isEqualTo(RespConnection.TABLE_BYTES);
 
         AnalysisMemory small = new AnalysisMemory(RespConnection.TABLE_BYTES - 1);
         RespConnection refused = new RespConnection(finished::add, small.lease());
@@ -210,6 +225,7 @@ class RespConnectionTest {
         }
         assertThat(sniff(p, false, "+OK")).as("a reply read first: the client's bytes will tell").isEqualTo(Verdict.MORE);
         assertThat(sniff(p, false, "HTTP/1.1 200 OK")).as("no reply").isEqualTo(Verdict.NO);
+        assertThat(sniff(p, false, "$20\r\n01234567890")).as("no more room to wait in").isEqualTo(Verdict.YES);
     }
 
     private static Verdict sniff(RespProtocol p, boolean towardServer, String first) {
