@@ -35,6 +35,12 @@ class HttpMetricsIT {
                 for (NumberDataPoint p : m.getSum().getDataPointsList()) {
                     if (port(p.getAttributesList()) == port) {
                         states.put(state(p.getAttributesList()), p.getAsInt());
+                        // As the HTTP conventions name it: the version, and no role (it is outbound by its name).
+                        assertThat(p.getAttributesList()).extracting(KeyValue::getKey)
+                            .containsExactlyInAnyOrder("server.address", "server.port", "network.protocol.version",
+                                "http.connection.state");
+                        assertThat(p.getAttributesList()).filteredOn(kv -> kv.getKey().equals("network.protocol.version"))
+                            .extracting(kv -> kv.getValue().getStringValue()).containsExactly("1.1");
                     }
                 }
                 if (!states.isEmpty()) {
@@ -49,6 +55,11 @@ class HttpMetricsIT {
             assertThat(MetricsAssert.histogramCount(otlp, "connscope.http.connection.requests", "client", port))
                 .isEqualTo(3);
             assertThat(MetricsAssert.histogramCount(otlp, "http.client.connection.duration", "client", port)).isEqualTo(3);
+            // The buckets the HTTP semantic conventions advise for it, so that standard dashboards read it.
+            assertThat(otlp.metrics("http.client.connection.duration")).flatExtracting(m -> m.getHistogram().getDataPointsList())
+                .allSatisfy(p -> assertThat(p.getExplicitBoundsList()).containsExactly(0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0,
+                    2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0))
+                .isNotEmpty();
         }
     }
 

@@ -24,7 +24,6 @@ import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.Meter;
-import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
@@ -32,7 +31,6 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +49,9 @@ public final class ConnectionTelemetry {
     private static final List<Long> REQUEST_BUCKETS = Arrays.asList(1L, 2L, 5L, 10L, 20L, 50L, 100L, 1000L, 10000L);
     private static final List<Double> LIFETIME_BUCKETS =
         Arrays.asList(0.001, 0.01, 0.1, 0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 3600.0);
+    /** The HTTP conventions' advice for http.client.connection.duration, so that standard dashboards read it. */
+    private static final List<Double> HTTP_CONNECTION_BUCKETS =
+        Arrays.asList(0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0);
 
     private final Tracer tracer;
     private final Clock clock;
@@ -83,13 +84,11 @@ public final class ConnectionTelemetry {
             .build();
         httpConnectionDuration = meter.histogramBuilder("http.client.connection.duration").setUnit("s")
             .setDescription("Lifetime of outbound connections that carried HTTP, from connect start to close.")
-            .setExplicitBucketBoundariesAdvice(LIFETIME_BUCKETS).build();
+            .setExplicitBucketBoundariesAdvice(HTTP_CONNECTION_BUCKETS).build();
         requestsPerConnection = meter.histogramBuilder("connscope.http.connection.requests").ofLongs()
             .setUnit("{request}").setDescription("HTTP requests carried by each connection (the reuse histogram).")
             .setExplicitBucketBoundariesAdvice(REQUEST_BUCKETS).build();
-        meter.upDownCounterBuilder("http.client.open_connections").setUnit("{connection}")
-            .setDescription("Outbound HTTP connections open now: active (a request in flight) or idle.")
-            .buildWithCallback(m -> openHttpConnections(openConnections.get(), m));
+        OpenHttpConnections.register(meter, openConnections);
         meter.gaugeBuilder("connscope.http.client.reuse_ratio").setUnit("1")
             .setDescription("Share of HTTP requests that reused a connection (1 - connections/requests), per destination,"
                 + " over connections that have closed.")
@@ -171,22 +170,6 @@ public final class ConnectionTelemetry {
             .setDescription("Telemetry not exported, by item (exchange, span, log_record, metric_point)"
                 + " and reason (queue_full, export_failed).")
             .buildWithCallback(exportHealth::record);
-    }
-
-    /** Counts open outbound HTTP connections per destination and state. */
-    private static void openHttpConnections(List<ConnectionRecord> open, ObservableLongMeasurement m) {
-        Map<Destination, long[]> counts = new HashMap<>();
-        for (ConnectionRecord r : open) {
-            HttpConnection http = r.http();
-            if (r.role() == Role.CLIENT && !r.isFinished() && http != null && http.seenHttp()) {
-                counts.computeIfAbsent(r.destination(), d -> new long[2])[http.inFlight() ? 0 : 1]++;
-            }
-        }
-        for (Map.Entry<Destination, long[]> e : counts.entrySet()) {
-            Attributes base = destinationAttributes(e.getKey());
-            m.record(e.getValue()[0], base.toBuilder().put(HTTP_CONNECTION_STATE, "active").build());
-            m.record(e.getValue()[1], base.toBuilder().put(HTTP_CONNECTION_STATE, "idle").build());
-        }
     }
 
     static Attributes destinationAttributes(Destination d) {
