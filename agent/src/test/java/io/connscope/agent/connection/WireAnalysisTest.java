@@ -145,20 +145,40 @@ class WireAnalysisTest {
     }
 
     @Test
-    void bytesKeptWhileUndecidedAreNotLostWhenTheConnectionEnds() {
+    void aCommandLeftWithoutItsReplyEndsWithTheConnection() {
         analysis.start(r, key);
         feed(true, "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", 40);
         analysis.end(r);
         assertThat(out).containsExactly("resp GET no_reply");
+    }
 
-        ConnectionRecord other = new ConnectionRecord(2, Role.CLIENT, "socket", destinations.of(Role.CLIENT, "a", 80), 1L);
-        analysis.start(other, new Object());
-        byte[] first = "*1\r\n".getBytes(StandardCharsets.ISO_8859_1);
-        analysis.feed(other, true, first, 0, first.length);
-        assertThat(other.sniffer).as("these bytes cannot tell").isNotNull();
-        analysis.end(other);
-        assertThat(other.sniffer).as("decided at the end: the connection stays HTTP's").isNull();
-        assertThat(other.http()).isNotNull();
+    /** Both sides' bytes, kept while they could not tell, go to the HTTP analysis when the connection ends. */
+    @Test
+    void bytesKeptWhileUndecidedAreNotLostWhenTheConnectionEnds() {
+        analysis.start(r, key);
+        byte[] command = "*1\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] reply = "+OK".getBytes(StandardCharsets.ISO_8859_1);
+        analysis.feed(r, true, command, 0, command.length);
+        analysis.feed(r, false, reply, 0, reply.length);
+        assertThat(r.sniffer).as("these bytes cannot tell").isNotNull();
+        assertThat(r.http().done()).as("HTTP has seen none of them").isFalse();
+        analysis.end(r);
+        assertThat(r.sniffer).isNull();
+        assertThat(r.http().done()).as("HTTP got both sides' bytes, and saw that neither is HTTP").isTrue();
+    }
+
+    /** An HTTP exchange as a sink that knows no protocol sees it: its method, status, and a 5xx as its error. */
+    @Test
+    void anHttpExchangeTellsWhatEveryProtocolTells() {
+        List<String> seen = new ArrayList<>();
+        WireAnalysis plain = analysis(seen, (c, e) -> e.protocol() + " " + e.operation() + " #" + e.index() + " "
+            + e.errorType() + " " + e.attributes());
+        plain.start(r, key);
+        byte[] request = "GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] response = "HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        plain.feed(r, true, request, 0, request.length);
+        plain.feed(r, false, response, 0, response.length);
+        assertThat(seen).containsExactly("http GET #1 503 {http.request.method=GET, http.response.status_code=503}");
     }
 
     @Test

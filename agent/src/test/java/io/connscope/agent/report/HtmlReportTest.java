@@ -14,7 +14,9 @@ import io.connscope.agent.diagnose.WarningLog;
 import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.pipeline.ConnectionEnded;
 import io.connscope.agent.pipeline.ExchangeFinished;
+import io.connscope.agent.resp.RespProtocol;
 import io.connscope.agent.wire.AnalysisMemory;
+import io.connscope.agent.wire.WireAnalyser;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,6 +83,26 @@ class HtmlReportTest {
             .contains("\\u003C/script\\u003E\\u003Cscript\\u003Ealert(1)").contains("a \\u0026 b");
         // One data block, then the page's own script, and nothing else.
         assertThat(html.split("</script>", -1)).hasSize(3);
+    }
+
+    /** An exchange of another protocol is drawn as what every protocol tells: a Redis command, named with its protocol. */
+    @Test
+    void aRedisCommandIsDrawnWithItsProtocolAndError() {
+        Timeline timeline = new Timeline();
+        ConnectionRecord r = new ConnectionRecord(1, Role.CLIENT, "socket", destinations.of(Role.CLIENT, "cache", 6379), 1);
+        WireAnalyser resp = new RespProtocol().start(e -> timeline.exchangeFinished(new ExchangeFinished(r, e, List.of())),
+            AnalysisMemory.unlimited().lease());
+        byte[] command = "*2\r\n$4\r\nINCR\r\n$1\r\nk\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] reply = "-WRONGTYPE no\r\n".getBytes(StandardCharsets.US_ASCII);
+        resp.feed(true, command, 0, command.length);
+        resp.feed(false, reply, 0, reply.length);
+        r.events().add(ConnectionEvent.CLOSE);
+        r.finish(10);
+        timeline.connectionEnded(new ConnectionEnded(r, List.of()));
+        String html = HtmlReport.render(destinations, new WarningLog(10, 10).groups(), List.of(), timeline);
+        String data = html.substring(html.indexOf("id=\"connscope-data\">"), html.indexOf("</script>"));
+        assertThat(data).contains("\"index\":1,\"protocol\":\"resp\",\"method\":\"INCR\",\"path\":\"\",\"status\":0")
+            .contains("\"failure\":\"WRONGTYPE\"");
     }
 
     @Test
