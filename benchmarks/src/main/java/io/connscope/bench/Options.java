@@ -20,7 +20,7 @@ final class Options {
         "  --startup-runs N       start-up probes per configuration and round (2)",
         "  --idle-connections N   connections held open for the retained-heap figure (10000)",
         "  --jmh-forks N          JMH hot-path forks per configuration and round, 0 to skip (1)",
-        "  --configs A,B          of none, connscope, connscope-otlp, otel-agent, both, baseline, baseline-otlp"
+        "  --configs A,B          of none, connscope, connscope-otlp, otel-agent, otel-agent-otlp, both, baseline, baseline-otlp"
             + " (all but the baseline ones, which need --baseline-jar)",
         "  --workloads A,B        of " + String.join(", ", Workloads.names()) + " (all)",
         "  --connscope-jar PATH   (agent/target/connscope-agent.jar)",

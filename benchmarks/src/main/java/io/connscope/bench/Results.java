@@ -68,6 +68,23 @@ final class Results {
         return new double[] {median(ratios), Collections.min(ratios), Collections.max(ratios)};
     }
 
+    /**
+     * What a configuration adds to no agent, per request, paired by round as the ratios are: the median
+     * of the rounds' differences.
+     */
+    double pairedAdded(Setup s, String workload, ToDoubleFunction<Sample> figure) {
+        List<Sample> mine = workloads.getOrDefault(s, Map.of()).get(workload);
+        List<Sample> base = workloads.getOrDefault(Setup.NONE, Map.of()).get(workload);
+        if (mine == null || base == null || mine.size() != base.size()) {
+            return Double.NaN;
+        }
+        List<Double> added = new ArrayList<>();
+        for (int i = 0; i < mine.size(); i++) {
+            added.add(figure.applyAsDouble(mine.get(i)) - figure.applyAsDouble(base.get(i)));
+        }
+        return median(added);
+    }
+
     static double median(Map<Setup, List<Double>> map, Setup s) {
         List<Double> values = map.get(s);
         return values == null || values.isEmpty() ? Double.NaN : median(values);

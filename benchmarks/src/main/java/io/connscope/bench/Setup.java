@@ -11,6 +11,7 @@ enum Setup {
     CONNSCOPE("connscope"),
     CONNSCOPE_OTLP("connscope + OTLP"),
     OTEL_AGENT("OTel Java agent"),
+    OTEL_AGENT_OTLP("OTel Java agent + OTLP"),
     BOTH("OTel agent + connscope"),
     /** connscope from another jar (--baseline-jar), usually the previous build: a regression shows beside it. */
     BASELINE("connscope, baseline jar"),
@@ -33,14 +34,15 @@ enum Setup {
             }
         }
         throw new IllegalArgumentException("unknown configuration '" + id + "', known: none, connscope, connscope-otlp,"
-            + " otel-agent, both, baseline, baseline-otlp");
+            + " otel-agent, otel-agent-otlp, both, baseline, baseline-otlp");
     }
 
     /**
      * connscope runs with its defaults, but keeps its instrumentation cache where the harness says:
      * in its own directory, so the first start of a run is the one that fills it. Without an OTLP endpoint it exports nothing and writes its
      * report at exit (to a file here, to keep the harness's output readable). The OpenTelemetry
-     * agent has every exporter off, as in the issue's reference measurement. Agent arguments carry
+     * agent has every exporter off, as in the issue's reference measurement, or exports to the same sink
+     * as connscope + OTLP does. Agent arguments carry
      * connscope's endpoint, so in {@link #BOTH} the OpenTelemetry agent does not see it.
      */
     List<String> jvmArgs(Agents agents, int otlpSinkPort, Path reportFile, Path instrumentCache) {
@@ -63,6 +65,12 @@ enum Setup {
                 args.add("-javaagent:" + agents.otel);
                 args.addAll(List.of(otelOff, "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none"));
                 break;
+            case OTEL_AGENT_OTLP:
+                // Traces, metrics and logs (the agent's defaults) over OTLP/HTTP, to the sink connscope + OTLP uses.
+                args.add("-javaagent:" + agents.otel);
+                args.addAll(List.of("-Dotel.exporter.otlp.endpoint=http://127.0.0.1:" + otlpSinkPort,
+                    "-Dotel.exporter.otlp.protocol=http/protobuf"));
+                break;
             case BOTH:
                 args.add("-javaagent:" + agents.otel);
                 args.addAll(List.of(otelOff, "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none"));
@@ -75,7 +83,7 @@ enum Setup {
     }
 
     boolean needsOtelAgent() {
-        return this == OTEL_AGENT || this == BOTH;
+        return this == OTEL_AGENT || this == OTEL_AGENT_OTLP || this == BOTH;
     }
 
     boolean usesBaseline() {

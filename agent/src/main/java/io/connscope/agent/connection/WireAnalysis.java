@@ -196,8 +196,12 @@ public final class WireAnalysis {
                 return;
             }
             Object key = channel == null ? null : channel.get();
-            String client = clientOf(key);
-            resends.requestStarted(exchange, r.id, r.destination.key, client, System.nanoTime());
+            // The client is named only when the request may be a resend: naming it costs a string.
+            String client = null;
+            if (resends.mayBeResend(exchange)) {
+                client = clientOf(key);
+                resends.requestStarted(exchange, r.id, r.destination.key, client, System.nanoTime());
+            }
             // The peer's end of stream can be read (on another thread) before the writer's hook has seen
             // the request it answers: the request then failed already.
             String ended = r.events.contains(ConnectionEvent.EOF) ? "eof"
@@ -205,7 +209,8 @@ public final class WireAnalysis {
                     ? "connection_reset" : r.isFinished() ? "closed" : null;
             HttpConnection http = r.http();
             if (ended != null && http != null) {
-                resends.attemptFailed(http, r.id, r.destination.key, client, ended, System.nanoTime());
+                resends.attemptFailed(http, r.id, r.destination.key, client != null ? client : clientOf(key), ended,
+                    System.nanoTime());
             }
         }
     }

@@ -36,8 +36,17 @@ public final class Diagnosis {
         }
         HttpExchange e = (HttpExchange) exchange;
         List<Warning> out = null;
-        for (ExchangeRule rule : exchangeRules) {
-            out = add(out, r, rule, () -> rule.check(r, e));
+        // Indexed, and no lambda per rule: this runs for every exchange, and allocates nothing when no rule claims.
+        for (int i = 0; i < exchangeRules.size(); i++) {
+            ExchangeRule rule = exchangeRules.get(i);
+            Warning w;
+            try {
+                w = rule.check(r, e);
+            } catch (RuntimeException ex) {
+                failed(rule, ex);
+                continue;
+            }
+            out = add(out, r, w);
         }
         return out == null ? Collections.emptyList() : out;
     }
@@ -45,26 +54,27 @@ public final class Diagnosis {
     /** The warnings to export for this connection. */
     public List<Warning> check(ConnectionRecord r) {
         List<Warning> out = null;
-        for (ConnectionRule rule : connectionRules) {
-            out = add(out, r, rule, () -> rule.check(r));
+        for (int i = 0; i < connectionRules.size(); i++) {
+            ConnectionRule rule = connectionRules.get(i);
+            Warning w;
+            try {
+                w = rule.check(r);
+            } catch (RuntimeException ex) {
+                failed(rule, ex);
+                continue;
+            }
+            out = add(out, r, w);
         }
         return out == null ? Collections.emptyList() : out;
     }
 
-    private interface Check {
-        Warning run();
+    /** A failing rule is skipped for this item and logged once. */
+    private static void failed(Rule rule, RuntimeException ex) {
+        AgentLog.once("rule-failed-" + rule.id(), "rule '" + rule.id() + "' failed and was skipped (the application"
+            + " is not affected): " + ex, ex);
     }
 
-    /** Runs one rule; a failing rule is skipped for this item and logged once. */
-    private List<Warning> add(List<Warning> out, ConnectionRecord r, Rule rule, Check check) {
-        Warning w;
-        try {
-            w = check.run();
-        } catch (RuntimeException ex) {
-            AgentLog.once("rule-failed-" + rule.id(), "rule '" + rule.id() + "' failed and was skipped (the application"
-                + " is not affected): " + ex, ex);
-            return out;
-        }
+    private List<Warning> add(List<Warning> out, ConnectionRecord r, Warning w) {
         if (w == null || !log.add(r.destination(), w, System.nanoTime())) {
             return out;
         }

@@ -33,6 +33,7 @@ import io.opentelemetry.context.Context;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -66,6 +67,7 @@ public final class ConnectionTelemetry {
     private final DoubleHistogram connectionDuration;
     private final DoubleHistogram httpConnectionDuration;
     private final LongHistogram requestsPerConnection;
+    private final Map<Destination, Attributes> destinationAttributes = new ConcurrentHashMap<>();
 
     public ConnectionTelemetry(OpenTelemetry otel, Clock clock, Destinations destinations, ExportHealth exportHealth,
                                WarningLog warnings, Supplier<List<ConnectionRecord>> openConnections,
@@ -172,7 +174,21 @@ public final class ConnectionTelemetry {
             .buildWithCallback(exportHealth::record);
     }
 
-    static Attributes destinationAttributes(Destination d) {
+    /**
+     * A destination's attributes, built once: every exchange and every metric collection names its
+     * destination, and building the set each time was a fifth of the export thread's work. Bounded as
+     * the destinations are (they are never removed), and read by the metric reader's thread too.
+     */
+    private Attributes destinationAttributes(Destination d) {
+        Attributes a = destinationAttributes.get(d);
+        if (a == null) {
+            a = buildDestinationAttributes(d);
+            destinationAttributes.put(d, a);
+        }
+        return a;
+    }
+
+    private static Attributes buildDestinationAttributes(Destination d) {
         AttributesBuilder b = Attributes.builder().put(ROLE, d.role.label());
         if (d.serverAddress != null) {
             b.put(SERVER_ADDRESS, d.serverAddress);

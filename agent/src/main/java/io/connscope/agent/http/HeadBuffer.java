@@ -92,7 +92,8 @@ final class HeadBuffer {
         return true;
     }
 
-    HeadParser.Result parse(boolean request) {
+    /** The head, or why it is not one (see {@link HeadParser#parse}). */
+    Object parse(boolean request) {
         return HeadParser.parse(bytes, length, request);
     }
 

@@ -260,14 +260,14 @@ public final class Http1Stream {
             }
             return;
         }
-        HeadParser.Result parsed = head.parse(requests);
+        Object parsed = head.parse(requests);
         // An idle keep-alive connection holds no buffer: thousands of them are common.
         head.drop();
-        if (parsed.head == null) {
-            malformed(parsed.violation);
+        if (!(parsed instanceof HttpHead)) {
+            malformed((String) parsed);
             return;
         }
-        HttpHead h = parsed.head;
+        HttpHead h = (HttpHead) parsed;
         seenMessage = true;
         body = 0;
         if (requests) {

@@ -2,9 +2,10 @@ package io.connscope.agent.http;
 
 import io.connscope.agent.websocket.WebSocketSession;
 import io.connscope.agent.wire.WireExchange;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The n-th request on a connection and the n-th final response, with the times connscope saw them
@@ -14,9 +15,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class HttpExchange implements WireExchange {
 
+    private static final VarHandle HALVES_DONE = handle("halvesDone", int.class);
+
+    // The fields whose default is -1, "not known": each a static final handle, which the JIT compiles to a plain store.
+    private static final VarHandle IDLE_BEFORE = handle("idleBeforeNanos", long.class);
+    private static final VarHandle KEEP_ALIVE_TIMEOUT = handle("keepAliveTimeoutSeconds", long.class);
+    private static final VarHandle RESPONSE_DECLARED = handle("responseDeclaredBytes", long.class);
+    private static final VarHandle RESPONSE_BODY_WAIT = handle("responseBodyWaitNanos", long.class);
+    private static final VarHandle RESET_ERROR_CODE = handle("resetErrorCode", long.class);
+
     /** The n-th request on its connection, from 1. */
     public final int index;
-    private final AtomicInteger halvesDone = new AtomicInteger();
+    /** Halves done, 0 to 2; a field of its own rather than an AtomicInteger: one object fewer per exchange. */
+    private volatile int halvesDone;
 
     // request half
     volatile String method;
@@ -25,7 +36,7 @@ public final class HttpExchange implements WireExchange {
     volatile String traceparent;
     volatile boolean idempotencyKey;
     volatile long requestStartNanos;
-    volatile long idleBeforeNanos = -1;
+    volatile long idleBeforeNanos;
     volatile boolean pipelined;
     volatile long requestEndNanos;
     /** The request's head, for the rules that look at its headers. */
@@ -35,7 +46,7 @@ public final class HttpExchange implements WireExchange {
     /** Which earlier message on this connection had announced its close ("request 2", "response 1"), or null. */
     volatile String afterCloseAnnouncedBy;
     /** The server's Keep-Alive timeout as advertised before this request, or -1. */
-    volatile long keepAliveTimeoutSeconds = -1;
+    volatile long keepAliveTimeoutSeconds;
     /** What the client library said about this request (HttpURLConnection hooks), or null. */
     volatile ClientRequest client;
     /** 0, or how many earlier attempts of this same request failed before a complete response. */
@@ -57,11 +68,11 @@ public final class HttpExchange implements WireExchange {
     /** The response body is delimited by the connection's close (no Content-Length, not chunked). */
     volatile boolean closeDelimited;
     volatile long responseBodyBytes;
-    volatile long responseDeclaredBytes = -1;
+    volatile long responseDeclaredBytes;
     /** When the final HTTP/1.x response head was complete, or 0. */
     volatile long responseHeadNanos;
     /** From that head to its body's first bytes, when they came in a later read; else -1. */
-    volatile long responseBodyWaitNanos = -1;
+    volatile long responseBodyWaitNanos;
     /** The WebSocket session this exchange's 101 response opened, or null. */
     volatile WebSocketSession webSocket;
     /** The request's header block was seen on this HTTP/2 stream (its response may be read first). */
@@ -71,7 +82,7 @@ public final class HttpExchange implements WireExchange {
     /** Which end reset the HTTP/2 stream ("client", "server"), or null. */
     volatile String resetBy;
     /** The RST_STREAM error code, or -1. */
-    volatile long resetErrorCode = -1;
+    volatile long resetErrorCode;
     /** Whether the request had ended (END_STREAM) when its stream was reset. */
     volatile boolean requestCompleteAtReset;
     /** The gRPC call this HTTP/2 stream carries, or null. */
@@ -79,6 +90,21 @@ public final class HttpExchange implements WireExchange {
 
     HttpExchange(int index) {
         this.index = index;
+        // Plain stores of the defaults: a volatile store each would cost a fence, five per exchange, for an
+        // object no other thread can see yet. It is published by the map it is put in (HttpConnection.slot).
+        IDLE_BEFORE.set(this, -1L);
+        KEEP_ALIVE_TIMEOUT.set(this, -1L);
+        RESPONSE_DECLARED.set(this, -1L);
+        RESPONSE_BODY_WAIT.set(this, -1L);
+        RESET_ERROR_CODE.set(this, -1L);
+    }
+
+    private static VarHandle handle(String field, Class<?> type) {
+        try {
+            return MethodHandles.lookup().findVarHandle(HttpExchange.class, field, type);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     void request(HttpHead head, long startNanos, long idleBeforeNanos, boolean pipelined) {
@@ -100,7 +126,7 @@ public final class HttpExchange implements WireExchange {
 
     /** One half is done; true for the second, which completes the exchange. */
     boolean halfDone() {
-        return halvesDone.incrementAndGet() == 2;
+        return (int) HALVES_DONE.getAndAdd(this, 1) == 1;
     }
 
     /** The HTTP/2 stream id, or 0 for an HTTP/1.x exchange. */

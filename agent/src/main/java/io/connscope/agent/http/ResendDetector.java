@@ -69,6 +69,15 @@ public final class ResendDetector {
     }
 
     /**
+     * Whether {@link #requestStarted} could find {@code e} a resend: only while a failed attempt is
+     * remembered, or when the client library says it resends. Callers skip naming the client otherwise.
+     */
+    public boolean mayBeResend(HttpExchange e) {
+        ClientRequest library = e.client;
+        return e.method != null && (!failed.isEmpty() || library != null && library.resendPath != null);
+    }
+
+    /**
      * A request head was written by {@code client}: when it repeats a failed attempt, or the client
      * library says it is resending, sets its resend count, the attempt it repeats and who resent it.
      */

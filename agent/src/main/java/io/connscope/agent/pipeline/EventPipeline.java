@@ -5,6 +5,7 @@ import io.connscope.agent.connection.Housekeeping;
 import io.connscope.agent.diagnose.Diagnosis;
 import io.connscope.agent.runtime.AgentLog;
 import io.connscope.agent.runtime.AgentThreads;
+import io.connscope.agent.wire.WireExchange;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,7 @@ public final class EventPipeline implements Runnable {
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile Thread thread;
+    private final HandOn handOn = new HandOn();
 
     /** @param nanoClock System.nanoTime, or a test's clock */
     public EventPipeline(EventQueue queue, Housekeeping lifecycle, Diagnosis diagnosis, List<EventSink> sinks,
@@ -87,28 +89,34 @@ public final class EventPipeline implements Runnable {
      */
     synchronized void tick(boolean everything) {
         lifecycle.settle(nanoClock.getAsLong(), everything);
-        Object item;
-        while ((item = queue.poll()) != null) {
-            if (item instanceof EventQueue.Queued) {
-                EventQueue.Queued q = (EventQueue.Queued) item;
-                ExchangeFinished event = new ExchangeFinished(q.connection, q.exchange,
-                    diagnosis.check(q.connection, q.exchange));
-                for (EventSink sink : sinks) {
-                    try {
-                        sink.exchangeFinished(event);
-                    } catch (Throwable t) {
-                        sinkFailed(sink, t);
-                    }
+        while (queue.poll(handOn, everything)) {
+            // each item went to every sink
+        }
+    }
+
+    /** Diagnoses each item and hands it to every sink: what {@link #tick} does with the queue's items. */
+    private final class HandOn implements EventQueue.Consumer {
+        @Override
+        public void exchange(ConnectionRecord connection, WireExchange exchange) {
+            ExchangeFinished event = new ExchangeFinished(connection, exchange, diagnosis.check(connection, exchange));
+            for (int i = 0; i < sinks.size(); i++) { // indexed: no iterator for every exchange
+                EventSink sink = sinks.get(i);
+                try {
+                    sink.exchangeFinished(event);
+                } catch (Throwable t) {
+                    sinkFailed(sink, t);
                 }
-            } else {
-                ConnectionRecord r = (ConnectionRecord) item;
-                ConnectionEnded event = new ConnectionEnded(r, diagnosis.check(r));
-                for (EventSink sink : sinks) {
-                    try {
-                        sink.connectionEnded(event);
-                    } catch (Throwable t) {
-                        sinkFailed(sink, t);
-                    }
+            }
+        }
+
+        @Override
+        public void connection(ConnectionRecord r) {
+            ConnectionEnded event = new ConnectionEnded(r, diagnosis.check(r));
+            for (EventSink sink : sinks) {
+                try {
+                    sink.connectionEnded(event);
+                } catch (Throwable t) {
+                    sinkFailed(sink, t);
                 }
             }
         }

@@ -4,12 +4,18 @@ import io.connscope.bench.workload.Workload;
 import io.connscope.bench.workload.Workloads;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
  * Child JVM main: runs the named workloads one after another, each warmed up and then measured
- * for a fixed time by one client thread, and prints one {@code result} line per workload and a
+ * for a fixed time by its client threads, and prints one {@code result} line per workload and a
  * final {@code process} line. Arguments: least warm-up ms, most warm-up ms, measurement ms,
  * workload names.
  *
@@ -72,8 +78,34 @@ public final class WorkloadRunner {
         return elapsed;
     }
 
+    /** Every client thread of the workload runs it for the time given; returns their requests together. */
     private static long loop(Workload w, long millis, Histogram latencies) throws Exception {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        int n = w.threads();
+        if (n == 1) {
+            return loopUntil(w, end, latencies);
+        }
+        List<Callable<Long>> clients = new ArrayList<>();
+        List<Histogram> each = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Histogram h = new Histogram(latencies.getHighestTrackableValue(), 3);
+            each.add(h);
+            clients.add(() -> loopUntil(w, end, h));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            long ops = 0;
+            for (Future<Long> f : pool.invokeAll(clients)) {
+                ops += f.get();
+            }
+            each.forEach(latencies::add);
+            return ops;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static long loopUntil(Workload w, long end, Histogram latencies) throws Exception {
         long ops = 0;
         long now = System.nanoTime();
         while (now < end) {

@@ -11,8 +11,11 @@ public final class Workloads {
     private static final Map<String, Callable<Workload>> ALL = new LinkedHashMap<>();
 
     static {
-        ALL.put("huc-get", () -> new HucKeepAlive(false));
-        ALL.put("huc-post", () -> new HucKeepAlive(true));
+        ALL.put("huc-get", () -> new HucKeepAlive(false, false));
+        ALL.put("huc-post", () -> new HucKeepAlive(true, false));
+        ALL.put("huc-get-fast", () -> new HucKeepAlive(false, true));
+        ALL.put("huc-post-fast", () -> new HucKeepAlive(true, true));
+        ALL.put("http-inline", InlineHttpSocket::new);
         ALL.put("jdk-http-get", () -> new JdkHttpClientGet(false));
         ALL.put("jdk-https-get", () -> new JdkHttpClientGet(true));
         ALL.put("raw-socket", RawSocketRpc::new);
@@ -30,9 +33,12 @@ public final class Workloads {
         return List.copyOf(ALL.keySet());
     }
 
-    /** Workloads on a connection kept alive; the targets for these are stricter than for churn. */
-    public static boolean keepAlive(String name) {
-        return !"churn".equals(name);
+    /**
+     * Workloads the OpenTelemetry agent instruments (HTTP clients, Netty, gRPC): the ones where its cost
+     * compares with connscope's. It does not instrument plain sockets, nor HTTP written on them.
+     */
+    public static boolean instrumentedByOtelAgent(String name) {
+        return !"raw-socket".equals(name) && !"socket-channel".equals(name) && !"http-inline".equals(name);
     }
 
     public static Workload start(String name) throws Exception {
