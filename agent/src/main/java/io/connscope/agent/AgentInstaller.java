@@ -20,6 +20,7 @@ import io.connscope.agent.export.UnfollowedStacksMetric;
 import io.connscope.agent.http.ResendDetector;
 import io.connscope.agent.instrument.Instrumenter;
 import io.connscope.agent.instrument.JdkInternals;
+import io.connscope.agent.instrument.SocketPath;
 import io.connscope.agent.jfr.JfrSink;
 import io.connscope.agent.pipeline.EventPipeline;
 import io.connscope.agent.pipeline.EventQueue;
@@ -116,6 +117,14 @@ final class AgentInstaller {
         long started = System.nanoTime();
         AgentConfig config = AgentConfig.load(args, System.getProperties(), System.getenv());
         AgentLog.setDebug(config.debug());
+        // Before anything of connscope's own start-up loads a JDK class it instruments: a class loaded after
+        // the transformer is in place comes to it as the runtime image's class file, which is what the
+        // instrumentation cache (and `prepare`) hold. One loaded before can only be retransformed, from bytes
+        // the JVM rebuilds out of the loaded class, which differ with what the class has done since.
+        long instrumentStart = System.nanoTime();
+        Instrumenter instrumenter = new Instrumenter(SocketPath.legacy(), config.instrumentCacheDir());
+        instrumenter.install(inst);
+        long instrumentMillis = (System.nanoTime() - instrumentStart) / 1_000_000;
         RuleCatalog rules = new RuleCatalog(config.ruleSettings());
         List<String> problems = new ArrayList<>(config.problems());
         problems.addAll(rules.problems());
@@ -165,11 +174,7 @@ final class AgentInstaller {
 
         ConnectionSink sink = tracker;
         Bridge.install(sink, group, config.hookMaxFailures());
-        long instrumentStart = System.nanoTime();
-        Instrumenter instrumenter = new Instrumenter(jdk.legacySocketPath(), config.instrumentCacheDir());
-        instrumenter.install(inst);
-        long instrumentMillis = (System.nanoTime() - instrumentStart) / 1_000_000;
-        instrumenter.transformRemainingIn(group);
+        instrumenter.transformRemainingIn(group, inst);
         List<String> missing = instrumenter.missing(inst);
         for (String m : missing) {
             AgentLog.info("not instrumented on this JDK: " + m);

@@ -1,7 +1,7 @@
 package io.connscope.agent;
 
-import io.connscope.agent.runtime.AgentLog;
 import io.connscope.agent.config.AgentConfig;
+import io.connscope.agent.runtime.AgentLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
@@ -69,6 +69,14 @@ public final class ConnscopeAgent {
 
     private static void start(String args, Instrumentation inst, boolean attached) {
         try {
+            if (!attached && CachePreparation.asked(args)) {
+                confineByteBuddy();
+                if (!bridgeInjected()) {
+                    injectBridge(inst);
+                }
+                CachePreparation.run(args, inst); // exits: this JVM was started only to prepare the cache
+                return;
+            }
             // Checked here, before AgentInstaller is loaded: verifying it would load bridge types.
             if (!AgentConfig.load(args, System.getProperties(), System.getenv()).enabled()) {
                 return;

@@ -9,11 +9,16 @@ import io.connscope.it.support.SpanView;
 import io.connscope.it.support.Spans;
 import io.connscope.testsupport.Jvm;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,6 +70,52 @@ class InstrumentCacheIT {
         String distrusted = keepAliveRun(jvm, cache);
         assertThat(distrusted).contains("instrumentation cache " + cache + " not used: group or others have access");
         assertThat(instrumented(distrusted)).hasSize(woven.size()).noneMatch(l -> l.endsWith(FROM_CACHE));
+    }
+
+    /**
+     * {@code prepare}, run as an image build would, with the application's JVM options: the
+     * application's first start then weaves nothing, and a second prepare finds everything there.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void prepareFillsTheCacheSoThatTheFirstStartWeavesNothing(Jvm jvm) throws Exception {
+        Path work = Files.createDirectories(Paths.get(System.getProperty("connscope.work.dir")).toAbsolutePath());
+        Path cache = Files.createTempDirectory(work, "instrument-cache-prepared-").resolve("cache");
+
+        String prepared = prepare(jvm, 0, "instrument.cache=" + cache);
+        Matcher m = Pattern.compile("connscope: instrumentation cache " + Pattern.quote(cache.toString())
+            + " prepared for Java \\S+ \\(.+\\), socket path (JDK 13\\+|legacy PlainSocketImpl): (\\d+) class files woven,"
+            + " 0 already there, in \\d+ ms\n").matcher(prepared);
+        assertThat(m.find()).as(prepared).isTrue();
+        assertThat(m.group(1)).isEqualTo(jvm.flags().contains("-Djdk.net.usePlainSocketImpl=true")
+            ? "legacy PlainSocketImpl" : "JDK 13+");
+        int woven = Integer.parseInt(m.group(2));
+        assertThat(entries(cache)).hasSize(woven);
+
+        List<String> first = instrumented(keepAliveRun(jvm, cache));
+        assertThat(first).as("the application's first start").isNotEmpty().allMatch(l -> l.endsWith(FROM_CACHE));
+        assertThat(entries(cache)).as("nothing added").hasSize(woven);
+        assertThat(prepare(jvm, 0, "instrument.cache=" + cache)).contains(": 0 class files woven, " + woven + " already there");
+
+        assertThat(prepare(jvm, 2, "instrument.cache=off"))
+            .contains("prepare: the instrumentation cache is off (connscope.instrument.cache=off)");
+        assertThat(prepare(jvm, 2, "instrument.cache=" + cache + ",no.such.setting=1"))
+            .contains("unknown setting 'connscope.no.such.setting'", "prepare: nothing was prepared");
+    }
+
+    /** {@code java [the JVM's flags] -jar connscope-agent.jar prepare settings}: its output, after checking its exit code. */
+    private static String prepare(Jvm jvm, int exitCode, String settings) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(jvm.java().orElseThrow().toString());
+        cmd.addAll(jvm.flags());
+        cmd.addAll(List.of("-jar", ChildJvm.AGENT_JAR.toString(), "prepare", settings));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("CONNSCOPE_") || k.equals("JAVA_TOOL_OPTIONS"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("%s: %s", cmd, out).isEqualTo(exitCode);
+        return out;
     }
 
     /** Runs the keep-alive demo with the cache, checks its telemetry is complete, and returns the child's stderr. */

@@ -10,8 +10,8 @@ import java.util.List;
 import net.bytebuddy.agent.ByteBuddyAgent;
 
 /**
- * {@code java -jar connscope-agent.jar list|attach|detach}: finds local JVMs, loads connscope into
- * one that is running, and stops it there again. Attaching needs the same user as the target JVM
+ * {@code java -jar connscope-agent.jar list|attach|detach|prepare}: finds local JVMs, loads connscope
+ * into one that is running, and stops it there again; or fills the instrumentation cache ahead of time. Attaching needs the same user as the target JVM
  * and a JDK (the attach API is not in a bare JRE).
  */
 public final class AttachCli {
@@ -37,6 +37,11 @@ public final class AttachCli {
                         break;
                     }
                     return load(pid(args[1]), args.length == 3 ? args[2] : "", "attached to", out, err);
+                case "prepare":
+                    if (args.length > 2) {
+                        break;
+                    }
+                    return prepare(args.length == 2 ? args[1] : "", err);
                 case "detach":
                     if (args.length != 2) {
                         break;
@@ -60,8 +65,11 @@ public final class AttachCli {
         out.println("usage: java -jar connscope-agent.jar list");
         out.println("       java -jar connscope-agent.jar attach <pid> [key=value,...]");
         out.println("       java -jar connscope-agent.jar detach <pid>");
+        out.println("       java [jvm options] -jar connscope-agent.jar prepare [key=value,...]");
         out.println("attach loads connscope into a running JVM with these settings (as after -javaagent:...=);");
         out.println("the JVM's own OTEL_* and CONNSCOPE_* environment applies as well. detach stops it there.");
+        out.println("prepare fills the instrumentation cache (connscope.instrument.cache) for this Java, so that");
+        out.println("applications started later with the same settings and JVM options skip the weaving.");
     }
 
     private static int list(PrintStream out) {
@@ -82,13 +90,25 @@ public final class AttachCli {
         return arg;
     }
 
-    /** Loads this jar into the JVM; what the agent then says appears in that JVM's stderr. */
-    private static int load(String pid, String agentArgs, String done, PrintStream out, PrintStream err) {
-        File jar;
+    private static int prepare(String settings, PrintStream err) {
+        File jar = ownJar(err);
+        return jar == null ? 1 : PrepareCommand.run(jar, settings, err);
+    }
+
+    /** connscope's own jar, or null (said on {@code err}). */
+    private static File ownJar(PrintStream err) {
         try {
-            jar = new File(AttachCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return new File(AttachCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException | RuntimeException e) {
             err.println("cannot find connscope's own jar: " + e);
+            return null;
+        }
+    }
+
+    /** Loads this jar into the JVM; what the agent then says appears in that JVM's stderr. */
+    private static int load(String pid, String agentArgs, String done, PrintStream out, PrintStream err) {
+        File jar = ownJar(err);
+        if (jar == null) {
             return 1;
         }
         try {

@@ -15,6 +15,7 @@ import io.connscope.bridge.OptionBridge;
 import io.connscope.bridge.UringBridge;
 import io.connscope.bridge.UrlConnectionBridge;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.net.SocketAddress;
@@ -25,16 +26,17 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.security.AccessController;
 import java.security.PrivilegedAction;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLEngine;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
@@ -58,8 +60,10 @@ public final class Instrumenter {
     private final Map<String, Target> libraryClasses = new ConcurrentHashMap<>();
     private final BridgeVisibility bridgeVisibility = new BridgeVisibility();
     private final Set<String> transformed = ConcurrentHashMap.newKeySet();
-    private final ClassFileTransformer transformer = new AdviceTransformer();
+    private final AdviceTransformer transformer = new AdviceTransformer();
     private final TransformCache cache;
+    private final AtomicInteger woven = new AtomicInteger();
+    private final AtomicInteger fromCache = new AtomicInteger();
     /** Started at the first class not found in the cache: a warm start never pays for Byte Buddy. */
     private Weaver weaver;
 
@@ -246,18 +250,76 @@ public final class Instrumenter {
      * own, right after start-up. Left to their first use, the transformation would run inside the
      * application's first TLS handshake or connect, and connscope would time its own work as theirs.
      */
-    public void transformRemainingIn(ThreadGroup group) {
-        Thread t = new Thread(group, () -> {
-            for (Target target : targets) {
-                try {
-                    Class.forName(target.className, false, null);
-                } catch (ClassNotFoundException | LinkageError e) {
-                    AgentLog.debug("target not present on this JDK: " + target.className);
-                }
-            }
-        }, "connscope-instrument");
+    public void transformRemainingIn(ThreadGroup group, Instrumentation inst) {
+        Thread t = new Thread(group, () -> transformRemaining(inst), "connscope-instrument");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * Loads, and so transforms, the JDK's targets not loaded yet, on the calling thread. A target first
+     * loaded from inside the transformer (the cache's own file I/O loads FileChannelImpl) was not
+     * transformed: the JVM does not call a thread's transformer again while it runs. Such targets are
+     * retransformed at the end.
+     */
+    public void transformRemaining(Instrumentation inst) {
+        loadTargets();
+        List<Class<?>> missed = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (c.getClassLoader() == null && byInternalName.containsKey(c.getName().replace('.', '/'))
+                && !transformed.contains(c.getName())) {
+                missed.add(c);
+            }
+        }
+        retransform(inst, missed, "JDK classes loaded while instrumenting");
+    }
+
+    /** Loads the JDK's targets that are not loaded yet (and so transforms them, once installed). */
+    private void loadTargets() {
+        for (Target target : targets) {
+            try {
+                Class.forName(target.className, false, null);
+            } catch (ClassNotFoundException | LinkageError e) {
+                AgentLog.debug("target not present on this JDK: " + target.className);
+            }
+        }
+    }
+
+    /**
+     * Weaves each JDK target from its class file as the runtime image holds it: the bytes the JVM
+     * hands the transformer when the class is loaded after connscope started. (A class loaded before,
+     * and retransformed, comes as bytes the JVM rebuilds from the loaded class, another cache entry.)
+     * Returns the targets this JDK does not have.
+     */
+    public List<String> weaveClassFiles() {
+        List<String> absent = new ArrayList<>();
+        for (Target target : targets) {
+            byte[] classFile;
+            try (InputStream in = ClassLoader.getSystemResourceAsStream(target.className.replace('.', '/') + ".class")) {
+                classFile = in == null ? null : in.readAllBytes();
+            } catch (IOException e) {
+                classFile = null;
+            }
+            if (classFile == null) {
+                absent.add(target.className);
+            } else {
+                transformer.instrument(target, classFile, null);
+            }
+        }
+        return absent;
+    }
+
+    /** Whether woven classes are kept between runs (the cache directory is set and trusted). */
+    public boolean cacheEnabled() {
+        return cache.enabled();
+    }
+
+    /**
+     * Classes woven by Byte Buddy in this run, classes taken from the instrumentation cache, and woven
+     * classes the cache could not keep.
+     */
+    public int[] wovenCachedAndUnkept() {
+        return new int[] {woven.get(), fromCache.get(), cache.failedStores()};
     }
 
     /** The native-transport advice for a class outside java.base whose name ends as one of {@link #bySuffix}, or null. */
@@ -337,8 +399,10 @@ public final class Instrumenter {
                 if (out == null) {
                     out = weaver().weave(target, classFile, loader);
                     cache.store(target.className, classFile, out, target.matched);
+                    woven.incrementAndGet();
                     AgentLog.debug("instrumented " + target.className);
                 } else {
+                    fromCache.incrementAndGet();
                     AgentLog.debug("instrumented " + target.className + " (from the instrumentation cache)");
                 }
                 transformed.add(target.className);

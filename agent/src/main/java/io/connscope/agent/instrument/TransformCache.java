@@ -5,24 +5,26 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.zip.CRC32;
@@ -54,6 +56,7 @@ final class TransformCache {
 
     private final Path dir;
     private final long build;
+    private final AtomicInteger failedStores = new AtomicInteger();
 
     private TransformCache(Path dir, long build) {
         this.dir = dir;
@@ -135,7 +138,7 @@ final class TransformCache {
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) > MAX_ENTRY_BYTES) {
                 return null;
             }
-            entry = Files.readAllBytes(file);
+            entry = readAll(file);
         } catch (IOException | RuntimeException e) {
             AgentLog.debug("instrumentation cache entry " + file + " unreadable: " + e);
             return null;
@@ -159,6 +162,11 @@ final class TransformCache {
         return woven;
     }
 
+    /** Entries that could not be written (counted for {@code prepare}, which must fill the cache). */
+    int failedStores() {
+        return failedStores.get();
+    }
+
     /** Keeps the woven bytes for the next start; failures only cost that start its speed. */
     void store(String className, byte[] original, byte[] woven, Set<Integer> matched) {
         if (dir == null) {
@@ -171,12 +179,12 @@ final class TransformCache {
             Path tmp = dir.resolve("entry-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().getId() + "-"
                 + System.nanoTime() + ".tmp");
             try {
-                try (SeekableByteChannel out = Files.newByteChannel(tmp, EnumSet.of(StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(OWNER_READ_WRITE))) {
-                    ByteBuffer bytes = ByteBuffer.wrap(encode(className, original, woven, matched));
-                    while (bytes.hasRemaining()) {
-                        out.write(bytes);
-                    }
+                if (!tmp.toFile().createNewFile()) {
+                    throw new IOException(tmp + " exists already");
+                }
+                Files.setPosixFilePermissions(tmp, OWNER_READ_WRITE); // in an owner-only directory from its creation
+                try (OutputStream out = new FileOutputStream(tmp.toFile())) {
+                    out.write(encode(className, original, woven, matched));
                 }
                 Files.move(tmp, dir.resolve(entryName(className, original)), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
@@ -184,7 +192,20 @@ final class TransformCache {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException | RuntimeException e) {
+            failedStores.incrementAndGet();
             AgentLog.once("transform-cache-store", "could not keep instrumented " + className + " in " + dir + ": " + e, e);
+        }
+    }
+
+    /**
+     * The file's bytes, read through java.io: the cache is read and written from inside the class file
+     * transformer, and the NIO file channels would load FileChannelImpl there, itself a class connscope
+     * instruments, which the JVM then leaves untransformed (it does not call a transformer from within
+     * itself).
+     */
+    private static byte[] readAll(Path file) throws IOException {
+        try (InputStream in = new FileInputStream(file.toFile())) {
+            return in.readAllBytes();
         }
     }
 
