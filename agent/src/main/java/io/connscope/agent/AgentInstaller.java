@@ -117,14 +117,36 @@ final class AgentInstaller {
         long started = System.nanoTime();
         AgentConfig config = AgentConfig.load(args, System.getProperties(), System.getenv());
         AgentLog.setDebug(config.debug());
-        // Before anything of connscope's own start-up loads a JDK class it instruments: a class loaded after
-        // the transformer is in place comes to it as the runtime image's class file, which is what the
-        // instrumentation cache (and `prepare`) hold. One loaded before can only be retransformed, from bytes
-        // the JVM rebuilds out of the loaded class, which differ with what the class has done since.
-        long instrumentStart = System.nanoTime();
         Instrumenter instrumenter = new Instrumenter(SocketPath.legacy(), config.instrumentCacheDir());
-        instrumenter.install(inst);
-        long instrumentMillis = (System.nanoTime() - instrumentStart) / 1_000_000;
+        long instrumentMillis = 0;
+        if (!attached) {
+            // Before anything of connscope's own start-up loads a JDK class it instruments: a class loaded
+            // after the transformer is in place comes to it as the runtime image's class file, which is what
+            // the instrumentation cache (and `prepare`) hold. One loaded before can only be retransformed,
+            // from bytes the JVM rebuilds out of the loaded class, which differ with what it has done since.
+            // No application thread runs yet, so no hook fires before the bridge has its sink. (An attach
+            // installs it after the bridge: the application's threads are doing I/O.)
+            long instrumentStart = System.nanoTime();
+            instrumenter.install(inst);
+            instrumentMillis = (System.nanoTime() - instrumentStart) / 1_000_000;
+        }
+        try {
+            start(config, instrumenter, instrumentMillis, inst, attached, started);
+        } catch (Throwable t) {
+            // Started halfway: the JDK classes get their own bytecode back, so that nothing is left behind
+            // (an attach after this one would otherwise weave them twice).
+            try {
+                instrumenter.uninstall(inst);
+            } catch (Throwable ignored) {
+                // best effort: the advice left behind calls into a bridge with no sink, which returns at once
+            }
+            throw t;
+        }
+    }
+
+    private static void start(AgentConfig config, Instrumenter instrumenter, long instrumentMillisBefore,
+                              Instrumentation inst, boolean attached, long started) {
+        long instrumentMillis = instrumentMillisBefore;
         RuleCatalog rules = new RuleCatalog(config.ruleSettings());
         List<String> problems = new ArrayList<>(config.problems());
         problems.addAll(rules.problems());
@@ -174,6 +196,11 @@ final class AgentInstaller {
 
         ConnectionSink sink = tracker;
         Bridge.install(sink, group, config.hookMaxFailures());
+        if (attached) {
+            long instrumentStart = System.nanoTime();
+            instrumenter.install(inst);
+            instrumentMillis = (System.nanoTime() - instrumentStart) / 1_000_000;
+        }
         instrumenter.transformRemainingIn(group, inst);
         List<String> missing = instrumenter.missing(inst);
         for (String m : missing) {

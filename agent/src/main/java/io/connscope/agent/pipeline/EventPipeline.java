@@ -5,7 +5,6 @@ import io.connscope.agent.connection.Housekeeping;
 import io.connscope.agent.diagnose.Diagnosis;
 import io.connscope.agent.runtime.AgentLog;
 import io.connscope.agent.runtime.AgentThreads;
-import io.connscope.agent.wire.WireExchange;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +31,6 @@ public final class EventPipeline implements Runnable {
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile Thread thread;
-    private final HandOn handOn = new HandOn();
 
     /** @param nanoClock System.nanoTime, or a test's clock */
     public EventPipeline(EventQueue queue, Housekeeping lifecycle, Diagnosis diagnosis, List<EventSink> sinks,
@@ -89,35 +87,32 @@ public final class EventPipeline implements Runnable {
      */
     synchronized void tick(boolean everything) {
         lifecycle.settle(nanoClock.getAsLong(), everything);
-        while (queue.poll(handOn, everything)) {
-            // each item went to every sink
-        }
-    }
-
-    /** Diagnoses each item and hands it to every sink: what {@link #tick} does with the queue's items. */
-    private final class HandOn implements EventQueue.Consumer {
-        @Override
-        public void exchange(ConnectionRecord connection, WireExchange exchange) {
-            ExchangeFinished event = new ExchangeFinished(connection, exchange, diagnosis.check(connection, exchange));
-            for (int i = 0; i < sinks.size(); i++) { // indexed: no iterator for every exchange
-                EventSink sink = sinks.get(i);
-                try {
-                    sink.exchangeFinished(event);
-                } catch (Throwable t) {
-                    sinkFailed(sink, t);
+        Object item;
+        while ((item = queue.poll()) != null) {
+            if (item instanceof EventQueue.Queued) {
+                EventQueue.Queued q = (EventQueue.Queued) item;
+                exchangeFinished(new ExchangeFinished(q.connection, q.exchange, diagnosis.check(q.connection, q.exchange)));
+            } else {
+                ConnectionRecord r = (ConnectionRecord) item;
+                ConnectionEnded event = new ConnectionEnded(r, diagnosis.check(r));
+                for (EventSink sink : sinks) {
+                    try {
+                        sink.connectionEnded(event);
+                    } catch (Throwable t) {
+                        sinkFailed(sink, t);
+                    }
                 }
             }
         }
+    }
 
-        @Override
-        public void connection(ConnectionRecord r) {
-            ConnectionEnded event = new ConnectionEnded(r, diagnosis.check(r));
-            for (EventSink sink : sinks) {
-                try {
-                    sink.connectionEnded(event);
-                } catch (Throwable t) {
-                    sinkFailed(sink, t);
-                }
+    private void exchangeFinished(ExchangeFinished event) {
+        for (int i = 0; i < sinks.size(); i++) { // indexed: no iterator for every exchange
+            EventSink sink = sinks.get(i);
+            try {
+                sink.exchangeFinished(event);
+            } catch (Throwable t) {
+                sinkFailed(sink, t);
             }
         }
     }
