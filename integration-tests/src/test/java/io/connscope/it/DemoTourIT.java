@@ -70,10 +70,11 @@ class DemoTourIT {
     private static void keepAlive(ChildJvm.Result run, Spans spans) {
         Map<String, String> expect = run.expectLine("client.connections=1 server.connections=1");
         int port = port(expect);
+        Spans mine = scenario(run, spans, "client.connections=1 server.connections=1"); // a later scenario's server may get its port
         String[] traceparent = expect.get("traceparent").split("-");
         for (String role : new String[] {"client", "server"}) {
-            SpanView c = single(spans.connections(role, port));
-            List<SpanView> exchanges = spans.exchanges(role, port);
+            SpanView c = single(mine.connections(role, port));
+            List<SpanView> exchanges = mine.exchanges(role, port);
             assertThat(exchanges).hasSize(10);
             exchanges.sort((a, b) -> Long.compare(a.num("connscope.connection.request_index"), b.num("connscope.connection.request_index")));
             for (int i = 0; i < 10; i++) {
@@ -109,8 +110,9 @@ class DemoTourIT {
 
     private static void churn(ChildJvm.Result run, Spans spans) {
         int port = port(run.expectLine("client.connections=10"));
-        assertThat(spans.connections("client", port)).hasSize(10);
-        List<SpanView> server = spans.connections("server", port);
+        Spans mine = scenario(run, spans, "client.connections=10"); // a later scenario's server may get its port
+        assertThat(mine.connections("client", port)).hasSize(10);
+        List<SpanView> server = mine.connections("server", port);
         assertThat(server).hasSize(10);
         // The server closes each connection after its answer: it closed first, without seeing EOF.
         assertThat(server).allSatisfy(s -> {
@@ -120,17 +122,17 @@ class DemoTourIT {
         });
         // The client got exactly ten responses; a connection carries at most one request more than
         // it got answers for: the request written into a connection the server had already closed.
-        List<SpanView> client = spans.connections("client", port);
+        List<SpanView> client = mine.connections("client", port);
         assertThat(client.stream().mapToLong(c -> c.num("connscope.http.responses")).sum()).isEqualTo(10);
         assertThat(client).allSatisfy(c -> assertThat(c.num("connscope.http.requests") - c.num("connscope.http.responses"))
             .isBetween(0L, 1L));
         // Every unanswered request is an exchange span of its own, with error.type no_response.
         long unanswered = client.stream().mapToLong(c -> c.num("connscope.http.requests") - c.num("connscope.http.responses")).sum();
-        List<SpanView> exchanges = spans.exchanges("client", port);
+        List<SpanView> exchanges = mine.exchanges("client", port);
         assertThat(exchanges).filteredOn(e -> Long.valueOf(200).equals(e.num("http.response.status_code"))).hasSize(10);
         assertThat(exchanges).filteredOn(e -> "no_response".equals(e.str("error.type"))).hasSize((int) unanswered);
         assertThat(exchanges).hasSize(10 + (int) unanswered);
-        assertThat(spans.exchanges("server", port)).hasSize(10);
+        assertThat(mine.exchanges("server", port)).hasSize(10);
         // The report: the server side answered each of its ten requests.
         assertThat(run.stderr).containsPattern("(?m)^  :" + port + " +10 +0 .* 10/10 +0% +0  local-close 10$");
         // Each server connection's bytes out are exactly what its client peer read, to the last
@@ -146,13 +148,15 @@ class DemoTourIT {
         for (boolean on : new boolean[] {false, true}) {
             Map<String, String> expect = run.expectLine("nodelay=" + on);
             int port = port(expect);
-            SpanView client = single(spans.connections("client", port));
+            // This scenario's time only: a later scenario's server can be given the same port.
+            Spans mine = scenario(run, spans, "nodelay=" + on);
+            SpanView client = single(mine.connections("client", port));
             assertThat(client.bool("connscope.tcp_nodelay")).isEqualTo(on);
             assertThat(client.bool("connscope.tcp_nodelay.before_first_write")).isEqualTo(on);
             assertThat(client.num("connscope.connection.bytes_sent")).isEqualTo(Long.parseLong(expect.get("client.sent")));
             assertThat(client.num("connscope.connection.bytes_received")).isEqualTo(Long.parseLong(expect.get("client.received")));
             assertThat(client.num("connscope.connection.writes")).isEqualTo(Long.parseLong(expect.get("client.writes")));
-            SpanView server = single(spans.connections("server", port));
+            SpanView server = single(mine.connections("server", port));
             assertThat(server.num("connscope.connection.bytes_received")).isEqualTo(Long.parseLong(expect.get("client.sent")));
             assertThat(server.num("connscope.connection.bytes_sent")).isEqualTo(Long.parseLong(expect.get("client.received")));
             assertThat(server.bool("connscope.tcp_nodelay")).isFalse();
@@ -162,7 +166,8 @@ class DemoTourIT {
     private static void halfClose(ChildJvm.Result run, Spans spans) {
         Map<String, String> expect = run.expectLine("client.close=graceful");
         int port = port(expect);
-        SpanView client = single(spans.connections("client", port));
+        Spans mine = scenario(run, spans, "client.close=graceful"); // a later scenario's server may get its port
+        SpanView client = single(mine.connections("client", port));
         assertThat(client.str("connscope.close.classification")).isEqualTo("graceful");
         assertThat(client.str("connscope.close.initiator")).isEqualTo("local-shutdown-output");
         assertThat(client.str("connscope.close.sequence"))
@@ -170,7 +175,7 @@ class DemoTourIT {
         assertThat(client.num("connscope.connection.bytes_sent")).isEqualTo(Long.parseLong(expect.get("client.sent")));
         assertThat(client.num("connscope.connection.bytes_received")).isEqualTo(Long.parseLong(expect.get("client.received")));
         assertThat(client.num("connscope.connection.writes")).isEqualTo(2);
-        SpanView server = single(spans.connections("server", port));
+        SpanView server = single(mine.connections("server", port));
         assertThat(server.str("connscope.close.classification")).isEqualTo("peer-first");
         assertThat(server.str("connscope.close.initiator")).isEqualTo("peer");
         assertThat(server.num("connscope.connection.bytes_received")).isEqualTo(Long.parseLong(expect.get("client.sent")));
@@ -184,11 +189,12 @@ class DemoTourIT {
     private static void abortiveClose(ChildJvm.Result run, Spans spans) {
         Map<String, String> expect = run.expectLine("client.close=abortive");
         int port = port(expect);
-        SpanView client = single(spans.connections("client", port));
+        Spans mine = scenario(run, spans, "client.close=abortive"); // a later scenario's server may get its port
+        SpanView client = single(mine.connections("client", port));
         assertThat(client.str("connscope.close.classification")).isEqualTo("abortive");
         assertThat(client.str("connscope.close.initiator")).isEqualTo("local-close");
         assertThat(client.num("connscope.connection.bytes_received")).isZero();
-        SpanView server = single(spans.connections("server", port));
+        SpanView server = single(mine.connections("server", port));
         assertThat(server.str("connscope.close.classification")).isEqualTo("reset");
         assertThat(server.str("error.type")).isEqualTo("connection_reset");
         assertThat(server.num("connscope.connection.bytes_sent")).isEqualTo(Long.parseLong(expect.get("server.sent")));
@@ -197,7 +203,8 @@ class DemoTourIT {
 
     private static void tls(ChildJvm.Result run, Spans spans) {
         int port = port(run.expectLine("tls=true"));
-        List<SpanView> clients = spans.connections("client", port);
+        Spans mine = scenario(run, spans, "tls=true"); // a later scenario's server may get its port
+        List<SpanView> clients = mine.connections("client", port);
         assertThat(clients).hasSize(2);
         clients.sort((a, b) -> Long.compare(a.span.getStartTimeUnixNano(), b.span.getStartTimeUnixNano()));
         for (SpanView c : clients) {
@@ -208,7 +215,7 @@ class DemoTourIT {
             assertThat(c.str("network.protocol.name")).isEqualTo("http");
             assertThat(c.num("connscope.http.requests")).isEqualTo(1);
             assertThat(c.num("connscope.http.responses")).isEqualTo(1);
-            SpanView exchange = single(spans.exchanges("client", port).stream()
+            SpanView exchange = single(mine.exchanges("client", port).stream()
                 .filter(e -> e.num("connscope.connection.id").equals(c.num("connscope.connection.id"))).collect(java.util.stream.Collectors.toList()));
             assertThat(exchange.str("url.path")).isEqualTo("/tls");
             assertThat(exchange.num("http.response.status_code")).isEqualTo(200);
@@ -220,7 +227,7 @@ class DemoTourIT {
         }
         assertThat(clients.get(0).bool("tls.resumed")).isFalse();
         assertThat(clients.get(1).bool("tls.resumed")).isTrue();
-        List<SpanView> servers = spans.connections("server", port);
+        List<SpanView> servers = mine.connections("server", port);
         assertThat(servers).hasSize(2).allSatisfy(s -> {
             assertThat(s.str("tls.protocol.version")).isEqualTo("1.3");
             assertThat(s.num("connscope.http.requests")).isEqualTo(1);
@@ -236,7 +243,8 @@ class DemoTourIT {
     private static void channel(ChildJvm.Result run, Spans spans) {
         Map<String, String> expect = run.expectLine("client.connections=2 client.sent=");
         int port = port(expect);
-        List<SpanView> clients = spans.connections("client", port);
+        Spans mine = scenario(run, spans, "client.connections=2 client.sent="); // a later scenario's server may get its port
+        List<SpanView> clients = mine.connections("client", port);
         assertThat(clients).hasSize(2).allSatisfy(c -> {
             assertThat(c.str("connscope.connection.api")).isEqualTo("channel");
             assertThat(c.num("connscope.connection.bytes_sent")).isEqualTo(Long.parseLong(expect.get("client.sent")));
@@ -255,7 +263,7 @@ class DemoTourIT {
             assertThat(c.bool("connscope.tcp_nodelay.before_first_write")).isTrue();
         });
         assertThat(clients).as("zero bytes are not HTTP").noneMatch(c -> c.has("network.protocol.name"));
-        List<SpanView> servers = spans.connections("server", port);
+        List<SpanView> servers = mine.connections("server", port);
         assertThat(servers).hasSize(2).allSatisfy(s -> {
             assertThat(s.str("connscope.connection.api")).isEqualTo("channel");
             assertThat(s.num("connscope.connection.bytes_received")).isEqualTo(Long.parseLong(expect.get("client.sent")));
@@ -267,8 +275,9 @@ class DemoTourIT {
     private static void javaHttpClient(ChildJvm.Result run, Spans spans) {
         Map<String, String> expect = run.expectLine("exchanges=5");
         int port = port(expect);
-        SpanView client = single(spans.connections("client", port));
-        SpanView server = single(spans.connections("server", port));
+        Spans mine = scenario(run, spans, "exchanges=5"); // a later scenario's server may get its port
+        SpanView client = single(mine.connections("client", port));
+        SpanView server = single(mine.connections("server", port));
         // java.net.http writes with gathering (vectored) writes: analysed all the same.
         assertThat(client.str("connscope.connection.api")).isEqualTo("channel");
         assertThat(client.num("connscope.http.requests")).isEqualTo(5);
@@ -277,7 +286,7 @@ class DemoTourIT {
         assertThat(client.num("connscope.connection.bytes_sent")).isEqualTo(server.num("connscope.connection.bytes_received"));
         assertThat(client.num("connscope.connection.bytes_received")).isEqualTo(server.num("connscope.connection.bytes_sent"));
         for (String role : new String[] {"client", "server"}) {
-            List<SpanView> exchanges = spans.exchanges(role, port);
+            List<SpanView> exchanges = mine.exchanges(role, port);
             assertThat(exchanges).hasSize(5).allSatisfy(e -> {
                 assertThat(e.num("http.response.status_code")).isEqualTo(200);
                 assertThat(e.str("url.path")).isEqualTo("/java-http-client");

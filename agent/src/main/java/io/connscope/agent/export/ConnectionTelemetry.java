@@ -33,7 +33,6 @@ import io.opentelemetry.context.Context;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -67,7 +66,7 @@ public final class ConnectionTelemetry {
     private final DoubleHistogram connectionDuration;
     private final DoubleHistogram httpConnectionDuration;
     private final LongHistogram requestsPerConnection;
-    private final Map<Destination, Attributes> destinationAttributes = new ConcurrentHashMap<>();
+    private final DestinationAttributes attributesOf = new DestinationAttributes();
 
     public ConnectionTelemetry(OpenTelemetry otel, Clock clock, Destinations destinations, ExportHealth exportHealth,
                                WarningLog warnings, Supplier<List<ConnectionRecord>> openConnections,
@@ -98,7 +97,7 @@ public final class ConnectionTelemetry {
                 for (Destination d : destinations.all()) {
                     double ratio = d.stats.reuseRatio();
                     if (d.role == Role.CLIENT && ratio >= 0) {
-                        m.record(ratio, destinationAttributes(d));
+                        m.record(ratio, attributesOf.of(d));
                     }
                 }
             });
@@ -107,7 +106,7 @@ public final class ConnectionTelemetry {
                 + " destination pairs).")
             .buildWithCallback(m -> {
                 for (WarningLog.Group g : warnings.groups()) {
-                    m.record(g.count(), destinationAttributes(g.target).toBuilder().put(RULE, g.rule).build());
+                    m.record(g.count(), attributesOf.of(g.target).toBuilder().put(RULE, g.rule).build());
                 }
                 for (Map.Entry<String, AtomicLong> e : warnings.ungroupedByRule().entrySet()) {
                     m.record(e.getValue().get(), Attributes.of(RULE, e.getKey()));
@@ -126,14 +125,14 @@ public final class ConnectionTelemetry {
             .setDescription("Connections established (connected or accepted).")
             .buildWithCallback(m -> {
                 for (Destination d : destinations.all()) {
-                    m.record(d.stats.opened.get(), destinationAttributes(d));
+                    m.record(d.stats.opened.get(), attributesOf.of(d));
                 }
             });
         meter.counterBuilder("connscope.connection.closed").setUnit("{connection}")
             .setDescription("Connections ended, by close classification (connect-failed included).")
             .buildWithCallback(m -> {
                 for (Destination d : destinations.all()) {
-                    Attributes base = destinationAttributes(d);
+                    Attributes base = attributesOf.of(d);
                     for (CloseClassification c : CloseClassification.values()) {
                         long n = d.stats.closes.get(c.ordinal());
                         if (n > 0) {
@@ -147,14 +146,14 @@ public final class ConnectionTelemetry {
             .buildWithCallback(m -> {
                 for (Destination d : destinations.all()) {
                     DestinationStats s = d.stats;
-                    m.record(s.opened.get() - s.ended.get(), destinationAttributes(d));
+                    m.record(s.opened.get() - s.ended.get(), attributesOf.of(d));
                 }
             });
         meter.counterBuilder("connscope.connection.io").setUnit("By")
             .setDescription("Bytes carried by connections that have ended.")
             .buildWithCallback(m -> {
                 for (Destination d : destinations.all()) {
-                    Attributes base = destinationAttributes(d);
+                    Attributes base = attributesOf.of(d);
                     m.record(d.stats.bytesSent.get(), base.toBuilder().put(NETWORK_IO_DIRECTION, "transmit").build());
                     m.record(d.stats.bytesReceived.get(), base.toBuilder().put(NETWORK_IO_DIRECTION, "receive").build());
                 }
@@ -175,36 +174,11 @@ public final class ConnectionTelemetry {
     }
 
     /**
-     * A destination's attributes, built once: every exchange and every metric collection names its
-     * destination, and building the set each time was a fifth of the export thread's work. Bounded as
-     * the destinations are (they are never removed), and read by the metric reader's thread too.
-     */
-    private Attributes destinationAttributes(Destination d) {
-        Attributes a = destinationAttributes.get(d);
-        if (a == null) {
-            a = buildDestinationAttributes(d);
-            destinationAttributes.put(d, a);
-        }
-        return a;
-    }
-
-    private static Attributes buildDestinationAttributes(Destination d) {
-        AttributesBuilder b = Attributes.builder().put(ROLE, d.role.label());
-        if (d.serverAddress != null) {
-            b.put(SERVER_ADDRESS, d.serverAddress);
-        }
-        if (d.port > 0) {
-            b.put(SERVER_PORT, d.port);
-        }
-        return b.build();
-    }
-
-    /**
      * Counts every HTTP exchange; only those the sampler keeps get a span. An exchange of another
      * protocol gets a span on the same terms, through what every protocol tells.
      */
     public void export(ExchangeFinished item) {
-        Attributes destination = destinationAttributes(item.connection().destination());
+        Attributes destination = attributesOf.of(item.connection().destination());
         HttpExchange http = item.http();
         if (http == null) {
             WireExchange e = item.exchange();
@@ -227,7 +201,7 @@ public final class ConnectionTelemetry {
     /** Exports a settled connection with the warnings its rules raised (as events on its span). */
     public void export(ConnectionRecord r, List<Warning> warnings) {
         CloseClassification how = r.classification();
-        Attributes destination = destinationAttributes(r.destination());
+        Attributes destination = attributesOf.of(r.destination());
         recordMetrics(r, how, destination);
 
         SpanBuilder sb = tracer.spanBuilder(spanName("connection", r))

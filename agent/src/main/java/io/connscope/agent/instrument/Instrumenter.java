@@ -1,11 +1,5 @@
 package io.connscope.agent.instrument;
 
-import static net.bytebuddy.matcher.ElementMatchers.isBridge;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
 import io.connscope.agent.runtime.AgentLog;
 import io.connscope.bridge.Bridge;
 import io.connscope.bridge.ConnectionSink;
@@ -18,11 +12,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
-import java.net.SocketAddress;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.ByteBuffer;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -69,79 +60,11 @@ public final class Instrumenter {
 
     /** @param cacheDir where woven classes are kept between runs, or null for no cache */
     public Instrumenter(boolean legacySocketPath, Path cacheDir) {
-        target("java.net.Socket")
-            .advice(SocketAdvice.Connect.class, named("connect").and(LibraryAdvice.parameters(SocketAddress.class, int.class)))
-            .advice(SocketAdvice.SetTcpNoDelay.class, named("setTcpNoDelay").and(LibraryAdvice.parameters(boolean.class)))
-            .advice(SocketAdvice.SetSoLinger.class,
-                named("setSoLinger").and(LibraryAdvice.parameters(boolean.class, int.class)))
-            .advice(SocketAdvice.SetOption.class, named("setOption").and(takesArguments(2)).and(not(isBridge())))
-            .advice(SocketAdvice.ShutdownInput.class, named("shutdownInput").and(takesArguments(0)))
-            .advice(SocketAdvice.ShutdownOutput.class, named("shutdownOutput").and(takesArguments(0)))
-            .advice(SocketAdvice.Close.class, named("close").and(takesArguments(0)));
-        target("java.net.ServerSocket")
-            .advice(ServerSocketAdvice.ImplAccept.class,
-                named("implAccept").and(takesArguments(1)).and(takesArgument(0, named("java.net.Socket"))));
-        if (legacySocketPath) {
-            target("java.net.SocketInputStream")
-                .advice(LegacySocketStreamAdvice.Read.class,
-                    named("read").and(LibraryAdvice.parameters(byte[].class, int.class, int.class, int.class)));
-            target("java.net.SocketOutputStream")
-                .advice(LegacySocketStreamAdvice.Write.class,
-                    named("socketWrite").and(LibraryAdvice.parameters(byte[].class, int.class, int.class)));
-        } else {
-            target("java.net.Socket$SocketInputStream")
-                .advice(SocketStreamAdvice.Read.class, named("read").and(LibraryAdvice.parameters(byte[].class, int.class, int.class)));
-            target("java.net.Socket$SocketOutputStream")
-                .advice(SocketStreamAdvice.Write.class, named("write").and(LibraryAdvice.parameters(byte[].class, int.class, int.class)));
-        }
-        target("sun.nio.ch.SocketChannelImpl")
-            .advice(SocketChannelAdvice.Connect.class, named("connect").and(LibraryAdvice.parameters(SocketAddress.class)))
-            .advice(SocketChannelAdvice.FinishConnect.class, named("finishConnect").and(takesArguments(0)))
-            .advice(SocketChannelAdvice.Read.class, named("read").and(LibraryAdvice.parameters(ByteBuffer.class)))
-            .advice(SocketChannelAdvice.ReadVectored.class,
-                named("read").and(LibraryAdvice.parameters(ByteBuffer[].class, int.class, int.class)))
-            .advice(SocketChannelAdvice.Write.class, named("write").and(LibraryAdvice.parameters(ByteBuffer.class)))
-            .advice(SocketChannelAdvice.WriteVectored.class,
-                named("write").and(LibraryAdvice.parameters(ByteBuffer[].class, int.class, int.class)))
-            .advice(SocketChannelAdvice.SetOption.class, named("setOption").and(takesArguments(2)).and(not(isBridge())))
-            .advice(SocketChannelAdvice.ShutdownInput.class, named("shutdownInput").and(takesArguments(0)))
-            .advice(SocketChannelAdvice.ShutdownOutput.class, named("shutdownOutput").and(takesArguments(0)))
-            .advice(SocketChannelAdvice.Close.class, named("implCloseSelectableChannel").and(takesArguments(0)))
-            // Socket adaptor (SocketChannel.socket()) paths, JDK 17+.
-            .optionalAdvice(SocketChannelAdvice.BlockingConnect.class,
-                named("blockingConnect").and(LibraryAdvice.parameters(SocketAddress.class, long.class)))
-            .optionalAdvice(SocketChannelAdvice.BlockingRead.class,
-                named("blockingRead").and(LibraryAdvice.parameters(byte[].class, int.class, int.class, long.class)))
-            .optionalAdvice(SocketChannelAdvice.BlockingWriteFully.class,
-                named("blockingWriteFully").and(LibraryAdvice.parameters(byte[].class, int.class, int.class)));
-        // FileChannel.transferTo a socket channel, by sendfile: JDK 17 names the direct path one way, JDK 25 another.
-        target("sun.nio.ch.FileChannelImpl")
-            .optionalAdvice(FileChannelAdvice.TransferToDirect.class, named("transferToDirectly")
-                .and(LibraryAdvice.parameters(long.class, int.class, WritableByteChannel.class)))
-            .optionalAdvice(FileChannelAdvice.TransferToDirect.class, named("transferToDirect")
-                .and(LibraryAdvice.parameters(long.class, int.class, WritableByteChannel.class)));
-        target("sun.nio.ch.ServerSocketChannelImpl")
-            .advice(ServerSocketChannelAdvice.FinishAccept.class, named("finishAccept").and(takesArguments(2)));
-        target("sun.security.ssl.SSLSocketImpl")
-            .advice(SslSocketAdvice.StartHandshake.class, named("startHandshake").and(LibraryAdvice.parameters(boolean.class)));
-        target("sun.security.ssl.SSLSocketImpl$AppInputStream")
-            .advice(SslAppStreamAdvice.Read.class, named("read").and(LibraryAdvice.parameters(byte[].class, int.class, int.class)));
-        target("sun.security.ssl.SSLSocketImpl$AppOutputStream")
-            .advice(SslAppStreamAdvice.Write.class, named("write").and(LibraryAdvice.parameters(byte[].class, int.class, int.class)));
-        LibraryAdvice.sslEngine(target("sun.security.ssl.SSLEngineImpl"), true);
+        JdkTargets.define(this::target, legacySocketPath);
         LibraryAdvice.sslEngine(sslEngines, false);
         for (Target t : LibraryAdvice.nativeTransport()) {
             bySuffix.put(t.className, t);
         }
-        target("sun.net.www.protocol.http.HttpURLConnection")
-            .advice(HttpUrlConnectionAdvice.WriteRequests.class, named("writeRequests").and(takesArguments(0)));
-        // The 3-argument writeRequests delegates to the 2-argument one; the resend in parseHTTPHeader calls it directly.
-        target("sun.net.www.http.HttpClient")
-            .advice(JdkHttpClientAdvice.WriteRequests.class, named("writeRequests")
-                .and(takesArgument(0, named("sun.net.www.MessageHeader")))
-                .and(takesArguments(1).or(takesArguments(2))));
-        target("sun.net.www.http.KeepAliveCache")
-            .advice(KeepAliveCacheAdvice.Get.class, named("get").and(takesArguments(2)));
         cache = cacheDir == null ? TransformCache.off() : openCache(cacheDir);
     }
 
@@ -158,8 +81,9 @@ public final class Instrumenter {
                 return TransformCache.off();
             }
             List<Class<?>> inputs = new ArrayList<>(
-                List.of(Instrumenter.class, Bridge.class, EngineBridge.class, NativeBridge.class, UringBridge.class,
-                    OptionBridge.class, UrlConnectionBridge.class, ConnectionSink.class, ByteBuddy.class, Advice.class));
+                List.of(Instrumenter.class, JdkTargets.class, Bridge.class, EngineBridge.class, NativeBridge.class,
+                    UringBridge.class, OptionBridge.class, UrlConnectionBridge.class, ConnectionSink.class, ByteBuddy.class,
+                    Advice.class));
             for (Target t : templates()) {
                 inputs.addAll(t.adviceClasses);
             }
