@@ -12,6 +12,8 @@ import io.connscope.it.support.TimeWait;
 import io.connscope.testsupport.Jvm;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,10 +64,16 @@ class RulesIT {
             assertThat(rules(all, "server", nagle)).isEmpty();
             assertThat(rules(all, "client", port(run, "nodelay=true"))).isEmpty();
             assertThat(Integer.parseInt(run.expectLine("nodelay=true").get("client.stalled"))).isZero();
-            assertThat(single(all, "client", nagle).str("connscope.evidence")).contains("with TCP_NODELAY off, " + stalled
-                + " of 5 requests written in several writes of at most 1460 bytes (the first: 20 + 80 = 100 bytes) were"
-                + " answered ").contains("within the delayed-ACK band (36–250 ms); no request on this connection was written"
-                + " in one write to compare with.");
+            // A slow round is a stall's upper bound, not its measure: on a busy machine a round can take 36 ms for
+            // another reason (the scheduler, a collection), which the client counts and connscope, timing the answer
+            // from the last write, does not. Seen once in CI: 4 slow rounds, 3 stalls in the band.
+            String evidence = single(all, "client", nagle).str("connscope.evidence");
+            Matcher counted = Pattern.compile("with TCP_NODELAY off, (\\d+) of 5 requests written in several writes of at"
+                + " most 1460 bytes \\(the first: 20 \\+ 80 = 100 bytes\\) were answered ").matcher(evidence);
+            assertThat(counted.find()).as(evidence).isTrue();
+            assertThat(Integer.parseInt(counted.group(1))).as(evidence).isBetween(3, stalled);
+            assertThat(evidence).contains("within the delayed-ACK band (36–250 ms); no request on this connection was"
+                + " written in one write to compare with.");
             // A server writing head and body apart: the client names the server's Nagle, the server says nothing.
             ScenarioPort split = port(run, "split.responses=5");
             int slowGets = Integer.parseInt(run.expectLine("split.responses=5").get("client.stalled"));
