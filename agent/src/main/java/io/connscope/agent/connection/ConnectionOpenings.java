@@ -97,7 +97,9 @@ final class ConnectionOpenings {
         http.start(r, key);
         // The JDK's SSLSocket is analysed from its plaintext streams, not the ciphertext. Another's (Conscrypt's
         // engine socket) puts ciphertext through the plain socket's streams: its SSLEngine is followed as any other.
-        r.tls.plaintext = key instanceof SSLSocket && key.getClass().getClassLoader() == null;
+        if (key instanceof SSLSocket && key.getClass().getClassLoader() == null) {
+            TlsFacts.of(r).plaintext = true;
+        }
         if (registry.register(key, r) && key instanceof Socket && jdk.legacySocketPath()) {
             Object impl = jdk.socketImpl((Socket) key);
             if (impl != null) {

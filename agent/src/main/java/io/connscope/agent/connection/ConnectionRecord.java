@@ -102,8 +102,10 @@ public final class ConnectionRecord {
     volatile WireAnalyser wire;
     /** Tells the connection's protocol from its first bytes; null once told, or with no protocol but HTTP. */
     volatile ProtocolSniffer sniffer;
-    /** What TLS did on this connection. */
-    final TlsFacts tls = new TlsFacts();
+    /** What TLS did on this connection: made by the first TLS hook to see it ({@link TlsFacts#of}), null on plain ones. */
+    volatile TlsFacts tls;
+    /** The first bytes toward the server have been looked at for a TLS ClientHello. */
+    volatile boolean firstRequestBytesSeen;
     volatile long endNanos;
     private volatile boolean finished;
     /** The registry key objects for this record, cleared when the connection is closed. */
@@ -262,9 +264,9 @@ public final class ConnectionRecord {
         return endNanos;
     }
 
-    /** What TLS did on this connection. */
+    /** What TLS did on this connection; {@link TlsFacts#NONE} when no TLS was seen. */
     public TlsFacts tls() {
-        return tls;
+        return tls != null ? tls : TlsFacts.NONE; // set once, never reset: both reads see it
     }
 
     /**

@@ -69,81 +69,105 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
     @Override
     public void read(Object key, long bytes, Throwable failure, Object data, int offset) {
         ConnectionRecord r = tracked(key);
-        if (r != null && received(r, key, bytes, failure)) {
-            wire.bytes(r, key, r.role == Role.SERVER, data, offset, bytes);
+        if (r == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (received(r, key, bytes, failure, now)) {
+            wire.bytes(r, key, r.role == Role.SERVER, data, offset, bytes, now);
         }
     }
 
     @Override
     public void write(Object key, long bytes, Throwable failure, Object data, int offset) {
         ConnectionRecord r = tracked(key);
-        if (r != null && sent(r, key, bytes, failure)) {
-            wire.bytes(r, key, r.role == Role.CLIENT, data, offset, bytes);
+        if (r == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (sent(r, key, bytes, failure, now)) {
+            wire.bytes(r, key, r.role == Role.CLIENT, data, offset, bytes, now);
         }
     }
 
     @Override
     public void writeGathered(Object key, long bytes, Throwable failure, Object[] buffers, int offset) {
         ConnectionRecord r = registry.get(key);
-        if (r != null && sent(r, key, bytes, failure)) {
-            wire.gathered(r, key, r.role == Role.CLIENT, buffers, offset, bytes);
+        if (r == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (sent(r, key, bytes, failure, now)) {
+            wire.gathered(r, key, r.role == Role.CLIENT, buffers, offset, bytes, now);
         }
     }
 
     @Override
     public void readNative(Object key, long bytes, Throwable failure, long address) {
         ConnectionRecord r = registry.get(key);
-        if (r != null && received(r, key, bytes, failure)) {
-            wire.nativeBytes(r, key, r.role == Role.SERVER, address, -1, bytes);
+        if (r == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (received(r, key, bytes, failure, now)) {
+            wire.nativeBytes(r, key, r.role == Role.SERVER, address, -1, bytes, now);
         }
     }
 
     @Override
     public void writeNative(Object key, long bytes, Throwable failure, long address, int iovecs) {
         ConnectionRecord r = registry.get(key);
-        if (r != null && sent(r, key, bytes, failure)) {
-            wire.nativeBytes(r, key, r.role == Role.CLIENT, address, iovecs, bytes);
+        if (r == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (sent(r, key, bytes, failure, now)) {
+            wire.nativeBytes(r, key, r.role == Role.CLIENT, address, iovecs, bytes, now);
         }
     }
 
     @Override
     public void writeRanges(Object key, long bytes, long[] bases, int[] lengths, int count) {
         ConnectionRecord r = registry.get(key);
-        if (r != null && sent(r, key, bytes, null)) {
+        if (r == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (sent(r, key, bytes, null, now)) {
             long left = bytes;
             for (int i = 0; i < count && left > 0; i++) {
                 long take = Math.min(left, lengths[i]);
-                wire.nativeBytes(r, key, r.role == Role.CLIENT, bases[i], -1, take);
+                wire.nativeBytes(r, key, r.role == Role.CLIENT, bases[i], -1, take, now);
                 left -= take;
             }
             if (left > 0) {
-                wire.bytes(r, key, r.role == Role.CLIENT, null, 0, left); // past the ranges kept: counted, not read
+                wire.bytes(r, key, r.role == Role.CLIENT, null, 0, left, now); // past the ranges kept: counted, not read
             }
         }
     }
 
-    /** Counts a read; true when it brought bytes the analysis may want. */
-    private boolean received(ConnectionRecord r, Object key, long bytes, Throwable failure) {
+    /** Counts a read that returned at {@code now}; true when it brought bytes the analysis may want. */
+    private boolean received(ConnectionRecord r, Object key, long bytes, Throwable failure, long now) {
         if (failure != null) {
             onIoFailure(r, key, failure, ConnectionEvent.RESET_ON_READ);
             return false;
         }
         boolean firstEof = bytes < 0 && r.role == Role.CLIENT && !r.events.contains(ConnectionEvent.EOF);
-        r.onRead(bytes, System.nanoTime());
+        r.onRead(bytes, now);
         if (firstEof) {
             http.attemptFailed(r, key, "eof");
         }
-        return bytes > 0 && !r.tls.plaintext;
+        return bytes > 0 && !r.tls().plaintext;
     }
 
-    /** Counts a write; true when it sent bytes the analysis may want. */
-    private boolean sent(ConnectionRecord r, Object key, long bytes, Throwable failure) {
+    /** Counts a write that returned at {@code now}; true when it sent bytes the analysis may want. */
+    private boolean sent(ConnectionRecord r, Object key, long bytes, Throwable failure, long now) {
         if (failure != null) {
             onIoFailure(r, key, failure, ConnectionEvent.RESET_ON_WRITE);
             return false;
         }
-        r.onWrite(bytes, System.nanoTime());
-        return bytes > 0 && !r.tls.plaintext;
+        r.onWrite(bytes, now);
+        return bytes > 0 && !r.tls().plaintext;
     }
 
     @Override
@@ -153,7 +177,7 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
             r = registry.get(jdk.sslTransport(sslSocket));
         }
         if (r != null) {
-            http.feed(r, inbound == (r.role == Role.SERVER), b, offset, length);
+            http.feed(r, inbound == (r.role == Role.SERVER), b, offset, length, System.nanoTime());
         }
     }
 

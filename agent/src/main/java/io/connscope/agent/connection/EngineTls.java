@@ -42,17 +42,17 @@ final class EngineTls {
         SSLEngineResult res = (SSLEngineResult) result;
         int moved = wrap ? res.bytesConsumed() : res.bytesProduced();
         if (moved > 0) {
-            http.feed(r, wrap == (r.role == Role.CLIENT), plain, plainOffset, moved);
+            http.feed(r, wrap == (r.role == Role.CLIENT), plain, plainOffset, moved, System.nanoTime());
         }
-        if (r.tls.peerCloseNotifyNanos != 0L || r.eofNanos != 0L) {
+        if (TlsFacts.of(r).peerCloseNotifyNanos != 0L || r.eofNanos != 0L) {
             if (wrap && moved > 0) {
-                r.tls.wroteAfterPeerEnded = true;
+                TlsFacts.of(r).wroteAfterPeerEnded = true;
             }
         }
-        if (r.tls.peerCloseNotifyNanos == 0L && !wrap && res.getStatus() == SSLEngineResult.Status.CLOSED && res.bytesConsumed() > 0) {
-            r.tls.peerCloseNotifyNanos = System.nanoTime(); // the peer's alert, read (not this side's closeInbound)
+        if (TlsFacts.of(r).peerCloseNotifyNanos == 0L && !wrap && res.getStatus() == SSLEngineResult.Status.CLOSED && res.bytesConsumed() > 0) {
+            TlsFacts.of(r).peerCloseNotifyNanos = System.nanoTime(); // the peer's alert, read (not this side's closeInbound)
         }
-        if (r.tls.info == null && r.tls.serverHelloResumption == null && wrap == (r.role == Role.SERVER)) {
+        if (TlsFacts.of(r).info == null && TlsFacts.of(r).serverHelloResumption == null && wrap == (r.role == Role.SERVER)) {
             serverHello(r, wrap, res, net, netOffset);
         }
         if (res.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED) {
@@ -105,7 +105,7 @@ final class EngineTls {
         int from = before >= 0 && before <= b.position() ? before : b.position() - n;
         ServerHello.Resumption found = ServerHello.of(b, from, b.position() - from);
         if (found != ServerHello.Resumption.UNKNOWN) {
-            r.tls.serverHelloResumption = found;
+            TlsFacts.of(r).serverHelloResumption = found;
         }
     }
 
@@ -114,16 +114,16 @@ final class EngineTls {
      * connection then waits for (or got) its engine, whose plaintext is analysed from then on.
      */
     boolean firstRequestBytes(ConnectionRecord r, Object key, Object data, int offset, long n) {
-        r.tls.firstRequestBytesSeen = true;
+        r.firstRequestBytesSeen = true;
         ClientHelloId id = ClientHelloId.in(data, offset, (int) Math.min(n, Integer.MAX_VALUE));
         if (id == null) {
             return false;
         }
         http.start(r, key);
-        r.tls.plaintext = true;
+        TlsFacts.of(r).plaintext = true;
         TlsEngines.Side other = engines.pair(id, r.role == Role.CLIENT,
             new TlsEngines.Side(null, r, System.nanoTime(), System.currentTimeMillis()));
-        r.tls.clientHello = other == null ? id : null;
+        TlsFacts.of(r).clientHello = other == null ? id : null;
         if (other != null) {
             Object engine = other.engine.get();
             if (engine != null) {
@@ -135,8 +135,8 @@ final class EngineTls {
     }
 
     private void pair(ConnectionRecord r, Object engine, long startNanos, long startEpochMillis) {
-        r.tls.engineHandshakeStartNanos = startNanos;
-        r.tls.engineHandshakeStartEpochMillis = startEpochMillis;
+        TlsFacts.of(r).engineHandshakeStartNanos = startNanos;
+        TlsFacts.of(r).engineHandshakeStartEpochMillis = startEpochMillis;
         if (r.isFinished()) {
             // The peer closed at once, and the reader saw it before the writer's hook saw the ClientHello go out.
             cutShort(r, r.endNanos);
@@ -153,9 +153,9 @@ final class EngineTls {
 
     /** An engine whose peer went away mid-handshake does not throw: its caller sees the end of stream. */
     private static void cutShort(ConnectionRecord r, long endNanos) {
-        if (r.tls.info == null && r.tls.engineHandshakeStartNanos != 0L) {
-            r.tls.handshakes++;
-            new TlsInfo(r.tls.engineHandshakeStartNanos, Math.max(endNanos, r.tls.engineHandshakeStartNanos), null, null, null, null,
+        if (TlsFacts.of(r).info == null && TlsFacts.of(r).engineHandshakeStartNanos != 0L) {
+            TlsFacts.of(r).handshakes++;
+            new TlsInfo(TlsFacts.of(r).engineHandshakeStartNanos, Math.max(endNanos, TlsFacts.of(r).engineHandshakeStartNanos), null, null, null, null,
                 HANDSHAKE_INCOMPLETE).recordOn(r);
         }
     }
@@ -168,20 +168,20 @@ final class EngineTls {
         SSLEngine e = (SSLEngine) engine;
         SSLSession session = e.getSession();
         int id = System.identityHashCode(session);
-        if (r.tls.info != null && id == r.tls.engineSession) {
+        if (TlsFacts.of(r).info != null && id == TlsFacts.of(r).engineSession) {
             return;
         }
-        r.tls.engineSession = id;
-        r.tls.handshakes++;
-        if (r.tls.info != null) {
+        TlsFacts.of(r).engineSession = id;
+        TlsFacts.of(r).handshakes++;
+        if (TlsFacts.of(r).info != null) {
             return;
         }
         String alpn = e.getApplicationProtocol();
         // TLS 1.3: the ServerHello on the wire says it. Otherwise the session's creation time, before the handshake.
-        ServerHello.Resumption wire = r.tls.serverHelloResumption;
+        ServerHello.Resumption wire = TlsFacts.of(r).serverHelloResumption;
         boolean resumed = wire != null ? wire == ServerHello.Resumption.RESUMED
-            : createdBefore(session.getCreationTime(), r.tls.engineHandshakeStartEpochMillis);
-        new TlsInfo(r.tls.engineHandshakeStartNanos, System.nanoTime(), TlsInfo.protocolVersion(session.getProtocol()),
+            : createdBefore(session.getCreationTime(), TlsFacts.of(r).engineHandshakeStartEpochMillis);
+        new TlsInfo(TlsFacts.of(r).engineHandshakeStartNanos, System.nanoTime(), TlsInfo.protocolVersion(session.getProtocol()),
             session.getCipherSuite(), resumed, alpn == null || alpn.isEmpty() ? null : alpn, null, TlsInfo.cacheOf(session))
             .recordOn(r);
     }
@@ -198,9 +198,9 @@ final class EngineTls {
     }
 
     private static void failed(ConnectionRecord r, Throwable failure) {
-        if (r.tls.info == null) {
-            r.tls.handshakes++;
-            new TlsInfo(r.tls.engineHandshakeStartNanos, System.nanoTime(), null, null, null, null, failure.getClass().getName())
+        if (TlsFacts.of(r).info == null) {
+            TlsFacts.of(r).handshakes++;
+            new TlsInfo(TlsFacts.of(r).engineHandshakeStartNanos, System.nanoTime(), null, null, null, null, failure.getClass().getName())
                 .recordOn(r);
         }
     }

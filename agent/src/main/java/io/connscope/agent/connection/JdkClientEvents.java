@@ -33,17 +33,17 @@ final class JdkClientEvents {
         ConnectionRecord r = registry.get(sslSocket);
         if (r == null) {
             r = registry.get(jdk.sslTransport(sslSocket));
-            if (r != null && !r.tls.plaintext) {
+            if (r != null && !r.tls().plaintext) {
                 // TLS layered over a tracked plain socket: analyse its plaintext from now on.
                 http.start(r, sslSocket);
-                r.tls.plaintext = true;
+                TlsFacts.of(r).plaintext = true;
             }
         }
         if (r == null) {
             return;
         }
-        r.tls.handshakes++;
-        if (r.tls.info != null) {
+        TlsFacts.of(r).handshakes++;
+        if (TlsFacts.of(r).info != null) {
             return;
         }
         TlsInfo info;

@@ -34,10 +34,10 @@ public final class NagleEvidence {
     public volatile int stalledRequests;
     public volatile long stalledMinNanos;
     public volatile long stalledMaxNanos;
-    /** The first stalled request's writes, bytes and first sizes, for the evidence. */
+    /** The first stalled request's writes, bytes and first sizes (null before it: most connections never stall), for the evidence. */
     public volatile int stallWrites;
     public volatile long stallBytes;
-    public final int[] stallSizes = new int[SIZES];
+    public volatile int[] stallSizes;
     /** Answered requests written in one write; of them, answered at the band's start or later; the others' longest wait. */
     public volatile int singleRequests;
     public volatile int slowSingleRequests;
@@ -92,18 +92,17 @@ public final class NagleEvidence {
     }
 
     private void stalled(long waitNanos) {
-        if (stalledRequests++ == 0) {
+        if (stalledRequests == 0) {
             stalledMinNanos = waitNanos;
             stalledMaxNanos = waitNanos;
             stallWrites = burstWrites;
             stallBytes = burstBytes;
-            for (int i = 0; i < SIZES; i++) {
-                stallSizes[i] = burstSizes[i];
-            }
+            stallSizes = burstSizes.clone();
         } else {
             stalledMinNanos = Math.min(stalledMinNanos, waitNanos);
             stalledMaxNanos = Math.max(stalledMaxNanos, waitNanos);
         }
+        stalledRequests++; // after the evidence above, which a reader finds once it sees a stall
     }
 
     // ---- per exchange ----

@@ -47,7 +47,7 @@ final class TlsEngines {
                     // An engine may wait in vain (its connection is not followed); a followed connection may not.
                     ConnectionRecord r = eldest.getValue().record;
                     if (r != null) {
-                        r.tls.clientHello = null;
+                        TlsFacts.of(r).clientHello = null;
                         dropped.incrementAndGet();
                     }
                     return true;
@@ -67,7 +67,7 @@ final class TlsEngines {
         if (other != null && (other.engine == null) != (side.engine == null)) {
             waiting.remove(id);
             if (other.record != null) {
-                other.record.tls.clientHello = null;
+                TlsFacts.of(other.record).clientHello = null;
             }
             return other;
         }
@@ -80,14 +80,14 @@ final class TlsEngines {
      * than the JDK's, or an SSLSocket layered over it, which its own hooks follow).
      */
     synchronized void forget(ConnectionRecord r) {
-        ClientHelloId id = r.tls.clientHello;
+        ClientHelloId id = r.tls().clientHello;
         if (id != null) {
             Map<ClientHelloId, Side> waiting = r.role == Role.CLIENT ? clients : servers;
             Side side = waiting.get(id);
             if (side != null && side.record == r) {
                 waiting.remove(id);
             }
-            r.tls.clientHello = null;
+            TlsFacts.of(r).clientHello = null;
         }
     }
 

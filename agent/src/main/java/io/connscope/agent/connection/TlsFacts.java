@@ -1,5 +1,8 @@
 package io.connscope.agent.connection;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * What TLS did on one connection: its handshakes, as the socket or the SSLEngine told them, what the
  * destination's other handshakes were by then (for tls-no-resumption), and how the TLS session
@@ -7,6 +10,18 @@ package io.connscope.agent.connection;
  * rules and the sinks once the connection has settled.
  */
 public final class TlsFacts {
+
+    /** The facts of a connection on which no TLS was seen; never written (writers go through {@link #of}). */
+    static final TlsFacts NONE = new TlsFacts();
+    private static final VarHandle RECORD_TLS;
+
+    static {
+        try {
+            RECORD_TLS = MethodHandles.lookup().findVarHandle(ConnectionRecord.class, "tls", TlsFacts.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** The first handshake's outcome, or null when none was seen. */
     volatile TlsInfo info;
@@ -31,8 +46,6 @@ public final class TlsFacts {
     volatile boolean wroteAfterPeerEnded;
     /** A TLS socket: its HTTP is analysed from the plaintext streams, not from the TCP bytes. */
     volatile boolean plaintext;
-    /** The first bytes toward the server have been looked at for a TLS ClientHello. */
-    volatile boolean firstRequestBytesSeen;
     /** The ClientHello this connection carried while it waits for the engine that wrapped or unwraps it. */
     volatile ClientHelloId clientHello;
     /** When the SSLEngine handshake on this connection started (System.nanoTime), or 0. */
@@ -43,6 +56,20 @@ public final class TlsFacts {
     volatile int engineSession;
     /** What the ServerHello said of resumption, read from an engine's ciphertext; null until one is read. */
     volatile ServerHello.Resumption serverHelloResumption;
+
+    /**
+     * The facts of {@code r}, to be written: made on first use, so that a plain connection (most of
+     * those idle in a pool) holds none. Two threads may ask at once (the two directions of an engine's
+     * connection): one of their objects is kept, and both get it.
+     */
+    static TlsFacts of(ConnectionRecord r) {
+        TlsFacts t = r.tls;
+        if (t == null) {
+            TlsFacts made = new TlsFacts();
+            t = RECORD_TLS.compareAndSet(r, null, made) ? made : r.tls;
+        }
+        return t;
+    }
 
     /** The first handshake's outcome, or null when none was seen. */
     public TlsInfo info() {

@@ -47,14 +47,14 @@ public final class TlsInfo {
 
     /** Records this as the connection's first TLS handshake, and counts it for its destination. */
     void recordOn(ConnectionRecord r) {
-        r.tls.info = this;
+        TlsFacts.of(r).info = this;
         r.events.add(ConnectionEvent.TLS_HANDSHAKE);
         DestinationStats stats = r.destination.stats;
-        r.tls.fullWithSessionToDestination = stats.addTls(this);
-        r.tls.resumedToDestination = stats.tlsResumed.get();
+        TlsFacts.of(r).fullWithSessionToDestination = stats.addTls(this);
+        TlsFacts.of(r).resumedToDestination = stats.tlsResumed.get();
         if (sessionCache != 0 && error == null) {
-            r.tls.fullWithSessionInCache = stats.tlsCaches.add(sessionCache, this);
-            r.tls.cachesToDestination = stats.tlsCaches.count();
+            TlsFacts.of(r).fullWithSessionInCache = stats.tlsCaches.add(sessionCache, this);
+            TlsFacts.of(r).cachesToDestination = stats.tlsCaches.count();
         }
     }
 

@@ -47,10 +47,10 @@ public final class WireAnalysis {
     }
 
     /**
-     * Hands bytes to the connection's analysis while it still wants them. A failure of the
-     * analysis only ends the analysis of that connection; counting goes on.
+     * Hands bytes to the connection's analysis while it still wants them, with when they were read
+     * or written. A failure of the analysis only ends the analysis of that connection; counting goes on.
      */
-    void feed(ConnectionRecord r, boolean requests, Object data, int offset, long n) {
+    void feed(ConnectionRecord r, boolean requests, Object data, int offset, long n, long nanos) {
         // The sniffer first: a choice sets the new analysis before it clears the sniffer, so once no
         // sniffer is seen, the analysis read next is the chosen one.
         ProtocolSniffer sniffer = r.sniffer;
@@ -61,13 +61,13 @@ public final class WireAnalysis {
         try {
             // The boundary: the hook's bytes become the one view every analyser reads (see WireBytes).
             if (data instanceof byte[]) {
-                deliver(r, sniffer, wire, requests, data, offset, (int) n);
+                deliver(r, sniffer, wire, requests, data, offset, (int) n, nanos);
             } else if (data instanceof ByteBuffer) {
                 ByteBuffer buffer = (ByteBuffer) data;
                 deliver(r, sniffer, wire, requests, buffer,
-                    offset == Bridge.BEFORE_POSITION ? buffer.position() - (int) n : offset, (int) n);
+                    offset == Bridge.BEFORE_POSITION ? buffer.position() - (int) n : offset, (int) n, nanos);
             } else if (data instanceof ByteBuffer[]) {
-                feedVectored(r, wire, requests, (ByteBuffer[]) data, offset, n);
+                feedVectored(r, wire, requests, (ByteBuffer[]) data, offset, n, nanos);
             } else {
                 wire.stop(BYTES_UNREADABLE);
             }
@@ -78,11 +78,11 @@ public final class WireAnalysis {
 
     /** Bytes in the one view, to the connection's analysis: once its protocol is known, directly. */
     private void deliver(ConnectionRecord r, ProtocolSniffer sniffer, WireAnalyser wire, boolean requests, Object data,
-                         int from, int len) {
+                         int from, int len, long nanos) {
         if (sniffer != null) {
-            sniff(r, sniffer, requests, data, from, len);
+            sniff(r, sniffer, requests, data, from, len, nanos);
         } else {
-            wire.feed(requests, data, from, len);
+            wire.feed(requests, data, from, len, nanos);
         }
     }
 
@@ -92,12 +92,13 @@ public final class WireAnalysis {
      * per connection, under the sniffer's lock, so that the two sides' first bytes, read and written on
      * two threads at once, are judged together and fed in order.
      */
-    private void sniff(ConnectionRecord r, ProtocolSniffer sniffer, boolean requests, Object data, int from, int len) {
+    private void sniff(ConnectionRecord r, ProtocolSniffer sniffer, boolean requests, Object data, int from, int len,
+                       long nanos) {
         synchronized (sniffer) {
             if (r.sniffer != sniffer) { // the other side's thread decided meanwhile
                 WireAnalyser wire = r.wire;
                 if (wire != null) {
-                    wire.feed(requests, data, from, len);
+                    wire.feed(requests, data, from, len, nanos);
                 }
                 return;
             }
@@ -114,7 +115,7 @@ public final class WireAnalysis {
             }
             WireAnalyser wire = r.wire;
             sniffer.replay(wire);
-            wire.feed(requests, data, from, len);
+            wire.feed(requests, data, from, len, nanos);
             if (r.sniffer == sniffer) {
                 r.sniffer = null;
             }
@@ -245,7 +246,7 @@ public final class WireAnalysis {
      * buffers may choose the connection's protocol, so each buffer goes to the analysis of then.
      */
     private void feedVectored(ConnectionRecord r, WireAnalyser wire, boolean requests, ByteBuffer[] buffers,
-                              int offset, long n) {
+                              int offset, long n, long nanos) {
         int[] before = Bridge.vectoredPositions();
         if (before == null) {
             wire.stop(VECTORED_NOT_ANALYSED);
@@ -261,7 +262,7 @@ public final class WireAnalysis {
                 if (current == null) {
                     return;
                 }
-                deliver(r, sniffer, current, requests, b, before[i + 1], moved);
+                deliver(r, sniffer, current, requests, b, before[i + 1], moved, nanos);
                 left -= moved;
             }
         }

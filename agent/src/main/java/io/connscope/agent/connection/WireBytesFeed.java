@@ -23,22 +23,22 @@ final class WireBytesFeed {
      * encrypted by an SSLEngine (an SSLSocket is followed by its own hooks), whose plaintext is
      * analysed from then on. Otherwise the bytes go to the HTTP analysis.
      */
-    void bytes(ConnectionRecord r, Object key, boolean requests, Object data, int offset, long n) {
-        if (requests && !r.tls.firstRequestBytesSeen && engineTls.firstRequestBytes(r, key, data, offset, n)) {
+    void bytes(ConnectionRecord r, Object key, boolean requests, Object data, int offset, long n, long nanos) {
+        if (requests && !r.firstRequestBytesSeen && engineTls.firstRequestBytes(r, key, data, offset, n)) {
             return;
         }
-        http.feed(r, requests, data, offset, n);
+        http.feed(r, requests, data, offset, n, nanos);
     }
 
     /** A gathering write: {@code n} bytes in order from each buffer's position on. */
-    void gathered(ConnectionRecord r, Object key, boolean requests, Object[] buffers, int offset, long n) {
+    void gathered(ConnectionRecord r, Object key, boolean requests, Object[] buffers, int offset, long n, long nanos) {
         long left = n;
-        for (int i = offset; i < buffers.length && left > 0 && !r.tls.plaintext; i++) {
+        for (int i = offset; i < buffers.length && left > 0 && !r.tls().plaintext; i++) {
             if (buffers[i] instanceof ByteBuffer) {
                 ByteBuffer b = (ByteBuffer) buffers[i];
                 int take = (int) Math.min(b.remaining(), left);
                 if (take > 0) {
-                    bytes(r, key, requests, b, b.position(), take);
+                    bytes(r, key, requests, b, b.position(), take, nanos);
                     left -= take;
                 }
             }
@@ -49,36 +49,37 @@ final class WireBytesFeed {
      * Bytes in native memory, at {@code address} or gathered from {@code iovecs} entries there: copied
      * piece by piece into this thread's scratch array, and only while the analysis still wants them.
      */
-    void nativeBytes(ConnectionRecord r, Object key, boolean requests, long address, int iovecs, long n) {
-        if (r.tls.firstRequestBytesSeen && (r.wire == null || r.wire.done())) {
+    void nativeBytes(ConnectionRecord r, Object key, boolean requests, long address, int iovecs, long n, long nanos) {
+        if (r.firstRequestBytesSeen && (r.wire == null || r.wire.done())) {
             return;
         }
         if (!NativeMemory.available() || iovecs >= 0 && !NativeMemory.iovecsReadable()) {
-            bytes(r, key, requests, null, 0, n); // unreadable: the analysis of this connection stops
+            bytes(r, key, requests, null, 0, n, nanos); // unreadable: the analysis of this connection stops
             return;
         }
         byte[] scratch = NativeMemory.scratch();
         try {
             if (iovecs < 0) {
-                nativeRange(r, key, requests, address, n, scratch);
+                nativeRange(r, key, requests, address, n, scratch, nanos);
                 return;
             }
             long left = n;
             for (int i = 0; i < iovecs && left > 0; i++) {
                 long take = Math.min(left, NativeMemory.iovecLength(address, i));
-                nativeRange(r, key, requests, NativeMemory.iovecBase(address, i), take, scratch);
+                nativeRange(r, key, requests, NativeMemory.iovecBase(address, i), take, scratch, nanos);
                 left -= take;
             }
         } catch (IllegalStateException e) {
-            bytes(r, key, requests, null, 0, n); // native memory could not be read: this connection's analysis stops
+            bytes(r, key, requests, null, 0, n, nanos); // native memory could not be read: this connection's analysis stops
         }
     }
 
-    private void nativeRange(ConnectionRecord r, Object key, boolean requests, long from, long n, byte[] scratch) {
-        for (long done = 0; done < n && !r.tls.plaintext; ) {
+    private void nativeRange(ConnectionRecord r, Object key, boolean requests, long from, long n, byte[] scratch,
+                             long nanos) {
+        for (long done = 0; done < n && !r.tls().plaintext; ) {
             int k = (int) Math.min(scratch.length, n - done);
             NativeMemory.copy(from + done, scratch, k);
-            bytes(r, key, requests, scratch, 0, k);
+            bytes(r, key, requests, scratch, 0, k, nanos);
             done += k;
         }
     }

@@ -61,8 +61,9 @@ public final class NagleDelayedAckRule implements ConnectionRule {
             return null; // answered as late when written at once: the peer is slow, Nagle is not shown
         }
         StringBuilder sizes = new StringBuilder();
+        int[] first = n.stallSizes; // set before the stall was counted
         for (int i = 0; i < Math.min(n.stallWrites, NagleEvidence.SIZES); i++) {
-            sizes.append(i == 0 ? "" : " + ").append(n.stallSizes[i]);
+            sizes.append(i == 0 ? "" : " + ").append(first[i]);
         }
         if (n.stallWrites > NagleEvidence.SIZES) {
             sizes.append(" + …");

@@ -24,7 +24,7 @@ final class Http1RequestEvents implements Http1Events {
 
     @Override
     public void messageStart() {
-        requestStartNanos = System.nanoTime();
+        requestStartNanos = c.now(true);
     }
 
     @Override
@@ -32,7 +32,7 @@ final class Http1RequestEvents implements Http1Events {
         c.seen(head);
         c.requests++;
         int index = ++requestIndex;
-        c.violations.irregularity(head, index);
+        Http1Violations.irregularity(c, head, index);
         HttpExchange e = c.slot(index);
         requesting = e;
         if (e != null) {
@@ -73,7 +73,7 @@ final class Http1RequestEvents implements Http1Events {
         HttpExchange e = requesting;
         if (e != null) {
             requesting = null;
-            e.requestEndNanos = c.now();
+            e.requestEndNanos = c.now(true);
             if (e.asksForWebSocket) {
                 c.upgradeRequestSeen = true;
             }

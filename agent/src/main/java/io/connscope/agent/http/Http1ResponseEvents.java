@@ -48,7 +48,7 @@ final class Http1ResponseEvents implements Http1Events, Http1Stream.RequestMetho
     @Override
     public void messageStart() {
         if (responseStartNanos == 0L) { // the first byte of a response, interim ones included
-            responseStartNanos = System.nanoTime();
+            responseStartNanos = c.now(false);
         }
     }
 
@@ -56,7 +56,7 @@ final class Http1ResponseEvents implements Http1Events, Http1Stream.RequestMetho
     public void head(HttpHead head) {
         c.seen(head);
         boolean interim = head.status >= 100 && head.status < 200 && head.status != 101;
-        c.violations.irregularity(head, interim ? responseIndex + 1 : responseIndex); // a final head's index is taken
+        Http1Violations.irregularity(c, head, interim ? responseIndex + 1 : responseIndex); // a final head's index is taken
         if (head.keepAliveTimeoutSeconds >= 0) {
             c.keepAliveTimeoutSeconds = head.keepAliveTimeoutSeconds;
         }
@@ -65,12 +65,12 @@ final class Http1ResponseEvents implements Http1Events, Http1Stream.RequestMetho
             return;
         }
         e.response(head);
-        e.responseHeadNanos = c.now();
+        e.responseHeadNanos = c.now(false);
         HttpHead request = e.requestHead; // null when this side read the response before seeing its request
         if (head.status == 101 && HttpConnection.isWebSocket(head.upgrade)
             && (request == null || HttpConnection.isWebSocket(request.upgrade))) {
             upgraded = new WebSocketSession(request == null ? null : request.webSocketKey, head.webSocketKey,
-                System.nanoTime());
+                c.now(false));
             e.webSocket = upgraded;
         } else if (head.status == 101 && HttpConnection.isH2c(head.upgrade)
             && (request == null || HttpConnection.isH2c(request.upgrade))) {
@@ -90,7 +90,7 @@ final class Http1ResponseEvents implements Http1Events, Http1Stream.RequestMetho
     public void bodyAfterHead() {
         HttpExchange e = responding;
         if (e != null && e.responseHeadNanos != 0L) {
-            e.responseBodyWaitNanos = c.now() - e.responseHeadNanos;
+            e.responseBodyWaitNanos = c.now(false) - e.responseHeadNanos;
         }
     }
 
@@ -114,7 +114,7 @@ final class Http1ResponseEvents implements Http1Events, Http1Stream.RequestMetho
             e.failure = complete ? null : "truncated_response";
             e.responseBodyBytes = bodyBytes;
             e.responseDeclaredBytes = declaredBodyBytes;
-            e.responseEndNanos = c.now();
+            e.responseEndNanos = c.now(false);
             c.halfDone(e);
         }
     }

@@ -43,7 +43,8 @@ public final class Http1Stream {
     private final HeadBuffer head;
 
     private int state = DETECT;
-    private final ChunkLines chunks = new ChunkLines();
+    /** Made at the first chunked body: most connections never see one, and every idle connection keeps this stream. */
+    private ChunkLines chunks;
     private long remaining;
     private long body;
     private long declared = -1;
@@ -305,6 +306,9 @@ public final class Http1Stream {
             endMessage(true);
         } else if (h.chunked) {
             state = CHUNK_LINES;
+            if (chunks == null) {
+                chunks = new ChunkLines();
+            }
             chunks.start();
         } else if (h.contentLength > 0) {
             state = BODY_LENGTH;

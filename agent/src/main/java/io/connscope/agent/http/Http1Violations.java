@@ -1,11 +1,26 @@
 package io.connscope.agent.http;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * How a connection's peers bent or broke HTTP/1.x: the first message of each direction that broke
  * it ("response 3: chunk size too large"), and the first head of each direction that parsed only
  * leniently ("request 2: obsolete line folding"). The protocol-violation rule reports them.
  */
 public final class Http1Violations {
+
+    /** A connection's when it showed none; never written (writers go through {@link #of}). */
+    static final Http1Violations NONE = new Http1Violations();
+    private static final VarHandle CONNECTION_VIOLATIONS;
+
+    static {
+        try {
+            CONNECTION_VIOLATIONS = MethodHandles.lookup().findVarHandle(HttpConnection.class, "violations", Http1Violations.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private volatile String malformedRequest;
     private volatile String malformedResponse;
@@ -22,6 +37,23 @@ public final class Http1Violations {
         return requests ? irregularRequest : irregularResponse;
     }
 
+    /** The violations of {@code c}, to be written: made at the first (both directions may ask at once; both get one object). */
+    static Http1Violations of(HttpConnection c) {
+        Http1Violations v = c.violations;
+        if (v == null) {
+            Http1Violations made = new Http1Violations();
+            v = CONNECTION_VIOLATIONS.compareAndSet(c, null, made) ? made : c.violations;
+        }
+        return v;
+    }
+
+    /** Records the irregularity of {@code head}, message {@code index} of {@code c}, if it has one. */
+    static void irregularity(HttpConnection c, HttpHead head, int index) {
+        if (head.irregularity != null) {
+            of(c).irregularity(head, index);
+        }
+    }
+
     /** Message {@code index} of a direction broke HTTP/1.x; kept when it is that direction's first. */
     void malformed(boolean requests, int index, String reason) {
         String what = describe(requests, index, reason);
@@ -33,10 +65,7 @@ public final class Http1Violations {
     }
 
     /** Records a head's irregularity once per direction; {@code index} is the message's number. */
-    void irregularity(HttpHead head, int index) {
-        if (head.irregularity == null) {
-            return;
-        }
+    private void irregularity(HttpHead head, int index) {
         String what = describe(head.request, index, head.irregularity);
         if (head.request && irregularRequest == null) {
             irregularRequest = what;

@@ -5,10 +5,6 @@ import io.connscope.agent.wire.AnalysisMemory;
 import io.connscope.agent.wire.WireAnalyser;
 import io.connscope.agent.wire.WireBytes;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The HTTP/1.x view of one connection: its request direction and its response direction, each
@@ -29,9 +25,6 @@ public final class HttpConnection implements WireAnalyser {
         }
     }
 
-    /** Exchanges followed at once; a deeper pipeline (or a one-sided stream) ends the analysis. */
-    private static final int MAX_OPEN_EXCHANGES = 64;
-
     private final Http1Stream requestStream;
     private final Http1Stream responseStream;
     /** The response direction's events, which also know when a response is under way. */
@@ -39,8 +32,7 @@ public final class HttpConnection implements WireAnalyser {
     final ExchangeSink sink;
     /** This connection's share of the analysis memory budget. */
     private final AnalysisMemory.Lease memory;
-    /** Usually one or two exchanges at a time; sized small because every tracked connection has one. */
-    private final ConcurrentHashMap<Integer, HttpExchange> open = new ConcurrentHashMap<>(2);
+    private final OpenExchanges open = new OpenExchanges();
 
     // Written by one direction's events, read by the other's and by the export thread.
     /** Index of the last response that ended. */
@@ -53,7 +45,14 @@ public final class HttpConnection implements WireAnalyser {
     volatile int truncated;
     volatile long keepAliveTimeoutSeconds = -1;
     private volatile String stopped;
-    final Http1Violations violations = new Http1Violations();
+    /** Made by the first message that bends or breaks HTTP/1.x ({@link Http1Violations#of}): most connections show none. */
+    volatile Http1Violations violations;
+    /**
+     * When the bytes being fed in each direction were read or written: plain, since each is written and
+     * then read by the thread feeding that direction, within one feed.
+     */
+    private long requestBytesNanos;
+    private long responseBytesNanos;
     /** When the connection ended, once {@link #end(long)} runs; messages ending at the close end then. */
     private volatile long endedAt;
     /** The first message that said this connection will close ("response 3"), or null. */
@@ -85,6 +84,16 @@ public final class HttpConnection implements WireAnalyser {
      */
     @Override
     public void feed(boolean requests, Object data, int from, int len) {
+        feed(requests, data, from, len, System.nanoTime());
+    }
+
+    @Override
+    public void feed(boolean requests, Object data, int from, int len, long nanos) {
+        if (requests) {
+            requestBytesNanos = nanos;
+        } else {
+            responseBytesNanos = nanos;
+        }
         WebSocketSession ws = webSocket;
         if (ws != null && (!requests || upgradeRequestSeen)) {
             ws.feed(requests, data, from, len);
@@ -158,16 +167,12 @@ public final class HttpConnection implements WireAnalyser {
         if (s != null) {
             s.end(endNanos);
         }
-        List<HttpExchange> left = new ArrayList<>(open.values());
-        left.sort(Comparator.comparingInt(x -> x.index));
-        for (HttpExchange e : left) {
-            if (open.remove(key(e.index), e)) {
-                if (e.responseEndNanos == 0L) {
-                    e.failure = "no_response";
-                    e.responseEndNanos = endNanos;
-                }
-                complete(e);
+        for (HttpExchange e : open.removeAll()) {
+            if (e.responseEndNanos == 0L) {
+                e.failure = "no_response";
+                e.responseEndNanos = endNanos;
             }
+            complete(e);
         }
     }
 
@@ -182,7 +187,7 @@ public final class HttpConnection implements WireAnalyser {
         if (s != null) {
             s.abandon();
         }
-        open.clear();
+        open.removeAll();
     }
 
     /**
@@ -212,13 +217,7 @@ public final class HttpConnection implements WireAnalyser {
         if (memory.refused()) {
             return null;
         }
-        HttpExchange first = null;
-        for (HttpExchange e : open.values()) {
-            if (e.method != null && e.responseEndNanos == 0L && (first == null || e.index < first.index)) {
-                first = e;
-            }
-        }
-        return first;
+        return open.earliestUnanswered();
     }
 
     /** Some bytes of a response arrived, but not yet its whole head. */
@@ -231,9 +230,14 @@ public final class HttpConnection implements WireAnalyser {
         return unanswered() != null;
     }
 
-    long now() {
+    /**
+     * When a direction's bytes now being read were read or written: a message's start, head and end
+     * take their time from its bytes' I/O, not from a clock read of their own. Once the connection
+     * ended, when it ended (what is settled then ends then).
+     */
+    long now(boolean requests) {
         long ended = endedAt;
-        return ended != 0L ? ended : System.nanoTime();
+        return ended != 0L ? ended : requests ? requestBytesNanos : responseBytesNanos;
     }
 
     public boolean seenHttp() {
@@ -274,7 +278,8 @@ public final class HttpConnection implements WireAnalyser {
 
     /** How the peers bent or broke HTTP/1.x on this connection. */
     public Http1Violations violations() {
-        return violations;
+        Http1Violations v = violations;
+        return v != null ? v : Http1Violations.NONE;
     }
 
     void stopped(String reason) {
@@ -285,38 +290,16 @@ public final class HttpConnection implements WireAnalyser {
 
     /** Exchange {@code index}, made by whichever direction comes to it first; null once too many are open. */
     HttpExchange slot(int index) {
-        Integer key = key(index);
-        HttpExchange e = open.get(key);
+        HttpExchange e = open.slot(index);
         if (e == null) {
-            if (open.size() >= MAX_OPEN_EXCHANGES) {
-                stopped("more than " + MAX_OPEN_EXCHANGES + " exchanges open at once");
-                return null;
-            }
-            HttpExchange made = new HttpExchange(index);
-            e = open.putIfAbsent(key, made); // not computeIfAbsent, whose reservation node is one more allocation
-            if (e == null) {
-                e = made;
-            }
-        }
-        if (e.index != index) {
-            stopped("exchanges " + e.index + " and " + index + " open at once");
-            return null;
+            stopped("more than " + OpenExchanges.MAX + " exchanges open at once");
         }
         return e;
     }
 
-    /**
-     * An exchange's key in {@link #open}: its index modulo 128, a boxed value the JDK caches, so that
-     * keeping it allocates nothing. The open exchanges are consecutive (each direction ends its messages
-     * in order) and at most {@link #MAX_OPEN_EXCHANGES}, so their keys differ; {@link #slot} checks it.
-     */
-    private static Integer key(int index) {
-        return index & 127;
-    }
-
     /** The exchange no longer awaits anything here (its HTTP/2 stream ends it, or it was left to HTTP/2). */
     void forget(HttpExchange e) {
-        open.remove(key(e.index), e);
+        open.remove(e);
     }
 
     /** One half of the exchange ended: after both, it is handed on. */
@@ -326,7 +309,7 @@ public final class HttpConnection implements WireAnalyser {
             if (e.http2StreamId != 0 && s != null) {
                 forget(e);
                 s.upgradeRequestDone(e); // an h2c upgrade request, whose HTTP/2 response ended first
-            } else if (open.remove(key(e.index), e)) {
+            } else if (open.remove(e)) {
                 complete(e);
             }
         }
@@ -349,7 +332,7 @@ public final class HttpConnection implements WireAnalyser {
         if (!seenHttp) {
             return; // bytes that were never HTTP are not a violation of it
         }
-        violations.malformed(requests, index, reason);
+        Http1Violations.of(this).malformed(requests, index, reason);
         stopped(reason);
     }
 

@@ -91,7 +91,7 @@ public final class HttpExchange implements WireExchange {
     HttpExchange(int index) {
         this.index = index;
         // Plain stores of the defaults: a volatile store each would cost a fence, five per exchange, for an
-        // object no other thread can see yet. It is published by the map it is put in (HttpConnection.slot).
+        // object no other thread can see yet. It is published by the lock of the exchanges it is put among (OpenExchanges.slot).
         IDLE_BEFORE.set(this, -1L);
         KEEP_ALIVE_TIMEOUT.set(this, -1L);
         RESPONSE_DECLARED.set(this, -1L);

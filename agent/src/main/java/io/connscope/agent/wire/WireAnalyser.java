@@ -16,6 +16,15 @@ public interface WireAnalyser {
      */
     void feed(boolean towardServer, Object data, int from, int len);
 
+    /**
+     * The same bytes, with when they were read or written ({@code System.nanoTime()} as the I/O hook
+     * took it): an analysis that times its messages uses it rather than reading the clock again for
+     * each message's start, head and end.
+     */
+    default void feed(boolean towardServer, Object data, int from, int len, long nanos) {
+        feed(towardServer, data, from, len);
+    }
+
     /** True once neither direction needs bytes any more: the caller stops feeding. */
     boolean done();
 

@@ -56,32 +56,32 @@ public final class TestRecords {
     }
 
     public static void tls(ConnectionRecord r, TlsInfo info) {
-        r.tls.info = info;
+        TlsFacts.of(r).info = info;
     }
 
     public static void tlsHistory(ConnectionRecord r, long fullWithSessionToDestination, long resumedToDestination) {
-        r.tls.fullWithSessionToDestination = fullWithSessionToDestination;
-        r.tls.resumedToDestination = resumedToDestination;
+        TlsFacts.of(r).fullWithSessionToDestination = fullWithSessionToDestination;
+        TlsFacts.of(r).resumedToDestination = resumedToDestination;
     }
 
     public static void tlsCachesToDestination(ConnectionRecord r, int caches) {
-        r.tls.cachesToDestination = caches;
+        TlsFacts.of(r).cachesToDestination = caches;
     }
 
     public static void tlsFullWithSessionInCache(ConnectionRecord r, long full) {
-        r.tls.fullWithSessionInCache = full;
+        TlsFacts.of(r).fullWithSessionInCache = full;
     }
 
     public static void peerCloseNotifyNanos(ConnectionRecord r, long at) {
-        r.tls.peerCloseNotifyNanos = at;
+        TlsFacts.of(r).peerCloseNotifyNanos = at;
     }
 
     public static void wroteAfterPeerEnded(ConnectionRecord r, boolean wrote) {
-        r.tls.wroteAfterPeerEnded = wrote;
+        TlsFacts.of(r).wroteAfterPeerEnded = wrote;
     }
 
     public static void engineHandshakeStartNanos(ConnectionRecord r, long at) {
-        r.tls.engineHandshakeStartNanos = at;
+        TlsFacts.of(r).engineHandshakeStartNanos = at;
     }
 
     /** As the kernel would have told it: {@link KernelCloseOrder#THIS_SIDE}, {@code PEER} or {@code UNKNOWN}. */

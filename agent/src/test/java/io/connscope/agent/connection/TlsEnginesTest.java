@@ -67,7 +67,7 @@ class TlsEnginesTest {
         TlsEngines.Side forServer = engines.pair(id, false, new TlsEngines.Side(serverEngine, null, 40, 400));
         assertThat(forServer.record).isSameAs(server);
         assertThat(forServer.startNanos).isEqualTo(20);
-        assertThat(server.tls.clientHello).isNull();
+        assertThat(server.tls().clientHello).isNull();
     }
 
     @Test
@@ -84,9 +84,9 @@ class TlsEnginesTest {
         ConnectionRecord ended = record(Role.CLIENT);
         ClientHelloId id = ClientHelloId.of(clientHello(3), 0, 64);
         engines.pair(id, true, new TlsEngines.Side(null, ended, 1, 1));
-        ended.tls.clientHello = id;
+        TlsFacts.of(ended).clientHello = id;
         engines.forget(ended);
-        assertThat(ended.tls.clientHello).isNull();
+        assertThat(ended.tls().clientHello).isNull();
         Object engine = new Object();
         assertThat(engines.pair(id, true, new TlsEngines.Side(engine, null, 2, 2))).as("nothing waits any more").isNull();
 

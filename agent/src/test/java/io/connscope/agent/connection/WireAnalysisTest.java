@@ -49,7 +49,7 @@ class WireAnalysisTest {
         byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
         for (int at = 0, i = 0; at < b.length; at += piece, i++) {
             int n = Math.min(piece, b.length - at);
-            analysis.feed(r, requests, i % 2 == 0 ? b : ByteBuffer.wrap(b), at, n);
+            analysis.feed(r, requests, i % 2 == 0 ? b : ByteBuffer.wrap(b), at, n, System.nanoTime());
         }
     }
 
@@ -93,7 +93,7 @@ class WireAnalysisTest {
             for (ConnectionRecord c : records) {
                 await(together);
                 for (int at = 0; at < reply.length; at += 2) {
-                    shared.feed(c, false, reply, at, Math.min(2, reply.length - at));
+                    shared.feed(c, false, reply, at, Math.min(2, reply.length - at), System.nanoTime());
                 }
             }
         });
@@ -101,7 +101,7 @@ class WireAnalysisTest {
         for (ConnectionRecord c : records) {
             await(together);
             for (int at = 0; at < command.length; at += 3) {
-                shared.feed(c, true, command, at, Math.min(3, command.length - at));
+                shared.feed(c, true, command, at, Math.min(3, command.length - at), System.nanoTime());
             }
         }
         replies.join();
@@ -145,6 +145,18 @@ class WireAnalysisTest {
     }
 
     @Test
+    void aPlainConnectionLooksForAClientHelloOnceAndHoldsNoTlsFacts() {
+        analysis.start(r, key);
+        WireBytesFeed bytes = new WireBytesFeed(analysis, new EngineTls(new ConnectionRegistry(10), analysis));
+        byte[] request = "GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        bytes.bytes(r, key, true, request, 0, request.length, 1L);
+        assertThat(r.firstRequestBytesSeen).isTrue();
+        assertThat(r.tls).as("made by the first TLS event only").isNull();
+        assertThat(r.tls().plaintext).isFalse();
+        assertThat(r.http().requests()).isEqualTo(1);
+    }
+
+    @Test
     void aCommandLeftWithoutItsReplyEndsWithTheConnection() {
         analysis.start(r, key);
         feed(true, "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", 40);
@@ -158,8 +170,8 @@ class WireAnalysisTest {
         analysis.start(r, key);
         byte[] command = "*1\r\n".getBytes(StandardCharsets.ISO_8859_1);
         byte[] reply = "+OK".getBytes(StandardCharsets.ISO_8859_1);
-        analysis.feed(r, true, command, 0, command.length);
-        analysis.feed(r, false, reply, 0, reply.length);
+        analysis.feed(r, true, command, 0, command.length, System.nanoTime());
+        analysis.feed(r, false, reply, 0, reply.length, System.nanoTime());
         assertThat(r.sniffer).as("these bytes cannot tell").isNotNull();
         assertThat(r.http().done()).as("HTTP has seen none of them").isFalse();
         analysis.end(r);
@@ -176,8 +188,8 @@ class WireAnalysisTest {
         plain.start(r, key);
         byte[] request = "GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
         byte[] response = "HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
-        plain.feed(r, true, request, 0, request.length);
-        plain.feed(r, false, response, 0, response.length);
+        plain.feed(r, true, request, 0, request.length, System.nanoTime());
+        plain.feed(r, false, response, 0, response.length, System.nanoTime());
         assertThat(seen).containsExactly("http GET #1 503 {http.request.method=GET, http.response.status_code=503}");
     }
 

@@ -101,4 +101,36 @@ class HttpConnectionTest {
         receive("HTTP/1.1 204 No Content\r\n\r\n");
         assertThat(finished).extracting(HttpExchange::responseBodyWaitNanos).containsExactly(-1L, -1L);
     }
+
+    @Test
+    void messagesAreTimedByTheInputOutputThatCarriedThem() {
+        byte[] request = "GET /t HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] head = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] body = "ok".getBytes(StandardCharsets.ISO_8859_1);
+        http.feed(true, request, 0, 10, 1_000L);
+        http.feed(true, request, 10, request.length - 10, 2_000L);
+        http.feed(false, head, 0, head.length, 5_000L);
+        http.feed(false, body, 0, body.length, 47_000L);
+
+        HttpExchange e = finished.get(0);
+        assertThat(e.requestStartNanos()).isEqualTo(1_000L);
+        assertThat(e.requestEndNanos()).isEqualTo(2_000L);
+        assertThat(e.responseStartNanos()).isEqualTo(5_000L);
+        assertThat(e.responseHeadNanos()).isEqualTo(5_000L);
+        assertThat(e.responseBodyWaitNanos()).isEqualTo(42_000L);
+        assertThat(e.responseEndNanos()).isEqualTo(47_000L);
+    }
+
+    @Test
+    void whatMostConnectionsNeverUseIsNotHeldByThem() {
+        send("GET /a HTTP/1.1\r\n\r\n");
+        receive("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        assertThat(http.violations).as("made at the first violation").isNull();
+        assertThat(http.violations().malformed(false)).isNull();
+
+        send("GET /b HTTP/1.1\r\n\r\n");
+        receive("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok");
+        assertThat(http.violations().malformed(false)).isEqualTo("response 2: conflicting Content-Length values");
+        assertThat(Http1Violations.NONE.malformed(false)).isNull();
+    }
 }

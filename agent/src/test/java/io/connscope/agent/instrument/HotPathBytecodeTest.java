@@ -106,6 +106,10 @@ class HotPathBytecodeTest {
         "io/connscope/agent/http/HeadBuffer.drop",
         // once per connection: its first bytes toward the server, looked at for a TLS ClientHello
         ENGINE_TLS + ".firstRequestBytes",
+        // once per TLS connection: its TLS facts, made by the first TLS event (plain connections hold none)
+        "io/connscope/agent/connection/TlsFacts.of",
+        // a request answered within the delayed-ACK band: the first one's write sizes are kept, once per connection
+        "io/connscope/agent/connection/NagleEvidence.stalled",
         // an SSLEngine not paired with a connection: looks at the ciphertext for its ClientHello, and
         // allocates only when that is found, once per handshake
         ENGINE_TLS + ".notPaired",
