@@ -6,12 +6,14 @@ import java.util.Arrays;
 
 /**
  * The bytes of one HTTP/1.x message head in flight, up to {@link Http1Stream#MAX_HEAD}: the one
- * thing the HTTP/1.x analysis copies. It grows from 256 bytes, doubling, and is let go when the head
- * is parsed or dropped, so an idle keep-alive connection holds nothing.
+ * thing the HTTP/1.x analysis copies, for a head that did not arrive whole in one read or write (or
+ * came in a direct buffer), and the first bytes of every head while its start is told byte by byte.
+ * It grows from 256 bytes, doubling, and is let go when the head is parsed or dropped, so an idle
+ * keep-alive connection holds nothing.
  *
- * <p>Most heads begin and end within one read or write. Such a head costs neither an allocation nor
- * a write to the budget's shared counters: its array is the thread's spare, taken back when the head
- * is parsed, and the {@link AnalysisMemory analysis budget} is charged only for a head still
+ * <p>A head that begins and ends within one call costs neither an allocation nor a write to the
+ * budget's shared counters: its array is the thread's spare, taken back when the head is parsed, and
+ * the {@link AnalysisMemory analysis budget} is charged only for a head still
  * unfinished when the call that fed it returns ({@link #hold}), which is what a connection keeps
  * between calls. Within one call a thread holds at most one head's {@link Http1Stream#MAX_HEAD} bytes
  * beyond that. A new head is still admitted only while the budget has room for it, so a spent budget
@@ -70,6 +72,14 @@ final class HeadBuffer {
         return true;
     }
 
+    /**
+     * Whether the budget admits a new head: a spent budget admits none, not even one read where it is,
+     * so that a connection it refused is followed as TCP only and builds no analysis state.
+     */
+    boolean admitsNew() {
+        return memory.admits(INITIAL);
+    }
+
     /** The head ends at an empty line: "\r\n\r\n", or "\n\n" from lenient peers. */
     boolean endsWithBlankLine() {
         int n = length;
@@ -81,20 +91,12 @@ final class HeadBuffer {
 
     /** The head is exactly this ASCII text. */
     boolean is(String ascii) {
-        if (length != ascii.length()) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (bytes[i] != ascii.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
+        return length == ascii.length() && HeadScan.is(bytes, 0, length, ascii);
     }
 
     /** The head, or why it is not one (see {@link HeadParser#parse}). */
     Object parse(boolean request) {
-        return HeadParser.parse(bytes, length, request);
+        return HeadParser.parse(bytes, 0, length, request);
     }
 
     /**
@@ -141,7 +143,7 @@ final class HeadBuffer {
         if (bytes == null) {
             // A spent budget admits no new head: the connection is then followed as TCP only, and holds no
             // analysis state (an HTTP/2 session's tables above all) that its bytes would otherwise build.
-            if (!memory.admits(INITIAL)) {
+            if (!admitsNew()) {
                 return false;
             }
             byte[] spare = SPARE.get();

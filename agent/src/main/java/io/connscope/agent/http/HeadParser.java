@@ -20,28 +20,30 @@ final class HeadParser {
     }
 
     /**
-     * The parsed head, an {@link HttpHead}, or a String saying why it is not a valid HTTP/1.x head. One
-     * object either way: a head is parsed for every message, and a wrapper was one more allocation.
+     * The parsed head in {@code b[from..to)}, an {@link HttpHead}, or a String saying why it is not a
+     * valid HTTP/1.x head. One object either way: a head is parsed for every message, and a wrapper was
+     * one more allocation. The head is read where it is: in the bytes a read or write carried when it
+     * arrived whole, else in the buffer it was collected in.
      */
-    static Object parse(byte[] b, int len, boolean request) {
-        int lineEnd = indexOf(b, 0, len, (byte) '\n');
+    static Object parse(byte[] b, int from, int to, boolean request) {
+        int lineEnd = indexOf(b, from, to, (byte) '\n');
         if (lineEnd < 0) {
             return fail("no start line");
         }
-        int startEnd = trimCr(b, 0, lineEnd);
-        String irregularity = startEnd == lineEnd && lineEnd > 0 ? "bare LF line ending" : null;
+        int startEnd = trimCr(b, from, lineEnd);
+        String irregularity = startEnd == lineEnd && lineEnd > from ? "bare LF line ending" : null;
 
         String method = null;
         String target = null;
         int status = 0;
         String version;
         if (request) {
-            int sp1 = indexOf(b, 0, startEnd, (byte) ' ');
+            int sp1 = indexOf(b, from, startEnd, (byte) ' ');
             int sp2 = sp1 < 0 ? -1 : lastIndexOf(b, sp1 + 1, startEnd, (byte) ' ');
-            if (sp1 <= 0 || sp1 > MAX_METHOD || sp2 <= sp1 + 1) {
+            if (sp1 <= from || sp1 - from > MAX_METHOD || sp2 <= sp1 + 1) {
                 return fail("malformed request line");
             }
-            for (int i = 0; i < sp1; i++) {
+            for (int i = from; i < sp1; i++) {
                 if (!isTokenChar(b[i])) {
                     return fail("malformed method");
                 }
@@ -50,18 +52,20 @@ final class HeadParser {
             if (version == null) {
                 return fail("unsupported HTTP version in request line");
             }
-            method = method(b, sp1);
+            method = method(b, from, sp1);
             target = SafeText.latin1(b, sp1 + 1, sp2, RequestTarget.MAX_LENGTH);
         } else {
-            version = startEnd >= 8 ? version(b, 0, 8) : null;
+            int line = startEnd - from;
+            version = line >= 8 ? version(b, from, from + 8) : null;
             if (version == null) {
                 return fail("malformed status line");
             }
-            if (startEnd < 12 || b[8] != ' ' || !isDigit(b[9]) || !isDigit(b[10]) || !isDigit(b[11])
-                || (startEnd > 12 && b[12] != ' ')) {
+            int code = from + 9;
+            if (line < 12 || b[code - 1] != ' ' || !isDigit(b[code]) || !isDigit(b[code + 1]) || !isDigit(b[code + 2])
+                || (line > 12 && b[code + 3] != ' ')) {
                 return fail("malformed status code");
             }
-            status = (b[9] - '0') * 100 + (b[10] - '0') * 10 + (b[11] - '0');
+            status = (b[code] - '0') * 100 + (b[code + 1] - '0') * 10 + (b[code + 2] - '0');
         }
 
         long contentLength = -1;
@@ -80,8 +84,8 @@ final class HeadParser {
         String webSocketKey = null;
 
         int pos = lineEnd + 1;
-        while (pos < len) {
-            int end = indexOf(b, pos, len, (byte) '\n');
+        while (pos < to) {
+            int end = indexOf(b, pos, to, (byte) '\n');
             if (end < 0) {
                 return fail("unterminated header line");
             }
@@ -219,19 +223,19 @@ final class HeadParser {
     private static final String[] METHODS = {"GET", "POST", "PUT", "HEAD", "DELETE", "PATCH", "OPTIONS", "CONNECT",
         "TRACE"};
 
-    /** The method, without a new string for the standard ones: a method is read for every request. */
-    private static String method(byte[] b, int len) {
+    /** The method in {@code b[from..to)}, without a new string for the standard ones: a method is read for every request. */
+    private static String method(byte[] b, int from, int to) {
         for (String m : METHODS) {
-            if (m.length() == len && b[0] == m.charAt(0) && isExactly(b, m)) {
+            if (m.length() == to - from && b[from] == m.charAt(0) && isExactly(b, from, m)) {
                 return m;
             }
         }
-        return ascii(b, 0, len);
+        return ascii(b, from, to);
     }
 
-    private static boolean isExactly(byte[] b, String ascii) {
+    private static boolean isExactly(byte[] b, int from, String ascii) {
         for (int i = 1; i < ascii.length(); i++) {
-            if (b[i] != ascii.charAt(i)) {
+            if (b[from + i] != ascii.charAt(i)) {
                 return false;
             }
         }

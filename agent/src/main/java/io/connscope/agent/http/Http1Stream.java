@@ -8,8 +8,9 @@ import java.nio.ByteBuffer;
 
 /**
  * One direction of an HTTP/1.x connection, read incrementally. Only message heads (and chunk-size
- * lines) are looked at, heads collected a line at a time into a buffer bounded to {@link #MAX_HEAD}; bodies
- * are skipped by count and never copied. The result does not depend on how the stream is split
+ * lines) are looked at. A head that arrives whole in one read or write (most do) is parsed where it
+ * is; one split across them is collected a line at a time into a buffer bounded to {@link #MAX_HEAD}.
+ * Bodies are skipped by count and never copied. The result does not depend on how the stream is split
  * into calls. Bytes come as a {@code byte[]} or a {@link ByteBuffer} (absolute reads, the buffer's
  * position is left alone).
  */
@@ -109,12 +110,18 @@ public final class Http1Stream {
                     break;
                 case HEAD:
                     i = headLine(data, i, end);
-                    bodyAwaited = i == end && (state == BODY_LENGTH || state == CHUNK_LINES || state == BODY_UNTIL_CLOSE);
+                    bodyAwaited = i == end && awaitingBody();
                     break;
                 default:
                     if (state == DETECT && !requests && !seenMessage && head.length() == 0 && at(data, i) == 0
                         && events.http2Frames(Http2Frames.startsWithSettings(data, i, end))) {
                         state = SWITCHED;
+                        break;
+                    }
+                    int stop = state == DETECT && head.length() == 0 ? headAtStart(data, i, end) : -1;
+                    if (stop >= 0) {
+                        i = stop;
+                        bodyAwaited = i == end && awaitingBody();
                         break;
                     }
                     step(at(data, i));
@@ -146,12 +153,40 @@ public final class Http1Stream {
         }
     }
 
+    private boolean awaitingBody() {
+        return state == BODY_LENGTH || state == CHUNK_LINES || state == BODY_UNTIL_CLOSE;
+    }
+
+    /**
+     * A message that starts at {@code from} with its whole head in these bytes, begun as a head must
+     * be (a method and a space, or "HTTP/"): read where it is, with no copy. Returns where it stopped,
+     * or -1 when the head is not whole here or begins otherwise: it is then taken byte by byte, which
+     * says what is wrong with it.
+     */
+    private int headAtStart(Object data, int from, int end) {
+        byte[] b = HeadScan.array(data);
+        if (b == null || !head.admitsNew()) {
+            return -1;
+        }
+        int base = HeadScan.base(data);
+        int start = base + from;
+        int limit = base + Math.min(end, from + MAX_HEAD);
+        int line = requests ? HeadScan.afterMethod(b, start, limit) : HeadScan.afterHttpSlash(b, start, limit);
+        int stop = line < 0 ? -1 : HeadScan.headEnd(b, start, line, limit);
+        if (stop < 0) {
+            return -1;
+        }
+        events.messageStart();
+        completeHead(b, start, stop);
+        return stop - base;
+    }
+
     /**
      * Takes head bytes up to and including the next line feed in one copy, rather than byte by byte:
-     * heads are most of the parsing work on a keep-alive connection. Returns where it stopped.
+     * a head that did not arrive whole is collected so. Returns where it stopped.
      */
     private int headLine(Object data, int from, int end) {
-        int lf = indexOfLineFeed(data, from, end);
+        int lf = HeadScan.lineFeed(data, from, end);
         int upTo = lf < 0 ? end : lf + 1;
         if (upTo - from > MAX_HEAD - head.length()) {
             malformed("message head larger than " + MAX_HEAD + " bytes");
@@ -165,25 +200,6 @@ public final class Http1Stream {
             completeHead();
         }
         return upTo;
-    }
-
-    private static int indexOfLineFeed(Object data, int from, int end) {
-        if (data instanceof byte[]) {
-            byte[] b = (byte[]) data;
-            for (int i = from; i < end; i++) {
-                if (b[i] == '\n') {
-                    return i;
-                }
-            }
-        } else {
-            ByteBuffer b = (ByteBuffer) data;
-            for (int i = from; i < end; i++) {
-                if (b.get(i) == '\n') {
-                    return i;
-                }
-            }
-        }
-        return -1;
     }
 
     /** The budget refused the head room: this connection is followed as TCP from here on. */
@@ -249,10 +265,26 @@ public final class Http1Stream {
         }
     }
 
+    /** The head collected in the buffer is complete. */
     private void completeHead() {
+        boolean preface = requests && head.is(HTTP2_PREFACE_HEAD);
+        Object parsed = preface ? null : head.parse(requests);
+        // An idle keep-alive connection holds no buffer: thousands of them are common.
+        head.drop();
+        headParsed(preface, parsed);
+    }
+
+    /** A head that arrived whole, in {@code b[from..to)}, is read there. */
+    private void completeHead(byte[] b, int from, int to) {
+        boolean preface = requests && HeadScan.is(b, from, to, HTTP2_PREFACE_HEAD);
+        Object parsed = preface ? null : HeadParser.parse(b, from, to, requests);
+        head.drop(); // its first bytes, kept while its start was told
+        headParsed(preface, parsed);
+    }
+
+    private void headParsed(boolean preface, Object parsed) {
         // The preface starts the connection (prior knowledge, ALPN) or follows an h2c upgrade request.
-        if (requests && head.is(HTTP2_PREFACE_HEAD)) {
-            head.drop();
+        if (preface) {
             seenMessage = true;
             if (events.http2Preface()) {
                 state = SWITCHED;
@@ -261,9 +293,6 @@ public final class Http1Stream {
             }
             return;
         }
-        Object parsed = head.parse(requests);
-        // An idle keep-alive connection holds no buffer: thousands of them are common.
-        head.drop();
         if (!(parsed instanceof HttpHead)) {
             malformed((String) parsed);
             return;

@@ -185,7 +185,10 @@ class Http1StreamProperties {
         return out.toByteArray();
     }
 
-    /** Feeds the bytes in pieces of the given sizes (cycled), through byte[] or a direct buffer. */
+    /**
+     * Feeds the bytes in pieces of the given sizes (cycled), through a direct buffer, or else through
+     * byte[] and, every other piece, a heap buffer whose array holds them at an offset.
+     */
     private static List<String> run(boolean requests, byte[] wire, List<Integer> cuts, boolean direct, String[] methods) {
         EventLog log = new EventLog(methods);
         Http1Stream s = new Http1Stream(requests, log, log, AnalysisMemory.unlimited().lease());
@@ -193,12 +196,18 @@ class Http1StreamProperties {
         if (buffer != null) {
             buffer.put(wire);
         }
+        byte[] shifted = new byte[wire.length + 14];
+        Arrays.fill(shifted, (byte) '\n');
+        System.arraycopy(wire, 0, shifted, 7, wire.length);
+        ByteBuffer heap = ByteBuffer.wrap(shifted, 7, wire.length).slice();
         int pos = 0;
         int i = 0;
         while (pos < wire.length) {
             int n = Math.min(cuts.get(i++ % cuts.size()), wire.length - pos);
             if (direct) {
                 s.feed(buffer, pos, n);
+            } else if (i % 2 == 0) {
+                s.feed(heap, pos, n);
             } else {
                 s.feed(wire, pos, n);
             }

@@ -101,6 +101,8 @@ class HotPathBytecodeTest {
         // once per direction of a WebSocket session, at its Close frame
         "io/connscope/agent/websocket/WebSocketFrames.closeSeen",
         "io/connscope/agent/http/Http1Stream.headLine",
+        // a message head whose start is in these bytes: its whole head looked for, and parsed where it is
+        "io/connscope/agent/http/Http1Stream.headAtStart",
         // once per message head, as it is parsed or let go: its array goes to the thread's spare
         // (ThreadLocal.set allocates its entry once per thread)
         "io/connscope/agent/http/HeadBuffer.drop",
