@@ -80,8 +80,15 @@ class RulesIT {
             assertThat(slowGets).as("the client's own count of bodies that came 36 ms or more after their head").isGreaterThanOrEqualTo(3);
             assertThat(rules(all, "client", split)).containsExactly("peer-nagle-delayed-ack");
             assertThat(rules(all, "server", split)).isEmpty();
-            assertThat(single(all, "client", split).str("connscope.evidence")).contains(", " + slowGets + " of 5 responses"
-                + " arrived in two parts: the head, then the body ");
+            // connscope times a body's wait from the read that carried its head; the client, from when HttpURLConnection
+            // handed it the stream, which is later by the library's own handling of the head (a millisecond or more on
+            // a JVM still interpreting it). At the band's edge connscope may count a round the client does not, never
+            // the reverse: seen on Temurin 25, 4 rounds of 37.2-41.8 ms against the client's 3.
+            String splitEvidence = single(all, "client", split).str("connscope.evidence");
+            Matcher splits = Pattern.compile(", (\\d+) of 5 responses arrived in two parts: the head, then the body ")
+                .matcher(splitEvidence);
+            assertThat(splits.find()).as(splitEvidence).isTrue();
+            assertThat(Integer.parseInt(splits.group(1))).as(splitEvidence).isBetween(slowGets, 5);
 
             ScenarioPort abortive = port(run, "client.close=abortive");
             assertThat(rules(all, "client", abortive)).containsExactly("abortive-close");

@@ -27,7 +27,11 @@ public final class NagleEvidence {
     private int burstWrites;
     private long burstBytes;
     private boolean burstHasLargeWrite;
-    private final int[] burstSizes = new int[SIZES];
+    // The burst's first SIZES write sizes: fields, not an array, which every client connection would hold for life.
+    private int burstSize0;
+    private int burstSize1;
+    private int burstSize2;
+    private int burstSize3;
 
     /** Answered requests of two or more small writes sent with TCP_NODELAY off; of them, answered within the band. */
     public volatile int splitRequests;
@@ -57,8 +61,22 @@ public final class NagleEvidence {
     // ---- hot path (the connection's writing and reading threads) ----
 
     void written(long n) {
-        if (burstWrites < SIZES) {
-            burstSizes[burstWrites] = (int) Math.min(Integer.MAX_VALUE, n);
+        int size = (int) Math.min(Integer.MAX_VALUE, n);
+        switch (burstWrites) {
+            case 0:
+                burstSize0 = size;
+                break;
+            case 1:
+                burstSize1 = size;
+                break;
+            case 2:
+                burstSize2 = size;
+                break;
+            case 3:
+                burstSize3 = size;
+                break;
+            default:
+                break;
         }
         burstWrites++;
         burstBytes += n;
@@ -97,7 +115,7 @@ public final class NagleEvidence {
             stalledMaxNanos = waitNanos;
             stallWrites = burstWrites;
             stallBytes = burstBytes;
-            stallSizes = burstSizes.clone();
+            stallSizes = new int[] {burstSize0, burstSize1, burstSize2, burstSize3};
         } else {
             stalledMinNanos = Math.min(stalledMinNanos, waitNanos);
             stalledMaxNanos = Math.max(stalledMaxNanos, waitNanos);

@@ -1,5 +1,8 @@
 package io.connscope.agent.http;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * What client libraries said about a connection, beside its bytes: the request the JDK's
  * HttpURLConnection is about to write, whether it took the connection from its keep-alive cache,
@@ -7,9 +10,35 @@ package io.connscope.agent.http;
  */
 public final class ClientHints {
 
+    private static final VarHandle CONNECTION_HINTS;
+
+    static {
+        try {
+            CONNECTION_HINTS = MethodHandles.lookup().findVarHandle(HttpConnection.class, "clientHints", ClientHints.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private volatile ClientRequest nextRequest;
     private volatile boolean takenFromKeepAliveCache;
     private volatile boolean failureSeenByJavaNetHttp;
+
+    /** The hints of {@code c}, made on first use (a writer and a reader thread may ask at once; both get one object). */
+    static ClientHints of(HttpConnection c) {
+        ClientHints h = c.clientHints;
+        if (h == null) {
+            ClientHints made = new ClientHints();
+            h = CONNECTION_HINTS.compareAndSet(c, null, made) ? made : c.clientHints;
+        }
+        return h;
+    }
+
+    /** Whether a java.net.http thread saw {@code c} fail; false when no client library said anything. */
+    static boolean sawJavaNetHttpFailure(HttpConnection c) {
+        ClientHints h = c.clientHints;
+        return h != null && h.failureSeenByJavaNetHttp;
+    }
 
     /** The client library is about to write a request on this connection. */
     public void nextRequest(ClientRequest client) {
@@ -38,9 +67,5 @@ public final class ClientHints {
     /** A java.net.http thread saw this connection fail (for resend detection, which asks later). */
     void failureSeenByJavaNetHttp() {
         failureSeenByJavaNetHttp = true;
-    }
-
-    boolean wasFailureSeenByJavaNetHttp() {
-        return failureSeenByJavaNetHttp;
     }
 }

@@ -8,9 +8,18 @@ public interface Http1Events {
 
     /**
      * A message head is complete; interim (1xx) responses are reported too. For a final response,
-     * the request it answers has been taken from {@link Http1Stream.RequestMethods} just before.
+     * the request it answers has been taken from {@link #nextAwaitingResponse} just before.
      */
     void head(HttpHead head);
+
+    /**
+     * A final response's head is complete: the method of the request it answers, the oldest still
+     * waiting for its final response (the other direction's requests, in order), or null. Asked of a
+     * response stream's events only.
+     */
+    default String nextAwaitingResponse() {
+        return null;
+    }
 
     /**
      * The body of the message whose head ended a feed began in a later feed (a later read or

@@ -50,7 +50,8 @@ final class Http1RequestEvents implements Http1Events {
             // (Connection: close) before its write of the request is seen.
             String announced = c.closeAnnouncedBy;
             e.afterCloseAnnouncedBy = announced != null && c.closeAnnouncedAt < index ? announced : null;
-            e.client = c.clientHints.takeNextRequest();
+            ClientHints hints = c.clientHints;
+            e.client = hints == null ? null : hints.takeNextRequest();
         }
         if (head.connectionClose && c.closeAnnouncedBy == null) {
             c.closeAnnouncedAt = index;

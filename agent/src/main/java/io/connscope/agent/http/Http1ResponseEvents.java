@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
  * to HTTP/2, and a response's end ends its exchange's response half. Its own state is touched only by
  * the thread feeding that direction, but for when a response began, which other threads ask about.
  */
-final class Http1ResponseEvents implements Http1Events, Http1Stream.RequestMethods {
+final class Http1ResponseEvents implements Http1Events {
 
     private final HttpConnection c;
     private HttpExchange responding;

@@ -32,15 +32,8 @@ public final class Http1Stream {
     /** The HTTP/2 client connection preface up to its blank line, as this parser sees a head. */
     private static final String HTTP2_PREFACE_HEAD = "PRI * HTTP/2.0\r\n\r\n";
 
-    /** Where the request method of each response comes from: the other direction's requests, in order. */
-    public interface RequestMethods {
-        /** The method of the oldest request still waiting for its final response, or null. */
-        String nextAwaitingResponse();
-    }
-
     private final boolean requests;
     private final Http1Events events;
-    private final RequestMethods methods;
     private final HeadBuffer head;
 
     private int state = DETECT;
@@ -53,10 +46,9 @@ public final class Http1Stream {
     /** The last feed ended with a message head, and its body has not begun. */
     private boolean bodyAwaited;
 
-    public Http1Stream(boolean requests, Http1Events events, RequestMethods methods, AnalysisMemory.Lease memory) {
+    public Http1Stream(boolean requests, Http1Events events, AnalysisMemory.Lease memory) {
         this.requests = requests;
         this.events = events;
-        this.methods = methods;
         this.head = new HeadBuffer(memory);
     }
 
@@ -310,7 +302,7 @@ public final class Http1Stream {
             state = DETECT; // interim response: the final one follows for the same request
             return;
         }
-        String method = methods.nextAwaitingResponse();
+        String method = events.nextAwaitingResponse();
         events.head(h);
         if (h.status == 101) {
             declared = 0;

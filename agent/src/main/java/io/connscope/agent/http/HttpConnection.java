@@ -59,7 +59,8 @@ public final class HttpConnection implements WireAnalyser {
     volatile String closeAnnouncedBy;
     /** The index of the message that announced the close (its exchange's), set before {@link #closeAnnouncedBy}. */
     volatile int closeAnnouncedAt;
-    final ClientHints clientHints = new ClientHints();
+    /** Made when a client library first says something ({@link ClientHints#of}): most never do. */
+    volatile ClientHints clientHints;
     /** The WebSocket session after a 101 to websocket: response-direction bytes go there from then on. */
     volatile WebSocketSession webSocket;
     /**
@@ -74,8 +75,8 @@ public final class HttpConnection implements WireAnalyser {
         this.sink = sink;
         this.memory = memory;
         responseEvents = new Http1ResponseEvents(this);
-        requestStream = new Http1Stream(true, new Http1RequestEvents(this), responseEvents, memory);
-        responseStream = new Http1Stream(false, responseEvents, responseEvents, memory);
+        requestStream = new Http1Stream(true, new Http1RequestEvents(this), memory);
+        responseStream = new Http1Stream(false, responseEvents, memory);
     }
 
     /**
@@ -204,9 +205,9 @@ public final class HttpConnection implements WireAnalyser {
         return closeAnnouncedBy;
     }
 
-    /** What client libraries said about this connection. */
+    /** Where client libraries say what they know of this connection; made on first use. */
     public ClientHints clientHints() {
-        return clientHints;
+        return ClientHints.of(this);
     }
 
     /**

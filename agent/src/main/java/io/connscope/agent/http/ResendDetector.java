@@ -57,7 +57,7 @@ public final class ResendDetector {
         e.attemptFailureRecorded = true;
         String kind = http.responseHeadInFlight() ? "incomplete_response_head" : failure;
         FailedAttempt a = new FailedAttempt(connectionId, kind, e.idleBeforeNanos, http.keepAliveTimeoutSeconds(),
-            e.resendCount, now, byJavaNetHttp || http.clientHints().wasFailureSeenByJavaNetHttp());
+            e.resendCount, now, byJavaNetHttp || ClientHints.sawJavaNetHttpFailure(http));
         if (failed.size() >= capacity) {
             expire(now);
             if (failed.size() >= capacity) {

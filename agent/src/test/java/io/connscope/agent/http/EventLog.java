@@ -6,7 +6,7 @@ import java.util.Deque;
 import java.util.List;
 
 /** Records what an Http1Stream reports, as comparable strings; also serves request methods to a response stream. */
-final class EventLog implements Http1Events, Http1Stream.RequestMethods {
+final class EventLog implements Http1Events {
 
     final List<String> events = new ArrayList<>();
     final Deque<String> methods = new ArrayDeque<>();

@@ -191,7 +191,7 @@ class Http1StreamProperties {
      */
     private static List<String> run(boolean requests, byte[] wire, List<Integer> cuts, boolean direct, String[] methods) {
         EventLog log = new EventLog(methods);
-        Http1Stream s = new Http1Stream(requests, log, log, AnalysisMemory.unlimited().lease());
+        Http1Stream s = new Http1Stream(requests, log, AnalysisMemory.unlimited().lease());
         ByteBuffer buffer = direct ? ByteBuffer.allocateDirect(wire.length + 1) : null;
         if (buffer != null) {
             buffer.put(wire);

@@ -11,7 +11,7 @@ class Http1StreamTest {
 
     private static EventLog requests(String wire) {
         EventLog log = new EventLog();
-        Http1Stream s = new Http1Stream(true, log, log, AnalysisMemory.unlimited().lease());
+        Http1Stream s = new Http1Stream(true, log, AnalysisMemory.unlimited().lease());
         byte[] b = wire.getBytes(StandardCharsets.ISO_8859_1);
         s.feed(b, 0, b.length);
         s.end();
@@ -20,7 +20,7 @@ class Http1StreamTest {
 
     private static EventLog responses(String wire, String... methods) {
         EventLog log = new EventLog(methods);
-        Http1Stream s = new Http1Stream(false, log, log, AnalysisMemory.unlimited().lease());
+        Http1Stream s = new Http1Stream(false, log, AnalysisMemory.unlimited().lease());
         byte[] b = wire.getBytes(StandardCharsets.ISO_8859_1);
         s.feed(b, 0, b.length);
         s.end();
@@ -92,7 +92,7 @@ class Http1StreamTest {
     @Test
     void headsAreBoundedTo16KiB() {
         EventLog log = new EventLog();
-        Http1Stream s = new Http1Stream(true, log, log, AnalysisMemory.unlimited().lease());
+        Http1Stream s = new Http1Stream(true, log, AnalysisMemory.unlimited().lease());
         byte[] start = "GET / HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1);
         s.feed(start, 0, start.length);
         byte[] filler = "X-Filler: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n".getBytes(StandardCharsets.ISO_8859_1);
@@ -128,7 +128,7 @@ class Http1StreamTest {
             public void opaque(String reason) {
                 log.opaque(reason);
             }
-        }, log, AnalysisMemory.unlimited().lease());
+        }, AnalysisMemory.unlimited().lease());
         byte[] b = "GET / HTTP/1.1\nX-A: 1\n  folded\nIdempotency-Key: k\nProxy-Connection: keep-alive\nConnection: Keep-Alive, Upgrade\nUpgrade: h2c\ntraceparent: 00-abc-def-01\n\n".getBytes(StandardCharsets.ISO_8859_1);
         s.feed(b, 0, b.length);
         assertThat(log.events).containsExactly("request GET / 1.1 cl=-1 chunked=false", "end body=0 declared=-1");
@@ -144,7 +144,7 @@ class Http1StreamTest {
     @Test
     void directBuffersAreReadWithoutMovingTheirPosition() {
         EventLog log = new EventLog();
-        Http1Stream s = new Http1Stream(true, log, log, AnalysisMemory.unlimited().lease());
+        Http1Stream s = new Http1Stream(true, log, AnalysisMemory.unlimited().lease());
         byte[] wire = "GET /x HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
         ByteBuffer direct = ByteBuffer.allocateDirect(64);
         direct.position(10);
@@ -164,7 +164,7 @@ class Http1StreamTest {
         assertThat(responses(wire, "GET", "GET").events).containsExactly("response 200 1.1 cl=-1 chunked=true",
             "end body=30 declared=-1", "response 204 1.1 cl=-1 chunked=false", "end body=0 declared=0");
         EventLog oneByOne = new EventLog("GET", "GET");
-        Http1Stream s = new Http1Stream(false, oneByOne, oneByOne, AnalysisMemory.unlimited().lease());
+        Http1Stream s = new Http1Stream(false, oneByOne, AnalysisMemory.unlimited().lease());
         byte[] b = wire.getBytes(StandardCharsets.ISO_8859_1);
         for (int k = 0; k < b.length; k++) {
             s.feed(b, k, 1);
