@@ -7,7 +7,7 @@ import java.util.Arrays;
 /**
  * The bytes of one HTTP/1.x message head in flight, up to {@link Http1Stream#MAX_HEAD}: the one
  * thing the HTTP/1.x analysis copies, for a head that did not arrive whole in one read or write (or
- * came in a direct buffer), and the first bytes of every head while its start is told byte by byte.
+ * came in a direct buffer): its start is told byte by byte, its lines collected here.
  * It grows from 256 bytes, doubling, and is let go when the head is parsed or dropped, so an idle
  * keep-alive connection holds nothing.
  *
