@@ -1,5 +1,6 @@
 package io.connscope.agent.connection;
 
+import io.connscope.agent.runtime.FirstUse;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -13,15 +14,8 @@ public final class TlsFacts {
 
     /** The facts of a connection on which no TLS was seen; never written (writers go through {@link #of}). */
     static final TlsFacts NONE = new TlsFacts();
-    private static final VarHandle RECORD_TLS;
-
-    static {
-        try {
-            RECORD_TLS = MethodHandles.lookup().findVarHandle(ConnectionRecord.class, "tls", TlsFacts.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle RECORD_TLS = FirstUse.field(MethodHandles.lookup(), ConnectionRecord.class, "tls",
+        TlsFacts.class);
 
     /** The first handshake's outcome, or null when none was seen. */
     volatile TlsInfo info;
@@ -63,12 +57,7 @@ public final class TlsFacts {
      * connection): one of their objects is kept, and both get it.
      */
     static TlsFacts of(ConnectionRecord r) {
-        TlsFacts t = r.tls;
-        if (t == null) {
-            TlsFacts made = new TlsFacts();
-            t = RECORD_TLS.compareAndSet(r, null, made) ? made : r.tls;
-        }
-        return t;
+        return FirstUse.get(RECORD_TLS, r, TlsFacts::new);
     }
 
     /** The first handshake's outcome, or null when none was seen. */

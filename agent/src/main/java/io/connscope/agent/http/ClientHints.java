@@ -1,5 +1,6 @@
 package io.connscope.agent.http;
 
+import io.connscope.agent.runtime.FirstUse;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -10,15 +11,8 @@ import java.lang.invoke.VarHandle;
  */
 public final class ClientHints {
 
-    private static final VarHandle CONNECTION_HINTS;
-
-    static {
-        try {
-            CONNECTION_HINTS = MethodHandles.lookup().findVarHandle(HttpConnection.class, "clientHints", ClientHints.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle CONNECTION_HINTS = FirstUse.field(MethodHandles.lookup(), HttpConnection.class,
+        "clientHints", ClientHints.class);
 
     private volatile ClientRequest nextRequest;
     private volatile boolean takenFromKeepAliveCache;
@@ -26,12 +20,7 @@ public final class ClientHints {
 
     /** The hints of {@code c}, made on first use (a writer and a reader thread may ask at once; both get one object). */
     static ClientHints of(HttpConnection c) {
-        ClientHints h = c.clientHints;
-        if (h == null) {
-            ClientHints made = new ClientHints();
-            h = CONNECTION_HINTS.compareAndSet(c, null, made) ? made : c.clientHints;
-        }
-        return h;
+        return FirstUse.get(CONNECTION_HINTS, c, ClientHints::new);
     }
 
     /** Whether a java.net.http thread saw {@code c} fail; false when no client library said anything. */

@@ -1,5 +1,6 @@
 package io.connscope.agent.http;
 
+import io.connscope.agent.runtime.FirstUse;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -12,15 +13,8 @@ public final class Http1Violations {
 
     /** A connection's when it showed none; never written (writers go through {@link #of}). */
     static final Http1Violations NONE = new Http1Violations();
-    private static final VarHandle CONNECTION_VIOLATIONS;
-
-    static {
-        try {
-            CONNECTION_VIOLATIONS = MethodHandles.lookup().findVarHandle(HttpConnection.class, "violations", Http1Violations.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle CONNECTION_VIOLATIONS = FirstUse.field(MethodHandles.lookup(), HttpConnection.class,
+        "violations", Http1Violations.class);
 
     private volatile String malformedRequest;
     private volatile String malformedResponse;
@@ -39,12 +33,7 @@ public final class Http1Violations {
 
     /** The violations of {@code c}, to be written: made at the first (both directions may ask at once; both get one object). */
     static Http1Violations of(HttpConnection c) {
-        Http1Violations v = c.violations;
-        if (v == null) {
-            Http1Violations made = new Http1Violations();
-            v = CONNECTION_VIOLATIONS.compareAndSet(c, null, made) ? made : c.violations;
-        }
-        return v;
+        return FirstUse.get(CONNECTION_VIOLATIONS, c, Http1Violations::new);
     }
 
     /** Records the irregularity of {@code head}, message {@code index} of {@code c}, if it has one. */
