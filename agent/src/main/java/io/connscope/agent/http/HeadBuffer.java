@@ -80,13 +80,9 @@ final class HeadBuffer {
         return memory.admits(INITIAL);
     }
 
-    /** The head ends at an empty line: "\r\n\r\n", or "\n\n" from lenient peers. */
+    /** The head collected ends with its last byte, at an empty line (the same rule as {@link HeadScan#headEnd}). */
     boolean endsWithBlankLine() {
-        int n = length;
-        if (n >= 2 && bytes[n - 2] == '\n') {
-            return true;
-        }
-        return n >= 3 && bytes[n - 2] == '\r' && bytes[n - 3] == '\n';
+        return length > 0 && HeadScan.headEnd(bytes, 0, length - 1, length) == length;
     }
 
     /** The head is exactly this ASCII text. */

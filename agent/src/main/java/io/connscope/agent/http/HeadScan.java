@@ -30,7 +30,8 @@ final class HeadScan {
      * The end of the head begun at {@code start} (just after its blank line), looking at the line feeds
      * from {@code from} (the head's earlier bytes hold none) to before {@code limit}; -1 when none of
      * them ends it. The head ends at the first line feed that follows a line feed, or a line feed and a
-     * carriage return: "\r\n\r\n", or "\n\n" from lenient peers, as {@link HeadBuffer#endsWithBlankLine}.
+     * carriage return: "\r\n\r\n", or "\n\n" from lenient peers. A head collected in a
+     * {@link HeadBuffer} is judged by the same rule.
      */
     static int headEnd(byte[] b, int start, int from, int limit) {
         for (int i = from; i < limit; i++) {
