@@ -12,6 +12,7 @@ import io.connscope.agent.diagnose.WarningLog;
 import io.connscope.agent.export.AnalysisMemoryMetrics;
 import io.connscope.agent.export.ConnectionTelemetry;
 import io.connscope.agent.export.ExportHealth;
+import io.connscope.agent.export.ExportTargets;
 import io.connscope.agent.export.ExporterLogging;
 import io.connscope.agent.export.OtelSettings;
 import io.connscope.agent.export.OtelSetup;
@@ -27,10 +28,12 @@ import io.connscope.agent.pipeline.EventQueue;
 import io.connscope.agent.pipeline.EventSink;
 import io.connscope.agent.report.ReportServer;
 import io.connscope.agent.report.ReportWriter;
+import io.connscope.agent.report.StartupLine;
 import io.connscope.agent.report.Timeline;
 import io.connscope.agent.resp.RespProtocol;
 import io.connscope.agent.runtime.AgentLog;
 import io.connscope.agent.runtime.AgentThreads;
+import io.connscope.agent.runtime.AgentVersion;
 import io.connscope.agent.runtime.Clock;
 import io.connscope.agent.wire.AnalysisMemory;
 import io.connscope.agent.wire.WireProtocol;
@@ -174,7 +177,8 @@ final class AgentInstaller {
             tracker.adoptOpenConnections();
         }
         // Only the HTML reports draw the waterfall: without them, nothing is kept for it.
-        Timeline timeline = config.reportHtml() != null || config.reportPort() >= 0 ? new Timeline() : Timeline.none();
+        Timeline timeline = config.reportHtml() != null || config.reportPort() >= 0
+            ? new Timeline(config.reportConnections()) : Timeline.none();
         ExportHealth exportHealth = new ExportHealth(queue);
         // Before the SDK is built, so that nothing it says reaches the application's log.
         ExporterLogging.install(exportHealth);
@@ -209,7 +213,11 @@ final class AgentInstaller {
         ReportWriter report = new ReportWriter(config, tracker, exportHealth, warnings, timeline, problems,
             () -> instrumenter.missing(inst), analysisMemory, group);
         ReportServer live = config.reportPort() < 0 ? null
-            : ReportServer.start(group, config.reportPort(), report::html, report::text);
+            : ReportServer.start(group, config.reportPort(), report::liveHtml, report::text, report::json);
+        if (config.banner()) {
+            AgentLog.info(StartupLine.text(config, AgentVersion.get(), live == null ? -1 : live.port(),
+                ExportTargets.describe(config.otelOverrides())));
+        }
         long timeout = config.shutdownTimeoutMillis();
         // The flush gets three quarters of the time, so that the report is written within it whatever the collector does.
         long flushMillis = timeout * 3 / 4;

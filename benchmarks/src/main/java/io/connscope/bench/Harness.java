@@ -190,7 +190,7 @@ public final class Harness {
      * build (the smoke test), the build's class path without the agent jar, which a child gets only
      * through -javaagent.
      */
-    private static String childClassPath() {
+    static String childClassPath() {
         String own;
         try {
             own = new File(Harness.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();

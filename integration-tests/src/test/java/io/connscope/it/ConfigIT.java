@@ -11,6 +11,7 @@ import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +65,13 @@ class ConfigIT {
             .demo("half-close").assertSuccess();
         assertThat(run.stderr).doesNotContain(REPORT);
         assertThat(Files.readString(fromArg)).contains(REPORT, "graceful 1", "peer-first 1");
+        // Where it went is said at start-up and at exit, and only there.
+        assertThat(run.stderr).containsPattern("(?m)^\\[connscope\\] connscope \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?: report at exit to "
+            + Pattern.quote(fromArg.toString()) + "; nothing exported ")
+            .contains("[connscope] wrote the report to " + fromArg + "\n");
+        ChildJvm.Result quiet = ChildJvm.on(Jvm.JDK17).agentArgs("report.file=" + fromArg + ",banner=false")
+            .demo("half-close").assertSuccess();
+        assertThat(quiet.stderr).doesNotContain("[connscope]");
         assertThat(fromProperty).doesNotExist();
         assertThat(fromEnv).doesNotExist();
 

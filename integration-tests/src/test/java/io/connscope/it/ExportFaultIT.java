@@ -150,7 +150,7 @@ class ExportFaultIT {
             assertThat(healed.spans().connections("server", healedPort)).hasSize(HEALED_CONNECTIONS);
 
             // The report gives the same account; nothing was left unsent at exit.
-            assertThat(run.stderr).containsPattern("telemetry export, spans: " + received + " sent"
+            assertThat(run.unwrappedStderr()).containsPattern("telemetry export, spans: " + received + " sent"
                 + (queueFull > 0 ? ", " + queueFull + " dropped because the batch queue was full" : "")
                 + (failed > 0 ? ", " + failed + " dropped by failed exports \\(last: [^\n]+\\)" : "") + "\n");
             assertThat(run.stderr).doesNotContain("not sent within");

@@ -86,8 +86,8 @@ class HostilePeersIT {
         Map<String, Long> with = keepAlive(withReport(jvm, dir), connections, perConnection, every, path);
         System.out.printf("HostilePeersIT keep-alive on %s: heap after GC without %s, with connscope weaving %s, "
             + "with its classes cached %s%n", jvm, without, weaving, with);
-        // The HTML report's waterfall keeps up to 5,000 exchanges, paths cut to 128 characters; past that,
-        // nothing more is kept however many requests come.
+        // The HTML report keeps as many exchanges as connections (report.connections, 5,000 here), paths cut to 128
+        // characters; past that, nothing more is kept however many requests come.
         long first = with.get("checkpoint " + every);
         long last = with.get("checkpoint " + connections * perConnection);
         long beforeLast = with.get("checkpoint " + (connections * perConnection - every));
@@ -105,7 +105,7 @@ class HostilePeersIT {
 
     private static ChildJvm withReport(Jvm jvm, java.nio.file.Path dir) {
         return ChildJvm.on(jvm).env("CONNSCOPE_INSTRUMENT_CACHE", dir.resolve("cache").toString())
-            .agentArgs("report.html=" + dir.resolve("report.html"));
+            .agentArgs("report.html=" + dir.resolve("report.html") + ",report.connections=5000");
     }
 
     /** The attack without connscope and with it; the outcome with it. */

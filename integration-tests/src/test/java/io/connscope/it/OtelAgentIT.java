@@ -61,7 +61,7 @@ class OtelAgentIT {
                 .as("every span of the OpenTelemetry agent is about the application's requests, client and server side")
                 .containsOnly("io.opentelemetry.http-url-connection", "io.opentelemetry.java-http-client",
                     "io.opentelemetry.java-http-server");
-            assertThat(run.stderr).containsPattern("\\d+ connection\\(s\\) to OTLP collectors were not followed")
+            assertThat(run.unwrappedStderr()).containsPattern("\\d+ connection\\(s\\) to OTLP collectors were not followed")
                 .doesNotContain("internal error");
         }
     }

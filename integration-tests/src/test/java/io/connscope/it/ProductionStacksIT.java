@@ -179,7 +179,7 @@ class ProductionStacksIT {
             assertThat(run.stderr.lines().filter(l -> l.startsWith("[connscope] " + what))).containsExactly("[connscope] " + what
                 + ": connscope does not follow connections over it, which are missing from its report and telemetry;"
                 + " Tomcat's NIO and NIO2 connectors are followed, with OpenSSL's TLS too");
-            assertThat(run.stderr).contains(what + ": connections over it are not followed and are missing from this report");
+            assertThat(run.unwrappedStderr()).contains(what + ": connections over it are not followed and are missing from this report");
             List<Metric> unfollowed = otlp.metrics("connscope.stacks.unfollowed");
             assertThat(unfollowed).isNotEmpty();
             assertThat(unfollowed.get(unfollowed.size() - 1).getSum().getDataPoints(0).getAsInt()).isEqualTo(1);

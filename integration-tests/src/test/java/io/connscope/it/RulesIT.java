@@ -253,7 +253,7 @@ class RulesIT {
         // The JDK reports EADDRNOTAVAIL as a BindException, or on the legacy socket path a NoRouteToHostException.
         String failure = jvm == Jvm.JDK17_PLAIN_SOCKET_IMPL ? "NoRouteToHostException" : "BindException";
         assertThat(expect.get("failure")).isEqualTo(failure);
-        assertThat(run.stderr).contains("WARN port-exhaustion at localhost:" + expect.get("port") + ", 1 time(s)")
+        assertThat(run.unwrappedStderr()).contains("WARN port-exhaustion at localhost:" + expect.get("port") + ", 1 time(s)")
             .contains("failed with java.net." + failure + ": Cannot assign requested address")
             .contains("no local port was free (local ports 40000-40002, 3 in all;")
             .contains("opened at io.connscope.demo.ConnectionRuleScenario.lambda$portExhaustion$");

@@ -32,7 +32,7 @@ class SafetyIT {
             assertThat(run.stdout).contains("client sent 120 bytes, half-closed, read 300 bytes to EOF, closed");
             assertThat(count(run.stderr, "[connscope] internal error in hook 'read'")).isEqualTo(1);
             assertThat(count(run.stderr, "[connscope] hook 'read' disabled after repeated internal errors")).isEqualTo(1);
-            assertThat(run.stderr).containsPattern("hook 'read' had \\d+ internal error\\(s\\) and was disabled");
+            assertThat(run.unwrappedStderr()).containsPattern("hook 'read' had \\d+ internal error\\(s\\) and was disabled");
             // Every other hook kept working.
             int port = Integer.parseInt(run.expectLine("client.close=graceful").get("port"));
             List<SpanView> client = otlp.spans().connections("client", port);
@@ -106,7 +106,7 @@ class SafetyIT {
             assertThat(run.stderr).containsPattern("(?m)^  localhost:\\d+ +2000 +0 ");
             // The exit hook gives up on the dead collector after three quarters of its 2 s timeout instead of
             // hanging the JVM: what is left beyond the application's own work is JVM start-up plus that timeout.
-            assertThat(run.stderr).contains("telemetry flush did not finish within 1500 ms (three quarters of"
+            assertThat(run.unwrappedStderr()).contains("telemetry flush did not finish within 1500 ms (three quarters of"
                 + " connscope.shutdown.timeout.ms=2000, the rest is for the report)");
             assertThat(run.millis - appMillis).isLessThan(8_000);
             for (Socket s : held) {

@@ -29,6 +29,12 @@ public final class AgentConfig {
     public static final String REPORT_FILE = "connscope.report.file";
     /** Also write the self-contained HTML report (waterfall, tables, warnings) to this file. */
     public static final String REPORT_HTML = "connscope.report.html";
+    /** Connections the HTML report and the live view keep: the latest, and a quarter as many with warnings besides. */
+    public static final String REPORT_CONNECTIONS = "connscope.report.connections";
+    /** Every column of the text report's tables, and each entry on one line, however wide. */
+    public static final String REPORT_WIDE = "connscope.report.wide";
+    /** One line on stderr at start-up (version, where the report goes, what is exported) and one at exit (where the report went). */
+    public static final String BANNER = "connscope.banner";
     /** Serve the live report on 127.0.0.1 at this port; empty: off. */
     public static final String REPORT_PORT = "connscope.report.port";
     /** Most connections tracked at once; further ones are counted but not followed. */
@@ -80,6 +86,9 @@ public final class AgentConfig {
         define(REPORT_FILE, "", SettingKind.FILE);
         define(REPORT_HTML, "", SettingKind.FILE);
         define(REPORT_PORT, "", SettingKind.PORT);
+        define(REPORT_CONNECTIONS, "20000", SettingKind.POSITIVE_INT);
+        define(REPORT_WIDE, "false", SettingKind.BOOLEAN);
+        define(BANNER, "true", SettingKind.BOOLEAN);
         define(MAX_CONNECTIONS, "65536", SettingKind.POSITIVE_INT);
         define(MAX_DESTINATIONS, "1000", SettingKind.POSITIVE_INT);
         define(MAX_ANALYSIS_MEMORY, "", SettingKind.BYTES);
@@ -239,6 +248,18 @@ public final class AgentConfig {
     public Path reportHtml() {
         String v = values.get(REPORT_HTML);
         return v.isEmpty() ? null : Paths.get(v);
+    }
+
+    public int reportConnections() {
+        return Integer.parseInt(values.get(REPORT_CONNECTIONS));
+    }
+
+    public boolean reportWide() {
+        return Boolean.parseBoolean(values.get(REPORT_WIDE));
+    }
+
+    public boolean banner() {
+        return Boolean.parseBoolean(values.get(BANNER));
     }
 
     /** The live report's port, or -1 when it is off. */

@@ -6,28 +6,30 @@ import io.connscope.agent.connection.DestinationStats;
 import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.connection.LogHistogram;
 import io.connscope.agent.connection.Role;
-import io.connscope.agent.diagnose.Warning;
 import io.connscope.agent.diagnose.WarningLog;
 import io.connscope.agent.text.SafeText;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * The exit summary: one row per destination (outbound) and per listening port (inbound), then
- * whatever connscope itself could not do (drops, limits, disabled hooks). Its size is bounded: every
- * string in it is bounded and escaped (see {@link SafeText}), and each section has a share of
- * {@link #MAX_BYTES}; rows past a section's share are counted in one line instead.
+ * The text report: a summary of what was followed and of the warnings ({@link TextSummary}), the
+ * warnings most harmful first ({@link TextWarnings}), one row per destination (outbound) and per
+ * listening port (inbound), then whatever connscope itself could not do (drops, limits, disabled
+ * hooks). It fits {@link TextWrap#WIDTH} columns: long text wraps, the table keeps its most read
+ * columns and wraps its last; {@code wide} gives every column and one line per entry, however long.
+ * Its size is bounded: every string in it is bounded and escaped (see {@link SafeText}), and each
+ * section has a share of {@link #MAX_BYTES}; entries past a section's share are counted in one line
+ * instead.
  */
 public final class ConnectionReport {
 
     /** The text report's size bound, in bytes. */
-    public static final int MAX_BYTES = 512 * 1024;
+    public static final int MAX_BYTES = 1024 * 1024;
     private static final int WARNINGS_SHARE = 192 * 1024;
     private static final int NOTES_SHARE = 32 * 1024;
     /** The two tables share what is left, less room for the title and the end line. */
@@ -38,28 +40,26 @@ public final class ConnectionReport {
     }
 
     public static String render(Destinations destinations, List<String> notes) {
-        return render(destinations, Collections.emptyList(), notes);
+        return render(destinations, Collections.emptyList(), notes, false);
     }
 
-    public static String render(Destinations destinations, List<WarningLog.Group> warnings, List<String> notes) {
+    public static String render(Destinations destinations, List<WarningLog.Group> warnings, List<String> notes,
+                                boolean wide) {
         List<Destination> all = sorted(destinations);
-        long connections = 0;
-        for (Destination d : all) {
-            connections += d.stats.opened.get() + d.stats.connectFailures.get();
-        }
+        int width = wide ? 0 : TextWrap.WIDTH;
         StringBuilder out = new StringBuilder();
         out.append("==== connscope connection report ====\n");
-        out.append(String.format(Locale.ROOT, "%d connection(s), %d destination(s)%n", connections, all.size()));
+        out.append(TextSummary.of(all, warnings, width));
+        TextWarnings.write(new ReportSection(out, WARNINGS_SHARE), warnings, width);
         Map<String, Long> warningCounts = warningCounts(warnings);
-        Section tables = new Section(out, TABLES_SHARE);
-        section(tables, "Outbound connections, by destination", all, Role.CLIENT, warningCounts);
-        section(tables, "Inbound connections, by local listening port", all, Role.SERVER, warningCounts);
-        warnings(new Section(out, WARNINGS_SHARE), warnings);
+        ReportSection tables = new ReportSection(out, TABLES_SHARE);
+        section(tables, "Outbound connections, by destination", all, Role.CLIENT, warningCounts, wide);
+        section(tables, "Inbound connections, by local listening port", all, Role.SERVER, warningCounts, wide);
         if (!notes.isEmpty()) {
-            Section section = new Section(out, NOTES_SHARE);
+            ReportSection section = new ReportSection(out, NOTES_SHARE);
             section.heading("\nNotes\n");
             for (String n : notes) {
-                section.add("  - " + SafeText.of(n, MAX_NOTE) + "\n");
+                section.add(TextWrap.wrap("  - ", SafeText.of(n, MAX_NOTE), "    ", width));
             }
             section.close("notes");
         }
@@ -67,48 +67,8 @@ public final class ConnectionReport {
         return out.toString();
     }
 
-    /** A part of the report with a share of its size: what does not fit is counted in one closing line. */
-    private static final class Section {
-        private final StringBuilder out;
-        private int left;
-        private int omitted;
-
-        Section(StringBuilder out, int share) {
-            this.out = out;
-            this.left = share - 200; // room for the closing line
-        }
-
-        void heading(String text) {
-            out.append(text);
-            left -= utf8Length(text);
-        }
-
-        void add(String text) {
-            int n = utf8Length(text);
-            if (omitted > 0 || n > left) {
-                omitted++;
-            } else {
-                out.append(text);
-                left -= n;
-            }
-        }
-
-        /** Says how many entries did not fit, and starts the count again (the next table shares what is left). */
-        void close(String what) {
-            if (omitted > 0) {
-                out.append("  … ").append(omitted).append(" more ").append(what)
-                    .append(" not listed: the text report stays under ").append(MAX_BYTES / 1024).append(" KiB\n");
-                omitted = 0;
-            }
-        }
-
-        private static int utf8Length(String s) {
-            return s.getBytes(StandardCharsets.UTF_8).length;
-        }
-    }
-
-    private static void section(Section out, String title, List<Destination> all, Role role,
-                                Map<String, Long> warningCounts) {
+    private static void section(ReportSection out, String title, List<Destination> all, Role role,
+                                Map<String, Long> warningCounts, boolean wide) {
         List<Destination> rows = new ArrayList<>();
         for (Destination d : all) {
             if (d.role == role) {
@@ -120,14 +80,62 @@ public final class ConnectionReport {
             out.heading("  (none)\n");
             return;
         }
-        String format = "  %-28s %7s %6s %12s %12s %17s %17s %11s %14s %14s %6s %8s  %s%n";
-        List<String> header = new ArrayList<>(COLUMNS);
+        List<String> header = new ArrayList<>(wide ? COLUMNS : NARROW_COLUMNS);
         header.set(0, role == Role.CLIENT ? "destination" : "listening port");
-        out.heading(String.format(Locale.ROOT, format, header.toArray()));
+        if (!wide) {
+            out.heading("  (sent, received in bytes; connect, TLS: p50/p95 ms; reuse: requests on a reused connection;"
+                + " more: report.wide)\n");
+        }
+        out.heading(String.format(Locale.ROOT, wide ? WIDE : NARROW, header.toArray()));
         for (Destination d : rows) {
-            out.add(String.format(Locale.ROOT, format, cells(d, warningCounts).toArray()));
+            List<String> cells = cells(d, warningCounts);
+            out.add(wide ? String.format(Locale.ROOT, WIDE, cells.toArray()) : narrow(cells));
         }
         out.close(role == Role.CLIENT ? "destinations" : "listening ports");
+    }
+
+    /** Every column, one line per destination however long. */
+    private static final String WIDE = "  %-28s %7s %6s %12s %12s %17s %17s %11s %14s %14s %6s %8s  %s%n";
+    /** The columns most read, within {@link TextWrap#WIDTH}. */
+    private static final String NARROW = "  %-22s %6s %4s %9s %9s %9s %9s %9s %5s %4s  %s%n";
+    private static final int NARROW_LABEL = 22;
+    private static final List<String> NARROW_COLUMNS = List.of("destination", "opened", "fail", "sent", "received",
+        "connect", "TLS", "req/resp", "reuse", "warn", "closes");
+    /** Where the closes column starts in a narrow row. */
+    private static final int CLOSES_AT = String.format(Locale.ROOT, NARROW, NARROW_COLUMNS.toArray()).indexOf("closes");
+    private static final String CLOSES_LINE = "      closes: ";
+
+    /**
+     * A destination's narrow row: the label alone on a line of its own when it is longer than its
+     * column, the percentiles without their unit (the legend gives it), the closes on a line of their
+     * own when they do not fit in their column.
+     */
+    private static String narrow(List<String> cells) {
+        StringBuilder out = new StringBuilder();
+        String label = cells.get(0);
+        if (label.length() > NARROW_LABEL) {
+            out.append("  ").append(label).append('\n');
+            label = "";
+        }
+        String closes = cells.get(12);
+        boolean fits = CLOSES_AT + closes.length() <= TextWrap.WIDTH;
+        String row = String.format(Locale.ROOT, NARROW, label, cells.get(1), cells.get(2), bytes(cells.get(3)),
+            bytes(cells.get(4)), unitless(cells.get(5)), unitless(cells.get(6)), cells.get(9), cells.get(10),
+            cells.get(11), fits ? closes : "");
+        if (fits) {
+            return out.append(row).toString();
+        }
+        out.append(row.stripTrailing()).append('\n');
+        return out.append(TextWrap.wrap(CLOSES_LINE, closes, " ".repeat(CLOSES_LINE.length()), TextWrap.WIDTH)).toString();
+    }
+
+    private static String unitless(String percentiles) {
+        return percentiles.endsWith(" ms") ? percentiles.substring(0, percentiles.length() - 3) : percentiles;
+    }
+
+    /** Exact up to 9 digits; beyond, in GB (the wide report is exact). */
+    private static String bytes(String exact) {
+        return exact.length() <= 9 ? exact : String.format(Locale.ROOT, "%.1fG", Long.parseLong(exact) / 1e9);
     }
 
     /** The column names of the destination table, shared with the HTML report. */
@@ -163,23 +171,6 @@ public final class ConnectionReport {
         all.sort(Comparator.comparingLong((Destination d) -> -(d.stats.opened.get() + d.stats.connectFailures.get()))
             .thenComparing(d -> d.key));
         return all;
-    }
-
-    /** One line per rule and destination: severity, count, the first occurrence's evidence, and the fix. */
-    private static void warnings(Section out, List<WarningLog.Group> groups) {
-        out.heading("\nWarnings\n");
-        if (groups.isEmpty()) {
-            out.heading("  (none)\n");
-            return;
-        }
-        for (WarningLog.Group g : groups) {
-            out.add(String.format(Locale.ROOT, "  %-4s %s at %s, %d time(s)%s%n", g.severity, g.rule,
-                SafeText.of(g.destination, Warning.MAX_TEXT), g.count(),
-                g.suppressed() == 0 ? "" : " (" + g.suppressed() + " beyond the rate limit not exported)")
-                + "       first: " + SafeText.of(g.firstEvidence, Warning.MAX_TEXT) + "\n"
-                + "       fix:   " + SafeText.of(g.advice, Warning.MAX_TEXT) + "\n");
-        }
-        out.close("warning groups");
     }
 
     private static String label(Destination d) {

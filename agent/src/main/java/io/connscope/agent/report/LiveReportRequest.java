@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * One request to the live report, read from its head, and what to answer. Only {@code GET /} and
- * {@code GET /report.txt} are served, and only to a request that names this server as the loopback
+ * One request to the live report, read from its head, and what to answer. Only {@code GET /},
+ * {@code GET /report.txt} and {@code GET /api/report.json} are served, and only to a request that names this server as the loopback
  * address or {@code localhost} with its port, in its {@code Host} header and, when a browser sends
  * one, in its {@code Origin}: a page from another site, even one whose name an attacker made resolve
  * to 127.0.0.1 (DNS rebinding), gets 403 and nothing of the report.
@@ -14,7 +14,7 @@ final class LiveReportRequest {
 
     /** What to answer. */
     enum Answer {
-        HTML(200), TEXT(200), BAD_REQUEST(400), FORBIDDEN(403), NOT_FOUND(404), METHOD_NOT_ALLOWED(405);
+        HTML(200), TEXT(200), JSON(200), BAD_REQUEST(400), FORBIDDEN(403), NOT_FOUND(404), METHOD_NOT_ALLOWED(405);
 
         final int status;
 
@@ -73,7 +73,16 @@ final class LiveReportRequest {
         if (query >= 0) {
             path = path.substring(0, query);
         }
-        return path.equals("/") ? Answer.HTML : path.equals("/report.txt") ? Answer.TEXT : Answer.NOT_FOUND;
+        switch (path) {
+            case "/":
+                return Answer.HTML;
+            case "/report.txt":
+                return Answer.TEXT;
+            case "/api/report.json":
+                return Answer.JSON;
+            default:
+                return Answer.NOT_FOUND;
+        }
     }
 
     /** "127.0.0.1:port", "localhost:port" or "[bound address]:port", in any case. */

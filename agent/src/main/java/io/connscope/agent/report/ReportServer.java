@@ -21,8 +21,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The live report ({@code connscope.report.port}): the current HTML report at {@code /} and the
- * text report at {@code /report.txt}, on the loopback address only, for requests that name it (see
+ * The live report ({@code connscope.report.port}): the live view at {@code /} (the HTML report's
+ * page, which refreshes its data itself), that data as JSON at {@code /api/report.json} for
+ * scripts, and the text report at {@code /report.txt}, on the loopback address only, for requests that name it (see
  * {@link LiveReportRequest}). Its threads are connscope's, so its own connections are never
  * tracked, and daemons, so they never keep the JVM alive.
  *
@@ -48,20 +49,19 @@ public final class ReportServer {
     private final ServerSocketChannel server;
     private final String boundAddress;
     private final int port;
-    private final Supplier<String> html;
-    private final Supplier<String> text;
     private final ThreadPoolExecutor renderer;
     /** Clients whose response the renderer finished, for the selector thread to write. */
     private final ConcurrentLinkedQueue<Client> rendered = new ConcurrentLinkedQueue<>();
     /** The last rendering of each report, shared by the requests that follow it closely. Render worker only. */
-    private final Rendering lastHtml = new Rendering();
-    private final Rendering lastText = new Rendering();
+    private final Rendering html;
+    private final Rendering text;
+    private final Rendering json;
     private final long headTimeoutNanos;
     private final long writeTimeoutNanos;
     private volatile boolean running = true;
 
     private ReportServer(AgentThreads threads, ServerSocketChannel server, Supplier<String> html, Supplier<String> text,
-                         long headTimeoutMillis, long writeTimeoutMillis) throws IOException {
+                         Supplier<String> json, long headTimeoutMillis, long writeTimeoutMillis) throws IOException {
         this.headTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(headTimeoutMillis);
         this.writeTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(writeTimeoutMillis);
         this.server = server;
@@ -69,29 +69,36 @@ public final class ReportServer {
         InetSocketAddress local = (InetSocketAddress) server.getLocalAddress();
         this.boundAddress = local.getAddress().getHostAddress();
         this.port = local.getPort();
-        this.html = html;
-        this.text = text;
+        this.html = new Rendering(html, "text/html; charset=utf-8");
+        this.text = new Rendering(text, "text/plain; charset=utf-8");
+        this.json = new Rendering(json, "application/json");
         this.renderer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(RENDER_QUEUE),
             r -> threads.daemon("connscope-report-render", r));
         server.configureBlocking(false);
         server.register(selector, SelectionKey.OP_ACCEPT);
     }
 
-    /** Starts the endpoint on {@code 127.0.0.1:port}, or logs why it could not and returns null. */
-    public static ReportServer start(AgentThreads threads, int port, Supplier<String> html, Supplier<String> text) {
-        return start(threads, port, html, text, HEAD_TIMEOUT_MS, WRITE_TIMEOUT_MS);
+    /**
+     * Starts the endpoint on {@code 127.0.0.1:port}, or logs why it could not and returns null.
+     *
+     * @param html the live view's page
+     * @param text the text report
+     * @param json the live view's data
+     */
+    public static ReportServer start(AgentThreads threads, int port, Supplier<String> html, Supplier<String> text,
+                                     Supplier<String> json) {
+        return start(threads, port, html, text, json, HEAD_TIMEOUT_MS, WRITE_TIMEOUT_MS);
     }
 
-    /** As {@link #start(AgentThreads, int, Supplier, Supplier)}, with other timeouts (tests). */
+    /** As {@link #start(AgentThreads, int, Supplier, Supplier, Supplier)}, with other timeouts (tests). */
     static ReportServer start(AgentThreads threads, int port, Supplier<String> html, Supplier<String> text,
-                              long headTimeoutMillis, long writeTimeoutMillis) {
+                              Supplier<String> json, long headTimeoutMillis, long writeTimeoutMillis) {
         ServerSocketChannel channel = null;
         try {
             channel = ServerSocketChannel.open();
             channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
-            ReportServer s = new ReportServer(threads, channel, html, text, headTimeoutMillis, writeTimeoutMillis);
+            ReportServer s = new ReportServer(threads, channel, html, text, json, headTimeoutMillis, writeTimeoutMillis);
             threads.daemon("connscope-report", s::run).start();
-            AgentLog.info("live report on http://127.0.0.1:" + s.port + "/");
             return s;
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
@@ -102,7 +109,7 @@ public final class ReportServer {
     }
 
     /** The port it listens on. */
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -251,8 +258,10 @@ public final class ReportServer {
             }
             key.interestOps(0);
             LiveReportRequest.Answer a = LiveReportRequest.answer(head.array(), end, boundAddress, port);
-            if (a == LiveReportRequest.Answer.HTML || a == LiveReportRequest.Answer.TEXT) {
-                render(a == LiveReportRequest.Answer.HTML);
+            Rendering report = a == LiveReportRequest.Answer.HTML ? html : a == LiveReportRequest.Answer.TEXT ? text
+                : a == LiveReportRequest.Answer.JSON ? json : null;
+            if (report != null) {
+                render(report);
             } else {
                 answer(a.status, "text/plain; charset=utf-8", a.name().toLowerCase(Locale.ROOT).replace('_', ' ') + "\n");
             }
@@ -270,13 +279,12 @@ public final class ReportServer {
             return -1;
         }
 
-        private void render(boolean asHtml) {
+        private void render(Rendering report) {
             rendering = true;
             try {
                 renderer.execute(() -> {
                     try {
-                        response = asHtml ? lastHtml.response(html, "text/html; charset=utf-8")
-                            : lastText.response(text, "text/plain; charset=utf-8");
+                        response = report.response();
                     } catch (Throwable e) {
                         AgentLog.once("live-report-failed", "the live report failed to render: " + e, e);
                         response = response(500, "text/plain; charset=utf-8", "the report failed to render\n");
@@ -318,10 +326,17 @@ public final class ReportServer {
 
     /** One report's latest rendering, as UTF-8, and when it was made. Render worker only. */
     private static final class Rendering {
+        private final Supplier<String> report;
+        private final String type;
         private byte[] body;
         private long at;
 
-        ByteBuffer[] response(Supplier<String> report, String type) {
+        Rendering(Supplier<String> report, String type) {
+            this.report = report;
+            this.type = type;
+        }
+
+        ByteBuffer[] response() {
             long now = System.nanoTime();
             if (body == null || now - at > RENDER_REUSE_NANOS) {
                 body = report.get().getBytes(StandardCharsets.UTF_8);
@@ -345,7 +360,7 @@ public final class ReportServer {
             + "Referrer-Policy: no-referrer\r\n"
             // The page is self-contained: its own inline script and styles, nothing fetched.
             + "Content-Security-Policy: default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline';"
-            + " img-src data:; frame-ancestors 'none'\r\n"
+            + " img-src data:; connect-src 'self'; frame-ancestors 'none'\r\n"
             + "Connection: close\r\n\r\n";
         return ByteBuffer.wrap(head.getBytes(StandardCharsets.ISO_8859_1));
     }

@@ -47,12 +47,22 @@ public final class ReportWriter {
 
     /** The text report as of now. */
     public String text() {
-        return ConnectionReport.render(tracker.destinations(), warnings.groups(), notes());
+        return ConnectionReport.render(tracker.destinations(), warnings.groups(), notes(), config.reportWide());
     }
 
     /** The HTML report as of now. */
     public String html() {
         return HtmlReport.render(tracker.destinations(), warnings.groups(), notes(), timeline);
+    }
+
+    /** The live view's page as of now: the HTML report, refreshing itself from {@link #json()}. */
+    public String liveHtml() {
+        return HtmlReport.render(tracker.destinations(), warnings.groups(), notes(), timeline, true);
+    }
+
+    /** The live view's data as of now. */
+    public String json() {
+        return HtmlReport.json(tracker.destinations(), warnings.groups(), notes(), timeline);
     }
 
     /** At exit: the text report to stderr or its file, and the HTML report when one is configured. */
@@ -62,17 +72,25 @@ public final class ReportWriter {
         }
         String text = text();
         Path file = config.reportFile();
-        if (file == null || !writeFile(file, text, "report")) {
+        List<String> written = new ArrayList<>();
+        if (file != null && writeFile(file, text, "report")) {
+            written.add("report to " + file);
+        } else {
             System.err.print(text);
             System.err.flush();
         }
         Path htmlFile = config.reportHtml();
         if (htmlFile != null) {
             try {
-                writeFile(htmlFile, html(), "HTML report");
+                if (writeFile(htmlFile, html(), "HTML report")) {
+                    written.add("HTML report to " + htmlFile);
+                }
             } catch (RuntimeException e) {
                 AgentLog.info("could not render the HTML report (" + e + ")");
             }
+        }
+        if (config.banner() && !written.isEmpty()) {
+            AgentLog.info("wrote the " + String.join(" and the ", written));
         }
     }
 
@@ -107,10 +125,6 @@ public final class ReportWriter {
         if (tracker.destinations().overflowed()) {
             notes.add("destinations beyond the first " + tracker.destinations().limit() + " are aggregated as (other) ("
                 + AgentConfig.MAX_DESTINATIONS + ")");
-        }
-        if (timeline.omittedConnections() > 0) {
-            notes.add("the HTML report's waterfall draws the first " + Timeline.MAX_CONNECTIONS + " connections; "
-                + timeline.omittedConnections() + " more are counted in the tables");
         }
         if (warnings.ungrouped() > 0) {
             notes.add(warnings.ungrouped() + " warning(s) are counted in connscope.warnings but not listed above: too many"

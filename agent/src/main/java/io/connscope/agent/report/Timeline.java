@@ -3,7 +3,6 @@ package io.connscope.agent.report;
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.TlsInfo;
 import io.connscope.agent.diagnose.Warning;
-import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.http.HttpExchange;
 import io.connscope.agent.http.RequestTarget;
 import io.connscope.agent.pipeline.ConnectionEnded;
@@ -11,26 +10,28 @@ import io.connscope.agent.pipeline.EventSink;
 import io.connscope.agent.pipeline.ExchangeFinished;
 import io.connscope.agent.text.SafeText;
 import io.connscope.agent.wire.WireExchange;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The timing of exported connections and their exchanges, for the HTML report's waterfall.
- * Bounded: the first {@link #MAX_CONNECTIONS} connections are kept whole; later ones are only
- * counted (the tables count them all). Each connection keeps at most
- * {@link #MAX_EXCHANGES_PER_CONNECTION} exchanges, all of them together at most
- * {@link #MAX_EXCHANGES}, each path at most {@link #MAX_PATH} characters: a few megabytes at
- * worst, whatever the traffic. Fed by the export thread; read at exit or by the live report
- * endpoint. {@link #none()} keeps nothing, for when no HTML report is asked for.
+ * The timing of exported connections and their exchanges, for the HTML report's network panel and
+ * the live view: the most recent connections, in a ring of {@code connscope.report.connections}
+ * (20,000 by default), plus every connection with a warning, in a ring of a quarter of that, so
+ * that a long run shows what happened last and what went wrong, never only its first minutes.
+ * Exchanges are held up to as many as connections in all, {@link #MAX_EXCHANGES_PER_CONNECTION} per
+ * connection, each path at most {@link #MAX_PATH} characters; when the exchanges are spent, the
+ * oldest connections give theirs up first. About half a kilobyte per connection held, whatever
+ * the traffic. Fed by the export thread; read at exit or by the live report. {@link #none()} keeps
+ * nothing, for when no HTML report is asked for.
  */
 public final class Timeline implements EventSink {
 
-    public static final int MAX_CONNECTIONS = 1000;
+    /** The default of {@code connscope.report.connections}. */
+    public static final int DEFAULT_CONNECTIONS = 20_000;
     static final int MAX_EXCHANGES_PER_CONNECTION = 100;
-    /** Exchanges kept in all, waiting for their connection or drawn with it. */
-    static final int MAX_EXCHANGES = 5_000;
     /** The waterfall shows a path in a tooltip: this much of it is enough to recognise it. */
     static final int MAX_PATH = 128;
 
@@ -83,6 +84,8 @@ public final class Timeline implements EventSink {
         final long bytesReceived;
         final List<String> warnings;
         final List<Exchange> exchanges;
+        /** A warning on the connection or on one of its exchanges. */
+        final boolean warned;
 
         Connection(ConnectionRecord r, List<String> warnings, List<Exchange> exchanges) {
             this.id = r.id();
@@ -102,28 +105,39 @@ public final class Timeline implements EventSink {
             this.bytesReceived = r.bytesRead();
             this.warnings = warnings;
             this.exchanges = exchanges;
+            this.warned = !warnings.isEmpty() || anyWarned(exchanges);
         }
     }
 
-    private final boolean keeps;
-    private final List<Connection> connections = new ArrayList<>();
+    private final int maxRecent;
+    private final int maxWarned;
+    private final int maxExchanges;
+    /** Open connections holding exchanges until they end. */
+    private final int maxPending;
+    private final ArrayDeque<Connection> recent = new ArrayDeque<>();
+    private final ArrayDeque<Connection> warned = new ArrayDeque<>();
     private final Map<Long, List<Exchange>> pending = new HashMap<>();
     /** Exchanges held, pending or drawn. */
     private int exchangeCount;
     private long omittedConnections;
     private long omittedExchanges;
 
-    public Timeline() {
-        this(true);
-    }
-
-    private Timeline(boolean keeps) {
-        this.keeps = keeps;
+    /** Keeps the latest {@code connections} connections, and a quarter as many with warnings besides. */
+    public Timeline(int connections) {
+        this.maxRecent = connections;
+        this.maxWarned = Math.max(1, connections / 4);
+        this.maxExchanges = connections;
+        this.maxPending = Math.max(1, connections / 4);
     }
 
     /** A timeline that keeps nothing: no report draws it. */
     public static Timeline none() {
-        return new Timeline(false);
+        return new Timeline(0);
+    }
+
+    /** The most connections it keeps, recent and warned. */
+    int capacity() {
+        return maxRecent == 0 ? 0 : maxRecent + maxWarned;
     }
 
     /**
@@ -133,19 +147,22 @@ public final class Timeline implements EventSink {
      */
     @Override
     public synchronized void exchangeFinished(ExchangeFinished item) {
-        if (!keeps) {
+        if (maxRecent == 0) {
             return;
         }
         List<Exchange> list = pending.get(item.connection().id());
         if (list == null) {
-            if (connections.size() + pending.size() >= MAX_CONNECTIONS) {
+            if (pending.size() >= maxPending) {
                 omittedExchanges++;
-                return; // its connection will not be kept either
+                return;
             }
             list = new ArrayList<>();
             pending.put(item.connection().id(), list);
         }
-        if (exchangeCount >= MAX_EXCHANGES || list.size() >= MAX_EXCHANGES_PER_CONNECTION) {
+        while (exchangeCount >= maxExchanges && !recent.isEmpty()) {
+            drop(recent.removeFirst()); // the oldest connections give their place to the newest exchanges
+        }
+        if (exchangeCount >= maxExchanges || list.size() >= MAX_EXCHANGES_PER_CONNECTION) {
             omittedExchanges++;
             return;
         }
@@ -155,30 +172,44 @@ public final class Timeline implements EventSink {
 
     @Override
     public synchronized void connectionEnded(ConnectionEnded ended) {
-        if (!keeps) {
+        if (maxRecent == 0) {
             return;
         }
         ConnectionRecord r = ended.connection();
-        List<Warning> warnings = ended.warnings();
         List<Exchange> exchanges = pending.remove(r.id());
-        HttpConnection http = r.http();
-        boolean lostExchanges = exchanges == null && http != null && http.requests() > 0;
-        if (lostExchanges || connections.size() + pending.size() >= MAX_CONNECTIONS) {
-            omittedConnections++;
-            if (exchanges != null) {
-                exchangeCount -= exchanges.size();
-                omittedExchanges += exchanges.size();
-            }
-            return;
+        Connection c = new Connection(r, rules(ended.warnings()), exchanges == null ? List.of() : exchanges);
+        ArrayDeque<Connection> ring = c.warned ? warned : recent;
+        if (ring.size() >= (c.warned ? maxWarned : maxRecent)) {
+            drop(ring.removeFirst());
         }
-        connections.add(new Connection(r, rules(warnings), exchanges == null ? List.of() : exchanges));
+        ring.addLast(c);
     }
 
+    private static boolean anyWarned(List<Exchange> exchanges) {
+        for (Exchange x : exchanges) {
+            if (!x.warnings.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A connection that gives up its place: counted, with its exchanges. */
+    private void drop(Connection c) {
+        omittedConnections++;
+        exchangeCount -= c.exchanges.size();
+        omittedExchanges += c.exchanges.size();
+    }
+
+    /** The connections kept, recent and warned, in no particular order. */
     synchronized List<Connection> connections() {
-        return new ArrayList<>(connections);
+        List<Connection> all = new ArrayList<>(recent.size() + warned.size());
+        all.addAll(recent);
+        all.addAll(warned);
+        return all;
     }
 
-    /** Connections exported but not in the waterfall, because it was full. */
+    /** Connections exported but no longer (or never) kept, because the rings were full. */
     public synchronized long omittedConnections() {
         return omittedConnections;
     }

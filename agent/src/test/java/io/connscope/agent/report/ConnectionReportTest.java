@@ -42,16 +42,71 @@ class ConnectionReportTest {
         warnings.add(api, w, 0);
         warnings.add(api, w, 1);
 
-        String text = ConnectionReport.render(destinations, warnings.groups(), List.of("a note"));
+        String text = ConnectionReport.render(destinations, warnings.groups(), List.of("a note"), false);
 
-        assertThat(text).contains("4 connection(s), 2 destination(s)");
-        assertThat(text).containsPattern("(?m)^  api\\.example\\.com:443 +3 +0 +300 +750 +2\\.\\d\\d/2\\.\\d\\d ms +- +- +2/1"
-            + " +6/6 +50% +2  local-close 3$");
-        assertThat(text).containsPattern("(?m)^  :8080 +1 +0 +0 +0 +- +- +- +0/0 +- +- +0  -$");
+        assertThat(text).contains("4 connection(s), 2 destination(s)\n"
+            + "  connections   3 outbound to 1 destination(s), 1 inbound on 1 listening port(s)\n"
+            + "  HTTP          outbound: 6 request(s), 6 response(s) on 3 connection(s), 50% of requests on a reused one\n"
+            + "                inbound:  none\n");
+        assertThat(text).containsPattern("(?m)^  api\\.example\\.com:443 +3 +0 +300 +750 +2\\.\\d\\d/2\\.\\d\\d +- +6/6"
+            + " +50% +2  local-close 3$");
+        assertThat(text).containsPattern("(?m)^  :8080 +1 +0 +0 +0 +- +- +- +- +0  -$");
         assertThat(text).contains("  WARN slow-setup at api.example.com:443, 2 time(s) (1 beyond the rate limit not exported)\n"
             + "       first: it took 900 ms\n       fix:   reuse connections\n");
         assertThat(text).contains("  - a note");
+        // Every column, with units, in the wide report.
+        String wide = ConnectionReport.render(destinations, warnings.groups(), List.of("a note"), true);
+        assertThat(wide).containsPattern("(?m)^  api\\.example\\.com:443 +3 +0 +300 +750 +2\\.\\d\\d/2\\.\\d\\d ms +- +- +2/1"
+            + " +6/6 +50% +2  local-close 3$");
         assertThat(CloseClassification.LOCAL_CLOSE.label()).isEqualTo("local-close");
+    }
+
+    /**
+     * The order a reader needs: the summary, the warnings most harmful first (a request processed twice
+     * before a missed keep-alive, whatever the alphabet says), then the tables; a fix given at several
+     * destinations is printed once; nothing wider than 120 columns, even an event sequence with no space.
+     */
+    @Test
+    void summaryFirstThenWarningsByImpactThenTablesWithinOneHundredTwentyColumns() {
+        Destinations destinations = new Destinations(10);
+        Destination a = destinations.of(Role.CLIENT, "a.example", 80);
+        Destination b = destinations.of(Role.CLIENT, "b.example", 80);
+        a.stats.opened.addAndGet(5);
+        b.stats.opened.addAndGet(2);
+        WarningLog warnings = new WarningLog(10, 10);
+        String sequence = "(" + "connect,first-write,first-read,".repeat(6) + "close)";
+        warnings.add(a, new Warning("connection-churn", Severity.WARN, "many connections", "reuse them"), 0);
+        warnings.add(a, new Warning("unsafe-resend", Severity.WARN, "POST /orders sent twice " + sequence,
+            "send an Idempotency-Key ".repeat(8)), 0);
+        warnings.add(b, new Warning("unsafe-resend", Severity.WARN, "POST /pay sent twice", "send an Idempotency-Key ".repeat(8)),
+            0);
+        warnings.add(b, new Warning("tcp-nodelay-late", Severity.INFO, "late", "set it first"), 0);
+
+        String text = ConnectionReport.render(destinations, warnings.groups(), List.of("a note that goes on ".repeat(20)), false);
+
+        assertThat(text.lines().mapToInt(String::length).max().getAsInt()).isLessThanOrEqualTo(120);
+        assertThat(text).contains("  warnings      4 in 3 rule(s): 3 WARN, 1 INFO; most harmful first, each listed below\n"
+            + "    lost or duplicated data  WARN unsafe-resend 2\n"
+            + "    added latency            INFO tcp-nodelay-late 1\n"
+            + "    wasted connections       WARN connection-churn 1\n");
+        int summary = text.indexOf("  warnings      ");
+        int resendAtA = text.indexOf("  WARN unsafe-resend at a.example:80, 1 time(s)\n");
+        int resendAtB = text.indexOf("  WARN unsafe-resend at b.example:80, 1 time(s)\n");
+        int late = text.indexOf("  INFO tcp-nodelay-late at b.example:80");
+        int churn = text.indexOf("  WARN connection-churn at a.example:80");
+        int table = text.indexOf("Outbound connections, by destination");
+        assertThat(summary).isPositive();
+        assertThat(List.of(summary, resendAtA, resendAtB, late, churn, table)).isSorted();
+        assertThat(text.substring(resendAtA)).startsWith("  WARN unsafe-resend at a.example:80, 1 time(s)\n"
+            + "       first: POST /orders sent twice (connect,first-write,first-read,connect,first-write,first-read,connect,\n"
+            + "              first-write,first-read,connect,first-write,first-read,connect,first-write,first-read,connect,first-write,\n"
+            + "              first-read,close)\n");
+        assertThat(text.split("fix:   send an Idempotency-Key", -1)).as("the fix printed once").hasSize(2);
+        assertThat(text).contains("       fix:   as for unsafe-resend at a.example:80 above\n");
+        assertThat(text.replaceAll(",\n +", ",")).contains("(" + "connect,first-write,first-read,".repeat(6) + "close)");
+        // The wide report keeps each entry on one line.
+        String wide = ConnectionReport.render(destinations, warnings.groups(), List.of(), true);
+        assertThat(wide).contains("first: POST /orders sent twice " + sequence + "\n");
     }
 
     @Test
@@ -80,13 +135,13 @@ class ConnectionReportTest {
             warnings.add(d, new Warning("rule-" + i % 7, Severity.WARN, hostile.repeat(5), "fix it"), i);
         }
         List<String> notes = List.of(hostile.repeat(10), "note\u001b]0;title\u0007");
-        String text = ConnectionReport.render(destinations, warnings.groups(), notes);
+        String text = ConnectionReport.render(destinations, warnings.groups(), notes, false);
         assertThat(text.getBytes(StandardCharsets.UTF_8).length).isLessThan(ConnectionReport.MAX_BYTES);
         assertThat(text).doesNotContainPattern("[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f]");
         assertThat(text).doesNotContain("\n  WARN injected-line");
         // every destination row fits; the warnings are cut at their share, and say so
         assertThat(text).doesNotContain("more destinations not listed").contains("  (other) ")
-            .contains("more warning groups not listed: the text report stays under 512 KiB")
+            .contains("more warning groups not listed: the text report stays under 1024 KiB")
             .contains("==== end of connscope report ====");
         assertThat(text.lines().mapToInt(String::length).max().getAsInt()).isLessThan(1100);
     }

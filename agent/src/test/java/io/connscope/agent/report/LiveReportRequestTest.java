@@ -17,6 +17,9 @@ class LiveReportRequestTest {
     void theReportGoesOnlyToRequestsThatNameThisServer() {
         assertThat(answer("GET / HTTP/1.1\r\nHost: 127.0.0.1:7070\r\n\r\n")).isEqualTo(Answer.HTML);
         assertThat(answer("GET /report.txt HTTP/1.1\r\nhost: LOCALHOST:7070\r\n\r\n")).isEqualTo(Answer.TEXT);
+        assertThat(answer("GET /api/report.json HTTP/1.1\r\nHost: 127.0.0.1:7070\r\nSec-Fetch-Site: same-origin\r\n\r\n"))
+            .isEqualTo(Answer.JSON);
+        assertThat(answer("GET /api/report.json HTTP/1.1\r\nHost: evil.example:7070\r\n\r\n")).isEqualTo(Answer.FORBIDDEN);
         assertThat(answer("GET /?x=1 HTTP/1.1\r\nHost: localhost:7070\r\nOrigin: http://localhost:7070\r\n\r\n"))
             .isEqualTo(Answer.HTML);
         // DNS rebinding: the browser names the attacker's host

@@ -34,7 +34,8 @@ class ReportServerTest {
     }
 
     private int start(Supplier<String> html, long headTimeoutMillis, long writeTimeoutMillis) {
-        server = ReportServer.start(new AgentThreads(), 0, html, () -> "text", headTimeoutMillis, writeTimeoutMillis);
+        server = ReportServer.start(new AgentThreads(), 0, html, () -> "text", () -> "{}", headTimeoutMillis,
+            writeTimeoutMillis);
         assertThat(server).isNotNull();
         return server.port();
     }

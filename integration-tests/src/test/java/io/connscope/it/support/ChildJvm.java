@@ -293,6 +293,15 @@ public final class ChildJvm {
             return this;
         }
 
+        /**
+         * stderr with the text report's wrapped lines joined again (a line that goes on is indented by four
+         * spaces or more), for the tests that look for a phrase of a note or of evidence wherever the
+         * 120-column report broke it.
+         */
+        public String unwrappedStderr() {
+            return stderr.replaceAll("\n {4,}", " ");
+        }
+
         /** The value of key in the "expect:" line that also has port=..., as printed by the demo. */
         public Map<String, String> expectLine(String marker) {
             for (String line : stdout.split("\n")) {
