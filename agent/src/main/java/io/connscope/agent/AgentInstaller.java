@@ -1,6 +1,7 @@
 package io.connscope.agent;
 
 import io.connscope.agent.config.AgentConfig;
+import io.connscope.agent.config.AttachOutcome;
 import io.connscope.agent.connection.CallSites;
 import io.connscope.agent.connection.ConnectionRegistry;
 import io.connscope.agent.connection.ConnectionTracker;
@@ -84,6 +85,7 @@ final class AgentInstaller {
         }
         r.stopWithin();
         r.instrumenter.uninstall(r.inst);
+        System.clearProperty(AttachOutcome.RUNNING);
         AgentLog.info("detached: tracking and export stopped");
     }
 
@@ -115,8 +117,11 @@ final class AgentInstaller {
         }
     }
 
-    /** @param attached loaded into a running JVM: connections already open are followed from their next I/O */
-    static synchronized void install(String args, Instrumentation inst, boolean attached) {
+    /**
+     * @param attached loaded into a running JVM: connections already open are followed from their next I/O
+     * @return the settings rejected (each said on stderr too), for the attach command
+     */
+    static synchronized List<String> install(String args, Instrumentation inst, boolean attached) {
         long started = System.nanoTime();
         AgentConfig config = AgentConfig.load(args, System.getProperties(), System.getenv());
         AgentLog.setDebug(config.debug());
@@ -134,7 +139,7 @@ final class AgentInstaller {
             instrumentMillis = (System.nanoTime() - instrumentStart) / 1_000_000;
         }
         try {
-            start(config, instrumenter, instrumentMillis, inst, attached, started);
+            return start(config, instrumenter, instrumentMillis, inst, attached, started);
         } catch (Throwable t) {
             // Started halfway: the JDK classes get their own bytecode back, so that nothing is left behind
             // (an attach after this one would otherwise weave them twice).
@@ -147,8 +152,8 @@ final class AgentInstaller {
         }
     }
 
-    private static void start(AgentConfig config, Instrumenter instrumenter, long instrumentMillisBefore,
-                              Instrumentation inst, boolean attached, long started) {
+    private static List<String> start(AgentConfig config, Instrumenter instrumenter, long instrumentMillisBefore,
+                                      Instrumentation inst, boolean attached, long started) {
         long instrumentMillis = instrumentMillisBefore;
         RuleCatalog rules = new RuleCatalog(config.ruleSettings());
         List<String> problems = new ArrayList<>(config.problems());
@@ -236,9 +241,11 @@ final class AgentInstaller {
         Running r = new Running(inst, instrumenter, group, stop, timeout);
         Runtime.getRuntime().addShutdownHook(r.hook);
         running = r;
+        System.setProperty(AttachOutcome.RUNNING, AgentVersion.get()); // for `list`
         AgentLog.debug("started in " + (System.nanoTime() - started) / 1_000_000 + " ms (instrumentation "
             + instrumentMillis + " ms); socket path "
             + (jdk.legacySocketPath() ? "legacy PlainSocketImpl" : "JDK 13+") + "; instrumented " + instrumenter.transformed());
+        return problems;
     }
 
     /** One step of stopping: a failure is said once and the next steps still run. */

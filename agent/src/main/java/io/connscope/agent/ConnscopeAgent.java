@@ -1,12 +1,14 @@
 package io.connscope.agent;
 
 import io.connscope.agent.config.AgentConfig;
+import io.connscope.agent.config.AttachOutcome;
 import io.connscope.agent.runtime.AgentLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.security.ProtectionDomain;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,32 +31,40 @@ public final class ConnscopeAgent {
     }
 
     public static void premain(String args, Instrumentation inst) {
-        start(args, inst, false);
+        start(args, inst, false, null);
     }
 
     /**
      * Loaded into a running JVM by {@code java -jar connscope-agent.jar attach|detach <pid>}
-     * (the {@code AttachCli} command); the argument {@value #DETACH} stops it again.
+     * (the {@code AttachCli} command); the argument {@value #DETACH} stops it again. What happened
+     * is recorded for the command ({@link AttachOutcome}) before this returns.
      */
-    public static void agentmain(String args, Instrumentation inst) {
+    public static void agentmain(String agentArgs, Instrumentation inst) {
+        String id = AttachOutcome.id(agentArgs);
+        String args = AttachOutcome.withoutId(agentArgs);
         try {
             if (DETACH.equals(args)) {
-                if (bridgeInjected()) {
+                if (bridgeInjected() && AgentInstaller.isRunning()) {
                     AgentInstaller.detach();
+                    AttachOutcome.record(id, AttachOutcome.Status.DONE, List.of());
                 } else {
                     AgentLog.info("detach: connscope is not running in this JVM");
+                    AttachOutcome.record(id, AttachOutcome.Status.REFUSED, List.of("connscope is not running there"));
                 }
                 return;
             }
             if (bridgeInjected() && AgentInstaller.isRunning()) {
                 AgentLog.info("attach: connscope is already running in this JVM; detach it first to change its settings");
+                AttachOutcome.record(id, AttachOutcome.Status.REFUSED,
+                    List.of("connscope is already running there; detach it first to change its settings"));
                 return;
             }
         } catch (Throwable t) {
             AgentLog.info("connscope could not " + (DETACH.equals(args) ? "detach" : "attach") + ": " + t);
+            AttachOutcome.record(id, AttachOutcome.Status.FAILED, List.of(t.toString()));
             return;
         }
-        start(args, inst, true);
+        start(args, inst, true, id);
     }
 
     /** True once the bridge is in the bootstrap loader: connscope ran in this JVM before (it can only be defined once). */
@@ -67,7 +77,8 @@ public final class ConnscopeAgent {
         }
     }
 
-    private static void start(String args, Instrumentation inst, boolean attached) {
+    /** @param id the attach command's id ({@link AttachOutcome}), or null */
+    private static void start(String args, Instrumentation inst, boolean attached, String id) {
         try {
             if (!attached && CachePreparation.asked(args)) {
                 confineByteBuddy();
@@ -79,15 +90,20 @@ public final class ConnscopeAgent {
             }
             // Checked here, before AgentInstaller is loaded: verifying it would load bridge types.
             if (!AgentConfig.load(args, System.getProperties(), System.getenv()).enabled()) {
+                AttachOutcome.record(id, AttachOutcome.Status.REFUSED,
+                    List.of(AgentConfig.ENABLED + " is false in the settings: nothing was started"));
                 return;
             }
             confineByteBuddy();
             if (!bridgeInjected()) {
                 injectBridge(inst);
             }
-            AgentInstaller.install(args, inst, attached);
+            List<String> problems = AgentInstaller.install(args, inst, attached);
+            AttachOutcome.record(id, problems.isEmpty() ? AttachOutcome.Status.DONE
+                : AttachOutcome.Status.SETTINGS_REJECTED, problems);
         } catch (Throwable t) {
             AgentLog.info("connscope failed to start and is inactive; the application continues: " + t);
+            AttachOutcome.record(id, AttachOutcome.Status.FAILED, List.of(t.toString()));
         }
     }
 

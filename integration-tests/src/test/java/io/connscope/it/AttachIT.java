@@ -185,15 +185,99 @@ class AttachIT {
         Await.until(what, 60, condition);
     }
 
+    /**
+     * Every refusal of the command comes back to it from the target JVM, with the target's reason and
+     * an exit status that says it: detaching where connscope does not run, attaching where it runs,
+     * settings the target rejected (typos get a suggestion), connscope turned off by a setting, a
+     * process that is not there or not a number. {@code list} marks the JVM while connscope runs there.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Jvm.class, names = {"JDK17", "JDK25"})
+    void theCommandSaysWhatTheTargetSaidAndExitsAccordingly(Jvm jvm) throws Exception {
+        try (ChildJvm.Running app = ChildJvm.on(jvm).withoutAgent().startFixture(LongLivedConnectionApp.class)) {
+            String pid = String.valueOf(app.pid());
+            await("the first ping", () -> stdout(app).contains("expect: port="));
+            Cli version = run(jvm, "--version");
+            assertThat(version.exit).isZero();
+            assertThat(version.out).matches("connscope \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n");
+            String mark = "\tconnscope " + version.out.substring("connscope ".length()).trim();
+
+            assertThat(run(jvm, "detach", pid)).satisfies(c -> {
+                assertThat(c.exit).isEqualTo(1);
+                assertThat(c.err).isEqualTo("process " + pid + ": connscope is not running there\n");
+            });
+            assertThat(cli(jvm, "list")).containsPattern("(?m)^" + pid + "\t.*LongLivedConnectionApp$");
+
+            Cli typos = run(jvm, "attach", pid, "max.connections=lots,report.flie=/tmp/r.txt");
+            assertThat(typos.exit).as(typos.toString()).isEqualTo(3);
+            assertThat(typos.out).isEqualTo("attached to " + pid + "; connscope's messages are in that JVM's stderr\n");
+            assertThat(typos.err).isEqualTo("2 setting(s) rejected in process " + pid + " (their defaults apply):\n"
+                + "  setting connscope.max.connections='lots' is not a whole number; using the default '65536'\n"
+                + "  unknown setting 'connscope.report.flie' ignored; did you mean connscope.report.file?\n");
+            assertThat(cli(jvm, "list")).containsPattern("(?m)^" + pid + "\t.*LongLivedConnectionApp" + mark + "$");
+
+            assertThat(run(jvm, "attach", pid)).satisfies(c -> {
+                assertThat(c.exit).isEqualTo(1);
+                assertThat(c.err).isEqualTo("process " + pid + ": connscope is already running there; detach it first to"
+                    + " change its settings\n");
+            });
+            assertThat(cli(jvm, "detach", pid)).isEqualTo("detached from " + pid + "; connscope's messages are in that JVM's"
+                + " stderr\n");
+            assertThat(cli(jvm, "list")).containsPattern("(?m)^" + pid + "\t.*LongLivedConnectionApp$");
+
+            assertThat(run(jvm, "attach", pid, "enabled=false")).satisfies(c -> {
+                assertThat(c.exit).isEqualTo(1);
+                assertThat(c.err).isEqualTo("process " + pid + ": connscope.enabled is false in the settings: nothing was"
+                    + " started\n");
+            });
+            assertThat(run(jvm, "attach", "2147483647")).satisfies(c -> {
+                assertThat(c.exit).isEqualTo(1);
+                assertThat(c.err).startsWith("could not load connscope into process 2147483647: ");
+            });
+            assertThat(run(jvm, "attach", "twelve")).satisfies(c -> {
+                assertThat(c.exit).isEqualTo(2);
+                assertThat(c.err).startsWith("not a process id: 'twelve'");
+            });
+            assertThat(app.stderr()).contains("[connscope] attach: connscope is already running in this JVM")
+                .contains("[connscope] detach: connscope is not running in this JVM");
+        }
+    }
+
     /** Runs the agent jar's command line with the same JDK; fails unless it exits 0. */
     private static String cli(Jvm jvm, String... args) throws Exception {
+        Cli c = run(jvm, args);
+        assertThat(c.exit).as("%s", c).isZero();
+        return c.out + c.err;
+    }
+
+    /** The command's exit status, stdout and stderr. */
+    private static final class Cli {
+        final int exit;
+        final String out;
+        final String err;
+
+        Cli(int exit, String out, String err) {
+            this.exit = exit;
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exit + "\nstdout: " + out + "\nstderr: " + err;
+        }
+    }
+
+    private static Cli run(Jvm jvm, String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of(jvm.java().orElseThrow().toString(), "-jar",
             ChildJvm.AGENT_JAR.toString()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        java.nio.file.Path err = java.nio.file.Files.createTempFile("cli", ".err");
+        Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("%s: %s", cmd, out).isZero();
-        return out;
+        String errors = java.nio.file.Files.readString(err);
+        java.nio.file.Files.delete(err);
+        return new Cli(p.exitValue(), out, errors);
     }
 }

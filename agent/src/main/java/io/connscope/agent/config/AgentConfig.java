@@ -127,7 +127,7 @@ public final class AgentConfig {
             }
         });
         systemProperties.stringPropertyNames().forEach(k -> {
-            if (k.startsWith("connscope.")) {
+            if (k.startsWith("connscope.") && !AttachOutcome.isOwnProperty(k)) {
                 raw.put(k, systemProperties.getProperty(k));
             }
         });
@@ -145,7 +145,9 @@ public final class AgentConfig {
             }
             Setting s = SETTINGS.get(key);
             if (s == null) {
-                problems.add("unknown setting '" + key + "' ignored (known: " + String.join(", ", SETTINGS.keySet()) + ")");
+                String near = Suggestion.closest(key, SETTINGS.keySet());
+                problems.add("unknown setting '" + key + "' ignored" + (near != null ? "; did you mean " + near + "?"
+                    : " (known: " + String.join(", ", SETTINGS.keySet()) + ")"));
                 return;
             }
             String error = s.kind.check(value.trim());
