@@ -7,6 +7,7 @@ import io.connscope.it.support.ChildJvm;
 import io.connscope.it.support.OtlpReceiver;
 import io.connscope.testsupport.Jvm;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import java.util.HashSet;
@@ -60,6 +61,51 @@ class HttpMetricsIT {
                 .allSatisfy(p -> assertThat(p.getExplicitBoundsList()).containsExactly(0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0,
                     2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0))
                 .isNotEmpty();
+            requestDurations(otlp, port, run.expectLine("active=2 idle=1"));
+        }
+    }
+
+    /**
+     * http.client.request.duration and http.server.request.duration as the stable HTTP conventions define
+     * them: the advised buckets, their attributes only, one point per request, and durations within the
+     * client's own timing of each request (which starts before connscope's first byte and ends after its
+     * last): one fast request, two held by the server for the fixture's 2 s.
+     */
+    private static void requestDurations(OtlpReceiver otlp, int port, Map<String, String> expect) {
+        double fast = Long.parseLong(expect.get("fast.ns")) / 1e9;
+        double slow = Long.parseLong(expect.get("slow.ns")) / 1e9;
+        for (String name : List.of("http.client.request.duration", "http.server.request.duration")) {
+            List<Metric> exports = otlp.metrics(name);
+            assertThat(exports).as(name).isNotEmpty();
+            HistogramDataPoint last = null;
+            for (Metric m : exports) {
+                for (HistogramDataPoint p : m.getHistogram().getDataPointsList()) {
+                    if (port(p.getAttributesList()) == port) {
+                        last = p;
+                    }
+                }
+            }
+            assertThat(last).as(name + " for port " + port).isNotNull();
+            assertThat(last.getExplicitBoundsList()).containsExactly(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75,
+                1.0, 2.5, 5.0, 7.5, 10.0);
+            Map<String, String> attributes = new TreeMap<>();
+            last.getAttributesList().forEach(kv -> attributes.put(kv.getKey(), kv.getValue().hasIntValue()
+                ? Long.toString(kv.getValue().getIntValue()) : kv.getValue().getStringValue()));
+            Map<String, String> wanted = new TreeMap<>(Map.of("http.request.method", "GET", "http.response.status_code", "200",
+                "network.protocol.version", "1.1", "url.scheme", "http", "server.port", Integer.toString(port)));
+            if (name.startsWith("http.client")) {
+                wanted.put("server.address", attributes.getOrDefault("server.address", "(missing)"));
+                assertThat(attributes.get("server.address")).isIn("127.0.0.1", "localhost");
+            }
+            assertThat(attributes).as(name).isEqualTo(wanted);
+            assertThat(last.getCount()).as(name).isEqualTo(3);
+            // Bucket counts: the fast one at most in the bucket of the client's own time; both slow ones above 1 s.
+            assertThat(last.getSum()).as(name).isBetween(slow - 0.2, fast + slow);
+            long aboveOneSecond = 0;
+            for (int i = 10; i < last.getBucketCountsCount(); i++) { // buckets after the bound 1.0
+                aboveOneSecond += last.getBucketCounts(i);
+            }
+            assertThat(aboveOneSecond).as(name + ": the two held requests").isEqualTo(2);
         }
     }
 

@@ -59,6 +59,7 @@ public final class ConnectionTelemetry {
     private final ExchangeSampler sampler;
     private final WebSocketSpans webSockets;
     private final LongCounter exchangeCount;
+    private final HttpRequestDurations requestDurations;
     private final LongCounter resendCount;
     private final WarningExport warningExport;
     private final DoubleHistogram connectDuration;
@@ -80,6 +81,7 @@ public final class ConnectionTelemetry {
         Meter meter = otel.getMeter(SCOPE);
         exchangeCount = meter.counterBuilder("connscope.http.exchanges").setUnit("{exchange}")
             .setDescription("HTTP exchanges seen on the wire, every one, whether or not it got a span.").build();
+        requestDurations = new HttpRequestDurations(meter);
         resendCount = meter.counterBuilder("connscope.http.resends").setUnit("{exchange}")
             .setDescription("HTTP exchanges that resent an earlier failed request (http.request.resend_count of 1 or more).")
             .build();
@@ -188,6 +190,7 @@ public final class ConnectionTelemetry {
             return;
         }
         exchangeCount.add(1, destination);
+        requestDurations.record(item.connection(), http);
         if (http.resendCount() > 0) {
             resendCount.add(1, destination);
         }

@@ -76,9 +76,8 @@ final class ExchangeSpans {
     void export(ExchangeFinished item, HttpExchange e, Attributes destination) {
         ConnectionRecord r = item.connection();
         boolean client = r.role() == Role.CLIENT;
-        // The method is unknown when only the response was seen (the request did not parse as HTTP).
-        String method = e.method() == null ? "_OTHER" : e.method();
-        boolean known = KNOWN_METHODS.contains(method);
+        String method = method(e);
+        boolean known = !method.equals("_OTHER");
         GrpcCall grpc = e.grpc();
         String rpcName = grpc == null ? null : GrpcSpans.name(grpc);
         SpanBuilder sb = tracer.spanBuilder(rpcName != null ? rpcName : known ? method : "HTTP")
@@ -91,7 +90,7 @@ final class ExchangeSpans {
             .setAttribute(REQUEST_INDEX, (long) e.index)
             .setAttribute(CONNECTION_REUSED, e.index > 1)
             .setAttribute(HTTP_PIPELINED, e.pipelined());
-        sb.setAttribute(HTTP_REQUEST_METHOD, known ? method : "_OTHER");
+        sb.setAttribute(HTTP_REQUEST_METHOD, method);
         if (!known && e.method() != null) {
             sb.setAttribute(HTTP_REQUEST_METHOD_ORIGINAL, e.method());
         }
@@ -207,6 +206,14 @@ final class ExchangeSpans {
         }
         span.end(clock.epochNanos(end), TimeUnit.NANOSECONDS);
         remember(r, span.getSpanContext());
+    }
+
+    /**
+     * {@code http.request.method}: the method when the conventions know it, else {@code _OTHER} (also
+     * when only the response was seen and the request did not parse as HTTP).
+     */
+    static String method(HttpExchange e) {
+        return e.method() != null && KNOWN_METHODS.contains(e.method()) ? e.method() : "_OTHER";
     }
 
     /**
