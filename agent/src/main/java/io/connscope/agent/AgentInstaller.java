@@ -189,8 +189,8 @@ final class AgentInstaller {
         ExporterLogging.install(exportHealth);
         Clock clock = new Clock();
         OtelSink otel = new OtelSink(() -> buildSdk(config, exportHealth), sdk -> {
-            AnalysisMemoryMetrics.register(sdk.getMeter(ConnectionTelemetry.SCOPE), analysisMemory);
-            UnfollowedStacksMetric.register(sdk.getMeter(ConnectionTelemetry.SCOPE));
+            AnalysisMemoryMetrics.register(ConnectionTelemetry.meter(sdk), analysisMemory);
+            UnfollowedStacksMetric.register(ConnectionTelemetry.meter(sdk));
             return new ConnectionTelemetry(sdk, clock, destinations, exportHealth, warnings, registry::open,
                 config.exchangeSpansRatio(), config.captureQuery());
         });

@@ -161,7 +161,12 @@ class ConfigIT {
 
             ChildJvm.on(Jvm.JDK17).agentArgs("otel.exporter.otlp.endpoint=" + byArg.endpoint()).demo("half-close")
                 .assertSuccess();
-            assertThat(byArg.spans().where(s -> s.name().startsWith("connection "))).hasSize(2);
+            // With no service name given, the service is named after the jar the JVM runs, as the OpenTelemetry Java
+            // agent names it, not unknown_service:java.
+            assertThat(byArg.spans().where(s -> s.name().startsWith("connection "))).hasSize(2)
+                .allSatisfy(s -> assertThat(s.resource.getAttributesList())
+                    .anySatisfy(kv -> assertThat(kv.getKey() + "=" + kv.getValue().getStringValue())
+                        .isEqualTo("service.name=connscope-demo")));
         }
     }
 

@@ -34,6 +34,17 @@ class DemoTourIT {
             Spans spans = ScenarioPort.attributed(run, otlp.spans());
 
             textReport(run.stderr);
+            // The service's name as the settings give it (the tests' OTEL_SERVICE_NAME; ConfigIT checks the name taken
+            // from the jar when none is given); each run is an instance of its own; connscope is the telemetry's
+            // distribution; its scope has its version and schema.
+            SpanView any = spans.where(s -> s.name().startsWith("connection ")).get(0);
+            Map<String, String> resource = new java.util.TreeMap<>();
+            any.resource.getAttributesList().forEach(kv -> resource.put(kv.getKey(), kv.getValue().getStringValue()));
+            assertThat(resource).containsEntry("service.name", "connscope-it")
+                .containsEntry("telemetry.distro.name", "connscope").containsKey("telemetry.distro.version");
+            assertThat(resource.get("service.instance.id")).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+            assertThat(any.scopeVersion).isEqualTo(resource.get("telemetry.distro.version")).isNotEmpty();
+            assertThat(any.schemaUrl).isEqualTo("https://opentelemetry.io/schemas/1.37.0");
             // The bridge is defined in the boot loader, not appended to the boot class path, so the JVM keeps
             // class-data sharing for the application and says nothing about it.
             assertThat(run.stderr).doesNotContain("Sharing is only supported");
@@ -118,6 +129,18 @@ class DemoTourIT {
                 assertThat(e.span.getKind().name()).isEqualTo(role.equals("client") ? "SPAN_KIND_CLIENT" : "SPAN_KIND_SERVER");
                 assertThat(e.str("http.request.method")).isEqualTo(method);
                 assertThat(e.str("url.path")).isEqualTo("/keep-alive");
+                // What each side's conventions ask: the client's url.full, the server's scheme and client address.
+                assertThat(e.str("network.peer.address")).isEqualTo("127.0.0.1");
+                if (role.equals("client")) {
+                    assertThat(e.str("url.full")).isEqualTo("http://" + c.str("server.address") + ":" + port + "/keep-alive");
+                    assertThat(e.has("url.scheme")).isFalse();
+                    assertThat(e.num("network.peer.port")).isEqualTo(port);
+                } else {
+                    assertThat(e.has("url.full")).isFalse();
+                    assertThat(e.str("url.scheme")).isEqualTo("http");
+                    assertThat(e.str("client.address")).isEqualTo("127.0.0.1");
+                    assertThat(e.num("client.port")).isEqualTo(e.num("network.peer.port")).isPositive();
+                }
                 assertThat(e.num("http.response.status_code")).isEqualTo(200);
                 assertThat(e.str("network.protocol.version")).isEqualTo("1.1");
                 assertThat(e.num("connscope.connection.id")).isEqualTo(c.num("connscope.connection.id"));

@@ -69,6 +69,9 @@ class PrometheusIT {
             assertThat(s.sum("connscope_connect_duration_seconds_count", client)).isEqualTo(3);
             assertThat(s.sum("connscope_http_exchanges_total", client)).isEqualTo(5);
             assertThat(s.sum("connscope_http_exchanges_total", server)).isEqualTo(5);
+            // The conventions' request durations, every exchange, without connscope's role (their names say it).
+            assertThat(s.sum("http_client_request_duration_seconds_count", Map.of("server_port", port))).isEqualTo(5);
+            assertThat(s.sum("http_server_request_duration_seconds_count", Map.of("server_port", port))).isEqualTo(5);
             assertThat(s.select("connscope_http_resends_total", client)).isEmpty();
             assertThat(s.sum("connscope_http_connection_requests_count", client)).isEqualTo(3);
             assertThat(s.sum("connscope_http_connection_requests_sum", client)).isEqualTo(5);
@@ -90,7 +93,7 @@ class PrometheusIT {
             // Every documented metric with data here is served under its documented Prometheus name and type; the
             // others are checked against the demo's traffic in GrafanaDashboardIT.
             Map<String, String[]> documented = documentedMetrics();
-            assertThat(documented).hasSize(21);
+            assertThat(documented).hasSize(23);
             List<String> noDataHere = List.of("connscope.tls.handshake.duration", "connscope.http.resends", "connscope.warnings",
                 "http.client.open_connections", "connscope.websocket.sessions");
             for (Map.Entry<String, String[]> m : documented.entrySet()) {

@@ -15,6 +15,7 @@ import io.connscope.agent.diagnose.WarningLog;
 import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.http.HttpExchange;
 import io.connscope.agent.pipeline.ExchangeFinished;
+import io.connscope.agent.runtime.AgentVersion;
 import io.connscope.agent.runtime.Clock;
 import io.connscope.agent.wire.WireExchange;
 import io.opentelemetry.api.OpenTelemetry;
@@ -44,6 +45,8 @@ import java.util.function.Supplier;
 public final class ConnectionTelemetry {
 
     public static final String SCOPE = "io.connscope";
+    /** The semantic conventions the names follow, for the scope's schema URL. */
+    public static final String SCHEMA_URL = "https://opentelemetry.io/schemas/1.37.0";
     private static final List<Double> SETUP_BUCKETS =
         Arrays.asList(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0);
     private static final List<Long> REQUEST_BUCKETS = Arrays.asList(1L, 2L, 5L, 10L, 20L, 50L, 100L, 1000L, 10000L);
@@ -72,13 +75,15 @@ public final class ConnectionTelemetry {
     public ConnectionTelemetry(OpenTelemetry otel, Clock clock, Destinations destinations, ExportHealth exportHealth,
                                WarningLog warnings, Supplier<List<ConnectionRecord>> openConnections,
                                double exchangeSpansRatio, boolean captureQuery) {
-        this.tracer = otel.getTracer(SCOPE);
+        this.tracer = otel.tracerBuilder(SCOPE).setInstrumentationVersion(AgentVersion.get()).setSchemaUrl(SCHEMA_URL)
+            .build();
         this.clock = clock;
-        this.warningExport = new WarningExport(otel.getLogsBridge().get(SCOPE));
+        this.warningExport = new WarningExport(otel.getLogsBridge().loggerBuilder(SCOPE)
+            .setInstrumentationVersion(AgentVersion.get()).setSchemaUrl(SCHEMA_URL).build());
         this.exchanges = new ExchangeSpans(tracer, clock, warningExport, captureQuery);
         this.sampler = new ExchangeSampler(exchangeSpansRatio);
-        this.webSockets = new WebSocketSpans(tracer, clock, otel.getMeter(SCOPE), exchanges::takeUpgradeSpan);
-        Meter meter = otel.getMeter(SCOPE);
+        Meter meter = meter(otel);
+        this.webSockets = new WebSocketSpans(tracer, clock, meter, exchanges::takeUpgradeSpan);
         exchangeCount = meter.counterBuilder("connscope.http.exchanges").setUnit("{exchange}")
             .setDescription("HTTP exchanges seen on the wire, every one, whether or not it got a span.").build();
         requestDurations = new HttpRequestDurations(meter);
@@ -173,6 +178,11 @@ public final class ConnectionTelemetry {
             .setDescription("Telemetry not exported, by item (exchange, span, log_record, metric_point)"
                 + " and reason (queue_full, export_failed).")
             .buildWithCallback(exportHealth::record);
+    }
+
+    /** connscope's meter: its scope, with its version and the conventions' schema, for every metric it makes. */
+    public static Meter meter(OpenTelemetry otel) {
+        return otel.meterBuilder(SCOPE).setInstrumentationVersion(AgentVersion.get()).setSchemaUrl(SCHEMA_URL).build();
     }
 
     /**

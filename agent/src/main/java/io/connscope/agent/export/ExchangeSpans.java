@@ -102,6 +102,7 @@ final class ExchangeSpans {
                 sb.setAttribute(URL_QUERY, query);
             }
         }
+        peer(sb, r, client, e);
         if (e.idleBeforeNanos() >= 0) {
             sb.setAttribute(IDLE_BEFORE_MS, e.idleBeforeNanos() / 1e6);
         }
@@ -206,6 +207,39 @@ final class ExchangeSpans {
         }
         span.end(clock.epochNanos(end), TimeUnit.NANOSECONDS);
         remember(r, span.getSpanContext());
+    }
+
+    /**
+     * What the conventions ask of each side: a client's {@code url.full} (redacted: see
+     * {@link RequestTarget#fullUrl}); a server's {@code url.scheme} and its client's address; the peer
+     * of either.
+     */
+    private void peer(SpanBuilder sb, ConnectionRecord r, boolean client, HttpExchange e) {
+        String scheme = r.tls().info() != null ? "https" : "http";
+        if (client) {
+            // The destination as the client named it; past connscope.max.destinations, where it is "(other)", the peer.
+            String named = r.destination().serverAddress;
+            boolean folded = named == null || named.startsWith("(");
+            String full = RequestTarget.fullUrl(e.target(), scheme, folded ? r.peerAddress() : named,
+                folded ? r.peerPort() : r.destination().port, captureQuery);
+            if (full != null) {
+                sb.setAttribute(URL_FULL, full);
+            }
+        } else {
+            sb.setAttribute(URL_SCHEME, scheme);
+            if (r.peerAddress() != null) {
+                sb.setAttribute(CLIENT_ADDRESS, r.peerAddress());
+            }
+            if (r.peerPort() > 0) {
+                sb.setAttribute(CLIENT_PORT, (long) r.peerPort());
+            }
+        }
+        if (r.peerAddress() != null) {
+            sb.setAttribute(NETWORK_PEER_ADDRESS, r.peerAddress());
+        }
+        if (r.peerPort() > 0) {
+            sb.setAttribute(NETWORK_PEER_PORT, (long) r.peerPort());
+        }
     }
 
     /**

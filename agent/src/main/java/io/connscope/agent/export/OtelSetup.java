@@ -1,9 +1,9 @@
 package io.connscope.agent.export;
 
+import io.connscope.agent.runtime.AgentLog;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
-import io.connscope.agent.runtime.AgentLog;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +40,7 @@ public final class OtelSetup {
                 out.putAll(protocolFallbacks(config::getString));
                 return out;
             })
+            .addResourceCustomizer(ServiceResource::customize)
             .setServiceClassLoader(loader)
             // connscope's exit hook exports the last connections and then shuts the SDK down itself.
             .disableShutdownHook()

@@ -35,6 +35,9 @@ public final class Semconv {
     public static final AttributeKey<Long> HTTP_RESPONSE_STATUS_CODE = AttributeKey.longKey("http.response.status_code");
     public static final AttributeKey<String> URL_PATH = AttributeKey.stringKey("url.path");
     public static final AttributeKey<String> URL_SCHEME = AttributeKey.stringKey("url.scheme");
+    public static final AttributeKey<String> URL_FULL = AttributeKey.stringKey("url.full");
+    public static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.stringKey("client.address");
+    public static final AttributeKey<Long> CLIENT_PORT = AttributeKey.longKey("client.port");
     public static final AttributeKey<String> URL_QUERY = AttributeKey.stringKey("url.query");
     public static final AttributeKey<Boolean> CONNECTION_REUSED = AttributeKey.booleanKey("connscope.connection.reused");
     public static final AttributeKey<Long> REQUEST_INDEX = AttributeKey.longKey("connscope.connection.request_index");

@@ -44,6 +44,40 @@ public final class RequestTarget {
         return target.substring(q + 1, end < 0 ? target.length() : end);
     }
 
+    /**
+     * {@code url.full} of a client's request: an absolute-form target as it is, else the scheme, the
+     * destination as the client named it (with its port when it is not the scheme's default) and the
+     * path; never user info (the conventions' "no credentials") or a fragment, and the query only when
+     * {@code withQuery} ({@code connscope.capture.query}). Null for authority-form (CONNECT) and "*".
+     */
+    public static String fullUrl(String target, String scheme, String host, int port, boolean withQuery) {
+        String path = path(target);
+        if (path == null || path.equals("*")) {
+            return null;
+        }
+        String query = withQuery ? query(target) : null;
+        int sep = target.indexOf("://");
+        StringBuilder b = new StringBuilder();
+        if (sep > 0 && target.charAt(0) != '/') {
+            int authorityEnd = target.indexOf('/', sep + 3);
+            String authority = target.substring(sep + 3, authorityEnd < 0 ? target.length() : authorityEnd);
+            b.append(target, 0, sep + 3).append(authority.substring(authority.lastIndexOf('@') + 1));
+        } else {
+            if (host == null) {
+                return null;
+            }
+            b.append(scheme).append("://").append(host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host);
+            if (port > 0 && port != (scheme.equals("https") ? 443 : 80)) {
+                b.append(':').append(port);
+            }
+        }
+        b.append(path);
+        if (query != null) {
+            b.append('?').append(query);
+        }
+        return b.toString();
+    }
+
     /** Where a path ends: at its query, its fragment or the end. */
     private static int pathEnd(String t) {
         int cut = t.length();

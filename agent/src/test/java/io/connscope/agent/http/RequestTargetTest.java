@@ -27,4 +27,22 @@ class RequestTargetTest {
         assertThat(RequestTarget.query("/p#f?not-a-query")).isNull();
         assertThat(RequestTarget.query(null)).isNull();
     }
+
+    /** url.full: never credentials or a fragment, the query only when asked, the port only when not the default. */
+    @Test
+    void fullUrlIsTheRequestAsTheClientAddressedItWithoutCredentials() {
+        assertThat(RequestTarget.fullUrl("/orders/7?token=s3cret#top", "http", "api.example", 8080, false))
+            .isEqualTo("http://api.example:8080/orders/7");
+        assertThat(RequestTarget.fullUrl("/orders/7?token=s3cret#top", "http", "api.example", 8080, true))
+            .isEqualTo("http://api.example:8080/orders/7?token=s3cret");
+        assertThat(RequestTarget.fullUrl("/", "https", "api.example", 443, false)).isEqualTo("https://api.example/");
+        assertThat(RequestTarget.fullUrl("/", "http", "::1", 80, false)).isEqualTo("http://[::1]/");
+        assertThat(RequestTarget.fullUrl("http://user:pw@proxy.example:3128/a?b=1", "http", "proxy", 3128, false))
+            .isEqualTo("http://proxy.example:3128/a");
+        assertThat(RequestTarget.fullUrl("http://user:pw@proxy.example", "http", "proxy", 3128, true))
+            .isEqualTo("http://proxy.example/");
+        assertThat(RequestTarget.fullUrl("api.example:443", "http", "proxy", 3128, false)).as("CONNECT").isNull();
+        assertThat(RequestTarget.fullUrl("*", "http", "api.example", 80, false)).isNull();
+        assertThat(RequestTarget.fullUrl("/a", "http", null, 80, false)).isNull();
+    }
 }

@@ -170,7 +170,8 @@ public final class OtlpReceiver implements AutoCloseable {
         for (ExportTraceServiceRequest r : traces) {
             for (ResourceSpans rs : r.getResourceSpansList()) {
                 for (ScopeSpans ss : rs.getScopeSpansList()) {
-                    ss.getSpansList().forEach(s -> out.add(new SpanView(s, ss.getScope().getName(), rs.getResource())));
+                    ss.getSpansList().forEach(s -> out.add(new SpanView(s, ss.getScope().getName(), rs.getResource(),
+                        ss.getScope().getVersion(), ss.getSchemaUrl())));
                 }
             }
         }

@@ -11,11 +11,16 @@ public final class SpanView extends AttributeView {
     public final Span span;
     public final String scope;
     public final Resource resource;
+    /** The instrumentation scope's version, and the schema URL of its spans. */
+    public final String scopeVersion;
+    public final String schemaUrl;
 
-    SpanView(Span span, String scope, Resource resource) {
+    SpanView(Span span, String scope, Resource resource, String scopeVersion, String schemaUrl) {
         this.span = span;
         this.scope = scope;
         this.resource = resource;
+        this.scopeVersion = scopeVersion;
+        this.schemaUrl = schemaUrl;
     }
 
     public String name() {
