@@ -89,6 +89,10 @@ class PrometheusIT {
             assertThat(s.sum("connscope_analysis_refused_total", Map.of())).isZero();
             assertThat(s.sum("connscope_tcp_connect_rate_limit_per_second", Map.of())).isEqualTo(localPorts() / 60.0);
             assertThat(s.select("target_info", Map.of("service_name", "connscope-it"))).hasSize(1);
+            // The SDK's own metrics keep the SDK's scope names: connscope's relocation of the SDK does not show.
+            Await.until("the SDK's batch processor metrics over OTLP", 30,
+                () -> otlp.metricScopes().contains("io.opentelemetry.sdk.trace"));
+            assertThat(otlp.metricScopes()).contains("io.connscope").noneMatch(scope -> scope.contains("shaded"));
 
             // Every documented metric with data here is served under its documented Prometheus name and type; the
             // others are checked against the demo's traffic in GrafanaDashboardIT.

@@ -187,6 +187,19 @@ public final class OtlpReceiver implements AutoCloseable {
         return out;
     }
 
+    /** The instrumentation scopes of every metric received. */
+    public java.util.Set<String> metricScopes() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (ExportMetricsServiceRequest r : metrics) {
+            for (ResourceMetrics rm : r.getResourceMetricsList()) {
+                for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+                    out.add(sm.getScope().getName());
+                }
+            }
+        }
+        return out;
+    }
+
     public List<Metric> metrics(String name) {
         List<Metric> out = new ArrayList<>();
         for (ExportMetricsServiceRequest r : metrics) {
