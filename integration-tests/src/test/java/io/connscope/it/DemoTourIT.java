@@ -64,7 +64,8 @@ class DemoTourIT {
                 || Long.valueOf(otlp.port()).equals(s.num("network.peer.port")))).isEmpty();
             // Every client connection has a socket connect child with a plausible duration.
             for (SpanView c : spans.where(s -> s.name().startsWith("connection ") && "client".equals(s.str("connscope.connection.role")))) {
-                SpanView connect = spans.child(c, "socket connect ");
+                SpanView connect = spans.child(c, "socket connect");
+                assertThat(connect.name()).isEqualTo("socket connect");
                 assertThat(connect.durationNanos()).isPositive().isLessThan(MAX_SETUP_NANOS);
                 assertThat(connect.span.getStartTimeUnixNano()).isEqualTo(c.span.getStartTimeUnixNano());
             }
@@ -119,6 +120,8 @@ class DemoTourIT {
         String[] traceparent = expect.get("traceparent").split("-");
         for (String role : new String[] {"client", "server"}) {
             SpanView c = single(mine.connections(role, port));
+            // Span names are few, the destination is in the attributes.
+            assertThat(c.name()).isEqualTo("connection " + role);
             List<SpanView> exchanges = mine.exchanges(role, port);
             assertThat(exchanges).hasSize(10);
             exchanges.sort((a, b) -> Long.compare(a.num("connscope.connection.request_index"), b.num("connscope.connection.request_index")));
@@ -277,10 +280,10 @@ class DemoTourIT {
             assertThat(exchange.str("url.path")).isEqualTo("/tls");
             assertThat(exchange.num("http.response.status_code")).isEqualTo(200);
             assertThat(c.num("connscope.tls.handshakes")).isEqualTo(1);
-            SpanView handshake = spans.child(c, "TLS handshake ");
+            SpanView handshake = spans.child(c, "TLS handshake");
             assertThat(handshake.durationNanos()).isPositive().isLessThan(MAX_SETUP_NANOS);
             assertThat(handshake.bool("tls.established")).isTrue();
-            assertThat(handshake.span.getStartTimeUnixNano()).isGreaterThanOrEqualTo(spans.child(c, "socket connect ").span.getEndTimeUnixNano());
+            assertThat(handshake.span.getStartTimeUnixNano()).isGreaterThanOrEqualTo(spans.child(c, "socket connect").span.getEndTimeUnixNano());
         }
         assertThat(clients.get(0).bool("tls.resumed")).isFalse();
         assertThat(clients.get(1).bool("tls.resumed")).isTrue();

@@ -120,7 +120,7 @@ class LifecycleIT {
                 assertThat(s.str("connscope.close.classification")).isEqualTo("connect-failed");
                 assertThat(s.str("error.type")).isEqualTo("java.net.ConnectException");
                 assertThat(s.span.getStatus().getCode().getNumber()).isEqualTo(2);
-                SpanView connect = spans.child(s, "socket connect ");
+                SpanView connect = spans.child(s, "socket connect");
                 assertThat(connect.str("error.type")).isEqualTo("java.net.ConnectException");
             });
             assertThat(failed).extracting(s -> s.str("connscope.connection.api"))
@@ -160,7 +160,7 @@ class LifecycleIT {
             assertThat(client).hasSize(1);
             assertThat(client.get(0).str("tls.protocol.version")).isEqualTo("1.3");
             assertThat(client.get(0).bool("tls.resumed")).isFalse();
-            assertThat(spans.child(client.get(0), "TLS handshake ").durationNanos()).isPositive();
+            assertThat(spans.child(client.get(0), "TLS handshake").durationNanos()).isPositive();
         }
     }
 }

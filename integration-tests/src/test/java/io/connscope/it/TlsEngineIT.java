@@ -44,7 +44,7 @@ class TlsEngineIT {
                 assertThat(c.num("connscope.tls.handshakes")).isEqualTo(1);
                 assertThat(c.num("connscope.http.requests")).isEqualTo(5);
                 assertThat(c.num("connscope.http.responses")).isEqualTo(5);
-                SpanView handshake = spans.child(c, "TLS handshake ");
+                SpanView handshake = spans.child(c, "TLS handshake");
                 assertThat(handshake.bool("tls.established")).isTrue();
                 assertThat(handshake.durationNanos()).isPositive().isLessThan(10_000_000_000L);
             }
@@ -53,8 +53,8 @@ class TlsEngineIT {
             assertThat(client.num("connscope.connection.bytes_received")).isEqualTo(server.num("connscope.connection.bytes_sent"));
             assertThat(client.num("connscope.connection.bytes_sent")).isGreaterThanOrEqualTo(
                 server.num("connscope.connection.bytes_received"));
-            assertThat(spans.child(client, "TLS handshake ").span.getStartTimeUnixNano())
-                .isGreaterThanOrEqualTo(spans.child(client, "socket connect ").span.getEndTimeUnixNano());
+            assertThat(spans.child(client, "TLS handshake").span.getStartTimeUnixNano())
+                .isGreaterThanOrEqualTo(spans.child(client, "socket connect").span.getEndTimeUnixNano());
             for (String role : new String[] {"client", "server"}) {
                 List<SpanView> exchanges = Spans.byStart(spans.exchanges(role, pooled));
                 assertThat(exchanges).extracting(e -> e.str("http.request.method"))
@@ -120,7 +120,7 @@ class TlsEngineIT {
         assertThat(connection.bool("tls.established")).as("%s", connection).isFalse();
         assertThat(connection.num("connscope.tls.handshakes")).isEqualTo(1);
         assertThat(connection.has("tls.protocol.version")).isFalse();
-        SpanView handshake = spans.child(connection, "TLS handshake ");
+        SpanView handshake = spans.child(connection, "TLS handshake");
         assertThat(handshake.str("error.type")).isIn(error, orError);
         assertThat(handshake.span.getStatus().getCode().getNumber()).isEqualTo(2); // STATUS_CODE_ERROR
         assertThat(handshake.durationNanos()).isPositive();

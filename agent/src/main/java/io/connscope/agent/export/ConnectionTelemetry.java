@@ -217,7 +217,7 @@ public final class ConnectionTelemetry {
         Attributes destination = attributesOf.of(r.destination());
         recordMetrics(r, how, destination);
 
-        SpanBuilder sb = tracer.spanBuilder(spanName("connection", r))
+        SpanBuilder sb = tracer.spanBuilder("connection " + r.role().label())
             .setNoParent()
             .setStartTimestamp(clock.epochNanos(r.openNanos()), TimeUnit.NANOSECONDS)
             .setAllAttributes(destination);
@@ -233,7 +233,7 @@ public final class ConnectionTelemetry {
         }
         Context parent = Context.root().with(span);
         if (r.role() == Role.CLIENT && r.connectEndNanos() != 0L) {
-            Span connect = tracer.spanBuilder(spanName("socket connect", r)).setParent(parent)
+            Span connect = tracer.spanBuilder("socket connect").setParent(parent)
                 .setStartTimestamp(clock.epochNanos(r.openNanos()), TimeUnit.NANOSECONDS)
                 .setAllAttributes(destination).startSpan();
             if (r.connectError() != null) {
@@ -244,7 +244,7 @@ public final class ConnectionTelemetry {
         }
         TlsInfo tls = r.tls().info();
         if (tls != null) {
-            Span handshake = tracer.spanBuilder(spanName("TLS handshake", r)).setParent(parent)
+            Span handshake = tracer.spanBuilder("TLS handshake").setParent(parent)
                 .setStartTimestamp(clock.epochNanos(tls.startNanos), TimeUnit.NANOSECONDS)
                 .setAllAttributes(destination).setAllAttributes(tlsAttributes(tls)).startSpan();
             if (tls.error != null) {
@@ -378,11 +378,6 @@ public final class ConnectionTelemetry {
             b.put(ERROR_TYPE, tls.error);
         }
         return b.build();
-    }
-
-    private static String spanName(String what, ConnectionRecord r) {
-        Destination d = r.destination();
-        return d.role == Role.CLIENT ? what + " " + d.serverAddress + ":" + d.port : what + " :" + d.port;
     }
 
     private static double seconds(long nanos) {
