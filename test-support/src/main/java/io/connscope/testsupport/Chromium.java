@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +24,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Headless Chromium driven over the Chrome DevTools Protocol, for the browser tests and the benchmark: one
@@ -95,7 +93,7 @@ public final class Chromium implements AutoCloseable {
         try {
             process = new ProcessBuilder(command).start();
         } catch (IOException e) {
-            deleteTree(profileDir);
+            ChromiumProfile.deleteTree(profileDir);
             throw new IOException("cannot start " + String.join(" ", command) + ": " + e.getMessage(), e);
         }
         ChromiumOutput output = new ChromiumOutput();
@@ -179,37 +177,12 @@ public final class Chromium implements AutoCloseable {
             return;
         }
         closeReason = "the browser was closed (Chromium.close())";
-        try {
-            List<ProcessHandle> family = new ArrayList<>();
-            try (Stream<ProcessHandle> descendants = process.descendants()) {
-                descendants.forEach(family::add);
-            }
-            family.add(0, process.toHandle()); // the browser first, so it starts no new child
-            WebSocket ws = webSocket;
-            if (ws != null) {
-                ws.abort();
-            }
-            failPending(null, closeReason);
-            // Killed, not asked to stop: a graceful exit takes Chromium about 2 s, and the profile is thrown away.
-            for (ProcessHandle p : family) {
-                p.destroyForcibly();
-            }
-            // The browser is our child: waited for (and reaped) here. The others are dead from the kill on, but
-            // waiting for them means waiting for whoever reaps orphans (PID 1): a second or more in containers.
-            process.waitFor(10, TimeUnit.SECONDS);
-            // A child started after the snapshot above, now orphaned, still names the profile: end it too.
-            String profileFlag = "--user-data-dir=" + profileDir;
-            try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
-                all.filter(p -> p.info().commandLine().map(c -> c.contains(profileFlag)).orElse(false))
-                        .forEach(ProcessHandle::destroyForcibly);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        } catch (RuntimeException e) {
-            process.destroyForcibly();
+        WebSocket ws = webSocket;
+        if (ws != null) {
+            ws.abort();
         }
-        deleteTree(profileDir);
+        failPending(null, closeReason);
+        ChromiumProfile.end(process, profileDir);
     }
 
     /** Opens the browser WebSocket; the listener is the one reader of every reply and event. */
@@ -390,21 +363,5 @@ public final class Chromium implements AutoCloseable {
     static String summary(JsonNode params) {
         String s = params == null ? "{}" : params.toString();
         return s.length() <= 300 ? s : s.substring(0, 300) + "...(" + s.length() + " chars)";
-    }
-
-    private static void deleteTree(Path dir) {
-        for (int attempt = 0; attempt < 3 && Files.exists(dir); attempt++) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                    try {
-                        Files.deleteIfExists(path);
-                    } catch (IOException e) {
-                        // retried below
-                    }
-                });
-            } catch (IOException | RuntimeException e) {
-                // a file vanished while walking: retry
-            }
-        }
     }
 }
