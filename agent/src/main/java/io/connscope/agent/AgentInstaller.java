@@ -221,7 +221,7 @@ final class AgentInstaller {
             : ReportServer.start(group, config.reportPort(), report::liveHtml, report::text, report::json);
         if (config.banner()) {
             AgentLog.info(StartupLine.text(config, AgentVersion.get(), live == null ? -1 : live.port(),
-                ExportTargets.describe(config.otelOverrides())));
+                ExportTargets.describe(config.otelOverrides(), config.otelFromConfigFile())));
         }
         long timeout = config.shutdownTimeoutMillis();
         // The flush gets three quarters of the time, so that the report is written within it whatever the collector does.
@@ -260,7 +260,7 @@ final class AgentInstaller {
     /** The OTLP collectors whose connections are not followed, unless connscope.track.telemetry asks for them. */
     private static TelemetryEndpoints collectors(AgentConfig config) {
         return config.trackTelemetry() ? TelemetryEndpoints.none()
-            : TelemetryEndpoints.of(OtelSettings.otlpEndpoints(config.otelOverrides()));
+            : TelemetryEndpoints.of(OtelSettings.otlpEndpoints(config.otelOverrides(), config.otelFromConfigFile()));
     }
 
     /**
@@ -270,12 +270,13 @@ final class AgentInstaller {
     private static OpenTelemetrySdk buildSdk(AgentConfig config, ExportHealth exportHealth) {
         long start = System.nanoTime();
         try {
-            if (OtelSetup.exportsNothing(config.otelOverrides())) {
+            if (OtelSetup.exportsNothing(config.otelOverrides(), config.otelFromConfigFile())) {
                 AgentLog.debug("no OpenTelemetry exporter is configured (no OTLP endpoint, every otel.*.exporter none):"
                     + " the SDK is not started; the report is written at exit");
                 return null;
             }
-            OpenTelemetrySdk sdk = OtelSetup.build(config.otelOverrides(), AgentInstaller.class.getClassLoader(), exportHealth);
+            OpenTelemetrySdk sdk = OtelSetup.build(config.otelOverrides(), config.otelFromConfigFile(),
+                AgentInstaller.class.getClassLoader(), exportHealth);
             AgentLog.debug("OpenTelemetry SDK ready in " + (System.nanoTime() - start) / 1_000_000 + " ms");
             return sdk;
         } catch (Throwable e) {

@@ -170,6 +170,27 @@ class ConfigIT {
         }
     }
 
+    /** connscope.config.file: connscope's and the SDK's settings from a file, below the other sources. */
+    @Test
+    void aConfigurationFileSetsWhatNoOtherSourceSets(@TempDir Path dir) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            Path report = dir.resolve("from-file.txt");
+            Path file = dir.resolve("connscope.properties");
+            Files.writeString(file, "report.file=" + report + "\nconnscope.banner=false\notel.exporter.otlp.endpoint="
+                + otlp.endpoint() + "\notel.service.name=from-file\nreport.wide=maybe\n");
+            ChildJvm.Result run = ChildJvm.on(Jvm.JDK17).env("CONNSCOPE_CONFIG_FILE", file.toString())
+                .jvmArg("-Dotel.service.name=from-property").demo("half-close").assertSuccess();
+            assertThat(Files.readString(report)).contains(REPORT, "graceful 1", "peer-first 1");
+            assertThat(run.stderr).contains("[connscope] setting connscope.report.wide='maybe' is not true or false;"
+                + " using the default 'false'").doesNotContain("[connscope] connscope ");
+            // The file's endpoint is used; its service name is not: a system property says otherwise.
+            assertThat(otlp.spans().where(s -> s.name().startsWith("connection "))).hasSize(2)
+                .allSatisfy(s -> assertThat(s.resource.getAttributesList())
+                    .anySatisfy(kv -> assertThat(kv.getKey() + "=" + kv.getValue().getStringValue())
+                        .isEqualTo("service.name=from-property")));
+        }
+    }
+
     @Test
     void grpcIsAnsweredWithOneClearMessageAndHttpProtobuf() throws Exception {
         try (OtlpReceiver otlp = OtlpReceiver.start()) {

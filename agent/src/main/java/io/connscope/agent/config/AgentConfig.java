@@ -21,6 +21,8 @@ import java.util.Set;
  */
 public final class AgentConfig {
 
+    /** A properties file of settings, below every other source. */
+    public static final String CONFIG_FILE = "connscope.config.file";
     /** false turns connscope off entirely. */
     public static final String ENABLED = "connscope.enabled";
     /** Print (or write) the connection report at JVM exit. */
@@ -82,6 +84,7 @@ public final class AgentConfig {
 
     static {
         define(ENABLED, "true", SettingKind.BOOLEAN);
+        define(CONFIG_FILE, "", SettingKind.PATH);
         define(REPORT_ENABLED, "true", SettingKind.BOOLEAN);
         define(REPORT_FILE, "", SettingKind.FILE);
         define(REPORT_HTML, "", SettingKind.FILE);
@@ -106,14 +109,16 @@ public final class AgentConfig {
 
     private final Map<String, String> values;
     private final Map<String, String> otelOverrides;
+    private final Map<String, String> otelFromFile;
     private final Map<String, String> ruleSettings;
     private final List<String> problems;
 
-    private AgentConfig(Map<String, String> values, Map<String, String> otelOverrides, Map<String, String> ruleSettings,
-                        List<String> problems) {
+    private AgentConfig(Map<String, String> values, Map<String, String> otelOverrides, Map<String, String> otelFromFile,
+                        Map<String, String> ruleSettings, List<String> problems) {
         this.values = values;
         this.ruleSettings = ruleSettings;
         this.otelOverrides = otelOverrides;
+        this.otelFromFile = otelFromFile;
         this.problems = problems;
     }
 
@@ -132,6 +137,11 @@ public final class AgentConfig {
             }
         });
         parseAgentArgs(agentArgs, raw, otel, problems);
+        Map<String, String> otelFromFile = new LinkedHashMap<>();
+        String file = raw.get(CONFIG_FILE);
+        if (file != null && !file.isBlank()) {
+            ConfigFile.read(file, raw, otelFromFile, problems);
+        }
 
         Map<String, String> values = new LinkedHashMap<>();
         for (Setting s : SETTINGS.values()) {
@@ -157,7 +167,7 @@ public final class AgentConfig {
                 values.put(key, value.trim());
             }
         });
-        return new AgentConfig(values, otel, rules, problems);
+        return new AgentConfig(values, otel, otelFromFile, rules, problems);
     }
 
     private static void parseAgentArgs(String args, Map<String, String> raw, Map<String, String> otel,
@@ -332,6 +342,11 @@ public final class AgentConfig {
     /** {@code otel.*} settings given as agent arguments. */
     public Map<String, String> otelOverrides() {
         return Collections.unmodifiableMap(otelOverrides);
+    }
+
+    /** {@code otel.*} settings of {@code connscope.config.file}, below every other source. */
+    public Map<String, String> otelFromConfigFile() {
+        return Collections.unmodifiableMap(otelFromFile);
     }
 
     /** One message per bad or unknown setting, in the order found. */

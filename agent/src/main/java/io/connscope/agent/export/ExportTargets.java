@@ -18,8 +18,8 @@ public final class ExportTargets {
     private ExportTargets() {
     }
 
-    public static String describe(Map<String, String> agentArgOverrides) {
-        return describe(System.getProperties(), System.getenv(), agentArgOverrides);
+    public static String describe(Map<String, String> agentArgOverrides, Map<String, String> fromConfigFile) {
+        return describe(System.getProperties(), OtelSettings.environment(fromConfigFile), agentArgOverrides);
     }
 
     static String describe(Properties props, Map<String, String> env, Map<String, String> overrides) {

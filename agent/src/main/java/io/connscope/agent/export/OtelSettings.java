@@ -1,6 +1,7 @@
 package io.connscope.agent.export;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,7 +19,8 @@ public final class OtelSettings {
     }
 
     /** The OTLP endpoints configured for any signal. */
-    public static List<String> otlpEndpoints(Map<String, String> agentArgOverrides) {
+    public static List<String> otlpEndpoints(Map<String, String> agentArgOverrides, Map<String, String> fromConfigFile) {
+        Map<String, String> env = environment(fromConfigFile);
         List<String> keys = new ArrayList<>();
         keys.add("otel.exporter.otlp.endpoint");
         for (String signal : SIGNALS) {
@@ -26,7 +28,7 @@ public final class OtelSettings {
         }
         List<String> out = new ArrayList<>();
         for (String key : keys) {
-            String value = setting(key, System.getProperties(), System.getenv(), agentArgOverrides, null);
+            String value = setting(key, System.getProperties(), env, agentArgOverrides, null);
             if (value != null) {
                 out.add(value);
             }
@@ -47,6 +49,22 @@ public final class OtelSettings {
 
     static boolean isSet(String property, Properties props, Map<String, String> env, Map<String, String> overrides) {
         return setting(property, props, env, overrides, null) != null;
+    }
+
+    /**
+     * The environment as the settings are looked up in it, with {@code connscope.config.file}'s
+     * {@code otel.*} settings below it under their variables' names: every lookup then finds them
+     * after the agent arguments, the system properties and the real environment, as a configuration
+     * file's place is.
+     */
+    static Map<String, String> environment(Map<String, String> fromConfigFile) {
+        if (fromConfigFile.isEmpty()) {
+            return System.getenv();
+        }
+        Map<String, String> merged = new HashMap<>();
+        fromConfigFile.forEach((k, v) -> merged.put(envName(k), v));
+        merged.putAll(System.getenv());
+        return merged;
     }
 
     private static String envName(String property) {

@@ -29,12 +29,19 @@ public final class OtelSetup {
     private OtelSetup() {
     }
 
-    public static OpenTelemetrySdk build(Map<String, String> agentArgOverrides, ClassLoader loader, ExportHealth health) {
-        Map<String, String> defaults = defaults(System.getProperties(), System.getenv(), agentArgOverrides);
+    /**
+     * @param agentArgOverrides {@code otel.*} agent arguments, above every other source
+     * @param fromConfigFile {@code otel.*} settings of {@code connscope.config.file}, below every other source
+     */
+    public static OpenTelemetrySdk build(Map<String, String> agentArgOverrides, Map<String, String> fromConfigFile,
+                                         ClassLoader loader, ExportHealth health) {
+        Map<String, String> defaults = defaults(System.getProperties(), OtelSettings.environment(fromConfigFile),
+            agentArgOverrides);
         AutoConfiguredOpenTelemetrySdkBuilder builder = AutoConfiguredOpenTelemetrySdk.builder();
         health.customize(builder);
         return builder
             .addPropertiesSupplier(() -> defaults)
+            .addPropertiesSupplier(() -> fromConfigFile) // after the defaults, below properties and environment
             .addPropertiesCustomizer(config -> {
                 Map<String, String> out = new HashMap<>(agentArgOverrides);
                 out.putAll(protocolFallbacks(config::getString));
@@ -53,8 +60,8 @@ public final class OtelSetup {
      * resolves to none (as without an OTLP endpoint) and no configuration file is named. Then the
      * SDK is not built at all: its classes and threads would only cost the host's start-up.
      */
-    public static boolean exportsNothing(Map<String, String> agentArgOverrides) {
-        return exportsNothing(System.getProperties(), System.getenv(), agentArgOverrides);
+    public static boolean exportsNothing(Map<String, String> agentArgOverrides, Map<String, String> fromConfigFile) {
+        return exportsNothing(System.getProperties(), OtelSettings.environment(fromConfigFile), agentArgOverrides);
     }
 
     static boolean exportsNothing(Properties props, Map<String, String> env, Map<String, String> overrides) {

@@ -1,8 +1,8 @@
 package io.connscope.agent.export;
 
-import io.connscope.agent.pipeline.EventQueue;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.connscope.agent.pipeline.EventQueue;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.net.InetAddress;
@@ -35,7 +35,7 @@ class ExportHealthTest {
             closedPort = s.getLocalPort();
         }
         ExportHealth health = new ExportHealth(new EventQueue(10));
-        OpenTelemetrySdk sdk = OtelSetup.build(spansOnlyTo(closedPort), getClass().getClassLoader(), health);
+        OpenTelemetrySdk sdk = OtelSetup.build(spansOnlyTo(closedPort), Map.of(), getClass().getClassLoader(), health);
         Tracer tracer = sdk.getTracer("test");
         for (int i = 0; i < 20; i++) {
             tracer.spanBuilder("s" + i).startSpan().end();
@@ -69,7 +69,7 @@ class ExportHealthTest {
             Map<String, String> settings = spansOnlyTo(stalled.getLocalPort());
             settings.put("otel.exporter.otlp.timeout", "3000");
             ExportHealth health = new ExportHealth(new EventQueue(10));
-            OpenTelemetrySdk sdk = OtelSetup.build(settings, getClass().getClassLoader(), health);
+            OpenTelemetrySdk sdk = OtelSetup.build(settings, Map.of(), getClass().getClassLoader(), health);
             Tracer tracer = sdk.getTracer("test");
             long start = System.nanoTime();
             for (int i = 0; i < 40; i++) {

@@ -62,4 +62,18 @@ class OtelSetupTest {
             Map.entry("otel.exporter.otlp.metrics.protocol", "http/protobuf"));
         assertThat(OtelSetup.protocolFallbacks(Map.of("otel.exporter.otlp.protocol", "http/json")::get)).isEmpty();
     }
+
+    /** connscope.config.file's otel.* settings count, below the environment. */
+    @Test
+    void theConfigFilesOtelSettingsComeBelowTheEnvironment() {
+        Map<String, String> file = Map.of("otel.exporter.otlp.endpoint", "http://file:4318");
+        Map<String, String> env = OtelSettings.environment(file);
+        assertThat(env).containsEntry("OTEL_EXPORTER_OTLP_ENDPOINT",
+            System.getenv().getOrDefault("OTEL_EXPORTER_OTLP_ENDPOINT", "http://file:4318"));
+        assertThat(OtelSetup.exportsNothing(new Properties(), env, Map.of())).isFalse();
+        Map<String, String> real = new java.util.HashMap<>(env);
+        real.put("OTEL_EXPORTER_OTLP_ENDPOINT", "http://env:4318");
+        assertThat(OtelSettings.setting("otel.exporter.otlp.endpoint", new Properties(), real, Map.of(), null))
+            .isEqualTo("http://env:4318");
+    }
 }
