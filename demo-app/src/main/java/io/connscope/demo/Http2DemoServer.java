@@ -3,14 +3,23 @@ package io.connscope.demo;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.ErrorCode;
+import org.eclipse.jetty.http2.SessionContainer;
+import org.eclipse.jetty.http2.api.Session;
+import org.eclipse.jetty.http2.server.AbstractHTTP2ServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -21,6 +30,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.FutureCallback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
@@ -110,8 +120,32 @@ final class Http2DemoServer implements AutoCloseable {
         return requests.get();
     }
 
+    /**
+     * Closes every HTTP/2 session with a GOAWAY (NO_ERROR, the last stream it took), waits until each
+     * GOAWAY is written, then stops. {@code Server.stop()} alone also sends one, but races it against
+     * closing the socket, so now and then the GOAWAY never reached the wire.
+     */
     @Override
     public void close() throws Exception {
+        List<FutureCallback> written = new ArrayList<>();
+        for (ConnectionFactory factory : connector.getConnectionFactories()) {
+            SessionContainer sessions = factory instanceof AbstractHTTP2ServerConnectionFactory
+                ? ((AbstractHTTP2ServerConnectionFactory) factory).getBean(SessionContainer.class) : null;
+            if (sessions != null) {
+                for (Session session : sessions.getSessions()) {
+                    FutureCallback done = new FutureCallback();
+                    session.close(ErrorCode.NO_ERROR.code, "stop", done);
+                    written.add(done);
+                }
+            }
+        }
+        for (FutureCallback done : written) {
+            try {
+                done.get(5, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // A session its client was closing meanwhile: there is no GOAWAY to wait for.
+            }
+        }
         server.stop();
     }
 }
