@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.channels.ServerSocketChannel;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 import javax.net.ServerSocketFactory;
 
 /**
@@ -58,6 +59,31 @@ final class DemoPorts {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         }
         remember(key, server.socket().getLocalPort());
+    }
+
+    /** Makes a server on a given port (0 for any free one). */
+    interface Binder<T> {
+        T bind(int port) throws Exception;
+    }
+
+    /**
+     * A server a library binds (the JDK's HttpServer, Netty, gRPC, Reactor Netty) on this scenario's
+     * port of last round; when that fails, on a free one.
+     */
+    static <T> T bind(Binder<T> binder, ToIntFunction<T> portOf) throws Exception {
+        String key = nextKey();
+        int previous = previous(key);
+        T server;
+        try {
+            server = binder.bind(previous);
+        } catch (Exception taken) {
+            if (previous == 0) {
+                throw taken;
+            }
+            server = binder.bind(0);
+        }
+        remember(key, portOf.applyAsInt(server));
+        return server;
     }
 
     private static synchronized String nextKey() {

@@ -65,23 +65,8 @@ final class GrpcScenario extends NamedScenario {
         boolean tls = kind == Kind.TLS;
         GrpcEcho echo = new GrpcEcho();
         AtomicInteger connections = new AtomicInteger();
-        NettyServerBuilder serverBuilder = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-            .addService(echo.definition())
-            .addTransportFilter(new ServerTransportFilter() {
-                @Override
-                public Attributes transportReady(Attributes transportAttrs) {
-                    connections.incrementAndGet();
-                    return transportAttrs;
-                }
-            });
-        if (tls) {
-            serverBuilder.sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(LoopbackTls.keyManagers()),
-                SslProvider.OPENSSL).build());
-        }
-        if (kind == Kind.MAX_AGE) {
-            serverBuilder.maxConnectionAge(1, TimeUnit.SECONDS).maxConnectionAgeGrace(200, TimeUnit.MILLISECONDS);
-        }
-        Server server = serverBuilder.build().start();
+        Server server = DemoPorts.bind(port -> serverFor(port, tls, echo, connections).build().start(),
+            s -> ((InetSocketAddress) s.getListenSockets().get(0)).getPort());
         int port = ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
         NettyChannelBuilder channelBuilder = NettyChannelBuilder.forAddress("localhost", port);
         if (tls) {
@@ -109,6 +94,26 @@ final class GrpcScenario extends NamedScenario {
             channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
             server.shutdown().awaitTermination(10, TimeUnit.SECONDS);
         }
+    }
+
+    private NettyServerBuilder serverFor(int port, boolean tls, GrpcEcho echo, AtomicInteger connections) throws Exception {
+        NettyServerBuilder serverBuilder = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
+            .addService(echo.definition())
+            .addTransportFilter(new ServerTransportFilter() {
+                @Override
+                public Attributes transportReady(Attributes transportAttrs) {
+                    connections.incrementAndGet();
+                    return transportAttrs;
+                }
+            });
+        if (tls) {
+            serverBuilder.sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(LoopbackTls.keyManagers()),
+                SslProvider.OPENSSL).build());
+        }
+        if (kind == Kind.MAX_AGE) {
+            serverBuilder.maxConnectionAge(1, TimeUnit.SECONDS).maxConnectionAgeGrace(200, TimeUnit.MILLISECONDS);
+        }
+        return serverBuilder;
     }
 
     /** The unary calls, one server-streaming and one bidi call: the messages the client received. */

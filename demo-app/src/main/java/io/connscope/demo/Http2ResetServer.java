@@ -55,7 +55,7 @@ final class Http2ResetServer implements AutoCloseable {
                 ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                 ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_2))
             .build();
-        channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {
@@ -67,8 +67,9 @@ final class Http2ResetServer implements AutoCloseable {
                             }
                         }));
                 }
-            })
-            .bind("127.0.0.1", 0).sync().channel();
+            });
+        channel = DemoPorts.bind(port -> bootstrap.bind("127.0.0.1", port).sync().channel(),
+            c -> ((InetSocketAddress) c.localAddress()).getPort());
     }
 
     int port() {

@@ -31,20 +31,21 @@ final class HttpDemoServer implements AutoCloseable {
     private final HttpServer server;
     private final AtomicInteger requests = new AtomicInteger();
 
-    HttpDemoServer() throws IOException {
+    HttpDemoServer() throws Exception {
         this(null);
     }
 
     /** Over TLS when {@code tls} is given: the JDK's HttpsServer, which encrypts with an SSLEngine. */
-    HttpDemoServer(SSLContext tls) throws IOException {
-        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        if (tls == null) {
-            server = HttpServer.create(loopback, 50);
-        } else {
+    HttpDemoServer(SSLContext tls) throws Exception {
+        server = DemoPorts.bind(port -> {
+            InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+            if (tls == null) {
+                return HttpServer.create(loopback, 50);
+            }
             HttpsServer https = HttpsServer.create(loopback, 50);
             https.setHttpsConfigurator(new HttpsConfigurator(tls));
-            server = https;
-        }
+            return https;
+        }, s -> s.getAddress().getPort());
         server.createContext("/", exchange -> {
             requests.incrementAndGet();
             try (InputStream in = exchange.getRequestBody()) {

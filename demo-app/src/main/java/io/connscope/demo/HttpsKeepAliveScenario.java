@@ -34,7 +34,9 @@ final class HttpsKeepAliveScenario implements Scenario {
     @Override
     public void run(PrintStream out) throws Exception {
         SSLContext tls = LoopbackTls.context();
-        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        HttpsServer server = DemoPorts.bind(
+            port -> HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50),
+            s -> s.getAddress().getPort());
         server.setHttpsConfigurator(new HttpsConfigurator(tls));
         server.createContext("/", exchange -> {
             exchange.getRequestBody().readAllBytes();

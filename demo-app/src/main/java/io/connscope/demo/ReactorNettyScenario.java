@@ -30,11 +30,11 @@ final class ReactorNettyScenario implements Scenario {
     }
 
     @Override
-    public void run(PrintStream out) {
+    public void run(PrintStream out) throws Exception {
         AtomicInteger connections = new AtomicInteger();
         AtomicInteger served = new AtomicInteger();
         AtomicReference<String> transport = new AtomicReference<>("none");
-        DisposableServer server = HttpServer.create().host("127.0.0.1").port(0)
+        DisposableServer server = DemoPorts.bind(port -> HttpServer.create().host("127.0.0.1").port(port)
             .doOnChannelInit((observer, channel, remote) -> { // once per TCP connection
                 connections.incrementAndGet();
                 transport.set(channel.getClass().getSimpleName());
@@ -44,7 +44,7 @@ final class ReactorNettyScenario implements Scenario {
                 return req.receive().aggregate().asString().defaultIfEmpty("")
                     .flatMap(body -> res.header("content-type", "text/plain").sendString(Mono.just("ok " + body.length())).then());
             })
-            .bindNow();
+            .bindNow(), DisposableServer::port);
         ConnectionProvider pool = ConnectionProvider.create("connscope-demo", 4);
         HttpClient client = HttpClient.create(pool).baseUrl("http://127.0.0.1:" + server.port());
         int answered = 0;
