@@ -6,6 +6,7 @@ import io.connscope.agent.connection.CallSites;
 import io.connscope.agent.connection.ConnectionRegistry;
 import io.connscope.agent.connection.ConnectionTracker;
 import io.connscope.agent.connection.Destinations;
+import io.connscope.agent.connection.FollowScope;
 import io.connscope.agent.connection.TelemetryEndpoints;
 import io.connscope.agent.diagnose.Diagnosis;
 import io.connscope.agent.diagnose.RuleCatalog;
@@ -176,7 +177,7 @@ final class AgentInstaller {
         AnalysisMemory analysisMemory = new AnalysisMemory(config.maxAnalysisMemory(Runtime.getRuntime().maxMemory()));
         ConnectionTracker tracker = new ConnectionTracker(registry, destinations, jdk,
             queue, resends,
-            new CallSites(rules.leakStackFrames(), rules.leakStacksPerSecond()), collectors(config), analysisMemory, rules.nagleBand(),
+            new CallSites(rules.leakStackFrames(), rules.leakStacksPerSecond()), new FollowScope(collectors(config), config.followRules()), analysisMemory, rules.nagleBand(),
             PROTOCOLS);
         if (attached) {
             tracker.adoptOpenConnections();
@@ -192,7 +193,7 @@ final class AgentInstaller {
             AnalysisMemoryMetrics.register(ConnectionTelemetry.meter(sdk), analysisMemory);
             UnfollowedStacksMetric.register(ConnectionTelemetry.meter(sdk));
             return new ConnectionTelemetry(sdk, clock, destinations, exportHealth, warnings, registry::open,
-                config.exchangeSpansRatio(), config.captureQuery());
+                config.exchangeSpansRatio(), config.captureQuery(), config.metricsPerDestination());
         });
         // The sinks, in the order each event reaches them. JFR's costs nothing until a recording runs.
         List<EventSink> sinks = new ArrayList<>(List.of(timeline, otel));

@@ -214,4 +214,34 @@ class ConfigIT {
             assertThat(MetricsAssert.histogramCount(otlp, "connscope.connection.duration", "server", port)).isEqualTo(10);
         }
     }
+
+    @Test
+    void includeAndExcludeRulesChooseWhichConnectionsAreFollowed() throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            // The demo's ten churned connections, from the client's own count: left out by destination on one side,
+            // by listening port on the other.
+            ChildJvm.Result clientsOut = ChildJvm.on(Jvm.JDK17).exportingTo(otlp)
+                .agentArgs("destinations.exclude=127.0.0.0/8 ::1 localhost").demo("churn").assertSuccess();
+            int port = Integer.parseInt(clientsOut.expectLine("client.connections=10").get("port"));
+            assertThat(clientsOut.stderr).contains("; following destinations not in 127.0.0.0/8 ::1 localhost;",
+                "10 connection(s) were left out by the rules, which follow destinations not in 127.0.0.0/8 ::1 localhost");
+            assertThat(otlp.spans().connections("client", port)).isEmpty();
+            assertThat(otlp.spans().connections("server", port)).hasSize(10);
+            assertThat(MetricsAssert.lastSum(otlp, "connscope.connection.opened", "server", port)).isEqualTo(10);
+        }
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result serversOut = ChildJvm.on(Jvm.JDK17).exportingTo(otlp)
+                .env("CONNSCOPE_LISTEN_PORTS_EXCLUDE", "1-65535").demo("churn").assertSuccess();
+            int port = Integer.parseInt(serversOut.expectLine("client.connections=10").get("port"));
+            assertThat(serversOut.stderr).contains("10 connection(s) were left out by the rules, which follow listening"
+                + " ports not in 1-65535");
+            assertThat(otlp.spans().connections("server", port)).isEmpty();
+            assertThat(otlp.spans().connections("client", port)).hasSize(10);
+        }
+        ChildJvm.Result bad = ChildJvm.on(Jvm.JDK17).agentArgs("destinations.include=10.0.0.0/99").demo("churn")
+            .assertSuccess();
+        assertThat(count(bad.stderr, "[connscope] setting connscope.destinations.include='10.0.0.0/99' has a bad entry:"
+            + " '10.0.0.0/99' has a prefix length that is not 0-32; using the default ''")).isEqualTo(1);
+        assertThat(bad.stderr).contains("20 connection(s), 2 destination(s)").doesNotContain("left out");
+    }
 }

@@ -68,6 +68,12 @@ public final class AgentConfig {
     public static final String CAPTURE_QUERY = "connscope.capture.query";
     /** Follow connections to the OTLP collectors too (by default they are telemetry, not the application's traffic). */
     public static final String TRACK_TELEMETRY = "connscope.track.telemetry";
+    public static final String DESTINATIONS_INCLUDE = "connscope.destinations.include";
+    public static final String DESTINATIONS_EXCLUDE = "connscope.destinations.exclude";
+    public static final String LISTEN_PORTS_INCLUDE = "connscope.listen.ports.include";
+    public static final String LISTEN_PORTS_EXCLUDE = "connscope.listen.ports.exclude";
+    /** False drops server.address and server.port from metrics: their series no longer grow with destinations. */
+    public static final String METRICS_PER_DESTINATION = "connscope.metrics.per.destination";
     /** Prefix of the rule settings, {@code connscope.rule.<id>.<name>}, which the rule catalog checks. */
     public static final String RULE_PREFIX = "connscope.rule.";
     /**
@@ -102,6 +108,11 @@ public final class AgentConfig {
         define(EXCHANGE_SPANS_RATIO, "0.01", SettingKind.RATIO);
         define(CAPTURE_QUERY, "false", SettingKind.BOOLEAN);
         define(TRACK_TELEMETRY, "false", SettingKind.BOOLEAN);
+        define(DESTINATIONS_INCLUDE, "", SettingKind.DESTINATIONS);
+        define(DESTINATIONS_EXCLUDE, "", SettingKind.DESTINATIONS);
+        define(LISTEN_PORTS_INCLUDE, "", SettingKind.PORTS);
+        define(LISTEN_PORTS_EXCLUDE, "", SettingKind.PORTS);
+        define(METRICS_PER_DESTINATION, "true", SettingKind.BOOLEAN);
         define(INSTRUMENT_CACHE, "", SettingKind.PATH);
         define(HOOK_MAX_FAILURES, "10", SettingKind.POSITIVE_INT);
         define(DEBUG, "false", SettingKind.BOOLEAN);
@@ -245,6 +256,16 @@ public final class AgentConfig {
 
     public boolean trackTelemetry() {
         return Boolean.parseBoolean(values.get(TRACK_TELEMETRY));
+    }
+
+    /** Which connections are followed, by destination and by listening port. */
+    public FollowRules followRules() {
+        return FollowRules.of(values.get(DESTINATIONS_INCLUDE), values.get(DESTINATIONS_EXCLUDE),
+            values.get(LISTEN_PORTS_INCLUDE), values.get(LISTEN_PORTS_EXCLUDE));
+    }
+
+    public boolean metricsPerDestination() {
+        return Boolean.parseBoolean(values.get(METRICS_PER_DESTINATION));
     }
 
     public boolean reportEnabled() {

@@ -56,6 +56,20 @@ enum SettingKind {
             }
         }
     },
+    /** Destination patterns: {@link DestinationPattern}'s, separated by commas or spaces. */
+    DESTINATIONS {
+        @Override
+        String check(String v) {
+            return FollowRules.destinationsProblem(v);
+        }
+    },
+    /** Ports and port ranges, separated by commas or spaces. */
+    PORTS {
+        @Override
+        String check(String v) {
+            return FollowRules.portsProblem(v);
+        }
+    },
     PATH {
         @Override
         String check(String v) {

@@ -22,7 +22,7 @@ final class AttachAdoption {
 
     private final ConnectionRegistry registry;
     private final Destinations destinations;
-    private final TelemetryEndpoints collectors;
+    private final FollowScope scope;
     private final RecordFactory records;
     private final Follow follow;
     private final AtomicLong adopted = new AtomicLong();
@@ -30,11 +30,11 @@ final class AttachAdoption {
     private final DeclinedKeys declined = new DeclinedKeys(1024);
     private volatile boolean on;
 
-    AttachAdoption(ConnectionRegistry registry, Destinations destinations, TelemetryEndpoints collectors, RecordFactory records,
+    AttachAdoption(ConnectionRegistry registry, Destinations destinations, FollowScope scope, RecordFactory records,
                    Follow follow) {
         this.registry = registry;
         this.destinations = destinations;
-        this.collectors = collectors;
+        this.scope = scope;
         this.records = records;
         this.follow = follow;
     }
@@ -97,11 +97,14 @@ final class AttachAdoption {
         } catch (IOException | RuntimeException e) {
             return null;
         }
-        if (remote == null || local == null || collectors.isCollector(remote) || registry.isFull()) {
+        if (remote == null || local == null || registry.isFull()) {
+            return null;
+        }
+        Role role = local.getPort() < remote.getPort() ? Role.SERVER : Role.CLIENT;
+        if (role == Role.CLIENT ? !scope.followsClient(remote) : !scope.followsServer(local.getPort())) {
             return null;
         }
         long now = System.nanoTime();
-        Role role = local.getPort() < remote.getPort() ? Role.SERVER : Role.CLIENT;
         Destination d = role == Role.CLIENT ? destinations.of(Role.CLIENT, remote.getHostString(), remote.getPort())
             : destinations.of(Role.SERVER, null, local.getPort());
         ConnectionRecord r = records.create(role, key instanceof Socket ? "socket" : "channel", d,

@@ -26,18 +26,18 @@ final class ConnectionOpenings {
     private final Destinations destinations;
     private final JdkInternals jdk;
     private final CallSites callSites;
-    private final TelemetryEndpoints collectors;
+    private final FollowScope scope;
     private final WireAnalysis http;
     private final RecordFactory records;
     private final Ending ending;
 
     ConnectionOpenings(ConnectionRegistry registry, Destinations destinations, JdkInternals jdk, CallSites callSites,
-                       TelemetryEndpoints collectors, WireAnalysis http, RecordFactory records, Ending ending) {
+                       FollowScope scope, WireAnalysis http, RecordFactory records, Ending ending) {
         this.registry = registry;
         this.destinations = destinations;
         this.jdk = jdk;
         this.callSites = callSites;
-        this.collectors = collectors;
+        this.scope = scope;
         this.http = http;
         this.records = records;
         this.ending = ending;
@@ -47,7 +47,7 @@ final class ConnectionOpenings {
 
     void socketConnected(Object socket, Object endpoint, long startNanos, long endNanos, Throwable failure) {
         InetSocketAddress target = endpoint instanceof InetSocketAddress ? (InetSocketAddress) endpoint : null;
-        if (collectors.isCollector(target)) {
+        if (!scope.followsClient(target)) {
             return;
         }
         String host = target == null ? "unknown" : target.getHostString();
@@ -77,11 +77,12 @@ final class ConnectionOpenings {
 
     void socketAccepted(Object serverSocket, Object socket) {
         Socket s = (Socket) socket;
-        if (!s.isConnected()) {
+        int listening = ((ServerSocket) serverSocket).getLocalPort();
+        if (!s.isConnected() || !scope.followsServer(listening)) {
             return;
         }
         long now = System.nanoTime();
-        Destination d = destinations.of(Role.SERVER, null, ((ServerSocket) serverSocket).getLocalPort());
+        Destination d = destinations.of(Role.SERVER, null, listening);
         ConnectionRecord r = records.create(Role.SERVER, "socket", d, now);
         describe(r, s.getInetAddress(), s.getPort(), s.getLocalAddress(), s.getLocalPort());
         r.noDelay = noDelayOf(s);
@@ -124,7 +125,7 @@ final class ConnectionOpenings {
             return; // a Unix domain socket, or a native transport's UDP: not TCP
         }
         InetSocketAddress target = (InetSocketAddress) endpoint;
-        if (collectors.isCollector(target)) {
+        if (!scope.followsClient(target)) {
             return;
         }
         Destination d = destinations.of(Role.CLIENT, target.getHostString(), target.getPort());
@@ -182,8 +183,8 @@ final class ConnectionOpenings {
 
     void channelAccepted(Object serverChannel, Object channel) {
         InetSocketAddress listen = SocketKeys.isTcp(channel) ? SocketKeys.address(serverChannel, false) : null;
-        if (listen == null) {
-            return; // a Unix domain socket: not TCP
+        if (listen == null || !scope.followsServer(listen.getPort())) {
+            return; // a Unix domain socket (not TCP), or a port left out
         }
         long now = System.nanoTime();
         Destination d = destinations.of(Role.SERVER, null, listen.getPort());

@@ -24,7 +24,7 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
     private final ConnectionRegistry registry;
     private final Destinations destinations;
     private final JdkInternals jdk;
-    private final TelemetryEndpoints collectors;
+    private final FollowScope scope;
     private final WireAnalysis http;
     private final ConnectionOpenings openings;
     private final JdkClientEvents jdkEvents;
@@ -36,20 +36,20 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
 
     public ConnectionTracker(ConnectionRegistry registry, Destinations destinations, JdkInternals jdk,
                              FinishedSink finished, ResendDetector resends, CallSites callSites,
-                             TelemetryEndpoints collectors, AnalysisMemory analysisMemory, NagleBand nagleBand,
+                             FollowScope scope, AnalysisMemory analysisMemory, NagleBand nagleBand,
                              List<WireProtocol> protocols) {
         RecordFactory records = new RecordFactory(nagleBand);
-        this.collectors = collectors;
+        this.scope = scope;
         this.http = new WireAnalysis(finished, resends, jdk, analysisMemory, protocols);
         this.registry = registry;
         this.engineTls = new EngineTls(registry, http);
         this.wire = new WireBytesFeed(http, engineTls);
         this.uring = new IoUringEvents(this, this);
         this.endings = new ConnectionEndings(registry, http, engineTls, finished);
-        this.openings = new ConnectionOpenings(registry, destinations, jdk, callSites, collectors, http, records,
+        this.openings = new ConnectionOpenings(registry, destinations, jdk, callSites, scope, http, records,
             endings::finish);
         this.jdkEvents = new JdkClientEvents(registry, jdk, http);
-        this.adoption = new AttachAdoption(registry, destinations, collectors, records, openings::track);
+        this.adoption = new AttachAdoption(registry, destinations, scope, records, openings::track);
         this.destinations = destinations;
         this.jdk = jdk;
     }
@@ -194,7 +194,12 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
 
     /** Connections to telemetry collectors, not followed. */
     public long collectorConnectionsIgnored() {
-        return collectors.ignored();
+        return scope.collectorsIgnored();
+    }
+
+    /** Connections the connscope.destinations.* and connscope.listen.ports.* rules left out. */
+    public long connectionsLeftOut() {
+        return scope.excluded();
     }
 
     /** The HTTP analysis of the connections, and what it could not do. */

@@ -5,7 +5,6 @@ import static io.connscope.agent.export.Semconv.*;
 import io.connscope.agent.connection.CloseClassification;
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.Destination;
-import io.connscope.agent.connection.DestinationStats;
 import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.connection.Role;
 import io.connscope.agent.connection.TlsInfo;
@@ -33,9 +32,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -70,11 +67,12 @@ public final class ConnectionTelemetry {
     private final DoubleHistogram connectionDuration;
     private final DoubleHistogram httpConnectionDuration;
     private final LongHistogram requestsPerConnection;
-    private final DestinationAttributes attributesOf = new DestinationAttributes();
+    private final DestinationAttributes attributesOf;
 
     public ConnectionTelemetry(OpenTelemetry otel, Clock clock, Destinations destinations, ExportHealth exportHealth,
                                WarningLog warnings, Supplier<List<ConnectionRecord>> openConnections,
-                               double exchangeSpansRatio, boolean captureQuery) {
+                               double exchangeSpansRatio, boolean captureQuery, boolean metricsPerDestination) {
+        this.attributesOf = new DestinationAttributes(metricsPerDestination);
         this.tracer = otel.tracerBuilder(SCOPE).setInstrumentationVersion(AgentVersion.get()).setSchemaUrl(SCHEMA_URL)
             .build();
         this.clock = clock;
@@ -86,7 +84,7 @@ public final class ConnectionTelemetry {
         this.webSockets = new WebSocketSpans(tracer, clock, meter, exchanges::takeUpgradeSpan);
         exchangeCount = meter.counterBuilder("connscope.http.exchanges").setUnit("{exchange}")
             .setDescription("HTTP exchanges seen on the wire, every one, whether or not it got a span.").build();
-        requestDurations = new HttpRequestDurations(meter);
+        requestDurations = new HttpRequestDurations(meter, metricsPerDestination);
         resendCount = meter.counterBuilder("connscope.http.resends").setUnit("{exchange}")
             .setDescription("HTTP exchanges that resent an earlier failed request (http.request.resend_count of 1 or more).")
             .build();
@@ -96,29 +94,8 @@ public final class ConnectionTelemetry {
         requestsPerConnection = meter.histogramBuilder("connscope.http.connection.requests").ofLongs()
             .setUnit("{request}").setDescription("HTTP requests carried by each connection (the reuse histogram).")
             .setExplicitBucketBoundariesAdvice(REQUEST_BUCKETS).build();
-        OpenHttpConnections.register(meter, openConnections);
-        meter.gaugeBuilder("connscope.http.client.reuse_ratio").setUnit("1")
-            .setDescription("Share of HTTP requests that reused a connection (1 - connections/requests), per destination,"
-                + " over connections that have closed.")
-            .buildWithCallback(m -> {
-                for (Destination d : destinations.all()) {
-                    double ratio = d.stats.reuseRatio();
-                    if (d.role == Role.CLIENT && ratio >= 0) {
-                        m.record(ratio, attributesOf.of(d));
-                    }
-                }
-            });
-        meter.counterBuilder("connscope.warnings").setUnit("{warning}")
-            .setDescription("Warnings raised, by rule and destination (without one beyond the first 200 rule and"
-                + " destination pairs).")
-            .buildWithCallback(m -> {
-                for (WarningLog.Group g : warnings.groups()) {
-                    m.record(g.count(), attributesOf.of(g.target).toBuilder().put(RULE, g.rule).build());
-                }
-                for (Map.Entry<String, AtomicLong> e : warnings.ungroupedByRule().entrySet()) {
-                    m.record(e.getValue().get(), Attributes.of(RULE, e.getKey()));
-                }
-            });
+        OpenHttpConnections.register(meter, openConnections, metricsPerDestination);
+        DestinationMetrics.register(meter, destinations, warnings, attributesOf);
         connectDuration = meter.histogramBuilder("connscope.connect.duration").setUnit("s")
             .setDescription("Time to establish the TCP connection (socket connect).")
             .setExplicitBucketBoundariesAdvice(SETUP_BUCKETS).build();
@@ -128,43 +105,6 @@ public final class ConnectionTelemetry {
         connectionDuration = meter.histogramBuilder("connscope.connection.duration").setUnit("s")
             .setDescription("Connection lifetime, from connect start (or accept) to close.")
             .setExplicitBucketBoundariesAdvice(LIFETIME_BUCKETS).build();
-        meter.counterBuilder("connscope.connection.opened").setUnit("{connection}")
-            .setDescription("Connections established (connected or accepted).")
-            .buildWithCallback(m -> {
-                for (Destination d : destinations.all()) {
-                    m.record(d.stats.opened.get(), attributesOf.of(d));
-                }
-            });
-        meter.counterBuilder("connscope.connection.closed").setUnit("{connection}")
-            .setDescription("Connections ended, by close classification (connect-failed included).")
-            .buildWithCallback(m -> {
-                for (Destination d : destinations.all()) {
-                    Attributes base = attributesOf.of(d);
-                    for (CloseClassification c : CloseClassification.values()) {
-                        long n = d.stats.closes.get(c.ordinal());
-                        if (n > 0) {
-                            m.record(n, base.toBuilder().put(CLOSE_CLASSIFICATION, c.label()).build());
-                        }
-                    }
-                }
-            });
-        meter.upDownCounterBuilder("connscope.connection.open").setUnit("{connection}")
-            .setDescription("Connections currently open.")
-            .buildWithCallback(m -> {
-                for (Destination d : destinations.all()) {
-                    DestinationStats s = d.stats;
-                    m.record(s.opened.get() - s.ended.get(), attributesOf.of(d));
-                }
-            });
-        meter.counterBuilder("connscope.connection.io").setUnit("By")
-            .setDescription("Bytes carried by connections that have ended.")
-            .buildWithCallback(m -> {
-                for (Destination d : destinations.all()) {
-                    Attributes base = attributesOf.of(d);
-                    m.record(d.stats.bytesSent.get(), base.toBuilder().put(NETWORK_IO_DIRECTION, "transmit").build());
-                    m.record(d.stats.bytesReceived.get(), base.toBuilder().put(NETWORK_IO_DIRECTION, "receive").build());
-                }
-            });
         meter.upDownCounterBuilder("connscope.connection.tracked").setUnit("{connection}")
             .setDescription("Connections connscope holds state for: the open ones, and closed ones until they are"
                 + " settled (about 200 ms). Its own memory follows this number.")
@@ -199,10 +139,11 @@ public final class ConnectionTelemetry {
             }
             return;
         }
-        exchangeCount.add(1, destination);
+        Attributes metric = attributesOf.forMetrics(item.connection().destination());
+        exchangeCount.add(1, metric);
         requestDurations.record(item.connection(), http);
         if (http.resendCount() > 0) {
-            resendCount.add(1, destination);
+            resendCount.add(1, metric);
         }
         // An exchange that opened a WebSocket session always gets a span: the session's span is its child.
         boolean failed = ExchangeSpans.errorType(http, item.connection().role() == Role.CLIENT) != null;
@@ -215,7 +156,8 @@ public final class ConnectionTelemetry {
     public void export(ConnectionRecord r, List<Warning> warnings) {
         CloseClassification how = r.classification();
         Attributes destination = attributesOf.of(r.destination());
-        recordMetrics(r, how, destination);
+        Attributes metric = attributesOf.forMetrics(r.destination());
+        recordMetrics(r, how, metric);
 
         SpanBuilder sb = tracer.spanBuilder("connection " + r.role().label())
             .setNoParent()
@@ -252,11 +194,12 @@ public final class ConnectionTelemetry {
             }
             handshake.end(clock.epochNanos(tls.endNanos), TimeUnit.NANOSECONDS);
         }
-        webSockets.export(r, destination);
+        webSockets.export(r, destination, metric);
         warningExport.emit(warnings, span, destination, r.id(), clock.epochNanos(r.endNanos()));
         span.end(clock.epochNanos(r.endNanos()), TimeUnit.NANOSECONDS);
     }
 
+    /** @param destination the destination's attributes for metrics */
     private void recordMetrics(ConnectionRecord r, CloseClassification how, Attributes destination) {
         if (r.connectEndNanos() != 0L && r.role() == Role.CLIENT) {
             Attributes a = r.connectError() == null ? destination

@@ -34,7 +34,11 @@ final class HttpRequestDurations {
     private final DoubleHistogram client;
     private final DoubleHistogram server;
 
-    HttpRequestDurations(Meter meter) {
+    /** Whether server.address and server.port are recorded (connscope.metrics.per.destination). */
+    private final boolean perDestination;
+
+    HttpRequestDurations(Meter meter, boolean perDestination) {
+        this.perDestination = perDestination;
         client = meter.histogramBuilder("http.client.request.duration").setUnit("s")
             .setDescription("Duration of HTTP client requests, from the request's first byte to the response's last.")
             .setExplicitBucketBoundariesAdvice(BUCKETS).build();
@@ -54,16 +58,16 @@ final class HttpRequestDurations {
     }
 
     /** Only the conventions' low-cardinality attributes: no path, no peer address. */
-    private static Attributes attributes(ConnectionRecord r, HttpExchange e, boolean isClient) {
+    private Attributes attributes(ConnectionRecord r, HttpExchange e, boolean isClient) {
         AttributesBuilder b = Attributes.builder()
             .put(HTTP_REQUEST_METHOD, ExchangeSpans.method(e))
             .put(NETWORK_PROTOCOL_VERSION, e.version() == null ? "1.1" : e.version())
             .put(URL_SCHEME, r.tls().info() != null ? "https" : "http");
         Destination d = r.destination();
-        if (isClient && d.serverAddress != null && !d.serverAddress.startsWith("(")) {
+        if (perDestination && isClient && d.serverAddress != null && !d.serverAddress.startsWith("(")) {
             b.put(SERVER_ADDRESS, d.serverAddress);
         }
-        if (d.port > 0) {
+        if (perDestination && d.port > 0) {
             b.put(SERVER_PORT, (long) d.port);
         }
         if (e.status() > 0) {

@@ -28,29 +28,33 @@ final class OpenHttpConnections {
     private OpenHttpConnections() {
     }
 
-    static void register(Meter meter, Supplier<List<ConnectionRecord>> openConnections) {
+    /** @param perDestination whether server.address and server.port are recorded (connscope.metrics.per.destination) */
+    static void register(Meter meter, Supplier<List<ConnectionRecord>> openConnections, boolean perDestination) {
         meter.upDownCounterBuilder("http.client.open_connections").setUnit("{connection}")
             .setDescription("Outbound HTTP connections open now: active (a request in flight) or idle.")
-            .buildWithCallback(m -> record(openConnections.get(), m));
+            .buildWithCallback(m -> record(openConnections.get(), m, perDestination));
     }
 
-    private static void record(List<ConnectionRecord> open, ObservableLongMeasurement m) {
-        // {active, idle} by destination, then by HTTP version
+    private static void record(List<ConnectionRecord> open, ObservableLongMeasurement m, boolean perDestination) {
+        // {active, idle} by destination (or all under null), then by HTTP version
         Map<Destination, Map<String, long[]>> counts = new HashMap<>();
         for (ConnectionRecord r : open) {
             HttpConnection http = r.http();
             if (r.role() == Role.CLIENT && !r.isFinished() && http != null && http.seenHttp()) {
-                counts.computeIfAbsent(r.destination(), d -> new HashMap<>())
+                counts.computeIfAbsent(perDestination ? r.destination() : null, d -> new HashMap<>())
                     .computeIfAbsent(String.valueOf(http.version()), v -> new long[2])[http.inFlight() ? 0 : 1]++;
             }
         }
         for (Map.Entry<Destination, Map<String, long[]>> d : counts.entrySet()) {
             for (Map.Entry<String, long[]> v : d.getValue().entrySet()) {
                 AttributesBuilder b = Attributes.builder();
-                if (d.getKey().serverAddress != null) {
-                    b.put(SERVER_ADDRESS, d.getKey().serverAddress);
+                if (d.getKey() != null) { // null: every destination in one
+                    if (d.getKey().serverAddress != null) {
+                        b.put(SERVER_ADDRESS, d.getKey().serverAddress);
+                    }
+                    b.put(SERVER_PORT, d.getKey().port);
                 }
-                b.put(SERVER_PORT, d.getKey().port).put(NETWORK_PROTOCOL_VERSION, v.getKey());
+                b.put(NETWORK_PROTOCOL_VERSION, v.getKey());
                 m.record(v.getValue()[0], b.put(HTTP_CONNECTION_STATE, "active").build());
                 m.record(v.getValue()[1], b.put(HTTP_CONNECTION_STATE, "idle").build());
             }

@@ -43,7 +43,8 @@ final class WebSocketSpans {
             .build();
     }
 
-    void export(ConnectionRecord r, Attributes destination) {
+    /** @param metric the destination's attributes for metrics, which may leave the destination out */
+    void export(ConnectionRecord r, Attributes destination, Attributes metric) {
         WebSocketSession ws = WebSocketEnd.session(r);
         if (ws == null) {
             return;
@@ -97,7 +98,7 @@ final class WebSocketSpans {
         }
         Span span = sb.startSpan();
         String outcome = ws.closeAnswered() ? "clean" : !ws.closeSent() ? "none" : "unanswered";
-        sessions.add(1, destination.toBuilder().put(WS_CLOSE_OUTCOME, outcome).build());
+        sessions.add(1, metric.toBuilder().put(WS_CLOSE_OUTCOME, outcome).build());
         if (!ws.closeAnswered()) {
             // RFC 6455 7.1.5: without a finished close handshake the close is abnormal.
             span.setAttribute(ERROR_TYPE, "1006");

@@ -117,6 +117,10 @@ public final class ReportWriter {
             notes.add(collectors + " connection(s) to OTLP collectors were not followed: they carry telemetry, not your"
                 + " application's traffic (" + AgentConfig.TRACK_TELEMETRY + "=true follows them)");
         }
+        long leftOut = tracker.connectionsLeftOut();
+        if (leftOut > 0) {
+            notes.add(leftOut + " connection(s) were left out by the rules, which follow " + config.followRules().describe());
+        }
         long untracked = tracker.registry().untracked();
         if (untracked > 0) {
             notes.add(untracked + " connection(s) were not followed: more than " + config.maxConnections()

@@ -4,7 +4,8 @@ import io.connscope.agent.config.AgentConfig;
 
 /**
  * The one line connscope says at start-up, so that an operator who attached it knows where to look:
- * its version, where the report will go, the live report's address, and what is exported to where.
+ * its version, where the report will go, the live report's address, which connections it follows
+ * when rules narrow them, and what is exported to where.
  * {@code connscope.banner=false} silences it (and the exit line).
  */
 public final class StartupLine {
@@ -28,6 +29,13 @@ public final class StartupLine {
         }
         if (livePort >= 0) {
             b.append("; live report on http://127.0.0.1:").append(livePort).append('/');
+        }
+        String rules = config.followRules().describe();
+        if (rules != null) {
+            b.append("; following ").append(rules);
+        }
+        if (!config.metricsPerDestination()) {
+            b.append("; metrics without destinations");
         }
         return b.append("; ").append(exports).append(" (").append(AgentConfig.BANNER).append("=false silences this)")
             .toString();

@@ -98,7 +98,7 @@ class OtelSinkTest {
             .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
             .build(),
             sdk -> new ConnectionTelemetry(sdk, new Clock(), destinations, new ExportHealth(queue), warnings, List::of,
-                1.0, false));
+                1.0, false, true));
     }
 
     @Test
