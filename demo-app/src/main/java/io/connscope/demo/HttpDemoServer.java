@@ -30,6 +30,8 @@ final class HttpDemoServer implements AutoCloseable {
 
     private final HttpServer server;
     private final AtomicInteger requests = new AtomicInteger();
+    private volatile String lastHost;
+    private volatile String lastUserAgent;
 
     HttpDemoServer() throws Exception {
         this(null);
@@ -48,6 +50,8 @@ final class HttpDemoServer implements AutoCloseable {
         }, s -> s.getAddress().getPort());
         server.createContext("/", exchange -> {
             requests.incrementAndGet();
+            lastHost = exchange.getRequestHeaders().getFirst("Host");
+            lastUserAgent = exchange.getRequestHeaders().getFirst("User-Agent");
             try (InputStream in = exchange.getRequestBody()) {
                 in.readAllBytes();
             }
@@ -57,6 +61,11 @@ final class HttpDemoServer implements AutoCloseable {
             }
         });
         server.start();
+    }
+
+    /** The Host and User-Agent headers of the last request, as the server read them. */
+    String lastHeaders() {
+        return "server.host=" + lastHost + " server.user_agent=" + String.valueOf(lastUserAgent).replace(' ', '_');
     }
 
     /** Requests the server has answered. */

@@ -68,7 +68,8 @@ final class HttpRequestsScenario implements Scenario {
                     + " nodelay scenario.");
             }
             out.println("expect: client.connections=" + connections + " server.connections=" + connections
-                + " traceparent=" + TRACEPARENT + " posts=" + (closeEachTime ? 0 : POSTS) + " port=" + url.getPort());
+                + " traceparent=" + TRACEPARENT + " posts=" + (closeEachTime ? 0 : POSTS) + " port=" + url.getPort() + " "
+                + server.lastHeaders());
         }
     }
 }

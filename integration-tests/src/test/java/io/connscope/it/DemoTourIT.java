@@ -143,6 +143,10 @@ class DemoTourIT {
                     assertThat(e.str("url.scheme")).isEqualTo("http");
                     assertThat(e.str("client.address")).isEqualTo("127.0.0.1");
                     assertThat(e.num("client.port")).isEqualTo(e.num("network.peer.port")).isPositive();
+                    // The server's name and the client's agent, as the server itself read them from the request.
+                    assertThat(e.str("server.address") + ":" + port).isEqualTo(expect.get("server.host"));
+                    assertThat(e.str("user_agent.original").replace(' ', '_')).isEqualTo(expect.get("server.user_agent"))
+                        .startsWith("Java/");
                 }
                 assertThat(e.num("http.response.status_code")).isEqualTo(200);
                 assertThat(e.str("network.protocol.version")).isEqualTo("1.1");

@@ -69,6 +69,11 @@ class Http2IT {
                     .containsExactly("GET", "GET", "GET", "GET", "GET", "GET", "POST");
                 assertThat(exchanges).extracting(e -> e.num("http.response.status_code")).containsOnly(200L);
                 assertThat(exchanges).extracting(e -> e.str("network.protocol.version")).containsOnly("2");
+                // The client named the server https://localhost: its destination, and each stream's :authority.
+                assertThat(exchanges).extracting(e -> e.str("server.address")).containsOnly("localhost");
+                if (role.equals("server")) {
+                    assertThat(exchanges).extracting(e -> e.str("user_agent.original")).allMatch(a -> a.startsWith("Java-http-client/"));
+                }
                 assertThat(exchanges).extracting(e -> e.num("connscope.connection.request_index"))
                     .containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 6L, 7L);
                 SpanView reset = exchanges.get(5);

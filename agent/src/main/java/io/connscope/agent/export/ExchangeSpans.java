@@ -211,8 +211,8 @@ final class ExchangeSpans {
 
     /**
      * What the conventions ask of each side: a client's {@code url.full} (redacted: see
-     * {@link RequestTarget#fullUrl}); a server's {@code url.scheme} and its client's address; the peer
-     * of either.
+     * {@link RequestTarget#fullUrl}); a server's {@code url.scheme}, its client's address, the name the
+     * client gave it (Host, :authority) and the client's user agent; the peer of either.
      */
     private void peer(SpanBuilder sb, ConnectionRecord r, boolean client, HttpExchange e) {
         String scheme = r.tls().info() != null ? "https" : "http";
@@ -232,6 +232,14 @@ final class ExchangeSpans {
             }
             if (r.peerPort() > 0) {
                 sb.setAttribute(CLIENT_PORT, (long) r.peerPort());
+            }
+            // The server as its client named it; server.port stays the port the connection was accepted on.
+            String host = RequestTarget.hostOf(e.host());
+            if (host != null) {
+                sb.setAttribute(SERVER_ADDRESS, host);
+            }
+            if (e.userAgent() != null) {
+                sb.setAttribute(USER_AGENT_ORIGINAL, e.userAgent());
             }
         }
         if (r.peerAddress() != null) {

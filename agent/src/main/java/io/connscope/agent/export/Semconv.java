@@ -38,6 +38,7 @@ public final class Semconv {
     public static final AttributeKey<String> URL_FULL = AttributeKey.stringKey("url.full");
     public static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.stringKey("client.address");
     public static final AttributeKey<Long> CLIENT_PORT = AttributeKey.longKey("client.port");
+    public static final AttributeKey<String> USER_AGENT_ORIGINAL = AttributeKey.stringKey("user_agent.original");
     public static final AttributeKey<String> URL_QUERY = AttributeKey.stringKey("url.query");
     public static final AttributeKey<Boolean> CONNECTION_REUSED = AttributeKey.booleanKey("connscope.connection.reused");
     public static final AttributeKey<Long> REQUEST_INDEX = AttributeKey.longKey("connscope.connection.request_index");

@@ -82,6 +82,8 @@ final class HeadParser {
         String traceparent = null;
         boolean idempotencyKey = false;
         String webSocketKey = null;
+        String host = null;
+        String userAgent = null;
 
         int pos = lineEnd + 1;
         while (pos < to) {
@@ -165,6 +167,16 @@ final class HeadParser {
                         webSocketKey = ascii(b, vs, Math.min(ve, vs + MAX_KEPT_VALUE));
                     }
                     break;
+                case HOST:
+                    if (request) {
+                        host = SafeText.latin1(b, vs, ve, MAX_KEPT_VALUE);
+                    }
+                    break;
+                case USER_AGENT:
+                    if (request) {
+                        userAgent = SafeText.latin1(b, vs, ve, MAX_KEPT_VALUE);
+                    }
+                    break;
                 case WEBSOCKET_ACCEPT:
                     if (!request) {
                         webSocketKey = ascii(b, vs, Math.min(ve, vs + MAX_KEPT_VALUE));
@@ -180,7 +192,7 @@ final class HeadParser {
         }
         return new HttpHead(request, method, target, status, version, contentLength, chunked, close,
             keepAlive, connectionUpgrade ? upgrade : null, keepAliveTimeout, proxyConnection, connectionNamesEndToEnd,
-            keepAliveHeader, forwarded, traceparent, idempotencyKey, webSocketKey, irregularity);
+            keepAliveHeader, forwarded, traceparent, idempotencyKey, webSocketKey, host, userAgent, irregularity);
     }
 
     private static String fail(String reason) {

@@ -29,19 +29,24 @@ final class HeaderFields {
     static final int IDEMPOTENCY_KEY = 9;
     static final int WEBSOCKET_KEY = 10;
     static final int WEBSOCKET_ACCEPT = 11;
+    static final int HOST = 12;
+    static final int USER_AGENT = 13;
 
     /** Which of the header fields connscope reads this name is; by length first, as most names are none of them. */
     static int headerOf(byte[] b, int from, int to) {
         switch (to - from) {
             case 3:
                 return nameIs(b, from, to, "via") ? FORWARDED : OTHER;
+            case 4:
+                return nameIs(b, from, to, "host") ? HOST : OTHER;
             case 7:
                 return nameIs(b, from, to, "upgrade") ? UPGRADE : OTHER;
             case 9:
                 return nameIs(b, from, to, "forwarded") ? FORWARDED : OTHER;
             case 10:
                 return nameIs(b, from, to, "connection") ? CONNECTION
-                    : nameIs(b, from, to, "keep-alive") ? KEEP_ALIVE : OTHER;
+                    : nameIs(b, from, to, "keep-alive") ? KEEP_ALIVE
+                    : nameIs(b, from, to, "user-agent") ? USER_AGENT : OTHER;
             case 11:
                 return nameIs(b, from, to, "traceparent") ? TRACEPARENT : OTHER;
             case 14:

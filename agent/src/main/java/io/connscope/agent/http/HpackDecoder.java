@@ -54,6 +54,7 @@ final class HpackDecoder {
         int status;
         long contentLength = -1;
         String traceparent;
+        String userAgent;
         /** content-type application/grpc, with or without a +codec suffix. */
         boolean grpc;
         int grpcStatus = -1;
@@ -164,7 +165,10 @@ final class HpackDecoder {
                 fields.path = SafeText.of(value, RequestTarget.MAX_LENGTH);
                 break;
             case ":authority":
-                fields.authority = value;
+                fields.authority = SafeText.of(value, HeadParser.MAX_KEPT_VALUE);
+                break;
+            case "user-agent":
+                fields.userAgent = SafeText.of(value, HeadParser.MAX_KEPT_VALUE);
                 break;
             case ":status":
                 fields.status = status(value);

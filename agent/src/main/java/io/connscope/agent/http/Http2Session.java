@@ -100,6 +100,8 @@ public final class Http2Session implements WireAnalyser {
                     e.method = fields.method;
                     e.target = fields.path;
                     e.traceparent = fields.traceparent;
+                    e.host = fields.authority;
+                    e.userAgent = fields.userAgent;
                     if (fields.grpc && e.responseStartNanos == 0L) {
                         // Only from its start: a response already under way would be counted from its middle.
                         e.grpc = new GrpcCall(fields.path);

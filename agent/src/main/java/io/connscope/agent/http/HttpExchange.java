@@ -34,6 +34,9 @@ public final class HttpExchange implements WireExchange {
     volatile String target;
     volatile String version;
     volatile String traceparent;
+    /** The request's Host header or :authority, and its User-Agent: a server span's server.address and user agent. */
+    volatile String host;
+    volatile String userAgent;
     volatile boolean idempotencyKey;
     volatile long requestStartNanos;
     volatile long idleBeforeNanos;
@@ -112,6 +115,8 @@ public final class HttpExchange implements WireExchange {
         this.target = head.target;
         this.version = head.version;
         this.traceparent = head.traceparent;
+        this.host = head.host;
+        this.userAgent = head.userAgent;
         this.idempotencyKey = head.idempotencyKey;
         this.requestStartNanos = startNanos;
         this.idleBeforeNanos = idleBeforeNanos;
@@ -212,6 +217,16 @@ public final class HttpExchange implements WireExchange {
 
     public String traceparent() {
         return traceparent;
+    }
+
+    /** The request's Host header (HTTP/1.x) or :authority (HTTP/2), or null. */
+    public String host() {
+        return host;
+    }
+
+    /** The request's User-Agent header, or null. */
+    public String userAgent() {
+        return userAgent;
     }
 
     public boolean idempotencyKey() {

@@ -41,13 +41,18 @@ public final class HttpHead {
     public final boolean idempotencyKey;
     /** Sec-WebSocket-Key (a request) or Sec-WebSocket-Accept (a response), or null. */
     public final String webSocketKey;
+    /** A request's Host header (at most 256 characters, escaped), or null. */
+    public final String host;
+    /** A request's User-Agent header (at most 256 characters, escaped), or null. */
+    public final String userAgent;
     /** A tolerated deviation from RFC 9112 (obsolete line folding, bare LF), or null. */
     public final String irregularity;
 
     HttpHead(boolean request, String method, String target, int status, String version, long contentLength,
              boolean chunked, boolean connectionClose, boolean connectionKeepAlive, String upgrade,
              long keepAliveTimeoutSeconds, boolean proxyConnection, String connectionNamesEndToEnd, boolean keepAliveHeader,
-             boolean forwarded, String traceparent, boolean idempotencyKey, String webSocketKey, String irregularity) {
+             boolean forwarded, String traceparent, boolean idempotencyKey, String webSocketKey, String host,
+             String userAgent, String irregularity) {
         this.request = request;
         this.method = method;
         this.target = target;
@@ -66,6 +71,8 @@ public final class HttpHead {
         this.traceparent = traceparent;
         this.idempotencyKey = idempotencyKey;
         this.webSocketKey = webSocketKey;
+        this.host = host;
+        this.userAgent = userAgent;
         this.irregularity = irregularity;
     }
 }

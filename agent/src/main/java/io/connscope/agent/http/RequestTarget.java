@@ -31,6 +31,24 @@ public final class RequestTarget {
         return t.substring(0, pathEnd(t));
     }
 
+    /**
+     * The host of a Host header or an :authority ({@code example.com:8080} gives {@code example.com},
+     * {@code [::1]:80} gives {@code ::1}, any user info dropped); null when there is none.
+     */
+    public static String hostOf(String authority) {
+        if (authority == null) {
+            return null;
+        }
+        String a = authority.substring(authority.lastIndexOf('@') + 1).trim();
+        if (a.startsWith("[")) {
+            int close = a.indexOf(']');
+            return close > 1 ? a.substring(1, close) : null;
+        }
+        int colon = a.indexOf(':');
+        String host = colon < 0 ? a : a.substring(0, colon);
+        return host.isEmpty() ? null : host;
+    }
+
     /** The query of a request target, without its '?' and any fragment; null when it has none. */
     public static String query(String target) {
         if (target == null) {

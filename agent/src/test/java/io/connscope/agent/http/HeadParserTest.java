@@ -28,6 +28,21 @@ class HeadParserTest {
     }
 
     @Test
+    void aRequestsHostAndUserAgentAreKeptAResponsesAreNot() {
+        HttpHead request = parse("GET / HTTP/1.1\r\nhOsT: api.example:8080 \r\nUser-Agent: curl/8.5.0\r\n"
+            + "Connection: keep-alive\r\n\r\n", true);
+        assertThat(request.host).isEqualTo("api.example:8080");
+        assertThat(request.userAgent).isEqualTo("curl/8.5.0");
+        assertThat(request.connectionKeepAlive).isTrue();
+        HttpHead response = parse("HTTP/1.1 200 OK\r\nHost: x\r\nUser-Agent: y\r\n\r\n", false);
+        assertThat(response.host).isNull();
+        assertThat(response.userAgent).isNull();
+        // Kept to 256 characters.
+        HttpHead longAgent = parse("GET / HTTP/1.1\r\nUser-Agent: " + "a".repeat(300) + "\r\n\r\n", true);
+        assertThat(longAgent.userAgent).hasSize(256).startsWith("aaa").endsWith("…");
+    }
+
+    @Test
     void connectionOptionsAreReadInOnePassWhateverTheirOrderAndSpacing() {
         HttpHead h = parse("GET / HTTP/1.1\r\nConnection:  Upgrade ,date,KEEP-ALIVE, host,close \r\n"
             + "Upgrade: websocket\r\n\r\n", true);

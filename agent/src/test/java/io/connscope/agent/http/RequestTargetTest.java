@@ -45,4 +45,16 @@ class RequestTargetTest {
         assertThat(RequestTarget.fullUrl("*", "http", "api.example", 80, false)).isNull();
         assertThat(RequestTarget.fullUrl("/a", "http", null, 80, false)).isNull();
     }
+
+    /** A server span's server.address: the host its client named, from Host or :authority. */
+    @Test
+    void hostOfAnAuthorityIsItsHostWithoutPortBracketsOrUserInfo() {
+        assertThat(RequestTarget.hostOf("api.example:8080")).isEqualTo("api.example");
+        assertThat(RequestTarget.hostOf("api.example")).isEqualTo("api.example");
+        assertThat(RequestTarget.hostOf("[::1]:8443")).isEqualTo("::1");
+        assertThat(RequestTarget.hostOf("user:pw@10.0.0.1:80")).isEqualTo("10.0.0.1");
+        assertThat(RequestTarget.hostOf(":80")).isNull();
+        assertThat(RequestTarget.hostOf("[]")).isNull();
+        assertThat(RequestTarget.hostOf(null)).isNull();
+    }
 }
