@@ -13,8 +13,9 @@ final class MetricsAssert {
     private MetricsAssert() {
     }
 
+    /** @param role the connscope.connection.role, or null for a metric of the conventions, whose name says it */
     private static boolean matches(List<KeyValue> attrs, String role, int port) {
-        boolean roleOk = false;
+        boolean roleOk = role == null;
         boolean portOk = false;
         for (KeyValue kv : attrs) {
             if (kv.getKey().equals("connscope.connection.role")) {

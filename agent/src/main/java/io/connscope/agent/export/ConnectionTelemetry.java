@@ -229,7 +229,7 @@ public final class ConnectionTelemetry {
             requestsPerConnection.record(http.requests(), destination);
             if (r.role() == Role.CLIENT) {
                 httpConnectionDuration.record(seconds(r.endNanos() - r.openNanos()),
-                    destination.toBuilder().put(NETWORK_PROTOCOL_VERSION, http.version()).build());
+                    attributesOf.forHttpClientMetrics(r.destination()).put(NETWORK_PROTOCOL_VERSION, http.version()).build());
             }
         }
     }

@@ -43,9 +43,19 @@ final class DestinationAttributes {
         return metricsPerDestination ? of(d) : d.role == Role.CLIENT ? CLIENT : SERVER;
     }
 
-    /** Whether metrics name destinations: when not, several destinations share one series. */
-    boolean metricsPerDestination() {
-        return metricsPerDestination;
+    /**
+     * For the conventions' {@code http.client.*} metrics, whose names say the role: server.address and
+     * server.port, or nothing when metrics do not name destinations.
+     */
+    AttributesBuilder forHttpClientMetrics(Destination d) {
+        AttributesBuilder b = Attributes.builder();
+        if (metricsPerDestination && d.serverAddress != null) {
+            b.put(SERVER_ADDRESS, d.serverAddress);
+        }
+        if (metricsPerDestination && d.port > 0) {
+            b.put(SERVER_PORT, d.port);
+        }
+        return b;
     }
 
     private static Attributes build(Destination d) {

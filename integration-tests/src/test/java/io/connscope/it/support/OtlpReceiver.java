@@ -200,6 +200,21 @@ public final class OtlpReceiver implements AutoCloseable {
         return out;
     }
 
+    /** Every metric received from this instrumentation scope, each export's data points separately. */
+    public List<Metric> metricsOfScope(String scope) {
+        List<Metric> out = new ArrayList<>();
+        for (ExportMetricsServiceRequest r : metrics) {
+            for (ResourceMetrics rm : r.getResourceMetricsList()) {
+                for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+                    if (sm.getScope().getName().equals(scope)) {
+                        out.addAll(sm.getMetricsList());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     public List<Metric> metrics(String name) {
         List<Metric> out = new ArrayList<>();
         for (ExportMetricsServiceRequest r : metrics) {
