@@ -4,6 +4,7 @@ import io.connscope.agent.runtime.AgentLog;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
+import io.opentelemetry.sdk.resources.Resource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,6 +46,8 @@ public final class OtelSetup {
             .addPropertiesCustomizer(config -> {
                 Map<String, String> out = new HashMap<>(agentArgOverrides);
                 out.putAll(protocolFallbacks(config::getString));
+                out.putAll(shippedProviderNames(key -> agentArgOverrides.getOrDefault(key, config.getString(key)),
+                    ORIGINAL_PREFIX, SHIPPED_PREFIX));
                 return out;
             })
             .addResourceCustomizer(ServiceResource::customize)
@@ -81,6 +84,39 @@ public final class OtelSetup {
             }
         }
         return true;
+    }
+
+    /** The OpenTelemetry classes' package prefix, built so that the jar's relocation does not rewrite it. */
+    static final String ORIGINAL_PREFIX = String.join(".", "io", "opentelemetry") + ".";
+    /** The same prefix as connscope's jar has it: relocated there, unchanged in a build from source. */
+    static final String SHIPPED_PREFIX =
+        Resource.class.getName().substring(0, Resource.class.getName().length() - "sdk.resources.Resource".length());
+
+    /**
+     * The resource providers to enable or disable, named as their documentation names them
+     * ({@code io.opentelemetry.instrumentation.resources.HostResourceProvider}), also under the name
+     * they have in connscope's jar, where the SDK compares them.
+     */
+    static Map<String, String> shippedProviderNames(Function<String, String> config, String original, String shipped) {
+        Map<String, String> out = new HashMap<>();
+        if (original.equals(shipped)) {
+            return out;
+        }
+        for (String key : List.of("otel.java.enabled.resource.providers", "otel.java.disabled.resource.providers")) {
+            String value = config.apply(key);
+            if (value == null || !value.contains(original)) {
+                continue;
+            }
+            List<String> names = new ArrayList<>();
+            for (String name : value.split(",")) {
+                names.add(name.trim());
+                if (name.trim().startsWith(original)) {
+                    names.add(shipped + name.trim().substring(original.length()));
+                }
+            }
+            out.put(key, String.join(",", names));
+        }
+        return out;
     }
 
     /**

@@ -76,4 +76,17 @@ class OtelSetupTest {
         assertThat(OtelSettings.setting("otel.exporter.otlp.endpoint", new Properties(), real, Map.of(), null))
             .isEqualTo("http://env:4318");
     }
+
+    @Test
+    void resourceProvidersNamedAsDocumentedAreAlsoNamedAsShipped() {
+        java.util.Map<String, String> config = java.util.Map.of("otel.java.disabled.resource.providers",
+            "io.opentelemetry.instrumentation.resources.HostResourceProvider, com.example.Mine");
+        assertThat(OtelSetup.shippedProviderNames(config::get, "io.opentelemetry.", "io.connscope.shaded.io.opentelemetry."))
+            .containsExactly(java.util.Map.entry("otel.java.disabled.resource.providers",
+                "io.opentelemetry.instrumentation.resources.HostResourceProvider,"
+                    + "io.connscope.shaded.io.opentelemetry.instrumentation.resources.HostResourceProvider,com.example.Mine"));
+        // Built from source, nothing is relocated, and nothing changes.
+        assertThat(OtelSetup.shippedProviderNames(config::get, "io.opentelemetry.", "io.opentelemetry.")).isEmpty();
+        assertThat(OtelSetup.ORIGINAL_PREFIX).isEqualTo(OtelSetup.SHIPPED_PREFIX).isEqualTo("io.opentelemetry.");
+    }
 }

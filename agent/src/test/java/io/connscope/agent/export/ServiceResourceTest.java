@@ -29,4 +29,20 @@ class ServiceResourceTest {
         assertThat(unnamed.getAttribute(ServiceResource.SERVICE_INSTANCE_ID))
             .isNotEqualTo(ServiceResource.customize(Resource.getDefault(), null).getAttribute(ServiceResource.SERVICE_INSTANCE_ID));
     }
+
+    @Test
+    void aCommandLineKeepsNoAgentOptionsAndNoSecretPropertyValues() {
+        assertThat(ServiceResource.hidden("-javaagent:/opt/connscope-agent.jar=otel.exporter.otlp.headers=authorization=Bearer x"))
+            .isEqualTo("-javaagent:/opt/connscope-agent.jar=***");
+        assertThat(ServiceResource.hidden("-javaagent:/opt/other.jar")).isEqualTo("-javaagent:/opt/other.jar");
+        assertThat(ServiceResource.hidden("-Ddb.Password=hunter2")).isEqualTo("-Ddb.Password=***");
+        assertThat(ServiceResource.hidden("-Dotel.exporter.otlp.headers=api-key=1")).isEqualTo("-Dotel.exporter.otlp.headers=***");
+        assertThat(ServiceResource.hidden("-Dapi.token=t")).isEqualTo("-Dapi.token=***");
+        assertThat(ServiceResource.hidden("-Dserver.port=8080")).isEqualTo("-Dserver.port=8080");
+        assertThat(ServiceResource.hidden("-Xmx512m")).isEqualTo("-Xmx512m");
+        // In a command line joined with spaces, an argument is hidden whole, spaces and all.
+        assertThat(ServiceResource.hiddenIn("/bin/java -javaagent:a.jar=h=Bearer x y -Dk.secret=a b -Xmx1g app.jar run",
+            java.util.List.of("-javaagent:a.jar=h=Bearer x y", "-Dk.secret=a b", "-Xmx1g")))
+            .isEqualTo("/bin/java -javaagent:a.jar=*** -Dk.secret=*** -Xmx1g app.jar run");
+    }
 }
