@@ -46,6 +46,7 @@ import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /** Wires the agent together once the bridge is on the bootstrap class path. */
 final class AgentInstaller {
@@ -120,9 +121,12 @@ final class AgentInstaller {
 
     /**
      * @param attached loaded into a running JVM: connections already open are followed from their next I/O
+     * @param hostSdk   the OpenTelemetry Java agent's SDK, when connscope runs as its extension: connscope
+     *                  exports through it and starts no SDK of its own; else null
      * @return the settings rejected (each said on stderr too), for the attach command
      */
-    static synchronized List<String> install(String args, Instrumentation inst, boolean attached) {
+    static synchronized List<String> install(String args, Instrumentation inst, boolean attached,
+                                             OpenTelemetrySdk hostSdk) {
         long started = System.nanoTime();
         AgentConfig config = AgentConfig.load(args, System.getProperties(), System.getenv());
         AgentLog.setDebug(config.debug());
@@ -140,7 +144,7 @@ final class AgentInstaller {
             instrumentMillis = (System.nanoTime() - instrumentStart) / 1_000_000;
         }
         try {
-            return start(config, instrumenter, instrumentMillis, inst, attached, started);
+            return start(config, instrumenter, instrumentMillis, inst, attached, started, hostSdk);
         } catch (Throwable t) {
             // Started halfway: the JDK classes get their own bytecode back, so that nothing is left behind
             // (an attach after this one would otherwise weave them twice).
@@ -154,7 +158,7 @@ final class AgentInstaller {
     }
 
     private static List<String> start(AgentConfig config, Instrumenter instrumenter, long instrumentMillisBefore,
-                                      Instrumentation inst, boolean attached, long started) {
+                                      Instrumentation inst, boolean attached, long started, OpenTelemetrySdk hostSdk) {
         long instrumentMillis = instrumentMillisBefore;
         RuleCatalog rules = new RuleCatalog(config.ruleSettings());
         List<String> problems = new ArrayList<>(config.problems());
@@ -175,10 +179,9 @@ final class AgentInstaller {
         ResendDetector resends = new ResendDetector(MAX_FAILED_ATTEMPTS,
             TimeUnit.MILLISECONDS.toNanos(config.resendWindowMillis()));
         AnalysisMemory analysisMemory = new AnalysisMemory(config.maxAnalysisMemory(Runtime.getRuntime().maxMemory()));
-        ConnectionTracker tracker = new ConnectionTracker(registry, destinations, jdk,
-            queue, resends,
-            new CallSites(rules.leakStackFrames(), rules.leakStacksPerSecond()), new FollowScope(collectors(config), config.followRules()), analysisMemory, rules.nagleBand(),
-            PROTOCOLS);
+        ConnectionTracker tracker = new ConnectionTracker(registry, destinations, jdk, queue, resends,
+            new CallSites(rules.leakStackFrames(), rules.leakStacksPerSecond()),
+            new FollowScope(collectors(config), config.followRules()), analysisMemory, rules.nagleBand(), PROTOCOLS);
         if (attached) {
             tracker.adoptOpenConnections();
         }
@@ -186,15 +189,22 @@ final class AgentInstaller {
         Timeline timeline = config.reportHtml() != null || config.reportPort() >= 0
             ? new Timeline(config.reportConnections()) : Timeline.none();
         ExportHealth exportHealth = new ExportHealth(queue);
-        // Before the SDK is built, so that nothing it says reaches the application's log.
-        ExporterLogging.install(exportHealth);
+        if (hostSdk != null) {
+            exportHealth.exportsThroughHost();
+        } else {
+            // Before the SDK is built, so that nothing it says reaches the application's log. A host agent's SDK
+            // logs as that agent decides.
+            ExporterLogging.install(exportHealth);
+        }
         Clock clock = new Clock();
-        OtelSink otel = new OtelSink(() -> buildSdk(config, exportHealth), sdk -> {
+        Function<OpenTelemetrySdk, ConnectionTelemetry> instruments = sdk -> {
             AnalysisMemoryMetrics.register(ConnectionTelemetry.meter(sdk), analysisMemory);
             UnfollowedStacksMetric.register(ConnectionTelemetry.meter(sdk));
             return new ConnectionTelemetry(sdk, clock, destinations, exportHealth, warnings, registry::open,
                 config.exchangeSpansRatio(), config.captureQuery(), config.metricsPerDestination());
-        });
+        };
+        OtelSink otel = hostSdk != null ? new OtelSink(() -> hostSdk, instruments, false)
+            : new OtelSink(() -> buildSdk(config, exportHealth), instruments, true);
         // The sinks, in the order each event reaches them. JFR's costs nothing until a recording runs.
         List<EventSink> sinks = new ArrayList<>(List.of(timeline, otel));
         EventSink jfr = JfrSink.ifAvailable(clock);
@@ -221,8 +231,9 @@ final class AgentInstaller {
         ReportServer live = config.reportPort() < 0 ? null
             : ReportServer.start(group, config.reportPort(), report::liveHtml, report::text, report::json);
         if (config.banner()) {
-            AgentLog.info(StartupLine.text(config, AgentVersion.get(), live == null ? -1 : live.port(),
-                ExportTargets.describe(config.otelOverrides(), config.otelFromConfigFile())));
+            AgentLog.info(StartupLine.text(config, AgentVersion.get(), live == null ? -1 : live.port(), hostSdk != null
+                ? "export: through the OpenTelemetry Java agent's SDK, as its extension (its exporters, resource and sampler)"
+                : ExportTargets.describe(config.otelOverrides(), config.otelFromConfigFile())));
         }
         long timeout = config.shutdownTimeoutMillis();
         // The flush gets three quarters of the time, so that the report is written within it whatever the collector does.

@@ -3,6 +3,7 @@ package io.connscope.agent;
 import io.connscope.agent.config.AgentConfig;
 import io.connscope.agent.config.AttachOutcome;
 import io.connscope.agent.runtime.AgentLog;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
@@ -31,7 +32,16 @@ public final class ConnscopeAgent {
     }
 
     public static void premain(String args, Instrumentation inst) {
-        start(args, inst, false, null);
+        start(args, inst, false, null, null);
+    }
+
+    /**
+     * Started by the OpenTelemetry Java agent, as its extension, once that agent has built its SDK:
+     * connscope exports through that SDK. Its settings come from system properties, the environment
+     * and {@code connscope.config.file}, as there are no agent arguments.
+     */
+    public static void startInHost(Instrumentation inst, OpenTelemetrySdk hostSdk) {
+        start(null, inst, false, null, hostSdk);
     }
 
     /**
@@ -64,7 +74,7 @@ public final class ConnscopeAgent {
             AttachOutcome.record(id, AttachOutcome.Status.FAILED, List.of(t.toString()));
             return;
         }
-        start(args, inst, true, id);
+        start(args, inst, true, id, null);
     }
 
     /** True once the bridge is in the bootstrap loader: connscope ran in this JVM before (it can only be defined once). */
@@ -77,8 +87,11 @@ public final class ConnscopeAgent {
         }
     }
 
-    /** @param id the attach command's id ({@link AttachOutcome}), or null */
-    private static void start(String args, Instrumentation inst, boolean attached, String id) {
+    /**
+     * @param id      the attach command's id ({@link AttachOutcome}), or null
+     * @param hostSdk the OpenTelemetry Java agent's SDK when connscope is its extension, or null
+     */
+    private static void start(String args, Instrumentation inst, boolean attached, String id, OpenTelemetrySdk hostSdk) {
         try {
             if (!attached && CachePreparation.asked(args)) {
                 confineByteBuddy();
@@ -98,7 +111,7 @@ public final class ConnscopeAgent {
             if (!bridgeInjected()) {
                 injectBridge(inst);
             }
-            List<String> problems = AgentInstaller.install(args, inst, attached);
+            List<String> problems = AgentInstaller.install(args, inst, attached, hostSdk);
             AttachOutcome.record(id, problems.isEmpty() ? AttachOutcome.Status.DONE
                 : AttachOutcome.Status.SETTINGS_REJECTED, problems);
         } catch (Throwable t) {

@@ -155,7 +155,7 @@ class AttachIT {
         return Long.parseLong(m.group(1));
     }
 
-    private static String jcmd(Jvm jvm, String pid, String... command) throws Exception {
+    static String jcmd(Jvm jvm, String pid, String... command) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of(
             jvm.java().orElseThrow().resolveSibling("jcmd").toString(), pid));
         cmd.addAll(List.of(command));

@@ -48,6 +48,15 @@ final class MetricsAssert {
         throw new AssertionError("no " + name + " point for " + role + " port " + port);
     }
 
+    /** As {@link #lastSum}, or 0 while no export has the destination yet: for waiting on it. */
+    static long lastSumOrZero(OtlpReceiver otlp, String name, String role, int port) {
+        try {
+            return lastSum(otlp, name, role, port);
+        } catch (AssertionError notYet) {
+            return 0;
+        }
+    }
+
     /** Total count of a cumulative histogram for the destination, in the last export that has it. */
     static long histogramCount(OtlpReceiver otlp, String name, String role, int port) {
         List<Metric> exports = otlp.metrics(name);

@@ -36,6 +36,8 @@ public final class ExportHealth {
     final SignalAccount logs = new SignalAccount("logs", "log_record", this);
     final SignalAccount metrics = new SignalAccount("metrics", "metric_point", this);
     private final List<SignalAccount> signals = List.of(spans, logs, metrics);
+    /** The SDK is the OpenTelemetry Java agent's: its exporters are not connscope's to count. */
+    private volatile boolean hostExports;
     /** Signals whose last export failed. */
     private final Set<SignalAccount> failing = ConcurrentHashMap.newKeySet();
     private volatile boolean everFailed;
@@ -110,9 +112,20 @@ public final class ExportHealth {
         }
     }
 
+    /**
+     * connscope exports through the OpenTelemetry Java agent's SDK: what that SDK drops is that agent's to
+     * count, so only connscope's own queue is reported.
+     */
+    public void exportsThroughHost() {
+        hostExports = true;
+    }
+
     /** The connscope.telemetry.dropped series, zeros included, so a dashboard has a line from the start. */
     void record(ObservableLongMeasurement m) {
         m.record(queue.dropped(), Attributes.of(ITEM, "exchange", REASON, QUEUE_FULL));
+        if (hostExports) {
+            return;
+        }
         for (SignalAccount s : signals) {
             if (s != metrics) { // metric points wait in no queue
                 m.record(s.queueFull(), Attributes.of(ITEM, s.item, REASON, QUEUE_FULL));

@@ -20,6 +20,8 @@ public final class OtelSink implements EventSink {
 
     private final Supplier<OpenTelemetrySdk> sdkFactory;
     private final Function<OpenTelemetrySdk, ConnectionTelemetry> instruments;
+    /** connscope built the SDK and shuts it down at exit; else it is the OpenTelemetry Java agent's, left to it. */
+    private final boolean owned;
     private volatile OpenTelemetrySdk sdk;
     private volatile ConnectionTelemetry telemetry;
     private volatile boolean started;
@@ -28,10 +30,13 @@ public final class OtelSink implements EventSink {
     /**
      * @param sdkFactory  builds the SDK, or returns null when nothing is to be exported
      * @param instruments creates the metric instruments on the SDK
+     * @param owned       whether the SDK is connscope's own, to shut down at exit, or a host agent's, left to it
      */
-    public OtelSink(Supplier<OpenTelemetrySdk> sdkFactory, Function<OpenTelemetrySdk, ConnectionTelemetry> instruments) {
+    public OtelSink(Supplier<OpenTelemetrySdk> sdkFactory, Function<OpenTelemetrySdk, ConnectionTelemetry> instruments,
+                    boolean owned) {
         this.sdkFactory = sdkFactory;
         this.instruments = instruments;
+        this.owned = owned;
     }
 
     @Override
@@ -69,7 +74,7 @@ public final class OtelSink implements EventSink {
     /**
      * OpenTelemetrySdk.shutdown() partly blocks (the metric reader waits up to 10 s for its last
      * export) and partly completes later (spans), so a daemon thread waits for both and the JVM may
-     * abandon it once the deadline has passed.
+     * abandon it once the deadline has passed. A host agent's SDK is left to that agent.
      */
     @Override
     public void stop(long deadlineNanos, long timeoutMillis, String budget) {
@@ -81,6 +86,11 @@ public final class OtelSink implements EventSink {
         OpenTelemetrySdk built = sdk;
         if (built == null || telemetry == null) {
             return; // nothing to flush: no exporter configured, or the SDK failed to start (logged then)
+        }
+        if (!owned) {
+            // A host agent's SDK: its own exit hook flushes and shuts it down, before or after this one. A flush
+            // from here would wait out the whole budget on an SDK already shut down.
+            return;
         }
         ThreadGroup g = group;
         Thread flush = new Thread(g != null ? g : Thread.currentThread().getThreadGroup(),

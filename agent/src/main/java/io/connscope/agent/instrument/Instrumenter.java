@@ -76,6 +76,12 @@ public final class Instrumenter {
     private TransformCache openCache(Path dir) {
         try {
             URL source = Instrumenter.class.getProtectionDomain().getCodeSource().getLocation();
+            if (!"file".equals(source.getProtocol())) {
+                // Loaded by another agent's class loader (the OpenTelemetry Java agent's, for its extension): no
+                // jar file to tell the build by.
+                AgentLog.debug("instrumentation cache not used: connscope is loaded from " + source + ", not a jar file");
+                return TransformCache.off();
+            }
             Path jar = Paths.get(source.toURI());
             if (!Files.isRegularFile(jar)) {
                 return TransformCache.off();

@@ -19,13 +19,13 @@ final class Weaver {
 
     byte[] weave(Target target, byte[] classFile, ClassLoader loader) {
         ClassFileLocator locator = locator(target, classFile, loader);
-        TypeDescription type = describe(target, locator);
+        TypeDescription type = describe(target, locator, loader);
         return target.apply(byteBuddy.decorate(type, locator), type).make().getBytes();
     }
 
     /** A class that may be an SSLEngine (see {@link LibraryClasses#mayBeEngine}): its superclasses tell. */
     boolean isEngine(Target target, byte[] classFile, ClassLoader loader) {
-        return describe(target, locator(target, classFile, loader)).isAssignableTo(SSLEngine.class);
+        return describe(target, locator(target, classFile, loader), loader).isAssignableTo(SSLEngine.class);
     }
 
     private ClassFileLocator locator(Target target, byte[] classFile, ClassLoader loader) {
@@ -40,8 +40,42 @@ final class Weaver {
      * every JDK class it described, the targets included, for the life of the host: about 0.9 MB of
      * heap, measured by {@code HostilePeersIT}.
      */
-    private TypeDescription describe(Target target, ClassFileLocator locator) {
+    private TypeDescription describe(Target target, ClassFileLocator locator, ClassLoader loader) {
         return new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), locator,
-            TypePool.Default.ReaderMode.FAST).describe(target.className).resolve();
+            TypePool.Default.ReaderMode.FAST, new DefinedWithoutClassFile(locator, loader))
+            .describe(target.className).resolve();
+    }
+
+    /**
+     * The pool asked first, which answers only for types that have no class file to read: those
+     * another agent defined in memory, such as the interface the OpenTelemetry Java agent adds to the
+     * JDK classes it instruments. They are loaded already, so describing them from the loaded class
+     * loads nothing new. Every other type is left to the class-file pool.
+     */
+    private static final class DefinedWithoutClassFile implements TypePool {
+        private final ClassFileLocator classFiles;
+        private final ClassLoader loader;
+
+        DefinedWithoutClassFile(ClassFileLocator classFiles, ClassLoader loader) {
+            this.classFiles = classFiles;
+            this.loader = loader;
+        }
+
+        @Override
+        public Resolution describe(String name) {
+            try {
+                if (classFiles.locate(name).isResolved()) {
+                    return new Resolution.Illegal(name);
+                }
+            } catch (java.io.IOException unreadable) {
+                return new Resolution.Illegal(name);
+            }
+            return (loader == null ? TypePool.ClassLoading.ofBootLoader() : TypePool.ClassLoading.of(loader)).describe(name);
+        }
+
+        @Override
+        public void clear() {
+            // nothing kept
+        }
     }
 }

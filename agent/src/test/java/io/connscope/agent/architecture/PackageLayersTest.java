@@ -57,7 +57,8 @@ class PackageLayersTest {
         Map.entry(AGENT + ".report", 8), // its account of export health comes from export
         // the wiring, then the attach command that starts it
         Map.entry(AGENT, 9),
-        Map.entry(AGENT + ".attach", 10));
+        Map.entry(AGENT + ".attach", 10),
+        Map.entry(AGENT + ".otelagent", 10));
 
     private static final Pattern PACKAGE = Pattern.compile("(?m)^package ([\\w.]+);");
     private static final Pattern REFERENCE = Pattern.compile("\\b(io\\.connscope\\.(?:bridge|agent)(?:\\.[a-z]\\w*)*)\\.[A-Z]");

@@ -98,7 +98,7 @@ class OtelSinkTest {
             .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
             .build(),
             sdk -> new ConnectionTelemetry(sdk, new Clock(), destinations, new ExportHealth(queue), warnings, List::of,
-                1.0, false, true));
+                1.0, false, true), true);
     }
 
     @Test
@@ -130,7 +130,7 @@ class OtelSinkTest {
     void withoutAnExporterTheSinkDropsEverythingAndStopsAtOnce() {
         OtelSink none = new OtelSink(() -> null, sdk -> {
             throw new AssertionError("no instruments without an SDK");
-        });
+        }, true);
         settling.add(connection(1, 1));
         EventPipeline pipeline = pipeline(none);
         pipeline.start(Thread.currentThread().getThreadGroup());

@@ -200,6 +200,15 @@ public final class OtlpReceiver implements AutoCloseable {
         return out;
     }
 
+    /** The resource of every span, metric and log export received, one entry per resource block. */
+    public List<io.opentelemetry.proto.resource.v1.Resource> resources() {
+        List<io.opentelemetry.proto.resource.v1.Resource> out = new ArrayList<>();
+        traces.forEach(r -> r.getResourceSpansList().forEach(rs -> out.add(rs.getResource())));
+        metrics.forEach(r -> r.getResourceMetricsList().forEach(rm -> out.add(rm.getResource())));
+        logs.forEach(r -> r.getResourceLogsList().forEach(rl -> out.add(rl.getResource())));
+        return out;
+    }
+
     /** Every metric received from this instrumentation scope, each export's data points separately. */
     public List<Metric> metricsOfScope(String scope) {
         List<Metric> out = new ArrayList<>();
