@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class InstrumentCacheIT {
 
-    private static final String FROM_CACHE = " (from the instrumentation cache)";
+    static final String FROM_CACHE = " (from the instrumentation cache)";
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Jvm.class)
@@ -134,11 +134,11 @@ class InstrumentCacheIT {
         }
     }
 
-    private static List<String> instrumented(String stderr) {
+    static List<String> instrumented(String stderr) {
         return stderr.lines().filter(l -> l.startsWith("[connscope] instrumented ")).collect(Collectors.toList());
     }
 
-    private static List<Path> entries(Path cache) throws IOException {
+    static List<Path> entries(Path cache) throws IOException {
         try (Stream<Path> files = Files.list(cache)) {
             return files.filter(p -> p.getFileName().toString().endsWith(".woven")).collect(Collectors.toList());
         }
