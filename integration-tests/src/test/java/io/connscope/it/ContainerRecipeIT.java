@@ -118,6 +118,22 @@ class ContainerRecipeIT {
             .contains("endpoint: 0.0.0.0:4318");
     }
 
+    @Test
+    void theOperatorsInstrumentationNamesTheExtensionImageAsBuilt() throws Exception {
+        List<String[]> dockerfile = instructions(Files.readString(KUBERNETES.resolve("extension.Dockerfile")));
+        assertThat(dockerfile).extracting(i -> i[0]).containsExactly("FROM", "COPY");
+        String built = Paths.get(System.getProperty("connscope.extension.jar")).getFileName().toString();
+        String[] copy = argument(dockerfile, "COPY", 0).split("\\s+");
+        assertThat(copy[copy.length - 2]).isEqualTo(built);
+        Path target = Paths.get(copy[copy.length - 1]);
+        assertThat(target.getFileName().toString()).isEqualTo(built);
+
+        JsonNode spec = new ObjectMapper(new YAMLFactory()).readTree(KUBERNETES.resolve("instrumentation.yaml").toFile())
+            .path("spec");
+        assertThat(spec.path("java").path("extensions").get(0).path("dir").asText()).isEqualTo(target.getParent().toString());
+        assertThat(spec.path("exporter").path("endpoint").asText()).endsWith(":4318");
+    }
+
     private static Map<String, String> scriptPaths() throws Exception {
         Map<String, String> out = new LinkedHashMap<>();
         Matcher m = SCRIPT_PATH.matcher(Files.readString(KUBERNETES.resolve("recipe.sh")));
