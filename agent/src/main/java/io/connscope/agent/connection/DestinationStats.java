@@ -31,6 +31,8 @@ public final class DestinationStats {
     public final AtomicLong httpConnections = new AtomicLong();
     public final LogHistogram connectTime = new LogHistogram();
     public final LogHistogram tlsHandshakeTime = new LogHistogram();
+    /** Outbound HTTP exchanges timed by whether their connection was new or reused (pipeline thread). */
+    public final ReuseTimings reuse = new ReuseTimings();
     public final AtomicLongArray closes = new AtomicLongArray(CloseClassification.values().length);
     final CallSiteBudget callSites = new CallSiteBudget();
 
@@ -71,6 +73,7 @@ public final class DestinationStats {
         if (http.requests() > 0) {
             httpConnections.incrementAndGet();
         }
+        reuse.connectionSettled(http.requests());
     }
 
     /**

@@ -35,6 +35,8 @@ public final class Diagnosis {
             return Collections.emptyList();
         }
         HttpExchange e = (HttpExchange) exchange;
+        // Measured here, before the rules and whether or not setup-dominates is on: the report and a metric show it.
+        r.destination().stats.reuse.add(r, e);
         List<Warning> out = null;
         // Indexed, and no lambda per rule: this runs for every exchange, and allocates nothing when no rule claims.
         for (int i = 0; i < exchangeRules.size(); i++) {

@@ -65,6 +65,7 @@ public enum Impact {
             case PeerNagleRule.ID:
             case NoDelayLateRule.ID:
             case SlowSetupRule.ID:
+            case SetupDominatesRule.ID:
             case TlsNoResumptionRule.ID:
             case Http2StreamLimitRule.ID:
                 return LATENCY;

@@ -90,6 +90,7 @@ public final class RuleCatalog {
             new GrpcTooManyPingsRule(),
             new GrpcMaxAgeCutRule(),
             new SlowSetupRule(thresholds(SlowSetupRule.ID)),
+            new SetupDominatesRule(thresholds(SetupDominatesRule.ID)),
             new TlsNoResumptionRule(thresholds(TlsNoResumptionRule.ID)),
             new TooManyConnectionsRule(thresholds(TooManyConnectionsRule.ID)),
             new KeepAliveDisabledRule(thresholds(KeepAliveDisabledRule.ID)),

@@ -7,6 +7,7 @@ import io.connscope.agent.connection.Destination;
 import io.connscope.agent.connection.DestinationStats;
 import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.connection.Role;
+import io.connscope.agent.diagnose.ReusePrice;
 import io.connscope.agent.diagnose.WarningLog;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -19,7 +20,7 @@ import java.util.function.ToLongFunction;
 
 /**
  * The running totals kept per destination, observed at each collection: connections opened, closed
- * (by classification) and open, bytes, reuse, and warnings. Without destinations on metrics several
+ * (by classification) and open, bytes, reuse and what not reusing cost, and warnings. Without destinations on metrics several
  * destinations share one attribute set, so each collection sums them first: an observable instrument
  * keeps only one value per attribute set.
  */
@@ -43,6 +44,15 @@ final class DestinationMetrics {
                     o.record(1.0 - (double) v[1] / v[0], a);
                 }
             }));
+        meter.gaugeBuilder("connscope.http.client.reuse.saving").setUnit("s")
+            .setDescription("Time reusing connections would have saved so far, per destination: the saving per request"
+                + " (a request on a new connection, from its connect, less one on a reused connection) times the new"
+                + " connections beyond the most open at once.")
+            .buildWithCallback(o -> m.prices().forEach((a, v) -> o.record(v[0] / 1e9, a)));
+        meter.gaugeBuilder("connscope.http.client.reuse.avoidable").ofLongs().setUnit("{connection}")
+            .setDescription("New connections that carried HTTP beyond the most open at once, per destination: the ones a"
+                + " pool would have spared.")
+            .buildWithCallback(o -> m.prices().forEach((a, v) -> o.record(v[1], a)));
         meter.counterBuilder("connscope.warnings").setUnit("{warning}")
             .setDescription("Warnings raised, by rule and destination (without one beyond the first 200 rule and"
                 + " destination pairs).")
@@ -93,6 +103,20 @@ final class DestinationMetrics {
                 long[] v = sums.computeIfAbsent(attributesOf.forMetrics(d), k -> new long[2]);
                 v[0] += d.stats.httpRequests.get();
                 v[1] += d.stats.httpConnections.get();
+            }
+        }
+        return sums;
+    }
+
+    /** {saving in ns, avoidable connections} of outbound destinations with a price, by metric attributes. */
+    private Map<Attributes, long[]> prices() {
+        Map<Attributes, long[]> sums = new LinkedHashMap<>();
+        for (Destination d : destinations.all()) {
+            ReusePrice p = d.role == Role.CLIENT ? ReusePrice.of(d.stats.reuse) : null;
+            if (p != null) {
+                long[] v = sums.computeIfAbsent(attributesOf.forMetrics(d), k -> new long[2]);
+                v[0] += p.savingTotalNanos;
+                v[1] += p.avoidable;
             }
         }
         return sums;

@@ -55,6 +55,7 @@ public final class ConnectionReport {
         ReportSection tables = new ReportSection(out, TABLES_SHARE);
         section(tables, "Outbound connections, by destination", all, Role.CLIENT, warningCounts, wide);
         section(tables, "Inbound connections, by local listening port", all, Role.SERVER, warningCounts, wide);
+        TextReusePrice.section(tables, all, width);
         if (!notes.isEmpty()) {
             ReportSection section = new ReportSection(out, NOTES_SHARE);
             section.heading("\nNotes\n");
@@ -173,7 +174,7 @@ public final class ConnectionReport {
         return all;
     }
 
-    private static String label(Destination d) {
+    static String label(Destination d) {
         if (d.serverAddress != null && d.serverAddress.startsWith("(")) {
             return d.serverAddress;
         }

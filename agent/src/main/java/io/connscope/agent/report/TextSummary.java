@@ -42,6 +42,7 @@ final class TextSummary {
             out.append(TextWrap.wrap("  HTTP          ", client.http("outbound: "), MORE, width));
             out.append(TextWrap.wrap(MORE, server.http("inbound:  "), MORE, width));
         }
+        out.append(TextReusePrice.summary(all, width));
         out.append(warnings(warnings, width));
         return out.toString();
     }

@@ -1,0 +1,99 @@
+package io.connscope.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.connscope.it.support.ChildJvm;
+import io.connscope.it.support.LogView;
+import io.connscope.it.support.OtlpReceiver;
+import io.connscope.testsupport.Jvm;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The price of not reusing, through the demo's delay line (20 ms each way, so a TLS handshake costs
+ * real round trips): one destination reached by a pooled client and by a connection per request,
+ * another by the pooled client alone. The saving connscope states, in the warning, the metric and
+ * the report, is checked against the difference the clients measured themselves, and the count of
+ * avoidable connections against the delay line's own count of the connections it accepted.
+ */
+class ReusePriceIT {
+
+    /** Means of ten requests on a 2-core machine: within a fifth of the clients' difference, or 8 ms. */
+    private static double tolerance(double truthMs) {
+        return Math.max(8, truthMs / 5);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void theSavingStatedIsTheDifferenceTheClientsMeasured(Jvm jvm) throws Exception {
+        try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).demo("reuse-price").assertSuccess();
+            Map<String, String> both = run.expectLine("reuse.price=both");
+            Map<String, String> pooledOnly = run.expectLine("reuse.price=pooled");
+            int bothPort = Integer.parseInt(both.get("port"));
+            int pooledPort = Integer.parseInt(pooledOnly.get("port"));
+            double truthMs = Double.parseDouble(both.get("client.saving.ms"));
+            // The setup is a TLS handshake's round trip through the line (40 ms), so the clients measure at least that.
+            assertThat(truthMs).as("the clients' own difference").isGreaterThan(35);
+            // The pooled client's one connection and ten of the per-request client's, by the delay line's count; at
+            // most two were open at once (the pooled one, idle in its cache, and the current one): nine avoidable.
+            assertThat(Integer.parseInt(both.get("line.connections"))).isEqualTo(11);
+            assertThat(Integer.parseInt(pooledOnly.get("line.connections"))).isEqualTo(1);
+            // 3 + 3 warm-up requests straight to the server, then ten by each client through the lines.
+            assertThat(Integer.parseInt(both.get("server.requests"))).isEqualTo(36);
+
+            assertThat(MetricsAssert.lastSum(otlp, "connscope.http.client.reuse.avoidable", "client", bothPort))
+                .isEqualTo(9);
+            double savingMs = MetricsAssert.lastGauge(otlp, "connscope.http.client.reuse.saving", "client", bothPort) * 1000;
+            assertThat(savingMs / 9).as("the saving per request, against the clients' %.1f ms", truthMs)
+                .isCloseTo(truthMs, org.assertj.core.data.Offset.offset(tolerance(truthMs)));
+            assertThat(MetricsAssert.lastSum(otlp, "connscope.http.client.reuse.avoidable", "client", pooledPort)).isZero();
+            assertThat(MetricsAssert.lastGauge(otlp, "connscope.http.client.reuse.saving", "client", pooledPort)).isZero();
+
+            List<LogView> warnings = otlp.logs().stream().filter(l -> l.eventName().equals("connscope.warning"))
+                .collect(Collectors.toList());
+            List<LogView> atBoth = warnings.stream().filter(w -> Objects.equals(w.num("server.port"), (long) bothPort))
+                .collect(Collectors.toList());
+            assertThat(atBoth).extracting(w -> w.str("connscope.rule")).containsExactly("setup-dominates");
+            assertThat(atBoth.get(0).str("connscope.connection.role")).isEqualTo("client");
+            assertThat(warnings.stream().filter(w -> Objects.equals(w.num("server.port"), (long) pooledPort))).isEmpty();
+            // Claimed once, as the first connection settled that made five or more avoidable: the figures then, not the final ones.
+            String evidence = atBoth.get(0).str("connscope.evidence");
+            Matcher counts = Pattern.compile("^(\\d+) requests to this destination went on new connections, (\\d+)"
+                + " connection\\(s\\) carried a single request, and at most 2 were open to it at once, so (\\d+) could have"
+                + " reused one\\. ").matcher(evidence);
+            assertThat(counts.find()).as(evidence).isTrue();
+            assertThat(Integer.parseInt(counts.group(1))).as(evidence).isBetween(7, 11);
+            assertThat(Integer.parseInt(counts.group(2))).as(evidence).isBetween(5, 10);
+            // Settling takes connections in batches: the rule may first see more than five.
+            assertThat(Integer.parseInt(counts.group(3))).as(evidence).isBetween(5, 9);
+            Matcher saved = Pattern.compile("reusing would have saved about (\\d+) ms per request").matcher(evidence);
+            assertThat(saved.find()).as(evidence).isTrue();
+            assertThat(Double.parseDouble(saved.group(1))).as(evidence)
+                .isCloseTo(truthMs, org.assertj.core.data.Offset.offset(tolerance(truthMs)));
+            Matcher tls = Pattern.compile("TLS handshake (\\d+) ms\\)").matcher(evidence);
+            assertThat(tls.find()).as(evidence).isTrue();
+            assertThat(Integer.parseInt(tls.group(1))).as("a handshake is at least one round trip").isGreaterThanOrEqualTo(40);
+
+            // The report: the summary's one figure, and the section with how it was reached.
+            String report = run.unwrappedStderr();
+            Matcher summary = Pattern.compile("reuse price +localhost:" + bothPort + ": reusing connections would have saved"
+                + " about (\\d+) ms per request, ([\\d.]+) (ms|s) in all \\(9 of 11 new connections avoidable\\)")
+                .matcher(report);
+            assertThat(summary.find()).as(report).isTrue();
+            double totalMs = Double.parseDouble(summary.group(2)) * (summary.group(3).equals("s") ? 1000 : 1);
+            // Each figure is rounded where it is printed: the total within nine half-milliseconds of nine times the other.
+            assertThat(totalMs).isCloseTo(9 * Double.parseDouble(summary.group(1)), org.assertj.core.data.Offset.offset(10.0));
+            assertThat(Double.parseDouble(summary.group(1))).isCloseTo(savingMs / 9, org.assertj.core.data.Offset.offset(1.0));
+            assertThat(report).contains("Price of new connections, by destination (HTTP, outbound)")
+                .contains("localhost:" + pooledPort + ": nothing to save. 1 request(s) on new connections took")
+                .contains(", 9 on reused ones ");
+        }
+    }
+}
