@@ -26,6 +26,7 @@ import io.connscope.agent.instrument.JdkInternals;
 import io.connscope.agent.instrument.SocketPath;
 import io.connscope.agent.jfr.JfrSink;
 import io.connscope.agent.pipeline.EventPipeline;
+import io.connscope.agent.pipeline.SnapshotSchedule;
 import io.connscope.agent.pipeline.EventQueue;
 import io.connscope.agent.pipeline.EventSink;
 import io.connscope.agent.report.ReportServer;
@@ -211,7 +212,10 @@ final class AgentInstaller {
         if (jfr != null) {
             sinks.add(jfr);
         }
-        EventPipeline pipeline = new EventPipeline(queue, tracker.housekeeping(), diagnosis, sinks, System::nanoTime);
+        SnapshotSchedule snapshots = new SnapshotSchedule(config.snapshotIntervalMillis(), config.snapshotMax(), System.nanoTime());
+        exportHealth.snapshots(snapshots);
+        EventPipeline pipeline = new EventPipeline(queue, tracker.housekeeping(), diagnosis, sinks, System::nanoTime,
+            snapshots);
         pipeline.start(group);
 
         ConnectionSink sink = tracker;

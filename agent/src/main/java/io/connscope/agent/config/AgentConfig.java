@@ -56,6 +56,10 @@ public final class AgentConfig {
     public static final String RESEND_WINDOW_MS = "connscope.http.resend.window.ms";
     /** Warnings of one rule at one destination exported per minute; further ones are only counted. */
     public static final String WARNINGS_PER_MINUTE = "connscope.warnings.per.minute";
+    /** How often connections open longer than this are described while they live (a log record each); 0: never. */
+    public static final String SNAPSHOT_INTERVAL_MS = "connscope.snapshot.interval.ms";
+    /** Most connections described at each interval, the longest-lived first. */
+    public static final String SNAPSHOT_MAX = "connscope.snapshot.max";
     /**
      * Share of healthy exchanges that get a span (0 to 1). Exchanges with a warning, or whose request
      * carried a sampled W3C traceparent, always get one; metrics and the report count every exchange.
@@ -105,6 +109,8 @@ public final class AgentConfig {
         define(SHUTDOWN_TIMEOUT_MS, "2000", SettingKind.POSITIVE_INT);
         define(RESEND_WINDOW_MS, "10000", SettingKind.POSITIVE_INT);
         define(WARNINGS_PER_MINUTE, "10", SettingKind.POSITIVE_INT);
+        define(SNAPSHOT_INTERVAL_MS, "60000", SettingKind.WHOLE_NUMBER);
+        define(SNAPSHOT_MAX, "100", SettingKind.POSITIVE_INT);
         define(EXCHANGE_SPANS_RATIO, "0.01", SettingKind.RATIO);
         define(CAPTURE_QUERY, "false", SettingKind.BOOLEAN);
         define(TRACK_TELEMETRY, "false", SettingKind.BOOLEAN);
@@ -334,6 +340,14 @@ public final class AgentConfig {
         return Integer.parseInt(values.get(WARNINGS_PER_MINUTE));
     }
 
+    public long snapshotIntervalMillis() {
+        return Long.parseLong(values.get(SNAPSHOT_INTERVAL_MS));
+    }
+
+    public int snapshotMax() {
+        return Integer.parseInt(values.get(SNAPSHOT_MAX));
+    }
+
     /** The {@code connscope.rule.*} settings as given; the rule catalog checks them. */
     public Map<String, String> ruleSettings() {
         return Collections.unmodifiableMap(ruleSettings);
@@ -382,17 +396,5 @@ public final class AgentConfig {
 
     private static void define(String key, String defaultValue, SettingKind kind) {
         SETTINGS.put(key, new Setting(key, defaultValue, kind));
-    }
-
-    private static final class Setting {
-        final String key;
-        final String defaultValue;
-        final SettingKind kind;
-
-        Setting(String key, String defaultValue, SettingKind kind) {
-            this.key = key;
-            this.defaultValue = defaultValue;
-            this.kind = kind;
-        }
     }
 }

@@ -23,6 +23,17 @@ enum SettingKind {
             }
         }
     },
+    /** 0 or more: 0 turns the feature off. */
+    WHOLE_NUMBER {
+        @Override
+        String check(String v) {
+            try {
+                return Long.parseLong(v) >= 0 ? null : "must be a whole number >= 0";
+            } catch (NumberFormatException e) {
+                return "is not a whole number";
+            }
+        }
+    },
     RATIO {
         @Override
         String check(String v) {

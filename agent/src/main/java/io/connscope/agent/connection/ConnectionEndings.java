@@ -1,5 +1,7 @@
 package io.connscope.agent.connection;
 
+import java.util.List;
+
 import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.runtime.AgentLog;
 import java.io.IOException;
@@ -129,6 +131,13 @@ final class ConnectionEndings implements Housekeeping {
         if (http != null) {
             r.destination.stats.addHttp(http);
         }
+    }
+
+    @Override
+    public List<ConnectionRecord> open() {
+        List<ConnectionRecord> open = registry.open();
+        open.removeIf(ConnectionRecord::isFinished);
+        return open;
     }
 
     @Override

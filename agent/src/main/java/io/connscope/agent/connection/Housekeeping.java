@@ -1,5 +1,7 @@
 package io.connscope.agent.connection;
 
+import java.util.List;
+
 /**
  * The part of lifecycle tracking that runs on the pipeline's clock instead of on application threads,
  * in the manner of OkHttp's {@code ConnectionPool.cleanup(now)}: the caller passes the time, so each
@@ -23,4 +25,7 @@ public interface Housekeeping {
 
     /** Ends every connection still open, as open at exit; {@link #settle} then settles them. */
     void endAllOpen(long nowNanos);
+
+    /** The connections open now (a new list), for describing them while they live. */
+    List<ConnectionRecord> open();
 }

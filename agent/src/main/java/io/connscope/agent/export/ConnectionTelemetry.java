@@ -13,6 +13,7 @@ import io.connscope.agent.diagnose.Warning;
 import io.connscope.agent.diagnose.WarningLog;
 import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.http.HttpExchange;
+import io.connscope.agent.pipeline.ConnectionSnapshot;
 import io.connscope.agent.pipeline.ExchangeFinished;
 import io.connscope.agent.runtime.AgentVersion;
 import io.connscope.agent.runtime.Clock;
@@ -20,6 +21,7 @@ import io.connscope.agent.wire.WireExchange;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongHistogram;
@@ -62,6 +64,7 @@ public final class ConnectionTelemetry {
     private final HttpRequestDurations requestDurations;
     private final LongCounter resendCount;
     private final WarningExport warningExport;
+    private final SnapshotExport snapshots;
     private final DoubleHistogram connectDuration;
     private final DoubleHistogram tlsDuration;
     private final DoubleHistogram connectionDuration;
@@ -76,8 +79,10 @@ public final class ConnectionTelemetry {
         this.tracer = otel.tracerBuilder(SCOPE).setInstrumentationVersion(AgentVersion.get()).setSchemaUrl(SCHEMA_URL)
             .build();
         this.clock = clock;
-        this.warningExport = new WarningExport(otel.getLogsBridge().loggerBuilder(SCOPE)
-            .setInstrumentationVersion(AgentVersion.get()).setSchemaUrl(SCHEMA_URL).build());
+        Logger logger = otel.getLogsBridge().loggerBuilder(SCOPE).setInstrumentationVersion(AgentVersion.get())
+            .setSchemaUrl(SCHEMA_URL).build();
+        this.warningExport = new WarningExport(logger);
+        this.snapshots = new SnapshotExport(logger, clock, attributesOf);
         this.exchanges = new ExchangeSpans(tracer, clock, warningExport, captureQuery);
         this.sampler = new ExchangeSampler(exchangeSpansRatio);
         Meter meter = meter(otel);
@@ -153,6 +158,11 @@ public final class ConnectionTelemetry {
     }
 
     /** Exports a settled connection with the warnings its rules raised (as events on its span). */
+    /** Open connections as they stand, as log records (see {@link SnapshotExport}). */
+    public void export(List<ConnectionSnapshot> open) {
+        snapshots.emit(open);
+    }
+
     public void export(ConnectionRecord r, List<Warning> warnings) {
         CloseClassification how = r.classification();
         Attributes destination = attributesOf.of(r.destination());

@@ -1,6 +1,7 @@
 package io.connscope.agent.export;
 
 import io.connscope.agent.pipeline.EventQueue;
+import io.connscope.agent.pipeline.SnapshotSchedule;
 import io.connscope.agent.runtime.AgentLog;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -41,6 +42,8 @@ public final class ExportHealth {
     /** Signals whose last export failed. */
     private final Set<SignalAccount> failing = ConcurrentHashMap.newKeySet();
     private volatile boolean everFailed;
+
+    private volatile SnapshotSchedule snapshots = SnapshotSchedule.never();
 
     public ExportHealth(EventQueue queue) {
         this.queue = queue;
@@ -135,12 +138,22 @@ public final class ExportHealth {
     }
 
     /** Report notes: what was lost and why, after the exit flush. */
+    /** The schedule of open connections' snapshots, whose skipped ones the notes count. */
+    public void snapshots(SnapshotSchedule schedule) {
+        snapshots = schedule;
+    }
+
     public List<String> notes() {
         List<String> notes = new ArrayList<>();
         long dropped = queue.dropped();
         if (dropped > 0) {
             notes.add("connscope.telemetry.dropped: " + dropped + " HTTP exchange(s) were not exported because the export"
                 + " queue was full (connscope.export.queue.size; their connections are counted above)");
+        }
+        long skipped = snapshots.skipped();
+        if (skipped > 0) {
+            notes.add(skipped + " snapshot(s) of open connections were not exported: more connections were open past the"
+                + " interval at once than connscope.snapshot.max, which describes the longest-lived first");
         }
         for (SignalAccount s : signals) {
             long full = s.queueFull();

@@ -1,11 +1,13 @@
 package io.connscope.agent.export;
 
 import io.connscope.agent.pipeline.ConnectionEnded;
+import io.connscope.agent.pipeline.ConnectionSnapshot;
 import io.connscope.agent.pipeline.EventSink;
 import io.connscope.agent.pipeline.ExchangeFinished;
 import io.connscope.agent.runtime.AgentLog;
 import io.connscope.agent.runtime.AgentThreads;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -68,6 +70,14 @@ public final class OtelSink implements EventSink {
         ConnectionTelemetry out = telemetry;
         if (out != null) {
             out.export(event.connection(), event.warnings());
+        }
+    }
+
+    @Override
+    public void connectionsOpen(List<ConnectionSnapshot> snapshots) {
+        ConnectionTelemetry out = telemetry;
+        if (out != null) {
+            out.export(snapshots);
         }
     }
 

@@ -8,6 +8,7 @@ import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.http.HttpExchange;
 import io.connscope.agent.http.RequestTarget;
 import io.connscope.agent.pipeline.ConnectionEnded;
+import io.connscope.agent.pipeline.ConnectionSnapshot;
 import io.connscope.agent.pipeline.EventSink;
 import io.connscope.agent.pipeline.ExchangeFinished;
 import io.connscope.agent.runtime.Clock;
@@ -17,7 +18,8 @@ import jdk.jfr.FlightRecorder;
 
 /**
  * connscope's facts as JDK Flight Recorder events, beside the JDK's own (jdk.SocketRead, ...): each
- * connection as it ended, each exchange (HTTP's, and other protocols'), each warning. Nothing is built until a recording has
+ * connection as it ended, each exchange (HTTP's, and other protocols'), each warning, and long-lived
+ * connections at each snapshot interval. Nothing is built until a recording has
  * run in this JVM, and then only the event types a recording enables. The events are committed on
  * connscope's pipeline thread once a connection has settled, so their JFR start time is when
  * connscope reported them: the connection's and the exchange's own times and durations are fields,
@@ -111,6 +113,32 @@ public final class JfrSink implements EventSink {
             jfr.commit();
         }
         warnings(r, event.warnings());
+    }
+
+    @Override
+    public void connectionsOpen(List<ConnectionSnapshot> snapshots) {
+        if (!recording()) {
+            return;
+        }
+        for (ConnectionSnapshot s : snapshots) {
+            ConnectionSnapshotEvent jfr = new ConnectionSnapshotEvent();
+            if (!jfr.shouldCommit()) {
+                return;
+            }
+            ConnectionRecord r = s.connection();
+            jfr.connectionId = r.id();
+            jfr.role = r.role().label();
+            jfr.destination = r.destination().key;
+            jfr.age = s.ageNanos;
+            jfr.idle = s.idleNanos;
+            jfr.bytesSent = s.bytesSent;
+            jfr.bytesReceived = s.bytesReceived;
+            jfr.httpRequests = s.requests;
+            jfr.state = s.state;
+            jfr.warnings = s.warnings;
+            jfr.snapshot = s.sequence;
+            jfr.commit();
+        }
     }
 
     /** An exchange of another protocol, as every protocol tells it. */

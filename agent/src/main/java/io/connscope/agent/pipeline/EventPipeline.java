@@ -27,14 +27,19 @@ public final class EventPipeline implements Runnable {
     private final Diagnosis diagnosis;
     private final List<EventSink> sinks;
     private final LongSupplier nanoClock;
+    private final SnapshotSchedule snapshots;
     /** Counted down once every sink's start() returned: the exit waits for it before the last events. */
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile Thread thread;
 
-    /** @param nanoClock System.nanoTime, or a test's clock */
+    /**
+     * @param nanoClock System.nanoTime, or a test's clock
+     * @param snapshots when open connections are described, or {@link SnapshotSchedule#never()}
+     */
     public EventPipeline(EventQueue queue, Housekeeping lifecycle, Diagnosis diagnosis, List<EventSink> sinks,
-                         LongSupplier nanoClock) {
+                         LongSupplier nanoClock, SnapshotSchedule snapshots) {
+        this.snapshots = snapshots;
         this.queue = queue;
         this.lifecycle = lifecycle;
         this.diagnosis = diagnosis;
@@ -86,15 +91,19 @@ public final class EventPipeline implements Runnable {
      * been given up on.
      */
     synchronized void tick(boolean everything) {
-        lifecycle.settle(nanoClock.getAsLong(), everything);
+        long now = nanoClock.getAsLong();
+        lifecycle.settle(now, everything);
         Object item;
         while ((item = queue.poll()) != null) {
             if (item instanceof EventQueue.Queued) {
                 EventQueue.Queued q = (EventQueue.Queued) item;
-                exchangeFinished(new ExchangeFinished(q.connection, q.exchange, diagnosis.check(q.connection, q.exchange)));
+                ExchangeFinished event = new ExchangeFinished(q.connection, q.exchange, diagnosis.check(q.connection, q.exchange));
+                snapshots.exchangeWarned(q.connection, event.warnings().size());
+                exchangeFinished(event);
             } else {
                 ConnectionRecord r = (ConnectionRecord) item;
                 ConnectionEnded event = new ConnectionEnded(r, diagnosis.check(r));
+                snapshots.ended(r);
                 for (EventSink sink : sinks) {
                     try {
                         sink.connectionEnded(event);
@@ -102,6 +111,23 @@ public final class EventPipeline implements Runnable {
                         sinkFailed(sink, t);
                     }
                 }
+            }
+        }
+        if (!everything) {
+            connectionsOpen(snapshots.due(now, lifecycle));
+        }
+    }
+
+    private void connectionsOpen(List<ConnectionSnapshot> due) {
+        if (due.isEmpty()) {
+            return;
+        }
+        List<ConnectionSnapshot> snapshot = List.copyOf(due);
+        for (EventSink sink : sinks) {
+            try {
+                sink.connectionsOpen(snapshot);
+            } catch (Throwable t) {
+                sinkFailed(sink, t);
             }
         }
     }

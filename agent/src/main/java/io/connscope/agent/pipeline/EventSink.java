@@ -1,5 +1,7 @@
 package io.connscope.agent.pipeline;
 
+import java.util.List;
+
 /**
  * Where diagnosed events go: OpenTelemetry, the report's waterfall, and whatever comes next. Every
  * method runs on the pipeline thread, one call at a time, so a sink needs no locking of its own for
@@ -20,6 +22,13 @@ public interface EventSink {
     void exchangeFinished(ExchangeFinished event);
 
     void connectionEnded(ConnectionEnded event);
+
+    /**
+     * At each snapshot interval, the connections open longer than one interval, as they stand (see
+     * {@link SnapshotSchedule}); never empty. Sinks that only show ended connections ignore it.
+     */
+    default void connectionsOpen(List<ConnectionSnapshot> snapshots) {
+    }
 
     /**
      * At exit, after the last event: sends what the sink holds, returning by {@code deadlineNanos}

@@ -13,6 +13,7 @@ import io.connscope.agent.diagnose.RuleCatalog;
 import io.connscope.agent.diagnose.WarningLog;
 import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.pipeline.EventPipeline;
+import io.connscope.agent.pipeline.SnapshotSchedule;
 import io.connscope.agent.pipeline.EventQueue;
 import io.connscope.agent.runtime.Clock;
 import io.connscope.agent.wire.AnalysisMemory;
@@ -86,11 +87,16 @@ class OtelSinkTest {
             }
 
             @Override
+            public List<ConnectionRecord> open() {
+                return List.of();
+            }
+
+            @Override
             public void endAllOpen(long nowNanos) {
             }
         };
         return new EventPipeline(queue, lifecycle, new Diagnosis(new RuleCatalog(Map.of()), warnings), List.of(sink),
-            System::nanoTime);
+            System::nanoTime, SnapshotSchedule.never());
     }
 
     private OtelSink sink() {

@@ -12,7 +12,9 @@ import io.connscope.agent.diagnose.Diagnosis;
 import io.connscope.agent.diagnose.RuleCatalog;
 import io.connscope.agent.diagnose.WarningLog;
 import io.connscope.agent.http.HttpConnection;
+import io.connscope.agent.pipeline.ConnectionSnapshot;
 import io.connscope.agent.pipeline.EventPipeline;
+import io.connscope.agent.pipeline.SnapshotSchedule;
 import io.connscope.agent.pipeline.EventQueue;
 import io.connscope.agent.pipeline.EventSink;
 import io.connscope.agent.resp.RespProtocol;
@@ -85,11 +87,16 @@ class JfrSinkTest {
             }
 
             @Override
+            public List<ConnectionRecord> open() {
+                return new ArrayList<>();
+            }
+
+            @Override
             public void endAllOpen(long nowNanos) {
             }
         };
         return new EventPipeline(queue, lifecycle, new Diagnosis(new RuleCatalog(Map.of()), new WarningLog(10, 100)),
-            List.of(sink), System::nanoTime);
+            List.of(sink), System::nanoTime, SnapshotSchedule.never());
     }
 
     /** A connection's exchanges through the sink, into a recording that enables only these event types. */
@@ -148,6 +155,40 @@ class JfrSinkTest {
         assertThat(connection.getString("closeClassification")).isEqualTo("peer-first");
         assertThat(connection.getInt("httpRequests")).isEqualTo(1);
         assertThat(connection.getLong("ended") - connection.getLong("opened")).isBetween(4L, 5L);
+    }
+
+    @Test
+    void aSnapshotOfAnOpenConnectionIsRecordedWithItsFacts() throws Exception {
+        ConnectionRecord r = new ConnectionRecord(9, Role.CLIENT, "socket", destinations.of(Role.CLIENT, "api", 8080), 1L);
+        TestRecords.connectEndNanos(r, 1_000_001L);
+        TestRecords.http(r, new HttpConnection(e -> queue.exchange(r, e), AnalysisMemory.unlimited().lease()));
+        byte[] request = "GET /stream HTTP/1.1\r\nHost: api\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        r.onWrite(request.length, 2_000_000L);
+        r.http().feed(true, request, 0, request.length);
+        EventSink sink = JfrSink.ifAvailable(new Clock());
+        Path file = dir.resolve("snapshot.jfr");
+        try (Recording recording = new Recording()) {
+            recording.enable(ConnectionSnapshotEvent.NAME);
+            recording.start();
+            sink.connectionsOpen(List.of(new ConnectionSnapshot(r, 3_000_000_001L, 2, 3)));
+            recording.stop();
+            recording.dump(file);
+        }
+        List<RecordedEvent> events = RecordingFile.readAllEvents(file).stream()
+            .filter(e -> e.getEventType().getName().startsWith("connscope.")).collect(Collectors.toList());
+        assertThat(events).extracting(e -> e.getEventType().getName()).containsExactly(ConnectionSnapshotEvent.NAME);
+        RecordedEvent snapshot = events.get(0);
+        assertThat(snapshot.getLong("connectionId")).isEqualTo(9);
+        assertThat(snapshot.getString("role")).isEqualTo("client");
+        assertThat(snapshot.getString("destination")).isEqualTo("api:8080");
+        assertThat(snapshot.getLong("age")).isEqualTo(3_000_000_000L);
+        assertThat(snapshot.getLong("idle")).isEqualTo(2_998_000_001L);
+        assertThat(snapshot.getLong("bytesSent")).isEqualTo(request.length);
+        assertThat(snapshot.getLong("bytesReceived")).isZero();
+        assertThat(snapshot.getLong("httpRequests")).isEqualTo(1);
+        assertThat(snapshot.getString("state")).isEqualTo("active");
+        assertThat(snapshot.getLong("warnings")).isEqualTo(2);
+        assertThat(snapshot.getLong("snapshot")).isEqualTo(3);
     }
 
     @Test

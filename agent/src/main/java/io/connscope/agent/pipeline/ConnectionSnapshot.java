@@ -1,0 +1,51 @@
+package io.connscope.agent.pipeline;
+
+import io.connscope.agent.connection.ConnectionRecord;
+import io.connscope.agent.http.HttpConnection;
+
+/**
+ * A connection still open, described as it stood at one moment: how long it has lived and been
+ * idle, the bytes and exchanges so far, whether a request is in flight, the warnings so far. Handed
+ * to every {@link EventSink} at each snapshot interval for the connections that have lived longer
+ * than one, so that a pooled connection that lives for hours is not invisible until it ends.
+ */
+public final class ConnectionSnapshot {
+
+    private final ConnectionRecord connection;
+    /** When it was taken, System.nanoTime(). */
+    public final long atNanos;
+    public final long ageNanos;
+    public final long idleNanos;
+    public final long bytesSent;
+    public final long bytesReceived;
+    /** HTTP requests and responses so far (HTTP/2 streams included), or -1 on a connection without HTTP. */
+    public final long requests;
+    public final long responses;
+    /** "active" (a request in flight), "idle" (HTTP, none in flight), or "open" (no HTTP seen). */
+    public final String state;
+    /** Warnings raised about its exchanges so far, as exported. */
+    public final long warnings;
+    /** 1 for the connection's first snapshot, then 2, 3…: how many intervals it has been described. */
+    public final long sequence;
+
+    public ConnectionSnapshot(ConnectionRecord r, long atNanos, long warnings, long sequence) {
+        this.connection = r;
+        this.atNanos = atNanos;
+        this.ageNanos = atNanos - r.openNanos();
+        long last = r.lastActivityNanos();
+        this.idleNanos = Math.max(0, atNanos - (last == 0L ? r.openNanos() : last));
+        this.bytesSent = r.bytesWritten();
+        this.bytesReceived = r.bytesRead();
+        HttpConnection http = r.http();
+        boolean seen = http != null && http.seenHttp();
+        this.requests = seen ? http.requests() : -1;
+        this.responses = seen ? http.responses() : -1;
+        this.state = !seen ? "open" : http.inFlight() ? "active" : "idle";
+        this.warnings = warnings;
+        this.sequence = sequence;
+    }
+
+    public ConnectionRecord connection() {
+        return connection;
+    }
+}
