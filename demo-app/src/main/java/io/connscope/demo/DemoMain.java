@@ -31,6 +31,7 @@ public final class DemoMain {
             CleanWebSocketScenario.clean(), CleanWebSocketScenario.lateClose(), WebSocketScenario.closed(), WebSocketScenario.aborted(),
             WebSocketScenario.tls(), Http2Scenario.tls(),
             Http2Scenario.upgrade(), Http2Scenario.priorKnowledge(), Http2Scenario.streamLimit(), new Http2ResetScenario(),
+            Http2LivenessScenario.flowControl(), Http2LivenessScenario.rapidReset(),
             GrpcScenario.calls(),
             GrpcScenario.tls(), GrpcScenario.maxAge(), new ReactorNettyScenario(), new HealthyScenario())) {
             SCENARIOS.put(s.name(), s);

@@ -1,5 +1,6 @@
 package io.connscope.demo;
 
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import org.eclipse.jetty.http2.server.AbstractHTTP2ServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.WindowRateControl;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -41,6 +43,9 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  *       that exactly that many streams are open at once;</li>
  *   <li>{@code /reset}: starts a response, then fails it: Jetty resets the stream;</li>
  *   <li>{@code /slow…}: answers after {@link #SLOW_MILLIS};</li>
+ *   <li>{@code /slow-read}: reads the request body pausing {@link #READ_PAUSE_MILLIS} after each
+ *       {@link #READ_PAUSE_EVERY} bytes, and counts its pauses: a receiver slower than its sender;</li>
+ *   <li>{@code /rapid-reset}: answers after {@link #SLOW_MILLIS}, unless the client reset it first;</li>
  *   <li>anything else: 200 with a short body (a request body is read first).</li>
  * </ul>
  */
@@ -51,11 +56,14 @@ final class Http2DemoServer implements AutoCloseable {
     /** The server's SETTINGS_MAX_CONCURRENT_STREAMS. */
     static final int MAX_CONCURRENT_STREAMS = 50;
     static final byte[] BODY = "hello over HTTP/2\n".getBytes(StandardCharsets.US_ASCII);
+    static final int READ_PAUSE_MILLIS = 150;
+    static final int READ_PAUSE_EVERY = 16 * 1024;
 
     private final Server server = new Server();
     private final ServerConnector connector;
     private final CountDownLatch held = new CountDownLatch(HELD);
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger readPauses = new AtomicInteger();
 
     /** Over TLS with ALPN when {@code tls} is given, else cleartext h2c. */
     Http2DemoServer(SSLContext tls) throws Exception {
@@ -64,16 +72,26 @@ final class Http2DemoServer implements AutoCloseable {
 
     /** With this SETTINGS_MAX_CONCURRENT_STREAMS. */
     Http2DemoServer(SSLContext tls, int maxConcurrentStreams) throws Exception {
+        this(tls, maxConcurrentStreams, 0, 0);
+    }
+
+    /**
+     * With this SETTINGS_MAX_CONCURRENT_STREAMS; above 0, this SETTINGS_INITIAL_WINDOW_SIZE for each
+     * stream, and this many suspicious events a second (stream resets among them) before Jetty ends a
+     * session with ENHANCE_YOUR_CALM (128 by default: a server with a higher bound, as before the
+     * rapid-reset fixes of October 2023, lets a client reset streams in bulk).
+     */
+    Http2DemoServer(SSLContext tls, int maxConcurrentStreams, int streamWindow, int eventsPerSecond) throws Exception {
         HttpConfiguration config = new HttpConfiguration();
         HttpConnectionFactory http1 = new HttpConnectionFactory(config);
         if (tls == null) {
             HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(config);
-            h2c.setMaxConcurrentStreams(maxConcurrentStreams);
+            limits(h2c, maxConcurrentStreams, streamWindow, eventsPerSecond);
             connector = new ServerConnector(server, 1, 1, http1, h2c);
         } else {
             config.addCustomizer(new SecureRequestCustomizer());
             HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(config);
-            h2.setMaxConcurrentStreams(maxConcurrentStreams);
+            limits(h2, maxConcurrentStreams, streamWindow, eventsPerSecond);
             ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
             alpn.setDefaultProtocol("http/1.1");
             SslContextFactory.Server ssl = new SslContextFactory.Server();
@@ -90,7 +108,14 @@ final class Http2DemoServer implements AutoCloseable {
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 requests.incrementAndGet();
                 String path = Request.getPathInContext(request);
-                Content.Source.consumeAll(request);
+                if (path.equals("/slow-read")) {
+                    readSlowly(request);
+                } else {
+                    Content.Source.consumeAll(request);
+                }
+                if (path.equals("/rapid-reset")) {
+                    Thread.sleep(SLOW_MILLIS);
+                }
                 if (path.startsWith("/hold")) {
                     held.countDown();
                     held.await(10, TimeUnit.SECONDS);
@@ -114,6 +139,38 @@ final class Http2DemoServer implements AutoCloseable {
 
     int port() {
         return connector.getLocalPort();
+    }
+
+    private static void limits(AbstractHTTP2ServerConnectionFactory h2, int maxConcurrentStreams, int streamWindow,
+                               int eventsPerSecond) {
+        h2.setMaxConcurrentStreams(maxConcurrentStreams);
+        if (streamWindow > 0) {
+            h2.setInitialStreamRecvWindow(streamWindow);
+        }
+        if (eventsPerSecond > 0) {
+            h2.setRateControlFactory(new WindowRateControl.Factory(eventsPerSecond));
+        }
+    }
+
+    /** Reads the body, pausing after every {@link #READ_PAUSE_EVERY} bytes: the WINDOW_UPDATEs wait for the reads. */
+    private void readSlowly(Request request) throws Exception {
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] buffer = new byte[4096];
+            long sincePause = 0;
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                sincePause += n;
+                if (sincePause >= READ_PAUSE_EVERY) {
+                    sincePause = 0;
+                    readPauses.incrementAndGet();
+                    Thread.sleep(READ_PAUSE_MILLIS);
+                }
+            }
+        }
+    }
+
+    /** Pauses {@code /slow-read} made, each {@link #READ_PAUSE_MILLIS}. */
+    int readPauses() {
+        return readPauses.get();
     }
 
     int requests() {

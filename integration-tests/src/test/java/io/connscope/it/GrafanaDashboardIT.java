@@ -158,9 +158,19 @@ class GrafanaDashboardIT {
                 assertThat(labelValues(prometheus, "service_name", "target_info")).containsExactly("connscope-demo");
 
                 // Every metric in docs/telemetry.md's table reached Prometheus under its documented name: the demo's tour
-                // has data for each (PrometheusIT checks the names its fixture has data for, with their types).
+                // has data for each (PrometheusIT checks the names its fixture has data for, with their types), once the
+                // loop has come round to the scenario that gives it (the panels may have had data before).
                 List<String> stored = new ArrayList<>();
-                prometheus.api("/api/v1/label/__name__/values").forEach(v -> stored.add(v.asText()));
+                Await.holdsWithin(60, () -> {
+                    stored.clear();
+                    prometheus.api("/api/v1/label/__name__/values").forEach(v -> stored.add(v.asText()));
+                    boolean all = PrometheusIT.documentedMetrics().values().stream().allMatch(metric -> stored.contains(
+                        metric[1].equals("histogram") ? metric[0] + "_count" : metric[0]));
+                    if (!all) {
+                        Thread.sleep(1000);
+                    }
+                    return all || !running.isAlive();
+                });
                 for (String[] metric : PrometheusIT.documentedMetrics().values()) {
                     assertThat(stored).as("documented as %s", metric[0])
                         .contains(metric[1].equals("histogram") ? metric[0] + "_count" : metric[0]);

@@ -97,7 +97,7 @@ class PrometheusIT {
             // Every documented metric with data here is served under its documented Prometheus name and type; the
             // others are checked against the demo's traffic in GrafanaDashboardIT.
             Map<String, String[]> documented = documentedMetrics();
-            assertThat(documented).hasSize(23);
+            assertThat(documented).hasSize(25);
             List<String> noDataHere = List.of("connscope.tls.handshake.duration", "connscope.http.resends", "connscope.warnings",
                 "http.client.open_connections", "connscope.websocket.sessions");
             for (Map.Entry<String, String[]> m : documented.entrySet()) {

@@ -2,6 +2,7 @@ package io.connscope.agent.diagnose;
 
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.http.Http2Goaway;
+import io.connscope.agent.http.Http2ErrorCodes;
 import io.connscope.agent.http.Http2Session;
 
 /**
@@ -27,7 +28,7 @@ public final class GrpcMaxAgeCutRule extends Http2Rule {
         }
         String first = g.firstCutPath() == null ? "" : ", the first " + g.firstCutPath();
         return new Warning(ID, Severity.WARN, "the server's maximum connection age ended gRPC connection " + r.id()
-            + " (GOAWAY \"max_age\", " + Http2Session.errorName(g.errorCode()) + ") while " + g.streamsCut()
+            + " (GOAWAY \"max_age\", " + Http2ErrorCodes.name(g.errorCode()) + ") while " + g.streamsCut()
             + " call(s) were running" + first + "; they ended without a complete response (UNAVAILABLE or CANCELLED at"
             + " the client) after the connection had lived " + String.format(java.util.Locale.ROOT, "%.1f",
                 Math.max(0, r.endNanos() - r.openNanos()) / 1e9) + " s.",

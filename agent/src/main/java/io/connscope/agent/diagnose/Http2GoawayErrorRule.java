@@ -2,6 +2,7 @@ package io.connscope.agent.diagnose;
 
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.http.Http2Goaway;
+import io.connscope.agent.http.Http2ErrorCodes;
 import io.connscope.agent.http.Http2Session;
 
 /**
@@ -24,7 +25,7 @@ public final class Http2GoawayErrorRule extends Http2Rule {
         if (g.by() == null || code == 0 || GrpcTooManyPingsRule.isTooManyPings(g)) {
             return null; // gRPC's "too_many_pings" has a rule of its own, which says what to change
         }
-        String name = Http2Session.errorName(code);
+        String name = Http2ErrorCodes.name(code);
         return new Warning(ID, Severity.WARN, "the " + g.by() + " ended HTTP/2 connection " + r.id()
             + " with GOAWAY " + name + " (" + code + ")" + (g.debug() == null ? "" : " \"" + g.debug() + "\"")
             + ", last processed stream " + g.lastStreamId() + ", after "

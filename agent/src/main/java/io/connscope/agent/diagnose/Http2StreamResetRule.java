@@ -1,7 +1,7 @@
 package io.connscope.agent.diagnose;
 
 import io.connscope.agent.connection.ConnectionRecord;
-import io.connscope.agent.http.Http2Session;
+import io.connscope.agent.http.Http2ErrorCodes;
 import io.connscope.agent.http.HttpExchange;
 
 /**
@@ -28,7 +28,7 @@ public final class Http2StreamResetRule implements ExchangeRule {
             return null;
         }
         return new Warning(ID, Severity.WARN, "the server reset " + stream(r, e) + " with RST_STREAM "
-            + Http2Session.errorName(code) + " (" + code + ") "
+            + Http2ErrorCodes.name(code) + " (" + code + ") "
             + (e.requestCompleteAtReset() ? "after the whole request was sent" : "while the request was being sent")
             + ", before any response: the server may have processed it, so sending it again may apply it twice"
             + " (only REFUSED_STREAM promises it did not).",

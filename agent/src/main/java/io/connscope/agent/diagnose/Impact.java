@@ -59,6 +59,7 @@ public enum Impact {
             case PortExhaustionRule.ID:
             case ConnectionLeakRule.ID:
             case ProtocolViolationRule.ID:
+            case Http2RapidResetRule.ID:
             case WebSocketAcceptMismatchRule.ID:
                 return FAILURE;
             case NagleDelayedAckRule.ID:
@@ -66,6 +67,7 @@ public enum Impact {
             case NoDelayLateRule.ID:
             case SlowSetupRule.ID:
             case SetupDominatesRule.ID:
+            case Http2FlowBlockedRule.ID:
             case TlsNoResumptionRule.ID:
             case Http2StreamLimitRule.ID:
                 return LATENCY;

@@ -87,6 +87,8 @@ public final class RuleCatalog {
             new Http2StreamRefusedRule(),
             new Http2StreamResetRule(),
             new Http2GoawayErrorRule(),
+            new Http2FlowBlockedRule(thresholds(Http2FlowBlockedRule.ID)),
+            new Http2RapidResetRule(thresholds(Http2RapidResetRule.ID)),
             new GrpcTooManyPingsRule(),
             new GrpcMaxAgeCutRule(),
             new SlowSetupRule(thresholds(SlowSetupRule.ID)),

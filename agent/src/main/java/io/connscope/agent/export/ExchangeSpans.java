@@ -6,7 +6,7 @@ import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.Role;
 import io.connscope.agent.http.ClientRequest;
 import io.connscope.agent.http.GrpcCall;
-import io.connscope.agent.http.Http2Session;
+import io.connscope.agent.http.Http2ErrorCodes;
 import io.connscope.agent.http.HttpExchange;
 import io.connscope.agent.http.RequestTarget;
 import io.connscope.agent.pipeline.ExchangeFinished;
@@ -132,7 +132,7 @@ final class ExchangeSpans {
             sb.setAttribute(HTTP2_STREAM_ID, (long) e.http2StreamId());
             if (e.resetBy() != null) {
                 sb.setAttribute(HTTP2_RESET_BY, e.resetBy());
-                sb.setAttribute(HTTP2_RESET_ERROR, Http2Session.errorName(e.resetErrorCode()));
+                sb.setAttribute(HTTP2_RESET_ERROR, Http2ErrorCodes.name(e.resetErrorCode()));
             }
         }
         ClientRequest library = e.client();

@@ -23,6 +23,7 @@ final class Http2Frames {
     static final int PUSH_PROMISE = 5;
     static final int PING = 6;
     static final int GOAWAY = 7;
+    static final int WINDOW_UPDATE = 8;
     static final int CONTINUATION = 9;
 
     static final int END_STREAM = 0x1;
@@ -58,6 +59,8 @@ final class Http2Frames {
     /** Bytes of the current part still to come. */
     private int partLeft;
     private int contentLength;
+    /** The frame's whole payload length, padding included: what flow control counts of a DATA frame. */
+    private int frameLength;
     private int padLength;
     /** Up to the first 8 content bytes of a control frame, big-endian. */
     private long register;
@@ -188,6 +191,7 @@ final class Http2Frames {
             return;
         }
         contentLength = length;
+        frameLength = length;
         padLength = 0;
         register = 0;
         registerBytes = 0;
@@ -278,8 +282,14 @@ final class Http2Frames {
         long now = System.nanoTime();
         switch (type) {
             case DATA:
+                session.dataFrame(requests, streamId, frameLength, (flags & END_STREAM) != 0, now);
                 if ((flags & END_STREAM) != 0) {
                     session.endStream(requests, streamId, now);
+                }
+                break;
+            case WINDOW_UPDATE:
+                if (registerBytes == 4) {
+                    session.windowUpdate(requests, streamId, register & 0x7FFFFFFFL, now);
                 }
                 break;
             case HEADERS:
@@ -302,9 +312,7 @@ final class Http2Frames {
                 session.goaway(requests, register >>> 32 & 0x7FFFFFFF, register & 0xFFFFFFFFL, goawayDebugText(), now);
                 break;
             case PING:
-                if ((flags & ACK) == 0) {
-                    session.ping(requests);
-                }
+                session.ping(requests, (flags & ACK) != 0, register, now);
                 break;
             default:
                 break;

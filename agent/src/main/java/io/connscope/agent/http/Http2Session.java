@@ -17,10 +17,6 @@ public final class Http2Session implements WireAnalyser {
     public static final String PRIOR_KNOWLEDGE = "prior_knowledge";
     public static final String H2C_UPGRADE = "h2c_upgrade";
 
-    private static final String[] ERRORS = {"NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR",
-        "SETTINGS_TIMEOUT", "STREAM_CLOSED", "FRAME_SIZE_ERROR", "REFUSED_STREAM", "CANCEL", "COMPRESSION_ERROR",
-        "CONNECT_ERROR", "ENHANCE_YOUR_CALM", "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED"};
-
     /** Streams followed at once: a slot per stream id modulo this (client streams are odd ids). */
     private static final int STREAM_SLOTS = 512;
 
@@ -49,6 +45,7 @@ public final class Http2Session implements WireAnalyser {
     private final Http2Side client = new Http2Side();
     private final Http2Side server = new Http2Side();
     private final Http2Goaway goaway = new Http2Goaway();
+    private final Http2FlowControl flow = new Http2FlowControl();
     /** Why the frames are no longer read, when {@link #stop} said so; else null. */
     private volatile String stopped;
 
@@ -200,10 +197,15 @@ public final class Http2Session implements WireAnalyser {
     }
 
     void reset(boolean requests, int streamId, long errorCode, long nanos) {
-        (requests ? client : server).resets++;
+        Http2Side side = requests ? client : server;
+        side.resets++;
         HttpExchange e = stream(streamId);
         if (e == null) {
             return;
+        }
+        if (e.responseStartNanos == 0L) {
+            side.resetsBeforeResponse++;
+            side.longestBeforeResetNanos = Math.max(side.longestBeforeResetNanos, nanos - e.requestStartNanos);
         }
         e.resetBy = requests ? "client" : "server";
         e.resetErrorCode = errorCode;
@@ -217,31 +219,30 @@ public final class Http2Session implements WireAnalyser {
     }
 
     void setting(boolean requests, int id, long value) {
-        Http2Side side = requests ? client : server;
-        switch (id) {
-            case HEADER_TABLE_SIZE:
-                side.headerTableSize = value;
-                break;
-            case MAX_CONCURRENT_STREAMS:
-                side.maxConcurrentStreams = value;
-                break;
-            case INITIAL_WINDOW_SIZE:
-                side.initialWindowSize = value;
-                break;
-            case MAX_FRAME_SIZE:
-                side.maxFrameSize = value;
-                break;
-            default:
-                break;
+        (requests ? client : server).setting(id, value);
+        if (id == INITIAL_WINDOW_SIZE) {
+            flow.initialWindow(requests, value);
         }
+    }
+
+    /** A DATA frame's whole payload, padding included: what flow control counts (RFC 9113 §6.9). */
+    void dataFrame(boolean requests, int streamId, int length, boolean endStream, long nanos) {
+        flow.data(requests, stream(streamId), length, endStream, nanos);
+    }
+
+    void windowUpdate(boolean requests, int streamId, long increment, long nanos) {
+        flow.windowUpdate(requests, streamId == 0, stream(streamId), increment, nanos);
     }
 
     void goaway(boolean requests, long lastStreamId, long errorCode, String debug, long nanos) {
         goaway.received(requests, lastStreamId, errorCode, debug, nanos);
     }
 
-    void ping(boolean requests) {
-        (requests ? client : server).pings++;
+    void ping(boolean requests, boolean ack, long opaque, long nanos) {
+        if (!ack) {
+            (requests ? client : server).pings++;
+        }
+        flow.ping(requests, ack, opaque, nanos);
     }
 
     void pushPromise() {
@@ -331,11 +332,6 @@ public final class Http2Session implements WireAnalyser {
 
     // ---- what the export reads ----
 
-    /** An error code's name (RFC 9113 §7), or "0x…" for one not defined there. */
-    public static String errorName(long code) {
-        return code >= 0 && code < ERRORS.length ? ERRORS[(int) code] : "0x" + Long.toHexString(code);
-    }
-
     /** Streams opened with a request header block (an h2c upgrade request is counted as HTTP/1.1). */
     int requests() {
         return requestHeads;
@@ -374,6 +370,11 @@ public final class Http2Session implements WireAnalyser {
 
     public Http2Side server() {
         return server;
+    }
+
+    /** The windows, the waits for them, and PING round trips. */
+    public Http2FlowControl flow() {
+        return flow;
     }
 
     /** The first GOAWAY, if any was sent. */

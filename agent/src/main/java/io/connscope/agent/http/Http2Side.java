@@ -9,6 +9,30 @@ public final class Http2Side {
     volatile long headerTableSize = -1;
     volatile int resets;
     volatile int pings;
+    /** Streams this end reset before any response on them: the rapid-reset pattern when a client does it in bulk. */
+    volatile int resetsBeforeResponse;
+    /** The longest such stream lived before its reset, System.nanoTime() difference. */
+    volatile long longestBeforeResetNanos;
+
+    /** A SETTINGS entry this end sent (RFC 9113 §6.5.2); ones not kept are ignored. */
+    void setting(int id, long value) {
+        switch (id) {
+            case Http2Session.HEADER_TABLE_SIZE:
+                headerTableSize = value;
+                break;
+            case Http2Session.MAX_CONCURRENT_STREAMS:
+                maxConcurrentStreams = value;
+                break;
+            case Http2Session.INITIAL_WINDOW_SIZE:
+                initialWindowSize = value;
+                break;
+            case Http2Session.MAX_FRAME_SIZE:
+                maxFrameSize = value;
+                break;
+            default:
+                break;
+        }
+    }
 
     public long maxConcurrentStreams() {
         return maxConcurrentStreams;
@@ -34,5 +58,14 @@ public final class Http2Side {
     /** PING frames this end sent (acknowledgements excluded). */
     public int pings() {
         return pings;
+    }
+
+    /** Streams this end reset before any response on them had begun. */
+    public int resetsBeforeResponse() {
+        return resetsBeforeResponse;
+    }
+
+    public long longestBeforeResetNanos() {
+        return longestBeforeResetNanos;
     }
 }

@@ -82,6 +82,13 @@ public final class HttpExchange implements WireExchange {
     volatile boolean http2RequestSeen;
     /** The HTTP/2 stream this exchange is, or 0 on HTTP/1.x. */
     volatile int http2StreamId;
+    /** HTTP/2 flow control on this stream, per sender ({@link Http2FlowControl}): DATA less grants; out and reopened. */
+    volatile long clientWindowNet;
+    volatile long serverWindowNet;
+    volatile long clientWindowExhausted;
+    volatile long serverWindowExhausted;
+    volatile long clientWindowReopened;
+    volatile long serverWindowReopened;
     /** Which end reset the HTTP/2 stream ("client", "server"), or null. */
     volatile String resetBy;
     /** The RST_STREAM error code, or -1. */

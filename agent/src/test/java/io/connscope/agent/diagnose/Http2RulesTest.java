@@ -137,4 +137,92 @@ class Http2RulesTest {
         assertThat(reset.check(r, finished.get(4))).as("the client's own cancel").isNull();
         assertThat(refused.check(r, finished.get(4))).isNull();
     }
+
+    /** A connection whose server grants each stream 16 KiB, and whose client posts 16 KiB, then 100 bytes more. */
+    private ConnectionRecord posting(Role role, long serverReadsAfterMillis) throws InterruptedException {
+        ConnectionRecord r = new ConnectionRecord(1, role, "channel", destinations.of(role, "api", 443), 0L);
+        r.events().add(role == Role.CLIENT ? ConnectionEvent.CONNECT : ConnectionEvent.ACCEPT);
+        TestRecords.http(r, new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease()));
+        feed(r, true, H2Wire.PREFACE);
+        feed(r, true, H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]));
+        feed(r, false, H2Wire.frame(H2Wire.SETTINGS, 0, 0, H2Wire.setting(H2Wire.INITIAL_WINDOW_SIZE, 16_384)));
+        feed(r, true, H2Wire.frame(H2Wire.HEADERS, H2Wire.END_HEADERS, 1, GET));
+        feed(r, true, H2Wire.frame(H2Wire.DATA, 0, 1, new byte[16_384]));
+        Thread.sleep(serverReadsAfterMillis);
+        feed(r, false, H2Wire.frame(H2Wire.WINDOW_UPDATE, 0, 1, H2Wire.int32(16_384)));
+        feed(r, true, H2Wire.frame(H2Wire.DATA, H2Wire.END_STREAM, 1, new byte[100]));
+        feed(r, false, H2Wire.frame(H2Wire.HEADERS, H2Wire.END_HEADERS | H2Wire.END_STREAM, 1, OK));
+        return r;
+    }
+
+    @Test
+    void aSenderWaitingOnTheReceiversWindowIsRaisedOnBothSides() throws InterruptedException {
+        for (Role role : Role.values()) {
+            List<Warning> raised = check(posting(role, 150));
+            assertThat(rules(raised)).as("%s", role).containsExactly(Http2FlowBlockedRule.ID);
+            assertThat(raised.get(0).evidence).startsWith("on HTTP/2 connection 1 the client used its flow-control window"
+                + " up 1 time(s) with more to send and waited for the server's WINDOW_UPDATE: ")
+                .contains("(1 time(s) a stream's window of 16384 bytes, the server's SETTINGS_INITIAL_WINDOW_SIZE; 0"
+                    + " time(s) the connection's); it sent 16484 bytes of DATA.");
+            assertThat(r(raised.get(0).evidence)).isBetween(150L, 1000L);
+        }
+    }
+
+    /** The "… in all" wait of the evidence, in ms. */
+    private static long r(String evidence) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("WINDOW_UPDATE: (\\d+) ms in all").matcher(evidence);
+        assertThat(m.find()).as(evidence).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    void aWindowReopenedSoonerThanTheThresholdRaisesNothing() throws InterruptedException {
+        assertThat(check(posting(Role.CLIENT, 0))).isEmpty();
+    }
+
+    /** A connection on which the client opens {@code streams} streams and resets {@code reset} of them at once. */
+    private ConnectionRecord resetting(Role role, int streams, int reset) {
+        ConnectionRecord r = new ConnectionRecord(1, role, "channel", destinations.of(role, "api", 443), 0L);
+        r.events().add(role == Role.CLIENT ? ConnectionEvent.CONNECT : ConnectionEvent.ACCEPT);
+        TestRecords.http(r, new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease()));
+        feed(r, true, H2Wire.PREFACE);
+        feed(r, true, H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]));
+        feed(r, false, H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]));
+        for (int i = 0; i < streams; i++) {
+            int id = 2 * i + 1;
+            feed(r, true, H2Wire.frame(H2Wire.HEADERS, H2Wire.END_HEADERS | H2Wire.END_STREAM, id, GET));
+            if (i < reset) {
+                feed(r, true, H2Wire.frame(H2Wire.RST_STREAM, 0, id, H2Wire.int32(8))); // CANCEL
+            } else {
+                feed(r, false, H2Wire.frame(H2Wire.HEADERS, H2Wire.END_HEADERS | H2Wire.END_STREAM, id, OK));
+            }
+        }
+        return r;
+    }
+
+    @Test
+    void aClientResettingItsStreamsInBulkIsTheRapidResetPatternOnTheServerSide() {
+        List<Warning> raised = check(resetting(Role.SERVER, 120, 110));
+        assertThat(rules(raised)).containsExactly(Http2RapidResetRule.ID);
+        assertThat(raised.get(0).evidence).startsWith("on HTTP/2 connection 1 the client reset 110 of the 120 streams it"
+            + " opened before any response on them began").contains("the rapid-reset pattern (CVE-2023-44487)");
+        // The client's own view, fewer resets, or resets that are not most of the streams: nothing.
+        assertThat(rules(check(resetting(Role.CLIENT, 120, 110)))).doesNotContain(Http2RapidResetRule.ID);
+        assertThat(rules(check(resetting(Role.SERVER, 120, 99)))).doesNotContain(Http2RapidResetRule.ID);
+        assertThat(rules(check(resetting(Role.SERVER, 300, 120)))).doesNotContain(Http2RapidResetRule.ID);
+    }
+
+    @Test
+    void pingRoundTripsAreTimedByTheirAcknowledgement() throws InterruptedException {
+        ConnectionRecord r = connection(Role.CLIENT, -1, 1, -1);
+        byte[] opaque = H2Wire.concat(H2Wire.int32(1), H2Wire.int32(2));
+        feed(r, true, H2Wire.frame(H2Wire.PING, 0, 0, opaque));
+        Thread.sleep(30);
+        feed(r, false, H2Wire.frame(H2Wire.PING, H2Wire.ACK, 0, opaque));
+        io.connscope.agent.http.Http2FlowControl.Sender client = r.http().http2().flow().client();
+        assertThat(client.roundTrips()).isEqualTo(1);
+        assertThat(client.rttMinNanos()).isGreaterThanOrEqualTo(30_000_000L).isEqualTo(client.rttMaxNanos());
+        assertThat(r.http().http2().client().pings()).isEqualTo(1);
+        assertThat(r.http().http2().server().pings()).as("an acknowledgement is not a PING of the server's").isZero();
+    }
 }

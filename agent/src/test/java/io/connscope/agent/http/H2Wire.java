@@ -9,7 +9,12 @@ public final class H2Wire {
 
     public static final int DATA = 0;
     public static final int HEADERS = 1;
+    public static final int RST_STREAM = 3;
     public static final int SETTINGS = 4;
+    public static final int PING = 6;
+    public static final int WINDOW_UPDATE = 8;
+    public static final int ACK = 0x1;
+    public static final int INITIAL_WINDOW_SIZE = 4;
     public static final int GOAWAY = 7;
     public static final int END_STREAM = 0x1;
     public static final int END_HEADERS = 0x4;
