@@ -58,7 +58,13 @@ final class DelayLine implements AutoCloseable {
             try {
                 Socket client = listener.accept();
                 accepted.incrementAndGet();
-                Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                Socket target;
+                try {
+                    target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                } catch (IOException e) {
+                    closeQuietly(client); // nothing to relay to
+                    continue;
+                }
                 client.setTcpNoDelay(true);
                 target.setTcpNoDelay(true);
                 // Both sockets close once both directions have relayed their end (or one failed).

@@ -16,7 +16,7 @@ final class LongLivedScenario implements Scenario {
 
     static final int REQUESTS = 12;
     static final int EVERY_MS = 250;
-    static final int IDLE_MS = 1500;
+    static final int IDLE_MS = 2500;
 
     @Override
     public String name() {

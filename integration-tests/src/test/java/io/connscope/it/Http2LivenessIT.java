@@ -29,8 +29,9 @@ class Http2LivenessIT {
     @EnumSource(Jvm.class)
     void flowControlWaitsPingRoundTripsAndRapidResets(Jvm jvm) throws Exception {
         try (OtlpReceiver otlp = OtlpReceiver.start()) {
+            // A cold JVM's first TLS handshakes can pass slow-setup's 300 ms, which is not what this test is about.
             ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).timeoutSeconds(120)
-                .demo("http2-flow-control", "http2-rapid-reset").assertSuccess();
+                .agentArgs("rule.slow-setup.tls.ms=5000").demo("http2-flow-control", "http2-rapid-reset").assertSuccess();
             List<LogView> warnings = otlp.logs().stream().filter(l -> l.eventName().equals("connscope.warning"))
                 .collect(Collectors.toList());
             Spans spans = otlp.spans();
@@ -70,13 +71,14 @@ class Http2LivenessIT {
             assertThat(spans.connections("client", fastPort).get(0).has("connscope.http2.client.flow_control.waits"))
                 .isFalse();
 
-            // PINGs through the 20 ms delay line: at least its 40 ms round trip, and within the client's own timing
-            // of each (from before its send to its answer's arrival, which holds connscope's write-to-read).
+            // PINGs through the 20 ms delay line: about its 40 ms round trip (a write is timed as its call returns, when
+            // the line may already hold the bytes: a little under, seen 39.2 ms), and within the client's own timing of
+            // each (from before its send to its answer's arrival, which holds connscope's write-to-read).
             Map<String, String> ping = run.expectLine("http2.ping=delay-line");
             SpanView pinged = spans.connections("client", Integer.parseInt(ping.get("port"))).get(0);
             assertThat(pinged.num("connscope.http2.client.ping.round_trips")).isEqualTo(5);
             assertThat(pinged.num("connscope.http2.client.pings")).isEqualTo(5);
-            assertThat(pinged.dbl("connscope.http2.client.ping.rtt_min_ms")).isGreaterThanOrEqualTo(40.0)
+            assertThat(pinged.dbl("connscope.http2.client.ping.rtt_min_ms")).isGreaterThanOrEqualTo(35.0)
                 .isLessThanOrEqualTo(Double.parseDouble(ping.get("client.rtt.min.ms")));
             assertThat(pinged.dbl("connscope.http2.client.ping.rtt_max_ms"))
                 .isLessThanOrEqualTo(Double.parseDouble(ping.get("client.rtt.max.ms")));
@@ -88,9 +90,10 @@ class Http2LivenessIT {
             List<LogView> server = at(warnings, "server", rapidPort);
             assertThat(server).extracting(w -> w.str("connscope.rule")).containsExactly("http2-rapid-reset");
             assertThat(server.get(0).str("connscope.evidence")).startsWith("on HTTP/2 connection ")
-                .contains(" the client reset 110 of the 110 streams it opened before any response on them began");
+                .contains(" the client reset 110 of the 110 streams it opened within 100 ms of opening them, before any response"
+                    + " on them began");
             assertThat(at(warnings, "client", rapidPort)).isEmpty();
-            assertThat(spans.connections("server", rapidPort).get(0).num("connscope.http2.client.rst_streams_before_response"))
+            assertThat(spans.connections("server", rapidPort).get(0).num("connscope.http2.client.rst_streams_rapid"))
                 .isEqualTo(110);
             // A few cancels among ordinary requests: nothing.
             int calmPort = Integer.parseInt(run.expectLine("http2.resets=calm").get("port"));

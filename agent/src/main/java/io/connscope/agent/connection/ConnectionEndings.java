@@ -129,7 +129,7 @@ final class ConnectionEndings implements Housekeeping {
         http.end(r);
         HttpConnection http = r.http();
         if (http != null) {
-            r.destination.stats.addHttp(http);
+            r.destination.stats.addHttp(r, http);
         }
     }
 

@@ -67,13 +67,13 @@ public final class DestinationStats {
     }
 
     /** Adds a connection's HTTP totals, once its HTTP analysis has been settled. */
-    public void addHttp(HttpConnection http) {
+    public void addHttp(ConnectionRecord r, HttpConnection http) {
         httpRequests.addAndGet(http.requests());
         httpResponses.addAndGet(http.responses());
         if (http.requests() > 0) {
             httpConnections.incrementAndGet();
         }
-        reuse.connectionSettled(http.requests());
+        reuse.connectionSettled(r, http);
     }
 
     /**

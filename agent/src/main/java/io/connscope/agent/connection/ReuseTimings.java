@@ -1,5 +1,6 @@
 package io.connscope.agent.connection;
 
+import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.http.HttpExchange;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -47,15 +48,26 @@ public final class ReuseTimings {
     /** The most connections open at once to the destination when one of its HTTP connections opened. */
     public final AtomicLong peakOpen = new AtomicLong();
     /**
-     * Settled connections that carried a single request: the ones reuse could have spared. A pool of
-     * several clients' own connections, each reused, counts none however many there are.
+     * Settled connections that a pool would have kept for the next request: each carried a single
+     * request, and this end closed it first right after (within {@link #CLOSED_AFTER_NANOS} of its
+     * last I/O), with no close announced by either message, no HTTP/1.0, no upgrade or tunnel. A
+     * connection the server closed, or a pooled one that expired idle, was no choice of the client's;
+     * several clients each reusing its own connection count none.
      */
-    public final AtomicLong singleRequestConnections = new AtomicLong();
+    public final AtomicLong avoidableConnections = new AtomicLong();
 
-    /** Counts a settled HTTP connection by the requests it carried. */
-    public void connectionSettled(long requests) {
-        if (requests == 1) {
-            singleRequestConnections.incrementAndGet();
+    /** Closed this soon after its last I/O: the client closed it once its response was read. */
+    static final long CLOSED_AFTER_NANOS = 1_000_000_000L;
+
+    /** Counts a settled outbound HTTP connection that reuse could have spared (see {@link #avoidableConnections}). */
+    void connectionSettled(ConnectionRecord r, HttpConnection http) {
+        CloseClassification how = r.classification();
+        if (r.role() == Role.CLIENT && !r.seenSinceAttach() && !Destinations.OTHER.equals(r.destination().serverAddress)
+            && http.requests() == 1 && "1.1".equals(http.version()) && http.closeAnnouncedBy() == null
+            && http.stopped() == null && http.webSocket() == null
+            && (how == CloseClassification.LOCAL_CLOSE || how == CloseClassification.GRACEFUL)
+            && r.endNanos() - r.lastActivityNanos() <= CLOSED_AFTER_NANOS) {
+            avoidableConnections.incrementAndGet();
         }
     }
 
@@ -67,7 +79,9 @@ public final class ReuseTimings {
         long requestStart = e.requestStartNanos();
         long responseStart = e.responseStartNanos();
         long responseEnd = e.responseEndNanos();
-        if (r.role() != Role.CLIENT || !e.responseComplete() || e.failure() != null || requestStart == 0L
+        // Not "(other)": it holds unrelated destinations, which could not have shared a connection.
+        if (r.role() != Role.CLIENT || r.seenSinceAttach() || Destinations.OTHER.equals(r.destination().serverAddress)
+            || !e.responseComplete() || e.failure() != null || requestStart == 0L
             || responseStart - requestStart < 0 || responseEnd - responseStart < 0) { // nanoTime: compared by difference
             return;
         }

@@ -36,7 +36,12 @@ public final class Diagnosis {
         }
         HttpExchange e = (HttpExchange) exchange;
         // Measured here, before the rules and whether or not setup-dominates is on: the report and a metric show it.
-        r.destination().stats.reuse.add(r, e);
+        try {
+            r.destination().stats.reuse.add(r, e);
+        } catch (RuntimeException ex) {
+            AgentLog.once("reuse-timings-failed", "timing an exchange for the price of new connections failed (the"
+                + " application is not affected): " + ex, ex);
+        }
         List<Warning> out = null;
         // Indexed, and no lambda per rule: this runs for every exchange, and allocates nothing when no rule claims.
         for (int i = 0; i < exchangeRules.size(); i++) {

@@ -46,8 +46,8 @@ public final class Http2FlowBlockedRule extends Http2Rule {
         // what a window carries: one window a round trip.
         Http2FlowControl.Sender here = r.role() == Role.CLIENT ? s.flow().client() : s.flow().server();
         if (here.roundTrips() > 0 && here.rttMinNanos() > 0) {
-            evidence.append(String.format(Locale.ROOT, " This end's PINGs took %.1f ms to be answered at least: a"
-                + " stream window of %d bytes carries at most %.0f kB/s at that round trip.", here.rttMinNanos() / 1e6,
+            evidence.append(String.format(Locale.ROOT, " This end's PINGs took %.1f ms to be answered at least: at that"
+                + " round trip, each %d bytes of window carries %.0f kB/s.", here.rttMinNanos() / 1e6,
                 blocked.streamWindow(), blocked.streamWindow() / (here.rttMinNanos() / 1e9) / 1e3));
         }
         return new Warning(ID, Severity.WARN, evidence.toString(), "On the " + receiver + ": read (consume) the"

@@ -8,7 +8,8 @@ import java.util.Locale;
 
 /**
  * The rapid-reset pattern (CVE-2023-44487), seen by the server: a client that opened streams and
- * reset them itself before any response began, at least {@code resets} times and for at least
+ * reset them itself within 100 ms, before any response began (a cancel of work the server has under
+ * way comes later and is not counted), at least {@code resets} times and for at least
  * {@code percent} % of its streams on one connection. Each reset stream cost the server a request's
  * setup and none of the concurrency limit.
  */
@@ -32,15 +33,15 @@ public final class Http2RapidResetRule extends Http2Rule {
     @Override
     Warning check(ConnectionRecord r, Http2Session s) {
         Http2Side client = s.client();
-        int early = client.resetsBeforeResponse();
+        int early = client.rapidResets();
         int streams = s.streamsOpened();
         if (r.role() != Role.SERVER || early < resets || 100L * early < percent * streams) {
             return null;
         }
         double seconds = Math.max(1e-3, (r.endNanos() - r.openNanos()) / 1e9);
         return new Warning(ID, Severity.WARN, String.format(Locale.ROOT, "on HTTP/2 connection %d the client reset %d"
-            + " of the %d streams it opened before any response on them began (the longest lived %.1f ms before its"
-            + " reset), %.0f a second over the connection's %.1f s: the rapid-reset pattern (CVE-2023-44487), which"
+            + " of the %d streams it opened within 100 ms of opening them, before any response on them began (the longest"
+            + " lived %.1f ms before its reset), %.0f a second over the connection's %.1f s: the rapid-reset pattern (CVE-2023-44487), which"
             + " costs this server a request's setup per stream while never counting against"
             + " SETTINGS_MAX_CONCURRENT_STREAMS.", r.id(), early, streams, client.longestBeforeResetNanos() / 1e6,
             early / seconds, seconds), "Bound the resets a connection may send and answer a flood with GOAWAY"

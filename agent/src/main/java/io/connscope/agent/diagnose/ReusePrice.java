@@ -4,35 +4,27 @@ import io.connscope.agent.connection.ReuseTimings;
 import java.util.Locale;
 
 /**
- * What not reusing connections cost one destination, from its {@link ReuseTimings}: the time a
- * request would have saved on a reused connection, and that times the new connections that could
- * have been avoided: those that carried a single request, and no more than the new ones beyond the
- * most that were open at once, which even a pool needs. Connections each reused by their own client
- * (several libraries, each with its pool) are not counted: nothing says one pool could have served them.
+ * What not reusing connections cost one destination, from its {@link ReuseTimings}: the setup a
+ * request paid on a new connection (from the connect's start to its request's first byte: connect,
+ * TLS, whatever else came first), which a request on a reused connection does not pay, times the
+ * new connections a pool would have spared: those the client closed right after their one request,
+ * and no more than the new ones beyond the most open at once, which even a pool needs.
  * <p>
- * The saving per request is measured when both kinds were seen often enough: the mean time of a
- * request on a new connection (from its connect) less the mean on a reused one (from its request).
- * With too few reused requests to compare with, it is the setup alone (connect start to request),
- * as if the exchange itself had cost the same: a lower bound, which the wording says.
+ * Only the setup is claimed. The mean time of a request on a new connection against one on a reused
+ * connection is shown beside it, as context: the two groups may be different requests (a download on
+ * a connection of its own beside short calls on a pool), so their difference proves nothing.
  */
 public final class ReusePrice {
-
-    /** Reused exchanges needed before their mean is compared with the new ones'. */
-    static final long MIN_REUSED = 3;
 
     public final long newExchanges;
     public final long reusedExchanges;
     /** The most connections open at once to the destination: a pool needs that many anyway. */
     public final long peakOpen;
-    /** Connections that carried a single request, once settled. */
-    public final long singleRequest;
-    /**
-     * New connections a pool would have spared: those that carried a single request, but no more than
-     * the new ones beyond {@link #peakOpen}.
-     */
+    /** Connections the client closed right after their one request (see {@link ReuseTimings#avoidableConnections}). */
+    public final long closedAfterOne;
+    /** New connections a pool would have spared: {@link #closedAfterOne}, but no more than new exchanges beyond {@link #peakOpen}. */
     public final long avoidable;
-    /** The comparison was measured against reused requests (true) or is the setup alone (false). */
-    public final boolean measured;
+    /** The saving per request: the mean setup before the request on a new connection. */
     public final long savingPerRequestNanos;
     public final long savingTotalNanos;
     public final long newMeanNanos;
@@ -59,8 +51,8 @@ public final class ReusePrice {
         newExchanges = t.newExchanges.get();
         reusedExchanges = t.reusedExchanges.get();
         peakOpen = Math.max(1, t.peakOpen.get());
-        singleRequest = t.singleRequestConnections.get();
-        avoidable = Math.max(0, Math.min(singleRequest, newExchanges - peakOpen));
+        closedAfterOne = t.avoidableConnections.get();
+        avoidable = Math.max(0, Math.min(closedAfterOne, newExchanges - peakOpen));
         newMeanNanos = t.newTotalNanos.get() / newExchanges;
         setupTotalNanos = t.newSetupNanos.get();
         connectTotalNanos = t.newConnectNanos.get();
@@ -73,8 +65,7 @@ public final class ReusePrice {
         reusedMeanNanos = mean(t.reusedTotalNanos.get(), reusedExchanges);
         reusedFirstByteMeanNanos = mean(t.reusedFirstByteNanos.get(), reusedExchanges);
         reusedTransferMeanNanos = mean(t.reusedTransferNanos.get(), reusedExchanges);
-        measured = reusedExchanges >= MIN_REUSED;
-        savingPerRequestNanos = measured ? Math.max(0, newMeanNanos - reusedMeanNanos) : setupMeanNanos;
+        savingPerRequestNanos = setupMeanNanos;
         savingTotalNanos = savingPerRequestNanos * avoidable;
         firstRateResponses = t.firstRateResponses.get();
         laterRateResponses = t.laterRateResponses.get();
@@ -87,12 +78,9 @@ public final class ReusePrice {
         return t.newExchanges.get() == 0 ? null : new ReusePrice(t);
     }
 
-    /**
-     * The time of a request itself, which the saving is compared with: on a reused connection when
-     * measured, else a new connection's request after its setup.
-     */
+    /** The time of the request itself on a new connection, after its setup: what the setup is set against. */
     public long requestNanos() {
-        return measured ? reusedMeanNanos : Math.max(0, newMeanNanos - setupMeanNanos);
+        return Math.max(0, newMeanNanos - setupMeanNanos);
     }
 
     /**
@@ -103,29 +91,27 @@ public final class ReusePrice {
         if (avoidable == 0 || savingPerRequestNanos == 0) {
             return null;
         }
-        return String.format(Locale.ROOT, "reusing connections would have saved %s %s per request, %s in all (%d of %d"
-            + " new connections avoidable)", measured ? "about" : "at least", millis(savingPerRequestNanos),
-            seconds(savingTotalNanos), avoidable, newExchanges);
+        return String.format(Locale.ROOT, "reusing connections would have saved about %s per request, %s in all (%d of"
+            + " %d new connections avoidable)", millis(savingPerRequestNanos), seconds(savingTotalNanos), avoidable,
+            newExchanges);
     }
 
-    /** How the figure was reached: the two means, the setup and its parts, time to first byte and transfer. */
+    /** How the figure was reached: the setup and its parts, then as context the requests' own times and rates. */
     public String basis() {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%d request(s) on new connections took %s on"
-            + " average from the connect's start (setup before the request %s: connect %s, TLS %s; first byte %s,"
-            + " transfer %s)", newExchanges, millis(newMeanNanos), millis(setupMeanNanos), millis(connectMeanNanos),
-            tlsTotalNanos == 0 ? "none" : millis(tlsMeanNanos), millis(newFirstByteMeanNanos), millis(newTransferMeanNanos)));
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "A new connection paid %s before its request"
+            + " (connect %s, TLS %s; %s in all over %d new connections: connect %s, TLS %s); %d closed by the client"
+            + " right after their one request, %d open at once at most", millis(setupMeanNanos), millis(connectMeanNanos),
+            tlsTotalNanos == 0 ? "none" : millis(tlsMeanNanos), seconds(setupTotalNanos), newExchanges,
+            seconds(connectTotalNanos), seconds(tlsTotalNanos), closedAfterOne, peakOpen));
+        b.append(String.format(Locale.ROOT, ". Requests on new connections took %s from the connect's start (first byte"
+            + " %s after the request, transfer %s)", millis(newMeanNanos), millis(newFirstByteMeanNanos),
+            millis(newTransferMeanNanos)));
         if (reusedExchanges > 0) {
             b.append(String.format(Locale.ROOT, ", %d on reused ones %s from the request (first byte %s, transfer %s)",
                 reusedExchanges, millis(reusedMeanNanos), millis(reusedFirstByteMeanNanos), millis(reusedTransferMeanNanos)));
         } else {
-            b.append(", none on a reused one");
+            b.append(", none went on a reused one");
         }
-        if (!measured) {
-            b.append("; too few reused requests to compare with, so the saving counted is the setup alone");
-        }
-        b.append(String.format(Locale.ROOT, "; %d connection(s) carried a single request; %d open at once at most; setup"
-            + " paid in all %s (connect %s, TLS %s)", singleRequest, peakOpen, seconds(setupTotalNanos),
-            seconds(connectTotalNanos), seconds(tlsTotalNanos)));
         String rates = rates();
         return rates == null ? b.toString() : b.append("; ").append(rates).toString();
     }

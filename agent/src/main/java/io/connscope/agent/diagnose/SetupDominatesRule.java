@@ -10,9 +10,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A destination whose requests pay for new connections more than they pay for themselves: enough
- * avoidable new connections (each carried a single request), each adding at least {@code saving.ms} and at least {@code percent} %
- * of a request's own time (see {@link ReusePrice}). Checked as its outbound HTTP connections end;
- * fires once per destination, on the connection that crossed the line.
+ * avoidable new connections (closed by the client right after their one request), each paying a
+ * setup of at least {@code saving.ms} before its request, and at least {@code percent} % of the time
+ * the request then took on that same connection (see {@link ReusePrice}). Checked as its outbound
+ * HTTP connections end; fires once per destination, on the connection that crossed the line.
  */
 public final class SetupDominatesRule implements ConnectionRule {
 
@@ -46,20 +47,14 @@ public final class SetupDominatesRule implements ConnectionRule {
             return null;
         }
         claimed.add(r.destination());
-        String compared = p.measured
-            ? String.format(Locale.ROOT, "and %s on a reused one, from its request (%d such): reusing would have saved about"
-                + " %s per request (%d%% of a reused request's time)", ReusePrice.millis(p.reusedMeanNanos),
-                p.reusedExchanges, ReusePrice.millis(p.savingPerRequestNanos), percentOf(p))
-            : String.format(Locale.ROOT, "and no request reused a connection to compare with (%d did): the setup alone, %s"
-                + " per request (%d%% of the request's own time after it), would have been saved", p.reusedExchanges,
-                ReusePrice.millis(p.savingPerRequestNanos), percentOf(p));
-        String evidence = String.format(Locale.ROOT, "%d requests to this destination went on new connections, %d"
-            + " connection(s) carried a single request, and at most %d were open to it at once, so %d could have reused"
-            + " one. A request on a new connection took %s, counted from its connect's start, of which %s passed before the"
-            + " request could be sent (connect %s, TLS handshake %s), %s; %s in all so far.", p.newExchanges,
-            p.singleRequest, p.peakOpen, p.avoidable,
-            ReusePrice.millis(p.newMeanNanos), ReusePrice.millis(p.setupMeanNanos), ReusePrice.millis(p.connectMeanNanos),
-            p.tlsTotalNanos == 0 ? "none" : ReusePrice.millis(p.tlsMeanNanos), compared,
+        String evidence = String.format(Locale.ROOT, "%d requests to this destination went on new connections, %d of"
+            + " them on connections the client closed right after their one request, and at most %d connection(s) were"
+            + " open to it at once, so %d could have reused one. Each new connection paid %s on average before its"
+            + " request could be sent (connect %s, TLS handshake %s), %d%% of the %s the request then took on it:"
+            + " reusing would have saved about %s per request, %s in all so far.", p.newExchanges, p.closedAfterOne,
+            p.peakOpen, p.avoidable, ReusePrice.millis(p.setupMeanNanos), ReusePrice.millis(p.connectMeanNanos),
+            p.tlsTotalNanos == 0 ? "none" : ReusePrice.millis(p.tlsMeanNanos), percentOf(p),
+            ReusePrice.millis(p.requestNanos()), ReusePrice.millis(p.savingPerRequestNanos),
             ReusePrice.seconds(p.savingTotalNanos));
         return new Warning(ID, Severity.WARN, evidence, "Reuse connections: one client and its pool for every request to"
             + " this destination, HTTP keep-alive on, each response body read to its end so its connection goes back to"

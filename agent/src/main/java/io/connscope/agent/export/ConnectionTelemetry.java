@@ -157,12 +157,12 @@ public final class ConnectionTelemetry {
         }
     }
 
-    /** Exports a settled connection with the warnings its rules raised (as events on its span). */
     /** Open connections as they stand, as log records (see {@link SnapshotExport}). */
     public void export(List<ConnectionSnapshot> open) {
         snapshots.emit(open);
     }
 
+    /** Exports a settled connection with the warnings its rules raised (as events on its span). */
     public void export(ConnectionRecord r, List<Warning> warnings) {
         CloseClassification how = r.classification();
         Attributes destination = attributesOf.of(r.destination());

@@ -45,13 +45,12 @@ final class DestinationMetrics {
                 }
             }));
         meter.gaugeBuilder("connscope.http.client.reuse.saving").setUnit("s")
-            .setDescription("Time reusing connections would have saved so far, per destination: the saving per request"
-                + " (a request on a new connection, from its connect, less one on a reused connection) times the new"
-                + " connections beyond the most open at once.")
+            .setDescription("Time reusing connections would have saved so far, per destination: the setup a new"
+                + " connection paid before its request (connect start to request), times connscope.http.client.reuse.avoidable.")
             .buildWithCallback(o -> m.prices().forEach((a, v) -> o.record(v[0] / 1e9, a)));
         meter.gaugeBuilder("connscope.http.client.reuse.avoidable").ofLongs().setUnit("{connection}")
-            .setDescription("New connections that carried HTTP beyond the most open at once, per destination: the ones a"
-                + " pool would have spared.")
+            .setDescription("New connections a pool would have spared, per destination: those the client closed right"
+                + " after their one request, no more than the new ones beyond the most open at once.")
             .buildWithCallback(o -> m.prices().forEach((a, v) -> o.record(v[1], a)));
         meter.counterBuilder("connscope.warnings").setUnit("{warning}")
             .setDescription("Warnings raised, by rule and destination (without one beyond the first 200 rule and"

@@ -137,12 +137,12 @@ public final class ExportHealth {
         }
     }
 
-    /** Report notes: what was lost and why, after the exit flush. */
     /** The schedule of open connections' snapshots, whose skipped ones the notes count. */
     public void snapshots(SnapshotSchedule schedule) {
         snapshots = schedule;
     }
 
+    /** Report notes: what was lost and why, after the exit flush. */
     public List<String> notes() {
         List<String> notes = new ArrayList<>();
         long dropped = queue.dropped();

@@ -71,8 +71,8 @@ final class Http2Attributes {
         setting(b, prefix + "header_table_size", side.headerTableSize());
         b.put(AttributeKey.longKey(prefix + "rst_streams"), side.resets());
         b.put(AttributeKey.longKey(prefix + "pings"), side.pings());
-        if (side.resetsBeforeResponse() > 0) {
-            b.put(AttributeKey.longKey(prefix + "rst_streams_before_response"), side.resetsBeforeResponse());
+        if (side.rapidResets() > 0) {
+            b.put(AttributeKey.longKey(prefix + "rst_streams_rapid"), side.rapidResets());
         }
         if (flow.roundTrips() > 0) {
             b.put(AttributeKey.longKey(prefix + "ping.round_trips"), flow.roundTrips())

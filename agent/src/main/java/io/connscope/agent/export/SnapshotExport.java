@@ -50,7 +50,10 @@ final class SnapshotExport {
                 .put(WARNINGS, s.warnings)
                 .put(SEQUENCE, s.sequence);
             if (s.requests >= 0) {
-                a.put(HTTP_REQUESTS, s.requests).put(HTTP_RESPONSES, s.responses).put(HTTP_CONNECTION_STATE, s.state);
+                a.put(HTTP_REQUESTS, s.requests).put(HTTP_RESPONSES, s.responses);
+            }
+            if (s.state.equals("active") || s.state.equals("idle")) {
+                a.put(HTTP_CONNECTION_STATE, s.state);
             }
             logger.logRecordBuilder()
                 .setEventName(EVENT_NAME)

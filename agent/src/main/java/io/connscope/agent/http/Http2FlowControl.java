@@ -129,17 +129,28 @@ public final class Http2FlowControl {
     void data(boolean fromClient, HttpExchange stream, int length, boolean endStream, long now) {
         Sender s = sender(fromClient);
         resumed(s, stream, fromClient, now);
+        if (length > 0) {
+            // Bytes sent into a window the model has used up and not seen opened again: it missed a grant (a SETTINGS
+            // increase, an h2c upgrade's HTTP2-Settings header, frames analysed out of their order), so the pending
+            // exhaustion is dropped, and stamped anew below if the window is still used up after this frame.
+            if (s.connectionExhaustedNanos != 0L && s.connectionReopenedNanos == 0L) {
+                s.connectionExhaustedNanos = 0L;
+            }
+            if (stream != null && exhausted(stream, fromClient) != 0L && reopened(stream, fromClient) == 0L) {
+                setExhausted(stream, fromClient, 0L);
+            }
+        }
         s.dataBytes += length;
         long connectionWindow = DEFAULT_WINDOW - (long) CONNECTION_NET.getAndAdd(s, (long) length) - length;
         if (!endStream && connectionWindow <= 0 && s.connectionExhaustedNanos == 0L) {
+            s.connectionReopenedNanos = 0L; // first: the other thread reopens only what is marked exhausted
             s.connectionExhaustedNanos = now;
-            s.connectionReopenedNanos = 0L;
         }
         if (stream != null) {
             long streamWindow = s.streamWindow - (long) net(fromClient).getAndAdd(stream, (long) length) - length;
             if (!endStream && streamWindow <= 0 && exhausted(stream, fromClient) == 0L) {
-                setExhausted(stream, fromClient, now);
                 setReopened(stream, fromClient, 0L);
+                setExhausted(stream, fromClient, now);
             }
         }
     }
@@ -189,7 +200,8 @@ public final class Http2FlowControl {
 
     /** The wait from exhausted to reopened, when the sender resumed promptly after; else -1. */
     private static long waitOver(long exhausted, long reopened, long now) {
-        if (exhausted == 0L || reopened == 0L || reopened - exhausted < 0 || now - reopened > PROMPT_NANOS) {
+        if (exhausted == 0L || reopened == 0L || reopened - exhausted < 0 || now - reopened < 0
+            || now - reopened > PROMPT_NANOS) {
             return -1;
         }
         return reopened - exhausted;

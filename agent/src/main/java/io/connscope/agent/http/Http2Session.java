@@ -57,9 +57,8 @@ public final class Http2Session implements WireAnalyser {
     }
 
     /**
-     * An h2c upgrade: the HTTP/1.1 request that asked for it is stream 1, half-closed from the
-     * client, and its response arrives as HTTP/2 (RFC 7540 §3.2; RFC 9113 deprecates the upgrade, which
-     * servers and java.net.http still use).
+     * An h2c upgrade: the HTTP/1.1 request that asked for it is stream 1, half-closed from the client, and its
+     * response arrives as HTTP/2 (RFC 7540 §3.2; RFC 9113 deprecates the upgrade, which servers and java.net.http use).
      */
     void upgradeRequest(HttpExchange e) {
         upgraded = true;
@@ -128,10 +127,7 @@ public final class Http2Session implements WireAnalyser {
         }
     }
 
-    /**
-     * A new stream in its slot; or, when the other direction created it at the same moment, that one;
-     * or null when the slot holds another open stream.
-     */
+    /** A new stream in its slot; or the one the other direction made at the same moment; or null: the slot is taken. */
     private HttpExchange newStream(int streamId, long nanos) {
         int slot = slot(streamId);
         if (streams.get(slot) == null) {
@@ -203,8 +199,8 @@ public final class Http2Session implements WireAnalyser {
         if (e == null) {
             return;
         }
-        if (e.responseStartNanos == 0L) {
-            side.resetsBeforeResponse++;
+        if (e.responseStartNanos == 0L && nanos - e.requestStartNanos <= Http2Side.RAPID_RESET_NANOS) {
+            side.rapidResets++;
             side.longestBeforeResetNanos = Math.max(side.longestBeforeResetNanos, nanos - e.requestStartNanos);
         }
         e.resetBy = requests ? "client" : "server";
@@ -375,6 +371,11 @@ public final class Http2Session implements WireAnalyser {
     /** The windows, the waits for them, and PING round trips. */
     public Http2FlowControl flow() {
         return flow;
+    }
+
+    /** Streams open now: requests in flight on this connection. */
+    public int openStreams() {
+        return open.get();
     }
 
     /** The first GOAWAY, if any was sent. */

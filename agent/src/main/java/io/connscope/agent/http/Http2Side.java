@@ -9,8 +9,13 @@ public final class Http2Side {
     volatile long headerTableSize = -1;
     volatile int resets;
     volatile int pings;
-    /** Streams this end reset before any response on them: the rapid-reset pattern when a client does it in bulk. */
-    volatile int resetsBeforeResponse;
+    /**
+     * A stream reset within this of its opening, before any response on it, is a rapid reset: a
+     * cancel of a request a client no longer wants comes later, once the server is at work on it.
+     */
+    static final long RAPID_RESET_NANOS = 100_000_000L;
+    /** Streams this end reset within {@link #RAPID_RESET_NANOS} of their opening, before any response. */
+    volatile int rapidResets;
     /** The longest such stream lived before its reset, System.nanoTime() difference. */
     volatile long longestBeforeResetNanos;
 
@@ -60,9 +65,9 @@ public final class Http2Side {
         return pings;
     }
 
-    /** Streams this end reset before any response on them had begun. */
-    public int resetsBeforeResponse() {
-        return resetsBeforeResponse;
+    /** Streams this end reset within 100 ms of opening them, before any response on them had begun. */
+    public int rapidResets() {
+        return rapidResets;
     }
 
     public long longestBeforeResetNanos() {

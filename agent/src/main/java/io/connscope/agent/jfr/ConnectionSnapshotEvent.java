@@ -49,11 +49,11 @@ public final class ConnectionSnapshotEvent extends jdk.jfr.Event {
     long httpRequests;
 
     @Label("State")
-    @Description("active (a request in flight), idle, or open (no HTTP)")
+    @Description("active (a request in flight), idle, websocket, or open (no HTTP)")
     String state;
 
     @Label("Warnings")
-    @Description("Warnings raised about its exchanges so far")
+    @Description("Warnings raised about its exchanges so far, those exported (connscope.warnings.per.minute)")
     long warnings;
 
     @Label("Snapshot")

@@ -21,9 +21,12 @@ public final class ConnectionSnapshot {
     /** HTTP requests and responses so far (HTTP/2 streams included), or -1 on a connection without HTTP. */
     public final long requests;
     public final long responses;
-    /** "active" (a request in flight), "idle" (HTTP, none in flight), or "open" (no HTTP seen). */
+    /**
+     * "active" (a request in flight: an HTTP/1.x request unanswered, or an HTTP/2 stream open), "idle"
+     * (HTTP, none in flight), "websocket" (a WebSocket session after its upgrade), or "open" (no HTTP seen).
+     */
     public final String state;
-    /** Warnings raised about its exchanges so far, as exported. */
+    /** Warnings raised about its exchanges so far, those exported (within connscope.warnings.per.minute). */
     public final long warnings;
     /** 1 for the connection's first snapshot, then 2, 3…: how many intervals it has been described. */
     public final long sequence;
@@ -40,7 +43,8 @@ public final class ConnectionSnapshot {
         boolean seen = http != null && http.seenHttp();
         this.requests = seen ? http.requests() : -1;
         this.responses = seen ? http.responses() : -1;
-        this.state = !seen ? "open" : http.inFlight() ? "active" : "idle";
+        boolean inFlight = seen && (http.http2() != null ? http.http2().openStreams() > 0 : http.inFlight());
+        this.state = !seen ? "open" : http.webSocket() != null ? "websocket" : inFlight ? "active" : "idle";
         this.warnings = warnings;
         this.sequence = sequence;
     }

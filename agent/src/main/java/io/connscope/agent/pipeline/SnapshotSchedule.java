@@ -54,7 +54,12 @@ public final class SnapshotSchedule {
         if (intervalNanos <= 0 || now - nextNanos < 0) {
             return Collections.emptyList();
         }
-        nextNanos = now + intervalNanos;
+        // At a fixed rate, not from this tick (the pipeline ticks every 100 ms): intervals late now and then do not
+        // add up; a tick that missed whole intervals (a long pause) skips them.
+        do {
+            nextNanos += intervalNanos;
+        } while (now - nextNanos >= 0);
+        kept.keySet().removeIf(ConnectionRecord::isFinished); // an ended connection whose end was not seen here
         List<ConnectionRecord> old = new ArrayList<>();
         for (ConnectionRecord r : lifecycle.open()) {
             if (!r.isFinished() && now - r.openNanos() >= intervalNanos) {

@@ -96,7 +96,7 @@ public final class ConnectionReport {
     }
 
     /** Every column, one line per destination however long. */
-    private static final String WIDE = "  %-28s %7s %6s %12s %12s %17s %17s %11s %14s %14s %6s %8s  %s%n";
+    private static final String WIDE = "  %-28s %7s %6s %12s %12s %17s %17s %11s %14s %14s %6s %8s %20s  %s%n";
     /** The columns most read, within {@link TextWrap#WIDTH}. */
     private static final String NARROW = "  %-22s %6s %4s %9s %9s %9s %9s %9s %5s %4s  %s%n";
     private static final int NARROW_LABEL = 22;
@@ -118,7 +118,7 @@ public final class ConnectionReport {
             out.append("  ").append(label).append('\n');
             label = "";
         }
-        String closes = cells.get(12);
+        String closes = cells.get(13);
         boolean fits = CLOSES_AT + closes.length() <= TextWrap.WIDTH;
         String row = String.format(Locale.ROOT, NARROW, label, cells.get(1), cells.get(2), bytes(cells.get(3)),
             bytes(cells.get(4)), unitless(cells.get(5)), unitless(cells.get(6)), cells.get(9), cells.get(10),
@@ -141,7 +141,8 @@ public final class ConnectionReport {
 
     /** The column names of the destination table, shared with the HTML report. */
     static final List<String> COLUMNS = List.of("destination", "opened", "failed", "bytes sent", "bytes recv",
-        "connect p50/p95", "TLS p50/p95", "TLS resumed", "NODELAY on/off", "HTTP req/resp", "reuse", "warnings", "closes");
+        "connect p50/p95", "TLS p50/p95", "TLS resumed", "NODELAY on/off", "HTTP req/resp", "reuse", "warnings",
+        "reuse would save", "closes");
 
     /** One destination's row, as text cells in {@link #COLUMNS} order. */
     static List<String> cells(Destination d, Map<String, Long> warningCounts) {
@@ -154,7 +155,7 @@ public final class ConnectionReport {
             s.noDelayOn.get() + "/" + s.noDelayOff.get(),
             s.httpRequests.get() + s.httpResponses.get() == 0 ? "-" : s.httpRequests.get() + "/" + s.httpResponses.get(),
             s.reuseRatio() < 0 ? "-" : Math.round(s.reuseRatio() * 100) + "%",
-            Long.toString(warningCounts.getOrDefault(d.key, 0L)), closes(s));
+            Long.toString(warningCounts.getOrDefault(d.key, 0L)), TextReusePrice.cell(d), closes(s));
     }
 
     /** Warnings per destination key. */

@@ -64,6 +64,20 @@ final class TextReusePrice {
         out.close("destinations");
     }
 
+    /** The destination table's cell: "58 ms/req, 519 ms" (per request, and in all), or "-" when nothing could have been saved. */
+    static String cell(Destination d) {
+        ReusePrice p = d.role == Role.CLIENT ? ReusePrice.of(d.stats.reuse) : null;
+        if (p == null || p.headline() == null) {
+            return "-";
+        }
+        return millis(p.savingPerRequestNanos) + "/req, " + millis(p.savingTotalNanos);
+    }
+
+    private static String millis(long nanos) {
+        return nanos >= 1_000_000_000L ? String.format(Locale.ROOT, "%.2f s", nanos / 1e9)
+            : String.format(Locale.ROOT, "%.0f ms", nanos / 1e6);
+    }
+
     private static List<Priced> priced(List<Destination> all) {
         List<Priced> out = new ArrayList<>();
         for (Destination d : all) {

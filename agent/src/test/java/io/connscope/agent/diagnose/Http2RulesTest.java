@@ -176,6 +176,28 @@ class Http2RulesTest {
     }
 
     @Test
+    void paddingCountsAgainstTheWindow() throws InterruptedException {
+        ConnectionRecord r = new ConnectionRecord(1, Role.CLIENT, "channel", destinations.of(Role.CLIENT, "api", 443), 0L);
+        r.events().add(ConnectionEvent.CONNECT);
+        TestRecords.http(r, new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease()));
+        feed(r, true, H2Wire.PREFACE);
+        feed(r, true, H2Wire.frame(H2Wire.SETTINGS, 0, 0, new byte[0]));
+        feed(r, false, H2Wire.frame(H2Wire.SETTINGS, 0, 0, H2Wire.setting(H2Wire.INITIAL_WINDOW_SIZE, 16_384)));
+        feed(r, true, H2Wire.frame(H2Wire.HEADERS, H2Wire.END_HEADERS, 1, GET));
+        // 16,000 bytes of data, a pad length byte and 383 bytes of padding: 16,384, the whole window.
+        byte[] padded = new byte[16_384];
+        padded[0] = (byte) 383;
+        feed(r, true, H2Wire.frame(H2Wire.DATA, 0x8, 1, padded));
+        Thread.sleep(120);
+        feed(r, false, H2Wire.frame(H2Wire.WINDOW_UPDATE, 0, 1, H2Wire.int32(16_384)));
+        feed(r, true, H2Wire.frame(H2Wire.DATA, H2Wire.END_STREAM, 1, new byte[10]));
+        io.connscope.agent.http.Http2FlowControl.Sender client = r.http().http2().flow().client();
+        assertThat(client.dataBytes()).isEqualTo(16_394);
+        assertThat(client.waits()).isEqualTo(1);
+        assertThat(client.longestWaitNanos()).isGreaterThanOrEqualTo(120_000_000L);
+    }
+
+    @Test
     void aWindowReopenedSoonerThanTheThresholdRaisesNothing() throws InterruptedException {
         assertThat(check(posting(Role.CLIENT, 0))).isEmpty();
     }
@@ -205,7 +227,8 @@ class Http2RulesTest {
         List<Warning> raised = check(resetting(Role.SERVER, 120, 110));
         assertThat(rules(raised)).containsExactly(Http2RapidResetRule.ID);
         assertThat(raised.get(0).evidence).startsWith("on HTTP/2 connection 1 the client reset 110 of the 120 streams it"
-            + " opened before any response on them began").contains("the rapid-reset pattern (CVE-2023-44487)");
+            + " opened within 100 ms of opening them, before any response on them began")
+            .contains("the rapid-reset pattern (CVE-2023-44487)");
         // The client's own view, fewer resets, or resets that are not most of the streams: nothing.
         assertThat(rules(check(resetting(Role.CLIENT, 120, 110)))).doesNotContain(Http2RapidResetRule.ID);
         assertThat(rules(check(resetting(Role.SERVER, 120, 99)))).doesNotContain(Http2RapidResetRule.ID);

@@ -2,6 +2,7 @@ package io.connscope.agent.diagnose;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.connscope.agent.connection.ConnectionEvent;
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.Destination;
 import io.connscope.agent.connection.Destinations;
@@ -12,6 +13,7 @@ import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.http.HttpExchange;
 import io.connscope.agent.http.TimedExchanges;
 import io.connscope.agent.wire.AnalysisMemory;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,30 +35,39 @@ class ReusePriceTest {
         return Math.round(millis * 1_000_000);
     }
 
+    private static final byte[] REQUEST = "GET / HTTP/1.1\r\nHost: api\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RESPONSE = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII);
+
     /**
      * A connection opened at {@code open} (ms), connected 1 ms later, with a TLS handshake of
-     * {@code tlsMs} when above 0, carrying the given exchanges, then ended and checked.
+     * {@code tlsMs} when above 0, carrying the given exchanges (their bytes through the real HTTP
+     * analysis, their times as given), then closed by this side 1 ms after the last response, and
+     * settled as lifecycle tracking settles it: the destination's totals, then the connection rules.
      */
     private ConnectionRecord connection(Destination d, long open, long concurrent, double tlsMs, HttpExchange... exchanges) {
         ConnectionRecord r = new ConnectionRecord(++ids, d.role, "socket", d, ms(open));
         TestRecords.connectEndNanos(r, ms(open + 1));
         TestRecords.concurrentAtOpen(r, concurrent);
+        r.events().add(d.role == Role.CLIENT ? ConnectionEvent.CONNECT : ConnectionEvent.ACCEPT);
         if (tlsMs > 0) {
             TestRecords.tls(r, new TlsInfo(ms(open + 1), ms(open + 1 + tlsMs), "TLSv1.3", "c", false, null, null));
         }
-        TestRecords.http(r, new HttpConnection(new HttpConnection.ExchangeSink() {
-            @Override
-            public void finished(HttpExchange e) {
-            }
-
-            @Override
-            public void requestStarted(HttpExchange e) {
-            }
-        }, AnalysisMemory.unlimited().lease()));
+        HttpConnection http = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
+        TestRecords.http(r, http);
+        long lastEnd = ms(open + 1);
         for (HttpExchange e : exchanges) {
+            http.feed(d.role == Role.CLIENT, REQUEST, 0, REQUEST.length);
+            http.feed(d.role != Role.CLIENT, RESPONSE, 0, RESPONSE.length);
+            r.onWrite(REQUEST.length, e.requestStartNanos());
+            r.onRead(RESPONSE.length, e.responseEndNanos());
+            lastEnd = e.responseEndNanos();
             raised.addAll(diagnosis.check(r, e));
         }
-        d.stats.reuse.connectionSettled(exchanges.length); // as settling counts it, before the connection rules run
+        r.events().add(ConnectionEvent.CLOSE);
+        r.finish(lastEnd + ms(1));
+        http.end(lastEnd + ms(1));
+        d.stats.addEnded(r, r.classification());
+        d.stats.addHttp(r, http);
         raised.addAll(diagnosis.check(r));
         return r;
     }
@@ -89,52 +100,94 @@ class ReusePriceTest {
             perRequest(d, 1000 + 100L * i, 2);
         }
         ReusePrice p = ReusePrice.of(d.stats.reuse);
-        assertThat(p.measured).isTrue();
         assertThat(p.newExchanges).isEqualTo(11);
         assertThat(p.reusedExchanges).isEqualTo(9);
         assertThat(p.peakOpen).isEqualTo(2);
+        assertThat(p.closedAfterOne).isEqualTo(10);
         assertThat(p.avoidable).isEqualTo(9);
         assertThat(p.newMeanNanos).isEqualTo(ms(86));
         assertThat(p.reusedMeanNanos).isEqualTo(ms(41));
-        assertThat(p.savingPerRequestNanos).isEqualTo(ms(45));
-        assertThat(p.savingTotalNanos).isEqualTo(ms(405));
         assertThat(p.setupMeanNanos).isEqualTo(ms(45));
+        assertThat(p.savingPerRequestNanos).as("the setup, what a reused connection does not pay").isEqualTo(ms(45));
+        assertThat(p.savingTotalNanos).isEqualTo(ms(405));
+        assertThat(p.requestNanos()).isEqualTo(ms(41));
         assertThat(p.connectMeanNanos).isEqualTo(ms(1));
         assertThat(p.tlsMeanNanos).isEqualTo(ms(40));
         assertThat(p.headline()).isEqualTo("reusing connections would have saved about 45 ms per request, 405 ms in all"
             + " (9 of 11 new connections avoidable)");
-        assertThat(p.basis()).isEqualTo("11 request(s) on new connections took 86 ms on average from the connect's start"
-            + " (setup before the request 45 ms: connect 1.0 ms, TLS 40 ms; first byte 40 ms, transfer 1.0 ms), 9 on reused"
-            + " ones 41 ms from the request (first byte 40 ms, transfer 1.0 ms); 10 connection(s) carried a single request; 2"
-            + " open at once at most; setup paid in all 495 ms (connect 11 ms, TLS 440 ms)");
+        assertThat(p.basis()).isEqualTo("A new connection paid 45 ms before its request (connect 1.0 ms, TLS 40 ms; 495 ms"
+            + " in all over 11 new connections: connect 11 ms, TLS 440 ms); 10 closed by the client right after their one"
+            + " request, 2 open at once at most. Requests on new connections took 86 ms from the connect's start (first"
+            + " byte 40 ms after the request, transfer 1.0 ms), 9 on reused ones 41 ms from the request (first byte 40 ms,"
+            + " transfer 1.0 ms)");
         assertThat(p.rates()).isNull();
         // Claimed once, at the connection that made 5 avoidable: the pooled one and 6 per-request ones, 2 open at once.
         assertThat(rules()).containsExactly("setup-dominates");
-        assertThat(raised.get(0).evidence).isEqualTo("7 requests to this destination went on new connections, 6"
-            + " connection(s) carried a single request, and at most 2 were open to it at once, so 5 could have reused one. A request on a new connection took"
-            + " 86 ms, counted from its connect's start, of which 45 ms passed before the request could be sent (connect"
-            + " 1.0 ms, TLS handshake 40 ms), and 41 ms on a reused one, from its request (9 such): reusing would have saved"
-            + " about 45 ms per request (110% of a reused request's time); 225 ms in all so far.");
+        assertThat(raised.get(0).evidence).isEqualTo("7 requests to this destination went on new connections, 6 of them"
+            + " on connections the client closed right after their one request, and at most 2 connection(s) were open to"
+            + " it at once, so 5 could have reused one. Each new connection paid 45 ms on average before its request could"
+            + " be sent (connect 1.0 ms, TLS handshake 40 ms), 110% of the 41 ms the request then took on it: reusing"
+            + " would have saved about 45 ms per request, 225 ms in all so far.");
     }
 
     @Test
-    void withoutReusedRequestsTheSavingIsTheSetupAloneAndSaysSo() {
+    void withoutReusedRequestsTheSavingIsStillTheSetup() {
         Destination d = destinations.of(Role.CLIENT, "api", 443);
         for (int i = 0; i < 6; i++) {
             perRequest(d, 100L * i, 1);
         }
         ReusePrice p = ReusePrice.of(d.stats.reuse);
-        assertThat(p.measured).isFalse();
+        assertThat(p.reusedMeanNanos).isEqualTo(-1);
         assertThat(p.savingPerRequestNanos).isEqualTo(ms(45));
         assertThat(p.requestNanos()).isEqualTo(ms(41));
-        assertThat(p.headline()).isEqualTo("reusing connections would have saved at least 45 ms per request, 225 ms in"
+        assertThat(p.headline()).isEqualTo("reusing connections would have saved about 45 ms per request, 225 ms in"
             + " all (5 of 6 new connections avoidable)");
-        assertThat(p.basis()).contains(", none on a reused one; too few reused requests to compare with, so the saving"
-            + " counted is the setup alone;");
+        assertThat(p.basis()).endsWith(", none went on a reused one");
         assertThat(raised).hasSize(1);
-        assertThat(raised.get(0).evidence).contains("and no request reused a connection to compare with (0 did): the setup"
-            + " alone, 45 ms per request (110% of the request's own time after it), would have been saved; 225 ms in all"
-            + " so far.");
+        assertThat(raised.get(0).evidence).startsWith("6 requests to this destination went on new connections, 6 of them"
+            + " on connections the client closed right after their one request, and at most 1 connection(s) were open to"
+            + " it at once, so 5 could have reused one.");
+    }
+
+    @Test
+    void connectionsTheServerClosedOrThatIdledOutOfThePoolAreNotAvoidable() {
+        Destination d = destinations.of(Role.CLIENT, "api", 443);
+        // The server announced its close in the response: a client keeping its pool could not have kept these either.
+        byte[] closing = "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"
+            .getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < 6; i++) {
+            closedAfter(d, 100L * i, closing, 1);
+        }
+        assertThat(ReusePrice.of(d.stats.reuse).closedAfterOne).isZero();
+        // A pooled connection that sat idle past the pool's keep-alive (5 s here) before the client closed it.
+        Destination idled = destinations.of(Role.CLIENT, "idle", 443);
+        for (int i = 0; i < 6; i++) {
+            closedAfter(idled, 10_000L * i, RESPONSE, 5_000);
+        }
+        assertThat(ReusePrice.of(idled.stats.reuse).closedAfterOne).isZero();
+        assertThat(ReusePrice.of(idled.stats.reuse).headline()).isNull();
+        assertThat(raised).isEmpty();
+    }
+
+    /** A client connection whose one GET got {@code response}, closed by this side {@code idleMs} after it. */
+    private void closedAfter(Destination d, long open, byte[] response, long idleMs) {
+        ConnectionRecord r = new ConnectionRecord(++ids, Role.CLIENT, "socket", d, ms(open));
+        TestRecords.connectEndNanos(r, ms(open + 1));
+        TestRecords.concurrentAtOpen(r, 1);
+        r.events().add(ConnectionEvent.CONNECT);
+        HttpConnection http = new HttpConnection(e -> { }, AnalysisMemory.unlimited().lease());
+        TestRecords.http(r, http);
+        http.feed(true, REQUEST, 0, REQUEST.length);
+        http.feed(false, response, 0, response.length);
+        r.onWrite(REQUEST.length, ms(open + 45));
+        r.onRead(response.length, ms(open + 86));
+        raised.addAll(diagnosis.check(r, TimedExchanges.complete(1, ms(open + 45), ms(open + 85), ms(open + 86), 2)));
+        r.events().add(ConnectionEvent.CLOSE);
+        r.finish(ms(open + 86 + idleMs));
+        http.end(ms(open + 86 + idleMs));
+        d.stats.addEnded(r, r.classification());
+        d.stats.addHttp(r, http);
+        raised.addAll(diagnosis.check(r));
     }
 
     @Test
@@ -146,7 +199,7 @@ class ReusePriceTest {
         }
         ReusePrice p = ReusePrice.of(d.stats.reuse);
         assertThat(p.newExchanges).isEqualTo(8);
-        assertThat(p.singleRequest).isZero();
+        assertThat(p.closedAfterOne).isZero();
         assertThat(p.avoidable).isZero();
         assertThat(p.headline()).isNull();
         assertThat(raised).isEmpty();

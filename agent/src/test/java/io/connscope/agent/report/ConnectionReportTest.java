@@ -57,8 +57,38 @@ class ConnectionReportTest {
         // Every column, with units, in the wide report.
         String wide = ConnectionReport.render(destinations, warnings.groups(), List.of("a note"), true);
         assertThat(wide).containsPattern("(?m)^  api\\.example\\.com:443 +3 +0 +300 +750 +2\\.\\d\\d/2\\.\\d\\d ms +- +- +2/1"
-            + " +6/6 +50% +2  local-close 3$");
+            + " +6/6 +50% +2 +-  local-close 3$");
         assertThat(CloseClassification.LOCAL_CLOSE.label()).isEqualTo("local-close");
+    }
+
+    @Test
+    void thePriceOfNewConnectionsIsInTheSummaryTheWideTableAndItsSection() {
+        Destinations destinations = new Destinations(10);
+        Destination api = destinations.of(Role.CLIENT, "api.example.com", 443);
+        api.stats.opened.set(3);
+        // Three requests, each on a new connection that paid 50 ms of setup (10 ms connect, 40 ms TLS) before it and
+        // was closed by the client right after; one open at a time: two a pool would have spared.
+        api.stats.reuse.newExchanges.set(3);
+        api.stats.reuse.newTotalNanos.set(3 * 90_000_000L);
+        api.stats.reuse.newSetupNanos.set(3 * 50_000_000L);
+        api.stats.reuse.newConnectNanos.set(3 * 10_000_000L);
+        api.stats.reuse.newTlsNanos.set(3 * 40_000_000L);
+        api.stats.reuse.newFirstByteNanos.set(3 * 39_000_000L);
+        api.stats.reuse.newTransferNanos.set(3 * 1_000_000L);
+        api.stats.reuse.peakOpen.set(1);
+        api.stats.reuse.avoidableConnections.set(3);
+
+        String text = ConnectionReport.render(destinations, List.of(), List.of(), false);
+        assertThat(text).contains("  reuse price   api.example.com:443: reusing connections would have saved about 50 ms"
+            + " per request, 100 ms in all (2 of 3\n                new connections avoidable)\n");
+        assertThat(text).contains("\nPrice of new connections, by destination (HTTP, outbound)\n"
+            + "  api.example.com:443: reusing connections would have saved about 50 ms per request, 100 ms in all (2 of 3 new\n"
+            + "      connections avoidable). A new connection paid 50 ms before its request (connect 10 ms, TLS 40 ms; 150 ms in all\n"
+            + "      over 3 new connections: connect 30 ms, TLS 120 ms); 3 closed by the client right after their one request, 1 open\n"
+            + "      at once at most. Requests on new connections took 90 ms from the connect's start (first byte 39 ms after the\n"
+            + "      request, transfer 1.0 ms), none went on a reused one.\n");
+        String wide = ConnectionReport.render(destinations, List.of(), List.of(), true);
+        assertThat(wide).containsPattern("(?m)^  api\\.example\\.com:443 .* 50 ms/req, 100 ms  -$");
     }
 
     /**
