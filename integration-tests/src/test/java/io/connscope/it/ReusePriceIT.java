@@ -19,20 +19,21 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The price of not reusing, through the demo's delay line (20 ms each way, so a TLS handshake costs
  * real round trips): one destination reached by a pooled client and by a connection per request,
  * another by the pooled client alone. The saving connscope states (the setup each new connection
- * paid before its request), in the warning, the metric and the report, is checked against the
- * difference the clients measured themselves between their mean request times, and the count of
- * avoidable connections against the delay line's own count of the connections it accepted.
+ * paid before its request), in the warning, the metric and the report, is a floor of what reuse
+ * saves: checked to lie between the line's round trip and the difference the clients measured
+ * themselves between their mean request times; the count of avoidable connections is checked
+ * against the delay line's own count of the connections it accepted.
  */
 class ReusePriceIT {
 
-    /** Means of ten requests on a 2-core machine: within a fifth of the clients' difference, or 8 ms. */
-    private static double tolerance(double truthMs) {
-        return Math.max(8, truthMs / 5);
-    }
+    /** Means of ten requests on a 2-core machine: the clients' own difference is known to within this. */
+    private static final double SLACK_MS = 8;
+    /** A TLS 1.3 handshake through the line is one round trip, 40 ms, less a write timed as its call returns. */
+    private static final double HANDSHAKE_MS = 38;
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Jvm.class)
-    void theSavingStatedIsTheDifferenceTheClientsMeasured(Jvm jvm) throws Exception {
+    void theSavingStatedIsTheSetupWithinWhatTheClientsMeasured(Jvm jvm) throws Exception {
         try (OtlpReceiver otlp = OtlpReceiver.start()) {
             ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).demo("reuse-price").assertSuccess();
             Map<String, String> both = run.expectLine("reuse.price=both");
@@ -52,8 +53,11 @@ class ReusePriceIT {
             assertThat(MetricsAssert.lastSum(otlp, "connscope.http.client.reuse.avoidable", "client", bothPort))
                 .isEqualTo(9);
             double savingMs = MetricsAssert.lastGauge(otlp, "connscope.http.client.reuse.saving", "client", bothPort) * 1000;
+            // Only the setup is claimed, a floor of what reuse saves: at least the handshake's round trip through the
+            // line, never more than the clients' own difference (which also holds the server's slower first request on
+            // a new connection: 74.5 ms against a 58.7 ms setup, once, on JDK 25; 55 to 63 against 55 to 60 on JDK 17).
             assertThat(savingMs / 9).as("the saving per request, against the clients' %.1f ms", truthMs)
-                .isCloseTo(truthMs, org.assertj.core.data.Offset.offset(tolerance(truthMs)));
+                .isBetween(HANDSHAKE_MS, truthMs + SLACK_MS);
             assertThat(MetricsAssert.lastSum(otlp, "connscope.http.client.reuse.avoidable", "client", pooledPort)).isZero();
             assertThat(MetricsAssert.lastGauge(otlp, "connscope.http.client.reuse.saving", "client", pooledPort)).isZero();
 
@@ -74,12 +78,11 @@ class ReusePriceIT {
             assertThat(Integer.parseInt(counts.group(2))).as(evidence).isBetween(5, 10);
             // Settling takes connections in batches: the rule may first see more than five.
             assertThat(Integer.parseInt(counts.group(3))).as(evidence).isBetween(5, 9);
-            Matcher saved = Pattern.compile("reusing would have saved about (\\d+) ms per request").matcher(evidence);
+            Matcher saved = Pattern.compile("reusing would have saved at least (\\d+) ms per request").matcher(evidence);
             assertThat(saved.find()).as(evidence).isTrue();
             // The warning's figure is the mean setup of the first new connections, the coldest (JDK 25: 73 ms where the
             // clients' difference over all was 57 ms); the metric and the report above carry the final one.
-            assertThat(Double.parseDouble(saved.group(1))).as(evidence)
-                .isBetween(truthMs - tolerance(truthMs), 2 * truthMs);
+            assertThat(Double.parseDouble(saved.group(1))).as(evidence).isBetween(HANDSHAKE_MS, 2 * truthMs);
             Matcher setup = Pattern.compile("Each new connection paid (\\d+) ms on average before its request").matcher(evidence);
             assertThat(setup.find()).as(evidence).isTrue();
             assertThat(setup.group(1)).as("the saving claimed is the setup paid").isEqualTo(saved.group(1));
@@ -90,7 +93,7 @@ class ReusePriceIT {
             // The report: the summary's one figure, and the section with how it was reached.
             String report = run.unwrappedStderr();
             Matcher summary = Pattern.compile("reuse price +localhost:" + bothPort + ": reusing connections would have saved"
-                + " about (\\d+) ms per request, ([\\d.]+) (ms|s) in all \\(9 of 11 new connections avoidable\\)")
+                + " at least (\\d+) ms per request, ([\\d.]+) (ms|s) in all \\(9 of 11 new connections avoidable\\)")
                 .matcher(report);
             assertThat(summary.find()).as(report).isTrue();
             double totalMs = Double.parseDouble(summary.group(2)) * (summary.group(3).equals("s") ? 1000 : 1);

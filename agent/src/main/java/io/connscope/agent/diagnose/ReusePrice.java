@@ -84,14 +84,14 @@ public final class ReusePrice {
     }
 
     /**
-     * "reusing connections would have saved about 48 ms per request, 0.43 s in all (9 of 11 new
+     * "reusing connections would have saved at least 48 ms per request, 0.43 s in all (9 of 11 new
      * connections avoidable)", the one figure to act on; null when nothing could have been saved.
      */
     public String headline() {
         if (avoidable == 0 || savingPerRequestNanos == 0) {
             return null;
         }
-        return String.format(Locale.ROOT, "reusing connections would have saved about %s per request, %s in all (%d of"
+        return String.format(Locale.ROOT, "reusing connections would have saved at least %s per request, %s in all (%d of"
             + " %d new connections avoidable)", millis(savingPerRequestNanos), seconds(savingTotalNanos), avoidable,
             newExchanges);
     }

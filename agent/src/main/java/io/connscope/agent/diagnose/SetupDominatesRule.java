@@ -51,7 +51,7 @@ public final class SetupDominatesRule implements ConnectionRule {
             + " them on connections the client closed right after their one request, and at most %d connection(s) were"
             + " open to it at once, so %d could have reused one. Each new connection paid %s on average before its"
             + " request could be sent (connect %s, TLS handshake %s), %d%% of the %s the request then took on it:"
-            + " reusing would have saved about %s per request, %s in all so far.", p.newExchanges, p.closedAfterOne,
+            + " reusing would have saved at least %s per request, %s in all so far.", p.newExchanges, p.closedAfterOne,
             p.peakOpen, p.avoidable, ReusePrice.millis(p.setupMeanNanos), ReusePrice.millis(p.connectMeanNanos),
             p.tlsTotalNanos == 0 ? "none" : ReusePrice.millis(p.tlsMeanNanos), percentOf(p),
             ReusePrice.millis(p.requestNanos()), ReusePrice.millis(p.savingPerRequestNanos),

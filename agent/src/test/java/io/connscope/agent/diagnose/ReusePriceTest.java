@@ -113,7 +113,7 @@ class ReusePriceTest {
         assertThat(p.requestNanos()).isEqualTo(ms(41));
         assertThat(p.connectMeanNanos).isEqualTo(ms(1));
         assertThat(p.tlsMeanNanos).isEqualTo(ms(40));
-        assertThat(p.headline()).isEqualTo("reusing connections would have saved about 45 ms per request, 405 ms in all"
+        assertThat(p.headline()).isEqualTo("reusing connections would have saved at least 45 ms per request, 405 ms in all"
             + " (9 of 11 new connections avoidable)");
         assertThat(p.basis()).isEqualTo("A new connection paid 45 ms before its request (connect 1.0 ms, TLS 40 ms; 495 ms"
             + " in all over 11 new connections: connect 11 ms, TLS 440 ms); 10 closed by the client right after their one"
@@ -127,7 +127,7 @@ class ReusePriceTest {
             + " on connections the client closed right after their one request, and at most 2 connection(s) were open to"
             + " it at once, so 5 could have reused one. Each new connection paid 45 ms on average before its request could"
             + " be sent (connect 1.0 ms, TLS handshake 40 ms), 110% of the 41 ms the request then took on it: reusing"
-            + " would have saved about 45 ms per request, 225 ms in all so far.");
+            + " would have saved at least 45 ms per request, 225 ms in all so far.");
     }
 
     @Test
@@ -140,7 +140,7 @@ class ReusePriceTest {
         assertThat(p.reusedMeanNanos).isEqualTo(-1);
         assertThat(p.savingPerRequestNanos).isEqualTo(ms(45));
         assertThat(p.requestNanos()).isEqualTo(ms(41));
-        assertThat(p.headline()).isEqualTo("reusing connections would have saved about 45 ms per request, 225 ms in"
+        assertThat(p.headline()).isEqualTo("reusing connections would have saved at least 45 ms per request, 225 ms in"
             + " all (5 of 6 new connections avoidable)");
         assertThat(p.basis()).endsWith(", none went on a reused one");
         assertThat(raised).hasSize(1);

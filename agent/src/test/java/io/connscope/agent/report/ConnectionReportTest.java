@@ -79,10 +79,10 @@ class ConnectionReportTest {
         api.stats.reuse.avoidableConnections.set(3);
 
         String text = ConnectionReport.render(destinations, List.of(), List.of(), false);
-        assertThat(text).contains("  reuse price   api.example.com:443: reusing connections would have saved about 50 ms"
-            + " per request, 100 ms in all (2 of 3\n                new connections avoidable)\n");
+        assertThat(text).contains("  reuse price   api.example.com:443: reusing connections would have saved at least 50 ms"
+            + " per request, 100 ms in all (2\n                of 3 new connections avoidable)\n");
         assertThat(text).contains("\nPrice of new connections, by destination (HTTP, outbound)\n"
-            + "  api.example.com:443: reusing connections would have saved about 50 ms per request, 100 ms in all (2 of 3 new\n"
+            + "  api.example.com:443: reusing connections would have saved at least 50 ms per request, 100 ms in all (2 of 3 new\n"
             + "      connections avoidable). A new connection paid 50 ms before its request (connect 10 ms, TLS 40 ms; 150 ms in all\n"
             + "      over 3 new connections: connect 30 ms, TLS 120 ms); 3 closed by the client right after their one request, 1 open\n"
             + "      at once at most. Requests on new connections took 90 ms from the connect's start (first byte 39 ms after the\n"
