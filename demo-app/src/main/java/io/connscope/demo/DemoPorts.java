@@ -15,8 +15,10 @@ import javax.net.ServerSocketFactory;
  * Loopback listening ports that stay the same from one round of {@code --loop} to the next: each
  * scenario's n-th server binds where it bound last round, as a service's destinations stay put. So
  * dashboards follow a handful of destinations instead of new ones every round, and a rate over
- * several scrapes sees each destination's counters grow. The first round takes any free port; a
- * port taken meanwhile falls back to a free one.
+ * several scrapes sees each destination's counters grow. The first round takes a free port no other
+ * server of the run has had, so that telemetry matched by port never mixes two scenarios' servers
+ * (the kernel may hand a closed server's port to the next {@code bind(0)}); a port taken meanwhile
+ * falls back to any free one.
  */
 final class DemoPorts {
 
@@ -77,9 +79,6 @@ final class DemoPorts {
         try {
             server = binder.bind(previous);
         } catch (Exception taken) {
-            if (previous == 0) {
-                throw taken;
-            }
             server = binder.bind(0);
         }
         remember(key, portOf.applyAsInt(server));
@@ -90,8 +89,22 @@ final class DemoPorts {
         return scenario + "#" + ordinal++;
     }
 
-    private static synchronized int previous(String key) {
-        return LAST.getOrDefault(key, 0);
+    /** The port this server had last round or, on the first, a free port no other server of this run has had. */
+    private static synchronized int previous(String key) throws IOException {
+        Integer last = LAST.get(key);
+        if (last != null) {
+            return last;
+        }
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int free;
+            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                free = probe.getLocalPort();
+            }
+            if (!LAST.containsValue(free)) {
+                return free;
+            }
+        }
+        return 0;
     }
 
     private static synchronized void remember(String key, int port) {
