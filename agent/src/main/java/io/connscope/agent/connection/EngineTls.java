@@ -119,8 +119,10 @@ final class EngineTls {
         if (id == null) {
             return false;
         }
-        http.start(r, key);
+        // Marked before the plaintext's analysis is installed: a racing read of ciphertext that finds the new
+        // analysis then also finds the mark, and is dropped (see WireAnalysis.feed).
         TlsFacts.of(r).plaintext = true;
+        http.start(r, key);
         TlsEngines.Side other = engines.pair(id, r.role == Role.CLIENT,
             new TlsEngines.Side(null, r, System.nanoTime(), System.currentTimeMillis()));
         TlsFacts.of(r).clientHello = other == null ? id : null;

@@ -51,11 +51,23 @@ public final class WireAnalysis {
      * or written. A failure of the analysis only ends the analysis of that connection; counting goes on.
      */
     void feed(ConnectionRecord r, boolean requests, Object data, int offset, long n, long nanos) {
+        feed(r, requests, data, offset, n, nanos, false);
+    }
+
+    /**
+     * As {@link #feed(ConnectionRecord, boolean, Object, int, long, long)}; {@code tcpBytes} when the
+     * bytes are the connection's own, not a TLS layer's plaintext. Those are dropped once the connection
+     * is known to carry TLS: a read racing the switch to the SSLEngine's plaintext (its check made
+     * before the ClientHello was seen) must not hand ciphertext to the analysis made for the plaintext.
+     * The switch marks the connection before it installs that analysis, so whoever reads the new one
+     * here also sees the mark.
+     */
+    void feed(ConnectionRecord r, boolean requests, Object data, int offset, long n, long nanos, boolean tcpBytes) {
         // The sniffer first: a choice sets the new analysis before it clears the sniffer, so once no
         // sniffer is seen, the analysis read next is the chosen one.
         ProtocolSniffer sniffer = r.sniffer;
         WireAnalyser wire = r.wire;
-        if (wire == null || wire.done()) {
+        if (wire == null || wire.done() || tcpBytes && r.tls().plaintext) {
             return;
         }
         try {

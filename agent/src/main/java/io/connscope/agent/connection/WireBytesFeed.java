@@ -27,7 +27,7 @@ final class WireBytesFeed {
         if (requests && !r.firstRequestBytesSeen && engineTls.firstRequestBytes(r, key, data, offset, n)) {
             return;
         }
-        http.feed(r, requests, data, offset, n, nanos);
+        http.feed(r, requests, data, offset, n, nanos, true);
     }
 
     /** A gathering write: {@code n} bytes in order from each buffer's position on. */

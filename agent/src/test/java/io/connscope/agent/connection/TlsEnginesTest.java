@@ -14,7 +14,7 @@ class TlsEnginesTest {
     }
 
     /** A TLS 1.3-style ClientHello head: record header, handshake header, legacy version, then the random. */
-    private static byte[] clientHello(int seed) {
+    static byte[] clientHello(int seed) {
         byte[] b = new byte[64];
         b[0] = 22;
         b[1] = 3;

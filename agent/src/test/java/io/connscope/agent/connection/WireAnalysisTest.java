@@ -202,4 +202,31 @@ class WireAnalysisTest {
         feed(false, "+PONG\r\n", 2);
         assertThat(out).containsExactly("resp PING null");
     }
+
+    /**
+     * java.net.http reads on one thread and writes on another: a read of the server's first TLS records
+     * that passed its "is this plaintext already?" check just before the ClientHello's write switched the
+     * connection to its SSLEngine's plaintext must not reach the analysis made for that plaintext. Once
+     * it did (a CI flake): the response side took the ciphertext for "not HTTP", missed the 101, and the
+     * client's WebSocket frames then stopped the analysis as a malformed request line.
+     */
+    @Test
+    void ciphertextReadRacingTheSwitchToPlaintextIsNotAnalysed() {
+        analysis.start(r, key);
+        WireBytesFeed bytes = new WireBytesFeed(analysis, new EngineTls(new ConnectionRegistry(10), analysis));
+        byte[] hello = TlsEnginesTest.clientHello(7);
+        bytes.bytes(r, key, true, hello, 0, hello.length, 1L);
+        assertThat(r.tls().plaintext).isTrue();
+        byte[] serverRecords = TlsEnginesTest.clientHello(8);
+        serverRecords[5] = 2; // a ServerHello: what the racing read hands on after its check
+        bytes.bytes(r, key, false, serverRecords, 0, serverRecords.length, 2L);
+        byte[] get = "GET /echo HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+            .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] switching = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+            .getBytes(StandardCharsets.ISO_8859_1);
+        analysis.feed(r, true, get, 0, get.length, 3L);
+        analysis.feed(r, false, switching, 0, switching.length, 4L);
+        assertThat(r.http().responses()).isEqualTo(1);
+        assertThat(r.http().stopped()).isNull();
+    }
 }
