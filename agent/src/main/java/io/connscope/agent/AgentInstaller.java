@@ -7,6 +7,7 @@ import io.connscope.agent.connection.ConnectionRegistry;
 import io.connscope.agent.connection.ConnectionTracker;
 import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.connection.FollowScope;
+import io.connscope.agent.connection.NameTable;
 import io.connscope.agent.connection.TelemetryEndpoints;
 import io.connscope.agent.diagnose.Diagnosis;
 import io.connscope.agent.diagnose.RuleCatalog;
@@ -180,9 +181,11 @@ final class AgentInstaller {
         ResendDetector resends = new ResendDetector(MAX_FAILED_ATTEMPTS,
             TimeUnit.MILLISECONDS.toNanos(config.resendWindowMillis()));
         AnalysisMemory analysisMemory = new AnalysisMemory(config.maxAnalysisMemory(Runtime.getRuntime().maxMemory()));
+        NameTable names = new NameTable();
         ConnectionTracker tracker = new ConnectionTracker(registry, destinations, jdk, queue, resends,
             new CallSites(rules.leakStackFrames(), rules.leakStacksPerSecond()),
-            new FollowScope(collectors(config), config.followRules()), analysisMemory, rules.nagleBand(), PROTOCOLS);
+            new FollowScope(collectors(config), config.followRules()), analysisMemory, rules.nagleBand(), PROTOCOLS,
+            names);
         if (attached) {
             tracker.adoptOpenConnections();
         }

@@ -100,5 +100,11 @@ public interface ConnectionSink {
     void keepAliveCacheHit(Object httpClient);
 
     /** Called once per failing hook with the first error, and again when the hook is disabled. */
+    /**
+     * The JDK's resolver answered a look-up that missed its cache: {@code addresses} (InetAddress[]) or
+     * {@code failure}, between the two System.nanoTime() values.
+     */
+    void nameLookedUp(String host, Object[] addresses, Throwable failure, long startNanos, long endNanos);
+
     void hookFailed(int hook, Throwable error, boolean disabled);
 }

@@ -30,9 +30,10 @@ final class ConnectionOpenings {
     private final WireAnalysis http;
     private final RecordFactory records;
     private final Ending ending;
+    private final NameLookups names;
 
     ConnectionOpenings(ConnectionRegistry registry, Destinations destinations, JdkInternals jdk, CallSites callSites,
-                       FollowScope scope, WireAnalysis http, RecordFactory records, Ending ending) {
+                       FollowScope scope, WireAnalysis http, RecordFactory records, Ending ending, NameLookups names) {
         this.registry = registry;
         this.destinations = destinations;
         this.jdk = jdk;
@@ -41,6 +42,7 @@ final class ConnectionOpenings {
         this.http = http;
         this.records = records;
         this.ending = ending;
+        this.names = names;
     }
 
     // ---- java.net.Socket ----
@@ -55,10 +57,12 @@ final class ConnectionOpenings {
         Destination d = destinations.of(Role.CLIENT, host, port);
         ConnectionRecord r = records.create(Role.CLIENT, "socket", d, startNanos);
         callSites.recordOpenedAt(r, startNanos);
+        r.resolution = names.connecting(target, startNanos);
         if (failure != null) {
             connectFailed(r, target, failure, endNanos);
             return;
         }
+        names.connected();
         Socket s = (Socket) socket;
         describe(r, s.getInetAddress(), s.getPort(), s.getLocalAddress(), s.getLocalPort());
         r.noDelay = noDelayOf(s);
@@ -131,6 +135,7 @@ final class ConnectionOpenings {
         Destination d = destinations.of(Role.CLIENT, target.getHostString(), target.getPort());
         ConnectionRecord r = records.create(Role.CLIENT, SocketKeys.api(channel), d, startNanos);
         callSites.recordOpenedAt(r, startNanos);
+        r.resolution = names.connecting(target, startNanos);
         if (failure != null) {
             connectFailed(r, target, failure, System.nanoTime());
             return;
@@ -179,6 +184,7 @@ final class ConnectionOpenings {
         r.events.add(ConnectionEvent.CONNECT);
         opened(r);
         r.destination.stats.connectTime.record(now - r.openNanos);
+        names.connected();
     }
 
     void channelAccepted(Object serverChannel, Object channel) {
@@ -227,6 +233,7 @@ final class ConnectionOpenings {
         }
         r.connectError = errorType;
         r.connectEndNanos = now;
+        names.connectFailed(r, now);
         ending.finish(r, now);
     }
 }

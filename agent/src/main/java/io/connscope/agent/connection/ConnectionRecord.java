@@ -57,7 +57,6 @@ public final class ConnectionRecord {
     /** Its message (which may quote a host name: escaped, and cut to {@link #MAX_ERROR_MESSAGE}), else null. */
     volatile String connectErrorMessage;
     public static final int MAX_ERROR_MESSAGE = 500;
-
     private volatile long bytesRead;
     private volatile long bytesWritten;
     private volatile long reads;
@@ -66,7 +65,6 @@ public final class ConnectionRecord {
     volatile long firstWriteNanos;
     volatile long lastReadNanos;
     volatile long lastWriteNanos;
-
     /** Nagle and delayed-ACK evidence, kept on the client side only, where a read after writes is their answer. */
     final NagleEvidence nagle;
 
@@ -86,17 +84,15 @@ public final class ConnectionRecord {
     volatile long concurrentAtOpen;
     /** Where the application opened the connection ("Class.method:line < …"), when captured. */
     volatile String openedAt;
-    /**
-     * True when {@link #openedAt} was not captured for this connection but is its destination's
-     * latest captured site: the destination opened connections faster than call sites are captured.
-     */
+    /** {@link #openedAt} is its destination's latest captured site, not this one's (opened faster than captured). */
     volatile boolean openedAtInferred;
+    /** How its destination's name became its address (client role, connected by name), else null. */
+    volatile NameResolution resolution;
 
     /** TCP_NODELAY as last set; sockets start with it off. */
     volatile boolean noDelay;
     /** True once TCP_NODELAY was changed after data had already been written. */
     volatile boolean noDelayChangedAfterFirstWrite;
-
     final EventLog events = new EventLog();
     /** The analysis of this connection's bytes; null when there is none, or once it failed. */
     volatile WireAnalyser wire;
@@ -233,6 +229,10 @@ public final class ConnectionRecord {
     /** The call site is the destination's latest captured one, not this connection's own. */
     public boolean openedAtInferred() {
         return openedAtInferred;
+    }
+
+    public NameResolution resolution() {
+        return resolution;
     }
 
     /** TCP_NODELAY as last set. */

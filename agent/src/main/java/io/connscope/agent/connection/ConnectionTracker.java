@@ -33,11 +33,12 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
     private final EngineTls engineTls;
     private final WireBytesFeed wire;
     private final IoUringEvents uring;
+    private final NameLookups names;
 
     public ConnectionTracker(ConnectionRegistry registry, Destinations destinations, JdkInternals jdk,
                              FinishedSink finished, ResendDetector resends, CallSites callSites,
                              FollowScope scope, AnalysisMemory analysisMemory, NagleBand nagleBand,
-                             List<WireProtocol> protocols) {
+                             List<WireProtocol> protocols, NameTable names) {
         RecordFactory records = new RecordFactory(nagleBand);
         this.scope = scope;
         this.http = new WireAnalysis(finished, resends, jdk, analysisMemory, protocols);
@@ -46,8 +47,9 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
         this.wire = new WireBytesFeed(http, engineTls);
         this.uring = new IoUringEvents(this, this);
         this.endings = new ConnectionEndings(registry, http, engineTls, finished);
+        this.names = new NameLookups(names, finished);
         this.openings = new ConnectionOpenings(registry, destinations, jdk, callSites, scope, http, records,
-            endings::finish);
+            endings::finish, this.names);
         this.jdkEvents = new JdkClientEvents(registry, jdk, http);
         this.adoption = new AttachAdoption(registry, destinations, scope, records, openings::track);
         this.destinations = destinations;
@@ -258,6 +260,11 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
     @Override
     public void socketConnected(Object socket, Object endpoint, long startNanos, long endNanos, Throwable failure) {
         openings.socketConnected(socket, endpoint, startNanos, endNanos, failure);
+    }
+
+    @Override
+    public void nameLookedUp(String host, Object[] addresses, Throwable failure, long startNanos, long endNanos) {
+        names.lookedUp(host, addresses, failure, startNanos, endNanos);
     }
 
     @Override

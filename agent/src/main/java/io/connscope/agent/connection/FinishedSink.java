@@ -8,4 +8,8 @@ public interface FinishedSink {
     void connection(ConnectionRecord connection);
 
     void exchange(ConnectionRecord connection, WireExchange exchange);
+
+    /** A look-up the resolver answered, for export; may be dropped (and counted) when the queue is full. */
+    default void lookup(NameLookup lookup) {
+    }
 }

@@ -1,6 +1,7 @@
 package io.connscope.agent.diagnose;
 
 import io.connscope.agent.connection.ConnectionRecord;
+import io.connscope.agent.connection.NameResolution;
 import io.connscope.agent.http.HttpExchange;
 import io.connscope.agent.http.RequestTarget;
 import io.connscope.agent.text.SafeText;
@@ -41,5 +42,14 @@ final class Describe {
 
     static String millis(long nanos) {
         return String.format(Locale.ROOT, "%.0f ms", nanos / 1e6);
+    }
+
+    /** A name's answer as last resolved: "127.0.0.2, 127.0.0.1", "... (20 addresses)", or "not seen resolved". */
+    static String addresses(NameResolution n) {
+        if (n.addresses.isEmpty()) {
+            return "not seen resolved by this JVM's resolver";
+        }
+        String list = String.join(", ", n.addresses);
+        return n.addressCount > n.addresses.size() ? list + ", ... (" + n.addressCount + " addresses)" : list;
     }
 }

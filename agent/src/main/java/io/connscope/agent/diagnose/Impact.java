@@ -66,6 +66,8 @@ public enum Impact {
             case PeerNagleRule.ID:
             case NoDelayLateRule.ID:
             case SlowSetupRule.ID:
+            case SlowNameResolutionRule.ID:
+            case ConnectFallbackRule.ID:
             case SetupDominatesRule.ID:
             case Http2FlowBlockedRule.ID:
             case TlsNoResumptionRule.ID:

@@ -92,6 +92,8 @@ public final class RuleCatalog {
             new GrpcTooManyPingsRule(),
             new GrpcMaxAgeCutRule(),
             new SlowSetupRule(thresholds(SlowSetupRule.ID)),
+            new SlowNameResolutionRule(thresholds(SlowNameResolutionRule.ID)),
+            new ConnectFallbackRule(),
             new SetupDominatesRule(thresholds(SetupDominatesRule.ID)),
             new TlsNoResumptionRule(thresholds(TlsNoResumptionRule.ID)),
             new TooManyConnectionsRule(thresholds(TooManyConnectionsRule.ID)),

@@ -4,6 +4,7 @@ import static io.connscope.agent.export.Semconv.*;
 
 import io.connscope.agent.connection.CloseClassification;
 import io.connscope.agent.connection.ConnectionRecord;
+import io.connscope.agent.connection.NameLookup;
 import io.connscope.agent.connection.Destination;
 import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.connection.Role;
@@ -62,6 +63,7 @@ public final class ConnectionTelemetry {
     private final WebSocketSpans webSockets;
     private final LongCounter exchangeCount;
     private final HttpRequestDurations requestDurations;
+    private final NameLookupDurations lookupDurations;
     private final LongCounter resendCount;
     private final WarningExport warningExport;
     private final SnapshotExport snapshots;
@@ -90,6 +92,7 @@ public final class ConnectionTelemetry {
         exchangeCount = meter.counterBuilder("connscope.http.exchanges").setUnit("{exchange}")
             .setDescription("HTTP exchanges seen on the wire, every one, whether or not it got a span.").build();
         requestDurations = new HttpRequestDurations(meter, metricsPerDestination);
+        lookupDurations = new NameLookupDurations(meter, metricsPerDestination);
         resendCount = meter.counterBuilder("connscope.http.resends").setUnit("{exchange}")
             .setDescription("HTTP exchanges that resent an earlier failed request (http.request.resend_count of 1 or more).")
             .build();
@@ -155,6 +158,11 @@ public final class ConnectionTelemetry {
         if (http.webSocket() != null || sampler.keep(item.warnings(), http.resendCount() > 0, failed, http.traceparent())) {
             exchanges.export(item, http, destination);
         }
+    }
+
+    /** A look-up the resolver answered: {@code dns.lookup.duration}. */
+    public void export(NameLookup lookup) {
+        lookupDurations.record(lookup);
     }
 
     /** Open connections as they stand, as log records (see {@link SnapshotExport}). */
@@ -266,6 +274,7 @@ public final class ConnectionTelemetry {
         if (r.localPort() > 0) {
             b.setAttribute(NETWORK_LOCAL_PORT, r.localPort());
         }
+        NameAttributes.on(b, r.resolution());
         if (r.connectError() != null) {
             b.setAttribute(ERROR_TYPE, r.connectError());
             return;

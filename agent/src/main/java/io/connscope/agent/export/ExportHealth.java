@@ -126,6 +126,7 @@ public final class ExportHealth {
     /** The connscope.telemetry.dropped series, zeros included, so a dashboard has a line from the start. */
     void record(ObservableLongMeasurement m) {
         m.record(queue.dropped(), Attributes.of(ITEM, "exchange", REASON, QUEUE_FULL));
+        m.record(queue.droppedLookups(), Attributes.of(ITEM, "name_lookup", REASON, QUEUE_FULL));
         if (hostExports) {
             return;
         }
@@ -149,6 +150,11 @@ public final class ExportHealth {
         if (dropped > 0) {
             notes.add("connscope.telemetry.dropped: " + dropped + " HTTP exchange(s) were not exported because the export"
                 + " queue was full (connscope.export.queue.size; their connections are counted above)");
+        }
+        long lookups = queue.droppedLookups();
+        if (lookups > 0) {
+            notes.add("connscope.telemetry.dropped: " + lookups + " name look-up(s) were not exported (dns.lookup.duration)"
+                + " because the export queue was full (connscope.export.queue.size; the report's name table counts them)");
         }
         long skipped = snapshots.skipped();
         if (skipped > 0) {

@@ -1,5 +1,6 @@
 package io.connscope.agent.export;
 
+import io.connscope.agent.connection.NameLookup;
 import io.connscope.agent.pipeline.ConnectionEnded;
 import io.connscope.agent.pipeline.ConnectionSnapshot;
 import io.connscope.agent.pipeline.EventSink;
@@ -70,6 +71,14 @@ public final class OtelSink implements EventSink {
         ConnectionTelemetry out = telemetry;
         if (out != null) {
             out.export(event.connection(), event.warnings());
+        }
+    }
+
+    @Override
+    public void nameLookedUp(NameLookup lookup) {
+        ConnectionTelemetry out = telemetry;
+        if (out != null) {
+            out.export(lookup);
         }
     }
 

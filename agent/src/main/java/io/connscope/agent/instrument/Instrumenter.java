@@ -4,6 +4,7 @@ import io.connscope.agent.runtime.AgentLog;
 import io.connscope.bridge.Bridge;
 import io.connscope.bridge.ConnectionSink;
 import io.connscope.bridge.EngineBridge;
+import io.connscope.bridge.NameBridge;
 import io.connscope.bridge.NativeBridge;
 import io.connscope.bridge.OptionBridge;
 import io.connscope.bridge.UringBridge;
@@ -88,8 +89,8 @@ public final class Instrumenter {
             }
             List<Class<?>> inputs = new ArrayList<>(
                 List.of(Instrumenter.class, JdkTargets.class, Bridge.class, EngineBridge.class, NativeBridge.class,
-                    UringBridge.class, OptionBridge.class, UrlConnectionBridge.class, ConnectionSink.class, ByteBuddy.class,
-                    Advice.class));
+                    UringBridge.class, OptionBridge.class, UrlConnectionBridge.class, NameBridge.class, ConnectionSink.class,
+                    ByteBuddy.class, Advice.class));
             for (Target t : templates()) {
                 inputs.addAll(t.adviceClasses);
             }

@@ -1,6 +1,7 @@
 package io.connscope.agent.instrument;
 
 import static net.bytebuddy.matcher.ElementMatchers.isBridge;
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
@@ -91,5 +92,8 @@ final class JdkTargets {
                 .and(takesArguments(1).or(takesArguments(2))));
         target.apply("sun.net.www.http.KeepAliveCache")
             .advice(KeepAliveCacheAdvice.Get.class, named("get").and(takesArguments(2)));
+        target.apply("java.net.InetAddress")
+            .advice(NameLookupAdvice.Lookup.class, named("getAddressesFromNameService").and(isStatic())
+                .and(takesArgument(0, String.class)));
     }
 }

@@ -63,6 +63,11 @@ final class Weaver {
 
         @Override
         public Resolution describe(String name) {
+            if (name.startsWith("[")) {
+                // An array: the class-file pool describes it from its component. Loading it here would load the
+                // component, which may be the very class being woven (InetAddress[] of InetAddress's own methods).
+                return new Resolution.Illegal(name);
+            }
             try {
                 if (classFiles.locate(name).isResolved()) {
                     return new Resolution.Illegal(name);

@@ -1,6 +1,7 @@
 package io.connscope.agent.pipeline;
 
 import io.connscope.agent.connection.ConnectionRecord;
+import io.connscope.agent.connection.NameLookup;
 import io.connscope.agent.connection.Housekeeping;
 import io.connscope.agent.diagnose.Diagnosis;
 import io.connscope.agent.runtime.AgentLog;
@@ -100,6 +101,8 @@ public final class EventPipeline implements Runnable {
                 ExchangeFinished event = new ExchangeFinished(q.connection, q.exchange, diagnosis.check(q.connection, q.exchange));
                 snapshots.exchangeWarned(q.connection, event.warnings().size());
                 exchangeFinished(event);
+            } else if (item instanceof NameLookup) {
+                nameLookedUp((NameLookup) item);
             } else {
                 ConnectionRecord r = (ConnectionRecord) item;
                 ConnectionEnded event = new ConnectionEnded(r, diagnosis.check(r));
@@ -126,6 +129,17 @@ public final class EventPipeline implements Runnable {
         for (EventSink sink : sinks) {
             try {
                 sink.connectionsOpen(snapshot);
+            } catch (Throwable t) {
+                sinkFailed(sink, t);
+            }
+        }
+    }
+
+    private void nameLookedUp(NameLookup lookup) {
+        for (int i = 0; i < sinks.size(); i++) {
+            EventSink sink = sinks.get(i);
+            try {
+                sink.nameLookedUp(lookup);
             } catch (Throwable t) {
                 sinkFailed(sink, t);
             }

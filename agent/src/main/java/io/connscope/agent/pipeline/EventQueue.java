@@ -2,6 +2,7 @@ package io.connscope.agent.pipeline;
 
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.FinishedSink;
+import io.connscope.agent.connection.NameLookup;
 import io.connscope.agent.wire.WireExchange;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +22,7 @@ public final class EventQueue implements FinishedSink {
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger exchanges = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong droppedLookups = new AtomicLong();
     private final int capacity;
     /** The pipeline thread, woken when the queue is half full rather than at its next tick. */
     private volatile Thread consumer;
@@ -56,10 +58,21 @@ public final class EventQueue implements FinishedSink {
         }
     }
 
-    /** The next {@link ConnectionRecord} or {@link Queued} exchange, or null. */
+    /** Queues a name look-up for export, bounded and counted as an exchange is: both come from application threads. */
+    @Override
+    public void lookup(NameLookup lookup) {
+        if (exchanges.incrementAndGet() > capacity) {
+            exchanges.decrementAndGet();
+            droppedLookups.incrementAndGet();
+            return;
+        }
+        queue.offer(lookup);
+    }
+
+    /** The next {@link ConnectionRecord}, {@link Queued} exchange or {@link NameLookup}, or null. */
     Object poll() {
         Object r = queue.poll();
-        if (r instanceof Queued) {
+        if (r instanceof Queued || r instanceof NameLookup) {
             exchanges.decrementAndGet();
         }
         return r;
@@ -68,6 +81,11 @@ public final class EventQueue implements FinishedSink {
     /** Exchanges dropped because the queue was full. */
     public long dropped() {
         return dropped.get();
+    }
+
+    /** Name look-ups dropped because the queue was full (they are still counted per name in the report). */
+    public long droppedLookups() {
+        return droppedLookups.get();
     }
 
     /** An exchange waiting for diagnosis. */

@@ -1,5 +1,6 @@
 package io.connscope.agent.pipeline;
 
+import io.connscope.agent.connection.NameLookup;
 import java.util.List;
 
 /**
@@ -22,6 +23,10 @@ public interface EventSink {
     void exchangeFinished(ExchangeFinished event);
 
     void connectionEnded(ConnectionEnded event);
+
+    /** A look-up the JDK's resolver answered (its cache missed), in the order look-ups were made. */
+    default void nameLookedUp(NameLookup lookup) {
+    }
 
     /**
      * At each snapshot interval, the connections open longer than one interval, as they stand (see
