@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * scenario starts a JVM of its own ({@link SlowLookupClient}, with this JVM's {@code -javaagent}, so
  * connscope with its defaults) whose hosts file is a FIFO this scenario answers 300 ms after each
  * look-up opens it. The child resolves {@code slow.demo} and sends a GET to this scenario's server,
- * twice (its second look-up is the JDK cache's), and prints its own report, where the warning is;
+ * twice (its second look-up is the JDK cache's), then a third time 1.1 s later, its JDK keeping
+ * look-ups for ever; it prints its own report, where the warnings are;
  * its telemetry is not exported (the tour's exporters are this JVM's). Needs {@code mkfifo}.
  */
 final class SlowNameResolutionScenario implements Scenario {
@@ -44,7 +45,7 @@ final class SlowNameResolutionScenario implements Scenario {
     public void run(PrintStream out) throws Exception {
         Path dir = Files.createTempDirectory("connscope-demo-names");
         Path fifo = dir.resolve("hosts");
-        try (LoopbackServer server = LoopbackServer.start(2, ConnectFallbackScenario::answer)) {
+        try (LoopbackServer server = LoopbackServer.start(3, ConnectFallbackScenario::answer)) {
             if (new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() != 0) {
                 out.println("  skipped: mkfifo is not available here");
                 return;
@@ -59,6 +60,10 @@ final class SlowNameResolutionScenario implements Scenario {
                 }
             }
             command.add("-Djdk.net.hosts.file=" + fifo);
+            // Look-ups kept for ever, and a hint after 1 s rather than 10 min: name-cached-forever on its third connect.
+            command.add("-Dsun.net.inetaddr.ttl=-1");
+            command.add("-Dsun.net.inetaddr.negative.ttl=0"); // a look-up that shared the FIFO's answer is made again
+            command.add("-Dconnscope.rule.name-cached-forever.run.ms=1000");
             command.add("-Dconnscope.banner=false");
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), SlowLookupClient.class.getName(),
                 Integer.toString(server.port())));

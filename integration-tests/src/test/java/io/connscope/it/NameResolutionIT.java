@@ -54,15 +54,17 @@ class NameResolutionIT {
                 backlog.add(s);
             }
             int port = dead.getLocalPort();
+            // The JDK's default address cache (30 s): the connect 3 s after slow.test's look-up is no hint's business.
             ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).jvmArg("-Djdk.net.hosts.file=" + resolver.path())
-                .main("io.connscope.stacks.NameResolutionApp", classpath, Integer.toString(port)).assertSuccess();
+                .agentArgs("rule.name-cached-forever.run.ms=2500").main("io.connscope.stacks.NameResolutionApp", classpath, Integer.toString(port)).assertSuccess();
             System.out.println("NameResolutionIT on " + jvm + ": " + run.stdout.lines()
                 .filter(l -> l.startsWith("expect:")).collect(Collectors.joining(" | ")));
 
             Map<String, String> slow = run.expectLine("step=slow ");
             Map<String, String> cached = run.expectLine("step=cached ");
             Map<String, String> fallback = run.expectLine("host=fallback.test ");
-            assertThat(run.expectLine("result=done").get("server.requests")).isEqualTo("5");
+            assertThat(run.expectLine("result=done").get("server.requests")).isEqualTo("6");
+            assertThat(Double.parseDouble(run.expectLine("step=later ").get("since.lookup.ms"))).isGreaterThan(2500);
             double slowLookup = Double.parseDouble(slow.get("lookup.ms"));
             // The resolver answers an open DELAY_MS after it began waiting for one: a look-up alone waits that long, one
             // that opens while another's answer is being delayed less.
@@ -74,7 +76,7 @@ class NameResolutionIT {
             Spans spans = otlp.spans();
             List<SpanView> clients = Spans.byStart(spans.connections("client", port));
             assertThat(clients).extracting(c -> c.str("network.peer.address"))
-                .containsExactly("127.0.0.1", "127.0.0.1", "127.0.0.2", "127.0.0.1", "127.0.0.1", "127.0.0.1");
+                .containsExactly("127.0.0.1", "127.0.0.1", "127.0.0.2", "127.0.0.1", "127.0.0.1", "127.0.0.1", "127.0.0.1");
             // slow.test, resolved by the application on the connecting thread: the resolver's time, within its own.
             SpanView first = clients.get(0);
             assertThat(first.str("dns.question.name")).as(first.toString()).isEqualTo("slow.test");
@@ -100,6 +102,8 @@ class NameResolutionIT {
             assertThat(clients.get(4).str("dns.question.name")).isEqualTo("ok.test");
             assertThat(clients.get(4).has("connscope.connect.failed_attempts")).isFalse();
             assertThat(clients.get(5).has("dns.question.name")).as("an address, not a name").isFalse();
+            assertThat(clients.get(6).str("server.address")).isEqualTo("slow.test");
+            assertThat(clients.get(6).has("dns.question.name")).as("the cache answered").isFalse();
 
             // Warnings: slow look-ups before slow.test's, fallback.test's and ok.test's connects; one fallback.
             Map<Long, List<String>> rules = otlp.logs().stream().filter(l -> l.has("connscope.rule"))
@@ -124,6 +128,14 @@ class NameResolutionIT {
                 assertThat(lookups.get(name).getCount()).as(name).isEqualTo(1L);
                 assertThat(lookups.get(name).getSum()).as(name).isGreaterThan(DELAY_MS / 2000.0);
             }
+            // The report's name table: one look-up each (the application resolved slow.test three times; the JDK's
+            // cache answered two), the answers in the resolver's order.
+            String report = run.stderr.replaceAll("\\s*\\n\\s{6}", " ");
+            assertThat(report).containsPattern("(?m)^  slow\\.test: 1 look-up\\(s\\), [0-9.]+ ms mean, [0-9.]+ ms at most;"
+                + " answer: 127\\.0\\.0\\.1$");
+            assertThat(report).containsPattern("(?m)^  fallback\\.test: 1 look-up\\(s\\), .*; answer: 127\\.0\\.0\\.2,"
+                + " 127\\.0\\.0\\.1$");
+            assertThat(report).containsPattern("(?m)^  ok\\.test: 1 look-up\\(s\\), .*; answer: 127\\.0\\.0\\.1$");
             assertThat(resolver.answered()).as("the resolver's own count, the agent's and the JDK's own look-ups included")
                 .isGreaterThanOrEqualTo(3);
         } finally {
@@ -169,11 +181,20 @@ class NameResolutionIT {
             assertThat(childLookup).isGreaterThan(150);
             assertThat(Double.parseDouble(slow.get("cached.lookup.ms"))).isLessThan(50);
             assertThat(run.stdout).contains("WARN slow-name-resolution at slow.demo:" + slow.get("port") + ", 1 time(s)");
+            // The report wraps its lines (and the tour prefixes the child's with "  | "): read it unwrapped.
+            String report = run.stdout.replaceAll("\\s*\\n\\s*(\\|\\s*)?", " ");
             java.util.regex.Matcher took = java.util.regex.Pattern.compile("resolving slow\\.demo took (\\d+) ms")
-                .matcher(run.stdout);
+                .matcher(report);
             assertThat(took.find()).isTrue();
             // Within the child's own time, which also holds the JDK's first-use set-up of its resolver.
             assertThat(Double.parseDouble(took.group(1))).isBetween(150.0, childLookup + 1);
+            // The child keeps look-ups for ever (-Dsun.net.inetaddr.ttl=-1) and connects again past the hint's run.ms
+            // (1000 there): one hint, its age within the child's own time since its first look-up began.
+            assertThat(run.stdout).contains("INFO name-cached-forever at slow.demo:" + slow.get("port") + ", 1 time(s)");
+            java.util.regex.Matcher age = java.util.regex.Pattern.compile("answer for slow\\.demo looked up (\\d+) ms")
+                .matcher(report);
+            assertThat(age.find()).isTrue();
+            assertThat(Double.parseDouble(age.group(1))).isBetween(1000.0, Double.parseDouble(slow.get("later.since.lookup.ms")) + 1);
         }
     }
 

@@ -29,7 +29,8 @@ import org.apache.hc.core5.util.Timeout;
  *   address on the same thread (one GET); then does the same again, the answer now cached;</li>
  *   <li>sends one GET with Apache HttpClient 5 (connect timeout 500 ms) to {@code fallback.test},
  *   whose answer lists 127.0.0.2 first: the client falls back to 127.0.0.1;</li>
- *   <li>sends one GET with it to {@code ok.test} (127.0.0.1 only), and one to 127.0.0.1 itself.</li>
+ *   <li>sends one GET with it to {@code ok.test} (127.0.0.1 only), and one to 127.0.0.1 itself;</li>
+ *   <li>connects to {@code slow.test} again, 3 s after its look-up, the JDK's cache answering.</li>
  * </ol>
  * Its own truth goes to {@code expect:} lines: look-up times, the client's request times, the
  * server's request count.
@@ -50,6 +51,7 @@ public final class NameResolutionApp {
             }
         });
         server.start();
+        long firstLookup = System.nanoTime();
         try {
             for (String step : new String[] {"slow", "cached"}) {
                 long start = System.nanoTime();
@@ -70,6 +72,10 @@ public final class NameResolutionApp {
                         + " body=" + body);
                 }
             }
+            // slow.test again, 3 s after its look-up: the JDK's cache still answers (30 s by default).
+            Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(firstLookup + TimeUnit.SECONDS.toNanos(3) - System.nanoTime())));
+            get(new InetSocketAddress(InetAddress.getAllByName("slow.test")[0], port));
+            System.out.println("expect: step=later since.lookup.ms=" + millis(System.nanoTime() - firstLookup));
         } finally {
             server.stop(0);
         }

@@ -34,6 +34,7 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
     private final WireBytesFeed wire;
     private final IoUringEvents uring;
     private final NameLookups names;
+    private final NameTable nameTable;
 
     public ConnectionTracker(ConnectionRegistry registry, Destinations destinations, JdkInternals jdk,
                              FinishedSink finished, ResendDetector resends, CallSites callSites,
@@ -47,7 +48,8 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
         this.wire = new WireBytesFeed(http, engineTls);
         this.uring = new IoUringEvents(this, this);
         this.endings = new ConnectionEndings(registry, http, engineTls, finished);
-        this.names = new NameLookups(names, finished);
+        this.names = new NameLookups(names, finished, JdkInternals.addressCacheSeconds());
+        this.nameTable = names;
         this.openings = new ConnectionOpenings(registry, destinations, jdk, callSites, scope, http, records,
             endings::finish, this.names);
         this.jdkEvents = new JdkClientEvents(registry, jdk, http);
@@ -260,6 +262,11 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
     @Override
     public void socketConnected(Object socket, Object endpoint, long startNanos, long endNanos, Throwable failure) {
         openings.socketConnected(socket, endpoint, startNanos, endNanos, failure);
+    }
+
+    /** The look-ups the resolver made, per name. */
+    public NameTable names() {
+        return nameTable;
     }
 
     @Override

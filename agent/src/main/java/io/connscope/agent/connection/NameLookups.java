@@ -28,10 +28,13 @@ public final class NameLookups {
     private final ThreadLocal<NameResolution.FailedAttempts> failed = new ThreadLocal<>();
     private final NameTable table;
     private final FinishedSink finished;
+    private final boolean cachedForever;
 
-    public NameLookups(NameTable table, FinishedSink finished) {
+    /** @param cacheSeconds how long the JDK keeps a look-up, -1 for ever */
+    public NameLookups(NameTable table, FinishedSink finished, int cacheSeconds) {
         this.table = table;
         this.finished = finished;
+        this.cachedForever = cacheSeconds < 0;
     }
 
     /** A look-up the resolver answered: {@code addresses} are InetAddresses, or {@code failure} is set. */
@@ -82,7 +85,8 @@ public final class NameLookups {
             before = null;
         }
         return new NameResolution(name, own ? lookup.durationNanos() : -1, addresses,
-            answer == null ? 0 : answer.addressCount, addresses.indexOf(address) + 1, before);
+            answer == null ? 0 : answer.addressCount, addresses.indexOf(address) + 1, before, table.firstLookupNanos(name),
+            cachedForever);
     }
 
     /** A client connect that failed, on the connecting thread: the next attempt to another address may be a fallback. */

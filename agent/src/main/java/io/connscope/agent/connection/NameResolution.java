@@ -26,9 +26,13 @@ public final class NameResolution {
     /** The first failed attempt's address and its exception class (null when none failed). */
     public final String failedAddress;
     public final String failedError;
+    /** When the name was first looked up in this JVM (System.nanoTime()), or 0 when it was not seen looked up. */
+    public final long firstLookupNanos;
+    /** The JDK keeps look-ups for ever (its address cache policy is -1): the answer above is the only one it will use. */
+    public final boolean cachedForever;
 
     NameResolution(String name, long lookupNanos, List<String> addresses, int addressCount, int addressIndex,
-                   FailedAttempts failed) {
+                   FailedAttempts failed, long firstLookupNanos, boolean cachedForever) {
         this.name = name;
         this.lookupNanos = lookupNanos;
         this.addresses = addresses;
@@ -38,6 +42,8 @@ public final class NameResolution {
         this.failedNanos = failed == null ? 0 : failed.nanos;
         this.failedAddress = failed == null ? null : failed.firstAddress;
         this.failedError = failed == null ? null : failed.firstError;
+        this.firstLookupNanos = firstLookupNanos;
+        this.cachedForever = cachedForever;
     }
 
     /** Connects to one name and port that failed in a row on one thread, to addresses other than the one that worked. */

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class NameTable {
 
-    static final int MAX_NAMES = 512;
+    public static final int MAX_NAMES = 512;
 
     private final ConcurrentHashMap<String, NameStats> byName = new ConcurrentHashMap<>();
     private final AtomicLong untracked = new AtomicLong();
@@ -34,6 +34,12 @@ public final class NameTable {
     NameLookup lastAnswer(String name) {
         NameStats s = byName.get(name.toLowerCase(Locale.ROOT));
         return s == null ? null : s.lastAnswer();
+    }
+
+    /** When the name was first looked up (System.nanoTime()), or 0 when it was not. */
+    long firstLookupNanos(String name) {
+        NameStats s = byName.get(name.toLowerCase(Locale.ROOT));
+        return s == null ? 0L : s.figures()[5];
     }
 
     /** Every name's figures, as they stand. */

@@ -84,6 +84,7 @@ public enum Impact {
                 return WASTE;
             case PipeliningRule.ID:
             case HopByHopRule.ID:
+            case NameCachedForeverRule.ID:
                 return HYGIENE;
             default:
                 return null;

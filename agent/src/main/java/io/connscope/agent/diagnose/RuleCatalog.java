@@ -94,6 +94,7 @@ public final class RuleCatalog {
             new SlowSetupRule(thresholds(SlowSetupRule.ID)),
             new SlowNameResolutionRule(thresholds(SlowNameResolutionRule.ID)),
             new ConnectFallbackRule(),
+            new NameCachedForeverRule(thresholds(NameCachedForeverRule.ID)),
             new SetupDominatesRule(thresholds(SetupDominatesRule.ID)),
             new TlsNoResumptionRule(thresholds(TlsNoResumptionRule.ID)),
             new TooManyConnectionsRule(thresholds(TooManyConnectionsRule.ID)),

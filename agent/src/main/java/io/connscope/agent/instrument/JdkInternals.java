@@ -140,4 +140,19 @@ public final class JdkInternals {
         }
         return null;
     }
+
+    /**
+     * How long the JDK keeps a successful look-up, in seconds, -1 for ever: {@code
+     * sun.net.InetAddressCachePolicy.get()} (java.base's {@code sun.net} is opened to connscope), its
+     * own reading of {@code networkaddress.cache.ttl}, {@code sun.net.inetaddr.ttl} and, on JDK 17, a
+     * security manager with neither set. 30, the default, when it cannot be read.
+     */
+    public static int addressCacheSeconds() {
+        try {
+            return (Integer) Class.forName("sun.net.InetAddressCachePolicy").getMethod("get").invoke(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            AgentLog.debug("the JDK's address cache policy is unreadable: " + e);
+            return 30;
+        }
+    }
 }

@@ -5,6 +5,7 @@ import io.connscope.agent.connection.Destination;
 import io.connscope.agent.connection.DestinationStats;
 import io.connscope.agent.connection.Destinations;
 import io.connscope.agent.connection.LogHistogram;
+import io.connscope.agent.connection.NameTable;
 import io.connscope.agent.connection.Role;
 import io.connscope.agent.diagnose.WarningLog;
 import io.connscope.agent.text.SafeText;
@@ -40,11 +41,11 @@ public final class ConnectionReport {
     }
 
     public static String render(Destinations destinations, List<String> notes) {
-        return render(destinations, Collections.emptyList(), notes, false);
+        return render(destinations, Collections.emptyList(), notes, false, new NameTable());
     }
 
     public static String render(Destinations destinations, List<WarningLog.Group> warnings, List<String> notes,
-                                boolean wide) {
+                                boolean wide, NameTable names) {
         List<Destination> all = sorted(destinations);
         int width = wide ? 0 : TextWrap.WIDTH;
         StringBuilder out = new StringBuilder();
@@ -56,6 +57,7 @@ public final class ConnectionReport {
         section(tables, "Outbound connections, by destination", all, Role.CLIENT, warningCounts, wide);
         section(tables, "Inbound connections, by local listening port", all, Role.SERVER, warningCounts, wide);
         TextReusePrice.section(tables, all, width);
+        TextNameResolution.section(tables, names, width);
         if (!notes.isEmpty()) {
             ReportSection section = new ReportSection(out, NOTES_SHARE);
             section.heading("\nNotes\n");

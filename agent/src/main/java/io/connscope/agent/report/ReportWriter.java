@@ -47,7 +47,8 @@ public final class ReportWriter {
 
     /** The text report as of now. */
     public String text() {
-        return ConnectionReport.render(tracker.destinations(), warnings.groups(), notes(), config.reportWide());
+        return ConnectionReport.render(tracker.destinations(), warnings.groups(), notes(), config.reportWide(),
+            tracker.names());
     }
 
     /** The HTML report as of now. */

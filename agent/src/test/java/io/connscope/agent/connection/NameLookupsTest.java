@@ -31,7 +31,7 @@ class NameLookupsTest {
         public void lookup(NameLookup lookup) {
             exported.add(lookup);
         }
-    });
+    }, 30);
     private final Destinations destinations = new Destinations(10);
 
     private static InetAddress address(String name, int last) throws UnknownHostException {
@@ -113,5 +113,26 @@ class NameLookupsTest {
         }
         assertThat(table.names()).hasSize(NameTable.MAX_NAMES);
         assertThat(table.untracked()).isEqualTo(6);
+    }
+
+    @Test
+    void aConnectKnowsWhenItsNameWasFirstLookedUpAndWhetherTheJdkKeepsAnswersForEver() throws Exception {
+        NameLookups forever = new NameLookups(table, new EventSinkless(), -1);
+        forever.lookedUp("k.test", new Object[] {address("k.test", 1)}, null, 5 * MS, 6 * MS);
+        NameResolution later = forever.connecting(new InetSocketAddress(address("k.test", 1), 80), 900 * MS);
+        assertThat(later.cachedForever).isTrue();
+        assertThat(later.firstLookupNanos).isEqualTo(5 * MS);
+        assertThat(names.connecting(new InetSocketAddress(address("k.test", 1), 80), 900 * MS).cachedForever).isFalse();
+    }
+
+    /** A sink that takes nothing. */
+    private static final class EventSinkless implements FinishedSink {
+        @Override
+        public void connection(ConnectionRecord connection) {
+        }
+
+        @Override
+        public void exchange(ConnectionRecord connection, WireExchange exchange) {
+        }
     }
 }

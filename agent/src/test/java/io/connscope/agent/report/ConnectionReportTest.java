@@ -7,6 +7,7 @@ import io.connscope.agent.connection.ConnectionEvent;
 import io.connscope.agent.connection.ConnectionRecord;
 import io.connscope.agent.connection.Destination;
 import io.connscope.agent.connection.Destinations;
+import io.connscope.agent.connection.NameTable;
 import io.connscope.agent.connection.Role;
 import io.connscope.agent.connection.TestRecords;
 import io.connscope.agent.diagnose.Severity;
@@ -42,7 +43,7 @@ class ConnectionReportTest {
         warnings.add(api, w, 0);
         warnings.add(api, w, 1);
 
-        String text = ConnectionReport.render(destinations, warnings.groups(), List.of("a note"), false);
+        String text = ConnectionReport.render(destinations, warnings.groups(), List.of("a note"), false, new NameTable());
 
         assertThat(text).contains("4 connection(s), 2 destination(s)\n"
             + "  connections   3 outbound to 1 destination(s), 1 inbound on 1 listening port(s)\n"
@@ -55,7 +56,7 @@ class ConnectionReportTest {
             + "       first: it took 900 ms\n       fix:   reuse connections\n");
         assertThat(text).contains("  - a note");
         // Every column, with units, in the wide report.
-        String wide = ConnectionReport.render(destinations, warnings.groups(), List.of("a note"), true);
+        String wide = ConnectionReport.render(destinations, warnings.groups(), List.of("a note"), true, new NameTable());
         assertThat(wide).containsPattern("(?m)^  api\\.example\\.com:443 +3 +0 +300 +750 +2\\.\\d\\d/2\\.\\d\\d ms +- +- +2/1"
             + " +6/6 +50% +2 +-  local-close 3$");
         assertThat(CloseClassification.LOCAL_CLOSE.label()).isEqualTo("local-close");
@@ -78,7 +79,7 @@ class ConnectionReportTest {
         api.stats.reuse.peakOpen.set(1);
         api.stats.reuse.avoidableConnections.set(3);
 
-        String text = ConnectionReport.render(destinations, List.of(), List.of(), false);
+        String text = ConnectionReport.render(destinations, List.of(), List.of(), false, new NameTable());
         assertThat(text).contains("  reuse price   api.example.com:443: reusing connections would have saved at least 50 ms"
             + " per request, 100 ms in all (2\n                of 3 new connections avoidable)\n");
         assertThat(text).contains("\nPrice of new connections, by destination (HTTP, outbound)\n"
@@ -87,7 +88,7 @@ class ConnectionReportTest {
             + "      over 3 new connections: connect 30 ms, TLS 120 ms); 3 closed by the client right after their one request, 1 open\n"
             + "      at once at most. Requests on new connections took 90 ms from the connect's start (first byte 39 ms after the\n"
             + "      request, transfer 1.0 ms), none went on a reused one.\n");
-        String wide = ConnectionReport.render(destinations, List.of(), List.of(), true);
+        String wide = ConnectionReport.render(destinations, List.of(), List.of(), true, new NameTable());
         assertThat(wide).containsPattern("(?m)^  api\\.example\\.com:443 .* 50 ms/req, 100 ms  -$");
     }
 
@@ -112,7 +113,7 @@ class ConnectionReportTest {
             0);
         warnings.add(b, new Warning("tcp-nodelay-late", Severity.INFO, "late", "set it first"), 0);
 
-        String text = ConnectionReport.render(destinations, warnings.groups(), List.of("a note that goes on ".repeat(20)), false);
+        String text = ConnectionReport.render(destinations, warnings.groups(), List.of("a note that goes on ".repeat(20)), false, new NameTable());
 
         assertThat(text.lines().mapToInt(String::length).max().getAsInt()).isLessThanOrEqualTo(120);
         assertThat(text).contains("  warnings      4 in 3 rule(s): 3 WARN, 1 INFO; most harmful first, each listed below\n"
@@ -135,7 +136,7 @@ class ConnectionReportTest {
         assertThat(text).contains("       fix:   as for unsafe-resend at a.example:80 above\n");
         assertThat(text.replaceAll(",\n +", ",")).contains("(" + "connect,first-write,first-read,".repeat(6) + "close)");
         // The wide report keeps each entry on one line.
-        String wide = ConnectionReport.render(destinations, warnings.groups(), List.of(), true);
+        String wide = ConnectionReport.render(destinations, warnings.groups(), List.of(), true, new NameTable());
         assertThat(wide).contains("first: POST /orders sent twice " + sequence + "\n");
     }
 
@@ -165,7 +166,7 @@ class ConnectionReportTest {
             warnings.add(d, new Warning("rule-" + i % 7, Severity.WARN, hostile.repeat(5), "fix it"), i);
         }
         List<String> notes = List.of(hostile.repeat(10), "note\u001b]0;title\u0007");
-        String text = ConnectionReport.render(destinations, warnings.groups(), notes, false);
+        String text = ConnectionReport.render(destinations, warnings.groups(), notes, false, new NameTable());
         assertThat(text.getBytes(StandardCharsets.UTF_8).length).isLessThan(ConnectionReport.MAX_BYTES);
         assertThat(text).doesNotContainPattern("[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f]");
         assertThat(text).doesNotContain("\n  WARN injected-line");
