@@ -99,12 +99,12 @@ public interface ConnectionSink {
     /** HttpURLConnection's KeepAliveCache handed out this cached {@code sun.net.www.http.HttpClient}. */
     void keepAliveCacheHit(Object httpClient);
 
-    /** Called once per failing hook with the first error, and again when the hook is disabled. */
     /**
      * The JDK's resolver answered a look-up that missed its cache: {@code addresses} (InetAddress[]) or
      * {@code failure}, between the two System.nanoTime() values.
      */
     void nameLookedUp(String host, Object[] addresses, Throwable failure, long startNanos, long endNanos);
 
+    /** Called once per failing hook with the first error, and again when the hook is disabled. */
     void hookFailed(int hook, Throwable error, boolean disabled);
 }

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URL;
+import java.util.Arrays;
 import java.util.Locale;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
@@ -48,7 +49,9 @@ final class ReusePriceScenario implements Scenario {
             pooled(factory, direct, WARM_UP);
             perRequest(factory, direct, WARM_UP);
             long[] pooled = pooled(factory, both.port(), REQUESTS);
-            long[] fresh = perRequest(factory, both.port(), REQUESTS);
+            long[] freshAndSetups = perRequest(factory, both.port(), REQUESTS);
+            long[] fresh = Arrays.copyOf(freshAndSetups, REQUESTS);
+            double setupMs = meanMillis(Arrays.copyOfRange(freshAndSetups, REQUESTS, 2 * REQUESTS), 0);
             long[] healthy = pooled(factory, pooledOnly.port(), REQUESTS);
             // The pooled client's first request opened its connection; the rest reused it.
             double reusedMs = meanMillis(pooled, 1);
@@ -56,8 +59,8 @@ final class ReusePriceScenario implements Scenario {
             out.printf(Locale.ROOT, "  pooled: %.1f ms a request once connected; a connection per request: %.1f ms%n",
                 reusedMs, newMs);
             out.printf(Locale.ROOT, "expect: reuse.price=both port=%d client.reused.mean.ms=%.2f client.new.mean.ms=%.2f"
-                + " client.saving.ms=%.2f line.connections=%d server.requests=%d%n", both.port(), reusedMs, newMs,
-                newMs - reusedMs, both.accepted(), server.requests());
+                + " client.saving.ms=%.2f client.setup.mean.ms=%.2f line.connections=%d server.requests=%d%n", both.port(),
+                reusedMs, newMs, newMs - reusedMs, setupMs, both.accepted(), server.requests());
             out.printf(Locale.ROOT, "expect: reuse.price=pooled port=%d client.reused.mean.ms=%.2f line.connections=%d%n",
                 pooledOnly.port(), meanMillis(healthy, 1), pooledOnly.accepted());
         }
@@ -79,12 +82,17 @@ final class ReusePriceScenario implements Scenario {
         return times;
     }
 
-    /** Requests each on a TLS connection of its own, closed once its response has been read; each one's time. */
+    /**
+     * Requests each on a TLS connection of its own, closed once its response has been read: each one's
+     * time, and (from {@code n} on) each one's setup, its connect and TLS handshake, as the client times them.
+     */
     private static long[] perRequest(SSLSocketFactory factory, int port, int n) throws Exception {
-        long[] times = new long[n];
+        long[] times = new long[2 * n];
         for (int i = 0; i < n; i++) {
             long start = System.nanoTime();
             try (SSLSocket s = (SSLSocket) factory.createSocket("localhost", port)) {
+                s.startHandshake();
+                times[n + i] = System.nanoTime() - start;
                 OutputStream o = s.getOutputStream();
                 RawHttp.send(o, RawHttp.request("GET", "/reuse-price/per-request", "HTTP/1.1", port));
                 int status = RawHttp.readResponse(new BufferedInputStream(s.getInputStream()));

@@ -73,7 +73,7 @@ class CardinalityIT {
         System.out.printf("CardinalityIT: nothing followed: %d series%n", nothing.third.samples.size());
         TreeSet<String> families = nothing.third.samples.stream().map(s -> s.name).collect(Collectors.toCollection(TreeSet::new));
         assertThat(families).containsExactlyElementsOf(new TreeSet<>(GLOBAL_FAMILIES));
-        assertThat(nothing.third.samples).hasSize(12); // telemetry_dropped: 6 item and reason pairs
+        assertThat(nothing.third.samples).hasSize(13); // telemetry_dropped: 7 item and reason pairs
         assertThat(nothing.stderr).contains("; following destinations not in " + LOOPBACK
             + "; listening ports not in 1-65535;");
 

@@ -128,6 +128,9 @@ class NameResolutionIT {
                 assertThat(lookups.get(name).getCount()).as(name).isEqualTo(1L);
                 assertThat(lookups.get(name).getSum()).as(name).isGreaterThan(DELAY_MS / 2000.0);
             }
+            // The same look-up as the span's, within the application's own time.
+            assertThat(lookups.get("slow.test").getSum() * 1000).isEqualTo(first.dbl("connscope.dns.lookup_ms"),
+                org.assertj.core.data.Offset.offset(0.001)).isLessThanOrEqualTo(slowLookup);
             // The report's name table: one look-up each (the application resolved slow.test three times; the JDK's
             // cache answered two), the answers in the resolver's order.
             String report = run.stderr.replaceAll("\\s*\\n\\s{6}", " ");
@@ -142,6 +145,31 @@ class NameResolutionIT {
             for (Socket s : backlog) {
                 s.close();
             }
+        }
+    }
+
+    /** A failing name-lookup hook disables itself; the application's look-ups and requests go on as without it. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Jvm.class)
+    void aFailingNameLookupHookLeavesTheLookUpsAlone(Jvm jvm) throws Exception {
+        List<String> classpath = StackFixtures.classpath();
+        Path dir = Files.createTempDirectory("names");
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort(); // for the application's server; nothing listens on 127.0.0.2: refused at once
+        }
+        try (FifoResolver resolver = new FifoResolver(dir, HOSTS, 50);
+             OtlpReceiver otlp = OtlpReceiver.start()) {
+            ChildJvm.Result run = ChildJvm.on(jvm).exportingTo(otlp).jvmArg("-Djdk.net.hosts.file=" + resolver.path())
+                .agentArgs("hook.max.failures=2").failingHooks("name-lookup")
+                .main("io.connscope.stacks.NameResolutionApp", classpath, Integer.toString(port)).assertSuccess();
+            assertThat(run.expectLine("result=done").get("server.requests")).isEqualTo("6");
+            assertThat(run.expectLine("step=slow ").get("answer")).isEqualTo("127.0.0.1");
+            assertThat(run.stderr.lines().filter(l -> l.startsWith("[connscope] hook 'name-lookup' disabled after repeated"
+                + " internal errors"))).hasSize(1);
+            assertThat(otlp.logs()).noneMatch(l -> "slow-name-resolution".equals(l.str("connscope.rule")));
+            assertThat(otlp.spans().connections("client", port)).hasSize(7)
+                .noneMatch(c -> c.has("connscope.dns.lookup_ms"));
         }
     }
 

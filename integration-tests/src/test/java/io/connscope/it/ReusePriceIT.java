@@ -54,10 +54,12 @@ class ReusePriceIT {
                 .isEqualTo(9);
             double savingMs = MetricsAssert.lastGauge(otlp, "connscope.http.client.reuse.saving", "client", bothPort) * 1000;
             // Only the setup is claimed, a floor of what reuse saves: at least the handshake's round trip through the
-            // line, never more than the clients' own difference (which also holds the server's slower first request on
-            // a new connection: 74.5 ms against a 58.7 ms setup, once, on JDK 25; 55 to 63 against 55 to 60 on JDK 17).
-            assertThat(savingMs / 9).as("the saving per request, against the clients' %.1f ms", truthMs)
-                .isBetween(HANDSHAKE_MS, truthMs + SLACK_MS);
+            // line, never more than the per-request client's own time for its connect and handshake. The clients'
+            // difference of mean request times is no bound: it also holds the server's first byte, slower on a new
+            // connection (74.5 ms against a 58.7 ms setup once), or faster (52.5 ms against a 60.9 ms setup once).
+            double setupMs = Double.parseDouble(both.get("client.setup.mean.ms"));
+            assertThat(savingMs / 9).as("the saving per request, against the client's own %.1f ms setup", setupMs)
+                .isBetween(HANDSHAKE_MS, setupMs + SLACK_MS);
             assertThat(MetricsAssert.lastSum(otlp, "connscope.http.client.reuse.avoidable", "client", pooledPort)).isZero();
             assertThat(MetricsAssert.lastGauge(otlp, "connscope.http.client.reuse.saving", "client", pooledPort)).isZero();
 

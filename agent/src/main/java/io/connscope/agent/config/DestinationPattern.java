@@ -103,6 +103,26 @@ final class DestinationPattern {
             || address != null && Globs.matches(glob, address.getHostAddress());
     }
 
+    /**
+     * Whether a name and the addresses it resolved to match, whatever the port; {@code everyPort} when
+     * the pattern must also cover every port (a name look-up excluded only by a pattern that leaves no
+     * port of it followed).
+     */
+    boolean matchesName(String host, InetAddress[] addresses, boolean everyPort) {
+        if (everyPort && ports != PortRange.ANY) {
+            return false;
+        }
+        if (network == null && Globs.matches(glob, host)) {
+            return true;
+        }
+        for (InetAddress a : addresses) {
+            if (network != null ? inBlock(a.getAddress()) : Globs.matches(glob, a.getHostAddress())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private boolean inBlock(byte[] a) {
         if (a.length != network.length) {
             return false;

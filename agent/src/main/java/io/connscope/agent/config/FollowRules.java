@@ -96,6 +96,28 @@ public final class FollowRules {
         return false;
     }
 
+    /**
+     * Whether a name look-up is followed: unless an exclude entry covers the name or one of its
+     * addresses on every port, when an include entry (if any) matches them on some port, as a
+     * connection to them could be followed.
+     */
+    public boolean followsName(String host, InetAddress[] addresses) {
+        for (DestinationPattern p : exclude) {
+            if (p.matchesName(host, addresses, true)) {
+                return false;
+            }
+        }
+        if (include.length == 0) {
+            return true;
+        }
+        for (DestinationPattern p : include) {
+            if (p.matchesName(host, addresses, false)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether a connection accepted on this local port is followed. */
     public boolean followsListeningPort(int port) {
         for (PortRange r : listenExclude) {

@@ -57,7 +57,7 @@ final class ConnectionOpenings {
         Destination d = destinations.of(Role.CLIENT, host, port);
         ConnectionRecord r = records.create(Role.CLIENT, "socket", d, startNanos);
         callSites.recordOpenedAt(r, startNanos);
-        r.resolution = names.connecting(target, startNanos);
+        r.resolution = names.connecting(target, startNanos, true);
         if (failure != null) {
             connectFailed(r, target, failure, endNanos);
             return;
@@ -135,7 +135,7 @@ final class ConnectionOpenings {
         Destination d = destinations.of(Role.CLIENT, target.getHostString(), target.getPort());
         ConnectionRecord r = records.create(Role.CLIENT, SocketKeys.api(channel), d, startNanos);
         callSites.recordOpenedAt(r, startNanos);
-        r.resolution = names.connecting(target, startNanos);
+        r.resolution = names.connecting(target, startNanos, false);
         if (failure != null) {
             connectFailed(r, target, failure, System.nanoTime());
             return;

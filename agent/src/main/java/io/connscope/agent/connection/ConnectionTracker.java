@@ -48,7 +48,7 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
         this.wire = new WireBytesFeed(http, engineTls);
         this.uring = new IoUringEvents(this, this);
         this.endings = new ConnectionEndings(registry, http, engineTls, finished);
-        this.names = new NameLookups(names, finished, JdkInternals.addressCacheSeconds());
+        this.names = new NameLookups(names, finished, JdkInternals::addressCacheSeconds, scope::followsName);
         this.nameTable = names;
         this.openings = new ConnectionOpenings(registry, destinations, jdk, callSites, scope, http, records,
             endings::finish, this.names);

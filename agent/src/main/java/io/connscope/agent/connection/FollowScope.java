@@ -1,6 +1,7 @@
 package io.connscope.agent.connection;
 
 import io.connscope.agent.config.FollowRules;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -33,6 +34,11 @@ public final class FollowScope {
         }
         excluded.incrementAndGet();
         return false;
+    }
+
+    /** Whether a name look-up is followed (see {@link FollowRules#followsName}); not counted as an excluded connection. */
+    boolean followsName(String host, InetAddress[] addresses) {
+        return rules.followsAll() || rules.followsName(host, addresses);
     }
 
     /** Whether a connection accepted on {@code listeningPort} is followed. */

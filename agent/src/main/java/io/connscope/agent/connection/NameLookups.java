@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
+import java.util.function.IntSupplier;
 
 /**
  * Name resolution as the connections see it. Each look-up the JDK's resolver answered is kept as
@@ -28,13 +30,23 @@ public final class NameLookups {
     private final ThreadLocal<NameResolution.FailedAttempts> failed = new ThreadLocal<>();
     private final NameTable table;
     private final FinishedSink finished;
-    private final boolean cachedForever;
+    private final IntSupplier cacheSeconds;
+    private final BiPredicate<String, InetAddress[]> follows;
+    /** The JDK's address cache policy, once read: null until then. */
+    private volatile Boolean cachedForever;
 
-    /** @param cacheSeconds how long the JDK keeps a look-up, -1 for ever */
-    public NameLookups(NameTable table, FinishedSink finished, int cacheSeconds) {
+    /**
+     * @param cacheSeconds how long the JDK keeps a look-up, -1 for ever; read at the first connect to a
+     *     name the JDK's resolver answered, when the JDK has read its own settings (reading it sooner
+     *     would fix them before the application's main() could set networkaddress.cache.ttl)
+     * @param follows whether a name and its addresses are followed (connscope.destinations.*)
+     */
+    public NameLookups(NameTable table, FinishedSink finished, IntSupplier cacheSeconds,
+                       BiPredicate<String, InetAddress[]> follows) {
         this.table = table;
         this.finished = finished;
-        this.cachedForever = cacheSeconds < 0;
+        this.cacheSeconds = cacheSeconds;
+        this.follows = follows;
     }
 
     /** A look-up the resolver answered: {@code addresses} are InetAddresses, or {@code failure} is set. */
@@ -42,18 +54,22 @@ public final class NameLookups {
         if (host == null) {
             return;
         }
-        List<String> kept = new ArrayList<>();
-        int count = 0;
+        List<InetAddress> answer = new ArrayList<>();
         if (failure == null && addresses != null) {
             for (Object a : addresses) {
                 if (a instanceof InetAddress) {
-                    count++;
-                    if (kept.size() < NameLookup.MAX_ADDRESSES) {
-                        kept.add(((InetAddress) a).getHostAddress().intern());
-                    }
+                    answer.add((InetAddress) a);
                 }
             }
         }
+        if (!follows.test(host, answer.toArray(new InetAddress[0]))) {
+            return;
+        }
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < Math.min(answer.size(), NameLookup.MAX_ADDRESSES); i++) {
+            kept.add(answer.get(i).getHostAddress().intern());
+        }
+        int count = answer.size();
         String error = failure != null ? failure.getClass().getName() : count == 0 ? "no_address" : null;
         NameLookup lookup = new NameLookup(host, Collections.unmodifiableList(kept), count, error, startNanos, endNanos);
         lastLookup.set(lookup);
@@ -63,9 +79,11 @@ public final class NameLookups {
 
     /**
      * At a client connect's start, on the connecting thread: how its name was resolved, or null when
-     * the destination was given as an address (nothing was resolved).
+     * the destination was given as an address (nothing was resolved). {@code blocking}: a connect that
+     * holds its thread until it ends (a Socket's), the only kind a fallback is told from: on an event
+     * loop, connects to one name run side by side, and one's failure is not the next one's price.
      */
-    NameResolution connecting(InetSocketAddress target, long startNanos) {
+    NameResolution connecting(InetSocketAddress target, long startNanos, boolean blocking) {
         if (target == null || target.getAddress() == null || isLiteral(target.getHostString())) {
             return null;
         }
@@ -79,31 +97,43 @@ public final class NameLookups {
         }
         NameLookup answer = own ? lookup : table.lastAnswer(name);
         List<String> addresses = answer == null ? List.of() : answer.addresses;
-        NameResolution.FailedAttempts before = failed.get();
-        if (before != null && !(before.name.equalsIgnoreCase(name) && before.port == target.getPort()
-            && startNanos - before.lastEndNanos <= FALLBACK_GAP_NANOS)) {
+        NameResolution.FailedAttempts before = blocking ? failed.get() : null;
+        if (before != null && !before.before(name, target.getPort(), address, startNanos)) {
             before = null;
         }
         return new NameResolution(name, own ? lookup.durationNanos() : -1, addresses,
-            answer == null ? 0 : answer.addressCount, addresses.indexOf(address) + 1, before, table.firstLookupNanos(name),
-            cachedForever);
+            answer == null ? 0 : answer.addressCount, addresses.indexOf(address) + 1, before,
+            answer == null ? 0L : answer.startNanos, answer != null && cachedForever());
     }
 
-    /** A client connect that failed, on the connecting thread: the next attempt to another address may be a fallback. */
+    /** Whether the JDK keeps look-ups for ever; read once, when a name it looked up is connected to. */
+    private boolean cachedForever() {
+        Boolean forever = cachedForever;
+        if (forever == null) {
+            forever = cacheSeconds.getAsInt() < 0;
+            cachedForever = forever;
+        }
+        return forever;
+    }
+
+    /**
+     * A blocking client connect that failed, on the connecting thread: the next attempt to another
+     * address may be a fallback. A failure to an address the chain already tried, or that overlaps the
+     * chain's last attempt, starts a new chain; a connect closed from another thread (a client racing
+     * connects cancels the losers) is no dead address.
+     */
     void connectFailed(ConnectionRecord r, long endNanos) {
         NameResolution resolution = r.resolution;
-        if (resolution == null || r.peerAddress == null) {
+        if (resolution == null || r.peerAddress == null || !"socket".equals(r.api)
+            || "Socket closed".equals(r.connectErrorMessage)) {
             return;
         }
         NameResolution.FailedAttempts f = failed.get();
-        if (f == null || !f.name.equalsIgnoreCase(resolution.name) || f.port != r.peerPort
-            || r.openNanos - f.lastEndNanos > FALLBACK_GAP_NANOS) {
+        if (f == null || !f.before(resolution.name, r.peerPort, r.peerAddress, r.openNanos)) {
             f = new NameResolution.FailedAttempts(resolution.name, r.peerPort, r.peerAddress, r.connectError);
             failed.set(f);
         }
-        f.count++;
-        f.nanos += endNanos - r.openNanos;
-        f.lastEndNanos = endNanos;
+        f.add(r.peerAddress, r.openNanos, endNanos);
     }
 
     /** A client connect that succeeded on this thread: the attempts before it are its own, and done. */

@@ -1,5 +1,6 @@
 package io.connscope.agent.connection;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,13 +27,13 @@ public final class NameResolution {
     /** The first failed attempt's address and its exception class (null when none failed). */
     public final String failedAddress;
     public final String failedError;
-    /** When the name was first looked up in this JVM (System.nanoTime()), or 0 when it was not seen looked up. */
-    public final long firstLookupNanos;
+    /** When the answer above was looked up (System.nanoTime()), or 0 when the JDK's resolver was not seen giving it. */
+    public final long answerNanos;
     /** The JDK keeps look-ups for ever (its address cache policy is -1): the answer above is the only one it will use. */
     public final boolean cachedForever;
 
     NameResolution(String name, long lookupNanos, List<String> addresses, int addressCount, int addressIndex,
-                   FailedAttempts failed, long firstLookupNanos, boolean cachedForever) {
+                   FailedAttempts failed, long answerNanos, boolean cachedForever) {
         this.name = name;
         this.lookupNanos = lookupNanos;
         this.addresses = addresses;
@@ -42,16 +43,20 @@ public final class NameResolution {
         this.failedNanos = failed == null ? 0 : failed.nanos;
         this.failedAddress = failed == null ? null : failed.firstAddress;
         this.failedError = failed == null ? null : failed.firstError;
-        this.firstLookupNanos = firstLookupNanos;
+        this.answerNanos = answerNanos;
         this.cachedForever = cachedForever;
     }
 
-    /** Connects to one name and port that failed in a row on one thread, to addresses other than the one that worked. */
+    /**
+     * Blocking connects to one name and port that failed one after another on one thread, each to an
+     * address not tried before in the chain (at most {@link NameLookup#MAX_ADDRESSES} kept).
+     */
     static final class FailedAttempts {
         final String name;
         final int port;
         final String firstAddress;
         final String firstError;
+        private final List<String> tried = new ArrayList<>();
         int count;
         long nanos;
         long lastEndNanos;
@@ -61,6 +66,25 @@ public final class NameResolution {
             this.port = port;
             this.firstAddress = firstAddress;
             this.firstError = firstError;
+        }
+
+        /**
+         * Whether a connect to {@code address} of this name and port, starting at {@code startNanos},
+         * comes next in the chain: after its last failure ended, within the fallback gap, and to an
+         * address not tried yet.
+         */
+        boolean before(String otherName, int otherPort, String address, long startNanos) {
+            return name.equalsIgnoreCase(otherName) && port == otherPort && startNanos >= lastEndNanos
+                && startNanos - lastEndNanos <= NameLookups.FALLBACK_GAP_NANOS && !tried.contains(address);
+        }
+
+        void add(String address, long startNanos, long endNanos) {
+            if (tried.size() < NameLookup.MAX_ADDRESSES) {
+                tried.add(address);
+            }
+            count++;
+            nanos += endNanos - startNanos;
+            lastEndNanos = endNanos;
         }
     }
 }

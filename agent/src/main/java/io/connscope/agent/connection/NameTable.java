@@ -36,12 +36,6 @@ public final class NameTable {
         return s == null ? null : s.lastAnswer();
     }
 
-    /** When the name was first looked up (System.nanoTime()), or 0 when it was not. */
-    long firstLookupNanos(String name) {
-        NameStats s = byName.get(name.toLowerCase(Locale.ROOT));
-        return s == null ? 0L : s.figures()[5];
-    }
-
     /** Every name's figures, as they stand. */
     public List<NameStats> names() {
         return new ArrayList<>(byName.values());
@@ -60,8 +54,6 @@ public final class NameTable {
         private long totalNanos;
         private long maxNanos;
         private long changes;
-        private long firstNanos;
-        private long lastNanos;
         private NameLookup lastAnswer;
 
         NameStats(String name) {
@@ -69,10 +61,7 @@ public final class NameTable {
         }
 
         synchronized void add(NameLookup l) {
-            if (lookups++ == 0) {
-                firstNanos = l.startNanos;
-            }
-            lastNanos = l.endNanos;
+            lookups++;
             totalNanos += l.durationNanos();
             maxNanos = Math.max(maxNanos, l.durationNanos());
             if (l.error != null) {
@@ -95,9 +84,9 @@ public final class NameTable {
             return lastAnswer;
         }
 
-        /** lookups, failures, total ns, max ns, answer changes, first start ns, last end ns. */
+        /** lookups, failures, total ns, max ns, answer changes. */
         public synchronized long[] figures() {
-            return new long[] {lookups, failures, totalNanos, maxNanos, changes, firstNanos, lastNanos};
+            return new long[] {lookups, failures, totalNanos, maxNanos, changes};
         }
 
         public synchronized List<String> addresses() {

@@ -50,10 +50,15 @@ public final class EventQueue implements FinishedSink {
             return;
         }
         queue.offer(new Queued(connection, exchange));
+        wakeAtHalf(held);
+    }
+
+    /** Wakes the pipeline once per filling, as the items held cross half the capacity: it drains before overflowing. */
+    private void wakeAtHalf(int held) {
         if (held == capacity / 2 + 1) {
             Thread t = consumer;
             if (t != null) {
-                LockSupport.unpark(t); // once per filling: the pipeline drains before the queue overflows
+                LockSupport.unpark(t);
             }
         }
     }
@@ -61,12 +66,14 @@ public final class EventQueue implements FinishedSink {
     /** Queues a name look-up for export, bounded and counted as an exchange is: both come from application threads. */
     @Override
     public void lookup(NameLookup lookup) {
-        if (exchanges.incrementAndGet() > capacity) {
+        int held = exchanges.incrementAndGet();
+        if (held > capacity) {
             exchanges.decrementAndGet();
             droppedLookups.incrementAndGet();
             return;
         }
         queue.offer(lookup);
+        wakeAtHalf(held);
     }
 
     /** The next {@link ConnectionRecord}, {@link Queued} exchange or {@link NameLookup}, or null. */

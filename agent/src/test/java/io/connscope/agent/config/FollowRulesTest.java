@@ -22,6 +22,21 @@ class FollowRulesTest {
     }
 
     @Test
+    void aNameLookUpIsFollowedWhenAConnectionToItCouldBe() throws Exception {
+        InetAddress[] loopback = {InetAddress.getByName("127.0.0.1")};
+        InetAddress[] ten = {InetAddress.getByName("10.1.2.3")};
+        FollowRules excluding = rules("", "127.0.0.0/8, *.internal:5432", "", "");
+        assertThat(excluding.followsName("localhost", loopback)).as("every port of its address excluded").isFalse();
+        assertThat(excluding.followsName("db.internal", ten)).as("only port 5432 excluded").isTrue();
+        assertThat(excluding.followsName("api.test", ten)).isTrue();
+        FollowRules including = rules("localhost, *.internal:443", "", "", "");
+        assertThat(including.followsName("LOCALHOST", loopback)).isTrue();
+        assertThat(including.followsName("db.internal", ten)).as("some port of it included").isTrue();
+        assertThat(including.followsName("api.test", ten)).isFalse();
+        assertThat(including.followsName("api.test", new InetAddress[0])).as("a failed look-up, by its name").isFalse();
+    }
+
+    @Test
     void addressBlocksMatchTheAddressReachedWhateverTheName() throws Exception {
         FollowRules r = rules("", "10.0.0.0/8, 192.168.1.0/25:5432, fd00::/8, [::1]:9000-9100", "", "");
         InetAddress ten = InetAddress.getByName("10.200.3.4");

@@ -35,7 +35,8 @@ public final class FailingHooksAgent {
         Map.entry("urlConnectionWriting", "http-url-connection"), Map.entry("urlConnectionRequest", "http-url-connection"),
         Map.entry("keepAliveCacheHit", "http-url-connection"),
         Map.entry("uringSocket", "io-uring"), Map.entry("uringSubmitted", "io-uring"),
-        Map.entry("uringCompleted", "io-uring"));
+        Map.entry("uringCompleted", "io-uring"),
+        Map.entry("nameLookedUp", "name-lookup"));
 
     private FailingHooksAgent() {
     }
