@@ -103,24 +103,19 @@ final class DestinationPattern {
             || address != null && Globs.matches(glob, address.getHostAddress());
     }
 
-    /**
-     * Whether a name and the addresses it resolved to match, whatever the port; {@code everyPort} when
-     * the pattern must also cover every port (a name look-up excluded only by a pattern that leaves no
-     * port of it followed).
-     */
-    boolean matchesName(String host, InetAddress[] addresses, boolean everyPort) {
-        if (everyPort && ports != PortRange.ANY) {
-            return false;
-        }
-        if (network == null && Globs.matches(glob, host)) {
-            return true;
-        }
-        for (InetAddress a : addresses) {
-            if (network != null ? inBlock(a.getAddress()) : Globs.matches(glob, a.getHostAddress())) {
-                return true;
-            }
-        }
-        return false;
+    /** Whether this entry leaves out (or takes in) every port of what it matches. */
+    boolean everyPort() {
+        return ports.coversAll();
+    }
+
+    /** Whether a name matches, whatever the port (an address block matches no name). */
+    boolean matchesName(String host) {
+        return network == null && Globs.matches(glob, host);
+    }
+
+    /** Whether an address matches, whatever the port. */
+    boolean matchesAddress(InetAddress address) {
+        return network != null ? inBlock(address.getAddress()) : Globs.matches(glob, address.getHostAddress());
     }
 
     private boolean inBlock(byte[] a) {

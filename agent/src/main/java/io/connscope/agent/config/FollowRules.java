@@ -97,21 +97,42 @@ public final class FollowRules {
     }
 
     /**
-     * Whether a name look-up is followed: unless an exclude entry covers the name or one of its
-     * addresses on every port, when an include entry (if any) matches them on some port, as a
-     * connection to them could be followed.
+     * Whether a name look-up is followed, as a connection to the name could be: not when an exclude
+     * entry covering every port matches the name, nor when such entries cover every address of its
+     * answer; otherwise when no include entry is set, or one matches the name or an address.
      */
     public boolean followsName(String host, InetAddress[] addresses) {
+        boolean everyAddressExcluded = addresses.length > 0;
+        for (InetAddress a : addresses) {
+            everyAddressExcluded &= excludedOnEveryPort(a);
+        }
         for (DestinationPattern p : exclude) {
-            if (p.matchesName(host, addresses, true)) {
+            if (p.everyPort() && p.matchesName(host)) {
                 return false;
             }
+        }
+        if (everyAddressExcluded) {
+            return false;
         }
         if (include.length == 0) {
             return true;
         }
         for (DestinationPattern p : include) {
-            if (p.matchesName(host, addresses, false)) {
+            if (p.matchesName(host)) {
+                return true;
+            }
+            for (InetAddress a : addresses) {
+                if (p.matchesAddress(a)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean excludedOnEveryPort(InetAddress a) {
+        for (DestinationPattern p : exclude) {
+            if (p.everyPort() && p.matchesAddress(a)) {
                 return true;
             }
         }

@@ -44,6 +44,11 @@ final class PortRange {
         return port >= low && port <= high;
     }
 
+    /** Every port: no port given, {@code *}, or 1-65535 written out. */
+    boolean coversAll() {
+        return low == 1 && high == 65535;
+    }
+
     @Override
     public String toString() {
         return this == ANY ? "*" : low == high ? String.valueOf(low) : low + "-" + high;

@@ -124,8 +124,7 @@ public final class NameLookups {
      */
     void connectFailed(ConnectionRecord r, long endNanos) {
         NameResolution resolution = r.resolution;
-        if (resolution == null || r.peerAddress == null || !"socket".equals(r.api)
-            || "Socket closed".equals(r.connectErrorMessage)) {
+        if (resolution == null || r.peerAddress == null || !"socket".equals(r.api) || closedElsewhere(r.connectErrorMessage)) {
             return;
         }
         NameResolution.FailedAttempts f = failed.get();
@@ -134,6 +133,11 @@ public final class NameLookups {
             failed.set(f);
         }
         f.add(r.peerAddress, r.openNanos, endNanos);
+    }
+
+    /** A connect ended by a close from another thread, or by an interrupt (JDK 25 may add the address to the message). */
+    private static boolean closedElsewhere(String message) {
+        return message != null && (message.startsWith("Socket closed") || message.startsWith("Closed by interrupt"));
     }
 
     /** A client connect that succeeded on this thread: the attempts before it are its own, and done. */

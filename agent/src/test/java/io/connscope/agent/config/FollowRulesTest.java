@@ -29,6 +29,10 @@ class FollowRulesTest {
         assertThat(excluding.followsName("localhost", loopback)).as("every port of its address excluded").isFalse();
         assertThat(excluding.followsName("db.internal", ten)).as("only port 5432 excluded").isTrue();
         assertThat(excluding.followsName("api.test", ten)).isTrue();
+        InetAddress[] both = {InetAddress.getByName("127.0.0.1"), InetAddress.getByName("::1")};
+        assertThat(excluding.followsName("localhost", both)).as("its ::1 is still followed").isTrue();
+        assertThat(rules("", "db.internal:1-65535", "", "").followsName("db.internal", ten)).as("every port, written out")
+            .isFalse();
         FollowRules including = rules("localhost, *.internal:443", "", "", "");
         assertThat(including.followsName("LOCALHOST", loopback)).isTrue();
         assertThat(including.followsName("db.internal", ten)).as("some port of it included").isTrue();
