@@ -24,7 +24,8 @@ public final class ConnscopeAgent {
     /** In definition order: a class is defined after the types its declaration names. */
     static final String[] BRIDGE_CLASSES = {"io.connscope.bridge.ConnectionSink", "io.connscope.bridge.Bridge",
         "io.connscope.bridge.EngineBridge", "io.connscope.bridge.NativeBridge", "io.connscope.bridge.UringBridge",
-        "io.connscope.bridge.OptionBridge", "io.connscope.bridge.UrlConnectionBridge", "io.connscope.bridge.NameBridge"};
+        "io.connscope.bridge.OptionBridge", "io.connscope.bridge.UrlConnectionBridge", "io.connscope.bridge.NameBridge",
+        "io.connscope.bridge.PoolBridge"};
     /** The agent argument that detaches connscope from a JVM it was attached to. */
     public static final String DETACH = "detach";
 

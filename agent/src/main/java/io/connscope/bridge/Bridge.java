@@ -25,11 +25,12 @@ public final class Bridge {
     public static final int HOOK_TLS_ENGINE = 10;
     public static final int HOOK_IO_URING = 11;
     public static final int HOOK_NAME_LOOKUP = 12;
-    public static final int HOOK_COUNT = 13;
+    public static final int HOOK_POOL_LEASE = 13;
+    public static final int HOOK_COUNT = 14;
 
     private static final String[] HOOK_NAMES = {
         "connect", "accept", "read", "write", "option", "shutdown", "close", "tls-handshake", "tls-plaintext",
-        "http-url-connection", "tls-engine", "io-uring", "name-lookup"
+        "http-url-connection", "tls-engine", "io-uring", "name-lookup", "pool-lease"
     };
 
     /**

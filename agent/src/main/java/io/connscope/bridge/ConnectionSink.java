@@ -105,6 +105,13 @@ public interface ConnectionSink {
      */
     void nameLookedUp(String host, Object[] addresses, Throwable failure, long startNanos, long endNanos);
 
+    /**
+     * The application's thread took at least {@link PoolBridge#MIN_WAIT_NANOS} to lease a connection
+     * from a client library's pool, between the two System.nanoTime() values, and got one or
+     * {@code failure}; {@code route} is the library's own route object.
+     */
+    void poolWaited(Object route, Throwable failure, long startNanos, long endNanos);
+
     /** Called once per failing hook with the first error, and again when the hook is disabled. */
     void hookFailed(int hook, Throwable error, boolean disabled);
 }

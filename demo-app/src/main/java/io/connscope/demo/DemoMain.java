@@ -28,7 +28,7 @@ public final class DemoMain {
             ConnectionRuleScenario.slowSetup(), ConnectionRuleScenario.portExhaustion(),
             ConnectionRuleScenario.connectionLeak(), ConnectionRuleScenario.tlsNoResumption(), new TlsPoolScenario(), ConnectionRuleScenario.hopByHop(),
             ConnectionRuleScenario.keepAliveDisabled(), new ReusePriceScenario(), new LongLivedScenario(),
-            new ConnectFallbackScenario(), new SlowNameResolutionScenario(),
+            new ConnectFallbackScenario(), new SlowNameResolutionScenario(), new UnreadBodyScenario(),
             CleanWebSocketScenario.clean(), CleanWebSocketScenario.lateClose(), WebSocketScenario.closed(), WebSocketScenario.aborted(),
             WebSocketScenario.tls(), Http2Scenario.tls(),
             Http2Scenario.upgrade(), Http2Scenario.priorKnowledge(), Http2Scenario.streamLimit(), new Http2ResetScenario(),

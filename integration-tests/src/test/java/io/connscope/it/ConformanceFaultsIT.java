@@ -167,7 +167,7 @@ class ConformanceFaultsIT {
         for (LogView w : warnings) {
             String evidence = w.str("connscope.evidence");
             said.add(w.str("connscope.connection.role") + " " + w.str("connscope.rule") + ": "
-                + evidence.substring(evidence.lastIndexOf("close: ") + "close: ".length(), evidence.length() - 1));
+                + evidence.substring(evidence.lastIndexOf(": ") + ": ".length(), evidence.length() - 1));
         }
         assertThat(said).isEqualTo(expected);
     }

@@ -7,7 +7,7 @@ import java.util.stream.Stream;
 
 /**
  * Where the application opened a connection: the first application frames of the connect call,
- * skipping the JDK's and connscope's own. Captured with a StackWalker on each connect, and nothing
+ * skipping the JDK's and connscope's own, and an HTTP client library's above the application's. Captured with a StackWalker on each connect, and nothing
  * per read or write.
  *
  * <p>A frame's line number costs a StackTraceElement, which was most of a walk's price, so each
@@ -20,6 +20,15 @@ public final class CallSites {
 
     private static final String[] INTERNAL = {"java.", "javax.", "jdk.", "sun.", "com.sun.", "io.connscope.agent.",
         "io.connscope.bridge.", "io.connscope.shaded."};
+    /**
+     * HTTP client libraries that connect on the application's own thread: their frames are passed over
+     * for the application's below them (where it sent the request), and shown only when none follow.
+     */
+    private static final String[] CLIENT_LIBRARIES = {"org.apache.hc.", "org.apache.http.", "okhttp3.", "okio.",
+        "kotlin.", "retrofit2.", "feign.", "org.springframework.web.client.", "org.springframework.http.client.",
+        "org.eclipse.jetty.client."};
+    /** Frames walked at most for an application frame below a client library's. */
+    static final int MAX_WALKED = 128;
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     /** Distinct call sites kept, so the many connections opened from one place share one string. */
@@ -35,7 +44,8 @@ public final class CallSites {
     private final ClassValue<ClassFrames> classes = new ClassValue<>() {
         @Override
         protected ClassFrames computeValue(Class<?> type) {
-            return new ClassFrames(internal(type.getName()));
+            String name = type.getName();
+            return new ClassFrames(internal(name), startsWithAny(name, CLIENT_LIBRARIES));
         }
     };
 
@@ -87,20 +97,34 @@ public final class CallSites {
         return shared != null ? shared : site;
     }
 
+    /** The first application frames; a client library's when no application frame follows them (an event loop's). */
     private String site(Stream<StackWalker.StackFrame> stack) {
         StringBuilder site = null;
+        StringBuilder library = null;
         int kept = 0;
-        for (Iterator<StackWalker.StackFrame> it = stack.iterator(); it.hasNext() && kept < frames; ) {
+        int keptOfLibrary = 0;
+        int walked = 0;
+        for (Iterator<StackWalker.StackFrame> it = stack.iterator(); it.hasNext() && kept < frames && walked < MAX_WALKED;
+             walked++) {
             StackWalker.StackFrame f = it.next();
             ClassFrames c = classes.get(f.getDeclaringClass());
             if (c.internal) {
+                continue;
+            }
+            if (c.library && site == null) {
+                if (keptOfLibrary < frames) {
+                    library = library == null ? new StringBuilder(96) : library.append(" < ");
+                    library.append(format(c, f));
+                    keptOfLibrary++;
+                }
                 continue;
             }
             site = site == null ? new StringBuilder(96) : site.append(" < ");
             site.append(format(c, f));
             kept++;
         }
-        return site == null ? null : site.toString();
+        StringBuilder found = site != null ? site : library;
+        return found == null ? null : found.toString();
     }
 
     private String format(ClassFrames c, StackWalker.StackFrame f) {
@@ -116,7 +140,11 @@ public final class CallSites {
     }
 
     static boolean internal(String className) {
-        for (String prefix : INTERNAL) {
+        return startsWithAny(className, INTERNAL);
+    }
+
+    private static boolean startsWithAny(String className, String[] prefixes) {
+        for (String prefix : prefixes) {
             if (className.startsWith(prefix)) {
                 return true;
             }
@@ -124,13 +152,15 @@ public final class CallSites {
         return false;
     }
 
-    /** What is known of one class: whether it is internal, and its frames formatted so far. */
+    /** What is known of one class: whether it is internal or a client library's, and its frames formatted so far. */
     private static final class ClassFrames {
         final boolean internal;
+        final boolean library;
         final ConcurrentHashMap<Position, String> texts = new ConcurrentHashMap<>(4);
 
-        ClassFrames(boolean internal) {
+        ClassFrames(boolean internal, boolean library) {
             this.internal = internal;
+            this.library = library;
         }
     }
 

@@ -55,7 +55,7 @@ final class ConnectionEndings implements Housekeeping {
         // The record stays findable until it is settled (see settle()).
         int unread = key instanceof Socket ? unreadInput((Socket) key, r) : 0;
         if (unread > 0) {
-            r.unreadAtClose = unread;
+            r.unreadAtEnd = unread;
             r.events.add(ConnectionEvent.UNREAD_AT_CLOSE);
         }
         if (r.lingerSeconds == 0) {
@@ -65,6 +65,17 @@ final class ConnectionEndings implements Housekeeping {
         r.events.add(ConnectionEvent.CLOSE);
         http.attemptFailed(r, key, "closed");
         finish(r, System.nanoTime());
+    }
+
+    /**
+     * Whether to ask, at exit, what input waits unread: it tells a response left unread from one still
+     * arriving (see WireAnalysis.end). Only for a client's HTTP connection with a response in flight, on a
+     * socket of the JDK's own class (no application override runs on the exit's thread); never an
+     * SSLSocket, whose input stream takes a lock a stalled handshake may hold.
+     */
+    private static boolean responseWaiting(Object key, ConnectionRecord r) {
+        HttpConnection http = r.http();
+        return key != null && key.getClass() == Socket.class && r.role == Role.CLIENT && http != null && http.inFlight();
     }
 
     /** Bytes the peer sent that were never read: closing now makes the kernel answer with RST. */
@@ -82,7 +93,15 @@ final class ConnectionEndings implements Housekeeping {
 
     /** Ends a record once: its destination counts it, and it waits to be settled. */
     void finish(ConnectionRecord r, long now) {
+        finish(r, now, 0);
+    }
+
+    /** Ends a record once, with the input found unread at exit when this call is the one that ends it. */
+    private void finish(ConnectionRecord r, long now, int unreadAtExit) {
         if (r.finish(now)) {
+            if (unreadAtExit > 0) {
+                r.unreadAtEnd = unreadAtExit;
+            }
             engineTls.connectionEnded(r, now);
             r.destination.stats.addEnded(r, r.classification());
             ended.add(r);
@@ -142,10 +161,10 @@ final class ConnectionEndings implements Housekeeping {
 
     @Override
     public void endAllOpen(long now) {
-        for (ConnectionRecord r : registry.open()) {
+        registry.forEachOpen((key, r) -> {
             if (!r.isFinished()) {
-                finish(r, now);
+                finish(r, now, responseWaiting(key, r) ? unreadInput((Socket) key, r) : 0);
             }
-        }
+        });
     }
 }

@@ -77,6 +77,9 @@ final class ConnectionOpenings {
     static void opened(ConnectionRecord r) {
         DestinationStats s = r.destination.stats;
         r.concurrentAtOpen = s.opened.incrementAndGet() - s.ended.get();
+        if (r.role == Role.CLIENT && r.connectEndNanos != 0L) { // adopted at attach: no connect time
+            s.recentConnects.add(r.connectEndNanos);
+        }
     }
 
     void socketAccepted(Object serverSocket, Object socket) {

@@ -68,8 +68,8 @@ public final class ConnectionRecord {
     /** Nagle and delayed-ACK evidence, kept on the client side only, where a read after writes is their answer. */
     final NagleEvidence nagle;
 
-    /** Unread input bytes when this side closed (a RST follows), or 0. */
-    volatile int unreadAtClose;
+    /** Unread input bytes when this side closed (a RST follows) or the JVM exited with it open, or 0. */
+    volatile int unreadAtEnd;
     /** SO_LINGER: seconds, or negative for off (the default), as read when followed and as set after. */
     volatile int lingerSeconds = -1;
     /** Closed with SO_LINGER 0: kept apart from the event log, whose last slot a later event can take. */
@@ -197,9 +197,9 @@ public final class ConnectionRecord {
         return nagle;
     }
 
-    /** Unread input bytes when this side closed (a RST follows), or 0. */
-    public int unreadAtClose() {
-        return unreadAtClose;
+    /** Unread input bytes when this side closed (a RST follows) or the JVM exited with it open, or 0. */
+    public int unreadAtEnd() {
+        return unreadAtEnd;
     }
 
     public boolean closedWithLingerZero() {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * Open connections by the identity of their JDK object (Socket, SocketChannel or SocketImpl), held
@@ -135,6 +136,15 @@ public final class ConnectionRegistry {
             }
         });
         return out;
+    }
+
+    /** Each connection tracked, as {@link #open()} lists them, with its key: null once collected. */
+    public void forEachOpen(BiConsumer<Object, ConnectionRecord> action) {
+        map.forEach((k, r) -> {
+            if (!((WeakKey) k).alias) {
+                action.accept(((WeakKey) k).get(), r);
+            }
+        });
     }
 
     /** True when no more connections can be tracked. */

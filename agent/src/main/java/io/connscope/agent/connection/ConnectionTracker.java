@@ -1,5 +1,6 @@
 package io.connscope.agent.connection;
 
+import io.connscope.agent.http.HttpConnection;
 import io.connscope.agent.http.ResendDetector;
 import io.connscope.agent.instrument.JdkInternals;
 import io.connscope.agent.runtime.AgentLog;
@@ -7,9 +8,7 @@ import io.connscope.agent.wire.AnalysisMemory;
 import io.connscope.agent.wire.WireProtocol;
 import io.connscope.bridge.Bridge;
 import io.connscope.bridge.ConnectionSink;
-import java.io.IOException;
 import java.util.List;
-import java.util.Locale;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -17,7 +16,7 @@ import javax.net.ssl.SSLSocket;
  * to the analysis, and hands every other hook to the class that has that job: connections starting
  * ({@link ConnectionOpenings}) and ending ({@link ConnectionEndings}), the JDK client's own events
  * ({@link JdkClientEvents}), SSLEngines ({@link EngineTls}), io_uring rings ({@link IoUringEvents}),
- * and the sockets an attach found open ({@link AttachAdoption}).
+ * the sockets an attach found open ({@link AttachAdoption}), and pool waits ({@link PoolLeases}).
  */
 public final class ConnectionTracker implements ConnectionSink, UringWrites {
 
@@ -35,6 +34,7 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
     private final IoUringEvents uring;
     private final NameLookups names;
     private final NameTable nameTable;
+    private final PoolLeases pools;
 
     public ConnectionTracker(ConnectionRegistry registry, Destinations destinations, JdkInternals jdk,
                              FinishedSink finished, ResendDetector resends, CallSites callSites,
@@ -50,6 +50,7 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
         this.endings = new ConnectionEndings(registry, http, engineTls, finished);
         this.names = new NameLookups(names, finished, JdkInternals::addressCacheSeconds, scope::followsName);
         this.nameTable = names;
+        this.pools = new PoolLeases(destinations);
         this.openings = new ConnectionOpenings(registry, destinations, jdk, callSites, scope, http, records,
             endings::finish, this.names);
         this.jdkEvents = new JdkClientEvents(registry, jdk, http);
@@ -212,27 +213,18 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
     }
 
     private void onIoFailure(ConnectionRecord r, Object key, Throwable failure, ConnectionEvent reset) {
-        boolean wasReset = isReset(failure);
+        boolean wasReset = Errno.isReset(failure);
         if (wasReset && !r.events.contains(reset)) {
             if (r.resetNanos == 0L) {
                 r.resetNanos = System.nanoTime();
             }
             r.events.add(reset);
         }
+        HttpConnection h = r.http();
+        if (!wasReset && reset == ConnectionEvent.RESET_ON_READ && h != null) {
+            h.readFailed();
+        }
         http.attemptFailed(r, key, wasReset ? "connection_reset" : "io_error");
-    }
-
-    /** "Connection reset", "Connection reset by peer" and "Broken pipe": the peer sent RST. */
-    static boolean isReset(Throwable t) {
-        if (!(t instanceof IOException)) {
-            return false;
-        }
-        String m = t.getMessage();
-        if (m == null) {
-            return false;
-        }
-        String lower = m.toLowerCase(Locale.ROOT);
-        return lower.contains("connection reset") || lower.contains("broken pipe");
     }
 
     /** The record of a socket's read or write: one registry lookup, and after an attach, adoption on a miss. */
@@ -272,6 +264,11 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
     @Override
     public void nameLookedUp(String host, Object[] addresses, Throwable failure, long startNanos, long endNanos) {
         names.lookedUp(host, addresses, failure, startNanos, endNanos);
+    }
+
+    @Override
+    public void poolWaited(Object route, Throwable failure, long startNanos, long endNanos) {
+        pools.waited(route, failure, startNanos, endNanos);
     }
 
     @Override
@@ -382,7 +379,6 @@ public final class ConnectionTracker implements ConnectionSink, UringWrites {
 
     // ---- ending (see ConnectionEndings) ----
 
-    /** Reports connections whose socket was garbage-collected without close. */
     /** What runs on the pipeline's clock: settling ended connections, and ending the open ones at exit. */
     public Housekeeping housekeeping() {
         return endings;

@@ -33,6 +33,10 @@ public final class DestinationStats {
     public final LogHistogram tlsHandshakeTime = new LogHistogram();
     /** Outbound HTTP exchanges timed by whether their connection was new or reused (pipeline thread). */
     public final ReuseTimings reuse = new ReuseTimings();
+    /** When its latest outbound connections were established. */
+    public final RecentConnects recentConnects = new RecentConnects();
+    /** Its latest waits for a pooled connection, from client libraries' pools. */
+    public final PoolWaits poolWaits = new PoolWaits();
     public final AtomicLongArray closes = new AtomicLongArray(CloseClassification.values().length);
     final CallSiteBudget callSites = new CallSiteBudget();
 

@@ -57,6 +57,11 @@ public final class Destinations {
         return fresh;
     }
 
+    /** The destination already met under this role, host and port, or null: it is not added. */
+    public Destination existing(Role role, String host, int port) {
+        return byKey.get(Destination.keyOf(role, SafeText.of(host, MAX_HOST), port));
+    }
+
     /** Every destination, the overflow entries last when they were used. */
     public Collection<Destination> all() {
         List<Destination> out = new ArrayList<>(byKey.values());

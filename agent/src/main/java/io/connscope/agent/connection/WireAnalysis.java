@@ -176,12 +176,40 @@ public final class WireAnalysis {
                 }
             }
             WireAnalyser wire = r.wire;
+            if (wire instanceof HttpConnection && leftUnread(r)) {
+                ((HttpConnection) wire).responseLeftUnread();
+            }
             if (wire != null) {
                 wire.end(r.endNanos);
             }
         } catch (RuntimeException e) {
             analysisFailed(r, e);
         }
+    }
+
+    /** How long a connection open at exit must have read nothing for its input waiting to count as left unread. */
+    static final long LEFT_UNREAD_AT_EXIT_NANOS = 1_000_000_000L;
+
+    /**
+     * Whether a client let go of its connection with input it never read: it closed it with bytes waiting
+     * unread, or the JVM exited with bytes waiting and nothing read for a second, or its socket was
+     * garbage-collected, never closed (no thread was reading it then). A response then in flight was left
+     * unread by the application; the server did not cut it, since no end of stream or reset was read
+     * first. A read that had failed (a timeout) makes it the server's stall instead (HttpConnection).
+     */
+    private static boolean leftUnread(ConnectionRecord r) {
+        EventLog events = r.events;
+        if (r.role != Role.CLIENT || events.contains(ConnectionEvent.EOF) || events.contains(ConnectionEvent.RESET_ON_READ)
+            || events.contains(ConnectionEvent.RESET_ON_WRITE)) {
+            return false;
+        }
+        if (events.contains(ConnectionEvent.COLLECTED)) {
+            return true;
+        }
+        // Open at exit: bytes queued between two reads of a download still in progress are no sign; a second
+        // with nothing read is.
+        boolean open = !events.contains(ConnectionEvent.CLOSE);
+        return r.unreadAtEnd > 0 && (!open || r.endNanos - r.lastActivityNanos() >= LEFT_UNREAD_AT_EXIT_NANOS);
     }
 
     /** Where a connection's HTTP analysis reports: requests to resend detection, exchanges to the rules and export. */

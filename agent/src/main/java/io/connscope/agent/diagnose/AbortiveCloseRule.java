@@ -48,15 +48,22 @@ public final class AbortiveCloseRule implements ConnectionRule {
                 "Leave SO_LINGER off and close normally. If it was set to avoid TIME_WAIT, let the peer close first"
                 + " instead: TIME_WAIT stays with the side that closes first.");
         }
+        if (r.role() == Role.CLIENT && r.http() != null && r.http().leftUnread() > 0) {
+            // The bytes are the rest of a response the application left unread: response-not-consumed says so.
+            return new Warning(ID, Severity.INFO, "connection " + r.id() + " was closed with " + r.unreadAtEnd()
+                + " byte(s) of input unread, the rest of a response the application did not read to its end (see "
+                + ResponseNotConsumedRule.ID + "), so the stack reset it (" + r.sequence() + ").",
+                "Read the response body to its end, or close it, before letting go of the connection.");
+        }
         if (settled(r)) {
             // Bytes that answer nothing: a TLS server's close_notify or session ticket, an idle server's parting 408.
-            return new Warning(ID, Severity.INFO, "connection " + r.id() + " was closed with " + r.unreadAtClose()
+            return new Warning(ID, Severity.INFO, "connection " + r.id() + " was closed with " + r.unreadAtEnd()
                 + " byte(s) of input unread after every response had come in full, with no request in flight, so the stack"
                 + " reset it; those bytes answered no request, and nothing of the exchanges was lost (" + r.sequence()
                 + ").", "Nothing to fix for the exchanges; a TLS client that waits for the server's close_notify before"
                 + " closing leaves nothing unread.");
         }
-        return new Warning(ID, Severity.WARN, "connection " + r.id() + " was closed with " + r.unreadAtClose()
+        return new Warning(ID, Severity.WARN, "connection " + r.id() + " was closed with " + r.unreadAtEnd()
             + " byte(s) of input unread, so the stack reset it instead of closing it: the peer may lose data it had"
             + " sent and sees \"connection reset\" (" + r.sequence() + ").",
             "Read to end of stream (or shutdownOutput, then read until EOF) before close; never close with input pending.");

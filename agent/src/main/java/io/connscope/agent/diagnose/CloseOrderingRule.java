@@ -36,7 +36,7 @@ public final class CloseOrderingRule implements ConnectionRule {
                 + r.sequence() + "): whatever the peer still sends is discarded or answered with RST." + outcome,
                 "Half-close the other way: shutdownOutput, read until EOF, then close.");
         }
-        if (out >= 0 && close > out && (eof < 0 || eof > close) && r.unreadAtClose() == 0 && !tlsClose(r, events, out)) {
+        if (out >= 0 && close > out && (eof < 0 || eof > close) && r.unreadAtEnd() == 0 && !tlsClose(r, events, out)) {
             return new Warning(ID, severity, "connection " + r.id() + " called shutdownOutput and then closed without"
                 + " reading the peer's EOF (" + r.sequence() + "): the half-close bought nothing, and the peer's last"
                 + " bytes may meet a RST." + outcome, "After shutdownOutput, read until end of stream before close.");

@@ -58,6 +58,7 @@ public enum Impact {
             case GrpcTooManyPingsRule.ID:
             case PortExhaustionRule.ID:
             case ConnectionLeakRule.ID:
+            case ResponseNotConsumedRule.ID:
             case ProtocolViolationRule.ID:
             case Http2RapidResetRule.ID:
             case WebSocketAcceptMismatchRule.ID:

@@ -72,6 +72,7 @@ public final class RuleCatalog {
             new RequestAfterCloseRule(),
             new KeepAliveTimeoutRule(),
             new TruncatedBodyRule(),
+            new ResponseNotConsumedRule(),
             new HopByHopRule(),
             new NagleDelayedAckRule(thresholds(NagleDelayedAckRule.ID), nagleBand),
             new PeerNagleRule(thresholds(PeerNagleRule.ID), nagleBand),

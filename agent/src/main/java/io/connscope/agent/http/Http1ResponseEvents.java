@@ -103,15 +103,18 @@ final class Http1ResponseEvents implements Http1Events {
             leaveToHttp2(e);
             return;
         }
+        boolean leftUnread = !complete && c.responseLeftUnread;
         if (complete) {
             c.responses++;
+        } else if (leftUnread) {
+            c.leftUnread++;
         } else {
             c.truncated++;
         }
         if (e != null) {
             responding = null;
             e.responseComplete = complete;
-            e.failure = complete ? null : "truncated_response";
+            e.failure = complete ? null : leftUnread ? HttpExchange.LEFT_UNREAD : "truncated_response";
             e.responseBodyBytes = bodyBytes;
             e.responseDeclaredBytes = declaredBodyBytes;
             e.responseEndNanos = c.now(false);

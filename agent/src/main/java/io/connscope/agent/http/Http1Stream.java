@@ -132,13 +132,17 @@ public final class Http1Stream {
     }
 
     /**
-     * The connection ended: a close-delimited body is complete, anything else in flight is truncated,
-     * and a head cut short is let go.
+     * The connection ended: a close-delimited body is complete, anything else in flight is not, and a
+     * head cut short is let go. When the reader {@code leftUnread} input at the end, no body in flight
+     * ended: a close-delimited one neither.
      */
-    public void end() {
+    public void end(boolean leftUnread) {
         head.drop();
-        if (state == BODY_UNTIL_CLOSE) {
+        if (state == BODY_UNTIL_CLOSE && !leftUnread) {
             endMessage(true);
+        } else if (state == BODY_UNTIL_CLOSE) {
+            events.messageEnd(body, -1, false);
+            state = DETECT;
         } else if (state == BODY_LENGTH || state == CHUNK_LINES || state == CHUNK_DATA) {
             events.messageEnd(body, declared, false);
             state = DETECT;

@@ -43,6 +43,11 @@ public final class HttpConnection implements WireAnalyser {
     volatile int requests;
     volatile int responses;
     volatile int truncated;
+    /** Responses whose body the client left unread, once {@link #responseLeftUnread()} said so. */
+    volatile int leftUnread;
+    /** Set by the connection's end, before {@link #end}: the response then in flight was left unread, not cut. */
+    volatile boolean responseLeftUnread;
+    private volatile boolean readFailed;
     volatile long keepAliveTimeoutSeconds = -1;
     private volatile String stopped;
     /** Made by the first message that bends or breaks HTTP/1.x ({@link Http1Violations#of}): most connections show none. */
@@ -161,9 +166,28 @@ public final class HttpConnection implements WireAnalyser {
         }
     }
 
+    /**
+     * Said before {@link #end} of a client's connection let go of with input unread: a response then in
+     * flight was left unread by the application rather than cut short by the server. Not when a read had
+     * failed, nor once the analysis stopped (a body it stopped following may have been read unseen).
+     */
+    public void responseLeftUnread() {
+        if (!readFailed && stopped == null && !memory.refused()) {
+            responseLeftUnread = true;
+        }
+    }
+
+    /**
+     * A read on the connection failed other than by a reset (a timeout): the client was reading when the
+     * response stopped coming, so a body then in flight was not one it left unread.
+     */
+    public void readFailed() {
+        readFailed = true;
+    }
+
     private void settleOpenMessages(long endNanos) {
-        requestStream.end();
-        responseStream.end();
+        requestStream.end(false);
+        responseStream.end(responseLeftUnread);
         Http2Session s = http2;
         if (s != null) {
             s.end(endNanos);
@@ -265,6 +289,11 @@ public final class HttpConnection implements WireAnalyser {
     /** Messages cut short by the end of the connection. */
     public int truncated() {
         return truncated;
+    }
+
+    /** Responses whose body the client left unread (see {@link #responseLeftUnread()}). */
+    public int leftUnread() {
+        return leftUnread;
     }
 
     /** The server's advertised Keep-Alive timeout in seconds, or -1. */

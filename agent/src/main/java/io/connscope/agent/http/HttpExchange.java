@@ -15,6 +15,9 @@ import java.util.Map;
  */
 public final class HttpExchange implements WireExchange {
 
+    /** The failure of a response whose body the client left unread: it let go of the connection before its end. */
+    public static final String LEFT_UNREAD = "response_not_consumed";
+
     private static final VarHandle HALVES_DONE = handle("halvesDone", int.class);
 
     // The fields whose default is -1, "not known": each a static final handle, which the JIT compiles to a plain store.

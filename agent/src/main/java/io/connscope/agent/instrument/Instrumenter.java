@@ -5,6 +5,7 @@ import io.connscope.bridge.Bridge;
 import io.connscope.bridge.ConnectionSink;
 import io.connscope.bridge.EngineBridge;
 import io.connscope.bridge.NameBridge;
+import io.connscope.bridge.PoolBridge;
 import io.connscope.bridge.NativeBridge;
 import io.connscope.bridge.OptionBridge;
 import io.connscope.bridge.UringBridge;
@@ -44,7 +45,7 @@ public final class Instrumenter {
 
     private final List<Target> targets = new ArrayList<>();
     private final Map<String, Target> byInternalName = new HashMap<>();
-    /** Netty's native-transport classes, by the end of their internal name: any relocation prefix matches. */
+    /** Netty's native-transport classes and client pools', by the end of their internal name: any relocation prefix matches. */
     private final Map<String, Target> bySuffix = new HashMap<>();
     /** The advice for every SSLEngine outside java.base, applied to each such class as it is met. */
     private final Target sslEngines = new Target("javax.net.ssl.SSLEngine subclasses");
@@ -64,6 +65,9 @@ public final class Instrumenter {
         JdkTargets.define(this::target, legacySocketPath);
         LibraryAdvice.sslEngine(sslEngines, false);
         for (Target t : LibraryAdvice.nativeTransport()) {
+            bySuffix.put(t.className, t);
+        }
+        for (Target t : LibraryAdvice.clientPools()) {
             bySuffix.put(t.className, t);
         }
         cache = cacheDir == null ? TransformCache.off() : openCache(cacheDir);
@@ -89,8 +93,8 @@ public final class Instrumenter {
             }
             List<Class<?>> inputs = new ArrayList<>(
                 List.of(Instrumenter.class, JdkTargets.class, Bridge.class, EngineBridge.class, NativeBridge.class,
-                    UringBridge.class, OptionBridge.class, UrlConnectionBridge.class, NameBridge.class, ConnectionSink.class,
-                    ByteBuddy.class, Advice.class));
+                    UringBridge.class, OptionBridge.class, UrlConnectionBridge.class, NameBridge.class, PoolBridge.class,
+                    ConnectionSink.class, ByteBuddy.class, Advice.class));
             for (Target t : templates()) {
                 inputs.addAll(t.adviceClasses);
             }
@@ -253,7 +257,7 @@ public final class Instrumenter {
         return new int[] {woven.get(), fromCache.get(), cache.failedStores()};
     }
 
-    /** The native-transport advice for a class outside java.base whose name ends as one of {@link #bySuffix}, or null. */
+    /** The advice for a class outside java.base whose name ends as one of {@link #bySuffix}, or null. */
     private Target suffixOf(String internalName) {
         int at = internalName.lastIndexOf('/');
         int package0 = at < 0 ? -1 : internalName.lastIndexOf('/', at - 1);

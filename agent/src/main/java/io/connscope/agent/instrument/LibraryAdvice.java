@@ -15,7 +15,10 @@ import java.util.List;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
-/** The advice for classes met by their shape rather than their exact name: SSLEngines and Netty's native transport. */
+/**
+ * The advice for classes met by their shape rather than their exact name: SSLEngines, Netty's native
+ * transport, and client libraries' connection pools.
+ */
 final class LibraryAdvice {
 
     private LibraryAdvice() {
@@ -90,6 +93,16 @@ final class LibraryAdvice {
             .advice(IoUringAdvice.IncubatorCompleted.class, named("handle").and(parameters(int.class, int.class, int.class,
                 byte.class, short.class))));
         return all;
+    }
+
+    /**
+     * Client libraries' connection pools, by the end of their class's internal name: Apache HttpClient
+     * 5's classic lease (see {@link PoolLeaseAdvice}), its route the second of four parameters.
+     */
+    static List<Target> clientPools() {
+        return List.of(new Target("/impl/classic/InternalExecRuntime")
+            .advice(PoolLeaseAdvice.Acquire.class, named("acquireEndpoint").and(takesArguments(4))
+                .and(takesArgument(1, named("org.apache.hc.client5.http.HttpRoute")))));
     }
 
     /**

@@ -20,6 +20,20 @@ class CallSitesTest {
     }
 
     @Test
+    void anHttpClientLibrarysFramesArePassedOverForTheApplicationsBelowThem() {
+        String site = okhttp3.LibraryCaller.capture(new CallSites(1, 10), 3);
+        assertThat(site).as("the first frame past connscope's own and the library's").startsWith("org.junit.")
+            .doesNotContain("okhttp3");
+    }
+
+    @Test
+    void withNoApplicationFrameWithinReachTheLibrarysAreShown() {
+        // Deeper than the walk goes: as a library's event loop connects, with no application frame on its stack.
+        String site = okhttp3.LibraryCaller.capture(new CallSites(2, 10), CallSites.MAX_WALKED + 10);
+        assertThat(site).matches("okhttp3\\.LibraryCaller\\.capture:\\d+ < okhttp3\\.LibraryCaller\\.capture:\\d+");
+    }
+
+    @Test
     void eachFrameIsNamedByItsOwnLineEvenWhenItsTextIsReused() {
         CallSites sites = new CallSites(1, 10);
         String[] opened = Opener.openTwiceFromTwoLines(sites);

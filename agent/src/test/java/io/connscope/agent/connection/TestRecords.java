@@ -27,8 +27,8 @@ public final class TestRecords {
         r.closedWithLingerZero = closed;
     }
 
-    public static void unreadAtClose(ConnectionRecord r, int bytes) {
-        r.unreadAtClose = bytes;
+    public static void unreadAtEnd(ConnectionRecord r, int bytes) {
+        r.unreadAtEnd = bytes;
     }
 
     public static void resetNanos(ConnectionRecord r, long at) {

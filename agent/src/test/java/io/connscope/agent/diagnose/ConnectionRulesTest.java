@@ -109,7 +109,7 @@ class ConnectionRulesTest {
         // Input left unread after every response (a TLS server's close_notify, say): told; with a response cut, a WARN.
         for (boolean answered : new boolean[] {true, false}) {
             ConnectionRecord unread = httpClient(answered ? 7 : 8, ok, answered ? ok.length : ok.length - 1);
-            TestRecords.unreadAtClose(unread, 40);
+            TestRecords.unreadAtEnd(unread, 40);
             unread.events().add(ConnectionEvent.UNREAD_AT_CLOSE);
             Warning w = abortive(unread);
             assertThat(w.severity).as("answered in full: %s", answered).isEqualTo(answered ? Severity.INFO : Severity.WARN);
@@ -144,7 +144,7 @@ class ConnectionRulesTest {
     @Test
     void closesThatLoseData() {
         ConnectionRecord abortive = connected(1);
-        TestRecords.unreadAtClose(abortive, 12);
+        TestRecords.unreadAtEnd(abortive, 12);
         abortive.events().add(ConnectionEvent.UNREAD_AT_CLOSE);
         abortive.events().add(ConnectionEvent.CLOSE);
         assertThat(rules(abortive, 2 * MS)).containsExactly("abortive-close");

@@ -214,7 +214,7 @@ class Http1StreamProperties {
             pos += n;
             assertThat(s.headCapacity()).isLessThanOrEqualTo(Http1Stream.MAX_HEAD);
         }
-        s.end();
+        s.end(false);
         return new ArrayList<>(log.events);
     }
 }

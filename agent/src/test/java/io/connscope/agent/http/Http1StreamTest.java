@@ -14,7 +14,7 @@ class Http1StreamTest {
         Http1Stream s = new Http1Stream(true, log, AnalysisMemory.unlimited().lease());
         byte[] b = wire.getBytes(StandardCharsets.ISO_8859_1);
         s.feed(b, 0, b.length);
-        s.end();
+        s.end(false);
         return log;
     }
 
@@ -23,7 +23,7 @@ class Http1StreamTest {
         Http1Stream s = new Http1Stream(false, log, AnalysisMemory.unlimited().lease());
         byte[] b = wire.getBytes(StandardCharsets.ISO_8859_1);
         s.feed(b, 0, b.length);
-        s.end();
+        s.end(false);
         return log;
     }
 

@@ -148,7 +148,9 @@ class HotPathBytecodeTest {
         URING + ".newPending",
         URING + ".tableFull",
         URING + ".failure",
-        "io/connscope/agent/connection/UringPending.grow"); // doubles a thread's table, rarely
+        "io/connscope/agent/connection/UringPending.grow", // doubles a thread's table, rarely
+        // a pool lease that waited 1 ms or more, or failed: the route read once per wait
+        "io/connscope/bridge/PoolBridge.waited");
 
     @Test
     void readAndWriteHooksNeitherAllocateNorLock() throws IOException {
@@ -169,6 +171,8 @@ class HotPathBytecodeTest {
         // Netty's io_uring transport: each submission and completion on its rings
         work.add(new String[] {"io/connscope/bridge/UringBridge", "submitted", "(BBIJJIJ)V"});
         work.add(new String[] {"io/connscope/bridge/UringBridge", "completed", "(IIJ)V"});
+        // Apache HttpClient leases a pooled connection for every request
+        work.add(new String[] {"io/connscope/bridge/PoolBridge", "leaseEnded", "(Ljava/lang/Object;Ljava/lang/Throwable;J)V"});
         // ConcurrentHashMap.get calls these on the registry's lookup key.
         work.add(new String[] {"io/connscope/agent/connection/ConnectionRegistry$LookupKey", "hashCode", "()I"});
         work.add(new String[] {"io/connscope/agent/connection/ConnectionRegistry$LookupKey", "equals", "(Ljava/lang/Object;)Z"});
@@ -192,7 +196,7 @@ class HotPathBytecodeTest {
             .anyMatch(s -> s.contains("UringPending.put")).anyMatch(s -> s.contains("UringPending.remove"))
             .anyMatch(s -> s.contains("IoUringEvents.gathering")).anyMatch(s -> s.contains("ConnectionTracker.writeRanges"))
             .anyMatch(s -> s.contains("NativeMemory.iovecLength")).anyMatch(s -> s.contains("GrpcCall$Messages.feed"))
-            .anyMatch(s -> s.contains("WireBytesFeed.gathered"));
+            .anyMatch(s -> s.contains("WireBytesFeed.gathered")).anyMatch(s -> s.contains("PoolBridge.leaseEnded"));
         assertThat(violations).isEmpty();
     }
 

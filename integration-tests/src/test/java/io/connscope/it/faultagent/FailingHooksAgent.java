@@ -36,7 +36,7 @@ public final class FailingHooksAgent {
         Map.entry("keepAliveCacheHit", "http-url-connection"),
         Map.entry("uringSocket", "io-uring"), Map.entry("uringSubmitted", "io-uring"),
         Map.entry("uringCompleted", "io-uring"),
-        Map.entry("nameLookedUp", "name-lookup"));
+        Map.entry("nameLookedUp", "name-lookup"), Map.entry("poolWaited", "pool-lease"));
 
     private FailingHooksAgent() {
     }

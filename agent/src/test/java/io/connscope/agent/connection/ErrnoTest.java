@@ -6,17 +6,17 @@ import java.io.IOException;
 import java.net.SocketException;
 import org.junit.jupiter.api.Test;
 
-class ConnectionTrackerTest {
+class ErrnoTest {
 
     @Test
     void resetsAreRecognisedByTheJdkMessages() {
-        assertThat(ConnectionTracker.isReset(new SocketException("Connection reset"))).isTrue();
-        assertThat(ConnectionTracker.isReset(new SocketException("Connection reset by peer (Write failed)"))).isTrue();
-        assertThat(ConnectionTracker.isReset(new IOException("Broken pipe"))).isTrue();
-        assertThat(ConnectionTracker.isReset(new SocketException("Socket closed"))).isFalse();
-        assertThat(ConnectionTracker.isReset(new java.net.SocketTimeoutException("Read timed out"))).isFalse();
-        assertThat(ConnectionTracker.isReset(new IllegalStateException("Connection reset"))).isFalse();
-        assertThat(ConnectionTracker.isReset(new IOException((String) null))).isFalse();
+        assertThat(Errno.isReset(new SocketException("Connection reset"))).isTrue();
+        assertThat(Errno.isReset(new SocketException("Connection reset by peer (Write failed)"))).isTrue();
+        assertThat(Errno.isReset(new IOException("Broken pipe"))).isTrue();
+        assertThat(Errno.isReset(new SocketException("Socket closed"))).isFalse();
+        assertThat(Errno.isReset(new java.net.SocketTimeoutException("Read timed out"))).isFalse();
+        assertThat(Errno.isReset(new IllegalStateException("Connection reset"))).isFalse();
+        assertThat(Errno.isReset(new IOException((String) null))).isFalse();
     }
 
     @Test
