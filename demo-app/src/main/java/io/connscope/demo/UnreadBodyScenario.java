@@ -33,8 +33,9 @@ final class UnreadBodyScenario implements Scenario {
 
     /**
      * The connections left with their bodies unread, kept until the JVM exits. When the tour loops, each
-     * run first disconnects the last run's (closed with the rest unread): at a known time, rather than
-     * whenever the garbage collector finds them.
+     * run first disconnects the last run's, at a known time rather than whenever the garbage collector
+     * finds them: HttpURLConnection then reads what is left of each body (it has all come) and closes the
+     * connection, so the warnings are for the last run's, at exit.
      */
     private static final List<HttpURLConnection> LEFT_UNREAD = new ArrayList<>();
 

@@ -49,7 +49,7 @@ class UnreadBodiesIT {
                 String evidence = evidence(logs, urlConnections.get(i));
                 assertThat(evidence).contains("(GET /big) on connection " + id(urlConnections.get(i)) + " (status 200) was"
                     + " not read to its end: ").contains("of 262144 body bytes read. The connection then sat unused for ")
-                    .contains("until the JVM exited, with ").contains(" byte(s) waiting unread.")
+                    .contains("until the JVM exited or connscope detached, with ").contains(" byte(s) waiting unread.")
                     .contains("opened at io.connscope.stacks.unread.UnreadBodiesApp.urlConnection:");
                 int opened = 2 - i;
                 assertThat(evidence).contains(opened == 0 ? "No request used it again, and no new connection to 127.0.0.1:"
@@ -75,14 +75,23 @@ class UnreadBodiesIT {
                 + " connection(s) to 127.0.0.1:" + port(apache, "unread") + " opened");
             assertThat(evidence(logs, apacheConnections.get(1))).contains("No request used it again, and no new connection"
                 + " to 127.0.0.1:" + port(apache, "unread") + " opened meanwhile");
-            // The pool's wait, as connscope timed Apache's lease: within the application's own time for the request.
+            // The pool's wait, as connscope timed Apache's lease: within the application's own time for the request. The
+            // second connection sat unused only while the third request waited; the first also while the second was leased
+            // (a few milliseconds, but a descheduled thread on a busy machine may take 20).
             double thirdMs = Double.parseDouble(apache.get("third.ms"));
-            for (SpanView c : apacheConnections) {
-                Matcher waited = Pattern.compile("; meanwhile 1 lease\\(s\\) of a connection to 127\\.0\\.0\\.1:"
+            for (int i = 0; i < 2; i++) {
+                String e = evidence(logs, apacheConnections.get(i));
+                Matcher waited = Pattern.compile("; meanwhile (\\d+) lease\\(s\\) of a connection to 127\\.0\\.0\\.1:"
                     + port(apache, "unread") + " from an Apache HttpClient pool took 20 ms or more, (\\d+) ms in all, 1 of them"
-                    + " ending in the pool's timeout \\(ConnectionRequestTimeoutException\\)").matcher(evidence(logs, c));
-                assertThat(waited.find()).as(evidence(logs, c)).isTrue();
-                assertThat(Double.parseDouble(waited.group(1))).isBetween(1000.0, Math.ceil(thirdMs) + 1);
+                    + " ending in the pool's timeout \\(ConnectionRequestTimeoutException\\)").matcher(e);
+                assertThat(waited.find()).as(e).isTrue();
+                if (i == 1) {
+                    assertThat(waited.group(1)).isEqualTo("1");
+                    assertThat(Double.parseDouble(waited.group(2))).isBetween(1000.0, Math.ceil(thirdMs) + 1);
+                } else {
+                    assertThat(Integer.parseInt(waited.group(1))).isBetween(1, 2);
+                    assertThat(Double.parseDouble(waited.group(2))).isGreaterThanOrEqualTo(1000.0);
+                }
             }
 
             // OkHttp: its own leak log names the server; the leaked connection was closed by its pool, input unread.
@@ -151,7 +160,7 @@ class UnreadBodiesIT {
             assertThat(unread).hasSize(3);
             for (int i = 0; i < 3; i++) {
                 assertThat(evidence(logs, unread.get(i))).contains("of 65536 body bytes read. The connection then sat unused for")
-                    .contains("until the JVM exited, with ").contains(" byte(s) waiting unread.")
+                    .contains("until the JVM exited or connscope detached, with ").contains(" byte(s) waiting unread.")
                     .contains("opened at io.connscope.demo.UnreadBodyScenario.run:");
             }
             assertThat(evidence(logs, unread.get(0))).contains("while 2 new connection(s) to 127.0.0.1:"

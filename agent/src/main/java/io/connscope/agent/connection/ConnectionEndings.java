@@ -99,7 +99,7 @@ final class ConnectionEndings implements Housekeeping {
     /** Ends a record once, with the input found unread at exit when this call is the one that ends it. */
     private void finish(ConnectionRecord r, long now, int unreadAtExit) {
         if (r.finish(now)) {
-            if (unreadAtExit > 0) {
+            if (unreadAtExit > 0 && !r.events.contains(ConnectionEvent.CLOSE)) { // else a close on its way measured it
                 r.unreadAtEnd = unreadAtExit;
             }
             engineTls.connectionEnded(r, now);

@@ -32,12 +32,12 @@ public final class ResponseNotConsumedRule implements ExchangeRule {
         String evidence = "the response to " + Describe.request(e) + " on connection " + r.id() + " (status " + e.status()
             + ") was not read to its end: " + read(e) + ". " + ending(r, unused) + " " + meanwhile(r) + Describe.openedAt(r)
             + ".";
-        return new Warning(ID, Severity.WARN, evidence, "Read every response body to its end, or close the response"
-            + " when done with it (HttpURLConnection: close its InputStream; Apache HttpClient: EntityUtils.consume or a"
-            + " response handler; OkHttp: response.close()): the client then drains a small remainder and reuses the"
-            + " connection, and discards it when much is left. A response never closed holds its connection:"
-            + " HttpURLConnection opens a new one for the next request, Apache HttpClient's pool starves (later requests"
-            + " wait up to ConnectionRequestTimeout), OkHttp leaks it.");
+        return new Warning(ID, Severity.WARN, evidence, "Read every response body to its end (Apache HttpClient:"
+            + " EntityUtils.consume, or a response handler, which does), or close it when done with it (HttpURLConnection:"
+            + " its InputStream; OkHttp: response.close()): a close drains a small remainder and keeps the connection, and"
+            + " discards it when much is left. A response never closed holds its connection: HttpURLConnection opens a"
+            + " new one for the next request, Apache HttpClient's pool starves (later requests wait up to"
+            + " ConnectionRequestTimeout), OkHttp leaks it.");
     }
 
     private static String read(HttpExchange e) {
@@ -56,13 +56,13 @@ public final class ResponseNotConsumedRule implements ExchangeRule {
                 + Describe.millis(unused) + " after its last I/O.";
         }
         if (how == CloseClassification.OPEN_AT_EXIT) {
-            return "The connection then sat unused for " + Describe.millis(unused) + ", until the JVM exited, with "
-                + r.unreadAtEnd() + " byte(s) waiting unread.";
+            return "The connection then sat unused for " + Describe.millis(unused) + ", until the JVM exited or connscope"
+                + " detached, with " + r.unreadAtEnd() + " byte(s) waiting unread.";
         }
-        // Through an SSLSocket only the plaintext it had decrypted is known, and it may drain the rest before closing.
+        // Counted on the TCP socket (a JDK SSLSocket reads its input away as it closes, so it never comes here; one
+        // layered over a plain socket counts the ciphertext waiting): the kernel resets a socket closed with input left.
         return "Then the application closed the connection " + Describe.millis(unused) + " after its last I/O, with "
-            + r.unreadAtEnd() + (r.tls().info() != null ? " decrypted byte(s) still unread."
-            : " byte(s) still unread, so the stack reset it.");
+            + r.unreadAtEnd() + " byte(s) still unread, so the stack reset it.";
     }
 
     /**
@@ -75,7 +75,10 @@ public final class ResponseNotConsumedRule implements ExchangeRule {
         RecentConnects connects = r.destination().stats.recentConnects;
         long opened = connects.between(from, r.endNanos());
         String said;
-        if (!connects.keptSince(from)) {
+        if (!connects.keptSince(from) && opened == 0) {
+            said = "It was never used again; how many new connections to " + key + " opened meanwhile is not known (more"
+                + " opened since than the " + RecentConnects.SIZE + " connscope keeps the times of)";
+        } else if (!connects.keptSince(from)) {
             said = "It was never used again, while at least " + opened + " new connection(s) to " + key + " opened"
                 + " (connscope keeps the times of the latest " + RecentConnects.SIZE + " only)";
         } else if (opened == 0) {
@@ -85,7 +88,8 @@ public final class ResponseNotConsumedRule implements ExchangeRule {
         }
         PoolWaits.Summary leases = r.destination().stats.poolWaits.between(from, r.endNanos());
         if (leases.leases == 0) {
-            return said;
+            return leases.more ? said + "; slow leases from a pool meanwhile, if any, are not known (more came since than"
+                + " connscope keeps)" : said;
         }
         // A fact at this destination, not tied to this connection's own pool: an application may have several.
         return said + "; meanwhile " + (leases.more ? "at least " : "") + leases.leases + " lease(s) of a connection to "

@@ -215,7 +215,7 @@ class ResponseLeftUnreadTest {
         assertThat(e.failure()).isEqualTo(HttpExchange.LEFT_UNREAD);
         assertThat(new ResponseNotConsumedRule().check(r, e).evidence)
             .contains("0 of 100000 body bytes read. The connection then sat unused for ")
-            .contains("until the JVM exited, with 500 byte(s) waiting unread. It was never used again, while 3 new"
+            .contains("until the JVM exited or connscope detached, with 500 byte(s) waiting unread. It was never used again, while 3 new"
                 + " connection(s) to api:80 opened; meanwhile 2 lease(s) of a connection to api:80 from an Apache HttpClient"
                 + " pool took 20 ms or more, 1030 ms in all, 1 of them ending in the pool's timeout"
                 + " (ConnectionRequestTimeoutException).");
@@ -241,6 +241,19 @@ class ResponseLeftUnreadTest {
         assertThat(new ResponseNotConsumedRule().check(r, exchanges.get(0)).evidence)
             .contains("5 bytes of a chunked body read, and not its end. Then the connection was dropped, never closed: its"
                 + " socket was found garbage-collected 1 ms after its last I/O.");
+    }
+
+    @Test
+    void connectsAndLeasesTheRingsLetGoOfAreSaidToBeUnknownNotNone() {
+        ConnectionRecord r = collectedMidBody(false);
+        for (int i = 1; i <= RecentConnects.SIZE + 1; i++) { // all after its end, as a churning client goes on
+            r.destination.stats.recentConnects.add(r.endNanos + i);
+            r.destination.stats.poolWaits.add(r.endNanos + i, 30 * MS, null);
+        }
+        assertThat(new ResponseNotConsumedRule().check(r, exchanges.get(0)).evidence).contains("It was never used again;"
+            + " how many new connections to api:80 opened meanwhile is not known (more opened since than the 64 connscope"
+            + " keeps the times of); slow leases from a pool meanwhile, if any, are not known (more came since than"
+            + " connscope keeps).");
     }
 
     @Test

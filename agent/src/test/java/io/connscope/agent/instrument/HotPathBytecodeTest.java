@@ -149,7 +149,7 @@ class HotPathBytecodeTest {
         URING + ".tableFull",
         URING + ".failure",
         "io/connscope/agent/connection/UringPending.grow", // doubles a thread's table, rarely
-        // a pool lease that waited 1 ms or more, or failed: the route read once per wait
+        // a pool lease that took 20 ms or more: the route read once per slow lease
         "io/connscope/bridge/PoolBridge.waited");
 
     @Test
